@@ -1,0 +1,42 @@
+// One build script, one entry per target: the extension (vscode external), the CLI, and the
+// extension-host test runner. Type checking is separate (`npm run typecheck`).
+import * as esbuild from 'esbuild';
+import { chmodSync, existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // jsonc-parser's UMD build hides its requires from the bundler; its ESM build bundles cleanly.
+  mainFields: ['module', 'main'],
+};
+
+const targets = [
+  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+];
+if (!production && existsSync('test/extension/suite.ts')) {
+  targets.push({
+    ...common,
+    entryPoints: {
+      'test/runElectron': 'test/extension/runElectron.ts',
+      'test/extension/suite': 'test/extension/suite.ts',
+    },
+    outdir: 'dist',
+    external: ['vscode', 'mocha', '@vscode/test-electron'],
+  });
+}
+
+if (watch) {
+  for (const options of targets) await (await esbuild.context(options)).watch();
+} else {
+  await Promise.all(targets.map((options) => esbuild.build(options)));
+  chmodSync('dist/cli.js', 0o755);
+}

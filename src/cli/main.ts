@@ -1,0 +1,221 @@
+import { parseArgs } from 'node:util';
+import { externalId } from '../core/ids';
+import { findNextTask } from '../core/nextTask';
+import {
+  addDependency,
+  addTask,
+  OperationError,
+  parsePriority,
+  parseStatus,
+  removeDependency,
+  requireTag,
+  requireTask,
+  setStatus,
+} from '../core/operations';
+import type { TagView } from '../core/plan';
+import { validatePlan } from '../core/validation';
+import { JsonLocator } from '../store/jsonText';
+import { locatePlan } from '../store/planLocation';
+import { PlanMissingError, PlanUnreadableError, TaskStore, type LoadedPlan } from '../store/taskStore';
+import { formatTask, formatTaskList } from './format';
+
+const USAGE = `tml: Task Master plans from the command line
+
+Usage: tml <command> [arguments] [options]
+
+Commands:
+  list                                   the tasks of a tag (--status to filter)
+  show <id>                              one task or subtask ("12" or "12.3")
+  next                                   the task to work on next, as task-master next picks it
+  set-status <id>[,<id>...] <status>     pending, in-progress, review, done, deferred, cancelled, blocked
+  add-task --title T [--description D] [--details X] [--priority P] [--dependencies 1,2]
+  add-dependency <id> <depends-on>
+  remove-dependency <id> <depends-on>
+  validate                               dependency and field problems, with file positions
+  tags                                   the tags and their task counts
+
+Options:
+  --project <dir>   project root (default: the current folder)
+  --file <path>     tasks.json to use (default: .taskmaster/tasks/tasks.json)
+  --tag <tag>       tag to use (default: currentTag of .taskmaster/state.json, else master)
+  --json            machine-readable output
+  --help            this text
+
+Exit codes: 0 success, 1 a named task or tag does not exist, 2 bad input.`;
+
+class UsageError extends Error {}
+
+interface Options {
+  project: string;
+  file?: string;
+  tag?: string;
+  json: boolean;
+  status?: string;
+  title?: string;
+  description?: string;
+  details?: string;
+  priority?: string;
+  dependencies?: string;
+}
+
+type Output = (line: string) => void;
+
+export async function runCli(argv: string[], out: Output, err: Output): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        project: { type: 'string' },
+        file: { type: 'string', short: 'f' },
+        tag: { type: 'string' },
+        json: { type: 'boolean' },
+        status: { type: 'string', short: 's' },
+        title: { type: 'string' },
+        description: { type: 'string' },
+        details: { type: 'string' },
+        priority: { type: 'string' },
+        dependencies: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    err(`tml: ${(error as Error).message}. Run tml --help for usage.`);
+    return 2;
+  }
+  const [command, ...args] = parsed.positionals;
+  if (parsed.values.help || !command) {
+    out(USAGE);
+    return command || parsed.values.help ? 0 : 2;
+  }
+  const options: Options = { ...parsed.values, project: parsed.values.project ?? process.cwd(), json: parsed.values.json ?? false };
+  const store = new TaskStore(locatePlan(options.project, options.file));
+  try {
+    return await dispatch(command, args, options, store, out);
+  } catch (error) {
+    err(`tml: ${(error as Error).message}`);
+    return OperationError.is(error) && error.kind === 'not-found' ? 1 : 2;
+  } finally {
+    store.dispose();
+  }
+}
+
+async function loadPlan(store: TaskStore): Promise<LoadedPlan> {
+  const state = await store.reload();
+  if (state.kind === 'missing') throw new PlanMissingError(state.location.tasksFile);
+  if (state.kind === 'unreadable') throw new PlanUnreadableError(state.location.tasksFile, state.error);
+  return state;
+}
+
+async function loadTag(store: TaskStore, options: Options): Promise<TagView> {
+  const state = await loadPlan(store);
+  return requireTag(state.plan, options.tag ?? state.currentTag);
+}
+
+function need(args: string[], count: number, usage: string): void {
+  if (args.length < count) throw new UsageError(`missing arguments. Usage: tml ${usage}`);
+}
+
+async function dispatch(command: string, args: string[], options: Options, store: TaskStore, out: Output): Promise<number> {
+  const print = (json: unknown, text: () => string) => out(options.json ? JSON.stringify(json, null, 2) : text());
+  switch (command) {
+    case 'list': {
+      const tag = await loadTag(store, options);
+      const status = options.status ? parseStatus(options.status) : undefined;
+      const tasks = status ? tag.tasks.filter((task) => task.status === status) : tag.tasks;
+      print(
+        tasks.map((task) => task.raw),
+        () => formatTaskList(tag, tasks),
+      );
+      return 0;
+    }
+    case 'show': {
+      need(args, 1, 'show <id>');
+      const task = requireTask(await loadTag(store, options), args[0]);
+      print({ ...task.raw, id: externalId(task.id) }, () => formatTask(task));
+      return 0;
+    }
+    case 'next': {
+      const tag = await loadTag(store, options);
+      const next = findNextTask(tag);
+      print(next ? { ...next.raw, id: externalId(next.id) } : null, () =>
+        next ? formatTask(next) : 'No eligible task: every pending task waits on unfinished dependencies, or all are done.',
+      );
+      return 0;
+    }
+    case 'set-status': {
+      need(args, 2, 'set-status <id>[,<id>...] <status>');
+      const ids = args[0].split(',').map((id) => id.trim()).filter(Boolean);
+      const status = parseStatus(args[1]);
+      await store.edit(setStatus(ids, status), options.tag);
+      print({ ids, status }, () => `Set ${ids.join(', ')} to ${status}.`);
+      return 0;
+    }
+    case 'add-task': {
+      if (!options.title) throw new UsageError('add-task needs --title. Usage: tml add-task --title T [--description D] [--priority P] [--dependencies 1,2]');
+      let id = '';
+      await store.edit(
+        addTask(
+          {
+            title: options.title,
+            description: options.description,
+            details: options.details,
+            priority: options.priority ? parsePriority(options.priority) : undefined,
+            dependencies: options.dependencies?.split(',').map((dep) => dep.trim()).filter(Boolean),
+          },
+          (newId) => (id = newId),
+        ),
+        options.tag,
+      );
+      print({ id: externalId(id) }, () => `Added task ${id}: ${options.title}`);
+      return 0;
+    }
+    case 'add-dependency':
+    case 'remove-dependency': {
+      need(args, 2, `${command} <id> <depends-on>`);
+      const [id, dependency] = args;
+      const adding = command === 'add-dependency';
+      await store.edit(adding ? addDependency(id, dependency) : removeDependency(id, dependency), options.tag);
+      print({ id, dependency, action: adding ? 'added' : 'removed' }, () =>
+        adding ? `${id} now depends on ${dependency}.` : `${id} no longer depends on ${dependency}.`,
+      );
+      return 0;
+    }
+    case 'validate': {
+      const state = await loadPlan(store);
+      if (options.tag) requireTag(state.plan, options.tag);
+      const { problems } = validatePlan(state.plan);
+      const locator = new JsonLocator(state.text);
+      const located = problems
+        .filter((problem) => !options.tag || problem.tag === undefined || problem.tag === options.tag)
+        .map((problem) => ({ ...problem, ...locator.locate(problem.path).start }));
+      const file = state.location.tasksFile;
+      print(located, () =>
+        located.length === 0
+          ? `${file}: no problems found.`
+          : located.map((p) => `${file}:${p.line}:${p.column}: ${p.severity}: ${p.message}`).join('\n'),
+      );
+      return located.some((problem) => problem.severity === 'error') ? 1 : 0;
+    }
+    case 'tags': {
+      const state = await loadPlan(store);
+      const tags = [...state.plan.tags.values()].map((tag) => ({
+        name: tag.name,
+        current: tag.name === state.currentTag,
+        tasks: tag.tasks.length,
+        done: tag.tasks.filter((task) => task.status === 'done').length,
+      }));
+      print(tags, () => tags.map((t) => `${t.current ? '*' : ' '} ${t.name}  ${t.done}/${t.tasks} done`).join('\n'));
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}". Run tml --help for the list.`);
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), (line) => process.stdout.write(line + '\n'), (line) => process.stderr.write(line + '\n')).then(
+    (code) => (process.exitCode = code),
+  );
+}

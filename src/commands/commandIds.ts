@@ -1,0 +1,47 @@
+import type { TaskStatus } from '../core/task';
+
+/** Every command id the extension registers; package.json must declare exactly these (tested). */
+export const CommandIds = {
+  showNextTask: 'taskmasterLocal.showNextTask',
+  showTask: 'taskmasterLocal.showTask',
+  setStatus: 'taskmasterLocal.setStatus',
+  startTask: 'taskmasterLocal.startTask',
+  markDone: 'taskmasterLocal.markDone',
+  addTask: 'taskmasterLocal.addTask',
+  addSubtask: 'taskmasterLocal.addSubtask',
+  editTask: 'taskmasterLocal.editTask',
+  editTitle: 'taskmasterLocal.editTitle',
+  editDescription: 'taskmasterLocal.editDescription',
+  editDetails: 'taskmasterLocal.editDetails',
+  setPriority: 'taskmasterLocal.setPriority',
+  deleteTask: 'taskmasterLocal.deleteTask',
+  addDependency: 'taskmasterLocal.addDependency',
+  removeDependency: 'taskmasterLocal.removeDependency',
+  copyTaskId: 'taskmasterLocal.copyTaskId',
+  revealInFile: 'taskmasterLocal.revealInFile',
+  validateDependencies: 'taskmasterLocal.validateDependencies',
+  fixDependencies: 'taskmasterLocal.fixDependencies',
+  switchTag: 'taskmasterLocal.switchTag',
+  addTag: 'taskmasterLocal.addTag',
+  initialize: 'taskmasterLocal.initialize',
+  openTasksFile: 'taskmasterLocal.openTasksFile',
+  refresh: 'taskmasterLocal.refresh',
+  filter: 'taskmasterLocal.filter',
+  clearFilter: 'taskmasterLocal.clearFilter',
+} as const;
+
+/** The per-status commands behind the tree's "Set Status" submenu. */
+export function setStatusCommandId(status: TaskStatus): string {
+  return `taskmasterLocal.setStatus.${status}`;
+}
+
+export const ViewIds = {
+  container: 'taskmasterLocal',
+  tasks: 'taskmasterLocal.tasks',
+} as const;
+
+export const ContextKeys = {
+  ready: 'taskmasterLocal.ready',
+  hasPlan: 'taskmasterLocal.hasPlan',
+  filtered: 'taskmasterLocal.filtered',
+} as const;

@@ -1,0 +1,345 @@
+import * as vscode from 'vscode';
+import {
+  addDependency,
+  addSubtask,
+  addTag,
+  addTask,
+  deleteTask,
+  isValidTagName,
+  removeDependency,
+  removeInvalidDependencies,
+  setStatus,
+  updateTask,
+  type PlanOperation,
+  type TaskFields,
+} from '../core/operations';
+import { allTasks, type TaskNode } from '../core/plan';
+import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../core/task';
+import { validatePlan } from '../core/validation';
+import { JsonLocator } from '../store/jsonText';
+import { initializeProject } from '../store/projectInit';
+import { openFileAt, showError } from '../messages';
+import type { TaskTreeModel, TreeElement } from '../tree/taskTreeModel';
+import type { Project } from '../workspace/projects';
+import { CommandIds, setStatusCommandId } from './commandIds';
+import { loadedTag, pickProject, resolveTarget, taskPickItems, type TaskTarget } from './taskPicker';
+
+export interface CommandServices {
+  model: TaskTreeModel;
+  treeView: vscode.TreeView<TreeElement>;
+  log: vscode.LogOutputChannel;
+}
+
+/** Registers every Taskmaster command; each is a thin translation from VS Code to a store operation. */
+export function registerTaskCommands(context: vscode.ExtensionContext, services: CommandServices): void {
+  const { model, log } = services;
+  const register = (id: string, handler: (...args: unknown[]) => unknown) =>
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          await handler(...args);
+        } catch (error) {
+          await showError(error, log);
+        }
+      }),
+    );
+  const apply = (target: { project: Project; tag: { name: string } }, operation: PlanOperation) =>
+    target.project.store.edit(operation, target.tag.name);
+
+  const changeStatus = async (element: unknown, status?: TaskStatus) => {
+    const target = await resolveTarget(model, element, 'Set the status of which task?');
+    if (!target) return;
+    const chosen = status ?? (await pickStatus(target.task));
+    if (!chosen) return;
+    await apply(target, setStatus([target.task.id], chosen));
+  };
+
+  register(CommandIds.setStatus, (element) => changeStatus(element));
+  for (const status of TASK_STATUSES) register(setStatusCommandId(status), (element) => changeStatus(element, status));
+  register(CommandIds.startTask, (element) => changeStatus(element, 'in-progress'));
+  register(CommandIds.markDone, (element) => changeStatus(element, 'done'));
+
+  register(CommandIds.showNextTask, () => showNextTask(services));
+  register(CommandIds.showTask, async (element) => {
+    const target = await resolveTarget(model, element, 'Show which task?');
+    if (target) await revealTask(services, target);
+  });
+
+  register(CommandIds.addTask, async () => {
+    const project = await pickProject(model, { needsPlan: true });
+    const loaded = project && loadedTag(model, project);
+    if (!project || !loaded) return;
+    const fields = await askNewTask('task');
+    if (!fields) return;
+    const dependencies = await vscode.window.showQuickPick(taskPickItems(loaded.tag.tasks), {
+      placeHolder: 'Depends on (optional): pick the tasks that must be done first, or press Enter for none',
+      canPickMany: true,
+    });
+    if (!dependencies) return;
+    let newId = '';
+    await apply({ project, tag: loaded.tag }, addTask({ ...fields, dependencies: dependencies.map((item) => item.task.id) }, (id) => (newId = id)));
+    void vscode.window.showInformationMessage(`Added task ${newId}: ${fields.title}`);
+  });
+
+  register(CommandIds.addSubtask, async (element) => {
+    const target = await resolveTarget(model, element, 'Add a subtask to which task?', (task) => task.parentId === undefined);
+    if (!target) return;
+    const fields = await askNewTask('subtask');
+    if (!fields) return;
+    let newId = '';
+    await apply(target, addSubtask(target.task.id, fields, (id) => (newId = id)));
+    void vscode.window.showInformationMessage(`Added subtask ${newId}: ${fields.title}`);
+  });
+
+  const editField = async (element: unknown, field: keyof TaskFields) => {
+    const target = await resolveTarget(model, element, `Edit the ${fieldLabel(field)} of which task?`);
+    if (!target) return;
+    if (field === 'priority') {
+      const priority = await pickPriority(target.task);
+      if (priority) await apply(target, updateTask(target.task.id, { priority }));
+      return;
+    }
+    const current = target.task[field];
+    if (current.includes('\n')) {
+      // An input box is one line: a multi-line text is edited where it lives, not flattened.
+      await revealInFile(target, field);
+      return;
+    }
+    const value = await vscode.window.showInputBox({
+      title: `${fieldLabel(field)} of ${target.task.id} ${target.task.title}`,
+      value: current,
+      validateInput: (text) => (field === 'title' && !text.trim() ? 'A task needs a title.' : undefined),
+    });
+    if (value !== undefined && value !== current) await apply(target, updateTask(target.task.id, { [field]: value }));
+  };
+  register(CommandIds.editTitle, (element) => editField(element, 'title'));
+  register(CommandIds.editDescription, (element) => editField(element, 'description'));
+  register(CommandIds.editDetails, (element) => editField(element, 'details'));
+  register(CommandIds.setPriority, (element) => editField(element, 'priority'));
+  register(CommandIds.editTask, async (element) => {
+    const target = await resolveTarget(model, element, 'Edit which task?');
+    if (!target) return;
+    const fields: Array<keyof TaskFields> = target.task.parentId === undefined ? ['title', 'description', 'details', 'testStrategy', 'priority'] : ['title', 'description', 'details', 'testStrategy'];
+    const field = await vscode.window.showQuickPick(
+      fields.map((key) => ({ label: fieldLabel(key), description: key === 'priority' ? target.task.priority : target.task[key].split('\n')[0], key })),
+      { placeHolder: `Edit which field of ${target.task.id} ${target.task.title}?` },
+    );
+    const element2 = model.taskElement(target.project, target.tag, target.task);
+    if (field) await editField(element2, field.key);
+  });
+
+  register(CommandIds.deleteTask, async (element) => {
+    const target = await resolveTarget(model, element, 'Delete which task?');
+    if (!target) return;
+    const dependents = [...allTasks(target.tag)].filter((task) => task.dependencies.includes(target.task.id));
+    const detail = [
+      target.task.subtasks.length ? `Its ${target.task.subtasks.length} subtask(s) are deleted with it.` : '',
+      dependents.length ? `${dependents.map((task) => task.id).join(', ')} depend on it; those dependencies are removed.` : '',
+    ].filter(Boolean).join(' ');
+    const confirm = await vscode.window.showWarningMessage(`Delete ${target.task.id} "${target.task.title}"?`, { modal: true, detail: detail || undefined }, 'Delete');
+    if (confirm === 'Delete') await apply(target, deleteTask(target.task.id));
+  });
+
+  register(CommandIds.addDependency, async (element) => {
+    const target = await resolveTarget(model, element, 'Add a dependency to which task?');
+    if (!target) return;
+    const candidates = [...allTasks(target.tag)].filter((task) => task.id !== target.task.id && !target.task.dependencies.includes(task.id));
+    const picked = await vscode.window.showQuickPick(taskPickItems(candidates), { placeHolder: `${target.task.id} depends on which task?`, matchOnDescription: true });
+    if (picked) await apply(target, addDependency(target.task.id, picked.task.id));
+  });
+
+  register(CommandIds.removeDependency, async (element) => {
+    const target = await resolveTarget(model, element, 'Remove a dependency from which task?', (task) => task.dependencies.length > 0);
+    if (!target) return;
+    if (target.task.dependencies.length === 0) {
+      void vscode.window.showInformationMessage(`${target.task.id} has no dependencies.`);
+      return;
+    }
+    const items = target.task.dependencies.map((dep) => {
+      const node = target.tag.byId.get(dep);
+      return { label: node ? `${dep} ${node.title}` : `${dep} (missing)`, description: node?.status, dep };
+    });
+    const picked = await vscode.window.showQuickPick(items, { placeHolder: `Remove which dependency of ${target.task.id}?` });
+    if (picked) await apply(target, removeDependency(target.task.id, picked.dep));
+  });
+
+  register(CommandIds.copyTaskId, async (element) => {
+    const target = await resolveTarget(model, element, 'Copy the id of which task?');
+    if (!target) return;
+    await vscode.env.clipboard.writeText(target.task.id);
+    vscode.window.setStatusBarMessage(`Copied task id ${target.task.id}`, 3000);
+  });
+
+  register(CommandIds.revealInFile, async (element) => {
+    const target = await resolveTarget(model, element, 'Reveal which task in tasks.json?');
+    if (target) await revealInFile(target);
+  });
+
+  register(CommandIds.validateDependencies, async () => {
+    const project = await pickProject(model, { needsPlan: true });
+    const loaded = project && loadedTag(model, project);
+    if (!project || !loaded) return;
+    const { problems, invalidDependencies } = validatePlan(loaded.state.plan);
+    const errors = problems.filter((problem) => problem.severity === 'error');
+    if (errors.length === 0) {
+      void vscode.window.showInformationMessage(`Dependencies are valid: ${problems.length ? `${problems.length} note(s) in the Problems panel, no errors.` : 'no problems found.'}`);
+      return;
+    }
+    const actions = invalidDependencies.length ? ['Fix Dependencies', 'Show Problems'] : ['Show Problems'];
+    const choice = await vscode.window.showWarningMessage(`${errors.length} problem(s) in tasks.json, ${invalidDependencies.length} of them invalid dependencies.`, ...actions);
+    if (choice === 'Fix Dependencies') await vscode.commands.executeCommand(CommandIds.fixDependencies, project);
+    if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
+  });
+
+  register(CommandIds.fixDependencies, async (arg) => {
+    const project = isProject(arg) ? arg : await pickProject(model, { needsPlan: true });
+    const loaded = project && loadedTag(model, project);
+    if (!project || !loaded) return;
+    const { invalidDependencies } = validatePlan(loaded.state.plan);
+    if (invalidDependencies.length === 0) {
+      void vscode.window.showInformationMessage('No invalid dependencies to fix.');
+      return;
+    }
+    const lines = invalidDependencies.map((entry) => `${entry.tag}: ${entry.taskId} → ${entry.dependency} (${entry.reason === 'missing' ? 'missing task' : entry.reason === 'self' ? 'depends on itself' : 'closes a cycle'})`);
+    const confirm = await vscode.window.showWarningMessage(
+      `Remove ${invalidDependencies.length} invalid dependenc${invalidDependencies.length === 1 ? 'y' : 'ies'}?`,
+      { modal: true, detail: lines.slice(0, 20).join('\n') + (lines.length > 20 ? `\n… and ${lines.length - 20} more` : '') },
+      'Remove',
+    );
+    if (confirm !== 'Remove') return;
+    await project.store.edit(removeInvalidDependencies(invalidDependencies));
+    void vscode.window.showInformationMessage(`Removed ${invalidDependencies.length} invalid dependenc${invalidDependencies.length === 1 ? 'y' : 'ies'}.`);
+  });
+
+  register(CommandIds.switchTag, async () => {
+    const project = await pickProject(model, { needsPlan: true });
+    const loaded = project && loadedTag(model, project);
+    if (!project || !loaded) return;
+    const items = [...loaded.state.plan.tags.values()].map((tag) => ({
+      label: tag.name,
+      description: `${tag.tasks.length} tasks${tag.name === loaded.tag.name ? ' · current' : ''}`,
+      detail: typeof tag.metadata?.description === 'string' && tag.metadata.description ? tag.metadata.description : undefined,
+    }));
+    const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Switch to which tag?' });
+    if (picked && picked.label !== loaded.tag.name) await project.store.setCurrentTag(picked.label);
+  });
+
+  register(CommandIds.addTag, async () => {
+    const project = await pickProject(model, { needsPlan: true });
+    const loaded = project && loadedTag(model, project);
+    if (!project || !loaded) return;
+    const name = await vscode.window.showInputBox({
+      title: 'New tag',
+      placeHolder: 'feature-auth',
+      validateInput: (text) =>
+        !isValidTagName(text) ? 'Use letters, digits, ".", "_" or "-".' : loaded.state.plan.tags.has(text) ? `Tag "${text}" already exists.` : undefined,
+    });
+    if (!name) return;
+    const description = await vscode.window.showInputBox({ title: `Description of tag "${name}" (optional)` });
+    if (description === undefined) return;
+    await project.store.edit(addTag(name, description));
+    const choice = await vscode.window.showInformationMessage(`Added tag "${name}".`, 'Switch to It');
+    if (choice) await project.store.setCurrentTag(name);
+  });
+
+  register(CommandIds.initialize, async () => {
+    const project = await pickProject(model, { needsPlan: false });
+    if (!project) return;
+    if (project.store.state.kind !== 'missing') {
+      void vscode.window.showInformationMessage(`${project.folder.name} already has a plan at ${project.store.location.tasksFile}.`);
+      return;
+    }
+    const created = await initializeProject(project.store.location);
+    await project.store.reload();
+    project.store.startWatching();
+    log.info(`Initialized ${project.folder.name}: ${created.join(', ')}`);
+    void vscode.window.showInformationMessage(`Initialized Taskmaster in ${project.folder.name}. Add your first task, or put a PRD in .taskmaster/docs/.`, 'Add Task').then(
+      (choice) => choice && vscode.commands.executeCommand(CommandIds.addTask),
+    );
+  });
+
+  register(CommandIds.openTasksFile, async (arg, line, column) => {
+    const project = isProject(arg) ? arg : await pickProject(model, { needsPlan: true });
+    if (project) await openFileAt(vscode.Uri.file(project.store.location.tasksFile), line as number | undefined, column as number | undefined);
+  });
+
+  register(CommandIds.refresh, () => model.projects.refresh());
+
+  register(CommandIds.filter, async () => {
+    const statusItems = TASK_STATUSES.map((status) => ({ label: status, picked: model.filter.statuses?.has(status) ?? false }));
+    const statuses = await vscode.window.showQuickPick(statusItems, { canPickMany: true, placeHolder: 'Show tasks with these statuses (none picked: all)' });
+    if (!statuses) return;
+    const text = await vscode.window.showInputBox({ title: 'Filter by text (id, title, description, details); empty for none', value: model.filter.text ?? '' });
+    if (text === undefined) return;
+    model.setFilter({ statuses: new Set(statuses.map((item) => item.label)), text: text.trim() || undefined });
+  });
+  register(CommandIds.clearFilter, () => model.setFilter({}));
+}
+
+function isProject(value: unknown): value is Project {
+  return typeof value === 'object' && value !== null && 'store' in value && 'folder' in value;
+}
+
+function fieldLabel(field: keyof TaskFields): string {
+  return { title: 'Title', description: 'Description', details: 'Details', testStrategy: 'Test strategy', priority: 'Priority' }[field];
+}
+
+async function pickStatus(task: TaskNode): Promise<TaskStatus | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    TASK_STATUSES.map((status) => ({ label: status, description: status === task.status ? 'current' : undefined })),
+    { placeHolder: `Status of ${task.id} ${task.title}` },
+  );
+  return picked?.label;
+}
+
+async function pickPriority(task: TaskNode): Promise<TaskPriority | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    TASK_PRIORITIES.map((priority) => ({ label: priority, description: priority === task.priority ? 'current' : undefined })),
+    { placeHolder: `Priority of ${task.id} ${task.title}` },
+  );
+  return picked?.label;
+}
+
+async function askNewTask(kind: 'task' | 'subtask'): Promise<{ title: string; description: string; priority?: TaskPriority } | undefined> {
+  const title = await vscode.window.showInputBox({ title: `New ${kind}: title`, validateInput: (text) => (text.trim() ? undefined : 'A title is needed.') });
+  if (!title) return undefined;
+  const description = await vscode.window.showInputBox({ title: `New ${kind}: description (optional)` });
+  if (description === undefined) return undefined;
+  if (kind === 'subtask') return { title, description };
+  const priority = await vscode.window.showQuickPick([...TASK_PRIORITIES].reverse(), { placeHolder: 'Priority' });
+  return priority ? { title, description, priority: priority as TaskPriority } : undefined;
+}
+
+async function revealInFile(target: TaskTarget, field?: string): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(target.project.store.location.tasksFile);
+  const { start } = new JsonLocator(document.getText()).locate(field ? [...target.task.path, field] : target.task.path);
+  await openFileAt(document.uri, start.line, start.column);
+}
+
+export async function revealTask(services: CommandServices, target: TaskTarget): Promise<void> {
+  const element = services.model.taskElement(target.project, target.tag, target.task);
+  await services.treeView.reveal(element, { select: true, focus: false, expand: true });
+}
+
+async function showNextTask(services: CommandServices): Promise<void> {
+  const project = await pickProject(services.model, { needsPlan: true });
+  const loaded = project && loadedTag(services.model, project);
+  if (!project || !loaded) return;
+  const next = services.model.nextTask(loaded.tag);
+  if (!next) {
+    const open = loaded.tag.tasks.filter((task) => task.status !== 'done' && task.status !== 'cancelled').length;
+    void vscode.window.showInformationMessage(
+      open ? `No task is ready in tag "${loaded.tag.name}": the ${open} open task(s) wait on unfinished dependencies or are deferred/blocked.` : `Everything in tag "${loaded.tag.name}" is done.`,
+    );
+    return;
+  }
+  await revealTask(services, { project, tag: loaded.tag, task: next });
+  const deps = next.dependencies.length ? `all ${next.dependencies.length} dependencies done` : 'no dependencies';
+  const actions = next.status === 'in-progress' ? ['Mark Done', 'Reveal in tasks.json'] : ['Start', 'Reveal in tasks.json'];
+  const element = services.model.taskElement(project, loaded.tag, next);
+  const choice = await vscode.window.showInformationMessage(`Next task ${next.id}: ${next.title} (${next.parentId ? 'subtask' : `${next.priority} priority`}, ${deps})`, ...actions);
+  if (choice === 'Start') await vscode.commands.executeCommand(CommandIds.startTask, element);
+  if (choice === 'Mark Done') await vscode.commands.executeCommand(CommandIds.markDone, element);
+  if (choice === 'Reveal in tasks.json') await vscode.commands.executeCommand(CommandIds.revealInFile, element);
+}
+

@@ -1,0 +1,95 @@
+import * as vscode from 'vscode';
+import { allTasks, type TagView, type TaskNode } from '../core/plan';
+import type { LoadedPlan } from '../store/taskStore';
+import type { TaskElement, TaskTreeModel } from '../tree/taskTreeModel';
+import type { Project } from '../workspace/projects';
+
+/** A task a command acts on, with the project and tag it lives in. */
+export interface TaskTarget {
+  project: Project;
+  tag: TagView;
+  task: TaskNode;
+}
+
+/** The project a command acts on: the only one with a plan, else the user's pick. */
+export async function pickProject(model: TaskTreeModel, options: { needsPlan: boolean }): Promise<Project | undefined> {
+  const candidates = options.needsPlan ? model.projects.withPlan : model.projects.all;
+  if (candidates.length === 0) {
+    if (options.needsPlan) {
+      const choice = await vscode.window.showInformationMessage('No Task Master plan in this workspace.', 'Initialize Taskmaster');
+      if (choice) await vscode.commands.executeCommand('taskmasterLocal.initialize');
+    } else {
+      void vscode.window.showInformationMessage('Open a folder first: Taskmaster keeps its plan in the folder.');
+    }
+    return undefined;
+  }
+  if (candidates.length === 1) return candidates[0];
+  const picked = await vscode.window.showQuickPick(
+    candidates.map((project) => ({ label: project.folder.name, description: project.folder.uri.fsPath, project })),
+    { placeHolder: 'Which folder?' },
+  );
+  return picked?.project;
+}
+
+/** The loaded plan of a project and its current tag, or a message saying why there is none. */
+export function loadedTag(model: TaskTreeModel, project: Project): { state: LoadedPlan; tag: TagView } | undefined {
+  const state = project.store.state;
+  if (state.kind !== 'loaded') {
+    void vscode.window.showErrorMessage(
+      state.kind === 'unreadable'
+        ? `tasks.json cannot be read (${state.error.message}). Fix it first; nothing is written until it parses.`
+        : 'No tasks.json in this folder yet. Run "Taskmaster: Initialize Taskmaster".',
+    );
+    return undefined;
+  }
+  const tag = model.currentTag(state);
+  if (!tag) {
+    void vscode.window.showInformationMessage('The plan has no tasks yet. Add one with "Taskmaster: Add Task".');
+    return undefined;
+  }
+  return { state, tag };
+}
+
+export interface TaskPickItem extends vscode.QuickPickItem {
+  task: TaskNode;
+}
+
+export function taskPickItems(tasks: Iterable<TaskNode>): TaskPickItem[] {
+  const items: TaskPickItem[] = [];
+  for (const task of tasks) {
+    items.push({
+      label: `${task.parentId ? '    ' : ''}${task.id} ${task.title}`,
+      description: task.parentId === undefined ? `${task.status} · ${task.priority}` : task.status,
+      detail: task.description || undefined,
+      task,
+    });
+  }
+  return items;
+}
+
+/** The task a command targets: the tree element it was invoked on, else one the user picks by title. */
+export async function resolveTarget(model: TaskTreeModel, element: unknown, placeHolder: string, filter?: (task: TaskNode) => boolean): Promise<TaskTarget | undefined> {
+  if (isTaskElement(element)) {
+    const state = element.project.store.state;
+    const tag = state.kind === 'loaded' ? state.plan.tags.get(element.tag) : undefined;
+    const task = tag?.byId.get(element.task.id);
+    if (tag && task) return { project: element.project, tag, task };
+    void vscode.window.showWarningMessage(`Task ${element.task.id} is no longer in the plan.`);
+    return undefined;
+  }
+  const project = await pickProject(model, { needsPlan: true });
+  if (!project) return undefined;
+  const loaded = loadedTag(model, project);
+  if (!loaded) return undefined;
+  const candidates = [...allTasks(loaded.tag)].filter((task) => !filter || filter(task));
+  if (candidates.length === 0) {
+    void vscode.window.showInformationMessage(`No task in tag "${loaded.tag.name}" fits.`);
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(taskPickItems(candidates), { placeHolder, matchOnDescription: true, matchOnDetail: true });
+  return picked ? { project, tag: loaded.tag, task: picked.task } : undefined;
+}
+
+export function isTaskElement(value: unknown): value is TaskElement {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'task' && 'task' in value && 'project' in value;
+}

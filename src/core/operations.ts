@@ -1,0 +1,320 @@
+import { canonicalId, isSubtaskId, parentOf } from './ids';
+import { allTasks, closestIds, findTask, type JsonPath, type Plan, type TagView, type TaskNode } from './plan';
+import { TASK_PRIORITIES, TASK_STATUSES, isTaskPriority, isTaskStatus, type TaskPriority, type TaskStatus } from './task';
+import type { InvalidDependency } from './validation';
+
+/**
+ * Plan edits as changes to parts of the JSON document. Operations read the freshest parsed plan
+ * and say which values change; the store applies them to the file text, leaving every other byte
+ * as it was.
+ */
+export type JsonEdit =
+  | { kind: 'set'; path: JsonPath; value: unknown }
+  | { kind: 'remove'; path: JsonPath }
+  | { kind: 'append'; path: JsonPath; value: unknown };
+
+export type OperationErrorKind = 'not-found' | 'invalid';
+
+export class OperationError extends Error {
+  constructor(
+    message: string,
+    readonly kind: OperationErrorKind,
+  ) {
+    super(message);
+    this.name = 'OperationError';
+  }
+
+  static is(error: unknown): error is OperationError {
+    return error instanceof OperationError;
+  }
+}
+
+export interface OperationContext {
+  plan: Plan;
+  tag: string;
+  now: Date;
+}
+
+/** An operation on the plan: given its freshest state, the edits to make (none: nothing to do). */
+export type PlanOperation = (context: OperationContext) => JsonEdit[];
+
+export function requireTag(plan: Plan, tag: string): TagView {
+  const view = plan.tags.get(tag);
+  if (view) return view;
+  const known = [...plan.tags.keys()];
+  throw new OperationError(
+    `No tag "${tag}" in tasks.json.${known.length ? ` Tags: ${known.join(', ')}.` : ''}`,
+    'not-found',
+  );
+}
+
+export function requireTask(tag: TagView, id: string): TaskNode {
+  const task = findTask(tag, id);
+  if (task) return task;
+  const near = closestIds(tag, id);
+  throw new OperationError(
+    `No task ${canonicalId(id)} in tag "${tag.name}".${near.length ? ` Closest ids: ${near.join(', ')}.` : ''}`,
+    'not-found',
+  );
+}
+
+/** Task Master keeps the tag's `metadata.updated` current on every write; do the same where present. */
+function touchTag(tag: TagView, now: Date): JsonEdit[] {
+  if (!tag.metadata || !('updated' in tag.metadata)) return [];
+  return [{ kind: 'set', path: [...tag.path, 'metadata', 'updated'], value: now.toISOString() }];
+}
+
+export function parseStatus(value: string): TaskStatus {
+  const status = value === 'completed' ? 'done' : value;
+  if (!isTaskStatus(status)) {
+    throw new OperationError(`Unknown status "${value}". Use one of: ${TASK_STATUSES.join(', ')}.`, 'invalid');
+  }
+  return status;
+}
+
+export function parsePriority(value: string): TaskPriority {
+  if (!isTaskPriority(value)) {
+    throw new OperationError(`Unknown priority "${value}". Use one of: ${TASK_PRIORITIES.join(', ')}.`, 'invalid');
+  }
+  return value;
+}
+
+export function setStatus(ids: string[], status: TaskStatus): PlanOperation {
+  return ({ plan, tag, now }) => {
+    const view = requireTag(plan, tag);
+    const edits: JsonEdit[] = [];
+    const changed = new Set<string>();
+    const setOne = (task: TaskNode) => {
+      if (changed.has(task.id)) return;
+      changed.add(task.id);
+      if (task.raw.status !== status) edits.push({ kind: 'set', path: [...task.path, 'status'], value: status });
+    };
+    for (const id of ids) {
+      const task = requireTask(view, id);
+      setOne(task);
+      // Closing a task closes its open subtasks too, as Task Master does.
+      if (status === 'done') for (const sub of task.subtasks) if (sub.status !== 'done' && sub.status !== 'cancelled') setOne(sub);
+    }
+    return edits.length ? [...edits, ...touchTag(view, now)] : [];
+  };
+}
+
+export interface TaskFields {
+  title?: string;
+  description?: string;
+  details?: string;
+  testStrategy?: string;
+  priority?: TaskPriority;
+}
+
+function checkTitle(title: string | undefined): string {
+  const trimmed = (title ?? '').trim();
+  if (!trimmed) throw new OperationError('A task needs a title.', 'invalid');
+  return trimmed;
+}
+
+function nextNumber(ids: string[]): number {
+  let max = 0;
+  for (const id of ids) {
+    const last = Number(id.slice(id.lastIndexOf('.') + 1));
+    if (Number.isFinite(last) && last > max) max = last;
+  }
+  return max + 1;
+}
+
+export interface AddTaskInput extends TaskFields {
+  title: string;
+  dependencies?: string[];
+}
+
+/** Adds a task at the end of the tag with the next free id; `onId` learns the id it got. */
+export function addTask(input: AddTaskInput, onId?: (id: string) => void): PlanOperation {
+  return ({ plan, tag, now }) => {
+    const view = requireTag(plan, tag);
+    const title = checkTitle(input.title);
+    const dependencies = (input.dependencies ?? []).map((dep) => requireTask(view, dep).id);
+    const id = nextNumber(view.tasks.map((task) => task.id));
+    onId?.(String(id));
+    const task = {
+      id,
+      title,
+      description: input.description ?? '',
+      details: input.details ?? '',
+      testStrategy: input.testStrategy ?? '',
+      status: 'pending',
+      dependencies: dependencies.map((dep) => (isSubtaskId(dep) ? dep : Number(dep))),
+      priority: input.priority ?? 'medium',
+      subtasks: [],
+    };
+    return [{ kind: 'append', path: [...view.path, 'tasks'], value: task }, ...touchTag(view, now)];
+  };
+}
+
+export function addSubtask(parentId: string, input: AddTaskInput, onId?: (id: string) => void): PlanOperation {
+  return ({ plan, tag, now }) => {
+    const view = requireTag(plan, tag);
+    const parent = requireTask(view, parentId);
+    if (parent.parentId !== undefined) {
+      throw new OperationError(`${parent.id} is a subtask; Task Master nests subtasks one level deep. Add it to task ${parent.parentId}.`, 'invalid');
+    }
+    const title = checkTitle(input.title);
+    const dependencies = (input.dependencies ?? []).map((dep) => requireTask(view, dep.includes('.') ? dep : `${parent.id}.${dep}`).id);
+    const number = nextNumber(parent.subtasks.map((sub) => sub.id));
+    onId?.(`${parent.id}.${number}`);
+    const subtask = {
+      id: number,
+      title,
+      description: input.description ?? '',
+      details: input.details ?? '',
+      status: 'pending',
+      dependencies: dependencies.map((dep) => dependencyValue(parent.id, dep)),
+      ...(input.testStrategy ? { testStrategy: input.testStrategy } : {}),
+    };
+    const edit: JsonEdit = Array.isArray(parent.raw.subtasks)
+      ? { kind: 'append', path: [...parent.path, 'subtasks'], value: subtask }
+      : { kind: 'set', path: [...parent.path, 'subtasks'], value: [subtask] };
+    return [edit, ...touchTag(view, now)];
+  };
+}
+
+/** How a dependency is written: a sibling subtask by its number, a task by its number, else "P.S". */
+function dependencyValue(ownerParentId: string | undefined, dependency: string): number | string {
+  if (ownerParentId !== undefined && parentOf(dependency) === ownerParentId) return Number(dependency.slice(ownerParentId.length + 1));
+  return /^\d+$/.test(dependency) ? Number(dependency) : dependency;
+}
+
+export function updateTask(id: string, fields: TaskFields): PlanOperation {
+  return ({ plan, tag, now }) => {
+    const view = requireTag(plan, tag);
+    const task = requireTask(view, id);
+    if (fields.title !== undefined) checkTitle(fields.title);
+    const edits: JsonEdit[] = [];
+    for (const [key, value] of Object.entries(fields)) {
+      if (value !== undefined && task.raw[key] !== value) edits.push({ kind: 'set', path: [...task.path, key], value });
+    }
+    return edits.length ? [...edits, ...touchTag(view, now)] : [];
+  };
+}
+
+/** Deletes a task (or subtask) and every dependency on it, so nothing is left pointing nowhere. */
+export function deleteTask(id: string): PlanOperation {
+  return ({ plan, tag, now }) => {
+    const view = requireTag(plan, tag);
+    const task = requireTask(view, id);
+    const removed = new Set([task.id, ...task.subtasks.map((sub) => sub.id)]);
+    const edits: JsonEdit[] = [{ kind: 'remove', path: task.path }];
+    for (const other of allTasks(view)) {
+      if (removed.has(other.id) || isInside(other.path, task.path)) continue;
+      if (other.dependencies.some((dep) => removed.has(dep))) {
+        edits.push(keepDependencies(other, (dep) => !removed.has(dep)));
+      }
+    }
+    return [...edits, ...touchTag(view, now)];
+  };
+}
+
+function isInside(path: JsonPath, container: JsonPath): boolean {
+  return path.length > container.length && container.every((segment, i) => path[i] === segment);
+}
+
+/** Rewrites a task's dependency list keeping the raw entries whose resolved id passes. */
+function keepDependencies(task: TaskNode, keep: (dep: string, index: number) => boolean): JsonEdit {
+  const raw = Array.isArray(task.raw.dependencies) ? task.raw.dependencies : [];
+  return { kind: 'set', path: [...task.path, 'dependencies'], value: raw.filter((_, i) => keep(task.dependencies[i], i)) };
+}
+
+export function addDependency(id: string, dependencyId: string): PlanOperation {
+  return ({ plan, tag, now }) => {
+    const view = requireTag(plan, tag);
+    const task = requireTask(view, id);
+    const dependency = requireTask(view, dependencyId);
+    if (task.id === dependency.id) throw new OperationError(`Task ${task.id} cannot depend on itself.`, 'invalid');
+    if (task.dependencies.includes(dependency.id)) return [];
+    if (dependsOn(view, dependency, task.id)) {
+      throw new OperationError(`${dependency.id} already depends on ${task.id} (directly or through others): adding this would make a cycle.`, 'invalid');
+    }
+    const value = dependencyValue(task.parentId, dependency.id);
+    const edit: JsonEdit = Array.isArray(task.raw.dependencies)
+      ? { kind: 'append', path: [...task.path, 'dependencies'], value }
+      : { kind: 'set', path: [...task.path, 'dependencies'], value: [value] };
+    return [edit, ...touchTag(view, now)];
+  };
+}
+
+/** Whether `from` waits on `target`, following dependencies transitively. */
+function dependsOn(view: TagView, from: TaskNode, target: string): boolean {
+  const seen = new Set<string>();
+  const stack = [from];
+  while (stack.length) {
+    const node = stack.pop()!;
+    for (const dep of node.dependencies) {
+      if (dep === target) return true;
+      const next = view.byId.get(dep);
+      if (next && !seen.has(next.id)) {
+        seen.add(next.id);
+        stack.push(next);
+      }
+    }
+  }
+  return false;
+}
+
+export function removeDependency(id: string, dependencyId: string): PlanOperation {
+  return ({ plan, tag, now }) => {
+    const view = requireTag(plan, tag);
+    const task = requireTask(view, id);
+    const target = canonicalId(dependencyId);
+    const resolved = task.parentId !== undefined && !target.includes('.') ? [target, `${task.parentId}.${target}`] : [target];
+    if (!task.dependencies.some((dep) => resolved.includes(dep))) {
+      throw new OperationError(`Task ${task.id} does not depend on ${target}.`, 'not-found');
+    }
+    return [keepDependencies(task, (dep) => !resolved.includes(dep)), ...touchTag(view, now)];
+  };
+}
+
+/** Removes the given invalid dependencies (missing, self, cycle-closing) from every tag named. */
+export function removeInvalidDependencies(invalid: InvalidDependency[]): PlanOperation {
+  return ({ plan, now }) => {
+    const edits: JsonEdit[] = [];
+    const byTag = groupBy(invalid, (entry) => entry.tag);
+    for (const [tagName, entries] of byTag) {
+      const view = plan.tags.get(tagName);
+      if (!view) continue;
+      for (const [taskId, list] of groupBy(entries, (entry) => entry.taskId)) {
+        const task = view.byId.get(taskId);
+        if (!task) continue;
+        const drop = new Set(list.map((entry) => entry.index));
+        edits.push(keepDependencies(task, (_, index) => !drop.has(index)));
+      }
+      edits.push(...touchTag(view, now));
+    }
+    return edits;
+  };
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}
+
+export function isValidTagName(name: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name);
+}
+
+export function addTag(name: string, description = ''): PlanOperation {
+  return ({ plan, now }) => {
+    if (!isValidTagName(name)) {
+      throw new OperationError(`"${name}" is not a usable tag name: use letters, digits, '.', '_' or '-'.`, 'invalid');
+    }
+    if (plan.tags.has(name)) throw new OperationError(`Tag "${name}" already exists.`, 'invalid');
+    const stamp = now.toISOString();
+    const block = { tasks: [], metadata: { created: stamp, updated: stamp, description } };
+    if (plan.format === 'legacy') {
+      // A flat file has no room for tags: move its list under "master", as Task Master does.
+      const { tasks, ...rest } = plan.data;
+      return [{ kind: 'set', path: [], value: { master: { tasks, ...rest }, [name]: block } }];
+    }
+    return [{ kind: 'set', path: [name], value: block }];
+  };
+}

@@ -1,0 +1,64 @@
+import * as vscode from 'vscode';
+import type { ProblemSeverity } from '../core/plan';
+import { validatePlan } from '../core/validation';
+import { JsonLocator, JsonSyntaxError, type TextPosition } from '../store/jsonText';
+import type { Project, Projects } from '../workspace/projects';
+
+const SEVERITY: Record<ProblemSeverity, vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
+
+function range(start: TextPosition, end: TextPosition): vscode.Range {
+  return new vscode.Range(start.line - 1, start.column - 1, end.line - 1, end.column - 1);
+}
+
+/** Problems of each tasks.json (syntax, shape, ids, dependencies) in the Problems panel, with positions. */
+export class PlanDiagnostics implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('taskmaster');
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly projects: Projects) {
+    this.subscription = projects.onDidChange((project) => (project ? this.update(project) : this.updateAll()));
+    this.updateAll();
+  }
+
+  private updateAll(): void {
+    this.collection.clear();
+    for (const project of this.projects.all) this.update(project);
+  }
+
+  private update(project: Project): void {
+    const state = project.store.state;
+    const uri = vscode.Uri.file(state.location.tasksFile);
+    if (state.kind === 'missing') {
+      this.collection.delete(uri);
+      return;
+    }
+    if (state.kind === 'unreadable') {
+      const error = state.error;
+      const position = JsonSyntaxError.is(error) ? error.position : { line: 1, column: 1 };
+      const message = JsonSyntaxError.is(error) ? `${error.reason}. Taskmaster will not write to this file until it parses.` : error.message;
+      this.collection.set(uri, [Object.assign(new vscode.Diagnostic(range(position, position), message, vscode.DiagnosticSeverity.Error), { source: 'Taskmaster' })]);
+      return;
+    }
+    const { problems } = validatePlan(state.plan);
+    const locator = new JsonLocator(state.text);
+    this.collection.set(
+      uri,
+      problems.map((problem) => {
+        const { start, end } = locator.locate(problem.path);
+        const diagnostic = new vscode.Diagnostic(range(start, end), problem.message, SEVERITY[problem.severity]);
+        diagnostic.source = 'Taskmaster';
+        diagnostic.code = problem.code;
+        return diagnostic;
+      }),
+    );
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.collection.dispose();
+  }
+}

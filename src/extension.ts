@@ -1,0 +1,53 @@
+import * as vscode from 'vscode';
+import { ContextKeys, ViewIds } from './commands/commandIds';
+import { registerTaskCommands } from './commands/taskCommands';
+import { PlanDiagnostics } from './diagnostics/planDiagnostics';
+import { TaskStatusBar } from './statusBar/taskStatusBar';
+import { TaskTreeModel, type TreeElement } from './tree/taskTreeModel';
+import { TaskTreeProvider } from './tree/taskTreeProvider';
+import { Projects } from './workspace/projects';
+
+/** The public surface returned by activate(), used by the extension-host tests. */
+export interface TaskmasterApi {
+  projects: Projects;
+  model: TaskTreeModel;
+}
+
+/** Composition root: build the services, register the surfaces, push every disposable at once. */
+export async function activate(context: vscode.ExtensionContext): Promise<TaskmasterApi> {
+  const log = vscode.window.createOutputChannel('Taskmaster Local', { log: true });
+  context.subscriptions.push(log);
+
+  const projects = new Projects(log);
+  context.subscriptions.push(projects);
+
+  const model = new TaskTreeModel(projects);
+  context.subscriptions.push(model);
+
+  const treeView = vscode.window.createTreeView<TreeElement>(ViewIds.tasks, {
+    treeDataProvider: new TaskTreeProvider(model),
+    showCollapseAll: true,
+  });
+  context.subscriptions.push(treeView);
+
+  context.subscriptions.push(new TaskStatusBar(model), new PlanDiagnostics(projects));
+  registerTaskCommands(context, { model, treeView, log });
+
+  const updateView = () => {
+    const hasPlan = projects.withPlan.length > 0;
+    void vscode.commands.executeCommand('setContext', ContextKeys.hasPlan, hasPlan);
+    const open = model.openTaskCount();
+    treeView.badge = open ? { value: open, tooltip: `${open} open task${open === 1 ? '' : 's'}` } : undefined;
+  };
+  context.subscriptions.push(model.onDidChange(updateView));
+
+  try {
+    await projects.sync();
+  } catch (error) {
+    log.error(`Loading the plan failed: ${(error as Error).message}`);
+    void vscode.window.showErrorMessage(`Taskmaster could not load the plan: ${(error as Error).message}`);
+  }
+  updateView();
+  void vscode.commands.executeCommand('setContext', ContextKeys.ready, true);
+  return { projects, model };
+}

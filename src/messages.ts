@@ -1,0 +1,41 @@
+import * as vscode from 'vscode';
+import { OperationError } from './core/operations';
+import { ReadOnlyFileError } from './store/atomicWrite';
+import { LockTimeoutError } from './store/fileLock';
+import { JsonSyntaxError } from './store/jsonText';
+import { PlanMissingError, PlanUnreadableError } from './store/taskStore';
+import { CommandIds } from './commands/commandIds';
+
+/**
+ * The one place that turns errors into what the user sees: what happened, what to do, and a
+ * button where one helps.
+ */
+export async function showError(error: unknown, log: vscode.LogOutputChannel): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  if (OperationError.is(error)) {
+    await vscode.window.showWarningMessage(message);
+    return;
+  }
+  log.error(message);
+  if (PlanUnreadableError.is(error) || ReadOnlyFileError.is(error)) {
+    const position = PlanUnreadableError.is(error) && JsonSyntaxError.is(error.cause) ? error.cause.position : undefined;
+    const choice = await vscode.window.showErrorMessage(message, 'Open tasks.json');
+    if (choice) await openFileAt(vscode.Uri.file(error.file), position?.line, position?.column);
+    return;
+  }
+  if (PlanMissingError.is(error)) {
+    const choice = await vscode.window.showErrorMessage(message, 'Initialize Taskmaster');
+    if (choice) await vscode.commands.executeCommand(CommandIds.initialize);
+    return;
+  }
+  if (LockTimeoutError.is(error)) {
+    await vscode.window.showErrorMessage(message);
+    return;
+  }
+  await vscode.window.showErrorMessage(`Taskmaster: ${message}`, 'Show Log').then((choice) => choice && log.show());
+}
+
+export async function openFileAt(uri: vscode.Uri, line?: number, column?: number): Promise<void> {
+  const position = new vscode.Position(Math.max((line ?? 1) - 1, 0), Math.max((column ?? 1) - 1, 0));
+  await vscode.window.showTextDocument(uri, { selection: new vscode.Range(position, position), preview: false });
+}

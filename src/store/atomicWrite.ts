@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+export class ReadOnlyFileError extends Error {
+  constructor(readonly file: string) {
+    super(`${file} is read-only, so the change was not saved. Make it writable (chmod u+w) and try again.`);
+    this.name = 'ReadOnlyFileError';
+  }
+
+  static is(error: unknown): error is ReadOnlyFileError {
+    return error instanceof ReadOnlyFileError;
+  }
+}
+
+/**
+ * Replaces a file's content in one step: write a temp file beside it, flush it, rename it over.
+ * Readers (the CLI, git, another window) see the old file or the new one, never half of either.
+ */
+export async function writeFileAtomic(file: string, content: string): Promise<void> {
+  const existing = await fs.stat(file).catch(() => undefined);
+  // Renaming over a read-only file would succeed (and as root even writing would): honour the
+  // user's intent by checking the permission bits themselves.
+  if (existing && (existing.mode & 0o222) === 0) throw new ReadOnlyFileError(file);
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await fs.open(temp, 'wx', existing ? existing.mode & 0o777 : 0o644);
+  try {
+    await handle.writeFile(content, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await fs.rename(temp, file);
+  } catch (error) {
+    await fs.rm(temp, { force: true });
+    throw error;
+  }
+}

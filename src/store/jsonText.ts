@@ -1,0 +1,211 @@
+import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
+import type { JsonEdit } from '../core/operations';
+import type { JsonPath } from '../core/plan';
+
+/**
+ * Lossless editing of JSON text. The plan is changed by rewriting only the bytes of the values an
+ * operation touches, so unknown fields, key order, number spelling, escapes and indentation of the
+ * rest of the file stay exactly as the user, git or Task Master left them.
+ */
+
+export interface TextPosition {
+  /** 1-based, as editors and compilers print them. */
+  line: number;
+  column: number;
+}
+
+export class JsonSyntaxError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly offset: number,
+    readonly position: TextPosition,
+  ) {
+    super(`${reason} at line ${position.line}, column ${position.column}`);
+    this.name = 'JsonSyntaxError';
+  }
+
+  static is(error: unknown): error is JsonSyntaxError {
+    return error instanceof JsonSyntaxError;
+  }
+}
+
+const BOM = '\uFEFF';
+
+/** JSON.parse with a precise, human message (what, line, column) when the text is not JSON. */
+export function parseJson(text: string): unknown {
+  const body = text.startsWith(BOM) ? text.slice(1) : text;
+  if (body.trim() === '') throw new JsonSyntaxError('The file is empty', 0, { line: 1, column: 1 });
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    const offset = syntaxErrorOffset(body, error);
+    const fileOffset = offset + (text.length - body.length);
+    throw new JsonSyntaxError(syntaxErrorReason(body, offset), fileOffset, new JsonLocator(text).positionOf(fileOffset));
+  }
+}
+
+function syntaxErrorOffset(body: string, error: unknown): number {
+  // Strict JSON errors (comments, trailing commas, bad tokens) are found by jsonc-parser's
+  // scanner with the relaxations turned off; fall back to V8's reported position.
+  const errors: { offset: number }[] = [];
+  parseTree(body, errors as never, { disallowComments: true, allowTrailingComma: false });
+  if (errors.length > 0) return errors[0].offset;
+  const match = /position (\d+)/.exec(String((error as Error)?.message));
+  return match ? Number(match[1]) : 0;
+}
+
+function syntaxErrorReason(body: string, offset: number): string {
+  if (offset >= body.trimEnd().length) return 'Unexpected end of file (a bracket, brace or quote is not closed)';
+  const found = body.slice(offset, offset + 12).split(/\r?\n/)[0];
+  return `Unexpected ${JSON.stringify(found)}`;
+}
+
+interface Formatting {
+  indentUnit: string;
+  eol: string;
+}
+
+function detectFormatting(text: string): Formatting {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const match = /\n([ \t]+)\S/.exec(text);
+  return { indentUnit: match ? match[1] : '', eol };
+}
+
+function lineIndent(text: string, offset: number): string {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(start, offset))![0];
+}
+
+/** Serialises a value as the file would: same indent unit, continued at the given indentation. */
+function serialize(value: unknown, format: Formatting, baseIndent: string): string {
+  if (format.indentUnit === '') return JSON.stringify(value);
+  return JSON.stringify(value, null, format.indentUnit).replace(/\n/g, format.eol + baseIndent);
+}
+
+function isMultiline(text: string, node: JsonNode): boolean {
+  return text.slice(node.offset, node.offset + node.length).includes('\n');
+}
+
+interface TextReplacement {
+  offset: number;
+  length: number;
+  content: string;
+}
+
+/**
+ * Applies edits that address disjoint parts of the document. Offsets are computed against the
+ * original text and applied from the end backwards, so each stays valid.
+ */
+export function applyJsonEdits(text: string, edits: readonly JsonEdit[]): string {
+  if (edits.length === 0) return text;
+  const bomLength = text.startsWith(BOM) ? 1 : 0;
+  const body = text.slice(bomLength);
+  const root = parseTree(body);
+  if (!root) throw new Error('Cannot edit: the document is not JSON.');
+  const format = detectFormatting(body);
+  const replacements = edits.map((edit) => toReplacement(body, root, edit, format));
+  replacements.sort((a, b) => b.offset - a.offset);
+  for (let i = 1; i < replacements.length; i++) {
+    if (replacements[i].offset + replacements[i].length > replacements[i - 1].offset) {
+      throw new Error('Internal error: overlapping edits in one operation.');
+    }
+  }
+  let out = body;
+  for (const r of replacements) out = out.slice(0, r.offset) + r.content + out.slice(r.offset + r.length);
+  return text.slice(0, bomLength) + out;
+}
+
+function toReplacement(text: string, root: JsonNode, edit: JsonEdit, format: Formatting): TextReplacement {
+  const node = findNodeAtLocation(root, edit.path);
+  if (edit.kind === 'set' && node) {
+    return { offset: node.offset, length: node.length, content: serialize(edit.value, format, lineIndent(text, node.offset)) };
+  }
+  if (edit.kind === 'remove') {
+    if (!node) throw new Error(`Cannot remove ${edit.path.join('.')}: not found.`);
+    return removal(node.parent?.type === 'property' ? node.parent : node);
+  }
+  if (edit.kind === 'append') {
+    if (!node || node.type !== 'array') throw new Error(`Cannot append to ${edit.path.join('.')}: not a list.`);
+    return insertion(text, node, serialize(edit.value, format, childIndent(text, node, format)), format);
+  }
+  const parent = findNodeAtLocation(root, edit.path.slice(0, -1));
+  const key = edit.path[edit.path.length - 1];
+  if (!parent || parent.type !== 'object' || typeof key !== 'string') {
+    throw new Error(`Cannot set ${edit.path.join('.')}: its parent object does not exist.`);
+  }
+  const valueText = serialize(edit.value, format, childIndent(text, parent, format));
+  return insertion(text, parent, `${JSON.stringify(key)}: ${valueText}`, format);
+}
+
+/** The indentation of a container's members: that of its existing members, else one level deeper. */
+function childIndent(text: string, container: JsonNode, format: Formatting): string {
+  const first = container.children?.[0];
+  if (first && isMultiline(text, container)) return lineIndent(text, first.offset);
+  return lineIndent(text, container.offset) + format.indentUnit;
+}
+
+function insertion(text: string, container: JsonNode, member: string, format: Formatting): TextReplacement {
+  const children = container.children ?? [];
+  const closing = container.offset + container.length - 1;
+  const multiline = format.indentUnit !== '' && (children.length === 0 || isMultiline(text, container));
+  const indent = childIndent(text, container, format);
+  if (children.length === 0) {
+    const content = multiline ? `${format.eol}${indent}${member}${format.eol}${lineIndent(text, container.offset)}` : member;
+    return { offset: container.offset + 1, length: closing - container.offset - 1, content };
+  }
+  const last = children[children.length - 1];
+  const end = last.offset + last.length;
+  return { offset: end, length: 0, content: multiline ? `,${format.eol}${indent}${member}` : `, ${member}` };
+}
+
+function removal(member: JsonNode): TextReplacement {
+  const siblings = member.parent?.children ?? [];
+  const index = siblings.indexOf(member);
+  const container = member.parent!;
+  if (siblings.length === 1) {
+    const closing = container.offset + container.length - 1;
+    return { offset: container.offset + 1, length: closing - container.offset - 1, content: '' };
+  }
+  if (index > 0) {
+    const previous = siblings[index - 1];
+    const start = previous.offset + previous.length;
+    return { offset: start, length: member.offset + member.length - start, content: '' };
+  }
+  const next = siblings[1];
+  return { offset: member.offset, length: next.offset - member.offset, content: '' };
+}
+
+/** Maps JSON paths to line/column positions, parsing the text once for many look-ups. */
+export class JsonLocator {
+  private root: JsonNode | undefined | null = null;
+  private lineStarts: number[] | undefined;
+
+  constructor(private readonly text: string) {}
+
+  locate(path: JsonPath): { start: TextPosition; end: TextPosition } {
+    if (this.root === null) this.root = parseTree(this.text);
+    let node = this.root ? findNodeAtLocation(this.root, path) : undefined;
+    for (let trimmed = path.slice(0, -1); !node && trimmed.length > 0 && this.root; trimmed = trimmed.slice(0, -1)) {
+      node = findNodeAtLocation(this.root, trimmed);
+    }
+    const offset = node?.offset ?? 0;
+    // A whole task object spans many lines: point at its first line rather than underline all of it.
+    const end = node && node.type !== 'object' && node.type !== 'array' ? offset + node.length : offset + 1;
+    return { start: this.positionOf(offset), end: this.positionOf(end) };
+  }
+
+  positionOf(offset: number): TextPosition {
+    if (!this.lineStarts) {
+      this.lineStarts = [0];
+      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+    }
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.lineStarts[mid] <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - this.lineStarts[low] + 1 };
+  }
+}

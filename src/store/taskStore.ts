@@ -1,0 +1,226 @@
+import { promises as fs, watch, type FSWatcher } from 'node:fs';
+import * as path from 'node:path';
+import { Emitter, type Disposable } from '../core/event';
+import type { PlanOperation } from '../core/operations';
+import { DEFAULT_TAG, readPlan, type Plan } from '../core/plan';
+import { writeFileAtomic } from './atomicWrite';
+import { withFileLock } from './fileLock';
+import { applyJsonEdits, JsonSyntaxError, parseJson } from './jsonText';
+import type { PlanLocation } from './planLocation';
+
+/** What the store knows of the plan file right now. */
+export type PlanState =
+  | { kind: 'missing'; location: PlanLocation }
+  | { kind: 'unreadable'; location: PlanLocation; error: JsonSyntaxError | Error }
+  | LoadedPlan;
+
+export interface LoadedPlan {
+  kind: 'loaded';
+  location: PlanLocation;
+  text: string;
+  plan: Plan;
+  currentTag: string;
+}
+
+export class PlanUnreadableError extends Error {
+  constructor(
+    readonly file: string,
+    readonly cause: Error,
+  ) {
+    super(
+      JsonSyntaxError.is(cause)
+        ? `${file}:${cause.position.line}:${cause.position.column}: ${cause.reason}. Fix the file; nothing is written until it parses again.`
+        : `${file}: ${cause.message}`,
+    );
+    this.name = 'PlanUnreadableError';
+  }
+
+  static is(error: unknown): error is PlanUnreadableError {
+    return error instanceof PlanUnreadableError;
+  }
+}
+
+export class PlanMissingError extends Error {
+  constructor(readonly file: string) {
+    super(`No plan at ${file}. Initialise the project (Taskmaster: Initialize) or point to an existing tasks.json.`);
+    this.name = 'PlanMissingError';
+  }
+
+  static is(error: unknown): error is PlanMissingError {
+    return error instanceof PlanMissingError;
+  }
+}
+
+/** How often the file's identity is checked, as a safety net under the file-system watcher. */
+const POLL_INTERVAL_MS = 1000;
+const WATCH_DEBOUNCE_MS = 50;
+
+/**
+ * The one owner of a project's tasks.json: reads it, applies operations to the freshest content
+ * under a lock, writes atomically, and reports changes from any source.
+ */
+export class TaskStore implements Disposable {
+  private _state: PlanState;
+  private readonly _onDidChange = new Emitter<PlanState>();
+  readonly onDidChange = this._onDidChange.event;
+  private queue: Promise<unknown> = Promise.resolve();
+  private stateTag: string | undefined;
+  private watchers: FSWatcher[] = [];
+  private poll: NodeJS.Timeout | undefined;
+  private reloadTimer: NodeJS.Timeout | undefined;
+  private fileSignature = '';
+
+  constructor(readonly location: PlanLocation) {
+    this._state = { kind: 'missing', location };
+  }
+
+  get state(): PlanState {
+    return this._state;
+  }
+
+  /** Reads the plan and state.json; fires onDidChange when anything differs from what was known. */
+  async reload(): Promise<PlanState> {
+    let text: string | undefined;
+    let stateTag: string | undefined;
+    try {
+      [text, stateTag] = await Promise.all([readText(this.location.tasksFile), readCurrentTag(this.location.stateFile)]);
+    } catch (error) {
+      this.setState({ kind: 'unreadable', location: this.location, error: error as Error });
+      return this._state;
+    }
+    const previous = this._state;
+    if (previous.kind === 'loaded' && text === previous.text && stateTag === this.stateTag) return previous;
+    this.stateTag = stateTag;
+    this.setState(this.parse(text));
+    return this._state;
+  }
+
+  private parse(text: string | undefined): PlanState {
+    const { location } = this;
+    if (text === undefined) return { kind: 'missing', location };
+    try {
+      const plan = readPlan(parseJson(text));
+      return { kind: 'loaded', location, text, plan, currentTag: this.stateTag ?? DEFAULT_TAG };
+    } catch (error) {
+      return { kind: 'unreadable', location, error: error as Error };
+    }
+  }
+
+  private setState(state: PlanState): void {
+    const previous = this._state;
+    this._state = state;
+    if (previous.kind !== state.kind || previous.kind !== 'missing') this._onDidChange.fire(state);
+  }
+
+  /**
+   * Applies an operation to the freshest file content: re-read under the lock, compute the
+   * edits, write atomically. An edit made meanwhile by the CLI or an editor is kept.
+   */
+  edit(operation: PlanOperation, tag?: string): Promise<void> {
+    const run = () =>
+      withFileLock(this.location.tasksFile, async () => {
+        const text = await readText(this.location.tasksFile);
+        if (text === undefined) throw new PlanMissingError(this.location.tasksFile);
+        let data: unknown;
+        try {
+          data = parseJson(text);
+        } catch (error) {
+          this.setState({ kind: 'unreadable', location: this.location, error: error as Error });
+          throw new PlanUnreadableError(this.location.tasksFile, error as Error);
+        }
+        this.stateTag = await readCurrentTag(this.location.stateFile);
+        const plan = readPlan(data);
+        const edits = operation({ plan, tag: tag ?? this.stateTag ?? DEFAULT_TAG, now: new Date() });
+        if (edits.length === 0) {
+          this.setState(this.parse(text));
+          return;
+        }
+        const updated = applyJsonEdits(text, edits);
+        parseJson(updated); // an edit that breaks the JSON is a bug: never let it reach the disk
+        await writeFileAtomic(this.location.tasksFile, updated);
+        this.setState(this.parse(updated));
+      });
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Switches the current tag in state.json, keeping its other fields (branch mappings and so on). */
+  async setCurrentTag(tag: string): Promise<void> {
+    const state = (await readJsonObject(this.location.stateFile)) ?? {};
+    const updated = { ...state, currentTag: tag, lastSwitched: new Date().toISOString() };
+    await fs.mkdir(path.dirname(this.location.stateFile), { recursive: true });
+    await writeFileAtomic(this.location.stateFile, JSON.stringify(updated, null, 2) + '\n');
+    this.stateTag = tag;
+    if (this._state.kind === 'loaded') this.setState({ ...this._state, currentTag: tag });
+  }
+
+  /**
+   * Follows changes made by other programs: a file-system watcher for speed, and a once-a-second
+   * check of the files' size and modification time for folders created later or watchers that
+   * miss events (network drives, atomic renames).
+   */
+  startWatching(): void {
+    if (this.poll) return;
+    const dirs = new Set([path.dirname(this.location.tasksFile), this.location.taskmasterDir]);
+    for (const dir of dirs) {
+      try {
+        this.watchers.push(watch(dir, () => this.scheduleReload()));
+      } catch {
+        // The folder does not exist yet; the poll below notices when it appears.
+      }
+    }
+    this.poll = setInterval(() => void this.checkSignature(), POLL_INTERVAL_MS);
+    this.poll.unref();
+  }
+
+  private async checkSignature(): Promise<void> {
+    const signature = (await Promise.all([this.location.tasksFile, this.location.stateFile].map(statSignature))).join('|');
+    if (signature === this.fileSignature) return;
+    this.fileSignature = signature;
+    this.scheduleReload();
+  }
+
+  private scheduleReload(): void {
+    clearTimeout(this.reloadTimer);
+    this.reloadTimer = setTimeout(() => void this.reload().catch(() => undefined), WATCH_DEBOUNCE_MS);
+  }
+
+  dispose(): void {
+    clearInterval(this.poll);
+    clearTimeout(this.reloadTimer);
+    for (const watcher of this.watchers) watcher.close();
+    this.watchers = [];
+    this._onDidChange.dispose();
+  }
+}
+
+async function readText(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+async function readJsonObject(file: string): Promise<Record<string, unknown> | undefined> {
+  const text = await readText(file);
+  if (text === undefined) return undefined;
+  try {
+    const value = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readCurrentTag(stateFile: string): Promise<string | undefined> {
+  const state = await readJsonObject(stateFile);
+  return typeof state?.currentTag === 'string' && state.currentTag ? state.currentTag : undefined;
+}
+
+async function statSignature(file: string): Promise<string> {
+  const stat = await fs.stat(file).catch(() => undefined);
+  return stat ? `${stat.ino}:${stat.size}:${stat.mtimeMs}` : 'none';
+}

@@ -1,0 +1,124 @@
+import * as vscode from 'vscode';
+import type { TaskNode } from '../core/plan';
+import type { TaskStatus } from '../core/task';
+import { CommandIds } from '../commands/commandIds';
+import type { TaskTreeModel, TreeElement } from './taskTreeModel';
+
+const STATUS_ICONS: Record<TaskStatus, [string, string | undefined]> = {
+  pending: ['circle-large-outline', undefined],
+  'in-progress': ['play-circle', 'charts.blue'],
+  review: ['eye', 'charts.purple'],
+  done: ['pass-filled', 'testing.iconPassed'],
+  deferred: ['clock', 'disabledForeground'],
+  cancelled: ['circle-slash', 'disabledForeground'],
+  blocked: ['error', 'charts.red'],
+};
+
+export function statusIcon(status: TaskStatus): vscode.ThemeIcon {
+  const [id, color] = STATUS_ICONS[status];
+  return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
+}
+
+/** Renders the model's elements as tree items; holds no state of its own. */
+export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement> {
+  readonly onDidChangeTreeData: vscode.Event<void>;
+
+  constructor(private readonly model: TaskTreeModel) {
+    this.onDidChangeTreeData = model.onDidChange;
+  }
+
+  getChildren(element?: TreeElement): TreeElement[] {
+    return element ? this.model.children(element) : this.model.roots();
+  }
+
+  getParent(element: TreeElement): TreeElement | undefined {
+    return this.model.parent(element);
+  }
+
+  getTreeItem(element: TreeElement): vscode.TreeItem {
+    switch (element.kind) {
+      case 'project': {
+        const item = new vscode.TreeItem(element.project.folder.name, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = element.key;
+        item.iconPath = vscode.ThemeIcon.Folder;
+        item.contextValue = 'project';
+        return item;
+      }
+      case 'tag': {
+        const item = new vscode.TreeItem(element.tag, element.current ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = element.key;
+        item.iconPath = new vscode.ThemeIcon('tag');
+        item.description = element.current ? 'current tag' : undefined;
+        item.contextValue = 'tag';
+        return item;
+      }
+      case 'task':
+        return this.taskItem(element);
+      case 'error': {
+        const item = new vscode.TreeItem(element.message, vscode.TreeItemCollapsibleState.None);
+        item.id = element.key;
+        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+        item.tooltip = `${element.message}\n\nNothing is written to tasks.json until it parses again. Click to open it at the error.`;
+        item.contextValue = 'planError';
+        item.command = {
+          command: CommandIds.openTasksFile,
+          title: 'Open tasks.json',
+          arguments: [element.project, element.line, element.column],
+        };
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(element.text, vscode.TreeItemCollapsibleState.None);
+        item.id = element.key;
+        item.iconPath = new vscode.ThemeIcon('info');
+        item.tooltip = element.text;
+        return item;
+      }
+    }
+  }
+
+  private taskItem(element: Extract<TreeElement, { kind: 'task' }>): vscode.TreeItem {
+    const { task } = element;
+    const collapsible = task.subtasks.length
+      ? task.status === 'in-progress' || element.isNext
+        ? vscode.TreeItemCollapsibleState.Expanded
+        : vscode.TreeItemCollapsibleState.Collapsed
+      : vscode.TreeItemCollapsibleState.None;
+    const item = new vscode.TreeItem(`${task.id} ${task.title}`, collapsible);
+    item.id = element.key;
+    const parts: string[] = [task.status];
+    if (task.parentId === undefined) parts.push(task.priority);
+    if (element.isNext) parts.unshift('▶ next');
+    item.description = parts.join(' · ');
+    item.iconPath = element.isNext ? new vscode.ThemeIcon('arrow-circle-right', new vscode.ThemeColor('charts.green')) : statusIcon(task.status);
+    item.tooltip = this.tooltip(element);
+    item.contextValue = `${task.parentId === undefined ? 'task' : 'subtask'}:${task.status}`;
+    item.accessibilityInformation = { label: `${task.id} ${task.title}, ${item.description}` };
+    return item;
+  }
+
+  private tooltip(element: Extract<TreeElement, { kind: 'task' }>): vscode.MarkdownString {
+    const { task } = element;
+    const state = element.project.store.state;
+    const view = state.kind === 'loaded' ? state.plan.tags.get(element.tag) : undefined;
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**${escape(task.id)} ${escape(task.title)}**  \n`);
+    md.appendMarkdown(`$(${STATUS_ICONS[task.status][0]}) ${task.status}${task.parentId === undefined ? ` · ${task.priority} priority` : ''}${element.isNext ? ' · **next task**' : ''}\n\n`);
+    if (task.description) md.appendMarkdown(`${escape(task.description)}\n\n`);
+    if (task.dependencies.length) {
+      md.appendMarkdown('**Depends on**\n\n');
+      for (const dep of task.dependencies) {
+        const node: TaskNode | undefined = view?.byId.get(dep);
+        md.appendMarkdown(node ? `- $(${STATUS_ICONS[node.status][0]}) ${escape(dep)} ${escape(node.title)} (${node.status})\n` : `- $(warning) ${escape(dep)} (missing)\n`);
+      }
+      md.appendMarkdown('\n');
+    }
+    if (task.details) md.appendMarkdown(`**Details**\n\n${escape(task.details)}\n\n`);
+    if (task.testStrategy) md.appendMarkdown(`**Test strategy**\n\n${escape(task.testStrategy)}\n`);
+    return md;
+  }
+}
+
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>$]/g, '\\$&');
+}

@@ -1,0 +1,85 @@
+import * as vscode from 'vscode';
+import { locatePlan } from '../store/planLocation';
+import { TaskStore, type PlanState } from '../store/taskStore';
+
+/** One workspace folder and the store of its plan. */
+export interface Project {
+  readonly folder: vscode.WorkspaceFolder;
+  readonly store: TaskStore;
+}
+
+/**
+ * The workspace folders and their plans (multi-root: one store each). Stores are created lazily
+ * on first use and follow folders being added and removed.
+ */
+export class Projects implements vscode.Disposable {
+  private readonly projects = new Map<string, Project>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly _onDidChange = new vscode.EventEmitter<Project | undefined>();
+  readonly onDidChange = this._onDidChange.event;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.subscriptions.push(
+      this._onDidChange,
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.sync()),
+    );
+  }
+
+  /** Opens a store for every file-system folder of the workspace and loads its plan. */
+  async sync(): Promise<void> {
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file');
+    const keep = new Set(folders.map((folder) => folder.uri.toString()));
+    for (const [key, project] of this.projects) {
+      if (!keep.has(key)) {
+        project.store.dispose();
+        this.projects.delete(key);
+      }
+    }
+    await Promise.all(
+      folders
+        .filter((folder) => !this.projects.has(folder.uri.toString()))
+        .map(async (folder) => {
+          const store = new TaskStore(locatePlan(folder.uri.fsPath));
+          const project: Project = { folder, store };
+          this.projects.set(folder.uri.toString(), project);
+          store.onDidChange((state) => {
+            this.logState(project, state);
+            this._onDidChange.fire(project);
+          });
+          await store.reload();
+          store.startWatching();
+        }),
+    );
+    this._onDidChange.fire(undefined);
+  }
+
+  private logState(project: Project, state: PlanState): void {
+    if (state.kind === 'unreadable') this.log.warn(`${state.location.tasksFile}: ${state.error.message}`);
+    else this.log.info(`${project.folder.name}: plan ${state.kind}`);
+  }
+
+  get all(): Project[] {
+    const order = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.toString());
+    return [...this.projects.values()].sort((a, b) => order.indexOf(a.folder.uri.toString()) - order.indexOf(b.folder.uri.toString()));
+  }
+
+  /** Projects that have a tasks.json, readable or not. */
+  get withPlan(): Project[] {
+    return this.all.filter((project) => project.store.state.kind !== 'missing');
+  }
+
+  byFolder(uri: vscode.Uri): Project | undefined {
+    return this.projects.get(uri.toString());
+  }
+
+  /** Reloads every plan from disk now, rather than waiting for the watcher. */
+  async refresh(): Promise<void> {
+    await Promise.all(this.all.map((project) => project.store.reload()));
+  }
+
+  dispose(): void {
+    for (const project of this.projects.values()) project.store.dispose();
+    this.projects.clear();
+    vscode.Disposable.from(...this.subscriptions).dispose();
+  }
+}
