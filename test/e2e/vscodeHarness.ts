@@ -1,0 +1,410 @@
+/**
+ * A real VS Code for UI tests: code-server (VS Code served to a browser) on 127.0.0.1, driven by the
+ * system's headless Chromium through playwright-core. See /work/shared/E2E.md for the measurements
+ * behind the flags and selectors used here. No `vscode` import: this runs in the test process.
+ *
+ * Install convention (scripts/install-e2e.sh creates it; scripts/e2e-env.sh holds the same pins):
+ *   cache   = ${TML_CACHE:-$HOME/.cache/taskmaster-local}
+ *   node    = <cache>/node-<TML_NODE_VERSION = 24.21.0>/bin/node
+ *   server  = <cache>/code-server-<TML_CODE_SERVER_VERSION = 4.139.1>/node_modules/.bin/code-server
+ *   marker  = <cache>/code-server-<ver>/.tml-install-complete   (written last, after a verified build)
+ *   browser = ${TML_CHROMIUM:-/usr/bin/chromium}
+ * code-server's native modules are built for Node 24 (the machine's node is 20), so it is started as
+ * `<node 24> <server>` with Node 24 also first on PATH for anything it spawns.
+ *
+ * Everything stays on 127.0.0.1: no extension gallery (EXTENSIONS_GALLERY={}), telemetry and update
+ * checks off, and Chromium resolves no other host.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Browser, Page, chromium } from 'playwright-core';
+
+export const CODE_SERVER_VERSION = process.env.TML_CODE_SERVER_VERSION ?? '4.139.1';
+export const NODE_VERSION = process.env.TML_NODE_VERSION ?? '24.21.0';
+
+export function cacheDir(): string {
+  return process.env.TML_CACHE ?? path.join(os.homedir(), '.cache', 'taskmaster-local');
+}
+
+/** The installed code-server entry point; throws with the fix if the install is missing or partial. */
+export function codeServerPath(): string {
+  const dir = path.join(cacheDir(), `code-server-${CODE_SERVER_VERSION}`);
+  const bin = path.join(dir, 'node_modules', '.bin', 'code-server');
+  if (!fs.existsSync(bin) || !fs.existsSync(path.join(dir, '.tml-install-complete'))) {
+    throw new Error(`code-server ${CODE_SERVER_VERSION} is not installed at ${bin}: run scripts/install-e2e.sh`);
+  }
+  return bin;
+}
+
+/** The Node 24 that code-server was built with. */
+export function nodePath(): string {
+  const bin = path.join(cacheDir(), `node-${NODE_VERSION}`, 'bin', 'node');
+  if (!fs.existsSync(bin)) throw new Error(`Node ${NODE_VERSION} is not installed at ${bin}: run scripts/install-e2e.sh`);
+  return bin;
+}
+
+export interface LaunchOptions {
+  /** A folder laid out like an installed extension: package.json plus what it references (dist/, media/...). */
+  extensionDevPath: string;
+  /** More extension folders to install next to it (e.g. a test-only language-model provider). */
+  extraExtensionPaths?: string[];
+  /** Folder opened in VS Code. */
+  workspace: string;
+  /** Merged over the defaults below (a key set to undefined removes a default). */
+  userSettings?: Record<string, unknown>;
+  /** Where screenshots and, on close({ keepLogs: true }), logs are written. */
+  screenshotDir?: string;
+  viewport?: { width: number; height: number };
+  /** For code-server's /healthz and for the workbench to render. Default 60 s. */
+  startupTimeoutMs?: number;
+}
+
+export interface VSCodeSession {
+  page: Page;
+  browser: Browser;
+  url: string;
+  port: number;
+  /** <userDataDir>/logs: code-server writes a <timestamp>/ folder in it (exthost1/remoteexthost.log...). */
+  logsDir: string;
+  userDataDir: string;
+  extensionsDir: string;
+  /** code-server's own stdout and stderr. */
+  serverLogPath: string;
+  /** Closes the browser, stops the processes this session started, removes its temp dirs.
+   *  keepLogs copies the logs into screenshotDir first (for CI artifacts). Safe to call twice. */
+  close(options?: { keepLogs?: boolean }): Promise<void>;
+}
+
+const DEFAULT_SETTINGS: Record<string, unknown> = {
+  // Code 1.139 otherwise opens a Chat side panel and starts a Copilot background process.
+  'chat.disableAIFeatures': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'security.workspace.trust.enabled': false,
+  'git.autofetch': false,
+};
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', // runs as root in CI containers
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  // Nothing but 127.0.0.1 resolves, so a stray request fails fast instead of leaving the machine.
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+];
+
+export async function launchVSCode(options: LaunchOptions): Promise<VSCodeSession> {
+  const timeout = options.startupTimeoutMs ?? 60_000;
+  const serverBin = codeServerPath();
+  const node = nodePath();
+  const workspace = path.resolve(options.workspace);
+
+  // One temp root per session: HOME and XDG dirs keep code-server and Chromium away from the real
+  // ones (code-server writes ~/.config/code-server/config.yaml, Chromium ~/.pki ...).
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tml-e2e-'));
+  const dir = (name: string, mode?: number) => {
+    const p = path.join(root, name);
+    fs.mkdirSync(p, { recursive: true, mode });
+    return p;
+  };
+  const home = dir('home');
+  const userDataDir = dir('user-data');
+  const extensionsDir = dir('extensions');
+  const serverLogPath = path.join(root, 'code-server.log');
+  const env: NodeJS.ProcessEnv = {
+    ...withoutVSCodeVars(process.env),
+    HOME: home,
+    XDG_CONFIG_HOME: dir('xdg/config'),
+    XDG_DATA_HOME: dir('xdg/data'),
+    XDG_CACHE_HOME: dir('xdg/cache'),
+    XDG_RUNTIME_DIR: dir('xdg/runtime', 0o700),
+    PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}`,
+  };
+
+  let server: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  let closed = false;
+  const killOnExit = () => server?.pid && killTree(server.pid, 'SIGKILL');
+
+  const close = async (closeOptions: { keepLogs?: boolean } = {}) => {
+    if (closed) return;
+    closed = true;
+    await browser?.close().catch(() => undefined);
+    if (server?.pid !== undefined) await stopServer(server);
+    process.removeListener('exit', killOnExit);
+    if (closeOptions.keepLogs && options.screenshotDir) copyLogs(root, options.screenshotDir);
+    if (process.env.TML_E2E_KEEP) console.log(`[vscodeHarness] kept ${root}`);
+    else fs.rmSync(root, { recursive: true, force: true });
+  };
+
+  try {
+    for (const ext of [options.extensionDevPath, ...(options.extraExtensionPaths ?? [])]) {
+      installExtension(ext, extensionsDir);
+    }
+    const settings = { ...DEFAULT_SETTINGS, ...options.userSettings };
+    fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+    fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+
+    const port = await freePort();
+    const log = fs.openSync(serverLogPath, 'a');
+    server = spawn(
+      node,
+      [
+        serverBin,
+        '--bind-addr', `127.0.0.1:${port}`,
+        '--auth', 'none',
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        '--disable-getting-started-override',
+        '--user-data-dir', userDataDir,
+        '--extensions-dir', extensionsDir,
+        workspace,
+      ],
+      // detached = setsid: code-server and its extension host, pty host and watchers share one
+      // process group that close() can stop without touching anything else.
+      { cwd: workspace, env: { ...env, EXTENSIONS_GALLERY: '{}' }, detached: true, stdio: ['ignore', log, log] },
+    );
+    fs.closeSync(log);
+    process.once('exit', killOnExit); // a crashed test run must not leave a server behind
+    const exited = new Promise<never>((_, reject) =>
+      server!.once('exit', (code, signal) =>
+        reject(new Error(`code-server exited (${signal ?? code}) during startup:\n${tail(serverLogPath)}`)),
+      ),
+    );
+    exited.catch(() => undefined); // only awaited during startup
+    await Promise.race([waitForHealthz(port, timeout), exited]);
+
+    browser = await chromium.launch({ executablePath: process.env.TML_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, env });
+    const page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 900 } });
+    const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
+    await page.goto(url, { timeout });
+    await page.locator('.monaco-workbench').waitFor({ timeout });
+
+    return { page, browser, url, port, logsDir: path.join(userDataDir, 'logs'), userDataDir, extensionsDir, serverLogPath, close };
+  } catch (err) {
+    await close({ keepLogs: true });
+    throw err;
+  }
+}
+
+/** Runs a command by its palette label (e.g. "Taskmaster: Refresh"): F1, type, pick that row. */
+export async function runCommand(page: Page, title: string, timeoutMs = 10_000): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.pressSequentially(title); // the input already holds ">"
+  const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.getByText(exact) }).first();
+  await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  // Enter runs the focused row; a click runs any other (a better fuzzy match may sit above ours).
+  if ((await row.getAttribute('class'))?.includes('focused')) await page.keyboard.press('Enter');
+  else await row.click();
+  await input.waitFor({ state: 'hidden', timeout: timeoutMs });
+}
+
+/** Clicks a view container's activity bar item and waits for its sidebar (title starts with containerTitle). */
+export async function openViewContainer(page: Page, containerTitle: string, timeoutMs = 10_000): Promise<void> {
+  // The surrounding li has an empty aria-label; the a.action-label carries the title (plus keybinding).
+  const item = page.locator(`.part.activitybar .action-item a.action-label[aria-label^="${containerTitle}"]`);
+  await item.click({ timeout: timeoutMs });
+  await page
+    .locator('.part.sidebar .title-label h2')
+    .filter({ hasText: containerTitle })
+    .waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/** aria-labels ("<label> <description>") of the rendered sidebar tree rows; only the visible window is rendered. */
+export async function treeRows(page: Page): Promise<string[]> {
+  return page.$$eval('.part.sidebar .monaco-list-row', (rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+}
+
+/**
+ * Records notification texts as they appear (toasts hide themselves after a while, so polling the
+ * DOM misses them). Also re-installed on reload. A message shown both as a toast and in the
+ * notification center may be recorded twice. Returns a getter for everything seen so far.
+ */
+export async function watchNotifications(page: Page): Promise<() => Promise<string[]>> {
+  const install = () => {
+    const w = window as unknown as { __tmlNotifications?: string[] };
+    if (w.__tmlNotifications) return;
+    const seen: string[] = (w.__tmlNotifications = []);
+    // List rows are reused for later notifications, so remember the text last recorded per element.
+    const last = new WeakMap<Element, string>();
+    const scan = () => {
+      for (const el of Array.from(document.querySelectorAll('.notification-list-item-message'))) {
+        const text = (el.textContent ?? '').trim();
+        if (text && last.get(el) !== text) {
+          last.set(el, text);
+          seen.push(text);
+        }
+      }
+    };
+    new MutationObserver(scan).observe(document, { childList: true, subtree: true, characterData: true });
+    scan();
+  };
+  await page.addInitScript(install);
+  await page.evaluate(install);
+  return () => page.evaluate(() => ((window as unknown as { __tmlNotifications?: string[] }).__tmlNotifications ?? []).slice());
+}
+
+/** Saves <dir>/<name>.png; never throws (it runs while a test is already failing). */
+export async function screenshotOnFailure(page: Page, dir: string, name: string): Promise<string | undefined> {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+    await page.screenshot({ path: file });
+    return file;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The newest extension host log (activation lines: "ExtensionService#_doActivateExtension <id>",
+ *  failures: "Activating extension <id> failed"); undefined before the extension host has started. */
+export function findExthostLog(userDataDir: string): string | undefined {
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const e of safeReaddir(d)) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name === 'remoteexthost.log' || e.name === 'exthost.log') found.push(p);
+    }
+  };
+  walk(path.join(userDataDir, 'logs'));
+  return found.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Copies an extension folder in as <publisher>.<name>-<version>: that is all an install does. */
+function installExtension(src: string, extensionsDir: string): void {
+  const manifest = JSON.parse(fs.readFileSync(path.join(src, 'package.json'), 'utf8'));
+  const dest = path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+  const skip = new Set(['.git', '.vscode-test']);
+  fs.cpSync(src, dest, { recursive: true, dereference: true, filter: (p) => !skip.has(path.basename(p)) });
+}
+
+/** VSCODE_* variables from a surrounding VS Code (e.g. VSCODE_IPC_HOOK_CLI in its terminal) make
+ *  code-server hand the folder to that instance instead of serving it. */
+function withoutVSCodeVars(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('VSCODE_')));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealthz(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port, path: '/healthz', timeout: 2000 }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.on('error', () => resolve(false));
+      req.on('timeout', () => req.destroy());
+    });
+    if (ok) return;
+    await sleep(200);
+  }
+  throw new Error(`code-server did not answer /healthz on port ${port} within ${timeoutMs} ms`);
+}
+
+/** SIGTERM, then SIGKILL after 5 s, to the server's process group and to any descendant that left
+ *  it (a terminal's shell gets its own session from node-pty). */
+async function stopServer(server: ChildProcess): Promise<void> {
+  const pid = server.pid!;
+  const gone = server.exitCode !== null || server.signalCode !== null
+    ? Promise.resolve()
+    : new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  const family = descendants(pid);
+  killTree(pid, 'SIGTERM', family);
+  const timedOut = await Promise.race([gone.then(() => false), idle(5000).then(() => true)]);
+  killTree(pid, 'SIGKILL', family); // stragglers (the group may outlive its leader)
+  if (timedOut) await Promise.race([gone, idle(2000)]);
+}
+
+function killTree(pid: number, signal: NodeJS.Signals, family: number[] = descendants(pid)): void {
+  for (const target of [-pid, ...family]) {
+    try {
+      process.kill(target, signal);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** Child pids of pid, recursively, from /proc (Linux). */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const e of safeReaddir('/proc')) {
+    if (!/^\d+$/.test(e.name)) continue;
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may contain spaces, so split after ")".
+      const stat = fs.readFileSync(`/proc/${e.name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(e.name)]);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  const out: number[] = [];
+  const visit = (p: number) => (children.get(p) ?? []).forEach((c) => (out.push(c), visit(c)));
+  visit(pid);
+  return out;
+}
+
+function copyLogs(root: string, outDir: string): void {
+  try {
+    const dest = path.join(outDir, `vscode-logs-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    fs.mkdirSync(dest, { recursive: true });
+    const logs = path.join(root, 'user-data', 'logs');
+    if (fs.existsSync(logs)) fs.cpSync(logs, path.join(dest, 'logs'), { recursive: true });
+    const serverLog = path.join(root, 'code-server.log');
+    if (fs.existsSync(serverLog)) fs.copyFileSync(serverLog, path.join(dest, 'code-server.log'));
+  } catch {
+    /* best effort: never hide the real failure */
+  }
+}
+
+function tail(file: string, lines = 30): string {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+function safeReaddir(dir: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** A timer that does not keep the test process alive once everything else is done (race timeouts). */
+const idle = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

@@ -1,0 +1,233 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import {
+  addDependency,
+  addSubtask,
+  addTag,
+  addTask,
+  deleteTask,
+  removeDependency,
+  removeInvalidDependencies,
+  setStatus,
+  updateTask,
+  OperationError,
+} from '../../src/core/operations';
+import { validatePlan } from '../../src/core/validation';
+import { ReadOnlyFileError } from '../../src/store/atomicWrite';
+import { locatePlan } from '../../src/store/planLocation';
+import { PlanUnreadableError, TaskStore, type LoadedPlan } from '../../src/store/taskStore';
+import { makeProject, task, tagged, taskMasterText } from '../support/planBuilder';
+
+async function openStore(content: unknown, state?: Record<string, unknown>) {
+  const project = await makeProject(content, state);
+  const store = new TaskStore(locatePlan(project.root));
+  await store.reload();
+  return { ...project, store, read: () => fs.readFile(project.tasksFile, 'utf8') };
+}
+
+function loaded(store: TaskStore): LoadedPlan {
+  assert.equal(store.state.kind, 'loaded');
+  return store.state as LoadedPlan;
+}
+
+const sample = () =>
+  tagged({
+    master: [
+      task({ id: 1, status: 'done', complexity: 7, metadata: { owner: 'me' } }),
+      task({ id: 2, dependencies: [1], subtasks: [{ id: 1 }, { id: 2, dependencies: [1] }] }),
+      task({ id: 3, dependencies: [2, '2.2'] }),
+    ],
+    feature: [task({ id: 1 })],
+  });
+
+describe('TaskStore', () => {
+  it('changes only the status (and the tag timestamp) when setting a status', async () => {
+    const { store, read } = await openStore(sample());
+    const before = await read();
+    await store.edit(setStatus(['2.1'], 'in-progress'));
+    const after = await read();
+    const expected = JSON.parse(before);
+    expected.master.tasks[1].subtasks[0].status = 'in-progress';
+    expected.master.metadata.updated = JSON.parse(after).master.metadata.updated;
+    assert.equal(after, taskMasterText(expected));
+    assert.notEqual(expected.master.metadata.updated, '2025-01-01T00:00:00.000Z');
+  });
+
+  it('marks open subtasks done with their parent', async () => {
+    const { store } = await openStore(sample());
+    await store.edit(setStatus(['2'], 'done'));
+    const two = loaded(store).plan.tags.get('master')!.byId.get('2')!;
+    assert.deepEqual([two.status, ...two.subtasks.map((s) => s.status)], ['done', 'done', 'done']);
+  });
+
+  it('applies edits to the tag named, or to the current tag of state.json', async () => {
+    const { store, read } = await openStore(sample(), { currentTag: 'feature' });
+    await store.edit(setStatus(['1'], 'review'));
+    assert.equal(JSON.parse(await read()).feature.tasks[0].status, 'review');
+    await store.edit(setStatus(['3'], 'blocked'), 'master');
+    assert.equal(JSON.parse(await read()).master.tasks[2].status, 'blocked');
+    await assert.rejects(store.edit(setStatus(['1'], 'done'), 'nope'), (e: unknown) => OperationError.is(e) && e.kind === 'not-found');
+  });
+
+  it('adds tasks and subtasks with the next ids in Task Master shape', async () => {
+    const { store, read } = await openStore(sample());
+    let id = '';
+    await store.edit(addTask({ title: 'Four', priority: 'high', dependencies: ['3', '2.1'] }, (x) => (id = x)));
+    assert.equal(id, '4');
+    await store.edit(addSubtask('2', { title: 'Third', dependencies: ['2'] }, (x) => (id = x)));
+    assert.equal(id, '2.3');
+    await store.edit(addSubtask('1', { title: 'First' }, (x) => (id = x)));
+    assert.equal(id, '1.1');
+    const data = JSON.parse(await read());
+    assert.deepEqual(data.master.tasks[3], {
+      id: 4,
+      title: 'Four',
+      description: '',
+      details: '',
+      testStrategy: '',
+      status: 'pending',
+      dependencies: [3, '2.1'],
+      priority: 'high',
+      subtasks: [],
+    });
+    assert.deepEqual(data.master.tasks[1].subtasks[2].dependencies, [2]);
+    assert.equal(data.master.tasks[0].complexity, 7, 'unknown fields survive');
+    assert.deepEqual(validatePlan(loaded(store).plan).problems.filter((p) => p.severity === 'error'), []);
+  });
+
+  it('edits fields, and deletes a task with every dependency on it', async () => {
+    const { store, read } = await openStore(sample());
+    await store.edit(updateTask('3', { title: 'Renamed', details: 'line 1\nline 2', priority: 'critical' }));
+    await store.edit(deleteTask('2'));
+    const tasks = JSON.parse(await read()).master.tasks;
+    assert.deepEqual(tasks.map((t: { id: number }) => t.id), [1, 3]);
+    assert.deepEqual(tasks[1].dependencies, []);
+    assert.equal(tasks[1].title, 'Renamed');
+    assert.equal(tasks[1].details, 'line 1\nline 2');
+  });
+
+  it('adds and removes dependencies, refusing cycles and self-dependencies', async () => {
+    const { store, read } = await openStore(sample());
+    await assert.rejects(store.edit(addDependency('2.1', '2.2')), (e: unknown) => OperationError.is(e) && /cycle/.test(e.message));
+    await assert.rejects(store.edit(addDependency('1', '3')), /cycle/);
+    await assert.rejects(store.edit(addDependency('1', '1')), /itself/);
+    await assert.rejects(store.edit(addDependency('1', '42')), /No task 42/);
+    await store.edit(addDependency('3', '1'));
+    await store.edit(removeDependency('3', '2.2'));
+    await store.edit(removeDependency('2.2', '1'));
+    const data = JSON.parse(await read());
+    assert.deepEqual(data.master.tasks[2].dependencies, [2, 1]);
+    assert.deepEqual(data.master.tasks[1].subtasks[1].dependencies, []);
+    await assert.rejects(store.edit(removeDependency('3', '2.2')), /does not depend/);
+  });
+
+  it('removes exactly the invalid dependencies when fixing', async () => {
+    const plan = tagged({ master: [task({ id: 1, dependencies: [2, 9] }), task({ id: 2, dependencies: [1, 2] })] });
+    const { store, read } = await openStore(plan);
+    await store.edit(removeInvalidDependencies(validatePlan(loaded(store).plan).invalidDependencies));
+    const tasks = JSON.parse(await read()).master.tasks;
+    assert.deepEqual([tasks[0].dependencies, tasks[1].dependencies], [[2], []]);
+    assert.deepEqual(validatePlan(loaded(store).plan).invalidDependencies, []);
+  });
+
+  it('adds tags, moving a legacy flat list under master', async () => {
+    const { store, read } = await openStore({ tasks: [task({ id: 1 })], extra: true });
+    await store.edit(addTag('feature-x', 'New work'));
+    const data = JSON.parse(await read());
+    assert.deepEqual(Object.keys(data), ['master', 'feature-x']);
+    assert.equal(data.master.extra, true);
+    assert.equal(data['feature-x'].metadata.description, 'New work');
+    await assert.rejects(store.edit(addTag('feature-x')), /already exists/);
+    await assert.rejects(store.edit(addTag('bad name')), /not a usable tag name/);
+  });
+
+  it('never writes over a file it cannot parse', async () => {
+    const broken = '{\n  "master": {\n    "tasks": [\n      {"id": 1,}\n    ]\n  }\n}\n';
+    const { store, read } = await openStore(broken);
+    assert.equal(store.state.kind, 'unreadable');
+    await assert.rejects(store.edit(setStatus(['1'], 'done')), (e: unknown) => PlanUnreadableError.is(e) && /:4:/.test(e.message));
+    assert.equal(await read(), broken);
+  });
+
+  it('refuses to write a read-only file, leaving it as it was', async () => {
+    const { store, read, tasksFile } = await openStore(sample());
+    await fs.chmod(tasksFile, 0o444);
+    const before = await read();
+    await assert.rejects(store.edit(setStatus(['3'], 'done')), (e: unknown) => ReadOnlyFileError.is(e));
+    assert.equal(await read(), before);
+    assert.deepEqual((await fs.readdir(path.dirname(tasksFile))).sort(), ['tasks.json']);
+  });
+
+  it('keeps both edits when two writers race, and leaves no temp files behind', async () => {
+    const { root, store, read, tasksFile } = await openStore(sample());
+    const other = new TaskStore(locatePlan(root));
+    await Promise.all([
+      store.edit(setStatus(['1'], 'review')),
+      other.edit(setStatus(['2'], 'in-progress')),
+      store.edit(setStatus(['3'], 'deferred')),
+      other.edit(addTask({ title: 'Five' })),
+    ]);
+    const tasks = JSON.parse(await read()).master.tasks;
+    assert.deepEqual(tasks.map((t: { status: string }) => t.status), ['review', 'in-progress', 'deferred', 'pending']);
+    assert.deepEqual((await fs.readdir(path.dirname(tasksFile))).sort(), ['tasks.json']);
+  });
+
+  it('applies an edit to the freshest file content, not a stale copy', async () => {
+    const { store, read, tasksFile } = await openStore(sample());
+    const data = JSON.parse(await read());
+    data.master.tasks[0].title = 'Changed by the CLI';
+    await fs.writeFile(tasksFile, taskMasterText(data));
+    await store.edit(setStatus(['3'], 'done'));
+    const after = JSON.parse(await read());
+    assert.equal(after.master.tasks[0].title, 'Changed by the CLI');
+    assert.equal(after.master.tasks[2].status, 'done');
+  });
+
+  it('sees changes made by other programs within a second', async () => {
+    const { store, tasksFile } = await openStore(sample());
+    store.startWatching();
+    try {
+      const changed = new Promise<number>((resolve) => {
+        const started = Date.now();
+        store.onDidChange(() => resolve(Date.now() - started));
+      });
+      const data = JSON.parse(await fs.readFile(tasksFile, 'utf8'));
+      data.master.tasks.push(task({ id: 4 }));
+      const temp = `${tasksFile}.tmp`;
+      await fs.writeFile(temp, taskMasterText(data));
+      await fs.rename(temp, tasksFile); // as git checkout and atomic writers do
+      assert.ok((await changed) < 1000);
+      assert.equal(loaded(store).plan.tags.get('master')!.tasks.length, 4);
+    } finally {
+      store.dispose();
+    }
+  });
+
+  it('follows a file deleted while open, and a new tag in state.json', async () => {
+    const { root, store, tasksFile } = await openStore(sample());
+    await fs.writeFile(path.join(root, '.taskmaster', 'state.json'), JSON.stringify({ currentTag: 'feature' }));
+    assert.equal(((await store.reload()) as LoadedPlan).currentTag, 'feature');
+    await fs.rm(tasksFile);
+    assert.equal((await store.reload()).kind, 'missing');
+  });
+
+  it('switches the current tag keeping the rest of state.json', async () => {
+    const { root, store } = await openStore(sample(), { currentTag: 'master', branchTagMapping: { main: 'master' } });
+    await store.setCurrentTag('feature');
+    const state = JSON.parse(await fs.readFile(path.join(root, '.taskmaster', 'state.json'), 'utf8'));
+    assert.equal(state.currentTag, 'feature');
+    assert.deepEqual(state.branchTagMapping, { main: 'master' });
+    assert.equal(loaded(store).currentTag, 'feature');
+  });
+
+  it('finds the legacy tasks/tasks.json when there is no .taskmaster plan', async () => {
+    const { root } = await makeProject({});
+    await fs.rm(path.join(root, '.taskmaster'), { recursive: true });
+    await fs.mkdir(path.join(root, 'tasks'));
+    await fs.writeFile(path.join(root, 'tasks', 'tasks.json'), taskMasterText({ tasks: [task({ id: 1 })] }));
+    const store = new TaskStore(locatePlan(root));
+    assert.equal(store.location.tasksFile, path.join(root, 'tasks', 'tasks.json'));
+    assert.equal(((await store.reload()) as LoadedPlan).plan.format, 'legacy');
+  });
+});
