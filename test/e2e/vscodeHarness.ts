@@ -14,6 +14,8 @@
  *
  * Everything stays on 127.0.0.1: no extension gallery (EXTENSIONS_GALLERY={}), telemetry and update
  * checks off, and Chromium resolves no other host.
+ *
+ * Set TML_E2E_KEEP=1 to keep a session's temp folder (HOME, user data, logs) after close().
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -59,7 +61,7 @@ export interface LaunchOptions {
   /** Where screenshots and, on close({ keepLogs: true }), logs are written. */
   screenshotDir?: string;
   viewport?: { width: number; height: number };
-  /** For code-server's /healthz and for the workbench to render. Default 60 s. */
+  /** For each startup step: /healthz, page load, workbench, extension host. Default 60 s. */
   startupTimeoutMs?: number;
 }
 
@@ -137,8 +139,12 @@ export async function launchVSCode(options: LaunchOptions): Promise<VSCodeSessio
   let server: ChildProcess | undefined;
   let browser: Browser | undefined;
   let closed = false;
-  const killOnExit = () => server?.pid && killTree(server.pid, 'SIGKILL');
+  const killOnExit = () => {
+    if (server?.pid !== undefined) killTree(server.pid, 'SIGKILL');
+    if (!process.env.TML_E2E_KEEP) fs.rmSync(root, { recursive: true, force: true });
+  };
 
+  let page: Page | undefined;
   const close = async (closeOptions: { keepLogs?: boolean } = {}) => {
     if (closed) return;
     closed = true;
@@ -189,13 +195,19 @@ export async function launchVSCode(options: LaunchOptions): Promise<VSCodeSessio
     await Promise.race([waitForHealthz(port, timeout), exited]);
 
     browser = await chromium.launch({ executablePath: process.env.TML_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, env });
-    const page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 900 } });
+    page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 900 } });
     const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
-    await page.goto(url, { timeout });
+    const response = await page.goto(url, { timeout });
+    // /healthz answers even when the VS Code part cannot load (e.g. started on Node 20: HTTP 500).
+    if (!response?.ok()) throw new Error(`GET ${url} answered ${response?.status()}:\n${tail(serverLogPath)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout });
+    // The workbench renders a second or two before the extension host runs; wait for it so a test's
+    // first step does not race extension registration.
+    await until(() => /Extension host with pid \d+ started/.test(readText(findExthostLog(userDataDir))), timeout, 'the extension host to start');
 
     return { page, browser, url, port, logsDir: path.join(userDataDir, 'logs'), userDataDir, extensionsDir, serverLogPath, close };
   } catch (err) {
+    if (page && options.screenshotDir) await screenshotOnFailure(page, options.screenshotDir, 'launch-failure');
     await close({ keepLogs: true });
     throw err;
   }
@@ -203,17 +215,43 @@ export async function launchVSCode(options: LaunchOptions): Promise<VSCodeSessio
 
 /** Runs a command by its palette label (e.g. "Taskmaster: Refresh"): F1, type, pick that row. */
 export async function runCommand(page: Page, title: string, timeoutMs = 10_000): Promise<void> {
-  await page.keyboard.press('F1');
+  const deadline = Date.now() + timeoutMs;
   const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible', timeout: timeoutMs });
-  await input.pressSequentially(title); // the input already holds ">"
   const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.getByText(exact) }).first();
-  await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  // Match the whole label: highlight spans inside a longer label ("Probe: Say Hello") would match too.
+  const row = page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: exact }) })
+    .first();
+  // The palette lists the commands known when it opens; right after startup an extension's may not
+  // be registered yet ("No matching commands"), so close it and try again until the deadline.
+  for (;;) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: Math.max(1, deadline - Date.now()) });
+    await input.pressSequentially(title); // the input already holds ">"
+    const found = await row
+      .waitFor({ state: 'visible', timeout: Math.max(1, Math.min(2000, deadline - Date.now())) })
+      .then(() => true, () => false);
+    if (found) break;
+    await page.keyboard.press('Escape');
+    if (Date.now() >= deadline) throw new Error(`runCommand: no palette entry "${title}" within ${timeoutMs} ms`);
+    await sleep(250);
+  }
   // Enter runs the focused row; a click runs any other (a better fuzzy match may sit above ours).
   if ((await row.getAttribute('class'))?.includes('focused')) await page.keyboard.press('Enter');
   else await row.click();
-  await input.waitFor({ state: 'hidden', timeout: timeoutMs });
+  // Done when the palette is gone: hidden, or reused by the command's own quick pick / input box.
+  await page.waitForFunction(
+    () => {
+      // Runs in the page; typed by hand because the project's tsconfig has no "dom" lib.
+      type El = { style: { display: string }; value: string; querySelector(s: string): El | null };
+      const widget = (globalThis as unknown as { document: El }).document.querySelector('.quick-input-widget');
+      const box = widget?.querySelector('input.input');
+      return !widget || widget.style.display === 'none' || !box?.value.startsWith('>');
+    },
+    undefined,
+    { timeout: timeoutMs },
+  );
 }
 
 /** Clicks a view container's activity bar item and waits for its sidebar (title starts with containerTitle). */
@@ -238,28 +276,30 @@ export async function treeRows(page: Page): Promise<string[]> {
  * notification center may be recorded twice. Returns a getter for everything seen so far.
  */
 export async function watchNotifications(page: Page): Promise<() => Promise<string[]>> {
-  const install = () => {
-    const w = window as unknown as { __tmlNotifications?: string[] };
-    if (w.__tmlNotifications) return;
-    const seen: string[] = (w.__tmlNotifications = []);
-    // List rows are reused for later notifications, so remember the text last recorded per element.
-    const last = new WeakMap<Element, string>();
-    const scan = () => {
-      for (const el of Array.from(document.querySelectorAll('.notification-list-item-message'))) {
-        const text = (el.textContent ?? '').trim();
-        if (text && last.get(el) !== text) {
-          last.set(el, text);
-          seen.push(text);
-        }
-      }
-    };
-    new MutationObserver(scan).observe(document, { childList: true, subtree: true, characterData: true });
-    scan();
-  };
-  await page.addInitScript(install);
-  await page.evaluate(install);
-  return () => page.evaluate(() => ((window as unknown as { __tmlNotifications?: string[] }).__tmlNotifications ?? []).slice());
+  await page.addInitScript({ content: NOTIFICATION_WATCHER });
+  await page.evaluate(NOTIFICATION_WATCHER);
+  return () => page.evaluate('(window.__tmlNotifications || []).slice()') as Promise<string[]>;
 }
+
+// In-page source as a string: bundlers that keep function names (esbuild keepNames, tsx) would
+// otherwise insert a `__name` helper the page does not have, and the project has no "dom" lib.
+// Notification list rows are reused, so it remembers the text last recorded per element.
+const NOTIFICATION_WATCHER = `(() => {
+  if (window.__tmlNotifications) return;
+  const seen = (window.__tmlNotifications = []);
+  const last = new WeakMap();
+  const scan = () => {
+    for (const el of document.querySelectorAll('.notification-list-item-message')) {
+      const text = (el.textContent || '').trim();
+      if (text && last.get(el) !== text) {
+        last.set(el, text);
+        seen.push(text);
+      }
+    }
+  };
+  new MutationObserver(scan).observe(document, { childList: true, subtree: true, characterData: true });
+  scan();
+})()`;
 
 /** Saves <dir>/<name>.png; never throws (it runs while a test is already failing). */
 export async function screenshotOnFailure(page: Page, dir: string, name: string): Promise<string | undefined> {
@@ -390,10 +430,24 @@ function copyLogs(root: string, outDir: string): void {
 }
 
 function tail(file: string, lines = 30): string {
+  // Lines are cut at 300 characters: a failed module load prints a whole minified bundle line.
+  const text = readText(file).split('\n').slice(-lines).map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l));
+  return text.join('\n').trim() || '(no log)';
+}
+
+function readText(file: string | undefined): string {
   try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+    return file ? fs.readFileSync(file, 'utf8') : '';
   } catch {
-    return '(no log)';
+    return '';
+  }
+}
+
+async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(100);
   }
 }
 

@@ -1,0 +1,112 @@
+/**
+ * `npm run bench`: speed and memory against peers measured in the same run, printed as ratios.
+ * Figures go into the README by hand, with the machine they came from; nothing here asserts time.
+ */
+import { execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { findNextTask } from '../src/core/nextTask';
+import { readPlan } from '../src/core/plan';
+import { setStatus } from '../src/core/operations';
+import { parseJson } from '../src/store/jsonText';
+import { locatePlan } from '../src/store/planLocation';
+import { TaskStore } from '../src/store/taskStore';
+import { generateLargePlan } from '../test/support/planGenerator';
+import { taskMasterText } from '../test/support/planBuilder';
+import { peerCommand } from '../test/support/taskMasterPeer';
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function time(runs: number, work: () => void): number {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    work();
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+}
+
+async function timeAsync(runs: number, work: () => Promise<void>): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await work();
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+}
+
+function heapAfter(work: () => unknown): number {
+  global.gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const kept = work();
+  global.gc?.();
+  const used = process.memoryUsage().heapUsed - before;
+  if (kept === undefined) throw new Error('nothing kept');
+  return used;
+}
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const mb = (value: number) => `${(value / 1024 / 1024).toFixed(1)} MB`;
+
+async function main(): Promise<void> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tml-bench-'));
+  const rows: string[][] = [];
+  console.log(`Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${mb(os.totalmem())} RAM, Node ${process.version}`);
+
+  // 1. Load + index of a 10,000-task plan, against a bare JSON.parse of the same text.
+  const text = taskMasterText(generateLargePlan(10_000));
+  const parseMs = time(7, () => JSON.parse(text));
+  const loadMs = time(7, () => {
+    const plan = readPlan(parseJson(text));
+    findNextTask(plan.tags.get('master')!);
+  });
+  rows.push(['load + index + next of 10,000 tasks (' + mb(text.length) + ')', ms(loadMs), `JSON.parse ${ms(parseMs)}`, `${(loadMs / parseMs).toFixed(2)}× (goal ≤ 3×)`]);
+  const parseHeap = heapAfter(() => JSON.parse(text));
+  const loadHeap = heapAfter(() => readPlan(parseJson(text)));
+  rows.push(['heap held by the loaded plan', mb(loadHeap), `JSON.parse ${mb(parseHeap)}`, `${(loadHeap / parseHeap).toFixed(2)}×`]);
+
+  // 2. An atomic, locked save of that plan (set one status), against a plain fs.writeFile.
+  const project = path.join(dir, 'large');
+  const tasksFile = path.join(project, '.taskmaster', 'tasks', 'tasks.json');
+  await fs.mkdir(path.dirname(tasksFile), { recursive: true });
+  await fs.writeFile(tasksFile, text);
+  const store = new TaskStore(locatePlan(project));
+  let flip = false;
+  const saveMs = await timeAsync(5, async () => {
+    flip = !flip;
+    await store.edit(setStatus(['5000'], flip ? 'review' : 'pending'));
+  });
+  const writeMs = await timeAsync(5, () => fs.writeFile(path.join(dir, 'plain.json'), text));
+  rows.push(['atomic save of the 10,000-task plan (re-read, edit, fsync, rename)', ms(saveMs), `fs.writeFile ${ms(writeMs)}`, `${(saveMs / writeMs).toFixed(1)}×`]);
+  store.dispose();
+
+  // 3. `tml next` against `task-master next` on the same files, whole processes.
+  const peer = peerCommand();
+  const small = path.join(dir, 'small');
+  await fs.mkdir(path.join(small, '.taskmaster', 'tasks'), { recursive: true });
+  await fs.writeFile(path.join(small, '.taskmaster', 'tasks', 'tasks.json'), taskMasterText(generateLargePlan(50, 7)));
+  const cli = path.join(__dirname, '..', 'dist', 'cli.js');
+  for (const [label, root, runs] of [['50-task plan', small, 5], ['10,000-task plan', project, 3]] as const) {
+    const file = path.join(root, '.taskmaster', 'tasks', 'tasks.json');
+    const ours = time(runs, () => execFileSync(process.execPath, [cli, 'next', '--json', '--file', file], { cwd: root }));
+    if (!peer) {
+      rows.push([`tml next, ${label}`, ms(ours), 'task-master not installed', '-']);
+      continue;
+    }
+    const theirs = time(runs, () => execFileSync(peer.command, [...peer.args, 'next', '--file', file], { cwd: root, env: peer.env, stdio: 'pipe' }));
+    rows.push([`tml next vs task-master next, ${label}`, ms(ours), `task-master ${ms(theirs)}`, `${(theirs / ours).toFixed(1)}× faster (goal ≥ 20×)`]);
+  }
+
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i].length)));
+  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  |  '));
+  await fs.rm(dir, { recursive: true, force: true });
+}
+
+void main();
