@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { externalId } from '../core/ids';
 import { findNextTask } from '../core/nextTask';
 import {
   addDependency,
@@ -110,7 +109,8 @@ async function loadPlan(store: TaskStore): Promise<LoadedPlan> {
 
 async function loadTag(store: TaskStore, options: Options): Promise<TagView> {
   const state = await loadPlan(store);
-  return requireTag(state.plan, options.tag ?? state.currentTag);
+  // TASKMASTER_TAG is Task Master's own override of the current tag; honour it the same way.
+  return requireTag(state.plan, options.tag ?? process.env.TASKMASTER_TAG ?? state.currentTag);
 }
 
 function need(args: string[], count: number, usage: string): void {
@@ -133,13 +133,13 @@ async function dispatch(command: string, args: string[], options: Options, store
     case 'show': {
       need(args, 1, 'show <id>');
       const task = requireTask(await loadTag(store, options), args[0]);
-      print({ ...task.raw, id: externalId(task.id) }, () => formatTask(task));
+      print({ ...task.raw, id: task.fileId }, () => formatTask(task));
       return 0;
     }
     case 'next': {
       const tag = await loadTag(store, options);
       const next = findNextTask(tag);
-      print(next ? { ...next.raw, id: externalId(next.id) } : null, () =>
+      print(next ? { ...next.raw, id: next.fileId } : null, () =>
         next ? formatTask(next) : 'No eligible task: every pending task waits on unfinished dependencies, or all are done.',
       );
       return 0;
@@ -168,7 +168,7 @@ async function dispatch(command: string, args: string[], options: Options, store
         ),
         options.tag,
       );
-      print({ id: externalId(id) }, () => `Added task ${id}: ${options.title}`);
+      print({ id: Number(id) }, () => `Added task ${id}: ${options.title}`);
       return 0;
     }
     case 'add-dependency':
@@ -189,7 +189,8 @@ async function dispatch(command: string, args: string[], options: Options, store
       const locator = new JsonLocator(state.text);
       const located = problems
         .filter((problem) => !options.tag || problem.tag === undefined || problem.tag === options.tag)
-        .map((problem) => ({ ...problem, ...locator.locate(problem.path).start }));
+        .map((problem) => ({ ...problem, ...locator.locate(problem.path).start }))
+        .sort((a, b) => a.line - b.line || a.column - b.column);
       const file = state.location.tasksFile;
       print(located, () =>
         located.length === 0

@@ -47,8 +47,3 @@ export function compareIds(a: string, b: string): number {
   }
   return 0;
 }
-
-/** The id as Task Master's JSON output writes it: a number for a numeric task, "P.S" for a subtask. */
-export function externalId(id: string): number | string {
-  return /^\d+$/.test(id) ? Number(id) : id;
-}

@@ -1,54 +1,94 @@
 import type { TagView, TaskNode } from './plan';
-import type { TaskPriority } from './task';
-
-const PRIORITY_WEIGHT: Record<TaskPriority, number> = { critical: 4, high: 3, medium: 2, low: 1 };
 
 /**
- * The task to work on next, chosen as `task-master next` chooses it:
- * 1. subtasks of in-progress tasks whose dependencies are all done come first;
- * 2. otherwise top-level pending or in-progress tasks whose dependencies are all done;
- * ranked by priority, then fewest dependencies, then id.
+ * The task to work on next, with exactly `task-master next`'s answer (task-master-ai 0.43):
+ *
+ * 1. Only tasks that are pending, in-progress or done take part; deferred, cancelled, blocked and
+ *    review tasks drop out with their subtasks. A dependency is met only by status `done`.
+ * 2. Subtasks (pending or in-progress) of in-progress tasks whose dependencies are met come first,
+ *    even before a critical top-level task. A subtask's plain dependency (a number, or a string
+ *    without a dot) names a sibling; a dotted string names any subtask.
+ * 3. Otherwise pending or in-progress top-level tasks whose dependencies are met.
+ *
+ * Both are ranked by priority (critical, high, medium, low; anything else counts as medium; a
+ * subtask without one takes its parent's), then by fewer dependencies, then by numeric id, then by
+ * file order. Ids are compared as Task Master compares them: as written, without normalising.
+ *
+ * Where Task Master refuses a plan (a top-level task without a priority, with an unknown status),
+ * this still answers: the missing priority counts as medium, `completed` as done and any other
+ * unknown status as pending (the validator reports them).
  */
+const PRIORITY_WEIGHT: Record<string, number> = { critical: 4, high: 3, medium: 2, low: 1 };
+const DEFAULT_WEIGHT = PRIORITY_WEIGHT.medium;
+
+interface Candidate {
+  node: TaskNode;
+  /** The id as Task Master forms it: String(id) of a task, "<parent>.<sub>" of a subtask. */
+  id: string;
+  weight: number;
+  dependencyCount: number;
+}
+
 export function findNextTask(tag: TagView): TaskNode | undefined {
+  const active = tag.tasks.filter((task) => task.status === 'pending' || task.status === 'in-progress' || task.status === 'done');
   const done = new Set<string>();
-  for (const task of tag.tasks) {
-    if (task.status === 'done') done.add(task.id);
-    for (const sub of task.subtasks) if (sub.status === 'done') done.add(sub.id);
+  for (const task of active) {
+    const id = String(task.raw.id);
+    if (task.status === 'done') done.add(id);
+    for (const sub of task.subtasks) if (sub.raw.status === 'done') done.add(`${id}.${String(sub.raw.id)}`);
   }
-  const ready = (task: TaskNode) =>
-    (task.status === 'pending' || task.status === 'in-progress') && task.dependencies.every((dep) => done.has(dep));
 
-  const subtasks: TaskNode[] = [];
-  for (const parent of tag.tasks) {
+  const subtasks: Candidate[] = [];
+  for (const parent of active) {
     if (parent.status !== 'in-progress') continue;
-    for (const sub of parent.subtasks) if (ready(sub)) subtasks.push(sub);
+    const parentId = String(parent.raw.id);
+    for (const sub of parent.subtasks) {
+      const status = typeof sub.raw.status === 'string' && sub.raw.status ? sub.raw.status.toLowerCase() : 'pending';
+      if (status !== 'pending' && status !== 'in-progress') continue;
+      const dependencies = rawList(sub.raw.dependencies).map((dep) =>
+        typeof dep === 'string' && dep.includes('.') ? dep : `${parentId}.${String(dep)}`,
+      );
+      if (!dependencies.every((dep) => done.has(dep))) continue;
+      subtasks.push({
+        node: sub,
+        id: `${parentId}.${String(sub.raw.id)}`,
+        weight: weightOf(sub.raw.priority || parent.raw.priority),
+        dependencyCount: dependencies.length,
+      });
+    }
   }
-  if (subtasks.length > 0) return best(subtasks, tag);
-  return best(tag.tasks.filter(ready), tag);
+  if (subtasks.length > 0) return subtasks.sort(compareSubtasks)[0].node;
+
+  const tasks: Candidate[] = [];
+  for (const task of active) {
+    if (task.status === 'done') continue;
+    const dependencies = rawList(task.raw.dependencies).map(String);
+    if (!dependencies.every((dep) => done.has(dep))) continue;
+    tasks.push({ node: task, id: String(task.raw.id), weight: weightOf(task.raw.priority), dependencyCount: dependencies.length });
+  }
+  return tasks.sort(compareTasks)[0]?.node;
 }
 
-function best(candidates: TaskNode[], tag: TagView): TaskNode | undefined {
-  let winner: TaskNode | undefined;
-  for (const candidate of candidates) if (!winner || compare(candidate, winner, tag) < 0) winner = candidate;
-  return winner;
+function rawList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
 }
 
-function compare(a: TaskNode, b: TaskNode, tag: TagView): number {
-  return (
-    weight(b, tag) - weight(a, tag) ||
-    a.dependencies.length - b.dependencies.length ||
-    idOrder(a.id, b.id)
-  );
+function weightOf(priority: unknown): number {
+  return (typeof priority === 'string' && PRIORITY_WEIGHT[priority]) || DEFAULT_WEIGHT;
 }
 
-function weight(task: TaskNode, tag: TagView): number {
-  const parent = task.parentId !== undefined ? tag.byId.get(task.parentId) : undefined;
-  const raw = task.raw.priority ?? parent?.raw.priority;
-  return PRIORITY_WEIGHT[raw as TaskPriority] ?? PRIORITY_WEIGHT.medium;
+// The comparators keep Task Master's arithmetic, NaN included: a non-numeric id compares as a
+// tie, and Array.prototype.sort (stable in V8, as in Task Master's Node) then keeps file order.
+function compareTasks(a: Candidate, b: Candidate): number {
+  if (a.weight !== b.weight) return b.weight - a.weight;
+  if (a.dependencyCount !== b.dependencyCount) return a.dependencyCount - b.dependencyCount;
+  return Number(a.id) - Number(b.id);
 }
 
-function idOrder(a: string, b: string): number {
-  const [ap, as = '0'] = a.split('.');
-  const [bp, bs = '0'] = b.split('.');
-  return Number(ap) - Number(bp) || Number(as) - Number(bs);
+function compareSubtasks(a: Candidate, b: Candidate): number {
+  if (a.weight !== b.weight) return b.weight - a.weight;
+  if (a.dependencyCount !== b.dependencyCount) return a.dependencyCount - b.dependencyCount;
+  const [aParent, aSub] = a.id.split('.').map(Number);
+  const [bParent, bSub] = b.id.split('.').map(Number);
+  return aParent === bParent ? aSub - bSub : aParent - bParent;
 }

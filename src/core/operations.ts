@@ -1,5 +1,5 @@
 import { canonicalId, isSubtaskId, parentOf } from './ids';
-import { allTasks, closestIds, findTask, type JsonPath, type Plan, type TagView, type TaskNode } from './plan';
+import { allTasks, closestIds, findTask, selectTag, type JsonPath, type Plan, type TagView, type TaskNode } from './plan';
 import { TASK_PRIORITIES, TASK_STATUSES, isTaskPriority, isTaskStatus, type TaskPriority, type TaskStatus } from './task';
 import type { InvalidDependency } from './validation';
 
@@ -39,7 +39,7 @@ export interface OperationContext {
 export type PlanOperation = (context: OperationContext) => JsonEdit[];
 
 export function requireTag(plan: Plan, tag: string): TagView {
-  const view = plan.tags.get(tag);
+  const view = selectTag(plan, tag);
   if (view) return view;
   const known = [...plan.tags.keys()];
   throw new OperationError(

@@ -27,6 +27,8 @@ export interface PlanProblem {
 export interface TaskNode {
   /** Canonical id: "12" for a task, "12.3" for a subtask. */
   id: string;
+  /** The id as Task Master reports it: a task's id as written, "<parent>.<sub>" for a subtask. */
+  fileId: RawId;
   raw: RawTask | RawSubtask;
   /** Path of the task object in the file. */
   path: JsonPath;
@@ -89,11 +91,14 @@ export function readPlan(data: unknown): Plan {
     });
     return { format: 'tagged', data: {}, tags, problems };
   }
-  if (Array.isArray(data.tasks)) {
+  const tagBlocks = Object.entries(data).filter(([name, block]) => name !== 'tasks' && isObject(block) && Array.isArray(block.tasks));
+  // As Task Master decides: a root list of tasks is the legacy format unless tags sit beside it.
+  if (Array.isArray(data.tasks) && tagBlocks.length === 0) {
     tags.set(DEFAULT_TAG, readTag(DEFAULT_TAG, [], data, problems));
     return { format: 'legacy', data, tags, problems };
   }
   for (const [name, block] of Object.entries(data)) {
+    if (name === 'tasks') continue;
     if (isObject(block) && Array.isArray(block.tasks)) {
       tags.set(name, readTag(name, [name], block, problems));
     } else if (isObject(block) && 'tasks' in block) {
@@ -136,7 +141,7 @@ function readTag(name: string, path: JsonPath, block: Record<string, unknown>, p
       });
       continue;
     }
-    const node = readTask(raw as RawTask, canonicalId(raw.id), taskPath, undefined);
+    const node = readTask(raw as RawTask, canonicalId(raw.id), raw.id as RawId, taskPath, undefined);
     const subs = Array.isArray(raw.subtasks) ? raw.subtasks : [];
     for (let j = 0; j < subs.length; j++) {
       const sub = subs[j];
@@ -152,7 +157,8 @@ function readTag(name: string, path: JsonPath, block: Record<string, unknown>, p
         });
         continue;
       }
-      node.subtasks.push(readTask(sub as RawSubtask, subtaskId(node.id, sub.id as RawId), subPath, node.id));
+      const fileId = `${String(raw.id)}.${String(sub.id)}`;
+      node.subtasks.push(readTask(sub as RawSubtask, subtaskId(node.id, sub.id as RawId), fileId, subPath, node.id));
     }
     tasks.push(node);
     if (!byId.has(node.id)) byId.set(node.id, node);
@@ -166,10 +172,11 @@ function hasUsableId(id: unknown): boolean {
   return (typeof id === 'number' && Number.isFinite(id)) || (typeof id === 'string' && id.trim() !== '');
 }
 
-function readTask(raw: RawTask | RawSubtask, id: string, path: JsonPath, parentId: string | undefined): TaskNode {
+function readTask(raw: RawTask | RawSubtask, id: string, fileId: RawId, path: JsonPath, parentId: string | undefined): TaskNode {
   const deps = Array.isArray(raw.dependencies) ? raw.dependencies : [];
   return {
     id,
+    fileId,
     raw,
     path,
     parentId,
@@ -192,6 +199,15 @@ export function resolveDependency(dep: unknown, parentId: string | undefined): s
   const id = canonicalId(dep);
   if (parentId === undefined || id.includes('.')) return id;
   return `${parentId}.${id}`;
+}
+
+/**
+ * The tag to work in, chosen as Task Master chooses it: a legacy file has one list whatever the
+ * tag; a tagged file without "master" falls back to its first tag when master is asked for.
+ */
+export function selectTag(plan: Plan, name: string): TagView | undefined {
+  if (plan.format === 'legacy') return plan.tags.get(DEFAULT_TAG);
+  return plan.tags.get(name) ?? (name === DEFAULT_TAG ? plan.tags.values().next().value : undefined);
 }
 
 /** All tasks and subtasks of a tag in file order, parents before their subtasks. */

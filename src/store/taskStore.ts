@@ -217,7 +217,9 @@ async function readJsonObject(file: string): Promise<Record<string, unknown> | u
 
 async function readCurrentTag(stateFile: string): Promise<string | undefined> {
   const state = await readJsonObject(stateFile);
-  return typeof state?.currentTag === 'string' && state.currentTag ? state.currentTag : undefined;
+  // Older Task Master versions wrote `activeTag`.
+  const tag = state?.currentTag || state?.activeTag;
+  return typeof tag === 'string' && tag ? tag : undefined;
 }
 
 async function statSignature(file: string): Promise<string> {

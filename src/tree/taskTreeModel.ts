@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { findNextTask } from '../core/nextTask';
-import type { TagView, TaskNode } from '../core/plan';
+import { selectTag, type TagView, type TaskNode } from '../core/plan';
 import { JsonSyntaxError } from '../store/jsonText';
 import type { LoadedPlan } from '../store/taskStore';
 import type { Project, Projects } from '../workspace/projects';
@@ -49,7 +49,7 @@ export class TaskTreeModel implements vscode.Disposable {
 
   /** The tag a project is working in: state.json's current tag, else the first tag of the file. */
   currentTag(plan: LoadedPlan): TagView | undefined {
-    return plan.plan.tags.get(plan.currentTag) ?? plan.plan.tags.values().next().value;
+    return selectTag(plan.plan, plan.currentTag) ?? plan.plan.tags.values().next().value;
   }
 
   roots(): TreeElement[] {
@@ -111,7 +111,7 @@ export class TaskTreeModel implements vscode.Disposable {
     if (state.plan.tags.size === 0) {
       const text = state.plan.problems[0]?.message ?? 'tasks.json has no tasks yet. Add one with "Add Task".';
       problems.push({ kind: 'message', key: `${base}:empty`, project, text });
-    } else if (!state.plan.tags.has(state.currentTag)) {
+    } else if (!selectTag(state.plan, state.currentTag)) {
       const shown = this.currentTag(state)?.name;
       problems.push({ kind: 'message', key: `${base}:tag`, project, text: `Tag "${state.currentTag}" (from state.json) does not exist; showing "${shown}". Use Switch Tag to pick one.` });
     }
@@ -120,6 +120,8 @@ export class TaskTreeModel implements vscode.Disposable {
       return [...problems, ...[...state.plan.tags.keys()].map((tag) => ({ ...this.tagElement(project, tag), current: tag === current }))];
     }
     const view = this.currentTag(state);
+    // A freshly initialised plan has a tag without tasks: say what to do rather than show a blank view.
+    if (view?.tasks.length === 0) problems.push({ kind: 'message', key: `${base}:no-tasks`, project, text: `Tag "${view.name}" has no tasks yet. Add one with "Add Task".` });
     return view ? [...problems, ...this.taskElements(project, view, view.tasks)] : problems;
   }
 

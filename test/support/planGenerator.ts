@@ -42,3 +42,53 @@ export function generateLargePlan(taskCount: number, seed = 1): Record<string, u
   });
   return { master: { tasks, metadata: { created: '2025-01-01T00:00:00.000Z', updated: '2025-01-01T00:00:00.000Z', description: 'Tasks for master context' } } };
 }
+
+/**
+ * A small random plan that Task Master accepts (valid top-level fields) but that exercises every
+ * corner of next-task selection: all statuses, string and numeric ids, subtasks with odd statuses
+ * and priorities, sibling, dotted and top-level-looking subtask dependencies, missing lists.
+ */
+export function generateConformanceTasks(random: () => number): Array<Record<string, unknown>> {
+  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
+  const chance = (p: number) => random() < p;
+  const statuses = ['pending', 'pending', 'in-progress', 'in-progress', 'done', 'done', 'done', 'deferred', 'cancelled', 'blocked', 'review'] as const;
+  const subStatuses = [...statuses, 'completed', undefined, 'Pending', 'DONE', 'in-progress'] as const;
+  const priorities = ['low', 'medium', 'high', 'critical'] as const;
+  const subPriorities = [undefined, undefined, undefined, 'low', 'medium', 'high', 'critical', 'urgent', ''] as const;
+  const count = 1 + Math.floor(random() * 9);
+  let ids = Array.from({ length: count }, (_, i) => i + 1);
+  if (chance(0.3)) ids = [...new Set(ids.map((id) => id * (1 + Math.floor(random() * 3))))];
+  if (chance(0.4)) ids.sort(() => random() - 0.5);
+  return ids.map((id) => {
+    const deps: Array<number | string> = [];
+    for (const other of ids) if (other !== id && chance(0.2)) deps.push(chance(0.3) ? String(other) : other);
+    if (chance(0.15)) deps.push(`${pick(ids)}.${1 + Math.floor(random() * 3)}`);
+    const subCount = chance(0.55) ? Math.floor(random() * 5) : 0;
+    const subtasks = Array.from({ length: subCount }, (_, s) => {
+      const subId = s + 1;
+      const sub: Record<string, unknown> = { id: chance(0.2) ? String(subId) : subId, title: `Step ${subId}`, description: '' };
+      const status = pick(subStatuses);
+      if (status !== undefined) sub.status = status;
+      const priority = pick(subPriorities);
+      if (priority !== undefined) sub.priority = priority;
+      const subDeps: Array<number | string> = [];
+      for (let other = 1; other <= subCount; other++) if (other !== subId && chance(0.25)) subDeps.push(chance(0.3) ? String(other) : other);
+      if (chance(0.15)) subDeps.push(`${pick(ids)}.${1 + Math.floor(random() * 3)}`);
+      if (chance(0.05)) subDeps.push(pick(ids));
+      if (!chance(0.1)) sub.dependencies = subDeps;
+      return sub;
+    });
+    const entry: Record<string, unknown> = {
+      id: chance(0.3) ? String(id) : id,
+      title: `Task ${id}`,
+      description: `Work item ${id}`,
+      status: pick(statuses),
+      priority: pick(priorities),
+      details: '',
+      testStrategy: '',
+      subtasks,
+    };
+    if (!chance(0.1)) entry.dependencies = deps;
+    return entry;
+  });
+}

@@ -34,7 +34,7 @@ describe('validatePlan', () => {
   });
 
   it('finds nothing wrong in a sound plan', () => {
-    const plan = readPlan(tagged({ master: [task({ id: 1 }), task({ id: 2, dependencies: [1], subtasks: [{ id: 1, dependencies: ['1'] }] })] }));
+    const plan = readPlan(tagged({ master: [task({ id: 1, subtasks: [{ id: 1 }] }), task({ id: 2, dependencies: [1], subtasks: [{ id: 1, dependencies: ['1.1'] }, { id: 2, dependencies: [1, '1'] }] })] }));
     assert.deepEqual(validatePlan(plan).problems, []);
   });
 

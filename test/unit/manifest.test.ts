@@ -1,0 +1,39 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { CommandIds, ContextKeys, setStatusCommandId, ViewIds } from '../../src/commands/commandIds';
+import { TASK_STATUSES } from '../../src/core/task';
+
+const root = path.join(__dirname, '..', '..');
+const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const registered = new Set([...Object.values(CommandIds), ...TASK_STATUSES.map(setStatusCommandId)]);
+
+describe('package.json', () => {
+  it('declares exactly the commands the extension registers', () => {
+    const declared = new Set<string>(manifest.contributes.commands.map((c: { command: string }) => c.command));
+    assert.deepEqual([...declared].sort(), [...registered].sort());
+  });
+
+  it('names only declared commands in menus, and only our own ids', () => {
+    for (const [menu, entries] of Object.entries<Array<{ command?: string }>>(manifest.contributes.menus)) {
+      for (const entry of entries) if (entry.command) assert.ok(registered.has(entry.command), `${menu} names unknown ${entry.command}`);
+    }
+    for (const id of [...registered, ViewIds.container, ViewIds.tasks, ...Object.values(ContextKeys)]) {
+      assert.ok(id === 'taskmasterLocal' || id.startsWith('taskmasterLocal.'), id);
+    }
+  });
+
+  it('lives beside Task Master\'s own extension without colliding', () => {
+    const containers = manifest.contributes.viewsContainers.activitybar.map((c: { id: string }) => c.id);
+    assert.ok(!containers.includes('taskmaster'));
+    for (const command of registered) assert.ok(!command.startsWith('tm.'));
+    const settings = Object.keys(manifest.contributes.configuration?.properties ?? {});
+    for (const key of settings) assert.ok(!/^taskmaster\.(mcp|ui|performance|debug)\./.test(key), key);
+  });
+
+  it('activates lazily and targets VS Code 1.101 or later', () => {
+    assert.ok(manifest.activationEvents.includes('workspaceContains:.taskmaster/**'));
+    assert.ok(!manifest.activationEvents.includes('*'));
+    assert.equal(manifest.engines.vscode, '^1.101.0');
+  });
+});
