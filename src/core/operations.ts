@@ -58,10 +58,14 @@ export function requireTask(tag: TagView, id: string): TaskNode {
   );
 }
 
-/** Task Master keeps the tag's `metadata.updated` current on every write; do the same where present. */
+/**
+ * Task Master stamps the tag's metadata on every write: `updated` (its older tag commands) or
+ * `lastModified` (its newer core). Keep whichever stamp the file has current; add none.
+ */
 function touchTag(tag: TagView, now: Date): JsonEdit[] {
-  if (!tag.metadata || !('updated' in tag.metadata)) return [];
-  return [{ kind: 'set', path: [...tag.path, 'metadata', 'updated'], value: now.toISOString() }];
+  return ['updated', 'lastModified']
+    .filter((key) => tag.metadata && key in tag.metadata)
+    .map((key) => ({ kind: 'set', path: [...tag.path, 'metadata', key], value: now.toISOString() }));
 }
 
 export function parseStatus(value: string): TaskStatus {
@@ -79,22 +83,14 @@ export function parsePriority(value: string): TaskPriority {
   return value;
 }
 
+/** Sets the status of the named tasks and nothing else, as `task-master set-status` would be diffed. */
 export function setStatus(ids: string[], status: TaskStatus): PlanOperation {
   return ({ plan, tag, now }) => {
     const view = requireTag(plan, tag);
-    const edits: JsonEdit[] = [];
-    const changed = new Set<string>();
-    const setOne = (task: TaskNode) => {
-      if (changed.has(task.id)) return;
-      changed.add(task.id);
-      if (task.raw.status !== status) edits.push({ kind: 'set', path: [...task.path, 'status'], value: status });
-    };
-    for (const id of ids) {
-      const task = requireTask(view, id);
-      setOne(task);
-      // Closing a task closes its open subtasks too, as Task Master does.
-      if (status === 'done') for (const sub of task.subtasks) if (sub.status !== 'done' && sub.status !== 'cancelled') setOne(sub);
-    }
+    const tasks = new Map(ids.map((id) => requireTask(view, id)).map((task) => [task.id, task]));
+    const edits: JsonEdit[] = [...tasks.values()]
+      .filter((task) => task.raw.status !== status)
+      .map((task) => ({ kind: 'set', path: [...task.path, 'status'], value: status }));
     return edits.length ? [...edits, ...touchTag(view, now)] : [];
   };
 }

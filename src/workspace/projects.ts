@@ -42,8 +42,11 @@ export class Projects implements vscode.Disposable {
           const store = new TaskStore(locatePlan(folder.uri.fsPath));
           const project: Project = { folder, store };
           this.projects.set(folder.uri.toString(), project);
+          let previous = store.state.kind;
           store.onDidChange((state) => {
             this.logState(project, state);
+            if (previous === 'loaded' && state.kind === 'missing') this.warnDeleted(project);
+            previous = state.kind;
             this._onDidChange.fire(project);
           });
           await store.reload();
@@ -56,6 +59,12 @@ export class Projects implements vscode.Disposable {
   private logState(project: Project, state: PlanState): void {
     if (state.kind === 'unreadable') this.log.warn(`${state.location.tasksFile}: ${state.error.message}`);
     else this.log.info(`${project.folder.name}: plan ${state.kind}`);
+  }
+
+  private warnDeleted(project: Project): void {
+    void vscode.window.showWarningMessage(
+      `${project.store.location.tasksFile} was deleted or moved. Nothing else was changed; restore it (for example with git checkout) and the plan comes back.`,
+    );
   }
 
   get all(): Project[] {

@@ -54,11 +54,25 @@ describe('TaskStore', () => {
     assert.notEqual(expected.master.metadata.updated, '2025-01-01T00:00:00.000Z');
   });
 
-  it('marks open subtasks done with their parent', async () => {
-    const { store } = await openStore(sample());
+  it('changes nothing else when a parent is marked done, and writes nothing for a no-op', async () => {
+    const { store, read, tasksFile } = await openStore(sample());
     await store.edit(setStatus(['2'], 'done'));
     const two = loaded(store).plan.tags.get('master')!.byId.get('2')!;
-    assert.deepEqual([two.status, ...two.subtasks.map((s) => s.status)], ['done', 'done', 'done']);
+    assert.deepEqual([two.status, ...two.subtasks.map((s) => s.status)], ['done', 'pending', 'pending']);
+    const before = await read();
+    const { mtimeMs } = await fs.stat(tasksFile);
+    await store.edit(setStatus(['2'], 'done'));
+    assert.equal(await read(), before);
+    assert.equal((await fs.stat(tasksFile)).mtimeMs, mtimeMs);
+  });
+
+  it('keeps the lastModified stamp of Task Master\'s newer metadata current', async () => {
+    const data = { master: { tasks: [task({ id: 1 })], metadata: { version: '1.0.0', lastModified: '2025-01-01T00:00:00.000Z', taskCount: 1, completedCount: 0, tags: ['master'] } } };
+    const { store, read } = await openStore(data);
+    await store.edit(setStatus(['1'], 'review'));
+    const metadata = JSON.parse(await read()).master.metadata;
+    assert.notEqual(metadata.lastModified, '2025-01-01T00:00:00.000Z');
+    assert.deepEqual(Object.keys(metadata), ['version', 'lastModified', 'taskCount', 'completedCount', 'tags']);
   });
 
   it('applies edits to the tag named, or to the current tag of state.json', async () => {
