@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -99,6 +100,26 @@ describe('next task conformance with task-master-ai 0.43', function () {
     assert.ok(ids.some((id) => !id.includes('.')), 'some answers are top-level tasks');
     assert.ok(answers.some((answer) => answer && 'id' in answer && answer.id === null), 'some plans have no next task');
     assert.ok(answers.every((answer) => answer && 'id' in answer), 'task-master accepted every plan');
+  });
+
+  it('edits a file task-master itself wrote, changing only the status and the tag stamp', async () => {
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'tml-written-by-tm-'));
+    const tasksFile = path.join(root, '.taskmaster', 'tasks', 'tasks.json');
+    await fs.mkdir(path.dirname(tasksFile), { recursive: true });
+    await fs.writeFile(tasksFile, taskMasterText(tagged({ master: generateConformanceTasks(seededRandom(7)).map((t, i) => ({ ...t, id: i + 1, status: 'pending', dependencies: [] })) })));
+    // Let task-master rewrite the file its own way (string ids, parentId, updatedAt, its metadata).
+    await new Promise<void>((resolve, reject) =>
+      execFile(peer!.command, [...peer!.args, 'set-status', '--id', '1', '--status', 'review', '--project', root], { cwd: peer!.cwd, env: peer!.env }, (error) => (error ? reject(error) : resolve())),
+    );
+    const written = await fs.readFile(tasksFile, 'utf8');
+    assert.match(written, /"lastModified"/, 'task-master wrote its own metadata');
+    const out: string[] = [];
+    assert.equal(await runCli(['set-status', '2', 'in-progress', '--file', tasksFile], (line) => out.push(line), () => undefined), 0);
+    const after = await fs.readFile(tasksFile, 'utf8');
+    const expected = JSON.parse(written);
+    expected.master.tasks[1].status = 'in-progress';
+    expected.master.metadata.lastModified = JSON.parse(after).master.metadata.lastModified;
+    assert.equal(after, JSON.stringify(expected, null, 2));
   });
 
   it('answers where task-master refuses the plan, and reports why', async () => {
