@@ -95,12 +95,12 @@ async function main(): Promise<void> {
   const cli = path.join(__dirname, '..', 'dist', 'cli.js');
   for (const [label, root, runs] of [['50-task plan', small, 5], ['10,000-task plan', project, 3]] as const) {
     const file = path.join(root, '.taskmaster', 'tasks', 'tasks.json');
-    const ours = time(runs, () => execFileSync(process.execPath, [cli, 'next', '--json', '--file', file], { cwd: root }));
+    const ours = time(runs, () => execFileSync(process.execPath, [cli, 'next', '--json', '--file', file], { cwd: peer?.cwd }));
     if (!peer) {
       rows.push([`tml next, ${label}`, ms(ours), 'task-master not installed', '-']);
       continue;
     }
-    const theirs = time(runs, () => execFileSync(peer.command, [...peer.args, 'next', '--file', file], { cwd: root, env: peer.env, stdio: 'pipe' }));
+    const theirs = time(runs, () => execFileSync(peer.command, [...peer.args, 'next', '--project', root, '--format', 'json'], { cwd: peer.cwd, env: peer.env, stdio: 'pipe' }));
     rows.push([`tml next vs task-master next, ${label}`, ms(ours), `task-master ${ms(theirs)}`, `${(theirs / ours).toFixed(1)}× faster (goal ≥ 20×)`]);
   }
 
