@@ -251,7 +251,6 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     }
     const created = await initializeProject(project.store.location);
     await project.store.reload();
-    project.store.startWatching();
     log.info(`Initialized ${project.folder.name}: ${created.join(', ')}`);
     void vscode.window.showInformationMessage(`Initialized Taskmaster in ${project.folder.name}. Add your first task, or put a PRD in .taskmaster/docs/.`, 'Add Task').then(
       (choice) => choice && vscode.commands.executeCommand(CommandIds.addTask),

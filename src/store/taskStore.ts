@@ -52,7 +52,7 @@ export class PlanMissingError extends Error {
 }
 
 /** How often the file's identity is checked, as a safety net under the file-system watcher. */
-const POLL_INTERVAL_MS = 1000;
+const POLL_INTERVAL_MS = 500;
 const WATCH_DEBOUNCE_MS = 50;
 
 /**
@@ -156,7 +156,7 @@ export class TaskStore implements Disposable {
   }
 
   /**
-   * Follows changes made by other programs: a file-system watcher for speed, and a once-a-second
+   * Follows changes made by other programs: a file-system watcher for speed, and a twice-a-second
    * check of the files' size and modification time for folders created later or watchers that
    * miss events (network drives, atomic renames).
    */

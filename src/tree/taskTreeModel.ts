@@ -80,8 +80,7 @@ export class TaskTreeModel implements vscode.Disposable {
       const parent = this.tagOf(element).byId.get(element.task.parentId);
       if (parent) return this.taskElement(element.project, this.tagOf(element), parent);
     }
-    const showsTags = element.kind === 'task' && this.showsTags(element.project);
-    if (showsTags && element.kind === 'task') return this.tagElement(element.project, element.tag);
+    if (element.kind === 'task' && this.showsTags(element.project)) return this.tagElement(element.project, element.tag);
     return this.projects.withPlan.length > 1 ? { kind: 'project', key: `project:${element.project.folder.uri}`, project: element.project } : undefined;
   }
 
@@ -115,10 +114,7 @@ export class TaskTreeModel implements vscode.Disposable {
       const shown = this.currentTag(state)?.name;
       problems.push({ kind: 'message', key: `${base}:tag`, project, text: `Tag "${state.currentTag}" (from state.json) does not exist; showing "${shown}". Use Switch Tag to pick one.` });
     }
-    if (this.showsTags(project)) {
-      const current = this.currentTag(state)?.name;
-      return [...problems, ...[...state.plan.tags.keys()].map((tag) => ({ ...this.tagElement(project, tag), current: tag === current }))];
-    }
+    if (this.showsTags(project)) return [...problems, ...[...state.plan.tags.keys()].map((tag) => this.tagElement(project, tag))];
     const view = this.currentTag(state);
     // A freshly initialised plan has a tag without tasks: say what to do rather than show a blank view.
     if (view?.tasks.length === 0) problems.push({ kind: 'message', key: `${base}:no-tasks`, project, text: `Tag "${view.name}" has no tasks yet. Add one with "Add Task".` });
