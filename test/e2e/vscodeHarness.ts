@@ -63,6 +63,8 @@ export interface LaunchOptions {
   viewport?: { width: number; height: number };
   /** For each startup step: /healthz, page load, workbench, extension host. Default 60 s. */
   startupTimeoutMs?: number;
+  /** More environment variables for the code-server process; its extension host inherits them. */
+  env?: Record<string, string>;
 }
 
 export interface VSCodeSession {
@@ -182,7 +184,7 @@ export async function launchVSCode(options: LaunchOptions): Promise<VSCodeSessio
       ],
       // detached = setsid: code-server and its extension host, pty host and watchers share one
       // process group that close() can stop without touching anything else.
-      { cwd: workspace, env: { ...env, EXTENSIONS_GALLERY: '{}' }, detached: true, stdio: ['ignore', log, log] },
+      { cwd: workspace, env: { ...env, ...options.env, EXTENSIONS_GALLERY: '{}' }, detached: true, stdio: ['ignore', log, log] },
     );
     fs.closeSync(log);
     process.once('exit', killOnExit); // a crashed test run must not leave a server behind
@@ -217,7 +219,7 @@ export async function launchVSCode(options: LaunchOptions): Promise<VSCodeSessio
 export async function runCommand(page: Page, title: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const input = page.locator('.quick-input-widget input.input');
-  const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  const exact = new RegExp(`^${escapeRegExp(title)}$`);
   // Match the whole label: highlight spans inside a longer label ("Probe: Say Hello") would match too.
   const row = page
     .locator('.quick-input-list .monaco-list-row')
@@ -254,15 +256,43 @@ export async function runCommand(page: Page, title: string, timeoutMs = 10_000):
   );
 }
 
-/** Clicks a view container's activity bar item and waits for its sidebar (title starts with containerTitle). */
+/**
+ * Answers a quick pick an extension opened: waits until its input's placeholder matches (so the
+ * typing goes to this quick pick, not the one it replaces), types `filter` if given (only the
+ * visible rows are rendered), then clicks the row whose whole label matches `label`.
+ */
+export async function pickQuickPickItem(
+  page: Page,
+  pick: { placeholder: string | RegExp; filter?: string; label: string | RegExp },
+  timeoutMs = 10_000,
+): Promise<void> {
+  const input = page.locator('.quick-input-widget input.input');
+  const placeholder = typeof pick.placeholder === 'string' ? new RegExp(`^${escapeRegExp(pick.placeholder)}$`) : pick.placeholder;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const visible = await input.isVisible();
+    if (visible && placeholder.test((await input.getAttribute('placeholder')) ?? '')) break;
+    if (Date.now() >= deadline) throw new Error(`pickQuickPickItem: no quick pick asking ${placeholder} within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+  if (pick.filter !== undefined) await input.pressSequentially(pick.filter);
+  const label = typeof pick.label === 'string' ? new RegExp(`^\\s*${escapeRegExp(pick.label)}\\s*$`) : pick.label;
+  await page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: label }) })
+    .first()
+    .click({ timeout: Math.max(1, deadline - Date.now()) });
+}
+
+/** Shows a view container's sidebar (title starts with containerTitle): clicks its activity bar item
+ *  unless it is already showing, since a second click would close it. */
 export async function openViewContainer(page: Page, containerTitle: string, timeoutMs = 10_000): Promise<void> {
+  const title = page.locator('.part.sidebar .title-label h2').filter({ hasText: containerTitle });
+  if (await title.isVisible()) return;
   // The surrounding li has an empty aria-label; the a.action-label carries the title (plus keybinding).
   const item = page.locator(`.part.activitybar .action-item a.action-label[aria-label^="${containerTitle}"]`);
   await item.click({ timeout: timeoutMs });
-  await page
-    .locator('.part.sidebar .title-label h2')
-    .filter({ hasText: containerTitle })
-    .waitFor({ state: 'visible', timeout: timeoutMs });
+  await title.waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
 /** aria-labels ("<label> <description>") of the rendered sidebar tree rows; only the visible window is rendered. */
@@ -457,6 +487,10 @@ function safeReaddir(dir: string): fs.Dirent[] {
   } catch {
     return [];
   }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,349 @@
+/**
+ * End-to-end: the extension as it ships (packaged with vsce, unpacked as an install does) in a real
+ * VS Code (code-server driven by headless Chromium, see vscodeHarness.ts), on copies of demo/.
+ * Needs a current build (node esbuild.mjs; npm test builds first). Failing tests leave a screenshot
+ * and the VS Code logs in test-results/. TML_UPDATE_SCREENSHOTS=1 refreshes the README screenshot.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import type { SuiteResult } from '../extension/suite';
+import {
+  findExthostLog,
+  launchVSCode,
+  openViewContainer,
+  pickQuickPickItem,
+  runCommand,
+  screenshotOnFailure,
+  treeRows,
+  watchNotifications,
+  type LaunchOptions,
+  type VSCodeSession,
+} from './vscodeHarness';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const RESULTS_DIR = path.join(ROOT, 'test-results');
+const README_SCREENSHOT = path.join(ROOT, 'resources', 'screenshots', 'tree.png');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const EXTHOST_SUITE = path.join(ROOT, 'dist', 'test', 'extension', 'suite.js');
+const HOST_RUNNER = path.join(ROOT, 'test', 'extension', 'hostRunner');
+const EXTENSION_ID = 'taskmaster-local.taskmaster-local';
+const TASKS_FILE = path.join('.taskmaster', 'tasks', 'tasks.json');
+
+interface RawTask {
+  id: number | string;
+  title: string;
+  description?: string;
+  status: string;
+  priority?: string;
+  dependencies?: Array<number | string>;
+  subtasks?: RawTask[];
+  [key: string]: unknown;
+}
+type TasksFile = Record<string, { tasks: RawTask[]; metadata: Record<string, string> }>;
+
+describe('Taskmaster Local in a real VS Code (code-server)', function () {
+  this.timeout(60_000);
+  let scratch = ''; // workspaces, the .vsix and what it unpacks to
+  let packaged: { extensionDir: string; vsixBytes: number };
+
+  before(function () {
+    this.timeout(60_000);
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tml-e2e-test-'));
+    packaged = packageExtension(scratch);
+  });
+  after(() => scratch && fs.rmSync(scratch, { recursive: true, force: true }));
+
+  describe('on the demo plan', () => {
+    const vs = vscodeSession(() => ({ workspace: copyDemo(scratch) }));
+
+    it('shows the tags, the current tag\'s tasks and the next task in the Taskmaster view', async () => {
+      await openViewContainer(vs.page(), 'Taskmaster');
+      const data = readTasks(vs.workspace());
+      const next = cliNext(vs.workspace());
+      assert.ok(next, 'the demo plan has a next task');
+      const expected = ['master current tag', ...data.master.tasks.map((task) => rowLabel(task, String(task.id) === String(next.id))), 'homelab-ollama'];
+      const rows = await waitForRows(vs.page(), 'every master task and both tags', (shown) => expected.every((row) => shown.includes(row)));
+      assert.deepEqual(rows.filter((row) => expected.includes(row)), expected, 'rows in file order');
+      assert.deepEqual(rows.filter((row) => row.includes('▶ next')), [rowLabel(next, true)]);
+      for (const task of data['homelab-ollama'].tasks) assert.ok(!rows.includes(rowLabel(task)), 'the other tag stays collapsed');
+      await saveReadmeScreenshot(vs.page());
+    });
+
+    it('installs from a .vsix under 2 MB and activates without errors', async () => {
+      assert.ok(packaged.vsixBytes < 2 * 1024 * 1024, `the .vsix has ${packaged.vsixBytes} bytes`);
+      const log = await eventually('the activation in the extension host log', () => {
+        const text = readIfExists(findExthostLog(vs.session().userDataDir));
+        return text.includes(`ExtensionService#_doActivateExtension ${EXTENSION_ID}`) ? text : undefined;
+      });
+      assert.doesNotMatch(log, new RegExp(`Activating extension ${EXTENSION_ID.replace(/\./g, '\\.')} failed`));
+    });
+
+    it('sets a status from the palette and writes only that change to tasks.json', async () => {
+      const file = path.join(vs.workspace(), TASKS_FILE);
+      const before = fs.readFileSync(file, 'utf8');
+      const original: TasksFile = JSON.parse(before);
+      const task = original.master.tasks.find((candidate) => candidate.status === 'pending' && !candidate.subtasks?.length);
+      assert.ok(task, 'the plan needs a pending task without subtasks');
+      await openViewContainer(vs.page(), 'Taskmaster');
+
+      await runCommand(vs.page(), 'Taskmaster: Set Status…');
+      await pickQuickPickItem(vs.page(), { placeholder: 'Set the status of which task?', filter: task.title, label: `${task.id} ${task.title}` });
+      await pickQuickPickItem(vs.page(), { placeholder: `Status of ${task.id} ${task.title}`, label: 'done' });
+
+      const after = await eventually(`task ${task.id} to be done in tasks.json`, () => {
+        const data = readTasks(vs.workspace());
+        return data.master.tasks.find((candidate) => candidate.id === task.id)?.status === 'done' ? data : undefined;
+      });
+      const updated = after.master.metadata.updated;
+      assert.ok(Date.parse(updated) > Date.parse(original.master.metadata.updated), `metadata.updated is now ${updated}`);
+      // Put the two expected changes back: what remains must be the original file, byte for byte.
+      after.master.tasks.find((candidate) => candidate.id === task.id)!.status = task.status;
+      after.master.metadata.updated = original.master.metadata.updated;
+      assert.equal(JSON.stringify(after, null, 2), before);
+
+      await waitForRows(vs.page(), `the row of task ${task.id} to say done`, (rows) => rows.includes(rowLabel({ ...task, status: 'done' })));
+    });
+
+    it('shows an edit made outside VS Code within a few seconds', async () => {
+      await openViewContainer(vs.page(), 'Taskmaster');
+      const data = readTasks(vs.workspace());
+      const renamed = data.master.tasks.find((task) => task.status === 'done')!;
+      renamed.title = `${renamed.title} (pinned to 25.11)`;
+      const added: RawTask = {
+        id: Math.max(...data.master.tasks.map((task) => Number(task.id))) + 1,
+        title: 'Write the home lab runbook',
+        description: 'How to rebuild every machine from the flake, for the next disk failure.',
+        details: '',
+        testStrategy: '',
+        priority: 'low',
+        dependencies: [],
+        status: 'deferred', // never the next task, so no other row changes
+        subtasks: [],
+      };
+      data.master.tasks.push(added);
+      // As task-master writes it: in place, JSON.stringify with two spaces.
+      fs.writeFileSync(path.join(vs.workspace(), TASKS_FILE), JSON.stringify(data, null, 2));
+      await waitForRows(vs.page(), 'the renamed and the added task', (rows) => rows.includes(rowLabel(renamed)) && rows.includes(rowLabel(added)), 5000);
+    });
+
+    it('"Show Next Task" names the task that tml next picks', async () => {
+      const next = cliNext(vs.workspace());
+      assert.ok(next, 'the plan has a next task');
+      await runCommand(vs.page(), 'Taskmaster: Show Next Task');
+      await eventually(`a notification "Next task ${next.id}: ${next.title} …"`, async () =>
+        (await vs.notifications()).find((text) => text.startsWith(`Next task ${next.id}: ${next.title} (`)),
+      );
+    });
+  });
+
+  describe('with a tasks.json that does not parse', () => {
+    // A comma missing after task 6's title: the parser stops at the next key, one line down.
+    const marker = '"title": "Benchmark tokens per second on grey-area",';
+    let broken = '';
+    const vs = vscodeSession(() => {
+      const workspace = copyDemo(scratch);
+      const file = path.join(workspace, TASKS_FILE);
+      broken = fs.readFileSync(file, 'utf8').replace(marker, marker.slice(0, -1));
+      fs.writeFileSync(file, broken);
+      return { workspace };
+    });
+
+    it('shows one error row with line and column, and never writes the file', async () => {
+      const lines = broken.split('\n');
+      const line = lines.findIndex((text) => text.includes(marker.slice(0, -1))) + 2;
+      const column = lines[line - 1].search(/\S/) + 1;
+      await openViewContainer(vs.page(), 'Taskmaster');
+      const rows = await waitForRows(vs.page(), 'the error row', (shown) => shown.length > 0);
+      assert.equal(rows.length, 1, `one row, not ${JSON.stringify(rows)}`);
+      assert.ok(rows[0].includes(`line ${line}, column ${column}`), `"${rows[0]}" names line ${line}, column ${column}`);
+
+      // A command that would write refuses and says why.
+      await runCommand(vs.page(), 'Taskmaster: Mark Done');
+      await eventually('a notification that tasks.json cannot be read', async () => (await vs.notifications()).find((text) => text.includes('cannot be read')));
+      assert.equal(fs.readFileSync(path.join(vs.workspace(), TASKS_FILE), 'utf8'), broken);
+    });
+  });
+
+  describe('in a folder without a plan', () => {
+    const vs = vscodeSession(() => ({ workspace: fs.mkdtempSync(path.join(scratch, 'empty-')) }));
+
+    it('offers "Initialize Taskmaster", which lays out .taskmaster/ and replaces the welcome view', async () => {
+      await openViewContainer(vs.page(), 'Taskmaster');
+      const welcome = vs.page().locator('.part.sidebar .welcome-view-content');
+      await welcome.getByRole('button', { name: 'Initialize Taskmaster' }).click({ timeout: 15_000 });
+
+      const dir = path.join(vs.workspace(), '.taskmaster');
+      const [tasks, config, state] = await eventually('tasks.json, config.json and state.json', () => {
+        const files = [TASKS_FILE, path.join('.taskmaster', 'config.json'), path.join('.taskmaster', 'state.json')].map((file) => path.join(vs.workspace(), file));
+        return files.every((file) => fs.existsSync(file)) ? files.map((file) => JSON.parse(fs.readFileSync(file, 'utf8'))) : undefined;
+      });
+      assert.deepEqual(tasks.master.tasks, []);
+      assert.equal(state.currentTag, 'master');
+      assert.ok(config.models?.main, `config.json names a main model: ${JSON.stringify(config)}`);
+      for (const sub of ['docs', 'reports', 'templates']) assert.ok(fs.existsSync(path.join(dir, sub)), `.taskmaster/${sub}/`);
+
+      await welcome.waitFor({ state: 'hidden', timeout: 10_000 });
+      await waitForRows(vs.page(), 'the hint to add a task', (rows) => rows.some((row) => row.includes('no tasks yet')));
+      await eventually('the "Initialized Taskmaster" notification', async () => (await vs.notifications()).find((text) => text.startsWith('Initialized Taskmaster in ')));
+    });
+  });
+
+  describe('the extension-host suite', () => {
+    let resultsFile = '';
+    // The host runner starts the suite as soon as VS Code has started; the test waits for its results.
+    vscodeSession(() => {
+      resultsFile = path.join(scratch, 'exthost-results.json');
+      return {
+        workspace: copyDemo(scratch),
+        extraExtensionPaths: [HOST_RUNNER],
+        env: { TML_EXTHOST_SUITE: EXTHOST_SUITE, TML_EXTHOST_RESULTS: resultsFile },
+      };
+    });
+
+    it('passes inside code-server', async () => {
+      const result = await eventually(
+        `the suite's results in ${resultsFile}`,
+        () => (fs.existsSync(resultsFile) ? (JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as SuiteResult) : undefined),
+        45_000,
+      );
+      if (result.failed > 0) {
+        assert.fail(`${result.failed} of ${result.passed + result.failed} extension-host tests failed:\n\n${result.failures.map((failure) => `${failure.title}:\n${failure.message}`).join('\n\n')}`);
+      }
+      assert.ok(result.passed >= 5, `only ${result.passed} extension-host tests ran`);
+    });
+  });
+
+  /**
+   * One VS Code for the tests of a describe block: launched before them on the workspace that
+   * `setup` prepares, closed after them (keeping its logs in test-results/ if one failed).
+   */
+  function vscodeSession(setup: () => { workspace: string } & Pick<LaunchOptions, 'env' | 'extraExtensionPaths'>) {
+    let session: VSCodeSession | undefined;
+    let workspace = '';
+    let notifications: () => Promise<string[]> = async () => [];
+    let failed = false;
+    before(async function () {
+      this.timeout(90_000);
+      const options = setup();
+      workspace = options.workspace;
+      session = await launchVSCode({ ...options, extensionDevPath: packaged.extensionDir, screenshotDir: RESULTS_DIR });
+      notifications = await watchNotifications(session.page);
+    });
+    afterEach(async function () {
+      if (this.currentTest?.state !== 'failed' || !session) return;
+      failed = true;
+      await screenshotOnFailure(session.page, RESULTS_DIR, this.currentTest.fullTitle());
+      await session.page.keyboard.press('Escape'); // close a quick pick the test left open
+    });
+    after(async () => {
+      await session?.close({ keepLogs: failed });
+    });
+    const current = () => {
+      if (!session) throw new Error('VS Code did not start (see the "before all" hook)');
+      return session;
+    };
+    return { session: current, page: () => current().page, workspace: () => workspace, notifications: () => notifications() };
+  }
+});
+
+/** Packages the current build with vsce and unpacks it the way VS Code installs a .vsix. */
+function packageExtension(dir: string): { extensionDir: string; vsixBytes: number } {
+  for (const built of [CLI, path.join(ROOT, 'dist', 'extension.js'), EXTHOST_SUITE]) {
+    assert.ok(fs.existsSync(built), `${path.relative(ROOT, built)} is missing: build first (node esbuild.mjs)`);
+  }
+  const vsix = path.join(dir, 'tml.vsix');
+  // The flags of `npm run package`; only its minified build differs.
+  run('npx', ['vsce', 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix]);
+  const unpacked = path.join(dir, 'vsix');
+  run('python3', ['-m', 'zipfile', '-e', vsix, unpacked]);
+  const { publisher, name, version } = JSON.parse(fs.readFileSync(path.join(unpacked, 'extension', 'package.json'), 'utf8'));
+  const extensionDir = path.join(dir, `${publisher}.${name}-${version}`);
+  fs.renameSync(path.join(unpacked, 'extension'), extensionDir);
+  return { extensionDir, vsixBytes: fs.statSync(vsix).size };
+}
+
+function run(command: string, args: string[]): string {
+  const result = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`}):\n${result.stdout}${result.stderr}`);
+  return result.stdout;
+}
+
+function copyDemo(scratch: string): string {
+  const workspace = fs.mkdtempSync(path.join(scratch, 'demo-'));
+  fs.cpSync(path.join(ROOT, 'demo'), workspace, { recursive: true });
+  return workspace;
+}
+
+function readTasks(workspace: string): TasksFile {
+  return JSON.parse(fs.readFileSync(path.join(workspace, TASKS_FILE), 'utf8'));
+}
+
+function readIfExists(file: string | undefined): string {
+  return file && fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+}
+
+/** What `tml next --json` answers for the workspace: the task, or null when none is ready. */
+function cliNext(workspace: string): RawTask | null {
+  return JSON.parse(run(process.execPath, [CLI, 'next', '--json', '--project', workspace]));
+}
+
+/** A task's tree row as its aria-label reads: "<id> <title>, [▶ next · ]<status>[ · <priority>]" (subtasks show no priority). */
+function rowLabel(task: RawTask, next = false): string {
+  const isSubtask = String(task.id).includes('.');
+  const parts = [...(next ? ['▶ next'] : []), task.status, ...(isSubtask ? [] : [task.priority ?? 'medium'])];
+  return `${task.id} ${task.title}, ${parts.join(' · ')}`;
+}
+
+/** Polls the rendered tree rows until `accept` is satisfied; fails showing the rows last seen. */
+async function waitForRows(page: Page, what: string, accept: (rows: string[]) => boolean, timeoutMs = 10_000): Promise<string[]> {
+  let rows: string[] = [];
+  try {
+    return await eventually(what, async () => {
+      rows = (await treeRows(page)).map((row) => row.trim());
+      return accept(rows) ? rows : undefined;
+    }, timeoutMs);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; the tree shows:\n  ${rows.join('\n  ')}`);
+  }
+}
+
+/** Polls `check` until it returns a value; a throw counts as "not yet" (a file mid-write, say). */
+async function eventually<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * The README's picture of the tree (resources/screenshots/tree.png): taken when missing or when
+ * TML_UPDATE_SCREENSHOTS=1, with the sidebar widened so titles are not cut off.
+ */
+async function saveReadmeScreenshot(page: Page): Promise<void> {
+  if (process.env.TML_UPDATE_SCREENSHOTS !== '1' && fs.existsSync(README_SCREENSHOT)) return;
+  const sidebar = page.locator('.part.sidebar');
+  const box = (await sidebar.boundingBox())!;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width + 1, y); // the sash on the sidebar's right edge
+  await page.mouse.down();
+  await page.mouse.move(640, y, { steps: 5 });
+  await page.mouse.up();
+  await page.mouse.move(1000, 600); // away from rows and the activity bar: no hover, no tooltip
+  const rows = page.locator('.part.sidebar .monaco-list-row');
+  const last = (await rows.last().boundingBox())!;
+  const wide = (await sidebar.boundingBox())!;
+  fs.mkdirSync(path.dirname(README_SCREENSHOT), { recursive: true });
+  await page.screenshot({ path: README_SCREENSHOT, clip: { x: 0, y: wide.y, width: wide.x + wide.width, height: last.y + last.height + 12 - wide.y } });
+}
