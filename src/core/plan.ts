@@ -24,34 +24,87 @@ export interface PlanProblem {
   taskId?: string;
 }
 
-export interface TaskNode {
-  /** Canonical id: "12" for a task, "12.3" for a subtask. */
-  id: string;
-  /** The id as Task Master reports it: a task's id as written, "<parent>.<sub>" for a subtask. */
-  fileId: RawId;
-  raw: RawTask | RawSubtask;
-  /** Path of the task object in the file. */
-  path: JsonPath;
-  parentId?: string;
-  title: string;
-  description: string;
-  details: string;
-  testStrategy: string;
-  status: TaskStatus;
-  priority: TaskPriority;
+/**
+ * A task or subtask as the extension sees it. The text fields and Task Master's id are read from
+ * the raw object on demand: a large plan has tens of thousands of nodes, and loading it must stay
+ * close to the cost of JSON.parse.
+ */
+export class TaskNode {
   /** Canonical ids this task waits for, in file order. */
-  dependencies: string[];
-  subtasks: TaskNode[];
+  readonly dependencies: readonly string[];
+  readonly status: TaskStatus;
+  /** Subtasks in file order (Task Master nests them one level deep: a subtask has none). */
+  readonly subtasks: TaskNode[] = [];
+
+  constructor(
+    /** The object in the parsed file; every field the extension does not know stays in it. */
+    readonly raw: RawTask | RawSubtask,
+    /** Canonical id: "12" for a task, "12.3" for a subtask. */
+    readonly id: string,
+    private readonly tagPath: JsonPath,
+    /** Position in its list: the tag's tasks, or the parent's subtasks. */
+    private readonly index: number,
+    readonly parent?: TaskNode,
+  ) {
+    const deps = raw.dependencies;
+    this.dependencies = Array.isArray(deps) && deps.length > 0 ? deps.map((dep) => resolveDependency(dep, parent?.id)) : NONE;
+    this.status = effectiveStatus(raw.status);
+  }
+
+  get priority(): TaskPriority {
+    return effectivePriority(this.raw.priority);
+  }
+
+  /** Path of the task object in the file. */
+  get path(): JsonPath {
+    return this.parent ? [...this.parent.path, 'subtasks', this.index] : [...this.tagPath, 'tasks', this.index];
+  }
+
+  get parentId(): string | undefined {
+    return this.parent?.id;
+  }
+
+  /** The id as Task Master reports it: a task's id as written, "<parent>.<sub>" for a subtask. */
+  get fileId(): RawId {
+    return this.parent ? `${String(this.parent.raw.id)}.${String(this.raw.id)}` : this.raw.id;
+  }
+
+  get title(): string {
+    return text(this.raw.title);
+  }
+
+  get description(): string {
+    return text(this.raw.description);
+  }
+
+  get details(): string {
+    return text(this.raw.details);
+  }
+
+  get testStrategy(): string {
+    return text(this.raw.testStrategy);
+  }
 }
 
-export interface TagView {
-  name: string;
-  /** Path of the object holding `tasks` (the root for a legacy file). */
-  path: JsonPath;
-  metadata: Record<string, unknown> | undefined;
-  tasks: TaskNode[];
-  /** Every task and subtask by canonical id; the first of duplicate ids wins. */
-  byId: Map<string, TaskNode>;
+export class TagView {
+  private index: Map<string, TaskNode> | undefined;
+
+  constructor(
+    readonly name: string,
+    /** Path of the object holding `tasks` (the root for a legacy file). */
+    readonly path: JsonPath,
+    readonly metadata: Record<string, unknown> | undefined,
+    readonly tasks: TaskNode[],
+  ) {}
+
+  /** Every task and subtask by canonical id; the first of duplicate ids wins. Built on first use. */
+  get byId(): Map<string, TaskNode> {
+    if (!this.index) {
+      this.index = new Map();
+      for (const task of allTasks(this)) if (!this.index.has(task.id)) this.index.set(task.id, task);
+    }
+    return this.index;
+  }
 }
 
 export type PlanFormat = 'tagged' | 'legacy';
@@ -66,6 +119,9 @@ export interface Plan {
 }
 
 export const DEFAULT_TAG = 'master';
+
+/** One shared, frozen empty list: most tasks have no dependencies. */
+const NONE: readonly never[] = Object.freeze([]);
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -123,12 +179,10 @@ export function readPlan(data: unknown): Plan {
 }
 
 function readTag(name: string, path: JsonPath, block: Record<string, unknown>, problems: PlanProblem[]): TagView {
-  const byId = new Map<string, TaskNode>();
   const tasks: TaskNode[] = [];
   const list = block.tasks as unknown[];
   for (let i = 0; i < list.length; i++) {
     const raw = list[i];
-    const taskPath = [...path, 'tasks', i];
     if (!isObject(raw) || !hasUsableId(raw.id)) {
       problems.push({
         severity: 'error',
@@ -136,59 +190,35 @@ function readTag(name: string, path: JsonPath, block: Record<string, unknown>, p
         message: isObject(raw)
           ? `Task at position ${i + 1} in tag "${name}" has no usable id; it is skipped.`
           : `Entry ${i + 1} in tag "${name}" is not a task object; it is skipped.`,
-        path: taskPath,
+        path: [...path, 'tasks', i],
         tag: name,
       });
       continue;
     }
-    const node = readTask(raw as RawTask, canonicalId(raw.id), raw.id as RawId, taskPath, undefined);
+    const node = new TaskNode(raw as RawTask, canonicalId(raw.id), path, i);
     const subs = Array.isArray(raw.subtasks) ? raw.subtasks : [];
     for (let j = 0; j < subs.length; j++) {
       const sub = subs[j];
-      const subPath = [...taskPath, 'subtasks', j];
       if (!isObject(sub) || !hasUsableId(sub.id)) {
         problems.push({
           severity: 'error',
           code: 'shape',
           message: `Subtask at position ${j + 1} of task ${node.id} has no usable id; it is skipped.`,
-          path: subPath,
+          path: [...node.path, 'subtasks', j],
           tag: name,
           taskId: node.id,
         });
         continue;
       }
-      const fileId = `${String(raw.id)}.${String(sub.id)}`;
-      node.subtasks.push(readTask(sub as RawSubtask, subtaskId(node.id, sub.id as RawId), fileId, subPath, node.id));
+      node.subtasks.push(new TaskNode(sub as RawSubtask, subtaskId(node.id, sub.id as RawId), path, j, node));
     }
     tasks.push(node);
-    if (!byId.has(node.id)) byId.set(node.id, node);
-    for (const sub of node.subtasks) if (!byId.has(sub.id)) byId.set(sub.id, sub);
   }
-  const metadata = isObject(block.metadata) ? block.metadata : undefined;
-  return { name, path, metadata, tasks, byId };
+  return new TagView(name, path, isObject(block.metadata) ? block.metadata : undefined, tasks);
 }
 
 function hasUsableId(id: unknown): boolean {
   return (typeof id === 'number' && Number.isFinite(id)) || (typeof id === 'string' && id.trim() !== '');
-}
-
-function readTask(raw: RawTask | RawSubtask, id: string, fileId: RawId, path: JsonPath, parentId: string | undefined): TaskNode {
-  const deps = Array.isArray(raw.dependencies) ? raw.dependencies : [];
-  return {
-    id,
-    fileId,
-    raw,
-    path,
-    parentId,
-    title: text(raw.title),
-    description: text(raw.description),
-    details: text(raw.details),
-    testStrategy: text(raw.testStrategy),
-    status: effectiveStatus(raw.status),
-    priority: effectivePriority(raw.priority),
-    dependencies: deps.map((dep) => resolveDependency(dep, parentId)),
-    subtasks: [],
-  };
 }
 
 /**

@@ -1,6 +1,7 @@
-import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
+import { parseTree } from 'jsonc-parser';
 import type { JsonEdit } from '../core/operations';
 import type { JsonPath } from '../core/plan';
+import { JsonScanner, type JsonNode } from './jsonScanner';
 
 /**
  * Lossless editing of JSON text. The plan is changed by rewriting only the bytes of the values an
@@ -100,10 +101,9 @@ export function applyJsonEdits(text: string, edits: readonly JsonEdit[]): string
   if (edits.length === 0) return text;
   const bomLength = text.startsWith(BOM) ? 1 : 0;
   const body = text.slice(bomLength);
-  const root = parseTree(body);
-  if (!root) throw new Error('Cannot edit: the document is not JSON.');
+  const scanner = new JsonScanner(body);
   const format = detectFormatting(body);
-  const replacements = edits.map((edit) => toReplacement(body, root, edit, format));
+  const replacements = edits.map((edit) => toReplacement(body, scanner, edit, format));
   replacements.sort((a, b) => b.offset - a.offset);
   for (let i = 1; i < replacements.length; i++) {
     if (replacements[i].offset + replacements[i].length > replacements[i - 1].offset) {
@@ -115,8 +115,8 @@ export function applyJsonEdits(text: string, edits: readonly JsonEdit[]): string
   return text.slice(0, bomLength) + out;
 }
 
-function toReplacement(text: string, root: JsonNode, edit: JsonEdit, format: Formatting): TextReplacement {
-  const node = findNodeAtLocation(root, edit.path);
+function toReplacement(text: string, scanner: JsonScanner, edit: JsonEdit, format: Formatting): TextReplacement {
+  const node = scanner.find(edit.path);
   if (edit.kind === 'set' && node) {
     return { offset: node.offset, length: node.length, content: serialize(edit.value, format, lineIndent(text, node.offset)) };
   }
@@ -126,29 +126,29 @@ function toReplacement(text: string, root: JsonNode, edit: JsonEdit, format: For
   }
   if (edit.kind === 'append') {
     if (!node || node.type !== 'array') throw new Error(`Cannot append to ${edit.path.join('.')}: not a list.`);
-    return insertion(text, node, serialize(edit.value, format, childIndent(text, node, format)), format);
+    return insertion(text, scanner, node, serialize(edit.value, format, childIndent(text, scanner, node, format)), format);
   }
-  const parent = findNodeAtLocation(root, edit.path.slice(0, -1));
+  const parent = scanner.find(edit.path.slice(0, -1));
   const key = edit.path[edit.path.length - 1];
   if (!parent || parent.type !== 'object' || typeof key !== 'string') {
     throw new Error(`Cannot set ${edit.path.join('.')}: its parent object does not exist.`);
   }
-  const valueText = serialize(edit.value, format, childIndent(text, parent, format));
-  return insertion(text, parent, `${JSON.stringify(key)}: ${valueText}`, format);
+  const valueText = serialize(edit.value, format, childIndent(text, scanner, parent, format));
+  return insertion(text, scanner, parent, `${JSON.stringify(key)}: ${valueText}`, format);
 }
 
 /** The indentation of a container's members: that of its existing members, else one level deeper. */
-function childIndent(text: string, container: JsonNode, format: Formatting): string {
-  const first = container.children?.[0];
+function childIndent(text: string, scanner: JsonScanner, container: JsonNode, format: Formatting): string {
+  const first = scanner.members(container)[0];
   if (first && isMultiline(text, container)) return lineIndent(text, first.offset);
   return lineIndent(text, container.offset) + format.indentUnit;
 }
 
-function insertion(text: string, container: JsonNode, member: string, format: Formatting): TextReplacement {
-  const children = container.children ?? [];
+function insertion(text: string, scanner: JsonScanner, container: JsonNode, member: string, format: Formatting): TextReplacement {
+  const children = scanner.members(container);
   const closing = container.offset + container.length - 1;
   const multiline = format.indentUnit !== '' && (children.length === 0 || isMultiline(text, container));
-  const indent = childIndent(text, container, format);
+  const indent = childIndent(text, scanner, container, format);
   if (children.length === 0) {
     const content = multiline ? `${format.eol}${indent}${member}${format.eol}${lineIndent(text, container.offset)}` : member;
     return { offset: container.offset + 1, length: closing - container.offset - 1, content };
@@ -158,10 +158,11 @@ function insertion(text: string, container: JsonNode, member: string, format: Fo
   return { offset: end, length: 0, content: multiline ? `,${format.eol}${indent}${member}` : `, ${member}` };
 }
 
+/** Removes a member with the comma that separates it from its neighbours. */
 function removal(member: JsonNode): TextReplacement {
-  const siblings = member.parent?.children ?? [];
-  const index = siblings.indexOf(member);
   const container = member.parent!;
+  const siblings = container.children!;
+  const index = siblings.indexOf(member);
   if (siblings.length === 1) {
     const closing = container.offset + container.length - 1;
     return { offset: container.offset + 1, length: closing - container.offset - 1, content: '' };
@@ -175,19 +176,18 @@ function removal(member: JsonNode): TextReplacement {
   return { offset: member.offset, length: next.offset - member.offset, content: '' };
 }
 
-/** Maps JSON paths to line/column positions, parsing the text once for many look-ups. */
+/** Maps JSON paths to line/column positions, scanning the text once for many look-ups. */
 export class JsonLocator {
-  private root: JsonNode | undefined | null = null;
+  private scanner: JsonScanner | undefined;
   private lineStarts: number[] | undefined;
 
   constructor(private readonly text: string) {}
 
+  /** Where a path's value is; a missing path points at its nearest existing parent. */
   locate(path: JsonPath): { start: TextPosition; end: TextPosition } {
-    if (this.root === null) this.root = parseTree(this.text);
-    let node = this.root ? findNodeAtLocation(this.root, path) : undefined;
-    for (let trimmed = path.slice(0, -1); !node && trimmed.length > 0 && this.root; trimmed = trimmed.slice(0, -1)) {
-      node = findNodeAtLocation(this.root, trimmed);
-    }
+    this.scanner ??= new JsonScanner(this.text);
+    let node: JsonNode | undefined;
+    for (let length = path.length; !node && length >= 0; length--) node = this.scanner.find(path.slice(0, length));
     const offset = node?.offset ?? 0;
     // A whole task object spans many lines: point at its first line rather than underline all of it.
     const end = node && node.type !== 'object' && node.type !== 'array' ? offset + node.length : offset + 1;

@@ -11,7 +11,7 @@ import type { PlanLocation } from './planLocation';
 /** What the store knows of the plan file right now. */
 export type PlanState =
   | { kind: 'missing'; location: PlanLocation }
-  | { kind: 'unreadable'; location: PlanLocation; error: JsonSyntaxError | Error }
+  | { kind: 'unreadable'; location: PlanLocation; error: JsonSyntaxError | Error; text?: string }
   | LoadedPlan;
 
 export interface LoadedPlan {
@@ -89,7 +89,7 @@ export class TaskStore implements Disposable {
       return this._state;
     }
     const previous = this._state;
-    if (previous.kind === 'loaded' && text === previous.text && stateTag === this.stateTag) return previous;
+    if (previous.kind !== 'missing' && text === previous.text && stateTag === this.stateTag) return previous;
     this.stateTag = stateTag;
     this.setState(this.parse(text));
     return this._state;
@@ -102,7 +102,7 @@ export class TaskStore implements Disposable {
       const plan = readPlan(parseJson(text));
       return { kind: 'loaded', location, text, plan, currentTag: this.stateTag ?? DEFAULT_TAG };
     } catch (error) {
-      return { kind: 'unreadable', location, error: error as Error };
+      return { kind: 'unreadable', location, error: error as Error, text };
     }
   }
 
@@ -121,24 +121,23 @@ export class TaskStore implements Disposable {
       withFileLock(this.location.tasksFile, async () => {
         const text = await readText(this.location.tasksFile);
         if (text === undefined) throw new PlanMissingError(this.location.tasksFile);
-        let data: unknown;
-        try {
-          data = parseJson(text);
-        } catch (error) {
-          this.setState({ kind: 'unreadable', location: this.location, error: error as Error });
-          throw new PlanUnreadableError(this.location.tasksFile, error as Error);
-        }
         this.stateTag = await readCurrentTag(this.location.stateFile);
-        const plan = readPlan(data);
-        const edits = operation({ plan, tag: tag ?? this.stateTag ?? DEFAULT_TAG, now: new Date() });
+        // The file as last read is the usual case: skip parsing it again.
+        const current = this._state.kind === 'loaded' && this._state.text === text ? this._state : this.parse(text);
+        if (current.kind !== 'loaded') {
+          this.setState(current);
+          throw new PlanUnreadableError(this.location.tasksFile, current.kind === 'unreadable' ? current.error : new Error('unreadable'));
+        }
+        const edits = operation({ plan: current.plan, tag: tag ?? this.stateTag ?? DEFAULT_TAG, now: new Date() });
         if (edits.length === 0) {
-          this.setState(this.parse(text));
+          this.setState(current);
           return;
         }
-        const updated = applyJsonEdits(text, edits);
-        parseJson(updated); // an edit that breaks the JSON is a bug: never let it reach the disk
-        await writeFileAtomic(this.location.tasksFile, updated);
-        this.setState(this.parse(updated));
+        const updated = this.parse(applyJsonEdits(text, edits));
+        // An edit that breaks the JSON would be a bug here: it never reaches the disk.
+        if (updated.kind !== 'loaded') throw new Error('Internal error: the edit produced invalid JSON; nothing was written.');
+        await writeFileAtomic(this.location.tasksFile, updated.text);
+        this.setState(updated);
       });
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => undefined);

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { JsonScanner } from '../../src/store/jsonScanner';
 import { applyJsonEdits, JsonLocator, JsonSyntaxError, parseJson } from '../../src/store/jsonText';
 
 describe('jsonText', () => {
@@ -95,5 +96,26 @@ describe('jsonText', () => {
     assert.deepEqual(start, { line: 7, column: 11 });
     const missing = new JsonLocator(text).locate(['master', 'tasks', 0, 'nope']);
     assert.equal(missing.start.line, 4, 'falls back to the nearest existing parent');
+  });
+});
+
+describe('JsonScanner', () => {
+  it('finds values past strings full of quotes, brackets and escapes', () => {
+    const data = { a: 'x"}]\\"{[', 'k\\"ey': [1, { b: '\\\\' }], list: [[], {}, 'tail'], n: -1.5e3, t: true, z: null };
+    const text = JSON.stringify(data, null, 2);
+    const scanner = new JsonScanner(text);
+    for (const [path, value] of [
+      [['a'], data.a],
+      [['k\\"ey', 1, 'b'], '\\\\'],
+      [['list', 2], 'tail'],
+      [['n'], -1500],
+      [['z'], null],
+    ] as const) {
+      const node = scanner.find([...path])!;
+      assert.deepEqual(JSON.parse(text.slice(node.offset, node.offset + node.length)), value);
+    }
+    assert.equal(scanner.find(['list', 3]), undefined);
+    assert.equal(scanner.find(['a', 'b']), undefined);
+    assert.deepEqual(scanner.members(scanner.find(['list'])!).map((m) => m.type), ['array', 'object', 'string']);
   });
 });
