@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { allTasks, type TagView, type TaskNode } from '../core/plan';
+import { JsonSyntaxError } from '../store/jsonText';
 import type { LoadedPlan } from '../store/taskStore';
 import type { TaskElement, TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
+import { CommandIds } from './commandIds';
 
 /** A task a command acts on, with the project and tag it lives in. */
 export interface TaskTarget {
@@ -17,7 +19,7 @@ export async function pickProject(model: TaskTreeModel, options: { needsPlan: bo
   if (candidates.length === 0) {
     if (options.needsPlan) {
       const choice = await vscode.window.showInformationMessage('No Task Master plan in this workspace.', 'Initialize Taskmaster');
-      if (choice) await vscode.commands.executeCommand('taskmasterLocal.initialize');
+      if (choice) await vscode.commands.executeCommand(CommandIds.initialize);
     } else {
       void vscode.window.showInformationMessage('Open a folder first: Taskmaster keeps its plan in the folder.');
     }
@@ -34,12 +36,16 @@ export async function pickProject(model: TaskTreeModel, options: { needsPlan: bo
 /** The loaded plan of a project and its current tag, or a message saying why there is none. */
 export function loadedTag(model: TaskTreeModel, project: Project): { state: LoadedPlan; tag: TagView } | undefined {
   const state = project.store.state;
-  if (state.kind !== 'loaded') {
-    void vscode.window.showErrorMessage(
-      state.kind === 'unreadable'
-        ? `tasks.json cannot be read (${state.error.message}). Fix it first; nothing is written until it parses.`
-        : 'No tasks.json in this folder yet. Run "Taskmaster: Initialize Taskmaster".',
-    );
+  if (state.kind === 'unreadable') {
+    const position = JsonSyntaxError.is(state.error) ? state.error.position : undefined;
+    void vscode.window
+      .showErrorMessage(`tasks.json cannot be read (${state.error.message}). Fix it first; nothing is written until it parses.`, 'Open tasks.json')
+      .then((choice) => choice && vscode.commands.executeCommand(CommandIds.openTasksFile, project, position?.line, position?.column));
+    return undefined;
+  }
+  if (state.kind === 'missing') {
+    void vscode.window.showErrorMessage('No tasks.json in this folder yet. Run "Taskmaster: Initialize Taskmaster".', 'Initialize Taskmaster')
+      .then((choice) => choice && vscode.commands.executeCommand(CommandIds.initialize));
     return undefined;
   }
   const tag = model.currentTag(state);

@@ -1,4 +1,4 @@
-import { parseTree } from 'jsonc-parser';
+import { ParseErrorCode, parseTree, type ParseError } from 'jsonc-parser';
 import type { JsonEdit } from '../core/operations';
 import type { JsonPath } from '../core/plan';
 import { JsonScanner, type JsonNode } from './jsonScanner';
@@ -35,30 +35,48 @@ const BOM = '\uFEFF';
 /** JSON.parse with a precise, human message (what, line, column) when the text is not JSON. */
 export function parseJson(text: string): unknown {
   const body = text.startsWith(BOM) ? text.slice(1) : text;
-  if (body.trim() === '') throw new JsonSyntaxError('The file is empty', 0, { line: 1, column: 1 });
+  if (!/\S/.test(body)) throw new JsonSyntaxError('The file is empty', 0, { line: 1, column: 1 });
   try {
     return JSON.parse(body);
   } catch (error) {
-    const offset = syntaxErrorOffset(body, error);
+    const { offset, reason } = syntaxError(body, error);
     const fileOffset = offset + (text.length - body.length);
-    throw new JsonSyntaxError(syntaxErrorReason(body, offset), fileOffset, new JsonLocator(text).positionOf(fileOffset));
+    throw new JsonSyntaxError(reason, fileOffset, new JsonLocator(text).positionOf(fileOffset));
   }
 }
 
-function syntaxErrorOffset(body: string, error: unknown): number {
-  // Strict JSON errors (comments, trailing commas, bad tokens) are found by jsonc-parser's
-  // scanner with the relaxations turned off; fall back to V8's reported position.
-  const errors: { offset: number }[] = [];
-  parseTree(body, errors as never, { disallowComments: true, allowTrailingComma: false });
-  if (errors.length > 0) return errors[0].offset;
-  const match = /position (\d+)/.exec(String((error as Error)?.message));
-  return match ? Number(match[1]) : 0;
-}
+/** What went wrong, in words, for each of jsonc-parser's error codes. */
+const SYNTAX_REASONS: Record<number, string> = {
+  [ParseErrorCode.InvalidSymbol]: 'Unexpected character',
+  [ParseErrorCode.InvalidNumberFormat]: 'Invalid number',
+  [ParseErrorCode.PropertyNameExpected]: 'Expected a property name in double quotes (is there a trailing comma before it?)',
+  [ParseErrorCode.ValueExpected]: 'Expected a value (is there a trailing or doubled comma?)',
+  [ParseErrorCode.ColonExpected]: "Expected ':' after the property name",
+  [ParseErrorCode.CommaExpected]: "Expected ',' between values (a comma is missing)",
+  [ParseErrorCode.CloseBraceExpected]: "Expected '}' to close the object",
+  [ParseErrorCode.CloseBracketExpected]: "Expected ']' to close the list",
+  [ParseErrorCode.EndOfFileExpected]: 'Unexpected text after the end of the JSON document',
+  [ParseErrorCode.InvalidCommentToken]: 'Comments are not allowed in tasks.json',
+  [ParseErrorCode.UnexpectedEndOfComment]: 'Comments are not allowed in tasks.json',
+  [ParseErrorCode.UnexpectedEndOfString]: 'A string is not closed (a double quote is missing)',
+  [ParseErrorCode.UnexpectedEndOfNumber]: 'A number is cut off',
+  [ParseErrorCode.InvalidUnicode]: 'Invalid \\u escape in a string',
+  [ParseErrorCode.InvalidEscapeCharacter]: 'Invalid escape (\\) in a string',
+  [ParseErrorCode.InvalidCharacter]: 'A control character (such as a raw line break) inside a string',
+};
 
-function syntaxErrorReason(body: string, offset: number): string {
-  if (offset >= body.trimEnd().length) return 'Unexpected end of file (a bracket, brace or quote is not closed)';
-  const found = body.slice(offset, offset + 12).split(/\r?\n/)[0];
-  return `Unexpected ${JSON.stringify(found)}`;
+function syntaxError(body: string, error: unknown): { offset: number; reason: string } {
+  // Strict JSON errors (comments, trailing commas, bad tokens) are found by jsonc-parser's
+  // scanner with its relaxations turned off; V8's own message is the fallback.
+  const errors: ParseError[] = [];
+  parseTree(body, errors, { disallowComments: true, allowTrailingComma: false });
+  if (errors.length > 0) {
+    const { offset, error: code } = errors[0];
+    const atEnd = offset >= body.trimEnd().length;
+    return { offset, reason: atEnd ? 'Unexpected end of file (a bracket, brace or quote is not closed)' : SYNTAX_REASONS[code] ?? 'Invalid JSON' };
+  }
+  const match = /position (\d+)/.exec(String((error as Error)?.message));
+  return { offset: match ? Number(match[1]) : 0, reason: String((error as Error)?.message ?? 'Invalid JSON') };
 }
 
 interface Formatting {

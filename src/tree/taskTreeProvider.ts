@@ -48,7 +48,12 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement> {
         const item = new vscode.TreeItem(element.tag, element.current ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
         item.id = element.key;
         item.iconPath = new vscode.ThemeIcon('tag');
-        item.description = element.current ? 'current tag' : undefined;
+        const state = element.project.store.state;
+        const view = state.kind === 'loaded' ? state.plan.tags.get(element.tag) : undefined;
+        const done = view?.tasks.filter((task) => task.status === 'done').length ?? 0;
+        item.description = `${done}/${view?.tasks.length ?? 0} done${element.current ? ' · current tag' : ''}`;
+        const description = view?.metadata?.description;
+        item.tooltip = typeof description === 'string' && description ? `${element.tag}: ${description}` : element.tag;
         item.contextValue = 'tag';
         return item;
       }

@@ -7,7 +7,7 @@ import { runCli } from '../../src/cli/main';
 import { findNextTask } from '../../src/core/nextTask';
 import { readPlan } from '../../src/core/plan';
 import { validatePlan } from '../../src/core/validation';
-import { task, tagged, taskMasterText } from '../support/planBuilder';
+import { task, tagged, taskMasterText, tempDir } from '../support/planBuilder';
 import { generateConformanceTasks, seededRandom } from '../support/planGenerator';
 import { mapWithLimit, peerCommand, peerNext, type PeerAnswer } from '../support/taskMasterPeer';
 
@@ -69,7 +69,7 @@ describe('next task conformance with task-master-ai 0.43', function () {
   before(async function () {
     if (!peer) throw new Error('task-master-ai is not installed: run npm ci (it is a devDependency).');
     this.timeout(15 * 60_000);
-    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'tml-conformance-'));
+    const root = await tempDir('tml-conformance-');
     for (const [index, plan] of cases.entries()) {
       const project = path.join(root, String(index));
       const tasksFile = path.join(project, '.taskmaster', 'tasks', 'tasks.json');
@@ -103,7 +103,7 @@ describe('next task conformance with task-master-ai 0.43', function () {
   });
 
   it('edits a file task-master itself wrote, changing only the status and the tag stamp', async () => {
-    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'tml-written-by-tm-'));
+    const root = await tempDir('tml-written-by-tm-');
     const tasksFile = path.join(root, '.taskmaster', 'tasks', 'tasks.json');
     await fs.mkdir(path.dirname(tasksFile), { recursive: true });
     await fs.writeFile(tasksFile, taskMasterText(tagged({ master: generateConformanceTasks(seededRandom(7)).map((t, i) => ({ ...t, id: i + 1, status: 'pending', dependencies: [] })) })));
@@ -124,7 +124,7 @@ describe('next task conformance with task-master-ai 0.43', function () {
 
   it('answers where task-master refuses the plan, and reports why', async () => {
     const refused = tagged({ master: [task({ id: 1, priority: undefined }), task({ id: 2, status: 'completed' }), task({ id: 3, description: '', priority: 'high', dependencies: [2] })] });
-    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'tml-refused-'));
+    const root = await tempDir('tml-refused-');
     const tasksFile = path.join(root, '.taskmaster', 'tasks', 'tasks.json');
     await fs.mkdir(path.dirname(tasksFile), { recursive: true });
     await fs.writeFile(tasksFile, taskMasterText(refused));

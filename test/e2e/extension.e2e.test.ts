@@ -65,7 +65,11 @@ describe('Taskmaster Local in a real VS Code (code-server)', function () {
       const data = readTasks(vs.workspace());
       const next = cliNext(vs.workspace());
       assert.ok(next, 'the demo plan has a next task');
-      const expected = ['master current tag', ...data.master.tasks.map((task) => rowLabel(task, String(task.id) === String(next.id))), 'homelab-ollama'];
+      const expected = [
+        tagLabel('master', data.master.tasks, true),
+        ...data.master.tasks.map((task) => rowLabel(task, String(task.id) === String(next.id))),
+        tagLabel('homelab-ollama', data['homelab-ollama'].tasks, false),
+      ];
       const rows = await waitForRows(vs.page(), 'every master task and both tags', (shown) => expected.every((row) => shown.includes(row)));
       assert.deepEqual(rows.filter((row) => expected.includes(row)), expected, 'rows in file order');
       assert.deepEqual(rows.filter((row) => row.includes('▶ next')), [rowLabel(next, true)]);
@@ -292,6 +296,12 @@ function cliNext(workspace: string): RawTask | null {
 }
 
 /** A task's tree row as its aria-label reads: "<id> <title>, [▶ next · ]<status>[ · <priority>]" (subtasks show no priority). */
+/** A tag row: its name, how many of its tasks are done, and whether it is the current tag. */
+function tagLabel(name: string, tasks: RawTask[], current: boolean): string {
+  const done = tasks.filter((task) => task.status === 'done').length;
+  return `${name} ${done}/${tasks.length} done${current ? ' · current tag' : ''}`;
+}
+
 function rowLabel(task: RawTask, next = false): string {
   const isSubtask = String(task.id).includes('.');
   const parts = [...(next ? ['▶ next'] : []), task.status, ...(isSubtask ? [] : [task.priority ?? 'medium'])];

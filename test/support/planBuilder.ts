@@ -51,9 +51,21 @@ export function taskMasterText(data: unknown): string {
   return JSON.stringify(data, null, 2);
 }
 
+const created: string[] = [];
+
+/** A fresh folder under the system temp dir, removed when the test run ends. */
 export async function tempDir(prefix = 'tml-test-'): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  created.push(dir);
+  return dir;
 }
+
+/** Mocha root hook (registered in .mocharc.json): remove every folder tempDir made. */
+export const mochaHooks = {
+  async afterAll(): Promise<void> {
+    await Promise.all(created.splice(0).map((dir) => fs.rm(dir, { recursive: true, force: true })));
+  },
+};
 
 /** A project folder with .taskmaster/tasks/tasks.json (given as text or data) and optional state.json. */
 export async function makeProject(content: string | unknown, state?: Record<string, unknown>): Promise<{ root: string; tasksFile: string }> {
