@@ -1,4 +1,10 @@
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { InvalidReplyError, ModelNotFoundError, OllamaUnreachableError } from '../ai/aiErrors';
+import { AiService, type AiOutcome } from '../ai/aiService';
+import { readTaskmasterAiConfig, resolveAiSettings, type AiSettings } from '../ai/aiSettings';
+import { OllamaInference } from '../ai/ollamaInference';
 import { findNextTask } from '../core/nextTask';
 import {
   addDependency,
@@ -28,6 +34,9 @@ Commands:
   next                                   the task to work on next, as task-master next picks it
   set-status <id>[,<id>...] <status>     pending, in-progress, review, done, deferred, cancelled, blocked
   add-task --title T [--description D] [--details X] [--priority P] [--dependencies 1,2]
+  add-task --prompt "what to add"          the model writes the task (title, details, dependencies)
+  expand <id> [--num N] [--prompt P] [--force]   break a task into subtasks with the model
+  parse-prd <file> [--num N] [--replace]   turn a requirements document into tasks with the model
   add-dependency <id> <depends-on>
   remove-dependency <id> <depends-on>
   validate                               dependency and field problems, with file positions
@@ -38,9 +47,12 @@ Options:
   --file <path>     tasks.json to use (default: .taskmaster/tasks/tasks.json)
   --tag <tag>       tag to use (default: currentTag of .taskmaster/state.json, else master)
   --json            machine-readable output
+  --endpoint <url>  Ollama host(s), comma-separated (default: .taskmaster/config.json, else 127.0.0.1:11434)
+  --model <name>    Ollama model (default: .taskmaster/config.json, else qwen2.5-coder:7b)
   --help            this text
 
-Exit codes: 0 success, 1 a named task or tag does not exist, 2 bad input.`;
+Exit codes: 0 success, 1 a named task or tag does not exist, 2 bad input,
+3 the model step failed (Ollama unreachable, model missing, no valid answer).`;
 
 class UsageError extends Error {}
 
@@ -55,6 +67,12 @@ interface Options {
   details?: string;
   priority?: string;
   dependencies?: string;
+  prompt?: string;
+  num?: string;
+  force?: boolean;
+  replace?: boolean;
+  endpoint?: string;
+  model?: string;
 }
 
 type Output = (line: string) => void;
@@ -76,6 +94,12 @@ export async function runCli(argv: string[], out: Output, err: Output): Promise<
         details: { type: 'string' },
         priority: { type: 'string' },
         dependencies: { type: 'string' },
+        prompt: { type: 'string' },
+        num: { type: 'string' },
+        force: { type: 'boolean' },
+        replace: { type: 'boolean' },
+        endpoint: { type: 'string' },
+        model: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -94,6 +118,8 @@ export async function runCli(argv: string[], out: Output, err: Output): Promise<
     return await dispatch(command, args, options, store, out);
   } catch (error) {
     err(`tml: ${(error as Error).message}`);
+    if (InvalidReplyError.is(error)) err(`Last reply from the model:\n${error.rawReply}`);
+    if (OllamaUnreachableError.is(error) || ModelNotFoundError.is(error) || InvalidReplyError.is(error)) return 3;
     return OperationError.is(error) && error.kind === 'not-found' ? 1 : 2;
   } finally {
     store.dispose();
@@ -153,6 +179,10 @@ async function dispatch(command: string, args: string[], options: Options, store
       return 0;
     }
     case 'add-task': {
+      if (options.prompt) {
+        const outcome = await (await aiService(options)).addTaskFromPrompt(store, { prompt: options.prompt, tag: options.tag });
+        return printOutcome(outcome, 'Added task', options, out);
+      }
       if (!options.title) throw new UsageError('add-task needs --title. Usage: tml add-task --title T [--description D] [--priority P] [--dependencies 1,2]');
       let id = '';
       await store.edit(
@@ -210,9 +240,46 @@ async function dispatch(command: string, args: string[], options: Options, store
       print(tags, () => tags.map((t) => `${t.current ? '*' : ' '} ${t.name}  ${t.done}/${t.tasks} done`).join('\n'));
       return 0;
     }
+    case 'expand': {
+      need(args, 1, 'expand <id> [--num N] [--prompt P] [--force]');
+      const request = { id: args[0], count: count(options.num), prompt: options.prompt, force: options.force, tag: options.tag };
+      return printOutcome(await (await aiService(options)).expandTask(store, request), 'Added subtasks', options, out);
+    }
+    case 'parse-prd': {
+      need(args, 1, 'parse-prd <file> [--num N] [--replace]');
+      const text = await readFile(path.resolve(options.project, args[0]), 'utf8').catch((error: NodeJS.ErrnoException) => {
+        throw new UsageError(`cannot read ${args[0]}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+      });
+      const request = { text, count: count(options.num), replace: options.replace, tag: options.tag };
+      return printOutcome(await (await aiService(options)).parsePrd(store, request), 'Added tasks', options, out);
+    }
     default:
       throw new UsageError(`unknown command "${command}". Run tml --help for the list.`);
   }
+}
+
+function count(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1 || number > 50) throw new UsageError(`--num must be a whole number from 1 to 50, not "${value}"`);
+  return number;
+}
+
+async function aiService(options: Options): Promise<AiService> {
+  const explicit: Partial<AiSettings> = {};
+  if (options.endpoint) explicit.endpoints = options.endpoint.split(',').map((host) => host.trim()).filter(Boolean);
+  if (options.model) explicit.model = options.model;
+  const settings = resolveAiSettings(await readTaskmasterAiConfig(options.project), explicit);
+  return new AiService(new OllamaInference(settings));
+}
+
+function printOutcome(outcome: AiOutcome, verb: string, options: Options, out: Output): number {
+  if (options.json) out(JSON.stringify(outcome, null, 2));
+  else {
+    out(`${verb} ${outcome.ids.join(', ')} (${outcome.model}${outcome.cached ? ', from cache' : ''}).`);
+    for (const warning of outcome.warnings) out(`warning: ${warning}`);
+  }
+  return 0;
 }
 
 if (require.main === module) {

@@ -11,7 +11,7 @@ import type { InvalidDependency } from './validation';
 export type JsonEdit =
   | { kind: 'set'; path: JsonPath; value: unknown }
   | { kind: 'remove'; path: JsonPath }
-  | { kind: 'append'; path: JsonPath; value: unknown };
+  | { kind: 'append'; path: JsonPath; values: unknown[] };
 
 export type OperationErrorKind = 'not-found' | 'invalid';
 
@@ -62,7 +62,7 @@ export function requireTask(tag: TagView, id: string): TaskNode {
  * Task Master stamps the tag's metadata on every write: `updated` (its older tag commands) or
  * `lastModified` (its newer core). Keep whichever stamp the file has current; add none.
  */
-function touchTag(tag: TagView, now: Date): JsonEdit[] {
+export function touchTag(tag: TagView, now: Date): JsonEdit[] {
   return ['updated', 'lastModified']
     .filter((key) => tag.metadata && key in tag.metadata)
     .map((key) => ({ kind: 'set', path: [...tag.path, 'metadata', key], value: now.toISOString() }));
@@ -142,7 +142,7 @@ export function addTask(input: AddTaskInput, onId?: (id: string) => void): PlanO
       priority: input.priority ?? 'medium',
       subtasks: [],
     };
-    return [{ kind: 'append', path: [...view.path, 'tasks'], value: task }, ...touchTag(view, now)];
+    return [{ kind: 'append', path: [...view.path, 'tasks'], values: [task] }, ...touchTag(view, now)];
   };
 }
 
@@ -167,7 +167,7 @@ export function addSubtask(parentId: string, input: AddTaskInput, onId?: (id: st
       ...(input.testStrategy ? { testStrategy: input.testStrategy } : {}),
     };
     const edit: JsonEdit = Array.isArray(parent.raw.subtasks)
-      ? { kind: 'append', path: [...parent.path, 'subtasks'], value: subtask }
+      ? { kind: 'append', path: [...parent.path, 'subtasks'], values: [subtask] }
       : { kind: 'set', path: [...parent.path, 'subtasks'], value: [subtask] };
     return [edit, ...touchTag(view, now)];
   };
@@ -231,7 +231,7 @@ export function addDependency(id: string, dependencyId: string): PlanOperation {
     }
     const value = dependencyValue(task.parentId, dependency.id);
     const edit: JsonEdit = Array.isArray(task.raw.dependencies)
-      ? { kind: 'append', path: [...task.path, 'dependencies'], value }
+      ? { kind: 'append', path: [...task.path, 'dependencies'], values: [value] }
       : { kind: 'set', path: [...task.path, 'dependencies'], value: [value] };
     return [edit, ...touchTag(view, now)];
   };

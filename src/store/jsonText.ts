@@ -144,7 +144,8 @@ function toReplacement(text: string, scanner: JsonScanner, edit: JsonEdit, forma
   }
   if (edit.kind === 'append') {
     if (!node || node.type !== 'array') throw new Error(`Cannot append to ${edit.path.join('.')}: not a list.`);
-    return insertion(text, scanner, node, serialize(edit.value, format, childIndent(text, scanner, node, format)), format);
+    const indent = childIndent(text, scanner, node, format);
+    return insertion(text, scanner, node, edit.values.map((value) => serialize(value, format, indent)), format);
   }
   const parent = scanner.find(edit.path.slice(0, -1));
   const key = edit.path[edit.path.length - 1];
@@ -152,7 +153,7 @@ function toReplacement(text: string, scanner: JsonScanner, edit: JsonEdit, forma
     throw new Error(`Cannot set ${edit.path.join('.')}: its parent object does not exist.`);
   }
   const valueText = serialize(edit.value, format, childIndent(text, scanner, parent, format));
-  return insertion(text, scanner, parent, `${JSON.stringify(key)}: ${valueText}`, format);
+  return insertion(text, scanner, parent, [`${JSON.stringify(key)}: ${valueText}`], format);
 }
 
 /** The indentation of a container's members: that of its existing members, else one level deeper. */
@@ -162,18 +163,21 @@ function childIndent(text: string, scanner: JsonScanner, container: JsonNode, fo
   return lineIndent(text, container.offset) + format.indentUnit;
 }
 
-function insertion(text: string, scanner: JsonScanner, container: JsonNode, member: string, format: Formatting): TextReplacement {
+/** Inserts members after the last one of a container, laid out like the existing ones. */
+function insertion(text: string, scanner: JsonScanner, container: JsonNode, members: string[], format: Formatting): TextReplacement {
   const children = scanner.members(container);
   const closing = container.offset + container.length - 1;
   const multiline = format.indentUnit !== '' && (children.length === 0 || isMultiline(text, container));
   const indent = childIndent(text, scanner, container, format);
+  const separator = multiline ? `,${format.eol}${indent}` : ', ';
+  const member = members.join(separator);
   if (children.length === 0) {
     const content = multiline ? `${format.eol}${indent}${member}${format.eol}${lineIndent(text, container.offset)}` : member;
     return { offset: container.offset + 1, length: closing - container.offset - 1, content };
   }
   const last = children[children.length - 1];
   const end = last.offset + last.length;
-  return { offset: end, length: 0, content: multiline ? `,${format.eol}${indent}${member}` : `, ${member}` };
+  return { offset: end, length: 0, content: separator + member };
 }
 
 /** Removes a member with the comma that separates it from its neighbours. */

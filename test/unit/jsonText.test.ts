@@ -48,7 +48,7 @@ describe('jsonText', () => {
     });
 
     it('appends to a list and removes from one, as JSON.stringify would lay them out', () => {
-      const appended = applyJsonEdits(pretty, [{ kind: 'append', path: ['a', 'list'], value: 4 }]);
+      const appended = applyJsonEdits(pretty, [{ kind: 'append', path: ['a', 'list'], values: [4] }]);
       assert.equal(appended, JSON.stringify({ a: { b: 1, list: [1, 2, 3, 4], s: 'x' }, z: 1.0 }, null, 2));
       const removed = applyJsonEdits(pretty, [{ kind: 'remove', path: ['a', 'list', 2] }]);
       assert.equal(removed, JSON.stringify({ a: { b: 1, list: [1, 2], s: 'x' }, z: 1.0 }, null, 2));
@@ -56,14 +56,14 @@ describe('jsonText', () => {
       assert.equal(first, JSON.stringify({ a: { b: 1, list: [2, 3], s: 'x' }, z: 1.0 }, null, 2));
     });
 
-    it('fills an empty list with an indented member', () => {
+    it('fills an empty list with indented members', () => {
       const text = JSON.stringify({ tasks: [] }, null, 2);
-      const out = applyJsonEdits(text, [{ kind: 'append', path: ['tasks'], value: { id: 1 } }]);
-      assert.equal(out, JSON.stringify({ tasks: [{ id: 1 }] }, null, 2));
+      const out = applyJsonEdits(text, [{ kind: 'append', path: ['tasks'], values: [{ id: 1 }, { id: 2 }] }]);
+      assert.equal(out, JSON.stringify({ tasks: [{ id: 1 }, { id: 2 }] }, null, 2));
     });
 
     it('keeps a compact file compact, a tab-indented file tabbed and CRLF line ends', () => {
-      assert.equal(applyJsonEdits('{"a":[1]}', [{ kind: 'append', path: ['a'], value: { x: 1 } }]), '{"a":[1, {"x":1}]}');
+      assert.equal(applyJsonEdits('{"a":[1]}', [{ kind: 'append', path: ['a'], values: [{ x: 1 }, 2] }]), '{"a":[1, {"x":1}, 2]}');
       const tabbed = JSON.stringify({ a: { b: 1 } }, null, '\t');
       assert.equal(applyJsonEdits(tabbed, [{ kind: 'set', path: ['a', 'c'], value: [2] }]), JSON.stringify({ a: { b: 1, c: [2] } }, null, '\t'));
       const crlf = JSON.stringify({ a: { b: 1 } }, null, 2).replace(/\n/g, '\r\n');

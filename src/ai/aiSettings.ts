@@ -1,0 +1,69 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+/** How inference runs. The surfaces fill it from VS Code settings or CLI flags. */
+export interface AiSettings {
+  /** Ollama hosts in order of preference. */
+  endpoints: string[];
+  model: string;
+  fallbackModels: string[];
+  /** Sent on every call, so the model is not reloaded with another context size. */
+  numCtx: number;
+  keepAlive: string;
+  temperature: number;
+  requestTimeoutMs: number;
+  /** Headers for a reverse proxy in front of Ollama (from SecretStorage, never from settings). */
+  headers?: Record<string, string>;
+}
+
+/** qwen2.5-coder:7b exists in Ollama's library and plans well at this size. */
+export const DEFAULT_MODEL = 'qwen2.5-coder:7b';
+
+export const DEFAULT_AI_SETTINGS: AiSettings = {
+  endpoints: ['http://127.0.0.1:11434'],
+  model: DEFAULT_MODEL,
+  fallbackModels: [],
+  numCtx: 8192,
+  keepAlive: '10m',
+  temperature: 0.2,
+  requestTimeoutMs: 180_000,
+};
+
+/**
+ * An Ollama base URL as the client wants it: Task Master writes `http://host:11434/api`,
+ * OpenAI-compatible configs `http://host:11434/v1`; both mean the server at `http://host:11434`.
+ */
+export function normalizeEndpoint(url: string): string {
+  let value = url.trim();
+  if (!/^https?:\/\//i.test(value)) value = `http://${value}`;
+  value = value.replace(/\/+$/, '').replace(/\/(api|v1)$/i, '');
+  const parsed = new URL(value);
+  if (!parsed.port && parsed.protocol === 'http:') parsed.port = '11434';
+  return parsed.toString().replace(/\/+$/, '');
+}
+
+/**
+ * What an existing Task Master project says about Ollama in `.taskmaster/config.json`
+ * (`models.main/fallback` with `provider: "ollama"`, `global.ollamaBaseURL`).
+ */
+export async function readTaskmasterAiConfig(root: string): Promise<Partial<AiSettings>> {
+  let config: { models?: Record<string, { provider?: string; modelId?: string }>; global?: { ollamaBaseURL?: string } };
+  try {
+    config = JSON.parse(await fs.readFile(path.join(root, '.taskmaster', 'config.json'), 'utf8'));
+  } catch {
+    return {};
+  }
+  const result: Partial<AiSettings> = {};
+  const main = config.models?.main;
+  if (main?.provider === 'ollama' && main.modelId) result.model = main.modelId;
+  const fallback = config.models?.fallback;
+  if (fallback?.provider === 'ollama' && fallback.modelId) result.fallbackModels = [fallback.modelId];
+  if (config.global?.ollamaBaseURL) result.endpoints = [normalizeEndpoint(config.global.ollamaBaseURL)];
+  return result;
+}
+
+/** Defaults, then the project's Task Master config, then what the user set explicitly. */
+export function resolveAiSettings(fromProject: Partial<AiSettings>, explicit: Partial<AiSettings>): AiSettings {
+  const merged = { ...DEFAULT_AI_SETTINGS, ...fromProject, ...explicit };
+  return { ...merged, endpoints: merged.endpoints.map(normalizeEndpoint) };
+}

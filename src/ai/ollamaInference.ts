@@ -1,0 +1,255 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import { Ollama, type ChatResponse } from 'ollama';
+import type { ChatMessage } from '../core/prompts';
+import { CancelledError, InvalidReplyError, ModelNotFoundError, OllamaUnreachableError } from './aiErrors';
+import type { AiSettings } from './aiSettings';
+import { InferenceCache } from './inferenceCache';
+
+export interface InferenceProgress {
+  model: string;
+  host: string;
+  /** Streamed chunks so far: a good proxy for tokens. */
+  tokens: number;
+  elapsedMs: number;
+}
+
+export interface InferenceOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: InferenceProgress) => void;
+  /** Where raw replies that failed validation are written, for the user to read. */
+  log?: (line: string) => void;
+}
+
+export interface InferenceResult<T> {
+  value: T;
+  model: string;
+  host: string;
+  cached: boolean;
+  latencyMs: number;
+}
+
+export interface InferenceRecord {
+  operation: string;
+  model: string;
+  host: string;
+  latencyMs: number;
+  tokens: number;
+  cached: boolean;
+  ok: boolean;
+}
+
+/** How many times a reply that is not valid JSON for the schema is sent back for repair. */
+const REPAIR_ATTEMPTS = 2;
+/** A host that failed is skipped this long before it is tried again. */
+const HOST_RETRY_AFTER_MS = 30_000;
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validators = new WeakMap<object, ValidateFunction>();
+
+function validatorFor(schema: object): ValidateFunction {
+  let validate = validators.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    validators.set(schema, validate);
+  }
+  return validate;
+}
+
+/** The JSON in a reply: reasoning in <think> tags and markdown fences are not part of it. */
+export function extractJson(content: string): string {
+  const withoutThinking = content.replace(/<think>[\s\S]*?(<\/think>|$)/g, '');
+  const start = withoutThinking.search(/[[{]/);
+  const end = Math.max(withoutThinking.lastIndexOf('}'), withoutThinking.lastIndexOf(']'));
+  return start >= 0 && end > start ? withoutThinking.slice(start, end + 1) : withoutThinking.trim();
+}
+
+type Failure = 'unreachable' | 'missing-model' | 'server';
+
+function classify(error: unknown): Failure | undefined {
+  const status = (error as { status_code?: number })?.status_code;
+  if (status === 404) return 'missing-model';
+  if (typeof status === 'number' && status >= 500) return 'server';
+  const code = (error as { cause?: { code?: string } })?.cause?.code;
+  const message = String((error as Error)?.message ?? '');
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET' || /fetch failed|ECONNREFUSED|socket hang up|terminated/i.test(message)) return 'unreachable';
+  return undefined;
+}
+
+/**
+ * The one way the extension talks to a model: structured chat through the `ollama` client, with
+ * the schema sent as `format` and checked on return, repairs fed back to the model, hosts and
+ * fallback models tried in order, streaming progress, cancellation and a cache.
+ */
+export class OllamaInference {
+  private readonly clients = new Map<string, Ollama>();
+  private readonly downUntil = new Map<string, number>();
+  private readonly cache = new InferenceCache<unknown>();
+  private readonly records: InferenceRecord[] = [];
+
+  constructor(private settings: AiSettings) {}
+
+  updateSettings(settings: AiSettings): void {
+    this.settings = settings;
+    this.clients.clear();
+  }
+
+  get cacheStats() {
+    return this.cache.stats;
+  }
+
+  clearCache(): void {
+    this.cache.clear();
+  }
+
+  /** The latest calls, newest last, for status output and the activity ledger. */
+  get recentCalls(): readonly InferenceRecord[] {
+    return this.records;
+  }
+
+  client(host: string): Ollama {
+    let client = this.clients.get(host);
+    if (!client) {
+      client = new Ollama({ host, headers: this.settings.headers });
+      this.clients.set(host, client);
+    }
+    return client;
+  }
+
+  /** Hosts in preference order, those that failed recently last (all are tried if all failed). */
+  private hostsInOrder(): string[] {
+    const now = Date.now();
+    const up = this.settings.endpoints.filter((host) => (this.downUntil.get(host) ?? 0) <= now);
+    return [...up, ...this.settings.endpoints.filter((host) => !up.includes(host))];
+  }
+
+  async structured<T>(operation: string, messages: ChatMessage[], schema: object, options: InferenceOptions = {}): Promise<InferenceResult<T>> {
+    const models = [this.settings.model, ...this.settings.fallbackModels.filter((model) => model !== this.settings.model)];
+    const unreachable = new Set<string>();
+    const missing = new Set<string>();
+    let lastServerError: unknown;
+    for (const model of models) {
+      for (const host of this.hostsInOrder()) {
+        if (options.signal?.aborted) throw new CancelledError();
+        try {
+          const result = await this.ask<T>(operation, host, model, messages, schema, options);
+          this.downUntil.delete(host);
+          return result;
+        } catch (error) {
+          const failure = classify(error);
+          if (!failure || CancelledError.is(error)) throw error;
+          if (failure === 'missing-model') missing.add(model);
+          else {
+            this.downUntil.set(host, Date.now() + HOST_RETRY_AFTER_MS);
+            if (failure === 'unreachable') unreachable.add(host);
+            else lastServerError = error;
+          }
+          options.log?.(`${operation}: ${model} on ${host} failed (${(error as Error).message}); trying the next option.`);
+        }
+      }
+    }
+    if (missing.size > 0 && unreachable.size < this.settings.endpoints.length) throw new ModelNotFoundError([...missing], this.settings.endpoints[0]);
+    if (lastServerError) throw lastServerError;
+    throw new OllamaUnreachableError(this.settings.endpoints);
+  }
+
+  private async ask<T>(operation: string, host: string, model: string, base: ChatMessage[], schema: object, options: InferenceOptions): Promise<InferenceResult<T>> {
+    const validate = validatorFor(schema);
+    const requestOptions = { num_ctx: this.settings.numCtx, temperature: this.settings.temperature };
+    const key = InferenceCache.key({ host, model, messages: base, schema, options: requestOptions, think: false });
+    const started = Date.now();
+    const cached = this.cache.get(key) as T | undefined;
+    if (cached !== undefined) {
+      this.record({ operation, model, host, latencyMs: Date.now() - started, tokens: 0, cached: true, ok: true });
+      return { value: cached, model, host, cached: true, latencyMs: Date.now() - started };
+    }
+    const messages = [...base];
+    let raw = '';
+    let reason = '';
+    let numPredict: number | undefined;
+    for (let attempt = 0; attempt <= REPAIR_ATTEMPTS; attempt++) {
+      const reply = await this.stream(host, model, messages, schema, { ...requestOptions, ...(numPredict ? { num_predict: numPredict } : {}) }, options, started);
+      raw = reply.content;
+      if (reply.doneReason === 'length') {
+        // Cut off: a repair prompt would be cut off too. Ask again with room to finish.
+        reason = 'the reply was cut off at the length limit';
+        numPredict = Math.max(4096, (numPredict ?? 2048) * 2);
+        continue;
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(extractJson(raw));
+      } catch (error) {
+        reason = `not valid JSON: ${(error as Error).message}`;
+      }
+      if (value !== undefined) {
+        if (validate(value)) {
+          this.cache.set(key, value);
+          this.record({ operation, model, host, latencyMs: Date.now() - started, tokens: reply.tokens, cached: false, ok: true });
+          return { value: value as T, model, host, cached: false, latencyMs: Date.now() - started };
+        }
+        reason = `does not match the schema: ${ajv.errorsText(validate.errors)}`;
+      }
+      options.log?.(`${operation}: reply from ${model} ${reason}. Raw reply:\n${raw}`);
+      messages.push(
+        { role: 'assistant', content: raw },
+        { role: 'user', content: `That reply is ${reason}. Answer again with only the JSON object, exactly matching the requested schema.` },
+      );
+    }
+    this.record({ operation, model, host, latencyMs: Date.now() - started, tokens: 0, cached: false, ok: false });
+    options.log?.(`${operation}: giving up on ${model}. Last raw reply:\n${raw}`);
+    throw new InvalidReplyError(model, reason, raw);
+  }
+
+  private async stream(
+    host: string,
+    model: string,
+    messages: ChatMessage[],
+    schema: object,
+    requestOptions: Record<string, number>,
+    options: InferenceOptions,
+    started: number,
+  ): Promise<{ content: string; doneReason?: string; tokens: number }> {
+    if (options.signal?.aborted) throw new CancelledError();
+    const response = await this.client(host).chat({
+      model,
+      messages,
+      format: schema,
+      stream: true,
+      think: false,
+      keep_alive: this.settings.keepAlive,
+      options: requestOptions,
+    });
+    let timedOut = false;
+    const abort = () => response.abort();
+    const timer = setTimeout(() => {
+      timedOut = true;
+      response.abort();
+    }, this.settings.requestTimeoutMs);
+    options.signal?.addEventListener('abort', abort, { once: true });
+    let content = '';
+    let tokens = 0;
+    let last: ChatResponse | undefined;
+    try {
+      for await (const chunk of response) {
+        content += chunk.message?.content ?? '';
+        tokens++;
+        last = chunk;
+        options.onProgress?.({ model, host, tokens, elapsedMs: Date.now() - started });
+      }
+    } catch (error) {
+      if (options.signal?.aborted) throw new CancelledError();
+      if (timedOut) throw Object.assign(new Error(`no complete answer within ${this.settings.requestTimeoutMs / 1000} s`), { status_code: 504 });
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', abort);
+    }
+    if (options.signal?.aborted) throw new CancelledError();
+    return { content, doneReason: last?.done_reason, tokens: last?.eval_count ?? tokens };
+  }
+
+  private record(entry: InferenceRecord): void {
+    this.records.push(entry);
+    if (this.records.length > 50) this.records.shift();
+  }
+}

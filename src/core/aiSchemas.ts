@@ -1,0 +1,86 @@
+import { TASK_PRIORITIES, type TaskPriority } from './task';
+
+/**
+ * The JSON schemas a model's reply must match. Each is sent to Ollama as `format` (structured
+ * output) and the reply is validated against the same schema before anything touches the plan.
+ * Ids in replies are small numbers local to the reply; the service maps them to real ids.
+ */
+const text = { type: 'string' } as const;
+const nonEmpty = { type: 'string', minLength: 1 } as const;
+const ids = { type: 'array', items: { type: 'integer' } } as const;
+
+export const SUBTASKS_SCHEMA = {
+  type: 'object',
+  properties: {
+    subtasks: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        properties: { id: { type: 'integer' }, title: nonEmpty, description: text, details: text, testStrategy: text, dependencies: ids },
+        required: ['id', 'title', 'description', 'details', 'dependencies'],
+      },
+    },
+  },
+  required: ['subtasks'],
+} as const;
+
+export interface GeneratedSubtask {
+  id: number;
+  title: string;
+  description: string;
+  details: string;
+  testStrategy?: string;
+  /** Ids of other subtasks in the same reply. */
+  dependencies: number[];
+}
+
+export const TASKS_SCHEMA = {
+  type: 'object',
+  properties: {
+    tasks: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer' },
+          title: nonEmpty,
+          description: nonEmpty,
+          details: text,
+          testStrategy: text,
+          priority: { type: 'string', enum: [...TASK_PRIORITIES] },
+          dependencies: ids,
+        },
+        required: ['id', 'title', 'description', 'details', 'testStrategy', 'priority', 'dependencies'],
+      },
+    },
+  },
+  required: ['tasks'],
+} as const;
+
+export interface GeneratedTask {
+  id: number;
+  title: string;
+  description: string;
+  details: string;
+  testStrategy: string;
+  priority: TaskPriority;
+  /** Ids of earlier tasks in the same reply, or of tasks already in the plan. */
+  dependencies: number[];
+}
+
+export const NEW_TASK_SCHEMA = {
+  type: 'object',
+  properties: {
+    title: nonEmpty,
+    description: nonEmpty,
+    details: text,
+    testStrategy: text,
+    priority: { type: 'string', enum: [...TASK_PRIORITIES] },
+    dependencies: ids,
+  },
+  required: ['title', 'description', 'details', 'testStrategy', 'priority', 'dependencies'],
+} as const;
+
+export type NewTaskProposal = Omit<GeneratedTask, 'id'>;

@@ -1,0 +1,77 @@
+import type { TagView, TaskNode } from './plan';
+
+/**
+ * Prompts for small local models: short, explicit, one job each, the output shape spelled out
+ * (the schema is also enforced through `format`). Plan context is compact: ids, titles, statuses,
+ * dependencies; details only for the task in question.
+ */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+const SYSTEM = `You are a senior software engineer planning work for a development team.
+You break work into concrete, verifiable tasks. You answer with JSON only, matching the requested schema exactly.`;
+
+/** One line per task: enough for a model to pick dependencies without the whole file. */
+export function compactPlan(tag: TagView, limit = 200): string {
+  const lines = tag.tasks.slice(0, limit).map((task) => `${task.id}. [${task.status}] ${task.title}${task.dependencies.length ? ` (after ${task.dependencies.join(', ')})` : ''}`);
+  if (tag.tasks.length > limit) lines.push(`… and ${tag.tasks.length - limit} more tasks`);
+  return lines.join('\n') || '(no tasks yet)';
+}
+
+function describe(task: TaskNode): string {
+  return [`Task ${task.id}: ${task.title}`, task.description && `Description: ${task.description}`, task.details && `Details: ${task.details}`, task.testStrategy && `Test strategy: ${task.testStrategy}`]
+    .filter(Boolean)
+    .join('\n');
+}
+
+export function expandTaskPrompt(tag: TagView, task: TaskNode, count: number, extra?: string): ChatMessage[] {
+  const existing = task.subtasks.length ? `\nIt already has these subtasks:\n${task.subtasks.map((sub) => `- ${sub.title}`).join('\n')}\nDo not repeat them.` : '';
+  return [
+    { role: 'system', content: SYSTEM },
+    {
+      role: 'user',
+      content: `Break this task into ${count} subtasks that together complete it, in the order they should be done.
+
+${describe(task)}${existing}
+
+Other tasks in the plan, for context:
+${compactPlan(tag)}
+${extra ? `\nAdditional guidance: ${extra}\n` : ''}
+Reply with {"subtasks": [...]}: exactly ${count} items, each with id (1 to ${count}), title, description, details (how to implement it), testStrategy (how to verify it) and dependencies (ids of earlier subtasks in this list that must be done first; [] if none).`,
+    },
+  ];
+}
+
+export function parsePrdPrompt(prd: string, count: number, tag: TagView | undefined): ChatMessage[] {
+  const existing = tag && tag.tasks.length ? `\nThe plan already has these tasks (you may depend on their ids):\n${compactPlan(tag)}\n` : '';
+  return [
+    { role: 'system', content: SYSTEM },
+    {
+      role: 'user',
+      content: `Read this product requirements document and turn it into about ${count} development tasks, ordered so that each task only depends on earlier ones.
+
+<prd>
+${prd}
+</prd>
+${existing}
+Reply with {"tasks": [...]}: each with id (1, 2, 3 … in order), title, description (one or two sentences), details (how to implement it), testStrategy (how to verify it), priority (low, medium, high or critical) and dependencies (ids of earlier tasks in your list${existing ? ' or of existing tasks' : ''}; [] if none).`,
+    },
+  ];
+}
+
+export function addTaskPrompt(tag: TagView, request: string): ChatMessage[] {
+  return [
+    { role: 'system', content: SYSTEM },
+    {
+      role: 'user',
+      content: `Write one new task for this request: ${request}
+
+Existing tasks (use their ids for dependencies):
+${compactPlan(tag)}
+
+Reply with one JSON object: title, description, details (how to implement it), testStrategy (how to verify it), priority (low, medium, high or critical) and dependencies (ids of existing tasks that must be done first; [] if none).`,
+    },
+  ];
+}
