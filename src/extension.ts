@@ -1,5 +1,9 @@
 import * as vscode from 'vscode';
 import { ContextKeys, ViewIds } from './commands/commandIds';
+import { AiService } from './ai/aiService';
+import { DEFAULT_AI_SETTINGS } from './ai/aiSettings';
+import { OllamaInference } from './ai/ollamaInference';
+import { registerAiCommands } from './aiCommands/aiCommands';
 import { registerTaskCommands } from './commands/taskCommands';
 import { PlanDiagnostics } from './diagnostics/planDiagnostics';
 import { TaskStatusBar } from './statusBar/taskStatusBar';
@@ -32,6 +36,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
 
   context.subscriptions.push(new TaskStatusBar(model), new PlanDiagnostics(projects));
   registerTaskCommands(context, { model, treeView, log });
+  // Settings are applied per project when a command runs (a project's Task Master config counts).
+  const ai = new AiService(new OllamaInference(DEFAULT_AI_SETTINGS));
+  registerAiCommands(context, { model, ai, log });
 
   const updateView = () => {
     const hasPlan = projects.withPlan.length > 0;

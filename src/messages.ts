@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { CancelledError, InvalidReplyError, ModelNotFoundError, OllamaUnreachableError } from './ai/aiErrors';
 import { OperationError } from './core/operations';
 import { ReadOnlyFileError } from './store/atomicWrite';
 import { LockTimeoutError } from './store/fileLock';
@@ -26,6 +27,22 @@ export async function showError(error: unknown, log: vscode.LogOutputChannel): P
   if (PlanMissingError.is(error)) {
     const choice = await vscode.window.showErrorMessage(message, 'Initialize Taskmaster');
     if (choice) await vscode.commands.executeCommand(CommandIds.initialize);
+    return;
+  }
+  if (CancelledError.is(error)) {
+    void vscode.window.showInformationMessage(message);
+    return;
+  }
+  if (OllamaUnreachableError.is(error) || ModelNotFoundError.is(error)) {
+    const choice = await vscode.window.showErrorMessage(message, 'Open Settings', 'Show Ollama Status');
+    if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'taskmaster.ollama');
+    if (choice === 'Show Ollama Status') await vscode.commands.executeCommand(CommandIds.showOllamaStatus);
+    return;
+  }
+  if (InvalidReplyError.is(error)) {
+    log.error(`Raw reply from ${error.model}:\n${error.rawReply}`);
+    const choice = await vscode.window.showErrorMessage(message, 'Show Raw Reply');
+    if (choice) log.show();
     return;
   }
   if (LockTimeoutError.is(error)) {

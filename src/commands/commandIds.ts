@@ -28,6 +28,11 @@ export const CommandIds = {
   refresh: 'taskmasterLocal.refresh',
   filter: 'taskmasterLocal.filter',
   clearFilter: 'taskmasterLocal.clearFilter',
+  expandTask: 'taskmasterLocal.expandTask',
+  parsePrd: 'taskmasterLocal.parsePrd',
+  addTaskWithAi: 'taskmasterLocal.addTaskWithAi',
+  clearAiCache: 'taskmasterLocal.clearAiCache',
+  showOllamaStatus: 'taskmasterLocal.showOllamaStatus',
 } as const;
 
 /** The per-status commands behind the tree's "Set Status" submenu. */

@@ -144,6 +144,18 @@ export class TaskStore implements Disposable {
     return result;
   }
 
+  /**
+   * Copies tasks.json to `.taskmaster/backups/` before a change that replaces much of it, so the
+   * user can always get the previous plan back. Returns the backup's path.
+   */
+  async backup(): Promise<string> {
+    const dir = path.join(this.location.taskmasterDir, 'backups');
+    await fs.mkdir(dir, { recursive: true });
+    const file = path.join(dir, `tasks-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    await fs.copyFile(this.location.tasksFile, file);
+    return file;
+  }
+
   /** Switches the current tag in state.json, keeping its other fields (branch mappings and so on). */
   async setCurrentTag(tag: string): Promise<void> {
     const state = (await readJsonObject(this.location.stateFile)) ?? {};

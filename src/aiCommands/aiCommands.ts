@@ -1,0 +1,153 @@
+import * as vscode from 'vscode';
+import type { AiOutcome, AiService } from '../ai/aiService';
+import { readTaskmasterAiConfig, resolveAiSettings } from '../ai/aiSettings';
+import type { InferenceOptions } from '../ai/ollamaInference';
+import { CommandIds } from '../commands/commandIds';
+import { loadedTag, pickProject, resolveTarget } from '../commands/taskPicker';
+import { defaultSubtaskCount, explicitAiSettings } from '../config';
+import { showError } from '../messages';
+import type { TaskTreeModel } from '../tree/taskTreeModel';
+import type { Project } from '../workspace/projects';
+
+export interface AiCommandServices {
+  model: TaskTreeModel;
+  ai: AiService;
+  log: vscode.LogOutputChannel;
+}
+
+/** The AI commands: each asks what it needs, runs the one AI service under a cancellable progress. */
+export function registerAiCommands(context: vscode.ExtensionContext, services: AiCommandServices): void {
+  const { model, ai, log } = services;
+  const register = (id: string, handler: (...args: unknown[]) => unknown) =>
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          await handler(...args);
+        } catch (error) {
+          await showError(error, log);
+        }
+      }),
+    );
+
+  /** Applies the project's settings, then runs the work with progress, cancellation and logging. */
+  const run = async (project: Project, title: string, work: (options: InferenceOptions) => Promise<AiOutcome>) => {
+    const settings = resolveAiSettings(await readTaskmasterAiConfig(project.folder.uri.fsPath), explicitAiSettings(project.folder.uri));
+    ai.inference.updateSettings(settings);
+    const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      progress.report({ message: `asking ${settings.model}…` });
+      return work({
+        signal: controller.signal,
+        onProgress: (p) => progress.report({ message: `${p.model}: ${p.tokens} tokens, ${(p.elapsedMs / 1000).toFixed(1)} s` }),
+        log: (line) => log.info(line),
+      });
+    });
+    for (const warning of outcome.warnings) log.warn(warning);
+    const note = outcome.warnings.length ? ` ${outcome.warnings.length} invented dependenc${outcome.warnings.length === 1 ? 'y was' : 'ies were'} dropped (see the log).` : '';
+    return { outcome, note };
+  };
+
+  register(CommandIds.expandTask, async (element) => {
+    const target = await resolveTarget(model, element, 'Expand which task into subtasks?', (task) => task.parentId === undefined);
+    if (!target) return;
+    let force = false;
+    if (target.task.subtasks.length) {
+      const choice = await vscode.window.showQuickPick(['Add to the existing subtasks', 'Replace the existing subtasks'], { placeHolder: `${target.task.id} already has ${target.task.subtasks.length} subtasks` });
+      if (!choice) return;
+      force = choice.startsWith('Replace');
+    }
+    const countText = await vscode.window.showInputBox({
+      title: `Expand ${target.task.id} ${target.task.title}: how many subtasks?`,
+      value: String(defaultSubtaskCount(target.project.folder.uri)),
+      validateInput: (text) => (/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 20 ? undefined : 'A number from 1 to 20.'),
+    });
+    if (!countText) return;
+    const { outcome, note } = await run(target.project, `Expanding ${target.task.id}`, (options) =>
+      ai.expandTask(target.project.store, { id: target.task.id, count: Number(countText), force, tag: target.tag.name }, options),
+    );
+    void vscode.window.showInformationMessage(`Added ${outcome.ids.length} subtasks to ${target.task.id} (${outcome.model}${outcome.cached ? ', cached' : ''}).${note}`);
+  });
+
+  register(CommandIds.parsePrd, async (arg) => {
+    const project = await pickProject(model, { needsPlan: true });
+    const loaded = project && loadedTag(model, project);
+    if (!project || !loaded) return;
+    const text = await readPrd(project, arg instanceof vscode.Uri ? arg : undefined);
+    if (text === undefined) return;
+    let replace = false;
+    if (loaded.tag.tasks.length) {
+      const choice = await vscode.window.showQuickPick(['Append to the current tasks', 'Replace the current tasks (a backup is kept)'], { placeHolder: `Tag "${loaded.tag.name}" has ${loaded.tag.tasks.length} tasks` });
+      if (!choice) return;
+      replace = choice.startsWith('Replace');
+    }
+    const countText = await vscode.window.showInputBox({ title: 'About how many tasks?', value: '10', validateInput: (t) => (/^\d+$/.test(t) && Number(t) >= 1 && Number(t) <= 50 ? undefined : 'A number from 1 to 50.') });
+    if (!countText) return;
+    if (replace) log.info(`Backup before replacing tasks: ${await project.store.backup()}`);
+    const { outcome, note } = await run(project, 'Parsing the PRD', (options) => ai.parsePrd(project.store, { text, count: Number(countText), replace, tag: loaded.tag.name }, options));
+    void vscode.window.showInformationMessage(`Added ${outcome.ids.length} tasks from the PRD (${outcome.model}).${note}`);
+  });
+
+  register(CommandIds.addTaskWithAi, async () => {
+    const project = await pickProject(model, { needsPlan: true });
+    const loaded = project && loadedTag(model, project);
+    if (!project || !loaded) return;
+    const prompt = await vscode.window.showInputBox({ title: 'Add a task with AI', placeHolder: 'What should be done? e.g. "rate-limit the public API"' });
+    if (!prompt?.trim()) return;
+    const { outcome, note } = await run(project, 'Writing the task', (options) => ai.addTaskFromPrompt(project.store, { prompt, tag: loaded.tag.name }, options));
+    void vscode.window.showInformationMessage(`Added task ${outcome.ids[0]} (${outcome.model}).${note}`);
+  });
+
+  register(CommandIds.clearAiCache, () => {
+    const { size } = ai.inference.cacheStats;
+    ai.inference.clearCache();
+    void vscode.window.showInformationMessage(`Cleared ${size} cached AI answer${size === 1 ? '' : 's'}.`);
+  });
+
+  register(CommandIds.showOllamaStatus, async () => {
+    const project = await pickProject(model, { needsPlan: false });
+    if (!project) return;
+    const settings = resolveAiSettings(await readTaskmasterAiConfig(project.folder.uri.fsPath), explicitAiSettings(project.folder.uri));
+    ai.inference.updateSettings(settings);
+    const lines = [`Model: ${settings.model}${settings.fallbackModels.length ? ` (fallbacks: ${settings.fallbackModels.join(', ')})` : ''}`];
+    for (const host of settings.endpoints) {
+      const client = ai.inference.client(host);
+      try {
+        const [{ version }, running] = await Promise.all([client.version(), client.ps()]);
+        lines.push(`${host}: reachable, Ollama ${version}; loaded: ${running.models.map((m) => m.name).join(', ') || 'none'}`);
+      } catch (error) {
+        lines.push(`${host}: not reachable (${(error as Error).message})`);
+      }
+    }
+    const { hits, misses, size } = ai.inference.cacheStats;
+    lines.push(`Cache: ${size} answers, ${hits} hits, ${misses} misses`);
+    for (const call of ai.inference.recentCalls.slice(-10)) lines.push(`  ${call.operation} ${call.model}@${call.host}: ${call.latencyMs} ms${call.cached ? ' (cache)' : ''}${call.ok ? '' : ' FAILED'}`);
+    for (const line of lines) log.info(line);
+    log.show(true);
+  });
+}
+
+/** The PRD text: a given file, the active editor's document, or a file the user picks. */
+async function readPrd(project: Project, uri: vscode.Uri | undefined): Promise<string | undefined> {
+  if (!uri) {
+    const active = vscode.window.activeTextEditor?.document;
+    const items = [
+      ...(active && !active.uri.fsPath.endsWith('tasks.json') ? [{ label: `Active editor: ${vscode.workspace.asRelativePath(active.uri)}`, uri: active.uri }] : []),
+      { label: 'Choose a file…', uri: undefined },
+    ];
+    const picked = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { placeHolder: 'Which requirements document?' });
+    if (!picked) return undefined;
+    uri = picked.uri;
+    if (!uri) {
+      const chosen = await vscode.window.showOpenDialog({
+        defaultUri: vscode.Uri.joinPath(project.folder.uri, '.taskmaster', 'docs'),
+        filters: { 'Requirements': ['md', 'txt'], 'All files': ['*'] },
+        openLabel: 'Parse PRD',
+      });
+      uri = chosen?.[0];
+      if (!uri) return undefined;
+    }
+  }
+  const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri!.toString());
+  return open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+}

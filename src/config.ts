@@ -1,0 +1,50 @@
+import * as vscode from 'vscode';
+import type { AiSettings } from './ai/aiSettings';
+
+/** Every setting the extension reads, typed, in one place. */
+const SECTION = 'taskmaster';
+
+export const SettingKeys = {
+  endpoint: 'ollama.endpoint',
+  additionalEndpoints: 'ollama.additionalEndpoints',
+  model: 'ollama.model',
+  fallbackModels: 'ollama.fallbackModels',
+  numCtx: 'ollama.numCtx',
+  keepAlive: 'ollama.keepAlive',
+  temperature: 'ollama.temperature',
+  requestTimeoutSeconds: 'ollama.requestTimeoutSeconds',
+  defaultSubtasks: 'ai.defaultSubtasks',
+} as const;
+
+/** A setting's value only where the user set one (so a project's Task Master config can apply). */
+function explicit<T>(config: vscode.WorkspaceConfiguration, key: string): T | undefined {
+  const inspected = config.inspect<T>(key);
+  return inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
+}
+
+/** The AI settings the user set explicitly for a folder; defaults and config.json fill the rest. */
+export function explicitAiSettings(scope?: vscode.Uri): Partial<AiSettings> {
+  const config = vscode.workspace.getConfiguration(SECTION, scope);
+  const settings: Partial<AiSettings> = {};
+  const endpoint = explicit<string>(config, SettingKeys.endpoint);
+  const more = explicit<string[]>(config, SettingKeys.additionalEndpoints) ?? [];
+  if (endpoint || more.length) settings.endpoints = [...(endpoint ? [endpoint] : []), ...more];
+  const model = explicit<string>(config, SettingKeys.model);
+  if (model) settings.model = model;
+  const fallbackModels = explicit<string[]>(config, SettingKeys.fallbackModels);
+  if (fallbackModels) settings.fallbackModels = fallbackModels;
+  settings.numCtx = config.get<number>(SettingKeys.numCtx);
+  settings.keepAlive = config.get<string>(SettingKeys.keepAlive);
+  settings.temperature = config.get<number>(SettingKeys.temperature);
+  const timeout = config.get<number>(SettingKeys.requestTimeoutSeconds);
+  if (timeout) settings.requestTimeoutMs = timeout * 1000;
+  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as Partial<AiSettings>;
+}
+
+export function defaultSubtaskCount(scope?: vscode.Uri): number {
+  return vscode.workspace.getConfiguration(SECTION, scope).get<number>(SettingKeys.defaultSubtasks) ?? 5;
+}
+
+export function affectsAiSettings(event: vscode.ConfigurationChangeEvent): boolean {
+  return event.affectsConfiguration(`${SECTION}.ollama`) || event.affectsConfiguration(`${SECTION}.ai`);
+}
