@@ -54,6 +54,8 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement> {
         item.description = `${done}/${view?.tasks.length ?? 0} done${element.current ? ' · current tag' : ''}`;
         const description = view?.metadata?.description;
         item.tooltip = typeof description === 'string' && description ? `${element.tag}: ${description}` : element.tag;
+        // Without this, a string tooltip becomes the row's accessible name instead of what it shows.
+        item.accessibilityInformation = { label: `${element.tag} ${item.description}` };
         item.contextValue = 'tag';
         return item;
       }
