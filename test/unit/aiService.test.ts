@@ -1,0 +1,181 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { CancelledError, InvalidReplyError, ModelNotFoundError, OllamaUnreachableError } from '../../src/ai/aiErrors';
+import { AiService } from '../../src/ai/aiService';
+import { resolveAiSettings, type AiSettings } from '../../src/ai/aiSettings';
+import { OllamaInference } from '../../src/ai/ollamaInference';
+import { runCli } from '../../src/cli/main';
+import { SUBTASKS_SCHEMA } from '../../src/core/aiSchemas';
+import { validatePlan } from '../../src/core/validation';
+import { locatePlan } from '../../src/store/planLocation';
+import { TaskStore, type LoadedPlan } from '../../src/store/taskStore';
+import { OllamaStandIn } from '../support/ollamaStandIn';
+import { makeProject, task, tagged } from '../support/planBuilder';
+
+const MODEL = 'qwen2.5-coder:7b';
+
+const subtasksReply = (count = 3) =>
+  JSON.stringify({
+    subtasks: Array.from({ length: count }, (_, i) => ({
+      id: i + 1,
+      title: `Step ${i + 1}`,
+      description: `Do step ${i + 1}`,
+      details: 'How',
+      testStrategy: 'Check it',
+      dependencies: i ? [i] : [],
+    })),
+  });
+
+describe('AI service against an Ollama stand-in', function () {
+  this.timeout(20_000);
+  let ollama: OllamaStandIn;
+  const servers: OllamaStandIn[] = [];
+
+  beforeEach(async () => {
+    ollama = await OllamaStandIn.start({ models: [{ name: MODEL }, { name: 'llama3.1:8b' }] });
+    servers.push(ollama);
+  });
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.stop()));
+  });
+
+  async function setup(settings: Partial<AiSettings> = {}) {
+    const project = await makeProject(tagged({ master: [task({ id: 1, title: 'Build the API' }), task({ id: 2, dependencies: [1] })] }));
+    const store = new TaskStore(locatePlan(project.root));
+    await store.reload();
+    const logged: string[] = [];
+    const inference = new OllamaInference(resolveAiSettings({}, { endpoints: [ollama.url], model: MODEL, ...settings }));
+    const before = await fs.readFile(project.tasksFile, 'utf8');
+    return {
+      ...project,
+      store,
+      ai: new AiService(inference),
+      inference,
+      logged,
+      log: (line: string) => logged.push(line),
+      unchanged: async () => assert.equal(await fs.readFile(project.tasksFile, 'utf8'), before, 'tasks.json is byte-identical'),
+    };
+  }
+
+  it('expands a task with a schema-checked reply and writes a valid plan', async () => {
+    const { ai, store } = await setup();
+    ollama.script({ content: subtasksReply(3) });
+    const outcome = await ai.expandTask(store, { id: '1', count: 3 });
+    assert.deepEqual(outcome.ids, ['1.1', '1.2', '1.3']);
+    const plan = (store.state as LoadedPlan).plan;
+    assert.deepEqual(plan.tags.get('master')!.byId.get('1.3')!.dependencies, ['1.2']);
+    assert.deepEqual(validatePlan(plan).problems.filter((p) => p.severity === 'error'), []);
+    const request = ollama.requests[0];
+    assert.deepEqual(request.format, SUBTASKS_SCHEMA);
+    assert.equal(request.think, false);
+    assert.equal(request.options?.num_ctx, 8192);
+    assert.equal(request.model, MODEL);
+  });
+
+  it('ignores a <think> preamble, and repairs invalid JSON by feeding the error back', async () => {
+    const { ai, store } = await setup();
+    ollama.script({ content: '{"subtasks": [', thinkPreamble: 'Let me plan {this}' }, { content: subtasksReply(2), thinkPreamble: 'ok' });
+    const outcome = await ai.expandTask(store, { id: '2', count: 2 });
+    assert.deepEqual(outcome.ids, ['2.1', '2.2']);
+    assert.equal(ollama.requests.length, 2);
+    const repair = ollama.requests[1].messages!.at(-1)!;
+    assert.match(repair.content, /not valid JSON/);
+  });
+
+  it('reports a reply that never fits the schema, with the raw text, and leaves the plan alone', async () => {
+    const { ai, store, log, logged, unchanged } = await setup();
+    for (let i = 0; i < 3; i++) ollama.script({ content: '{"subtasks": [{"title": ""}]}' });
+    await assert.rejects(ai.expandTask(store, { id: '1' }, { log }), (error: unknown) => InvalidReplyError.is(error) && error.rawReply.includes('"subtasks"'));
+    assert.ok(logged.some((line) => line.includes('Raw reply')));
+    await unchanged();
+  });
+
+  it('treats done_reason "length" as truncated: retries with more room, then reports', async () => {
+    const { ai, store, unchanged } = await setup();
+    for (let i = 0; i < 3; i++) ollama.script({ content: subtasksReply(2).slice(0, 40), doneReason: 'length' });
+    await assert.rejects(ai.expandTask(store, { id: '1' }), (error: unknown) => InvalidReplyError.is(error) && /cut off/.test(error.reason));
+    assert.ok(Number(ollama.requests[1].options?.num_predict) >= 4096);
+    await unchanged();
+  });
+
+  it('falls back to the next model when the main one is missing', async () => {
+    ollama.models = [{ name: 'llama3.1:8b' }];
+    const { ai, store } = await setup({ fallbackModels: ['llama3.1:8b'] });
+    ollama.script({ content: subtasksReply(1) });
+    const outcome = await ai.expandTask(store, { id: '1', count: 1 });
+    assert.equal(outcome.model, 'llama3.1:8b');
+  });
+
+  it('says the model is missing when no host has it', async () => {
+    ollama.models = [];
+    const { ai, store, unchanged } = await setup();
+    await assert.rejects(ai.expandTask(store, { id: '1' }), (error: unknown) => ModelNotFoundError.is(error) && error.models.includes(MODEL));
+    await unchanged();
+  });
+
+  it('skips a host that is down and uses the next one', async () => {
+    const down = await OllamaStandIn.start();
+    await down.stop();
+    const { ai, store } = await setup({ endpoints: [down.url, ollama.url] });
+    ollama.script({ content: subtasksReply(2) });
+    const outcome = await ai.expandTask(store, { id: '1', count: 2 });
+    assert.equal(outcome.ids.length, 2);
+  });
+
+  it('says Ollama is unreachable when no host answers, and writes nothing', async () => {
+    await ollama.stop();
+    const { ai, store, unchanged } = await setup();
+    await assert.rejects(ai.expandTask(store, { id: '1' }), (error: unknown) => OllamaUnreachableError.is(error) && error.message.includes(ollama.url));
+    await unchanged();
+  });
+
+  it('cancels: the HTTP request is closed and nothing is written', async () => {
+    const { ai, store, unchanged } = await setup();
+    ollama.script({ content: subtasksReply(5), chunkSize: 8, chunkDelayMs: 30 });
+    const controller = new AbortController();
+    const pending = ai.expandTask(store, { id: '1' }, { signal: controller.signal, onProgress: (p) => p.tokens === 3 && controller.abort() });
+    await assert.rejects(pending, (error: unknown) => CancelledError.is(error));
+    await ollama.idle();
+    assert.equal(ollama.aborted, 1);
+    await unchanged();
+  });
+
+  it('serves a second identical request from the cache without reaching the server', async () => {
+    const { inference } = await setup();
+    ollama.script({ content: subtasksReply(2) });
+    const messages = [{ role: 'user' as const, content: 'expand it' }];
+    const first = await inference.structured('expand-task', messages, SUBTASKS_SCHEMA);
+    const second = await inference.structured('expand-task', messages, SUBTASKS_SCHEMA);
+    assert.deepEqual([first.cached, second.cached], [false, true]);
+    assert.deepEqual(second.value, first.value);
+    assert.equal(ollama.requestCounts['/api/chat'], 1);
+    assert.deepEqual(inference.cacheStats, { hits: 1, misses: 1, size: 1 });
+  });
+
+  it('parses a PRD from the CLI, dropping invented dependencies with a warning', async () => {
+    const { root, tasksFile } = await setup();
+    await fs.writeFile(path.join(root, 'prd.md'), '# Product\nA small web service with auth.');
+    const reply = { tasks: [1, 2].map((id) => ({ id, title: `T${id}`, description: 'd', details: '', testStrategy: '', priority: 'medium', dependencies: id === 2 ? [1, 42] : [] })) };
+    ollama.script({ content: JSON.stringify(reply) });
+    const out: string[] = [];
+    const code = await runCli(['parse-prd', 'prd.md', '--project', root, '--endpoint', `${ollama.url}/api`, '--model', MODEL], (line) => out.push(line), () => undefined);
+    assert.equal(code, 0);
+    assert.match(out.join('\n'), /Added tasks 3, 4/);
+    assert.match(out.join('\n'), /warning: .*dependency 42/);
+    const saved = JSON.parse(await fs.readFile(tasksFile, 'utf8'));
+    assert.deepEqual(saved.master.tasks[3].dependencies, [3]);
+    assert.match(ollama.requests[0].messages!.at(-1)!.content, /A small web service with auth/);
+  });
+
+  it('exits 3 from the CLI when Ollama is unreachable, and 2 for an empty PRD', async () => {
+    const { root } = await setup();
+    await fs.writeFile(path.join(root, 'empty.md'), '  \n');
+    const errors: string[] = [];
+    assert.equal(await runCli(['parse-prd', 'empty.md', '--project', root, '--endpoint', ollama.url], () => undefined, (line) => errors.push(line)), 2);
+    assert.match(errors.join('\n'), /PRD is empty/);
+    await ollama.stop();
+    assert.equal(await runCli(['expand', '1', '--project', root, '--endpoint', ollama.url], () => undefined, (line) => errors.push(line)), 3);
+    assert.match(errors.join('\n'), /not reachable/);
+  });
+});
