@@ -32,13 +32,15 @@ export const DEFAULT_AI_SETTINGS: AiSettings = {
 /**
  * An Ollama base URL as the client wants it: Task Master writes `http://host:11434/api`,
  * OpenAI-compatible configs `http://host:11434/v1`; both mean the server at `http://host:11434`.
+ * As with OLLAMA_HOST, a bare host gets port 11434 and a URL with a scheme keeps its own port.
  */
 export function normalizeEndpoint(url: string): string {
   let value = url.trim();
-  if (!/^https?:\/\//i.test(value)) value = `http://${value}`;
+  const bare = !/^https?:\/\//i.test(value);
+  if (bare) value = `http://${value}`;
   value = value.replace(/\/+$/, '').replace(/\/(api|v1)$/i, '');
   const parsed = new URL(value);
-  if (!parsed.port && parsed.protocol === 'http:') parsed.port = '11434';
+  if (bare && !parsed.port) parsed.port = '11434';
   return parsed.toString().replace(/\/+$/, '');
 }
 

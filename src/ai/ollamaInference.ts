@@ -71,7 +71,7 @@ function classify(error: unknown): Failure | undefined {
   if (typeof status === 'number' && status >= 500) return 'server';
   const code = (error as { cause?: { code?: string } })?.cause?.code;
   const message = String((error as Error)?.message ?? '');
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET' || /fetch failed|ECONNREFUSED|socket hang up|terminated/i.test(message)) return 'unreachable';
+  if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'UND_ERR_SOCKET'].includes(code ?? '') || /fetch failed|socket hang up|terminated/i.test(message)) return 'unreachable';
   return undefined;
 }
 
@@ -106,6 +106,7 @@ export class OllamaInference {
     return this.records;
   }
 
+  /** A client for status and model calls. */
   client(host: string): Ollama {
     let client = this.clients.get(host);
     if (!client) {
@@ -113,6 +114,18 @@ export class OllamaInference {
       this.clients.set(host, client);
     }
     return client;
+  }
+
+  /**
+   * A client whose every request carries `signal`. The client's own abort only reaches streams
+   * whose headers have arrived; this also ends a request while the model is still loading.
+   */
+  private abortableClient(host: string, signal: AbortSignal): Ollama {
+    return new Ollama({
+      host,
+      headers: this.settings.headers,
+      fetch: (input, init) => fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal }),
+    });
   }
 
   /** Hosts in preference order, those that failed recently last (all are tried if all failed). */
@@ -210,26 +223,29 @@ export class OllamaInference {
     started: number,
   ): Promise<{ content: string; doneReason?: string; tokens: number }> {
     if (options.signal?.aborted) throw new CancelledError();
-    const response = await this.client(host).chat({
-      model,
-      messages,
-      format: schema,
-      stream: true,
-      think: false,
-      keep_alive: this.settings.keepAlive,
-      options: requestOptions,
-    });
+    const controller = new AbortController();
     let timedOut = false;
-    const abort = () => response.abort();
+    const abort = () => controller.abort();
     const timer = setTimeout(() => {
       timedOut = true;
-      response.abort();
+      controller.abort();
     }, this.settings.requestTimeoutMs);
     options.signal?.addEventListener('abort', abort, { once: true });
     let content = '';
     let tokens = 0;
     let last: ChatResponse | undefined;
+    let streaming = false;
     try {
+      const response = await this.abortableClient(host, controller.signal).chat({
+        model,
+        messages,
+        format: schema,
+        stream: true,
+        think: false,
+        keep_alive: this.settings.keepAlive,
+        options: requestOptions,
+      });
+      streaming = true;
       for await (const chunk of response) {
         content += chunk.message?.content ?? '';
         tokens++;
@@ -239,6 +255,8 @@ export class OllamaInference {
     } catch (error) {
       if (options.signal?.aborted) throw new CancelledError();
       if (timedOut) throw Object.assign(new Error(`no complete answer within ${this.settings.requestTimeoutMs / 1000} s`), { status_code: 504 });
+      // An {"error": …} line in the middle of a stream, or a stream that ends early: the server failed.
+      if (streaming && classify(error) === undefined) throw Object.assign(new Error((error as Error).message), { status_code: 502 });
       throw error;
     } finally {
       clearTimeout(timer);

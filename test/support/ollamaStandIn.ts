@@ -360,20 +360,12 @@ function keepAliveMs(value: unknown): number | undefined {
 }
 
 /** Plausible final-chunk statistics; Ollama omits zero values, so none are zero. Durations in nanoseconds. */
-function stats(body: Body, evalCount: number) {
-  const promptText = body.prompt ?? JSON.stringify(body.messages ?? []);
-  const promptEvalCount = Math.max(1, Math.ceil(promptText.length / 4));
-  const load = 12_000_000;
-  const promptEval = promptEvalCount * 1_000_000;
-  const evalDuration = Math.max(1, evalCount) * 20_000_000;
-  return {
-    total_duration: load + promptEval + evalDuration + 1_000_000,
-    load_duration: load,
-    prompt_eval_count: promptEvalCount,
-    prompt_eval_duration: promptEval,
-    eval_count: Math.max(1, evalCount),
-    eval_duration: evalDuration,
-  };
+function stats(body: Body, pieces: number) {
+  const promptTokens = Math.max(1, Math.ceil((body.prompt ?? JSON.stringify(body.messages ?? [])).length / 4));
+  const evalTokens = Math.max(1, pieces);
+  const [load, promptEval, evalDuration] = [12_000_000, promptTokens * 1_000_000, evalTokens * 20_000_000];
+  const total_duration = load + promptEval + evalDuration + 1_000_000;
+  return { total_duration, load_duration: load, prompt_eval_count: promptTokens, prompt_eval_duration: promptEval, eval_count: evalTokens, eval_duration: evalDuration };
 }
 
 function split(text: string, size: number): string[] {

@@ -25,6 +25,7 @@ describe('AI settings', () => {
     assert.equal(normalizeEndpoint('http://grey-area:11434/v1/'), 'http://grey-area:11434');
     assert.equal(normalizeEndpoint('grey-area'), 'http://grey-area:11434');
     assert.equal(normalizeEndpoint('https://ollama.lan/'), 'https://ollama.lan');
+    assert.equal(normalizeEndpoint('http://ollama.lan'), 'http://ollama.lan', 'a proxy on port 80 keeps its port');
   });
 
   it('honours an existing Task Master config, with explicit settings on top', async () => {

@@ -141,6 +141,27 @@ describe('AI service against an Ollama stand-in', function () {
     await unchanged();
   });
 
+  it('cancels while the model is still loading, before the first byte', async () => {
+    const { ai, store, unchanged } = await setup();
+    ollama.script({ content: subtasksReply(2), delayMs: 2000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const started = Date.now();
+    await assert.rejects(ai.expandTask(store, { id: '1' }, { signal: controller.signal }), (error: unknown) => CancelledError.is(error));
+    assert.ok(Date.now() - started < 1500, 'did not wait for the reply');
+    await ollama.idle();
+    assert.equal(ollama.aborted, 1);
+    await unchanged();
+  });
+
+  it('falls back to the next model after a server error in the middle of a stream', async () => {
+    const { ai, store } = await setup({ fallbackModels: ['llama3.1:8b'] });
+    ollama.script({ content: subtasksReply(2), midStreamError: 'CUDA error: out of memory' }, { content: subtasksReply(2) });
+    const outcome = await ai.expandTask(store, { id: '1', count: 2 });
+    assert.equal(outcome.model, 'llama3.1:8b');
+    assert.deepEqual(ollama.requests.map((r) => r.model), [MODEL, 'llama3.1:8b']);
+  });
+
   it('serves a second identical request from the cache without reaching the server', async () => {
     const { inference } = await setup();
     ollama.script({ content: subtasksReply(2) });
