@@ -7,6 +7,10 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Ollama } from 'ollama';
+import { resolveAiSettings } from '../src/ai/aiSettings';
+import { OllamaInference } from '../src/ai/ollamaInference';
+import { SUBTASKS_SCHEMA } from '../src/core/aiSchemas';
 import { findNextTask } from '../src/core/nextTask';
 import { readPlan } from '../src/core/plan';
 import { setStatus } from '../src/core/operations';
@@ -15,6 +19,7 @@ import { locatePlan } from '../src/store/planLocation';
 import { TaskStore } from '../src/store/taskStore';
 import { generateLargePlan } from '../test/support/planGenerator';
 import { taskMasterText } from '../test/support/planBuilder';
+import { OllamaStandIn } from '../test/support/ollamaStandIn';
 import { peerCommand } from '../test/support/taskMasterPeer';
 
 function median(values: number[]): number {
@@ -103,6 +108,33 @@ async function main(): Promise<void> {
     const theirs = time(runs, () => execFileSync(peer.command, [...peer.args, 'next', '--project', root, '--format', 'json'], { cwd: peer.cwd, env: peer.env, stdio: 'pipe' }));
     rows.push([`tml next vs task-master next, ${label}`, ms(ours), `task-master ${ms(theirs)}`, `${(theirs / ours).toFixed(1)}× faster (goal ≥ 20×)`]);
   }
+
+  // 4. The AI path (prompt, structured call, repair loop, validation) against a bare ollama client
+  // call, on the same stand-in reply; and a cache hit.
+  const ollama = await OllamaStandIn.start({ models: [{ name: 'bench:7b' }] });
+  const reply = JSON.stringify({ subtasks: Array.from({ length: 5 }, (_, i) => ({ id: i + 1, title: `Step ${i + 1}`, description: 'd', details: 'x'.repeat(200), dependencies: [] })) });
+  const scripted = { content: reply, chunkSize: 24, chunkDelayMs: 1 };
+  const messages = [{ role: 'user' as const, content: 'Break the task into 5 subtasks.' }];
+  const inference = new OllamaInference(resolveAiSettings({}, { endpoints: [ollama.url], model: 'bench:7b' }));
+  const bare = new Ollama({ host: ollama.url });
+  const aiRuns = 15;
+  const bareMs = await timeAsync(aiRuns, async () => {
+    ollama.script(scripted);
+    let text = '';
+    for await (const chunk of await bare.chat({ model: 'bench:7b', messages, format: SUBTASKS_SCHEMA, stream: true })) text += chunk.message.content;
+    JSON.parse(text);
+  });
+  const aiMs = await timeAsync(aiRuns, async () => {
+    ollama.script(scripted);
+    inference.clearCache();
+    await inference.structured('expand-task', messages, SUBTASKS_SCHEMA);
+  });
+  rows.push(['AI structured call vs bare ollama client, same stand-in reply', ms(aiMs), `ollama.chat ${ms(bareMs)}`, `${(((aiMs - bareMs) / bareMs) * 100).toFixed(1)}% overhead (goal ≤ 5%)`]);
+  const hitMs = await timeAsync(aiRuns, async () => {
+    await inference.structured('expand-task', messages, SUBTASKS_SCHEMA);
+  });
+  rows.push(['AI cache hit (identical request)', ms(hitMs), `uncached ${ms(aiMs)}`, `${(aiMs / hitMs).toFixed(0)}× faster`]);
+  await ollama.stop();
 
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  |  '));
