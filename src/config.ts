@@ -41,6 +41,13 @@ export function explicitAiSettings(scope?: vscode.Uri): Partial<AiSettings> {
   return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as Partial<AiSettings>;
 }
 
+/** Saves the model where the user keeps it: the workspace if set there, else the user settings. */
+export async function saveModel(model: string, scope?: vscode.Uri): Promise<void> {
+  const config = vscode.workspace.getConfiguration(SECTION, scope);
+  const inWorkspace = config.inspect<string>(SettingKeys.model)?.workspaceValue !== undefined;
+  await config.update(SettingKeys.model, model, inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+}
+
 export function defaultSubtaskCount(scope?: vscode.Uri): number {
   return vscode.workspace.getConfiguration(SECTION, scope).get<number>(SettingKeys.defaultSubtasks) ?? 5;
 }

@@ -6,6 +6,7 @@ import { OllamaInference } from './ai/ollamaInference';
 import { registerAiCommands } from './aiCommands/aiCommands';
 import { registerTaskCommands } from './commands/taskCommands';
 import { PlanDiagnostics } from './diagnostics/planDiagnostics';
+import { OllamaStatusBar } from './statusBar/ollamaStatusBar';
 import { TaskStatusBar } from './statusBar/taskStatusBar';
 import { TaskTreeModel, type TreeElement } from './tree/taskTreeModel';
 import { TaskTreeProvider } from './tree/taskTreeProvider';
@@ -38,7 +39,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   registerTaskCommands(context, { model, treeView, log });
   // Settings are applied per project when a command runs (a project's Task Master config counts).
   const ai = new AiService(new OllamaInference(DEFAULT_AI_SETTINGS));
-  registerAiCommands(context, { model, ai, log });
+  registerAiCommands(context, { model, ai, log, secrets: context.secrets });
+  context.subscriptions.push(new OllamaStatusBar(ai, projects, context.secrets));
 
   const updateView = () => {
     const hasPlan = projects.withPlan.length > 0;

@@ -4,6 +4,7 @@ import { OperationError, requireTag, requireTask } from '../core/operations';
 import { DEFAULT_TAG, selectTag } from '../core/plan';
 import { addTaskPrompt, expandTaskPrompt, parsePrdPrompt } from '../core/prompts';
 import { PlanMissingError, PlanUnreadableError, type LoadedPlan, type TaskStore } from '../store/taskStore';
+import { ModelManager } from './modelManager';
 import type { InferenceOptions, OllamaInference } from './ollamaInference';
 
 export interface AiOutcome extends GeneratedOutcome {
@@ -20,7 +21,11 @@ export const DEFAULT_PRD_TASK_COUNT = 10;
  * failure at any step leaves tasks.json as it was.
  */
 export class AiService {
-  constructor(readonly inference: OllamaInference) {}
+  readonly models: ModelManager;
+
+  constructor(readonly inference: OllamaInference) {
+    this.models = new ModelManager((host, signal) => inference.client(host, signal));
+  }
 
   async expandTask(store: TaskStore, request: { id: string; count?: number; prompt?: string; force?: boolean; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
     const plan = await loaded(store);

@@ -69,3 +69,14 @@ export function resolveAiSettings(fromProject: Partial<AiSettings>, explicit: Pa
   const merged = { ...DEFAULT_AI_SETTINGS, ...fromProject, ...explicit };
   return { ...merged, endpoints: merged.endpoints.map(normalizeEndpoint) };
 }
+
+/** "Name: value; Other: value" as a header map, or undefined when malformed. */
+export function parseHeaders(text: string): Record<string, string> | undefined {
+  const headers: Record<string, string> = {};
+  for (const part of text.split(';').map((p) => p.trim()).filter(Boolean)) {
+    const colon = part.indexOf(':');
+    if (colon <= 0) return undefined;
+    headers[part.slice(0, colon).trim()] = part.slice(colon + 1).trim();
+  }
+  return Object.keys(headers).length ? headers : undefined;
+}

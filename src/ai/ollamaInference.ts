@@ -93,6 +93,14 @@ export class OllamaInference {
     this.clients.clear();
   }
 
+  get endpoints(): readonly string[] {
+    return this.settings.endpoints;
+  }
+
+  get model(): string {
+    return this.settings.model;
+  }
+
   get cacheStats() {
     return this.cache.stats;
   }
@@ -106,8 +114,9 @@ export class OllamaInference {
     return this.records;
   }
 
-  /** A client for status and model calls. */
-  client(host: string): Ollama {
+  /** A client for status and model calls; with a signal, one whose requests that signal can end. */
+  client(host: string, signal?: AbortSignal): Ollama {
+    if (signal) return this.abortableClient(host, signal);
     let client = this.clients.get(host);
     if (!client) {
       client = new Ollama({ host, headers: this.settings.headers });

@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import type { AiOutcome, AiService } from '../ai/aiService';
-import { readTaskmasterAiConfig, resolveAiSettings } from '../ai/aiSettings';
+import { CancelledError } from '../ai/aiErrors';
+import { formatSize } from '../ai/modelManager';
+import { parseHeaders, readTaskmasterAiConfig, resolveAiSettings, type AiSettings } from '../ai/aiSettings';
 import type { InferenceOptions } from '../ai/ollamaInference';
 import { CommandIds } from '../commands/commandIds';
 import { loadedTag, pickProject, resolveTarget } from '../commands/taskPicker';
-import { defaultSubtaskCount, explicitAiSettings } from '../config';
+import { defaultSubtaskCount, explicitAiSettings, saveModel } from '../config';
 import { showError } from '../messages';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
@@ -13,11 +15,27 @@ export interface AiCommandServices {
   model: TaskTreeModel;
   ai: AiService;
   log: vscode.LogOutputChannel;
+  secrets: vscode.SecretStorage;
+}
+
+/** Proxy headers live in SecretStorage under this key, as JSON: never in settings. */
+const HEADERS_SECRET = 'taskmaster.ollama.headers';
+
+/**
+ * The AI settings of a project: defaults, its Task Master config, the user's settings and the
+ * proxy headers from SecretStorage. Applied to the shared inference before each use.
+ */
+export async function applyProjectSettings(ai: AiService, secrets: vscode.SecretStorage, project: Project): Promise<AiSettings> {
+  const stored = await secrets.get(HEADERS_SECRET);
+  const headers = stored ? (JSON.parse(stored) as Record<string, string>) : undefined;
+  const settings = resolveAiSettings(await readTaskmasterAiConfig(project.folder.uri.fsPath), { ...explicitAiSettings(project.folder.uri), headers });
+  ai.inference.updateSettings(settings);
+  return settings;
 }
 
 /** The AI commands: each asks what it needs, runs the one AI service under a cancellable progress. */
 export function registerAiCommands(context: vscode.ExtensionContext, services: AiCommandServices): void {
-  const { model, ai, log } = services;
+  const { model, ai, log, secrets } = services;
   const register = (id: string, handler: (...args: unknown[]) => unknown) =>
     context.subscriptions.push(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -31,8 +49,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
 
   /** Applies the project's settings, then runs the work with progress, cancellation and logging. */
   const run = async (project: Project, title: string, work: (options: InferenceOptions) => Promise<AiOutcome>) => {
-    const settings = resolveAiSettings(await readTaskmasterAiConfig(project.folder.uri.fsPath), explicitAiSettings(project.folder.uri));
-    ai.inference.updateSettings(settings);
+    const settings = await applyProjectSettings(ai, secrets, project);
     const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
@@ -107,23 +124,76 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
   register(CommandIds.showOllamaStatus, async () => {
     const project = await pickProject(model, { needsPlan: false });
     if (!project) return;
-    const settings = resolveAiSettings(await readTaskmasterAiConfig(project.folder.uri.fsPath), explicitAiSettings(project.folder.uri));
-    ai.inference.updateSettings(settings);
+    const settings = await applyProjectSettings(ai, secrets, project);
     const lines = [`Model: ${settings.model}${settings.fallbackModels.length ? ` (fallbacks: ${settings.fallbackModels.join(', ')})` : ''}`];
-    for (const host of settings.endpoints) {
-      const client = ai.inference.client(host);
-      try {
-        const [{ version }, running] = await Promise.all([client.version(), client.ps()]);
-        lines.push(`${host}: reachable, Ollama ${version}; loaded: ${running.models.map((m) => m.name).join(', ') || 'none'}`);
-      } catch (error) {
-        lines.push(`${host}: not reachable (${(error as Error).message})`);
-      }
+    for (const health of await Promise.all(settings.endpoints.map((host) => ai.models.health(host)))) {
+      lines.push(health.reachable ? `${health.host}: reachable, Ollama ${health.version}; loaded: ${health.loaded?.join(', ') || 'none'}` : `${health.host}: not reachable (${health.error})`);
     }
     const { hits, misses, size } = ai.inference.cacheStats;
     lines.push(`Cache: ${size} answers, ${hits} hits, ${misses} misses`);
     for (const call of ai.inference.recentCalls.slice(-10)) lines.push(`  ${call.operation} ${call.model}@${call.host}: ${call.latencyMs} ms${call.cached ? ' (cache)' : ''}${call.ok ? '' : ' FAILED'}`);
     for (const line of lines) log.info(line);
     log.show(true);
+  });
+
+  register(CommandIds.selectModel, async () => {
+    const project = await pickProject(model, { needsPlan: false });
+    if (!project) return;
+    const settings = await applyProjectSettings(ai, secrets, project);
+    const installed = await ai.models.listModels(settings.endpoints);
+    if (installed.length === 0) {
+      const choice = await vscode.window.showWarningMessage(`No models found on ${settings.endpoints.join(', ')} (or Ollama is not reachable).`, 'Pull Model', 'Open Settings');
+      if (choice === 'Pull Model') await vscode.commands.executeCommand(CommandIds.pullModel);
+      if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'taskmaster.ollama');
+      return;
+    }
+    const picked = await vscode.window.showQuickPick(
+      installed.map((m) => ({
+        label: m.name,
+        description: [formatSize(m.sizeBytes), m.family, m.parameterSize, m.quantization].filter(Boolean).join(' · ') + (m.name === settings.model ? ' · current' : ''),
+        detail: settings.endpoints.length > 1 ? m.host : undefined,
+      })),
+      { placeHolder: 'Model for planning' },
+    );
+    if (!picked) return;
+    await saveModel(picked.label, project.folder.uri);
+    void vscode.window.showInformationMessage(`Taskmaster now plans with ${picked.label}.`);
+  });
+
+  register(CommandIds.pullModel, async () => {
+    const project = await pickProject(model, { needsPlan: false });
+    if (!project) return;
+    const settings = await applyProjectSettings(ai, secrets, project);
+    const name = await vscode.window.showInputBox({ title: `Pull a model onto ${settings.endpoints[0]}`, value: settings.model, placeHolder: 'qwen2.5-coder:7b' });
+    if (!name?.trim()) return;
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Pulling ${name}`, cancellable: true }, async (progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      let reported = 0;
+      await ai.models.pull(settings.endpoints[0], name.trim(), ({ status, fraction }) => {
+        const percent = fraction === undefined ? undefined : Math.floor(fraction * 100);
+        const increment = percent !== undefined && percent > reported ? percent - reported : undefined;
+        if (increment) reported = percent!;
+        progress.report({ message: percent === undefined ? status : `${status} ${percent}%`, increment });
+      }, controller.signal).catch((error) => {
+        if (controller.signal.aborted) throw new CancelledError();
+        throw error;
+      });
+    });
+    void vscode.window.showInformationMessage(`Pulled ${name}.`, 'Use It').then((choice) => choice && saveModel(name.trim(), project.folder.uri));
+  });
+
+  register(CommandIds.setProxyHeaders, async () => {
+    const value = await vscode.window.showInputBox({
+      title: 'Headers for a reverse proxy in front of Ollama (stored in VS Code\'s secret storage)',
+      placeHolder: 'Authorization: Bearer …; X-Other: value   (empty to remove)',
+      password: true,
+      validateInput: (text) => (text.trim() === '' || parseHeaders(text) ? undefined : 'Write "Name: value" pairs separated by ";".'),
+    });
+    if (value === undefined) return;
+    if (value.trim() === '') await secrets.delete(HEADERS_SECRET);
+    else await secrets.store(HEADERS_SECRET, JSON.stringify(parseHeaders(value)));
+    void vscode.window.showInformationMessage(value.trim() ? 'Proxy headers saved in secret storage.' : 'Proxy headers removed.');
   });
 }
 

@@ -33,6 +33,9 @@ export const CommandIds = {
   addTaskWithAi: 'taskmasterLocal.addTaskWithAi',
   clearAiCache: 'taskmasterLocal.clearAiCache',
   showOllamaStatus: 'taskmasterLocal.showOllamaStatus',
+  selectModel: 'taskmasterLocal.selectModel',
+  pullModel: 'taskmasterLocal.pullModel',
+  setProxyHeaders: 'taskmasterLocal.setProxyHeaders',
 } as const;
 
 /** The per-status commands behind the tree's "Set Status" submenu. */

@@ -300,6 +300,119 @@ export async function treeRows(page: Page): Promise<string[]> {
   return page.$$eval('.part.sidebar .monaco-list-row', (rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
 }
 
+/** Polls the rendered tree rows until `accept` is satisfied; fails showing the rows last seen. */
+export async function waitForRows(page: Page, what: string, accept: (rows: string[]) => boolean, timeoutMs = 10_000): Promise<string[]> {
+  let rows: string[] = [];
+  try {
+    return await eventually(what, async () => {
+      rows = (await treeRows(page)).map((row) => row.trim());
+      return accept(rows) ? rows : undefined;
+    }, timeoutMs);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; the tree shows:\n  ${rows.join('\n  ')}`);
+  }
+}
+
+/** Expands the sidebar tree row whose aria-label starts with `labelStart` (a no-op when it is expanded). */
+export async function expandTreeRow(page: Page, labelStart: string, timeoutMs = 10_000): Promise<void> {
+  const row = page.locator(`.part.sidebar .monaco-list-row[aria-label^="${labelStart.replace(/["\\]/g, '\\$&')}"]`).first();
+  await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  const expanded = await row.getAttribute('aria-expanded');
+  if (expanded === null) throw new Error(`expandTreeRow: "${labelStart}…" has no children`);
+  if (expanded === 'false') await row.locator('.monaco-tl-twistie').click({ timeout: timeoutMs });
+  await eventually(`"${labelStart}…" to expand`, async () => ((await row.getAttribute('aria-expanded')) === 'true' ? true : undefined), timeoutMs);
+}
+
+/**
+ * Opens a workspace file in the editor through Quick Open (F1, then the file-search mode: the
+ * palette without its ">"), picking the row labelled `fileName`; resolves when its tab is active.
+ */
+export async function openFile(page: Page, fileName: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const input = page.locator('.quick-input-widget input.input');
+  const row = page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(fileName)}$`) }) })
+    .first();
+  // Right after startup the file search may not have indexed the folder yet: retry until the deadline.
+  for (;;) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: Math.max(1, deadline - Date.now()) });
+    await input.fill(fileName); // replaces the ">": file search
+    const found = await row
+      .waitFor({ state: 'visible', timeout: Math.max(1, Math.min(3000, deadline - Date.now())) })
+      .then(() => true, () => false);
+    if (found) break;
+    await page.keyboard.press('Escape');
+    if (Date.now() >= deadline) throw new Error(`openFile: Quick Open found no "${fileName}" within ${timeoutMs} ms`);
+    await sleep(250);
+  }
+  await row.click();
+  await page
+    .locator('.part.editor .tab.active')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(fileName)}$`) }) })
+    .waitFor({ state: 'visible', timeout: Math.max(1, deadline - Date.now()) });
+}
+
+/** An input box an extension opened (vscode.window.showInputBox), found by its title. */
+export interface InputBox {
+  /** The text it was opened with (its `value`). */
+  value: string;
+  /** Replaces the text when `text` is given, presses Enter and waits until the box has closed
+   *  (or another quick input has taken its place); throws with the validation message if it stays. */
+  accept(text?: string): Promise<void>;
+}
+
+/** Waits for an input box whose title matches `title` (a string matches the whole title). */
+export async function waitForInputBox(page: Page, title: string | RegExp, timeoutMs = 10_000): Promise<InputBox> {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input.input');
+  const titleLocator = widget.locator('.quick-input-title');
+  const wanted = typeof title === 'string' ? new RegExp(`^${escapeRegExp(title)}$`) : title;
+  const deadline = Date.now() + timeoutMs;
+  let seen = '';
+  for (;;) {
+    if (await input.isVisible()) {
+      seen = ((await titleLocator.textContent().catch(() => '')) ?? '').trim();
+      if (wanted.test(seen)) break;
+    }
+    if (Date.now() >= deadline) throw new Error(`waitForInputBox: no input box titled ${wanted} within ${timeoutMs} ms (last title seen: "${seen}")`);
+    await sleep(100);
+  }
+  const value = await input.inputValue();
+  return {
+    value,
+    accept: async (text?: string) => {
+      if (text !== undefined) await input.fill(text);
+      await input.press('Enter');
+      const closed = await eventually('the input box to close', async () => {
+        const stillOpen = (await input.isVisible()) && wanted.test(((await titleLocator.textContent().catch(() => '')) ?? '').trim());
+        return stillOpen ? undefined : true;
+      }, 5000).catch(() => false);
+      if (!closed) {
+        const message = ((await widget.locator('.quick-input-message').textContent().catch(() => '')) ?? '').trim();
+        throw new Error(`waitForInputBox: "${await input.inputValue()}" was not accepted${message ? `: ${message}` : ''}`);
+      }
+    },
+  };
+}
+
+/** Polls `check` until it returns a value; a throw counts as "not yet" (a file mid-write, say). */
+export async function eventually<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
+    await sleep(100);
+  }
+}
+
 /**
  * Records notification texts as they appear (toasts hide themselves after a while, so polling the
  * DOM misses them). Also re-installed on reload. A message shown both as a toast and in the

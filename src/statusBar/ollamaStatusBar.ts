@@ -1,0 +1,53 @@
+import * as vscode from 'vscode';
+import type { AiService } from '../ai/aiService';
+import { applyProjectSettings } from '../aiCommands/aiCommands';
+import { CommandIds } from '../commands/commandIds';
+import { affectsAiSettings } from '../config';
+import type { Projects } from '../workspace/projects';
+
+/** How often Ollama's health is checked in the background. */
+const CHECK_INTERVAL_MS = 60_000;
+
+/** The active model and whether its Ollama answers; a click shows the full status. */
+export class OllamaStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('taskmasterLocal.ollama', vscode.StatusBarAlignment.Left, 49);
+  private readonly timer: NodeJS.Timeout;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly ai: AiService,
+    private readonly projects: Projects,
+    private readonly secrets: vscode.SecretStorage,
+  ) {
+    this.item.name = 'Taskmaster: Ollama';
+    this.item.command = CommandIds.showOllamaStatus;
+    this.timer = setInterval(() => void this.check(), CHECK_INTERVAL_MS);
+    this.subscriptions.push(
+      vscode.workspace.onDidChangeConfiguration((event) => affectsAiSettings(event) && void this.check()),
+      projects.onDidChange((project) => project === undefined && void this.check()),
+    );
+    void this.check();
+  }
+
+  private async check(): Promise<void> {
+    const project = this.projects.withPlan[0];
+    if (!project) {
+      this.item.hide();
+      return;
+    }
+    const settings = await applyProjectSettings(this.ai, this.secrets, project);
+    const health = await this.ai.models.health(settings.endpoints[0]);
+    this.item.text = `${health.reachable ? '$(hubot)' : '$(debug-disconnect)'} ${settings.model}`;
+    this.item.tooltip = health.reachable
+      ? `Ollama ${health.version} at ${health.host}. Loaded: ${health.loaded?.join(', ') || 'none'}. Click for details.`
+      : `Ollama is not reachable at ${health.host}. Click for details.`;
+    this.item.backgroundColor = health.reachable ? undefined : new vscode.ThemeColor('statusBarItem.warningBackground');
+    this.item.show();
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+    vscode.Disposable.from(...this.subscriptions).dispose();
+    this.item.dispose();
+  }
+}

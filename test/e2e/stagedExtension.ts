@@ -1,0 +1,89 @@
+/**
+ * The extension as the end-to-end tests run it: packaged with vsce, unpacked as an install does,
+ * and one VS Code (code-server, see vscodeHarness.ts) per describe block on a prepared workspace.
+ * Shared by the *.e2e.test.ts files.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { launchVSCode, screenshotOnFailure, watchNotifications, type LaunchOptions, type VSCodeSession } from './vscodeHarness';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+/** Screenshots of failed tests and the VS Code logs of their sessions. */
+export const RESULTS_DIR = path.join(ROOT, 'test-results');
+
+export interface PackagedExtension {
+  /** The unpacked extension, named <publisher>.<name>-<version> as VS Code installs it. */
+  extensionDir: string;
+  vsixBytes: number;
+}
+
+/**
+ * Packages the current build with vsce and unpacks it the way VS Code installs a .vsix. `alsoNeeds`
+ * names more build outputs the caller uses (checked first, so a missing build fails with the fix).
+ */
+export function packageExtension(dir: string, alsoNeeds: string[] = []): PackagedExtension {
+  for (const built of [path.join(ROOT, 'dist', 'cli.js'), path.join(ROOT, 'dist', 'extension.js'), ...alsoNeeds]) {
+    assert.ok(fs.existsSync(built), `${path.relative(ROOT, built)} is missing: build first (node esbuild.mjs)`);
+  }
+  const vsix = path.join(dir, 'tml.vsix');
+  // The flags of `npm run package`; only its minified build differs.
+  run('npx', ['vsce', 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix]);
+  const unpacked = path.join(dir, 'vsix');
+  run('python3', ['-m', 'zipfile', '-e', vsix, unpacked]);
+  const { publisher, name, version } = JSON.parse(fs.readFileSync(path.join(unpacked, 'extension', 'package.json'), 'utf8'));
+  const extensionDir = path.join(dir, `${publisher}.${name}-${version}`);
+  fs.renameSync(path.join(unpacked, 'extension'), extensionDir);
+  return { extensionDir, vsixBytes: fs.statSync(vsix).size };
+}
+
+/** Runs a command in the project root; throws with its output when it fails. */
+export function run(command: string, args: string[]): string {
+  const result = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`}):\n${result.stdout}${result.stderr}`);
+  return result.stdout;
+}
+
+export type SessionSetup = { workspace: string } & Pick<LaunchOptions, 'env' | 'extraExtensionPaths' | 'userSettings'>;
+
+export interface SessionHandle {
+  session(): VSCodeSession;
+  page(): VSCodeSession['page'];
+  workspace(): string;
+  /** Every notification text seen so far in this session (see watchNotifications). */
+  notifications(): Promise<string[]>;
+}
+
+/**
+ * One VS Code for the tests of a describe block: launched before them with the extension in
+ * `extensionDir()` on the workspace that `setup` prepares, closed after them. A failed test leaves a
+ * screenshot in test-results/, and the session then keeps its logs there too.
+ */
+export function vscodeSession(extensionDir: () => string, setup: () => SessionSetup | Promise<SessionSetup>): SessionHandle {
+  let session: VSCodeSession | undefined;
+  let workspace = '';
+  let notifications: () => Promise<string[]> = async () => [];
+  let failed = false;
+  before(async function () {
+    this.timeout(90_000);
+    const options = await setup();
+    workspace = options.workspace;
+    session = await launchVSCode({ ...options, extensionDevPath: extensionDir(), screenshotDir: RESULTS_DIR });
+    notifications = await watchNotifications(session.page);
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed' || !session) return;
+    failed = true;
+    await screenshotOnFailure(session.page, RESULTS_DIR, this.currentTest.fullTitle());
+    await session.page.keyboard.press('Escape'); // close a quick pick the test left open
+  });
+  after(async () => {
+    await session?.close({ keepLogs: failed });
+  });
+  const current = () => {
+    if (!session) throw new Error('VS Code did not start (see the "before all" hook)');
+    return session;
+  };
+  return { session: current, page: () => current().page, workspace: () => workspace, notifications: () => notifications() };
+}

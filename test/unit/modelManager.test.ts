@@ -1,0 +1,61 @@
+import * as assert from 'node:assert/strict';
+import { parseHeaders, resolveAiSettings } from '../../src/ai/aiSettings';
+import { AiService } from '../../src/ai/aiService';
+import { OllamaInference } from '../../src/ai/ollamaInference';
+import { SUBTASKS_SCHEMA } from '../../src/core/aiSchemas';
+import { OllamaStandIn } from '../support/ollamaStandIn';
+
+describe('model management against an Ollama stand-in', () => {
+  let ollama: OllamaStandIn;
+  beforeEach(async () => {
+    ollama = await OllamaStandIn.start({
+      models: [{ name: 'qwen2.5-coder:7b', family: 'qwen2', parameterSize: '7.6B', quantization: 'Q4_K_M', size: 4_700_000_000 }],
+      pullable: [{ name: 'llama3.1:8b', size: 4_900_000_000 }],
+    });
+  });
+  afterEach(() => ollama.stop());
+
+  const service = (settings = {}) => new AiService(new OllamaInference(resolveAiSettings({}, { endpoints: [ollama.url], ...settings })));
+
+  it('lists installed models with size and family, skipping hosts that are down', async () => {
+    const down = await OllamaStandIn.start();
+    await down.stop();
+    const models = await service().models.listModels([down.url, ollama.url]);
+    assert.deepEqual(
+      models.map((m) => [m.host, m.name, m.family, m.parameterSize, m.quantization, m.sizeBytes]),
+      [[ollama.url, 'qwen2.5-coder:7b', 'qwen2', '7.6B', 'Q4_K_M', 4_700_000_000]],
+    );
+  });
+
+  it('pulls a model with streamed progress, after which it is installed', async () => {
+    const ai = service();
+    const progress: Array<{ status: string; fraction?: number }> = [];
+    await ai.models.pull(ollama.url, 'llama3.1:8b', (p) => progress.push(p));
+    assert.equal(progress.at(-1)?.status, 'success');
+    assert.ok(progress.some((p) => p.fraction !== undefined && p.fraction > 0 && p.fraction <= 1));
+    assert.ok((await ai.models.listModels([ollama.url])).some((m) => m.name === 'llama3.1:8b'));
+    await assert.rejects(ai.models.pull(ollama.url, 'no-such-model:1b', () => undefined));
+  });
+
+  it('reports health: version and loaded models, or why not', async () => {
+    const ai = service();
+    const up = await ai.models.health(ollama.url);
+    assert.equal(up.reachable, true);
+    assert.equal(up.version, ollama.version);
+    await ollama.stop();
+    const down = await ai.models.health(ollama.url);
+    assert.equal(down.reachable, false);
+    assert.ok(down.error);
+  });
+
+  it('sends proxy headers with every request', async () => {
+    const headers = parseHeaders('Authorization: Bearer s3cret; X-Team: lab')!;
+    assert.deepEqual(headers, { Authorization: 'Bearer s3cret', 'X-Team': 'lab' });
+    assert.equal(parseHeaders('no colon here'), undefined);
+    const ai = service({ model: 'qwen2.5-coder:7b', headers });
+    ollama.script({ content: JSON.stringify({ subtasks: [{ id: 1, title: 'x', description: '', details: '', dependencies: [] }] }) });
+    await ai.inference.structured('expand-task', [{ role: 'user', content: 'go' }], SUBTASKS_SCHEMA);
+    assert.equal(ollama.requests[0].headers.authorization, 'Bearer s3cret');
+    assert.equal(ollama.requests[0].headers['x-team'], 'lab');
+  });
+});
