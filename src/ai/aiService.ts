@@ -1,8 +1,21 @@
-import { NEW_TASK_SCHEMA, SUBTASKS_SCHEMA, TASKS_SCHEMA, type GeneratedSubtask, type GeneratedTask, type NewTaskProposal } from '../core/aiSchemas';
+import {
+  COMPLEXITY_SCHEMA,
+  NEW_TASK_SCHEMA,
+  NOTE_SCHEMA,
+  SUBTASKS_SCHEMA,
+  TASK_UPDATE_SCHEMA,
+  TASKS_SCHEMA,
+  type ComplexityAnalysis,
+  type GeneratedSubtask,
+  type GeneratedTask,
+  type NewTaskProposal,
+  type TaskUpdate,
+} from '../core/aiSchemas';
 import { addGeneratedSubtasks, addGeneratedTasks, addProposedTask, type GeneratedOutcome } from '../core/generatedTasks';
-import { OperationError, requireTag, requireTask } from '../core/operations';
+import { appendNote, OperationError, requireTag, requireTask, updateTask } from '../core/operations';
 import { DEFAULT_TAG, selectTag } from '../core/plan';
-import { addTaskPrompt, expandTaskPrompt, parsePrdPrompt } from '../core/prompts';
+import { addTaskPrompt, complexityPrompt, expandTaskPrompt, parsePrdPrompt, subtaskNotePrompt, updateTaskPrompt } from '../core/prompts';
+import { readComplexityReport, writeComplexityReport, type ComplexityEntry } from '../store/complexityReport';
 import { PlanMissingError, PlanUnreadableError, type LoadedPlan, type TaskStore } from '../store/taskStore';
 import { ModelManager } from './modelManager';
 import type { InferenceOptions, OllamaInference } from './ollamaInference';
@@ -32,8 +45,11 @@ export class AiService {
     const tagName = request.tag ?? plan.currentTag;
     const task = requireTask(requireTag(plan.plan, tagName), request.id);
     if (task.parentId !== undefined) throw new OperationError(`${task.id} is a subtask; expand its parent task ${task.parentId} instead.`, 'invalid');
-    const count = request.count ?? DEFAULT_SUBTASK_COUNT;
-    const messages = expandTaskPrompt(requireTag(plan.plan, tagName), task, count, request.prompt);
+    // The complexity report, when there is one, says how many subtasks and how to split.
+    const analysis = (await readComplexityReport(store.location, tagName))?.complexityAnalysis.find((entry) => String(entry.taskId) === task.id);
+    const count = request.count ?? (analysis?.recommendedSubtasks || DEFAULT_SUBTASK_COUNT);
+    const guidance = [analysis?.expansionPrompt, request.prompt].filter(Boolean).join(' ') || undefined;
+    const messages = expandTaskPrompt(requireTag(plan.plan, tagName), task, count, guidance);
     const reply = await this.inference.structured<{ subtasks: GeneratedSubtask[] }>('expand-task', messages, SUBTASKS_SCHEMA, options);
     const outcome: GeneratedOutcome = { ids: [], warnings: [] };
     await store.edit(addGeneratedSubtasks(task.id, reply.value.subtasks, request.force ?? false, outcome), tagName);
@@ -52,6 +68,53 @@ export class AiService {
     return { ...outcome, model: reply.model, cached: reply.cached };
   }
 
+  /** Rates every open top-level task and writes Task Master's complexity report for the tag. */
+  async analyzeComplexity(store: TaskStore, request: { tag?: string } = {}, options: InferenceOptions = {}): Promise<ComplexityOutcome> {
+    const plan = await loaded(store);
+    const tagName = request.tag ?? plan.currentTag;
+    const tag = requireTag(plan.plan, tagName);
+    const open = tag.tasks.filter((task) => task.status !== 'done' && task.status !== 'cancelled');
+    if (open.length === 0) throw new OperationError(`No open tasks to analyse in tag "${tag.name}".`, 'invalid');
+    const entries: ComplexityEntry[] = [];
+    const warnings: string[] = [];
+    let model = '';
+    for (let start = 0; start < open.length; start += COMPLEXITY_BATCH) {
+      const batch = open.slice(start, start + COMPLEXITY_BATCH);
+      const reply = await this.inference.structured<{ analyses: ComplexityAnalysis[] }>('analyze-complexity', complexityPrompt(tag, batch), COMPLEXITY_SCHEMA, options);
+      model = reply.model;
+      for (const task of batch) {
+        const analysis = reply.value.analyses.find((entry) => String(entry.taskId) === task.id);
+        if (analysis) entries.push({ ...analysis, taskId: Number(task.id), taskTitle: task.title });
+        else warnings.push(`The model gave no rating for task ${task.id}; run the analysis again to fill it in.`);
+      }
+    }
+    const file = await writeComplexityReport(store.location, tag.name, entries, tag.tasks.length);
+    return { file, entries, warnings, model };
+  }
+
+  /** Rewrites a task's title, description, details and test strategy for a change request. */
+  async updateTask(store: TaskStore, request: { id: string; prompt: string; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
+    if (!request.prompt.trim()) throw new OperationError('Say what changed.', 'invalid');
+    const plan = await loaded(store);
+    const tagName = request.tag ?? plan.currentTag;
+    const tag = requireTag(plan.plan, tagName);
+    const task = requireTask(tag, request.id);
+    const reply = await this.inference.structured<TaskUpdate>('update-task', updateTaskPrompt(tag, task, request.prompt), TASK_UPDATE_SCHEMA, options);
+    await store.edit(updateTask(task.id, reply.value), tagName);
+    return { ids: [task.id], warnings: [], model: reply.model, cached: reply.cached };
+  }
+
+  /** Appends a timestamped implementation note to a subtask's details, as update-subtask does. */
+  async updateSubtask(store: TaskStore, request: { id: string; prompt: string; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
+    if (!request.prompt.trim()) throw new OperationError('Say what to note.', 'invalid');
+    const plan = await loaded(store);
+    const tagName = request.tag ?? plan.currentTag;
+    const task = requireTask(requireTag(plan.plan, tagName), request.id);
+    const reply = await this.inference.structured<{ note: string }>('update-subtask', subtaskNotePrompt(task, request.prompt), NOTE_SCHEMA, options);
+    await store.edit(appendNote(task.id, reply.value.note), tagName);
+    return { ids: [task.id], warnings: [], model: reply.model, cached: reply.cached };
+  }
+
   async addTaskFromPrompt(store: TaskStore, request: { prompt: string; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
     if (!request.prompt.trim()) throw new OperationError('Describe the task to add.', 'invalid');
     const plan = await loaded(store);
@@ -62,6 +125,16 @@ export class AiService {
     await store.edit(addProposedTask(reply.value, outcome), tagName);
     return { ...outcome, model: reply.model, cached: reply.cached };
   }
+}
+
+/** Tasks per complexity request: small models keep their focus on a short list. */
+const COMPLEXITY_BATCH = 8;
+
+export interface ComplexityOutcome {
+  file: string;
+  entries: ComplexityEntry[];
+  warnings: string[];
+  model: string;
 }
 
 async function loaded(store: TaskStore): Promise<LoadedPlan> {

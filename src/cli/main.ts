@@ -37,6 +37,9 @@ Commands:
   add-task --prompt "what to add"          the model writes the task (title, details, dependencies)
   expand <id> [--num N] [--prompt P] [--force]   break a task into subtasks with the model
   parse-prd <file> [--num N] [--replace]   turn a requirements document into tasks with the model
+  analyze-complexity                     rate open tasks; writes .taskmaster/reports/task-complexity-report.json
+  update-task <id> --prompt "change"     rewrite a task for a change, with the model
+  update-subtask <id> --prompt "note"    append a timestamped implementation note, with the model
   add-dependency <id> <depends-on>
   remove-dependency <id> <depends-on>
   validate                               dependency and field problems, with file positions
@@ -244,6 +247,26 @@ async function dispatch(command: string, args: string[], options: Options, store
       need(args, 1, 'expand <id> [--num N] [--prompt P] [--force]');
       const request = { id: args[0], count: count(options.num), prompt: options.prompt, force: options.force, tag: options.tag };
       return printOutcome(await (await aiService(options)).expandTask(store, request), 'Added subtasks', options, out);
+    }
+    case 'analyze-complexity': {
+      const result = await (await aiService(options)).analyzeComplexity(store, { tag: options.tag });
+      print(result, () =>
+        [
+          `Wrote ${result.file} (${result.model}):`,
+          ...result.entries.map((entry) => `  ${String(entry.taskId).padEnd(5)} complexity ${String(entry.complexityScore).padStart(2)}  ${entry.recommendedSubtasks} subtasks  ${entry.taskTitle}`),
+          ...result.warnings.map((warning) => `warning: ${warning}`),
+        ].join('\n'),
+      );
+      return 0;
+    }
+    case 'update-task':
+    case 'update-subtask': {
+      need(args, 1, `${command} <id> --prompt "…"`);
+      if (!options.prompt) throw new UsageError(`${command} needs --prompt`);
+      const service = await aiService(options);
+      const request = { id: args[0], prompt: options.prompt, tag: options.tag };
+      const outcome = command === 'update-task' ? await service.updateTask(store, request) : await service.updateSubtask(store, request);
+      return printOutcome(outcome, command === 'update-task' ? 'Updated' : 'Added a note to', options, out);
     }
     case 'parse-prd': {
       need(args, 1, 'parse-prd <file> [--num N] [--replace]');

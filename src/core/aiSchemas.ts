@@ -84,3 +84,51 @@ export const NEW_TASK_SCHEMA = {
 } as const;
 
 export type NewTaskProposal = Omit<GeneratedTask, 'id'>;
+
+export const COMPLEXITY_SCHEMA = {
+  type: 'object',
+  properties: {
+    analyses: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          taskId: { type: 'integer' },
+          complexityScore: { type: 'integer', minimum: 1, maximum: 10 },
+          recommendedSubtasks: { type: 'integer', minimum: 0, maximum: 20 },
+          expansionPrompt: text,
+          reasoning: text,
+        },
+        required: ['taskId', 'complexityScore', 'recommendedSubtasks', 'expansionPrompt', 'reasoning'],
+      },
+    },
+  },
+  required: ['analyses'],
+} as const;
+
+export interface ComplexityAnalysis {
+  taskId: number;
+  complexityScore: number;
+  recommendedSubtasks: number;
+  expansionPrompt: string;
+  reasoning: string;
+}
+
+export const TASK_UPDATE_SCHEMA = {
+  type: 'object',
+  properties: { title: nonEmpty, description: nonEmpty, details: text, testStrategy: text },
+  required: ['title', 'description', 'details', 'testStrategy'],
+} as const;
+
+export interface TaskUpdate {
+  title: string;
+  description: string;
+  details: string;
+  testStrategy: string;
+}
+
+export const NOTE_SCHEMA = {
+  type: 'object',
+  properties: { note: nonEmpty },
+  required: ['note'],
+} as const;

@@ -192,6 +192,21 @@ export function updateTask(id: string, fields: TaskFields): PlanOperation {
   };
 }
 
+/**
+ * Appends a timestamped note to a task's details, in the block format Task Master's
+ * update-subtask writes, so either tool can read the other's notes.
+ */
+export function appendNote(id: string, note: string): PlanOperation {
+  return ({ plan, tag, now }) => {
+    const view = requireTag(plan, tag);
+    const task = requireTask(view, id);
+    const stamp = now.toISOString();
+    const block = `<info added on ${stamp}>\n${note.trim()}\n</info added on ${stamp}>`;
+    const details = task.details ? `${task.details}\n\n${block}` : block;
+    return [{ kind: 'set', path: [...task.path, 'details'], value: details }, ...touchTag(view, now)];
+  };
+}
+
 /** Deletes a task (or subtask) and every dependency on it, so nothing is left pointing nowhere. */
 export function deleteTask(id: string): PlanOperation {
   return ({ plan, tag, now }) => {

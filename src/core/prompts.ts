@@ -75,3 +75,51 @@ Reply with one JSON object: title, description, details (how to implement it), t
     },
   ];
 }
+
+export function complexityPrompt(tag: TagView, tasks: TaskNode[]): ChatMessage[] {
+  return [
+    { role: 'system', content: SYSTEM },
+    {
+      role: 'user',
+      content: `Rate how complex each of these tasks is to implement, from 1 (trivial) to 10 (very hard), and how many subtasks each should be broken into.
+
+${tasks.map(describe).join('\n\n')}
+
+The whole plan, for context:
+${compactPlan(tag)}
+
+Reply with {"analyses": [...]}: one item per task above, each with taskId, complexityScore, recommendedSubtasks (0 if it needs none), expansionPrompt (one sentence telling how to break it down) and reasoning (one or two sentences).`,
+    },
+  ];
+}
+
+export function updateTaskPrompt(tag: TagView, task: TaskNode, request: string): ChatMessage[] {
+  return [
+    { role: 'system', content: SYSTEM },
+    {
+      role: 'user',
+      content: `Rewrite this task to take the following change into account: ${request}
+
+${describe(task)}
+
+Other tasks, for context:
+${compactPlan(tag)}
+
+Reply with the updated task as one JSON object: title, description, details and testStrategy. Keep what is still right; change what the request changes.`,
+    },
+  ];
+}
+
+export function subtaskNotePrompt(task: TaskNode, request: string): ChatMessage[] {
+  return [
+    { role: 'system', content: SYSTEM },
+    {
+      role: 'user',
+      content: `Write a short implementation note to add to this subtask, based on: ${request}
+
+${describe(task)}
+
+Reply with {"note": "..."}: a few sentences or a short list, specific and factual.`,
+    },
+  ];
+}

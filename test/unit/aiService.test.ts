@@ -200,3 +200,49 @@ describe('AI service against an Ollama stand-in', function () {
     assert.match(errors.join('\n'), /not reachable/);
   });
 });
+
+describe('AI updates and complexity against an Ollama stand-in', function () {
+  this.timeout(20_000);
+  let ollama: OllamaStandIn;
+  beforeEach(async () => (ollama = await OllamaStandIn.start({ models: [{ name: MODEL }] })));
+  afterEach(() => ollama.stop());
+
+  async function project() {
+    const made = await makeProject(tagged({ master: [task({ id: 1, status: 'done' }), task({ id: 2, subtasks: [{ id: 1, details: 'Use a queue.' }] }), task({ id: 3 })] }));
+    const store = new TaskStore(locatePlan(made.root));
+    await store.reload();
+    return { ...made, store, ai: new AiService(new OllamaInference(resolveAiSettings({}, { endpoints: [ollama.url], model: MODEL }))) };
+  }
+
+  it('writes Task Master\'s complexity report for open tasks, and expand then follows it', async () => {
+    const { ai, store, root } = await project();
+    const rating = (taskId: number, recommendedSubtasks: number) => ({ taskId, complexityScore: 7, recommendedSubtasks, expansionPrompt: `Split ${taskId} by layer`, reasoning: 'Several parts.' });
+    ollama.script({ content: JSON.stringify({ analyses: [rating(2, 2), rating(3, 4), rating(99, 1)] }) });
+    const result = await ai.analyzeComplexity(store);
+    assert.equal(result.file, path.join(root, '.taskmaster', 'reports', 'task-complexity-report.json'));
+    const report = JSON.parse(await fs.readFile(result.file, 'utf8'));
+    assert.deepEqual(report.complexityAnalysis.map((e: { taskId: number; taskTitle: string; recommendedSubtasks: number }) => [e.taskId, e.taskTitle, e.recommendedSubtasks]), [[2, 'Task 2', 2], [3, 'Task 3', 4]]);
+    assert.equal(report.meta.tasksAnalyzed, 2);
+    assert.match(ollama.requests[0].messages!.at(-1)!.content, /Task 3/);
+    assert.doesNotMatch(ollama.requests[0].messages!.at(-1)!.content, /Task 1:/, 'done tasks are not rated');
+
+    ollama.script((request) => {
+      assert.match(request.messages!.at(-1)!.content, /into 4 subtasks[\s\S]*Split 3 by layer/);
+      return { content: subtasksReply(4) };
+    });
+    const expanded = await ai.expandTask(store, { id: '3' });
+    assert.equal(expanded.ids.length, 4);
+  });
+
+  it('rewrites a task for a change, and appends a timestamped note to a subtask', async () => {
+    const { ai, store, tasksFile } = await project();
+    ollama.script({ content: JSON.stringify({ title: 'Task 3 over gRPC', description: 'Now gRPC.', details: 'Use tonic.', testStrategy: 'Contract tests.' }) });
+    await ai.updateTask(store, { id: '3', prompt: 'switch to gRPC' });
+    ollama.script({ content: JSON.stringify({ note: 'Queue is Redis streams.' }) });
+    await ai.updateSubtask(store, { id: '2.1', prompt: 'we chose redis' });
+    const saved = JSON.parse(await fs.readFile(tasksFile, 'utf8'));
+    assert.equal(saved.master.tasks[2].title, 'Task 3 over gRPC');
+    assert.equal(saved.master.tasks[2].testStrategy, 'Contract tests.');
+    assert.match(saved.master.tasks[1].subtasks[0].details, /^Use a queue\.\n\n<info added on (\S+)>\nQueue is Redis streams\.\n<\/info added on \1>$/);
+  });
+});

@@ -1,0 +1,259 @@
+/**
+ * End-to-end: the AI commands of the packaged extension in a real VS Code (code-server, see
+ * vscodeHarness.ts), talking to the Ollama stand-in (test/support/ollamaStandIn.ts) on 127.0.0.1,
+ * as a user runs them from the command palette. One VS Code session; the tests build on each other
+ * (parse a PRD into an empty plan, expand a task it created, then fail with Ollama stopped).
+ * Needs a current build (node esbuild.mjs). Failing tests leave a screenshot and the VS Code logs in
+ * test-results/.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SUBTASKS_SCHEMA, TASKS_SCHEMA, type GeneratedSubtask, type GeneratedTask } from '../../src/core/aiSchemas';
+import { OllamaStandIn, type ChatRequestSeen } from '../support/ollamaStandIn';
+import { ROOT, packageExtension, run, vscodeSession, type PackagedExtension } from './stagedExtension';
+import { eventually, expandTreeRow, openFile, openViewContainer, pickQuickPickItem, runCommand, waitForInputBox, waitForRows } from './vscodeHarness';
+
+const MODEL = 'qwen2.5-coder:7b';
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const TASKS_FILE = path.join('.taskmaster', 'tasks', 'tasks.json');
+
+const PRD = `# Recipe box
+
+A small web service for a family's recipes.
+
+## Requirements
+- Recipes (title, ingredients, steps) are served as JSON over HTTP.
+- Recipes are stored in SQLite, so a restart loses nothing.
+- Anyone can search recipes by ingredient ("what can I cook with leeks?").
+`;
+
+/** The model's answer to the PRD: task 3 names a dependency (99) that exists nowhere. */
+const GENERATED: GeneratedTask[] = [
+  {
+    id: 1,
+    title: 'Serve recipes as JSON over HTTP',
+    description: 'A small HTTP server with GET /recipes and GET /recipes/:id.',
+    details: 'Node http module, JSON bodies, 404 for unknown ids.',
+    testStrategy: 'Request both routes against a running server and check status codes and bodies.',
+    priority: 'high',
+    dependencies: [],
+  },
+  {
+    id: 2,
+    title: 'Store recipes in SQLite',
+    description: 'Keep recipes in a SQLite database so a restart loses nothing.',
+    details: 'One recipes table plus an ingredients table; migrations on start.',
+    testStrategy: 'Write a recipe, restart the server, read it back.',
+    priority: 'medium',
+    dependencies: [1],
+  },
+  {
+    id: 3,
+    title: 'Search recipes by ingredient',
+    description: 'GET /recipes?ingredient=leek lists the recipes that use it.',
+    details: 'An index on the ingredient name; case-insensitive match.',
+    testStrategy: 'Seed three recipes, search for an ingredient two of them share.',
+    priority: 'low',
+    dependencies: [2, 99],
+  },
+];
+
+interface RawTask {
+  id: number | string;
+  title: string;
+  description?: string;
+  details?: string;
+  testStrategy?: string;
+  status: string;
+  priority?: string;
+  dependencies?: Array<number | string>;
+  subtasks?: RawTask[];
+  [key: string]: unknown;
+}
+type TasksFile = Record<string, { tasks: RawTask[]; metadata: Record<string, string> }>;
+
+describe('AI commands in a real VS Code, with a local Ollama (stand-in)', function () {
+  this.timeout(60_000);
+  let scratch = ''; // the .vsix, what it unpacks to, and the workspace
+  let packaged: PackagedExtension;
+  let ollama: OllamaStandIn | undefined;
+  let ollamaStopped = false;
+
+  before(function () {
+    this.timeout(60_000);
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tml-e2e-ai-'));
+    packaged = packageExtension(scratch);
+  });
+
+  const vs = vscodeSession(
+    () => packaged.extensionDir,
+    async () => {
+      ollama = await OllamaStandIn.start({ models: [{ name: MODEL, family: 'qwen2', parameterSize: '7.6B', capabilities: ['completion', 'tools'] }] });
+      return {
+        workspace: emptyPlanWorkspace(scratch),
+        userSettings: {
+          // A base URL as Task Master writes it (…/api): the extension must still call <host>/api/chat.
+          'taskmaster.ollama.endpoint': `${ollama.url}/api`,
+          'taskmaster.ollama.model': MODEL,
+        },
+      };
+    },
+  );
+
+  // Registered after the session, so it runs after VS Code has closed.
+  after(async () => {
+    if (ollama && !ollamaStopped) await ollama.stop();
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  const standIn = () => {
+    assert.ok(ollama, 'the Ollama stand-in did not start');
+    return ollama;
+  };
+  const chatRequests = () => standIn().requests.filter((request) => request.path === '/api/chat');
+
+  it('"Parse PRD with AI…" on the open prd.md adds the model\'s tasks, dropping an invented dependency', async () => {
+    const page = vs.page();
+    standIn().script({ content: JSON.stringify({ tasks: GENERATED }, null, 2), chunkSize: 64 });
+    await openViewContainer(page, 'Taskmaster');
+    await waitForRows(page, 'the hint that the plan is empty', (rows) => rows.some((row) => row.includes('has no tasks yet')));
+    await openFile(page, 'prd.md');
+
+    await runCommand(page, 'Taskmaster: Parse PRD with AI…');
+    await pickQuickPickItem(page, { placeholder: 'Which requirements document?', label: 'Active editor: prd.md' });
+    const count = await waitForInputBox(page, 'About how many tasks?');
+    assert.equal(count.value, '10', 'the default count');
+    await count.accept();
+
+    const notification = `Added 3 tasks from the PRD (${MODEL}). 1 invented dependency was dropped (see the log).`;
+    await eventually(`the notification "${notification}"`, async () => (await vs.notifications()).find((text) => text === notification), 20_000);
+
+    // The plan on disk: the three tasks as the model wrote them, numbered from 1, 99 gone.
+    const tasks = readTasks(vs.workspace()).master.tasks;
+    assert.deepEqual(
+      tasks.map(({ id, title, description, details, testStrategy, priority, dependencies, status, subtasks }) => ({ id, title, description, details, testStrategy, priority, dependencies, status, subtasks })),
+      GENERATED.map((task) => ({ ...task, dependencies: task.dependencies.filter((dep) => dep !== 99), status: 'pending', subtasks: [] })),
+    );
+
+    // What reached "Ollama": one chat call, on /api/chat (not /api/api/chat), with the PRD and the schema.
+    const chats = chatRequests();
+    assert.equal(chats.length, 1, `one /api/chat request, not ${chats.length}`);
+    assert.deepEqual(Object.keys(standIn().requestCounts).filter((p) => p.startsWith('/api/api')), [], 'no doubled /api in a path');
+    const [chat] = chats;
+    assert.equal(chat.model, MODEL);
+    assert.ok(lastUserMessage(chat).includes(PRD), `the last user message holds the PRD:\n${lastUserMessage(chat)}`);
+    assert.deepEqual(chat.format, plain(TASKS_SCHEMA), 'format is the tasks schema');
+
+    // The tree: one row per task, task 1 (no dependencies, high priority) marked next.
+    const expected = GENERATED.map((task) => rowLabel({ ...task, status: 'pending' }, cliNext(vs.workspace())));
+    const rows = await waitForRows(page, 'the three new tasks', (shown) => expected.every((row) => shown.includes(row)));
+    assert.deepEqual(rows.filter((row) => /^\d+ /.test(row)), expected, 'task rows in file order');
+    assert.ok(!rows.some((row) => row.includes('has no tasks yet')), 'the empty-plan hint is gone');
+  });
+
+  it('"Expand Task with AI…" on task 1 adds the subtasks the model wrote', async () => {
+    const page = vs.page();
+    const parent = GENERATED[0];
+    assert.ok(readTasks(vs.workspace()).master.tasks.some((task) => task.title === parent.title), 'needs the tasks of the previous test');
+    const chatsBefore = chatRequests().length;
+
+    await runCommand(page, 'Taskmaster: Expand Task with AI…');
+    await pickQuickPickItem(page, { placeholder: 'Expand which task into subtasks?', filter: parent.title, label: `1 ${parent.title}` });
+    const count = await waitForInputBox(page, `Expand 1 ${parent.title}: how many subtasks?`);
+    const n = Number(count.value);
+    assert.ok(Number.isInteger(n) && n >= 1, `the default count "${count.value}" is a number`);
+    // As many subtasks as the box proposes, each after the one before it.
+    const subtasks: GeneratedSubtask[] = Array.from({ length: n }, (_, index) => ({
+      id: index + 1,
+      title: `Step ${index + 1} of serving recipes`,
+      description: `Part ${index + 1} of the HTTP server.`,
+      details: `Implement part ${index + 1}.`,
+      testStrategy: `Check part ${index + 1}.`,
+      dependencies: index === 0 ? [] : [index],
+    }));
+    standIn().script({ content: JSON.stringify({ subtasks }), chunkSize: 64 });
+    await count.accept();
+
+    const notification = `Added ${n} subtasks to 1 (${MODEL}).`;
+    await eventually(`the notification "${notification}"`, async () => (await vs.notifications()).find((text) => text === notification), 20_000);
+
+    const chats = chatRequests().slice(chatsBefore);
+    assert.equal(chats.length, 1, `one more /api/chat request, not ${chats.length}`);
+    assert.deepEqual(chats[0].format, plain(SUBTASKS_SCHEMA), 'format is the subtasks schema');
+    assert.match(lastUserMessage(chats[0]), new RegExp(`exactly ${n} items`));
+    assert.ok(lastUserMessage(chats[0]).includes(`Task 1: ${parent.title}`), 'the prompt names the task');
+
+    const task1 = readTasks(vs.workspace()).master.tasks.find((task) => task.id === 1)!;
+    assert.deepEqual(
+      task1.subtasks?.map(({ id, title, description, details, testStrategy, dependencies, status }) => ({ id, title, description, details, testStrategy, dependencies, status })),
+      subtasks.map((sub) => ({ ...sub, status: 'pending' })),
+    );
+
+    const next = cliNext(vs.workspace());
+    await expandTreeRow(page, `1 ${parent.title}, `);
+    const expected = [rowLabel({ ...task1, status: 'pending' }, next), ...task1.subtasks!.map((sub) => rowLabel({ ...sub, id: `1.${sub.id}` }, next))];
+    const rows = await waitForRows(page, `task 1 and its ${n} subtasks`, (shown) => expected.every((row) => shown.includes(row)));
+    const start = rows.indexOf(expected[0]);
+    assert.deepEqual(rows.slice(start, start + expected.length), expected, 'the subtasks right under task 1, in order');
+  });
+
+  it('"Add Task with AI…" with Ollama stopped says it is not reachable and leaves tasks.json alone', async () => {
+    const page = vs.page();
+    const file = path.join(vs.workspace(), TASKS_FILE);
+    const before = fs.readFileSync(file);
+    const requestsBefore = standIn().requests.length;
+    await standIn().stop();
+    ollamaStopped = true;
+
+    await runCommand(page, 'Taskmaster: Add Task with AI…');
+    const box = await waitForInputBox(page, 'Add a task with AI');
+    await box.accept('Rate-limit the public recipe API');
+
+    const prefix = `Ollama is not reachable at ${standIn().url}`;
+    const message = await eventually(`an error notification "${prefix}…"`, async () => (await vs.notifications()).find((text) => text.startsWith(prefix)), 20_000);
+    assert.match(message, /Check that it is running and that the endpoint setting is right\.$/);
+    assert.equal(standIn().requests.length, requestsBefore, 'nothing reached the stopped stand-in');
+    assert.ok(fs.readFileSync(file).equals(before), 'tasks.json is byte-identical');
+  });
+});
+
+/** A folder with a freshly initialized, empty plan (as "Initialize Taskmaster" writes it) and a prd.md. */
+function emptyPlanWorkspace(scratch: string): string {
+  const workspace = fs.mkdtempSync(path.join(scratch, 'workspace-'));
+  const stamp = '2025-11-20T21:30:02.117Z';
+  fs.mkdirSync(path.join(workspace, '.taskmaster', 'tasks'), { recursive: true });
+  const plan = { master: { tasks: [], metadata: { created: stamp, updated: stamp, description: 'Tasks for master context' } } };
+  fs.writeFileSync(path.join(workspace, TASKS_FILE), JSON.stringify(plan, null, 2));
+  const state = { currentTag: 'master', lastSwitched: stamp, branchTagMapping: {}, migrationNoticeShown: true };
+  fs.writeFileSync(path.join(workspace, '.taskmaster', 'state.json'), JSON.stringify(state, null, 2));
+  fs.writeFileSync(path.join(workspace, 'prd.md'), PRD);
+  return workspace;
+}
+
+function readTasks(workspace: string): TasksFile {
+  return JSON.parse(fs.readFileSync(path.join(workspace, TASKS_FILE), 'utf8'));
+}
+
+/** What `tml next --json` answers for the workspace: the task's id, or undefined when none is ready. */
+function cliNext(workspace: string): string | undefined {
+  const next = JSON.parse(run(process.execPath, [CLI, 'next', '--json', '--project', workspace])) as RawTask | null;
+  return next ? String(next.id) : undefined;
+}
+
+/** A task's tree row as its aria-label reads: "<id> <title>, [▶ next · ]<status>[ · <priority>]" (subtasks show no priority). */
+function rowLabel(task: Pick<RawTask, 'id' | 'title' | 'status' | 'priority'>, nextId: string | undefined): string {
+  const isSubtask = String(task.id).includes('.');
+  const parts = [...(String(task.id) === nextId ? ['▶ next'] : []), task.status, ...(isSubtask ? [] : [task.priority ?? 'medium'])];
+  return `${task.id} ${task.title}, ${parts.join(' · ')}`;
+}
+
+function lastUserMessage(request: ChatRequestSeen): string {
+  return request.messages?.filter((message) => message.role === 'user').at(-1)?.content ?? '';
+}
+
+/** A schema as it travels in a request body (JSON: no readonly tuples). */
+function plain(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value));
+}
