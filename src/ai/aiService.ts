@@ -12,10 +12,12 @@ import {
   type TaskUpdate,
 } from '../core/aiSchemas';
 import { addGeneratedSubtasks, addGeneratedTasks, addProposedTask, type GeneratedOutcome } from '../core/generatedTasks';
-import { appendNote, OperationError, requireTag, requireTask, updateTask } from '../core/operations';
-import { DEFAULT_TAG, selectTag } from '../core/plan';
+import { readFile } from 'node:fs/promises';
+import { appendNote, OperationError, requireTag, requireTask, restoreTag, updateTask } from '../core/operations';
+import { DEFAULT_TAG, readPlan, selectTag } from '../core/plan';
 import { addTaskPrompt, complexityPrompt, expandTaskPrompt, parsePrdPrompt, subtaskNotePrompt, updateTaskPrompt } from '../core/prompts';
 import { readComplexityReport, writeComplexityReport, type ComplexityEntry } from '../store/complexityReport';
+import { parseJson } from '../store/jsonText';
 import { PlanMissingError, PlanUnreadableError, type LoadedPlan, type TaskStore } from '../store/taskStore';
 import { ModelManager } from './modelManager';
 import type { InferenceOptions, OllamaInference } from './ollamaInference';
@@ -33,8 +35,18 @@ export const DEFAULT_PRD_TASK_COUNT = 10;
  * asks the model for a schema-checked answer, and applies it in one locked, atomic write; a
  * failure at any step leaves tasks.json as it was.
  */
+/** What Undo puts back: the file as it was before an AI change to a tag. */
+export interface AiChange {
+  operation: string;
+  tag: string;
+  backupFile: string;
+  at: Date;
+}
+
 export class AiService {
   readonly models: ModelManager;
+  /** The last AI change per tasks.json and tag: one level of undo per tag. */
+  private readonly changes = new Map<string, AiChange>();
 
   constructor(readonly inference: OllamaInference) {
     this.models = new ModelManager((host, signal) => inference.client(host, signal));
@@ -52,6 +64,7 @@ export class AiService {
     const messages = expandTaskPrompt(requireTag(plan.plan, tagName), task, count, guidance);
     const reply = await this.inference.structured<{ subtasks: GeneratedSubtask[] }>('expand-task', messages, SUBTASKS_SCHEMA, options);
     const outcome: GeneratedOutcome = { ids: [], warnings: [] };
+    await this.remember(store, tagName, 'Expand task');
     await store.edit(addGeneratedSubtasks(task.id, reply.value.subtasks, request.force ?? false, outcome), tagName);
     return { ...outcome, model: reply.model, cached: reply.cached };
   }
@@ -64,8 +77,30 @@ export class AiService {
     const messages = parsePrdPrompt(request.text, request.count ?? DEFAULT_PRD_TASK_COUNT, request.replace ? undefined : tag);
     const reply = await this.inference.structured<{ tasks: GeneratedTask[] }>('parse-prd', messages, TASKS_SCHEMA, options);
     const outcome: GeneratedOutcome = { ids: [], warnings: [] };
+    await this.remember(store, tagName, 'Parse PRD');
     await store.edit(addGeneratedTasks(reply.value.tasks, request.replace ?? false, outcome), tagName);
     return { ...outcome, model: reply.model, cached: reply.cached };
+  }
+
+  private async remember(store: TaskStore, tag: string, operation: string): Promise<void> {
+    const backupFile = await store.backup();
+    this.changes.set(`${store.location.tasksFile}\n${tag}`, { operation, tag, backupFile, at: new Date() });
+  }
+
+  lastChange(store: TaskStore, tag: string): AiChange | undefined {
+    return this.changes.get(`${store.location.tasksFile}\n${tag}`);
+  }
+
+  /** Puts the tag back as it was before its last AI change; other tags are not touched. */
+  async undoLastChange(store: TaskStore, tag: string): Promise<AiChange> {
+    const change = this.lastChange(store, tag);
+    if (!change) throw new OperationError(`No AI change to undo in tag "${tag}" in this session.`, 'invalid');
+    const backup = readPlan(parseJson(await readFile(change.backupFile, 'utf8')));
+    const block = backup.format === 'legacy' ? backup.data : backup.data[tag];
+    if (block === undefined) throw new OperationError(`The backup ${change.backupFile} has no tag "${tag}".`, 'invalid');
+    await store.edit(restoreTag(block), tag);
+    this.changes.delete(`${store.location.tasksFile}\n${tag}`);
+    return change;
   }
 
   /** Rates every open top-level task and writes Task Master's complexity report for the tag. */
@@ -100,6 +135,7 @@ export class AiService {
     const tag = requireTag(plan.plan, tagName);
     const task = requireTask(tag, request.id);
     const reply = await this.inference.structured<TaskUpdate>('update-task', updateTaskPrompt(tag, task, request.prompt), TASK_UPDATE_SCHEMA, options);
+    await this.remember(store, tagName, `Update task ${task.id}`);
     await store.edit(updateTask(task.id, reply.value), tagName);
     return { ids: [task.id], warnings: [], model: reply.model, cached: reply.cached };
   }
@@ -111,6 +147,7 @@ export class AiService {
     const tagName = request.tag ?? plan.currentTag;
     const task = requireTask(requireTag(plan.plan, tagName), request.id);
     const reply = await this.inference.structured<{ note: string }>('update-subtask', subtaskNotePrompt(task, request.prompt), NOTE_SCHEMA, options);
+    await this.remember(store, tagName, `Note on ${task.id}`);
     await store.edit(appendNote(task.id, reply.value.note), tagName);
     return { ids: [task.id], warnings: [], model: reply.model, cached: reply.cached };
   }
@@ -122,6 +159,7 @@ export class AiService {
     const messages = addTaskPrompt(requireTag(plan.plan, tagName), request.prompt);
     const reply = await this.inference.structured<NewTaskProposal>('add-task', messages, NEW_TASK_SCHEMA, options);
     const outcome: GeneratedOutcome = { ids: [], warnings: [] };
+    await this.remember(store, tagName, 'Add task with AI');
     await store.edit(addProposedTask(reply.value, outcome), tagName);
     return { ...outcome, model: reply.model, cached: reply.cached };
   }

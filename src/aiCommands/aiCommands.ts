@@ -5,8 +5,9 @@ import { formatSize } from '../ai/modelManager';
 import { parseHeaders, readTaskmasterAiConfig, resolveAiSettings, type AiSettings } from '../ai/aiSettings';
 import type { InferenceOptions } from '../ai/ollamaInference';
 import { CommandIds } from '../commands/commandIds';
-import { loadedTag, pickProject, resolveTarget } from '../commands/taskPicker';
+import { isProject, loadedTag, pickProject, resolveTarget } from '../commands/taskPicker';
 import { defaultSubtaskCount, explicitAiSettings, saveModel } from '../config';
+import { readComplexityReport } from '../store/complexityReport';
 import { showError } from '../messages';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
@@ -100,7 +101,6 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     }
     const countText = await vscode.window.showInputBox({ title: 'About how many tasks?', value: '10', validateInput: (t) => (/^\d+$/.test(t) && Number(t) >= 1 && Number(t) <= 50 ? undefined : 'A number from 1 to 50.') });
     if (!countText) return;
-    if (replace) log.info(`Backup before replacing tasks: ${await project.store.backup()}`);
     const { outcome, note } = await run(project, 'Parsing the PRD', (options) => ai.parsePrd(project.store, { text, count: Number(countText), replace, tag: loaded.tag.name }, options));
     void vscode.window.showInformationMessage(`Added ${outcome.ids.length} tasks from the PRD (${outcome.model}).${note}`);
   });
@@ -113,6 +113,83 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     if (!prompt?.trim()) return;
     const { outcome, note } = await run(project, 'Writing the task', (options) => ai.addTaskFromPrompt(project.store, { prompt, tag: loaded.tag.name }, options));
     void vscode.window.showInformationMessage(`Added task ${outcome.ids[0]} (${outcome.model}).${note}`);
+  });
+
+  register(CommandIds.analyzeComplexity, async () => {
+    const project = await pickProject(model, { needsPlan: true });
+    const loaded = project && loadedTag(model, project);
+    if (!project || !loaded) return;
+    await applyProjectSettings(ai, secrets, project);
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Rating the tasks of "${loaded.tag.name}"`, cancellable: true }, (progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      return ai.analyzeComplexity(project.store, { tag: loaded.tag.name }, { signal: controller.signal, log: (line) => log.info(line), onProgress: (p) => progress.report({ message: `${p.model}: ${p.tokens} tokens` }) });
+    });
+    for (const warning of result.warnings) log.warn(warning);
+    const choice = await vscode.window.showInformationMessage(`Rated ${result.entries.length} tasks (${result.model}).`, 'Show Report');
+    if (choice) await vscode.commands.executeCommand(CommandIds.showComplexityReport, project);
+  });
+
+  register(CommandIds.showComplexityReport, async (arg) => {
+    const project = isProject(arg) ? arg : await pickProject(model, { needsPlan: true });
+    const loaded = project && loadedTag(model, project);
+    if (!project || !loaded) return;
+    const report = await readComplexityReport(project.store.location, loaded.tag.name);
+    if (!report) {
+      const choice = await vscode.window.showInformationMessage(`No complexity report for tag "${loaded.tag.name}" yet.`, 'Analyze Complexity');
+      if (choice) await vscode.commands.executeCommand(CommandIds.analyzeComplexity);
+      return;
+    }
+    const rows = [...report.complexityAnalysis].sort((a, b) => b.complexityScore - a.complexityScore);
+    const content = [
+      `# Task complexity: ${loaded.tag.name}`,
+      '',
+      `Generated ${report.meta.generatedAt}; ${report.meta.analysisCount} tasks rated.`,
+      '',
+      '| Task | Title | Complexity | Subtasks | How to split | Why |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...rows.map((e) => `| ${e.taskId} | ${cell(e.taskTitle)} | ${e.complexityScore} | ${e.recommendedSubtasks} | ${cell(e.expansionPrompt)} | ${cell(e.reasoning)} |`),
+    ].join('\n');
+    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+    await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+  });
+
+  const promptedChange = async (element: unknown, kind: 'task' | 'note') => {
+    const target = await resolveTarget(model, element, kind === 'task' ? 'Update which task?' : 'Add a note to which task or subtask?');
+    if (!target) return;
+    const prompt = await vscode.window.showInputBox({
+      title: kind === 'task' ? `What changed for ${target.task.id} ${target.task.title}?` : `What should the note on ${target.task.id} say?`,
+      placeHolder: kind === 'task' ? 'e.g. "we use PostgreSQL instead of SQLite"' : 'e.g. "the retry logic lives in client.ts"',
+    });
+    if (!prompt?.trim()) return;
+    const request = { id: target.task.id, prompt, tag: target.tag.name };
+    const { outcome } = await run(target.project, kind === 'task' ? `Updating ${target.task.id}` : `Writing a note on ${target.task.id}`, (options) =>
+      kind === 'task' ? ai.updateTask(target.project.store, request, options) : ai.updateSubtask(target.project.store, request, options),
+    );
+    void vscode.window.showInformationMessage(kind === 'task' ? `Updated ${target.task.id} (${outcome.model}).` : `Added a note to ${target.task.id} (${outcome.model}).`, 'Undo').then(
+      (choice) => choice && vscode.commands.executeCommand(CommandIds.undoAiChange, target.project),
+    );
+  };
+  register(CommandIds.updateTaskWithAi, (element) => promptedChange(element, 'task'));
+  register(CommandIds.addNoteWithAi, (element) => promptedChange(element, 'note'));
+
+  register(CommandIds.undoAiChange, async (arg) => {
+    const project = isProject(arg) ? arg : await pickProject(model, { needsPlan: true });
+    const loaded = project && loadedTag(model, project);
+    if (!project || !loaded) return;
+    const change = ai.lastChange(project.store, loaded.tag.name);
+    if (!change) {
+      void vscode.window.showInformationMessage(`No AI change to undo in tag "${loaded.tag.name}" in this session.`);
+      return;
+    }
+    const confirm = await vscode.window.showWarningMessage(
+      `Undo "${change.operation}" from ${change.at.toLocaleTimeString()}?`,
+      { modal: true, detail: `Tag "${change.tag}" goes back to how it was before; changes made to it since then are lost. Other tags are not touched. The backup is ${change.backupFile}.` },
+      'Undo',
+    );
+    if (confirm !== 'Undo') return;
+    await ai.undoLastChange(project.store, loaded.tag.name);
+    void vscode.window.showInformationMessage(`Undid "${change.operation}".`);
   });
 
   register(CommandIds.clearAiCache, () => {
@@ -195,6 +272,11 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     else await secrets.store(HEADERS_SECRET, JSON.stringify(parseHeaders(value)));
     void vscode.window.showInformationMessage(value.trim() ? 'Proxy headers saved in secret storage.' : 'Proxy headers removed.');
   });
+}
+
+/** Text safe inside a markdown table cell. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
 /** The PRD text: a given file, the active editor's document, or a file the user picks. */

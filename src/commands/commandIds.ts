@@ -36,6 +36,11 @@ export const CommandIds = {
   selectModel: 'taskmasterLocal.selectModel',
   pullModel: 'taskmasterLocal.pullModel',
   setProxyHeaders: 'taskmasterLocal.setProxyHeaders',
+  analyzeComplexity: 'taskmasterLocal.analyzeComplexity',
+  showComplexityReport: 'taskmasterLocal.showComplexityReport',
+  updateTaskWithAi: 'taskmasterLocal.updateTaskWithAi',
+  addNoteWithAi: 'taskmasterLocal.addNoteWithAi',
+  undoAiChange: 'taskmasterLocal.undoAiChange',
 } as const;
 
 /** The per-status commands behind the tree's "Set Status" submenu. */

@@ -22,7 +22,7 @@ import { openFileAt, showError } from '../messages';
 import type { TaskTreeModel, TreeElement } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
 import { CommandIds, setStatusCommandId } from './commandIds';
-import { loadedTag, pickProject, resolveTarget, taskPickItems, type TaskTarget } from './taskPicker';
+import { isProject, loadedTag, pickProject, resolveTarget, taskPickItems, type TaskTarget } from './taskPicker';
 
 export interface CommandServices {
   model: TaskTreeModel;
@@ -273,10 +273,6 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     model.setFilter({ statuses: new Set(statuses.map((item) => item.label)), text: text.trim() || undefined });
   });
   register(CommandIds.clearFilter, () => model.setFilter({}));
-}
-
-function isProject(value: unknown): value is Project {
-  return typeof value === 'object' && value !== null && 'store' in value && 'folder' in value;
 }
 
 function fieldLabel(field: keyof TaskFields): string {

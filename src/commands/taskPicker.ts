@@ -99,3 +99,7 @@ export async function resolveTarget(model: TaskTreeModel, element: unknown, plac
 export function isTaskElement(value: unknown): value is TaskElement {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'task' && 'task' in value && 'project' in value;
 }
+
+export function isProject(value: unknown): value is Project {
+  return typeof value === 'object' && value !== null && 'store' in value && 'folder' in value;
+}

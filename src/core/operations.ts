@@ -309,6 +309,14 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   return groups;
 }
 
+/** Puts a tag's whole block back as it was (an undo); the other tags keep their bytes. */
+export function restoreTag(block: unknown): PlanOperation {
+  return ({ plan, tag }) => {
+    const path = plan.format === 'legacy' ? [] : [tag];
+    return [{ kind: 'set', path, value: block }];
+  };
+}
+
 export function isValidTagName(name: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name);
 }

@@ -246,3 +246,30 @@ describe('AI updates and complexity against an Ollama stand-in', function () {
     assert.match(saved.master.tasks[1].subtasks[0].details, /^Use a queue\.\n\n<info added on (\S+)>\nQueue is Redis streams\.\n<\/info added on \1>$/);
   });
 });
+
+describe('undo of an AI change', function () {
+  this.timeout(20_000);
+  it('puts the tag back as it was, leaving other tags alone', async () => {
+    const ollama = await OllamaStandIn.start({ models: [{ name: MODEL }] });
+    try {
+      const { root, tasksFile } = await makeProject(tagged({ master: [task({ id: 1 })], other: [task({ id: 1 })] }));
+      const store = new TaskStore(locatePlan(root));
+      await store.reload();
+      const ai = new AiService(new OllamaInference(resolveAiSettings({}, { endpoints: [ollama.url], model: MODEL })));
+      const before = JSON.parse(await fs.readFile(tasksFile, 'utf8'));
+      ollama.script({ content: subtasksReply(2) });
+      await ai.expandTask(store, { id: '1', count: 2 });
+      const changed = JSON.parse(await fs.readFile(tasksFile, 'utf8'));
+      changed.other.tasks[0].title = 'Edited meanwhile in another tag';
+      await fs.writeFile(tasksFile, JSON.stringify(changed, null, 2));
+      const change = await ai.undoLastChange(store, 'master');
+      assert.equal(change.operation, 'Expand task');
+      const after = JSON.parse(await fs.readFile(tasksFile, 'utf8'));
+      assert.deepEqual(after.master, before.master);
+      assert.equal(after.other.tasks[0].title, 'Edited meanwhile in another tag');
+      await assert.rejects(ai.undoLastChange(store, 'master'), /No AI change to undo/);
+    } finally {
+      await ollama.stop();
+    }
+  });
+});
