@@ -14,11 +14,12 @@ import {
 import { addGeneratedSubtasks, addGeneratedTasks, addProposedTask, type GeneratedOutcome } from '../core/generatedTasks';
 import { readFile } from 'node:fs/promises';
 import { appendNote, OperationError, requireTag, requireTask, restoreTag, updateTask } from '../core/operations';
-import { DEFAULT_TAG, readPlan, selectTag } from '../core/plan';
+import { DEFAULT_TAG, readPlan, selectTag, type TaskNode } from '../core/plan';
 import { addTaskPrompt, complexityPrompt, expandTaskPrompt, parsePrdPrompt, subtaskNotePrompt, updateTaskPrompt } from '../core/prompts';
 import { readComplexityReport, writeComplexityReport, type ComplexityEntry } from '../store/complexityReport';
 import { parseJson } from '../store/jsonText';
 import { PlanMissingError, PlanUnreadableError, type LoadedPlan, type TaskStore } from '../store/taskStore';
+import { CancelledError } from './aiErrors';
 import { ModelManager } from './modelManager';
 import type { InferenceOptions, OllamaInference } from './ollamaInference';
 
@@ -103,6 +104,42 @@ export class AiService {
     return change;
   }
 
+  /**
+   * Expands every pending task without subtasks (all pending tasks with `force`), prerequisites
+   * first, with one worker per healthy Ollama host so a home lab's boxes share the work.
+   */
+  async expandAll(
+    store: TaskStore,
+    request: { tag?: string; force?: boolean; count?: number } = {},
+    options: InferenceOptions = {},
+    onTaskDone?: (id: string, outcome: AiOutcome) => void,
+  ): Promise<{ expanded: string[]; failed: Array<{ id: string; error: string }> }> {
+    const plan = await loaded(store);
+    const tagName = request.tag ?? plan.currentTag;
+    const tag = requireTag(plan.plan, tagName);
+    const queue = dependencyOrder(tag.tasks.filter((task) => task.status === 'pending' && (request.force || task.subtasks.length === 0))).map((task) => task.id);
+    const expanded: string[] = [];
+    const failed: Array<{ id: string; error: string }> = [];
+    const hosts = this.inference.healthyHosts.length ? this.inference.healthyHosts : [...this.inference.endpoints];
+    await Promise.all(
+      hosts.map(async (host) => {
+        for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+          if (options.signal?.aborted) return;
+          try {
+            const outcome = await this.expandTask(store, { id, tag: tagName, force: request.force, count: request.count }, { ...options, preferredHost: host });
+            expanded.push(id);
+            onTaskDone?.(id, outcome);
+          } catch (error) {
+            if (CancelledError.is(error)) return;
+            failed.push({ id, error: (error as Error).message });
+          }
+        }
+      }),
+    );
+    if (options.signal?.aborted) throw new CancelledError();
+    return { expanded, failed };
+  }
+
   /** Rates every open top-level task and writes Task Master's complexity report for the tag. */
   async analyzeComplexity(store: TaskStore, request: { tag?: string } = {}, options: InferenceOptions = {}): Promise<ComplexityOutcome> {
     const plan = await loaded(store);
@@ -173,6 +210,25 @@ export interface ComplexityOutcome {
   entries: ComplexityEntry[];
   warnings: string[];
   model: string;
+}
+
+/** Tasks ordered so each comes after the tasks (of the list) it depends on; cycles keep file order. */
+function dependencyOrder(tasks: TaskNode[]): TaskNode[] {
+  const byId = new Map(tasks.map((task) => [task.id, task]));
+  const done = new Set<string>();
+  const ordered: TaskNode[] = [];
+  const visit = (task: TaskNode, path: Set<string>) => {
+    if (done.has(task.id) || path.has(task.id)) return;
+    path.add(task.id);
+    for (const dep of task.dependencies) {
+      const before = byId.get(dep);
+      if (before) visit(before, path);
+    }
+    done.add(task.id);
+    ordered.push(task);
+  };
+  for (const task of tasks) visit(task, new Set());
+  return ordered;
 }
 
 async function loaded(store: TaskStore): Promise<LoadedPlan> {

@@ -18,6 +18,8 @@ export interface InferenceOptions {
   onProgress?: (progress: InferenceProgress) => void;
   /** Where raw replies that failed validation are written, for the user to read. */
   log?: (line: string) => void;
+  /** A host to try first (work spread across hosts); the others remain fallbacks. */
+  preferredHost?: string;
 }
 
 export interface InferenceResult<T> {
@@ -138,10 +140,17 @@ export class OllamaInference {
   }
 
   /** Hosts in preference order, those that failed recently last (all are tried if all failed). */
-  private hostsInOrder(): string[] {
+  private hostsInOrder(preferred?: string): string[] {
     const now = Date.now();
-    const up = this.settings.endpoints.filter((host) => (this.downUntil.get(host) ?? 0) <= now);
-    return [...up, ...this.settings.endpoints.filter((host) => !up.includes(host))];
+    const endpoints = preferred && this.settings.endpoints.includes(preferred) ? [preferred, ...this.settings.endpoints.filter((host) => host !== preferred)] : this.settings.endpoints;
+    const up = endpoints.filter((host) => (this.downUntil.get(host) ?? 0) <= now);
+    return [...up, ...endpoints.filter((host) => !up.includes(host))];
+  }
+
+  /** Hosts that answered their last request (or were never tried), in preference order. */
+  get healthyHosts(): string[] {
+    const now = Date.now();
+    return this.settings.endpoints.filter((host) => (this.downUntil.get(host) ?? 0) <= now);
   }
 
   async structured<T>(operation: string, messages: ChatMessage[], schema: object, options: InferenceOptions = {}): Promise<InferenceResult<T>> {
@@ -150,7 +159,7 @@ export class OllamaInference {
     const missing = new Set<string>();
     let lastServerError: unknown;
     for (const model of models) {
-      for (const host of this.hostsInOrder()) {
+      for (const host of this.hostsInOrder(options.preferredHost)) {
         if (options.signal?.aborted) throw new CancelledError();
         try {
           const result = await this.ask<T>(operation, host, model, messages, schema, options);

@@ -87,6 +87,34 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     void vscode.window.showInformationMessage(`Added ${outcome.ids.length} subtasks to ${target.task.id} (${outcome.model}${outcome.cached ? ', cached' : ''}).${note}`);
   });
 
+  register(CommandIds.expandAll, async () => {
+    const project = await pickProject(model, { needsPlan: true });
+    const loaded = project && loadedTag(model, project);
+    if (!project || !loaded) return;
+    const candidates = loaded.tag.tasks.filter((task) => task.status === 'pending');
+    const withoutSubtasks = candidates.filter((task) => task.subtasks.length === 0).length;
+    const choice = await vscode.window.showQuickPick(
+      [`Expand the ${withoutSubtasks} pending tasks that have no subtasks`, `Re-expand all ${candidates.length} pending tasks (replaces their subtasks)`],
+      { placeHolder: `Expand all in tag "${loaded.tag.name}"` },
+    );
+    if (!choice) return;
+    const force = choice.startsWith('Re-expand');
+    const settings = await applyProjectSettings(ai, secrets, project);
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Expanding tasks', cancellable: true }, (progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      const total = force ? candidates.length : withoutSubtasks;
+      let finished = 0;
+      progress.report({ message: `0 of ${total} on ${settings.endpoints.length} host${settings.endpoints.length === 1 ? '' : 's'}` });
+      return ai.expandAll(project.store, { tag: loaded.tag.name, force, count: defaultSubtaskCount(project.folder.uri) }, { signal: controller.signal, log: (line) => log.info(line) }, (id) =>
+        progress.report({ message: `${++finished} of ${total} (last: ${id})`, increment: 100 / Math.max(total, 1) }),
+      );
+    });
+    for (const failure of result.failed) log.warn(`Expand ${failure.id} failed: ${failure.error}`);
+    const failed = result.failed.length ? ` ${result.failed.length} failed (see the log).` : '';
+    void vscode.window.showInformationMessage(`Expanded ${result.expanded.length} tasks.${failed}`);
+  });
+
   register(CommandIds.parsePrd, async (arg) => {
     const project = await pickProject(model, { needsPlan: true });
     const loaded = project && loadedTag(model, project);

@@ -36,6 +36,7 @@ Commands:
   add-task --title T [--description D] [--details X] [--priority P] [--dependencies 1,2]
   add-task --prompt "what to add"          the model writes the task (title, details, dependencies)
   expand <id> [--num N] [--prompt P] [--force]   break a task into subtasks with the model
+  expand --all [--force]                 expand every pending task, prerequisites first, across hosts
   parse-prd <file> [--num N] [--replace]   turn a requirements document into tasks with the model
   analyze-complexity                     rate open tasks; writes .taskmaster/reports/task-complexity-report.json
   update-task <id> --prompt "change"     rewrite a task for a change, with the model
@@ -73,6 +74,7 @@ interface Options {
   prompt?: string;
   num?: string;
   force?: boolean;
+  all?: boolean;
   replace?: boolean;
   endpoint?: string;
   model?: string;
@@ -100,6 +102,7 @@ export async function runCli(argv: string[], out: Output, err: Output): Promise<
         prompt: { type: 'string' },
         num: { type: 'string' },
         force: { type: 'boolean' },
+        all: { type: 'boolean' },
         replace: { type: 'boolean' },
         endpoint: { type: 'string' },
         model: { type: 'string' },
@@ -244,6 +247,11 @@ async function dispatch(command: string, args: string[], options: Options, store
       return 0;
     }
     case 'expand': {
+      if (options.all) {
+        const result = await (await aiService(options)).expandAll(store, { tag: options.tag, force: options.force, count: count(options.num) });
+        print(result, () => [`Expanded ${result.expanded.length} tasks: ${result.expanded.join(', ') || 'none'}`, ...result.failed.map((f) => `failed ${f.id}: ${f.error}`)].join('\n'));
+        return result.failed.length ? 3 : 0;
+      }
       need(args, 1, 'expand <id> [--num N] [--prompt P] [--force]');
       const request = { id: args[0], count: count(options.num), prompt: options.prompt, force: options.force, tag: options.tag };
       return printOutcome(await (await aiService(options)).expandTask(store, request), 'Added subtasks', options, out);

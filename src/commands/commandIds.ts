@@ -29,6 +29,7 @@ export const CommandIds = {
   filter: 'taskmasterLocal.filter',
   clearFilter: 'taskmasterLocal.clearFilter',
   expandTask: 'taskmasterLocal.expandTask',
+  expandAll: 'taskmasterLocal.expandAll',
   parsePrd: 'taskmasterLocal.parsePrd',
   addTaskWithAi: 'taskmasterLocal.addTaskWithAi',
   clearAiCache: 'taskmasterLocal.clearAiCache',

@@ -348,9 +348,9 @@ export async function openFile(page: Page, fileName: string, timeoutMs = 15_000)
     await sleep(250);
   }
   await row.click();
+  // The tab's label may be split ("prd" + suffix ".md"); data-resource-name holds the whole name.
   await page
-    .locator('.part.editor .tab.active')
-    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(fileName)}$`) }) })
+    .locator(`.part.editor .tab.active[data-resource-name="${fileName.replace(/["\\]/g, '\\$&')}"]`)
     .waitFor({ state: 'visible', timeout: Math.max(1, deadline - Date.now()) });
 }
 

@@ -273,3 +273,30 @@ describe('undo of an AI change', function () {
     }
   });
 });
+
+describe('expand all', function () {
+  this.timeout(20_000);
+  it('expands pending tasks without subtasks, prerequisites first, spread over the hosts', async () => {
+    const hosts = await Promise.all([OllamaStandIn.start({ models: [{ name: MODEL }] }), OllamaStandIn.start({ models: [{ name: MODEL }] })]);
+    try {
+      for (const host of hosts) host.script({ content: subtasksReply(2), chunkDelayMs: 5 }, { content: subtasksReply(2), chunkDelayMs: 5 });
+      const { root } = await makeProject(
+        tagged({ master: [task({ id: 2, dependencies: [1] }), task({ id: 1 }), task({ id: 3, status: 'done' }), task({ id: 4, subtasks: [{ id: 1 }] })] }),
+      );
+      const store = new TaskStore(locatePlan(root));
+      await store.reload();
+      const ai = new AiService(new OllamaInference(resolveAiSettings({}, { endpoints: hosts.map((h) => h.url), model: MODEL })));
+      const order: string[] = [];
+      const result = await ai.expandAll(store, {}, {}, (id) => order.push(id));
+      assert.deepEqual(result.failed, []);
+      assert.deepEqual([...result.expanded].sort(), ['1', '2']);
+      assert.deepEqual(hosts.map((h) => h.requestCounts['/api/chat']), [1, 1], 'one task per host');
+      const prompts = hosts.map((h) => h.requests[0].messages!.at(-1)!.content);
+      assert.ok(prompts.some((p) => p.includes('Task 1: Task 1')) && prompts.some((p) => p.includes('Task 2: Task 2')));
+      const view = (store.state as LoadedPlan).plan.tags.get('master')!;
+      assert.deepEqual(['1', '2', '3', '4'].map((id) => view.byId.get(id)!.subtasks.length), [2, 2, 0, 1]);
+    } finally {
+      await Promise.all(hosts.map((h) => h.stop()));
+    }
+  });
+});
