@@ -39,7 +39,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   registerTaskCommands(context, { model, treeView, log });
   // Settings are applied per project when a command runs (a project's Task Master config counts).
   const ai = new AiService(new OllamaInference(DEFAULT_AI_SETTINGS));
-  registerAiCommands(context, { model, ai, log, secrets: context.secrets });
+  registerAiCommands(context, { extensionUri: context.extensionUri, model, ai, log, secrets: context.secrets });
   context.subscriptions.push(new OllamaStatusBar(ai, projects, context.secrets));
 
   const updateView = () => {

@@ -1,4 +1,5 @@
-import { Ollama } from 'ollama';
+import type { Ollama } from 'ollama';
+import type { ModelfileParts } from './modelfile';
 
 /** Model management over the same hosts inference uses: what is installed, pulling, health. */
 export interface InstalledModel {
@@ -59,6 +60,12 @@ export class ModelManager {
     } catch (error) {
       return { host, reachable: false, error: (error as Error).message };
     }
+  }
+
+  /** Creates a model from a base model with a system prompt and parameters (Ollama's create call). */
+  async create(host: string, name: string, base: string, parts: ModelfileParts, onStatus: (status: string) => void): Promise<void> {
+    const stream = await this.clientFor(host).create({ model: name, from: base, system: parts.system, parameters: parts.parameters, stream: true });
+    for await (const part of stream) onStatus(part.status);
   }
 
   /** Pulls a model, reporting Ollama's streamed progress; the signal stops the download. */

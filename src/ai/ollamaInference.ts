@@ -65,6 +65,26 @@ export function extractJson(content: string): string {
   return start >= 0 && end > start ? withoutThinking.slice(start, end + 1) : withoutThinking.trim();
 }
 
+interface StreamedReply {
+  content: string;
+  doneReason?: string;
+  tokens: number;
+  firstTokenMs?: number;
+  /** Ollama's own generation time, for tokens per second. */
+  evalDurationNs?: number;
+}
+
+/** One model's answer to the standard planning request, timed. */
+export interface BenchmarkResult {
+  host: string;
+  model: string;
+  firstTokenMs?: number;
+  tokensPerSecond?: number;
+  totalMs: number;
+  valid: boolean;
+  error?: string;
+}
+
 type Failure = 'unreachable' | 'missing-model' | 'server';
 
 function classify(error: unknown): Failure | undefined {
@@ -239,7 +259,7 @@ export class OllamaInference {
     requestOptions: Record<string, number>,
     options: InferenceOptions,
     started: number,
-  ): Promise<{ content: string; doneReason?: string; tokens: number }> {
+  ): Promise<StreamedReply> {
     if (options.signal?.aborted) throw new CancelledError();
     const controller = new AbortController();
     let timedOut = false;
@@ -253,6 +273,7 @@ export class OllamaInference {
     let tokens = 0;
     let last: ChatResponse | undefined;
     let streaming = false;
+    let firstTokenMs: number | undefined;
     try {
       const response = await this.abortableClient(host, controller.signal).chat({
         model,
@@ -265,6 +286,7 @@ export class OllamaInference {
       });
       streaming = true;
       for await (const chunk of response) {
+        if (firstTokenMs === undefined && chunk.message?.content) firstTokenMs = Date.now() - started;
         content += chunk.message?.content ?? '';
         tokens++;
         last = chunk;
@@ -281,7 +303,30 @@ export class OllamaInference {
       options.signal?.removeEventListener('abort', abort);
     }
     if (options.signal?.aborted) throw new CancelledError();
-    return { content, doneReason: last?.done_reason, tokens: last?.eval_count ?? tokens };
+    return { content, doneReason: last?.done_reason, tokens: last?.eval_count ?? tokens, firstTokenMs, evalDurationNs: last?.eval_duration };
+  }
+
+  /**
+   * One uncached, unrepaired request to one model on one host, timed: time to first token,
+   * tokens per second, total time, and whether the reply fits the schema.
+   */
+  async measure(host: string, model: string, messages: ChatMessage[], schema: object, signal?: AbortSignal): Promise<BenchmarkResult> {
+    const started = Date.now();
+    const requestOptions = { num_ctx: this.settings.numCtx, temperature: this.settings.temperature };
+    try {
+      const reply = await this.stream(host, model, messages, schema, requestOptions, { signal }, started);
+      let valid = reply.doneReason !== 'length';
+      try {
+        valid = valid && validatorFor(schema)(JSON.parse(extractJson(reply.content)));
+      } catch {
+        valid = false;
+      }
+      const seconds = reply.evalDurationNs ? reply.evalDurationNs / 1e9 : (Date.now() - started - (reply.firstTokenMs ?? 0)) / 1000;
+      return { host, model, firstTokenMs: reply.firstTokenMs, tokensPerSecond: seconds > 0 ? reply.tokens / seconds : undefined, totalMs: Date.now() - started, valid };
+    } catch (error) {
+      if (CancelledError.is(error)) throw error;
+      return { host, model, totalMs: Date.now() - started, valid: false, error: (error as Error).message };
+    }
   }
 
   private record(entry: InferenceRecord): void {

@@ -2,6 +2,9 @@ import * as vscode from 'vscode';
 import type { AiOutcome, AiService } from '../ai/aiService';
 import { CancelledError } from '../ai/aiErrors';
 import { formatSize } from '../ai/modelManager';
+import { parseModelfile } from '../ai/modelfile';
+import { SUBTASKS_SCHEMA } from '../core/aiSchemas';
+import { benchmarkPrompt } from '../core/prompts';
 import { parseHeaders, readTaskmasterAiConfig, resolveAiSettings, type AiSettings } from '../ai/aiSettings';
 import type { InferenceOptions } from '../ai/ollamaInference';
 import { CommandIds } from '../commands/commandIds';
@@ -13,6 +16,7 @@ import type { TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
 
 export interface AiCommandServices {
+  extensionUri: vscode.Uri;
   model: TaskTreeModel;
   ai: AiService;
   log: vscode.LogOutputChannel;
@@ -36,7 +40,7 @@ export async function applyProjectSettings(ai: AiService, secrets: vscode.Secret
 
 /** The AI commands: each asks what it needs, runs the one AI service under a cancellable progress. */
 export function registerAiCommands(context: vscode.ExtensionContext, services: AiCommandServices): void {
-  const { model, ai, log, secrets } = services;
+  const { model, ai, log, secrets, extensionUri } = services;
   const register = (id: string, handler: (...args: unknown[]) => unknown) =>
     context.subscriptions.push(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -218,6 +222,60 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     if (confirm !== 'Undo') return;
     await ai.undoLastChange(project.store, loaded.tag.name);
     void vscode.window.showInformationMessage(`Undid "${change.operation}".`);
+  });
+
+  register(CommandIds.createOptimizedModel, async () => {
+    const project = await pickProject(model, { needsPlan: false });
+    if (!project) return;
+    const settings = await applyProjectSettings(ai, secrets, project);
+    const template = parseModelfile(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, 'resources', 'taskmaster.Modelfile'))));
+    const base = await vscode.window.showInputBox({ title: 'Base model (installed on the server)', value: settings.model === 'taskmaster-planner' ? template.from : settings.model });
+    if (!base) return;
+    const name = await vscode.window.showInputBox({ title: 'Name of the new model', value: 'taskmaster-planner' });
+    if (!name) return;
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Creating ${name} from ${base}` }, (progress) =>
+      ai.models.create(settings.endpoints[0], name, base, template, (status) => progress.report({ message: status })),
+    );
+    const choice = await vscode.window.showInformationMessage(`Created ${name} on ${settings.endpoints[0]}.`, 'Use It');
+    if (choice) await saveModel(name, project.folder.uri);
+  });
+
+  register(CommandIds.benchmarkModels, async () => {
+    const project = await pickProject(model, { needsPlan: false });
+    if (!project) return;
+    const settings = await applyProjectSettings(ai, secrets, project);
+    const installed = await ai.models.listModels(settings.endpoints);
+    if (installed.length === 0) {
+      void vscode.window.showWarningMessage(`No models found on ${settings.endpoints.join(', ')}: pull one first.`);
+      return;
+    }
+    const picked = await vscode.window.showQuickPick(
+      installed.map((m) => ({ label: m.name, description: [formatSize(m.sizeBytes), m.parameterSize].filter(Boolean).join(' · '), detail: m.host, picked: m.name === settings.model, target: m })),
+      { canPickMany: true, placeHolder: 'Benchmark which models? Each gets the same planning request.' },
+    );
+    if (!picked?.length) return;
+    const results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Benchmarking models', cancellable: true }, async (progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      const rows = [];
+      for (const [index, item] of picked.entries()) {
+        progress.report({ message: `${item.label} (${index + 1} of ${picked.length})`, increment: 100 / picked.length });
+        rows.push(await ai.inference.measure(item.target.host, item.target.name, benchmarkPrompt(), SUBTASKS_SCHEMA, controller.signal));
+      }
+      return rows;
+    });
+    const seconds = (ms?: number) => (ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`);
+    const content = [
+      '# Model benchmark',
+      '',
+      'One standard planning request (expand a task into 5 subtasks, schema-checked) per model. The research note\'s target: a standard analysis in under 10 s.',
+      '',
+      '| Model | Host | First token | Tokens/s | Total | Valid output |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...results.map((r) => `| ${r.model} | ${r.host} | ${seconds(r.firstTokenMs)} | ${r.tokensPerSecond?.toFixed(1) ?? '–'} | ${seconds(r.totalMs)}${r.totalMs < 10_000 ? ' ✓' : ''} | ${r.valid ? 'yes' : `no${r.error ? ` (${cell(r.error)})` : ''}`} |`),
+    ].join('\n');
+    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+    await vscode.commands.executeCommand('markdown.showPreview', document.uri);
   });
 
   register(CommandIds.clearAiCache, () => {

@@ -42,6 +42,8 @@ export const CommandIds = {
   updateTaskWithAi: 'taskmasterLocal.updateTaskWithAi',
   addNoteWithAi: 'taskmasterLocal.addNoteWithAi',
   undoAiChange: 'taskmasterLocal.undoAiChange',
+  createOptimizedModel: 'taskmasterLocal.createOptimizedModel',
+  benchmarkModels: 'taskmasterLocal.benchmarkModels',
 } as const;
 
 /** The per-status commands behind the tree's "Set Status" submenu. */

@@ -1,4 +1,4 @@
-import type { TagView, TaskNode } from './plan';
+import { readPlan, type TagView, type TaskNode } from './plan';
 
 /**
  * Prompts for small local models: short, explicit, one job each, the output shape spelled out
@@ -123,3 +123,23 @@ Reply with {"note": "..."}: a few sentences or a short list, specific and factua
     },
   ];
 }
+
+/** The standard planning request of "Benchmark Models": expand one realistic task into 5 subtasks. */
+export function benchmarkPrompt(): ChatMessage[] {
+  const plan = readPlan({
+    tasks: [
+      { id: 1, title: 'Run Ollama as a service on the GPU box', description: 'A systemd service with the models on fast storage.', status: 'done', dependencies: [] },
+      {
+        id: 2,
+        title: 'Rate-limit the public API',
+        description: 'Limit requests per client so one script cannot starve the others.',
+        details: 'Token bucket per API key, limits in config, 429 with Retry-After, metrics for rejected requests.',
+        status: 'pending',
+        dependencies: [1],
+      },
+    ],
+  });
+  const tag = plan.tags.values().next().value as TagView;
+  return expandTaskPrompt(tag, tag.byId.get('2')!, 5);
+}
+

@@ -1,4 +1,8 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseModelfile } from '../../src/ai/modelfile';
+import { benchmarkPrompt } from '../../src/core/prompts';
 import { parseHeaders, resolveAiSettings } from '../../src/ai/aiSettings';
 import { AiService } from '../../src/ai/aiService';
 import { OllamaInference } from '../../src/ai/ollamaInference';
@@ -57,5 +61,39 @@ describe('model management against an Ollama stand-in', () => {
     await ai.inference.structured('expand-task', [{ role: 'user', content: 'go' }], SUBTASKS_SCHEMA);
     assert.equal(ollama.requests[0].headers.authorization, 'Bearer s3cret');
     assert.equal(ollama.requests[0].headers['x-team'], 'lab');
+  });
+});
+
+describe('optimized model and benchmark', () => {
+  let ollama: OllamaStandIn;
+  beforeEach(async () => (ollama = await OllamaStandIn.start({ models: [{ name: 'qwen2.5-coder:7b' }, { name: 'tiny:1b' }] })));
+  afterEach(() => ollama.stop());
+
+  it('creates the Taskmaster model from the shipped Modelfile template', async () => {
+    const template = parseModelfile(readFileSync(path.join(__dirname, '..', '..', 'resources', 'taskmaster.Modelfile'), 'utf8'));
+    assert.equal(template.from, 'qwen2.5-coder:7b');
+    assert.equal(template.parameters.num_ctx, 8192);
+    assert.match(template.system!, /JSON only/);
+    const ai = new AiService(new OllamaInference(resolveAiSettings({}, { endpoints: [ollama.url] })));
+    const statuses: string[] = [];
+    await ai.models.create(ollama.url, 'taskmaster-planner', 'qwen2.5-coder:7b', template, (status) => statuses.push(status));
+    assert.equal(statuses.at(-1), 'success');
+    const created = (await ai.models.listModels([ollama.url])).map((m) => m.name);
+    assert.ok(created.includes('taskmaster-planner:latest'), created.join(', '));
+  });
+
+  it('times the standard planning request per model and checks its output', async () => {
+    const inference = new OllamaInference(resolveAiSettings({}, { endpoints: [ollama.url] }));
+    const good = JSON.stringify({ subtasks: Array.from({ length: 5 }, (_, i) => ({ id: i + 1, title: `S${i}`, description: '', details: '', dependencies: [] })) });
+    ollama.script({ content: good, delayMs: 30, chunkDelayMs: 2 }, { content: '{"subtasks": "nope"}' });
+    const [fast, wrong] = [await inference.measure(ollama.url, 'qwen2.5-coder:7b', benchmarkPrompt(), SUBTASKS_SCHEMA), await inference.measure(ollama.url, 'tiny:1b', benchmarkPrompt(), SUBTASKS_SCHEMA)];
+    assert.equal(fast.valid, true);
+    assert.ok(fast.firstTokenMs! >= 30 && fast.totalMs >= fast.firstTokenMs!);
+    assert.ok(fast.tokensPerSecond! > 0);
+    assert.equal(wrong.valid, false);
+    const missing = await inference.measure(ollama.url, 'absent:3b', benchmarkPrompt(), SUBTASKS_SCHEMA);
+    assert.equal(missing.valid, false);
+    assert.match(missing.error!, /not found/);
+    assert.match(ollama.requests[0].messages!.at(-1)!.content, /Rate-limit the public API/);
   });
 });
