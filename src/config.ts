@@ -14,6 +14,7 @@ export const SettingKeys = {
   temperature: 'ollama.temperature',
   requestTimeoutSeconds: 'ollama.requestTimeoutSeconds',
   defaultSubtasks: 'ai.defaultSubtasks',
+  modelByComplexity: 'ai.modelByComplexity',
 } as const;
 
 /** A setting's value only where the user set one (so a project's Task Master config can apply). */
@@ -36,6 +37,8 @@ export function explicitAiSettings(scope?: vscode.Uri): Partial<AiSettings> {
   settings.numCtx = config.get<number>(SettingKeys.numCtx);
   settings.keepAlive = config.get<string>(SettingKeys.keepAlive);
   settings.temperature = config.get<number>(SettingKeys.temperature);
+  const routing = config.get<Record<string, string>>(SettingKeys.modelByComplexity);
+  if (routing && Object.keys(routing).length) settings.modelByComplexity = routing;
   const timeout = config.get<number>(SettingKeys.requestTimeoutSeconds);
   if (timeout) settings.requestTimeoutMs = timeout * 1000;
   return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as Partial<AiSettings>;

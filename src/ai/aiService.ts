@@ -20,6 +20,7 @@ import { readComplexityReport, writeComplexityReport, type ComplexityEntry } fro
 import { parseJson } from '../store/jsonText';
 import { PlanMissingError, PlanUnreadableError, type LoadedPlan, type TaskStore } from '../store/taskStore';
 import { CancelledError } from './aiErrors';
+import { complexityBand } from './aiSettings';
 import { ModelManager } from './modelManager';
 import type { InferenceOptions, OllamaInference } from './ollamaInference';
 
@@ -63,7 +64,8 @@ export class AiService {
     const count = request.count ?? (analysis?.recommendedSubtasks || DEFAULT_SUBTASK_COUNT);
     const guidance = [analysis?.expansionPrompt, request.prompt].filter(Boolean).join(' ') || undefined;
     const messages = expandTaskPrompt(requireTag(plan.plan, tagName), task, count, guidance);
-    const reply = await this.inference.structured<{ subtasks: GeneratedSubtask[] }>('expand-task', messages, SUBTASKS_SCHEMA, options);
+    const band = analysis ? complexityBand(analysis.complexityScore) : undefined;
+    const reply = await this.inference.structured<{ subtasks: GeneratedSubtask[] }>('expand-task', messages, SUBTASKS_SCHEMA, { band, ...options });
     const outcome: GeneratedOutcome = { ids: [], warnings: [] };
     await this.remember(store, tagName, 'Expand task');
     await store.edit(addGeneratedSubtasks(task.id, reply.value.subtasks, request.force ?? false, outcome), tagName);
@@ -171,7 +173,7 @@ export class AiService {
     const tagName = request.tag ?? plan.currentTag;
     const tag = requireTag(plan.plan, tagName);
     const task = requireTask(tag, request.id);
-    const reply = await this.inference.structured<TaskUpdate>('update-task', updateTaskPrompt(tag, task, request.prompt), TASK_UPDATE_SCHEMA, options);
+    const reply = await this.inference.structured<TaskUpdate>('update-task', updateTaskPrompt(tag, task, request.prompt), TASK_UPDATE_SCHEMA, { band: 'low', ...options });
     await this.remember(store, tagName, `Update task ${task.id}`);
     await store.edit(updateTask(task.id, reply.value), tagName);
     return { ids: [task.id], warnings: [], model: reply.model, cached: reply.cached };
@@ -183,7 +185,7 @@ export class AiService {
     const plan = await loaded(store);
     const tagName = request.tag ?? plan.currentTag;
     const task = requireTask(requireTag(plan.plan, tagName), request.id);
-    const reply = await this.inference.structured<{ note: string }>('update-subtask', subtaskNotePrompt(task, request.prompt), NOTE_SCHEMA, options);
+    const reply = await this.inference.structured<{ note: string }>('update-subtask', subtaskNotePrompt(task, request.prompt), NOTE_SCHEMA, { band: 'low', ...options });
     await this.remember(store, tagName, `Note on ${task.id}`);
     await store.edit(appendNote(task.id, reply.value.note), tagName);
     return { ids: [task.id], warnings: [], model: reply.model, cached: reply.cached };
@@ -194,7 +196,7 @@ export class AiService {
     const plan = await loaded(store);
     const tagName = request.tag ?? plan.currentTag;
     const messages = addTaskPrompt(requireTag(plan.plan, tagName), request.prompt);
-    const reply = await this.inference.structured<NewTaskProposal>('add-task', messages, NEW_TASK_SCHEMA, options);
+    const reply = await this.inference.structured<NewTaskProposal>('add-task', messages, NEW_TASK_SCHEMA, { band: 'low', ...options });
     const outcome: GeneratedOutcome = { ids: [], warnings: [] };
     await this.remember(store, tagName, 'Add task with AI');
     await store.edit(addProposedTask(reply.value, outcome), tagName);

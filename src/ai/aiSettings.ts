@@ -14,6 +14,15 @@ export interface AiSettings {
   requestTimeoutMs: number;
   /** Headers for a reverse proxy in front of Ollama (from SecretStorage, never from settings). */
   headers?: Record<string, string>;
+  /** Optional model per complexity band: quick work on a small model, hard work on a large one. */
+  modelByComplexity?: Partial<Record<ComplexityBand, string>>;
+}
+
+export type ComplexityBand = 'low' | 'medium' | 'high';
+
+/** Task Master's 1–10 complexity score as a band: 1–3 low, 4–7 medium, 8–10 high. */
+export function complexityBand(score: number): ComplexityBand {
+  return score <= 3 ? 'low' : score <= 7 ? 'medium' : 'high';
 }
 
 /** qwen2.5-coder:7b exists in Ollama's library and plans well at this size. */

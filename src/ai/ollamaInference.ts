@@ -2,7 +2,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import { Ollama, type ChatResponse } from 'ollama';
 import type { ChatMessage } from '../core/prompts';
 import { CancelledError, InvalidReplyError, ModelNotFoundError, OllamaUnreachableError } from './aiErrors';
-import type { AiSettings } from './aiSettings';
+import type { AiSettings, ComplexityBand } from './aiSettings';
 import { InferenceCache } from './inferenceCache';
 
 export interface InferenceProgress {
@@ -20,6 +20,8 @@ export interface InferenceOptions {
   log?: (line: string) => void;
   /** A host to try first (work spread across hosts); the others remain fallbacks. */
   preferredHost?: string;
+  /** How hard the work is, for the settings' model-by-complexity routing. */
+  band?: ComplexityBand;
 }
 
 export interface InferenceResult<T> {
@@ -174,7 +176,8 @@ export class OllamaInference {
   }
 
   async structured<T>(operation: string, messages: ChatMessage[], schema: object, options: InferenceOptions = {}): Promise<InferenceResult<T>> {
-    const models = [this.settings.model, ...this.settings.fallbackModels.filter((model) => model !== this.settings.model)];
+    const routed = options.band ? this.settings.modelByComplexity?.[options.band] : undefined;
+    const models = [...new Set([routed ?? this.settings.model, this.settings.model, ...this.settings.fallbackModels])];
     const unreachable = new Set<string>();
     const missing = new Set<string>();
     let lastServerError: unknown;

@@ -112,6 +112,16 @@ describe('AI commands in a real VS Code, with a local Ollama (stand-in)', functi
     assert.ok(ollama, 'the Ollama stand-in did not start');
     return ollama;
   };
+  /** Waits for a notification (the exact text, or one `accept` likes); fails listing every one seen. */
+  const waitForNotification = async (expected: string | ((text: string) => boolean), what = `the notification "${expected}"`) => {
+    const accept = typeof expected === 'string' ? (text: string) => text === expected : expected;
+    let seen: string[] = [];
+    try {
+      return await eventually(what, async () => (seen = await vs.notifications()).find(accept), 20_000);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; notifications seen:\n  ${seen.join('\n  ')}`);
+    }
+  };
   const chatRequests = () => standIn().requests.filter((request) => request.path === '/api/chat');
 
   it('"Parse PRD with AI…" on the open prd.md adds the model\'s tasks, dropping an invented dependency', async () => {
@@ -127,8 +137,7 @@ describe('AI commands in a real VS Code, with a local Ollama (stand-in)', functi
     assert.equal(count.value, '10', 'the default count');
     await count.accept();
 
-    const notification = `Added 3 tasks from the PRD (${MODEL}). 1 invented dependency was dropped (see the log).`;
-    await eventually(`the notification "${notification}"`, async () => (await vs.notifications()).find((text) => text === notification), 20_000);
+    await waitForNotification(`Added 3 tasks from the PRD (${MODEL}). 1 invented dependency was dropped (see the log).`);
 
     // The plan on disk: the three tasks as the model wrote them, numbered from 1, 99 gone.
     const tasks = readTasks(vs.workspace()).master.tasks;
@@ -176,8 +185,7 @@ describe('AI commands in a real VS Code, with a local Ollama (stand-in)', functi
     standIn().script({ content: JSON.stringify({ subtasks }), chunkSize: 64 });
     await count.accept();
 
-    const notification = `Added ${n} subtasks to 1 (${MODEL}).`;
-    await eventually(`the notification "${notification}"`, async () => (await vs.notifications()).find((text) => text === notification), 20_000);
+    await waitForNotification(`Added ${n} subtasks to 1 (${MODEL}).`);
 
     const chats = chatRequests().slice(chatsBefore);
     assert.equal(chats.length, 1, `one more /api/chat request, not ${chats.length}`);
@@ -212,7 +220,7 @@ describe('AI commands in a real VS Code, with a local Ollama (stand-in)', functi
     await box.accept('Rate-limit the public recipe API');
 
     const prefix = `Ollama is not reachable at ${standIn().url}`;
-    const message = await eventually(`an error notification "${prefix}…"`, async () => (await vs.notifications()).find((text) => text.startsWith(prefix)), 20_000);
+    const message = await waitForNotification((text) => text.startsWith(prefix), `an error notification "${prefix}…"`);
     assert.match(message, /Check that it is running and that the endpoint setting is right\.$/);
     assert.equal(standIn().requests.length, requestsBefore, 'nothing reached the stopped stand-in');
     assert.ok(fs.readFileSync(file).equals(before), 'tasks.json is byte-identical');

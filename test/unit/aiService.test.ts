@@ -300,3 +300,27 @@ describe('expand all', function () {
     }
   });
 });
+
+describe('model routing by complexity', function () {
+  this.timeout(20_000);
+  it('sends quick updates to the low-band model and a rated hard task to the high-band model', async () => {
+    const ollama = await OllamaStandIn.start({ models: [{ name: MODEL }, { name: 'tiny:1b' }, { name: 'big:14b' }] });
+    try {
+      const { root } = await makeProject(tagged({ master: [task({ id: 1 })] }));
+      await fs.mkdir(path.join(root, '.taskmaster', 'reports'), { recursive: true });
+      await fs.writeFile(
+        path.join(root, '.taskmaster', 'reports', 'task-complexity-report.json'),
+        JSON.stringify({ meta: {}, complexityAnalysis: [{ taskId: 1, taskTitle: 'Task 1', complexityScore: 9, recommendedSubtasks: 2, expansionPrompt: 'by layer', reasoning: 'hard' }] }),
+      );
+      const store = new TaskStore(locatePlan(root));
+      await store.reload();
+      const ai = new AiService(new OllamaInference(resolveAiSettings({}, { endpoints: [ollama.url], model: MODEL, modelByComplexity: { low: 'tiny:1b', high: 'big:14b' } })));
+      ollama.script({ content: JSON.stringify({ title: 'T', description: 'D', details: '', testStrategy: '' }) }, { content: subtasksReply(2) });
+      await ai.updateTask(store, { id: '1', prompt: 'rename' });
+      await ai.expandTask(store, { id: '1' });
+      assert.deepEqual(ollama.requests.map((r) => r.model), ['tiny:1b', 'big:14b']);
+    } finally {
+      await ollama.stop();
+    }
+  });
+});
