@@ -15,6 +15,7 @@ export const SettingKeys = {
   requestTimeoutSeconds: 'ollama.requestTimeoutSeconds',
   defaultSubtasks: 'ai.defaultSubtasks',
   modelByComplexity: 'ai.modelByComplexity',
+  allowCopilotFallback: 'ai.allowCopilotFallback',
 } as const;
 
 /** A setting's value only where the user set one (so a project's Task Master config can apply). */
@@ -49,6 +50,10 @@ export async function saveModel(model: string, scope?: vscode.Uri): Promise<void
   const config = vscode.workspace.getConfiguration(SECTION, scope);
   const inWorkspace = config.inspect<string>(SettingKeys.model)?.workspaceValue !== undefined;
   await config.update(SettingKeys.model, model, inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+}
+
+export function allowCopilotFallback(): boolean {
+  return vscode.workspace.getConfiguration(SECTION).get<boolean>(SettingKeys.allowCopilotFallback) ?? false;
 }
 
 export function defaultSubtaskCount(scope?: vscode.Uri): number {

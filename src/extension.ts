@@ -4,6 +4,7 @@ import { AiService } from './ai/aiService';
 import { DEFAULT_AI_SETTINGS } from './ai/aiSettings';
 import { OllamaInference } from './ai/ollamaInference';
 import { registerAiCommands } from './aiCommands/aiCommands';
+import { copilotFallback } from './copilot/copilotFallback';
 import { registerTaskCommands } from './commands/taskCommands';
 import { PlanDiagnostics } from './diagnostics/planDiagnostics';
 import { OllamaStatusBar } from './statusBar/ollamaStatusBar';
@@ -38,7 +39,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   context.subscriptions.push(new TaskStatusBar(model), new PlanDiagnostics(projects));
   registerTaskCommands(context, { model, treeView, log });
   // Settings are applied per project when a command runs (a project's Task Master config counts).
-  const ai = new AiService(new OllamaInference(DEFAULT_AI_SETTINGS));
+  const inference = new OllamaInference(DEFAULT_AI_SETTINGS);
+  inference.externalFallback = copilotFallback(context.globalState);
+  const ai = new AiService(inference);
   registerAiCommands(context, { extensionUri: context.extensionUri, model, ai, log, secrets: context.secrets });
   context.subscriptions.push(new OllamaStatusBar(ai, projects, context.secrets));
 

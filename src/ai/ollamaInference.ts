@@ -67,6 +67,15 @@ export function extractJson(content: string): string {
   return start >= 0 && end > start ? withoutThinking.slice(start, end + 1) : withoutThinking.trim();
 }
 
+/**
+ * A model outside Ollama, used only when every Ollama host and model failed and the user allowed
+ * it (plan text then leaves the machine). The schema travels in the prompt.
+ */
+export interface ExternalChatModel {
+  readonly name: string;
+  reply(messages: ChatMessage[], schema: object, signal?: AbortSignal): Promise<string>;
+}
+
 interface StreamedReply {
   content: string;
   doneReason?: string;
@@ -109,6 +118,9 @@ export class OllamaInference {
   private readonly downUntil = new Map<string, number>();
   private readonly cache = new InferenceCache<unknown>();
   private readonly records: InferenceRecord[] = [];
+
+  /** Set by the editor: Copilot through vscode.lm, when the user allows it. */
+  externalFallback?: () => Promise<ExternalChatModel | undefined>;
 
   constructor(private settings: AiSettings) {}
 
@@ -201,15 +213,36 @@ export class OllamaInference {
         }
       }
     }
+    const external = await this.askExternal<T>(operation, messages, schema, options);
+    if (external) return external;
     if (missing.size > 0 && unreachable.size < this.settings.endpoints.length) throw new ModelNotFoundError([...missing], this.settings.endpoints[0]);
     if (lastServerError) throw lastServerError;
     throw new OllamaUnreachableError(this.settings.endpoints);
   }
 
-  private async ask<T>(operation: string, host: string, model: string, base: ChatMessage[], schema: object, options: InferenceOptions): Promise<InferenceResult<T>> {
-    const validate = validatorFor(schema);
+  private ask<T>(operation: string, host: string, model: string, base: ChatMessage[], schema: object, options: InferenceOptions): Promise<InferenceResult<T>> {
     const requestOptions = { num_ctx: this.settings.numCtx, temperature: this.settings.temperature };
     const key = InferenceCache.key({ host, model, messages: base, schema, options: requestOptions, think: false });
+    return this.solve<T>(operation, host, model, key, base, schema, options, (messages, numPredict, started) =>
+      this.stream(host, model, messages, schema, { ...requestOptions, ...(numPredict ? { num_predict: numPredict } : {}) }, options, started),
+    );
+  }
+
+  /**
+   * The answer of one model: from the cache, or asked with `send` until the reply parses and fits
+   * the schema (errors fed back), or until the attempts run out.
+   */
+  private async solve<T>(
+    operation: string,
+    host: string,
+    model: string,
+    key: string,
+    base: ChatMessage[],
+    schema: object,
+    options: InferenceOptions,
+    send: (messages: ChatMessage[], numPredict: number | undefined, started: number) => Promise<StreamedReply>,
+  ): Promise<InferenceResult<T>> {
+    const validate = validatorFor(schema);
     const started = Date.now();
     const cached = this.cache.get(key) as T | undefined;
     if (cached !== undefined) {
@@ -221,7 +254,7 @@ export class OllamaInference {
     let reason = '';
     let numPredict: number | undefined;
     for (let attempt = 0; attempt <= REPAIR_ATTEMPTS; attempt++) {
-      const reply = await this.stream(host, model, messages, schema, { ...requestOptions, ...(numPredict ? { num_predict: numPredict } : {}) }, options, started);
+      const reply = await send(messages, numPredict, started);
       raw = reply.content;
       if (reply.doneReason === 'length') {
         // Cut off: a repair prompt would be cut off too. Ask again with room to finish.
@@ -252,6 +285,19 @@ export class OllamaInference {
     this.record({ operation, model, host, latencyMs: Date.now() - started, tokens: 0, cached: false, ok: false });
     options.log?.(`${operation}: giving up on ${model}. Last raw reply:\n${raw}`);
     throw new InvalidReplyError(model, reason, raw);
+  }
+
+  /** Asks the external model (Copilot) when every Ollama option failed, if the user allows it. */
+  private async askExternal<T>(operation: string, base: ChatMessage[], schema: object, options: InferenceOptions): Promise<InferenceResult<T> | undefined> {
+    const external = await this.externalFallback?.();
+    if (!external) return undefined;
+    options.log?.(`${operation}: no Ollama option worked; falling back to ${external.name}.`);
+    const key = InferenceCache.key({ host: 'external', model: external.name, messages: base, schema });
+    return this.solve<T>(operation, 'external', external.name, key, base, schema, options, async (messages) => {
+      const content = await external.reply(messages, schema, options.signal);
+      if (options.signal?.aborted) throw new CancelledError();
+      return { content, tokens: 0 };
+    });
   }
 
   private async stream(

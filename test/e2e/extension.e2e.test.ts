@@ -5,27 +5,14 @@
  * and the VS Code logs in test-results/. TML_UPDATE_SCREENSHOTS=1 refreshes the README screenshot.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { SuiteResult } from '../extension/suite';
-import {
-  findExthostLog,
-  launchVSCode,
-  openViewContainer,
-  pickQuickPickItem,
-  runCommand,
-  screenshotOnFailure,
-  treeRows,
-  watchNotifications,
-  type LaunchOptions,
-  type VSCodeSession,
-} from './vscodeHarness';
+import { ROOT, packageExtension, run, vscodeSession as stagedSession, type SessionSetup } from './stagedExtension';
+import { eventually, findExthostLog, openViewContainer, pickQuickPickItem, runCommand, waitForRows } from './vscodeHarness';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const RESULTS_DIR = path.join(ROOT, 'test-results');
 const README_SCREENSHOT = path.join(ROOT, 'resources', 'screenshots', 'tree.png');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const EXTHOST_SUITE = path.join(ROOT, 'dist', 'test', 'extension', 'suite.js');
@@ -53,7 +40,7 @@ describe('Taskmaster Local in a real VS Code (code-server)', function () {
   before(function () {
     this.timeout(60_000);
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tml-e2e-test-'));
-    packaged = packageExtension(scratch);
+    packaged = packageExtension(scratch, [EXTHOST_SUITE]);
   });
   after(() => scratch && fs.rmSync(scratch, { recursive: true, force: true }));
 
@@ -221,60 +208,11 @@ describe('Taskmaster Local in a real VS Code (code-server)', function () {
     });
   });
 
-  /**
-   * One VS Code for the tests of a describe block: launched before them on the workspace that
-   * `setup` prepares, closed after them (keeping its logs in test-results/ if one failed).
-   */
-  function vscodeSession(setup: () => { workspace: string } & Pick<LaunchOptions, 'env' | 'extraExtensionPaths'>) {
-    let session: VSCodeSession | undefined;
-    let workspace = '';
-    let notifications: () => Promise<string[]> = async () => [];
-    let failed = false;
-    before(async function () {
-      this.timeout(90_000);
-      const options = setup();
-      workspace = options.workspace;
-      session = await launchVSCode({ ...options, extensionDevPath: packaged.extensionDir, screenshotDir: RESULTS_DIR });
-      notifications = await watchNotifications(session.page);
-    });
-    afterEach(async function () {
-      if (this.currentTest?.state !== 'failed' || !session) return;
-      failed = true;
-      await screenshotOnFailure(session.page, RESULTS_DIR, this.currentTest.fullTitle());
-      await session.page.keyboard.press('Escape'); // close a quick pick the test left open
-    });
-    after(async () => {
-      await session?.close({ keepLogs: failed });
-    });
-    const current = () => {
-      if (!session) throw new Error('VS Code did not start (see the "before all" hook)');
-      return session;
-    };
-    return { session: current, page: () => current().page, workspace: () => workspace, notifications: () => notifications() };
+  /** One VS Code with the packaged extension for the tests of a describe block (see stagedExtension.ts). */
+  function vscodeSession(setup: () => SessionSetup) {
+    return stagedSession(() => packaged.extensionDir, setup);
   }
 });
-
-/** Packages the current build with vsce and unpacks it the way VS Code installs a .vsix. */
-function packageExtension(dir: string): { extensionDir: string; vsixBytes: number } {
-  for (const built of [CLI, path.join(ROOT, 'dist', 'extension.js'), EXTHOST_SUITE]) {
-    assert.ok(fs.existsSync(built), `${path.relative(ROOT, built)} is missing: build first (node esbuild.mjs)`);
-  }
-  const vsix = path.join(dir, 'tml.vsix');
-  // The flags of `npm run package`; only its minified build differs.
-  run('npx', ['vsce', 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix]);
-  const unpacked = path.join(dir, 'vsix');
-  run('python3', ['-m', 'zipfile', '-e', vsix, unpacked]);
-  const { publisher, name, version } = JSON.parse(fs.readFileSync(path.join(unpacked, 'extension', 'package.json'), 'utf8'));
-  const extensionDir = path.join(dir, `${publisher}.${name}-${version}`);
-  fs.renameSync(path.join(unpacked, 'extension'), extensionDir);
-  return { extensionDir, vsixBytes: fs.statSync(vsix).size };
-}
-
-function run(command: string, args: string[]): string {
-  const result = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`}):\n${result.stdout}${result.stderr}`);
-  return result.stdout;
-}
 
 function copyDemo(scratch: string): string {
   const workspace = fs.mkdtempSync(path.join(scratch, 'demo-'));
@@ -306,35 +244,6 @@ function rowLabel(task: RawTask, next = false): string {
   const isSubtask = String(task.id).includes('.');
   const parts = [...(next ? ['▶ next'] : []), task.status, ...(isSubtask ? [] : [task.priority ?? 'medium'])];
   return `${task.id} ${task.title}, ${parts.join(' · ')}`;
-}
-
-/** Polls the rendered tree rows until `accept` is satisfied; fails showing the rows last seen. */
-async function waitForRows(page: Page, what: string, accept: (rows: string[]) => boolean, timeoutMs = 10_000): Promise<string[]> {
-  let rows: string[] = [];
-  try {
-    return await eventually(what, async () => {
-      rows = (await treeRows(page)).map((row) => row.trim());
-      return accept(rows) ? rows : undefined;
-    }, timeoutMs);
-  } catch (error) {
-    throw new Error(`${(error as Error).message}; the tree shows:\n  ${rows.join('\n  ')}`);
-  }
-}
-
-/** Polls `check` until it returns a value; a throw counts as "not yet" (a file mid-write, say). */
-async function eventually<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /**

@@ -324,3 +324,28 @@ describe('model routing by complexity', function () {
     }
   });
 });
+
+describe('external fallback (Copilot)', function () {
+  this.timeout(20_000);
+  it('is asked only when every Ollama option failed, and its reply is validated like any other', async () => {
+    const ollama = await OllamaStandIn.start({ models: [{ name: MODEL }] });
+    await ollama.stop();
+    const inference = new OllamaInference(resolveAiSettings({}, { endpoints: [ollama.url], model: MODEL }));
+    const asked: string[] = [];
+    // Copilot itself is outside this project's reach: a stand-in with the same contract.
+    inference.externalFallback = async () => ({
+      name: 'copilot/test',
+      reply: async (messages) => {
+        asked.push(messages.at(-1)!.content);
+        return asked.length === 1 ? 'Sure! Here is the JSON: {"subtasks": [' : subtasksReply(1);
+      },
+    });
+    const result = await inference.structured<{ subtasks: unknown[] }>('expand-task', [{ role: 'user', content: 'go' }], SUBTASKS_SCHEMA);
+    assert.equal(result.model, 'copilot/test');
+    assert.equal(result.value.subtasks.length, 1);
+    assert.equal(asked.length, 2, 'the invalid first reply was repaired');
+    inference.externalFallback = async () => undefined;
+    inference.clearCache();
+    await assert.rejects(inference.structured('expand-task', [{ role: 'user', content: 'go' }], SUBTASKS_SCHEMA), (error: unknown) => OllamaUnreachableError.is(error));
+  });
+});
