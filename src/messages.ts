@@ -13,6 +13,8 @@ import { CommandIds } from './commands/commandIds';
  */
 export async function showError(error: unknown, log: vscode.LogOutputChannel): Promise<void> {
   const message = error instanceof Error ? error.message : String(error);
+  // The user cancelled: nothing was changed, and nothing needs saying.
+  if (CancelledError.is(error)) return;
   if (OperationError.is(error)) {
     await vscode.window.showWarningMessage(message);
     return;
@@ -29,11 +31,14 @@ export async function showError(error: unknown, log: vscode.LogOutputChannel): P
     if (choice) await vscode.commands.executeCommand(CommandIds.initialize);
     return;
   }
-  if (CancelledError.is(error)) {
-    void vscode.window.showInformationMessage(message);
+  if (ModelNotFoundError.is(error)) {
+    const pull = `Pull ${error.models[0]}`;
+    const choice = await vscode.window.showErrorMessage(message, pull, 'Select Model');
+    if (choice === pull) await vscode.commands.executeCommand(CommandIds.pullModel, error.models[0]);
+    if (choice === 'Select Model') await vscode.commands.executeCommand(CommandIds.selectModel);
     return;
   }
-  if (OllamaUnreachableError.is(error) || ModelNotFoundError.is(error)) {
+  if (OllamaUnreachableError.is(error)) {
     const choice = await vscode.window.showErrorMessage(message, 'Open Settings', 'Show Ollama Status');
     if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'taskmaster.ollama');
     if (choice === 'Show Ollama Status') await vscode.commands.executeCommand(CommandIds.showOllamaStatus);

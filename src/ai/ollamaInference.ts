@@ -44,6 +44,8 @@ export interface InferenceRecord {
 
 /** How many times a reply that is not valid JSON for the schema is sent back for repair. */
 const REPAIR_ATTEMPTS = 2;
+/** How long a host's model digests are trusted (the cache lives as long). */
+const DIGEST_TTL_MS = 5 * 60_000;
 /** A host that failed is skipped this long before it is tried again. */
 const HOST_RETRY_AFTER_MS = 30_000;
 
@@ -118,6 +120,7 @@ export class OllamaInference {
   private readonly downUntil = new Map<string, number>();
   private readonly cache = new InferenceCache<unknown>();
   private readonly records: InferenceRecord[] = [];
+  private readonly digests = new Map<string, { byModel: Map<string, string>; expires: number }>();
 
   /** Set by the editor: Copilot through vscode.lm, when the user allows it. */
   externalFallback?: () => Promise<ExternalChatModel | undefined>;
@@ -125,6 +128,7 @@ export class OllamaInference {
   constructor(private settings: AiSettings) {}
 
   updateSettings(settings: AiSettings): void {
+    if (JSON.stringify(settings) === JSON.stringify(this.settings)) return;
     this.settings = settings;
     this.clients.clear();
   }
@@ -143,6 +147,7 @@ export class OllamaInference {
 
   clearCache(): void {
     this.cache.clear();
+    this.digests.clear();
   }
 
   /** The latest calls, newest last, for status output and the activity ledger. */
@@ -220,9 +225,10 @@ export class OllamaInference {
     throw new OllamaUnreachableError(this.settings.endpoints);
   }
 
-  private ask<T>(operation: string, host: string, model: string, base: ChatMessage[], schema: object, options: InferenceOptions): Promise<InferenceResult<T>> {
+  private async ask<T>(operation: string, host: string, model: string, base: ChatMessage[], schema: object, options: InferenceOptions): Promise<InferenceResult<T>> {
     const requestOptions = { num_ctx: this.settings.numCtx, temperature: this.settings.temperature };
-    const key = InferenceCache.key({ host, model, messages: base, schema, options: requestOptions, think: false });
+    const digest = await this.digestOf(host, model);
+    const key = InferenceCache.key({ host, model, digest, messages: base, schema, options: requestOptions, think: false });
     return this.solve<T>(operation, host, model, key, base, schema, options, (messages, numPredict, started) =>
       this.stream(host, model, messages, schema, { ...requestOptions, ...(numPredict ? { num_predict: numPredict } : {}) }, options, started),
     );
@@ -285,6 +291,23 @@ export class OllamaInference {
     this.record({ operation, model, host, latencyMs: Date.now() - started, tokens: 0, cached: false, ok: false });
     options.log?.(`${operation}: giving up on ${model}. Last raw reply:\n${raw}`);
     throw new InvalidReplyError(model, reason, raw);
+  }
+
+  /**
+   * The installed model's digest, so a re-pulled model does not answer from the old one's cache.
+   * Looked up once per host and cache lifetime; unknown when the host cannot list its models.
+   */
+  private async digestOf(host: string, model: string): Promise<string | undefined> {
+    const known = this.digests.get(host);
+    if (known && known.expires > Date.now()) return known.byModel.get(model) ?? known.byModel.get(`${model}:latest`);
+    try {
+      const { models } = await this.client(host).list();
+      const byModel = new Map(models.map((entry) => [entry.name, entry.digest]));
+      this.digests.set(host, { byModel, expires: Date.now() + DIGEST_TTL_MS });
+      return byModel.get(model) ?? byModel.get(`${model}:latest`);
+    } catch {
+      return undefined;
+    }
   }
 
   /** Asks the external model (Copilot) when every Ollama option failed, if the user allows it. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { AiOutcome, AiService } from '../ai/aiService';
-import { CancelledError } from '../ai/aiErrors';
+import { CancelledError, OllamaUnreachableError } from '../ai/aiErrors';
 import { formatSize } from '../ai/modelManager';
 import { parseModelfile } from '../ai/modelfile';
 import { SUBTASKS_SCHEMA } from '../core/aiSchemas';
@@ -53,18 +53,27 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     );
 
   /** Applies the project's settings, then runs the work with progress, cancellation and logging. */
-  const run = async (project: Project, title: string, work: (options: InferenceOptions) => Promise<AiOutcome>) => {
+  const run = async (project: Project, title: string, work: (options: InferenceOptions) => Promise<AiOutcome>): Promise<{ outcome: AiOutcome; note: string }> => {
     const settings = await applyProjectSettings(ai, secrets, project);
-    const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      progress.report({ message: `asking ${settings.model}…` });
-      return work({
-        signal: controller.signal,
-        onProgress: (p) => progress.report({ message: `${p.model}: ${p.tokens} tokens, ${(p.elapsedMs / 1000).toFixed(1)} s` }),
-        log: (line) => log.info(line),
+    let outcome: AiOutcome;
+    try {
+      outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        progress.report({ message: `asking ${settings.model}…` });
+        return work({
+          signal: controller.signal,
+          onProgress: (p) => progress.report({ message: `${p.model}: ${p.tokens} tokens, ${(p.elapsedMs / 1000).toFixed(1)} s` }),
+          log: (line) => log.info(line),
+        });
       });
-    });
+    } catch (error) {
+      if (!OllamaUnreachableError.is(error)) throw error;
+      const choice = await vscode.window.showErrorMessage(error.message, 'Retry', 'Open Settings');
+      if (choice === 'Retry') return run(project, title, work);
+      if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'taskmaster.ollama');
+      throw new CancelledError();
+    }
     for (const warning of outcome.warnings) log.warn(warning);
     const note = outcome.warnings.length ? ` ${outcome.warnings.length} invented dependenc${outcome.warnings.length === 1 ? 'y was' : 'ies were'} dropped (see the log).` : '';
     return { outcome, note };
@@ -323,11 +332,12 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     void vscode.window.showInformationMessage(`Taskmaster now plans with ${picked.label}.`);
   });
 
-  register(CommandIds.pullModel, async () => {
+  register(CommandIds.pullModel, async (suggested) => {
     const project = await pickProject(model, { needsPlan: false });
     if (!project) return;
     const settings = await applyProjectSettings(ai, secrets, project);
-    const name = await vscode.window.showInputBox({ title: `Pull a model onto ${settings.endpoints[0]}`, value: settings.model, placeHolder: 'qwen2.5-coder:7b' });
+    const value = typeof suggested === 'string' ? suggested : settings.model;
+    const name = await vscode.window.showInputBox({ title: `Pull a model onto ${settings.endpoints[0]}`, value, placeHolder: 'qwen2.5-coder:7b' });
     if (!name?.trim()) return;
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Pulling ${name}`, cancellable: true }, async (progress, token) => {
       const controller = new AbortController();

@@ -349,3 +349,25 @@ describe('external fallback (Copilot)', function () {
     await assert.rejects(inference.structured('expand-task', [{ role: 'user', content: 'go' }], SUBTASKS_SCHEMA), (error: unknown) => OllamaUnreachableError.is(error));
   });
 });
+
+describe('cache and model digests', function () {
+  this.timeout(20_000);
+  it('does not answer from the cache once the model was replaced (new digest)', async () => {
+    const ollama = await OllamaStandIn.start({ models: [{ name: MODEL, digest: 'a'.repeat(64) }] });
+    try {
+      const inference = new OllamaInference(resolveAiSettings({}, { endpoints: [ollama.url], model: MODEL }));
+      const messages = [{ role: 'user' as const, content: 'expand it' }];
+      ollama.script({ content: subtasksReply(1) }, { content: subtasksReply(2) });
+      assert.equal((await inference.structured('expand-task', messages, SUBTASKS_SCHEMA)).cached, false);
+      assert.equal((await inference.structured('expand-task', messages, SUBTASKS_SCHEMA)).cached, true);
+      ollama.models = [{ name: MODEL, digest: 'b'.repeat(64) }];
+      (inference as unknown as { digests: Map<string, unknown> }).digests.clear(); // as after the digest lifetime
+      const fresh = await inference.structured<{ subtasks: unknown[] }>('expand-task', messages, SUBTASKS_SCHEMA);
+      assert.equal(fresh.cached, false);
+      assert.equal(fresh.value.subtasks.length, 2);
+      assert.equal(ollama.requestCounts['/api/chat'], 2);
+    } finally {
+      await ollama.stop();
+    }
+  });
+});
