@@ -179,6 +179,28 @@ export class AiService {
     return { ids: [task.id], warnings: [], model: reply.model, cached: reply.cached };
   }
 
+  /** Rewrites every open task from an id onward for a change, as Task Master's `update --from`. */
+  async updateFrom(store: TaskStore, request: { fromId: string; prompt: string; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
+    if (!request.prompt.trim()) throw new OperationError('Say what changed.', 'invalid');
+    const plan = await loaded(store);
+    const tagName = request.tag ?? plan.currentTag;
+    const from = Number(request.fromId);
+    if (!Number.isFinite(from)) throw new OperationError(`"${request.fromId}" is not a task id.`, 'invalid');
+    const targets = requireTag(plan.plan, tagName).tasks.filter((task) => Number(task.id) >= from && task.status !== 'done' && task.status !== 'cancelled');
+    if (targets.length === 0) throw new OperationError(`No open tasks from ${from} onward in tag "${tagName}".`, 'not-found');
+    await this.remember(store, tagName, `Update from ${from}`);
+    const outcome: AiOutcome = { ids: [], warnings: [], model: '', cached: false };
+    for (const target of targets) {
+      const fresh = requireTag((await loaded(store)).plan, tagName);
+      const task = requireTask(fresh, target.id);
+      const reply = await this.inference.structured<TaskUpdate>('update-task', updateTaskPrompt(fresh, task, request.prompt), TASK_UPDATE_SCHEMA, { band: 'low', ...options });
+      await store.edit(updateTask(task.id, reply.value), tagName);
+      outcome.ids.push(task.id);
+      outcome.model = reply.model;
+    }
+    return outcome;
+  }
+
   /** Appends a timestamped implementation note to a subtask's details, as update-subtask does. */
   async updateSubtask(store: TaskStore, request: { id: string; prompt: string; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
     if (!request.prompt.trim()) throw new OperationError('Say what to note.', 'invalid');

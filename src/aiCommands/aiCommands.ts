@@ -212,6 +212,18 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     );
   };
   register(CommandIds.updateTaskWithAi, (element) => promptedChange(element, 'task'));
+  register(CommandIds.updateFromWithAi, async (element) => {
+    const target = await resolveTarget(model, element, 'Update every open task from which one onward?', (task) => task.parentId === undefined);
+    if (!target) return;
+    const prompt = await vscode.window.showInputBox({ title: `What changed? Tasks ${target.task.id} and later that are not done are rewritten.`, placeHolder: 'e.g. "we deploy with NixOS modules, not Docker"' });
+    if (!prompt?.trim()) return;
+    const { outcome } = await run(target.project, `Updating tasks from ${target.task.id}`, (options) =>
+      ai.updateFrom(target.project.store, { fromId: target.task.id, prompt, tag: target.tag.name }, options),
+    );
+    void vscode.window.showInformationMessage(`Updated ${outcome.ids.length} tasks (${outcome.ids.join(', ')}).`, 'Undo').then(
+      (choice) => choice && vscode.commands.executeCommand(CommandIds.undoAiChange, target.project),
+    );
+  });
   register(CommandIds.addNoteWithAi, (element) => promptedChange(element, 'note'));
 
   register(CommandIds.undoAiChange, async (arg) => {

@@ -41,6 +41,7 @@ Commands:
   analyze-complexity                     rate open tasks; writes .taskmaster/reports/task-complexity-report.json
   update-task <id> --prompt "change"     rewrite a task for a change, with the model
   update-subtask <id> --prompt "note"    append a timestamped implementation note, with the model
+  update --from <id> --prompt "change"   rewrite every open task from that id onward, with the model
   add-dependency <id> <depends-on>
   remove-dependency <id> <depends-on>
   validate                               dependency and field problems, with file positions
@@ -75,6 +76,7 @@ interface Options {
   num?: string;
   force?: boolean;
   all?: boolean;
+  from?: string;
   replace?: boolean;
   endpoint?: string;
   model?: string;
@@ -103,6 +105,7 @@ export async function runCli(argv: string[], out: Output, err: Output): Promise<
         num: { type: 'string' },
         force: { type: 'boolean' },
         all: { type: 'boolean' },
+        from: { type: 'string' },
         replace: { type: 'boolean' },
         endpoint: { type: 'string' },
         model: { type: 'string' },
@@ -266,6 +269,11 @@ async function dispatch(command: string, args: string[], options: Options, store
         ].join('\n'),
       );
       return 0;
+    }
+    case 'update': {
+      if (!options.from || !options.prompt) throw new UsageError('update needs --from <id> and --prompt "…"');
+      const outcome = await (await aiService(options)).updateFrom(store, { fromId: options.from, prompt: options.prompt, tag: options.tag });
+      return printOutcome(outcome, 'Updated', options, out);
     }
     case 'update-task':
     case 'update-subtask': {

@@ -40,6 +40,7 @@ export const CommandIds = {
   analyzeComplexity: 'taskmasterLocal.analyzeComplexity',
   showComplexityReport: 'taskmasterLocal.showComplexityReport',
   updateTaskWithAi: 'taskmasterLocal.updateTaskWithAi',
+  updateFromWithAi: 'taskmasterLocal.updateFromWithAi',
   addNoteWithAi: 'taskmasterLocal.addNoteWithAi',
   undoAiChange: 'taskmasterLocal.undoAiChange',
   createOptimizedModel: 'taskmasterLocal.createOptimizedModel',

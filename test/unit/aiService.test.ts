@@ -234,6 +234,18 @@ describe('AI updates and complexity against an Ollama stand-in', function () {
     assert.equal(expanded.ids.length, 4);
   });
 
+  it('rewrites every open task from an id onward', async () => {
+    const { ai, store, tasksFile } = await project();
+    const reply = (title: string) => ({ content: JSON.stringify({ title, description: 'D', details: '', testStrategy: '' }) });
+    ollama.script(reply('Two, revised'), reply('Three, revised'));
+    const outcome = await ai.updateFrom(store, { fromId: '1', prompt: 'use NixOS' });
+    assert.deepEqual(outcome.ids, ['2', '3'], 'task 1 is done and left alone');
+    const titles = JSON.parse(await fs.readFile(tasksFile, 'utf8')).master.tasks.map((t: { title: string }) => t.title);
+    assert.deepEqual(titles, ['Task 1', 'Two, revised', 'Three, revised']);
+    await ai.undoLastChange(store, 'master');
+    assert.deepEqual(JSON.parse(await fs.readFile(tasksFile, 'utf8')).master.tasks.map((t: { title: string }) => t.title), ['Task 1', 'Task 2', 'Task 3']);
+  });
+
   it('rewrites a task for a change, and appends a timestamped note to a subtask', async () => {
     const { ai, store, tasksFile } = await project();
     ollama.script({ content: JSON.stringify({ title: 'Task 3 over gRPC', description: 'Now gRPC.', details: 'Use tonic.', testStrategy: 'Contract tests.' }) });
