@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerCommand } from '../commands/registerCommand';
 import type { AiOutcome, AiService } from '../ai/aiService';
 import { CancelledError, OllamaUnreachableError } from '../ai/aiErrors';
 import { formatSize } from '../ai/modelManager';
@@ -11,7 +12,6 @@ import { CommandIds } from '../commands/commandIds';
 import { isProject, loadedTag, pickProject, resolveTarget } from '../commands/taskPicker';
 import { defaultSubtaskCount, explicitAiSettings, saveModel } from '../config';
 import { readComplexityReport } from '../store/complexityReport';
-import { showError } from '../messages';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
 
@@ -41,16 +41,7 @@ export async function applyProjectSettings(ai: AiService, secrets: vscode.Secret
 /** The AI commands: each asks what it needs, runs the one AI service under a cancellable progress. */
 export function registerAiCommands(context: vscode.ExtensionContext, services: AiCommandServices): void {
   const { model, ai, log, secrets, extensionUri } = services;
-  const register = (id: string, handler: (...args: unknown[]) => unknown) =>
-    context.subscriptions.push(
-      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-        try {
-          await handler(...args);
-        } catch (error) {
-          await showError(error, log);
-        }
-      }),
-    );
+  const register = (id: string, handler: (...args: unknown[]) => unknown) => registerCommand(context, log, id, handler);
 
   /** Applies the project's settings, then runs the work with progress, cancellation and logging. */
   const run = async (project: Project, title: string, work: (options: InferenceOptions) => Promise<AiOutcome>): Promise<{ outcome: AiOutcome; note: string }> => {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerCommand } from './registerCommand';
 import {
   addDependency,
   addSubtask,
@@ -18,7 +19,7 @@ import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } fr
 import { validatePlan } from '../core/validation';
 import { JsonLocator } from '../store/jsonText';
 import { initializeProject } from '../store/projectInit';
-import { openFileAt, showError } from '../messages';
+import { openFileAt } from '../messages';
 import type { TaskTreeModel, TreeElement } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
 import { CommandIds, setStatusCommandId } from './commandIds';
@@ -33,16 +34,7 @@ export interface CommandServices {
 /** Registers every Taskmaster command; each is a thin translation from VS Code to a store operation. */
 export function registerTaskCommands(context: vscode.ExtensionContext, services: CommandServices): void {
   const { model, log } = services;
-  const register = (id: string, handler: (...args: unknown[]) => unknown) =>
-    context.subscriptions.push(
-      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-        try {
-          await handler(...args);
-        } catch (error) {
-          await showError(error, log);
-        }
-      }),
-    );
+  const register = (id: string, handler: (...args: unknown[]) => unknown) => registerCommand(context, log, id, handler);
   const apply = (target: { project: Project; tag: { name: string } }, operation: PlanOperation) =>
     target.project.store.edit(operation, target.tag.name);
 
