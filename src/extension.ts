@@ -4,6 +4,7 @@ import { AiService } from './ai/aiService';
 import { DEFAULT_AI_SETTINGS } from './ai/aiSettings';
 import { OllamaInference } from './ai/ollamaInference';
 import { registerAiCommands } from './aiCommands/aiCommands';
+import { registerModelCommands } from './aiCommands/modelCommands';
 import { copilotFallback } from './copilot/copilotFallback';
 import { registerTaskCommands } from './commands/taskCommands';
 import { PlanDiagnostics } from './diagnostics/planDiagnostics';
@@ -42,7 +43,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   const inference = new OllamaInference(DEFAULT_AI_SETTINGS);
   inference.externalFallback = copilotFallback(context.globalState);
   const ai = new AiService(inference);
-  registerAiCommands(context, { extensionUri: context.extensionUri, model, ai, log, secrets: context.secrets });
+  registerAiCommands(context, { model, ai, log, secrets: context.secrets });
+  registerModelCommands(context, { extensionUri: context.extensionUri, model, ai, log, secrets: context.secrets });
   context.subscriptions.push(new OllamaStatusBar(ai, projects, context.secrets));
 
   const updateView = () => {

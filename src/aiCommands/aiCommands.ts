@@ -1,46 +1,27 @@
 import * as vscode from 'vscode';
-import { registerCommand } from '../commands/registerCommand';
-import type { AiOutcome, AiService } from '../ai/aiService';
 import { CancelledError, OllamaUnreachableError } from '../ai/aiErrors';
-import { formatSize } from '../ai/modelManager';
-import { parseModelfile } from '../ai/modelfile';
-import { SUBTASKS_SCHEMA } from '../core/aiSchemas';
-import { benchmarkPrompt } from '../core/prompts';
-import { parseHeaders, readTaskmasterAiConfig, resolveAiSettings, type AiSettings } from '../ai/aiSettings';
+import type { AiOutcome, AiService } from '../ai/aiService';
 import type { InferenceOptions } from '../ai/ollamaInference';
 import { CommandIds } from '../commands/commandIds';
+import { registerCommand } from '../commands/registerCommand';
 import { isProject, loadedTag, pickProject, resolveTarget } from '../commands/taskPicker';
-import { defaultSubtaskCount, explicitAiSettings, saveModel } from '../config';
+import { defaultSubtaskCount } from '../config';
 import { readComplexityReport } from '../store/complexityReport';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
+import { markdownCell, showMarkdown } from './markdownView';
+import { applyProjectSettings } from './projectAiSettings';
 
 export interface AiCommandServices {
-  extensionUri: vscode.Uri;
   model: TaskTreeModel;
   ai: AiService;
   log: vscode.LogOutputChannel;
   secrets: vscode.SecretStorage;
 }
 
-/** Proxy headers live in SecretStorage under this key, as JSON: never in settings. */
-const HEADERS_SECRET = 'taskmaster.ollama.headers';
-
-/**
- * The AI settings of a project: defaults, its Task Master config, the user's settings and the
- * proxy headers from SecretStorage. Applied to the shared inference before each use.
- */
-export async function applyProjectSettings(ai: AiService, secrets: vscode.SecretStorage, project: Project): Promise<AiSettings> {
-  const stored = await secrets.get(HEADERS_SECRET);
-  const headers = stored ? (JSON.parse(stored) as Record<string, string>) : undefined;
-  const settings = resolveAiSettings(await readTaskmasterAiConfig(project.folder.uri.fsPath), { ...explicitAiSettings(project.folder.uri), headers });
-  ai.inference.updateSettings(settings);
-  return settings;
-}
-
-/** The AI commands: each asks what it needs, runs the one AI service under a cancellable progress. */
+/** The AI commands on the plan: each asks what it needs, runs the one AI service under a cancellable progress. */
 export function registerAiCommands(context: vscode.ExtensionContext, services: AiCommandServices): void {
-  const { model, ai, log, secrets, extensionUri } = services;
+  const { model, ai, log, secrets } = services;
   const register = (id: string, handler: (...args: unknown[]) => unknown) => registerCommand(context, log, id, handler);
 
   /** Applies the project's settings, then runs the work with progress, cancellation and logging. */
@@ -180,10 +161,9 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
       '',
       '| Task | Title | Complexity | Subtasks | How to split | Why |',
       '| --- | --- | --- | --- | --- | --- |',
-      ...rows.map((e) => `| ${e.taskId} | ${cell(e.taskTitle)} | ${e.complexityScore} | ${e.recommendedSubtasks} | ${cell(e.expansionPrompt)} | ${cell(e.reasoning)} |`),
+      ...rows.map((e) => `| ${e.taskId} | ${markdownCell(e.taskTitle)} | ${e.complexityScore} | ${e.recommendedSubtasks} | ${markdownCell(e.expansionPrompt)} | ${markdownCell(e.reasoning)} |`),
     ].join('\n');
-    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
-    await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+    await showMarkdown(content);
   });
 
   const promptedChange = async (element: unknown, kind: 'task' | 'note') => {
@@ -236,146 +216,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     void vscode.window.showInformationMessage(`Undid "${change.operation}".`);
   });
 
-  register(CommandIds.createOptimizedModel, async () => {
-    const project = await pickProject(model, { needsPlan: false });
-    if (!project) return;
-    const settings = await applyProjectSettings(ai, secrets, project);
-    const template = parseModelfile(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, 'resources', 'taskmaster.Modelfile'))));
-    const base = await vscode.window.showInputBox({ title: 'Base model (installed on the server)', value: settings.model === 'taskmaster-planner' ? template.from : settings.model });
-    if (!base) return;
-    const name = await vscode.window.showInputBox({ title: 'Name of the new model', value: 'taskmaster-planner' });
-    if (!name) return;
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Creating ${name} from ${base}` }, (progress) =>
-      ai.models.create(settings.endpoints[0], name, base, template, (status) => progress.report({ message: status })),
-    );
-    const choice = await vscode.window.showInformationMessage(`Created ${name} on ${settings.endpoints[0]}.`, 'Use It');
-    if (choice) await saveModel(name, project.folder.uri);
-  });
 
-  register(CommandIds.benchmarkModels, async () => {
-    const project = await pickProject(model, { needsPlan: false });
-    if (!project) return;
-    const settings = await applyProjectSettings(ai, secrets, project);
-    const installed = await ai.models.listModels(settings.endpoints);
-    if (installed.length === 0) {
-      void vscode.window.showWarningMessage(`No models found on ${settings.endpoints.join(', ')}: pull one first.`);
-      return;
-    }
-    const picked = await vscode.window.showQuickPick(
-      installed.map((m) => ({ label: m.name, description: [formatSize(m.sizeBytes), m.parameterSize].filter(Boolean).join(' · '), detail: m.host, picked: m.name === settings.model, target: m })),
-      { canPickMany: true, placeHolder: 'Benchmark which models? Each gets the same planning request.' },
-    );
-    if (!picked?.length) return;
-    const results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Benchmarking models', cancellable: true }, async (progress, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      const rows = [];
-      for (const [index, item] of picked.entries()) {
-        progress.report({ message: `${item.label} (${index + 1} of ${picked.length})`, increment: 100 / picked.length });
-        rows.push(await ai.inference.measure(item.target.host, item.target.name, benchmarkPrompt(), SUBTASKS_SCHEMA, controller.signal));
-      }
-      return rows;
-    });
-    const seconds = (ms?: number) => (ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`);
-    const content = [
-      '# Model benchmark',
-      '',
-      'One standard planning request (expand a task into 5 subtasks, schema-checked) per model. The research note\'s target: a standard analysis in under 10 s.',
-      '',
-      '| Model | Host | First token | Tokens/s | Total | Valid output |',
-      '| --- | --- | --- | --- | --- | --- |',
-      ...results.map((r) => `| ${r.model} | ${r.host} | ${seconds(r.firstTokenMs)} | ${r.tokensPerSecond?.toFixed(1) ?? '–'} | ${seconds(r.totalMs)}${r.totalMs < 10_000 ? ' ✓' : ''} | ${r.valid ? 'yes' : `no${r.error ? ` (${cell(r.error)})` : ''}`} |`),
-    ].join('\n');
-    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
-    await vscode.commands.executeCommand('markdown.showPreview', document.uri);
-  });
-
-  register(CommandIds.clearAiCache, () => {
-    const { size } = ai.inference.cacheStats;
-    ai.inference.clearCache();
-    void vscode.window.showInformationMessage(`Cleared ${size} cached AI answer${size === 1 ? '' : 's'}.`);
-  });
-
-  register(CommandIds.showOllamaStatus, async () => {
-    const project = await pickProject(model, { needsPlan: false });
-    if (!project) return;
-    const settings = await applyProjectSettings(ai, secrets, project);
-    const lines = [`Model: ${settings.model}${settings.fallbackModels.length ? ` (fallbacks: ${settings.fallbackModels.join(', ')})` : ''}`];
-    for (const health of await Promise.all(settings.endpoints.map((host) => ai.models.health(host)))) {
-      lines.push(health.reachable ? `${health.host}: reachable, Ollama ${health.version}; loaded: ${health.loaded?.join(', ') || 'none'}` : `${health.host}: not reachable (${health.error})`);
-    }
-    const { hits, misses, size } = ai.inference.cacheStats;
-    lines.push(`Cache: ${size} answers, ${hits} hits, ${misses} misses`);
-    for (const call of ai.inference.recentCalls.slice(-10)) lines.push(`  ${call.operation} ${call.model}@${call.host}: ${call.latencyMs} ms${call.cached ? ' (cache)' : ''}${call.ok ? '' : ' FAILED'}`);
-    for (const line of lines) log.info(line);
-    log.show(true);
-  });
-
-  register(CommandIds.selectModel, async () => {
-    const project = await pickProject(model, { needsPlan: false });
-    if (!project) return;
-    const settings = await applyProjectSettings(ai, secrets, project);
-    const installed = await ai.models.listModels(settings.endpoints);
-    if (installed.length === 0) {
-      const choice = await vscode.window.showWarningMessage(`No models found on ${settings.endpoints.join(', ')} (or Ollama is not reachable).`, 'Pull Model', 'Open Settings');
-      if (choice === 'Pull Model') await vscode.commands.executeCommand(CommandIds.pullModel);
-      if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'taskmaster.ollama');
-      return;
-    }
-    const picked = await vscode.window.showQuickPick(
-      installed.map((m) => ({
-        label: m.name,
-        description: [formatSize(m.sizeBytes), m.family, m.parameterSize, m.quantization].filter(Boolean).join(' · ') + (m.name === settings.model ? ' · current' : ''),
-        detail: settings.endpoints.length > 1 ? m.host : undefined,
-      })),
-      { placeHolder: 'Model for planning' },
-    );
-    if (!picked) return;
-    await saveModel(picked.label, project.folder.uri);
-    void vscode.window.showInformationMessage(`Taskmaster now plans with ${picked.label}.`);
-  });
-
-  register(CommandIds.pullModel, async (suggested) => {
-    const project = await pickProject(model, { needsPlan: false });
-    if (!project) return;
-    const settings = await applyProjectSettings(ai, secrets, project);
-    const value = typeof suggested === 'string' ? suggested : settings.model;
-    const name = await vscode.window.showInputBox({ title: `Pull a model onto ${settings.endpoints[0]}`, value, placeHolder: 'qwen2.5-coder:7b' });
-    if (!name?.trim()) return;
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Pulling ${name}`, cancellable: true }, async (progress, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      let reported = 0;
-      await ai.models.pull(settings.endpoints[0], name.trim(), ({ status, fraction }) => {
-        const percent = fraction === undefined ? undefined : Math.floor(fraction * 100);
-        const increment = percent !== undefined && percent > reported ? percent - reported : undefined;
-        if (increment) reported = percent!;
-        progress.report({ message: percent === undefined ? status : `${status} ${percent}%`, increment });
-      }, controller.signal).catch((error) => {
-        if (controller.signal.aborted) throw new CancelledError();
-        throw error;
-      });
-    });
-    void vscode.window.showInformationMessage(`Pulled ${name}.`, 'Use It').then((choice) => choice && saveModel(name.trim(), project.folder.uri));
-  });
-
-  register(CommandIds.setProxyHeaders, async () => {
-    const value = await vscode.window.showInputBox({
-      title: 'Headers for a reverse proxy in front of Ollama (stored in VS Code\'s secret storage)',
-      placeHolder: 'Authorization: Bearer …; X-Other: value   (empty to remove)',
-      password: true,
-      validateInput: (text) => (text.trim() === '' || parseHeaders(text) ? undefined : 'Write "Name: value" pairs separated by ";".'),
-    });
-    if (value === undefined) return;
-    if (value.trim() === '') await secrets.delete(HEADERS_SECRET);
-    else await secrets.store(HEADERS_SECRET, JSON.stringify(parseHeaders(value)));
-    void vscode.window.showInformationMessage(value.trim() ? 'Proxy headers saved in secret storage.' : 'Proxy headers removed.');
-  });
-}
-
-/** Text safe inside a markdown table cell. */
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
 /** The PRD text: a given file, the active editor's document, or a file the user picks. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { AiService } from '../ai/aiService';
-import { applyProjectSettings } from '../aiCommands/aiCommands';
+import { applyProjectSettings } from '../aiCommands/projectAiSettings';
 import { CommandIds } from '../commands/commandIds';
 import { affectsAiSettings } from '../config';
 import type { Projects } from '../workspace/projects';
