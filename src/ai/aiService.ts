@@ -78,7 +78,8 @@ export class AiService {
     const tagName = request.tag ?? state?.currentTag ?? DEFAULT_TAG;
     const tag = state ? selectTag(state.plan, tagName) : undefined;
     const messages = parsePrdPrompt(request.text, request.count ?? DEFAULT_PRD_TASK_COUNT, request.replace ? undefined : tag);
-    const reply = await this.inference.structured<{ tasks: GeneratedTask[] }>('parse-prd', messages, TASKS_SCHEMA, options);
+    // Replacing is how a user asks for another attempt: never replay a cached answer for it.
+    const reply = await this.inference.structured<{ tasks: GeneratedTask[] }>('parse-prd', messages, TASKS_SCHEMA, { fresh: request.replace, ...options });
     const outcome: GeneratedOutcome = { ids: [], warnings: [] };
     await this.remember(store, tagName, 'Parse PRD');
     await store.edit(addGeneratedTasks(reply.value.tasks, request.replace ?? false, outcome), tagName);

@@ -22,6 +22,8 @@ export interface InferenceOptions {
   preferredHost?: string;
   /** How hard the work is, for the settings' model-by-complexity routing. */
   band?: ComplexityBand;
+  /** Ask the model again even if an identical request is cached (the answer is still cached). */
+  fresh?: boolean;
 }
 
 export interface InferenceResult<T> {
@@ -250,7 +252,7 @@ export class OllamaInference {
   ): Promise<InferenceResult<T>> {
     const validate = validatorFor(schema);
     const started = Date.now();
-    const cached = this.cache.get(key) as T | undefined;
+    const cached = options.fresh ? undefined : (this.cache.get(key) as T | undefined);
     if (cached !== undefined) {
       this.record({ operation, model, host, latencyMs: Date.now() - started, tokens: 0, cached: true, ok: true });
       return { value: cached, model, host, cached: true, latencyMs: Date.now() - started };

@@ -25,6 +25,10 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
   const register = (id: string, handler: (...args: unknown[]) => unknown) => registerCommand(context, log, id, handler);
 
   /** Applies the project's settings, then runs the work with progress, cancellation and logging. */
+  /** A result message, with the log one click away when something was dropped or failed. */
+  const report = (message: string, withLog: boolean) =>
+    void vscode.window.showInformationMessage(message, ...(withLog ? ['Show Log'] : [])).then((choice) => choice && log.show());
+
   const run = async (project: Project, title: string, work: (options: InferenceOptions) => Promise<AiOutcome>): Promise<{ outcome: AiOutcome; note: string }> => {
     const settings = await applyProjectSettings(ai, secrets, project);
     let outcome: AiOutcome;
@@ -35,7 +39,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
         progress.report({ message: `asking ${settings.model}…` });
         return work({
           signal: controller.signal,
-          onProgress: (p) => progress.report({ message: `${p.model}: ${p.tokens} tokens, ${(p.elapsedMs / 1000).toFixed(1)} s` }),
+          onProgress: (p) => progress.report({ message: `${p.tokens} tokens from ${p.model}, ${(p.elapsedMs / 1000).toFixed(1)} s` }),
           log: (line) => log.info(line),
         });
       });
@@ -47,7 +51,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
       throw new CancelledError();
     }
     for (const warning of outcome.warnings) log.warn(warning);
-    const note = outcome.warnings.length ? ` ${outcome.warnings.length} invented dependenc${outcome.warnings.length === 1 ? 'y was' : 'ies were'} dropped (see the log).` : '';
+    const note = outcome.warnings.length ? ` ${plural(outcome.warnings.length, 'invented dependency was', 'invented dependencies were')} dropped.` : '';
     return { outcome, note };
   };
 
@@ -69,7 +73,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     const { outcome, note } = await run(target.project, `Expanding ${target.task.id}`, (options) =>
       ai.expandTask(target.project.store, { id: target.task.id, count: Number(countText), force, tag: target.tag.name }, options),
     );
-    void vscode.window.showInformationMessage(`Added ${outcome.ids.length} subtasks to ${target.task.id} (${outcome.model}${outcome.cached ? ', cached' : ''}).${note}`);
+    report(`Added ${plural(outcome.ids.length, 'subtask')} to ${target.task.id} (${outcome.model}${outcome.cached ? ', cached' : ''}).${note}`, outcome.warnings.length > 0);
   });
 
   register(CommandIds.expandAll, async () => {
@@ -96,8 +100,8 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
       );
     });
     for (const failure of result.failed) log.warn(`Expand ${failure.id} failed: ${failure.error}`);
-    const failed = result.failed.length ? ` ${result.failed.length} failed (see the log).` : '';
-    void vscode.window.showInformationMessage(`Expanded ${result.expanded.length} tasks.${failed}`);
+    const failed = result.failed.length ? ` ${result.failed.length} failed.` : '';
+    report(`Expanded ${plural(result.expanded.length, 'task')}.${failed}`, result.failed.length > 0);
   });
 
   register(CommandIds.parsePrd, async (arg) => {
@@ -115,7 +119,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     const countText = await vscode.window.showInputBox({ title: 'About how many tasks?', value: '10', validateInput: (t) => (/^\d+$/.test(t) && Number(t) >= 1 && Number(t) <= 50 ? undefined : 'A number from 1 to 50.') });
     if (!countText) return;
     const { outcome, note } = await run(project, 'Parsing the PRD', (options) => ai.parsePrd(project.store, { text, count: Number(countText), replace, tag: loaded.tag.name }, options));
-    void vscode.window.showInformationMessage(`Added ${outcome.ids.length} tasks from the PRD (${outcome.model}).${note}`);
+    report(`Added ${plural(outcome.ids.length, 'task')} from the PRD (${outcome.model}${outcome.cached ? ', cached' : ''}).${note}`, outcome.warnings.length > 0);
   });
 
   register(CommandIds.addTaskWithAi, async () => {
@@ -125,7 +129,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     const prompt = await vscode.window.showInputBox({ title: 'Add a task with AI', placeHolder: 'What should be done? e.g. "rate-limit the public API"' });
     if (!prompt?.trim()) return;
     const { outcome, note } = await run(project, 'Writing the task', (options) => ai.addTaskFromPrompt(project.store, { prompt, tag: loaded.tag.name }, options));
-    void vscode.window.showInformationMessage(`Added task ${outcome.ids[0]} (${outcome.model}).${note}`);
+    report(`Added task ${outcome.ids[0]} (${outcome.model}).${note}`, outcome.warnings.length > 0);
   });
 
   register(CommandIds.analyzeComplexity, async () => {
@@ -139,7 +143,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
       return ai.analyzeComplexity(project.store, { tag: loaded.tag.name }, { signal: controller.signal, log: (line) => log.info(line), onProgress: (p) => progress.report({ message: `${p.model}: ${p.tokens} tokens` }) });
     });
     for (const warning of result.warnings) log.warn(warning);
-    const choice = await vscode.window.showInformationMessage(`Rated ${result.entries.length} tasks (${result.model}).`, 'Show Report');
+    const choice = await vscode.window.showInformationMessage(`Rated ${plural(result.entries.length, 'task')} (${result.model}).`, 'Show Report');
     if (choice) await vscode.commands.executeCommand(CommandIds.showComplexityReport, project);
   });
 
@@ -191,7 +195,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     const { outcome } = await run(target.project, `Updating tasks from ${target.task.id}`, (options) =>
       ai.updateFrom(target.project.store, { fromId: target.task.id, prompt, tag: target.tag.name }, options),
     );
-    void vscode.window.showInformationMessage(`Updated ${outcome.ids.length} tasks (${outcome.ids.join(', ')}).`, 'Undo').then(
+    void vscode.window.showInformationMessage(`Updated ${plural(outcome.ids.length, 'task')} (${outcome.ids.join(', ')}).`, 'Undo').then(
       (choice) => choice && vscode.commands.executeCommand(CommandIds.undoAiChange, target.project),
     );
   });
@@ -217,6 +221,10 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
   });
 
 
+}
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
 }
 
 /** The PRD text: a given file, the active editor's document, or a file the user picks. */

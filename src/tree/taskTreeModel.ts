@@ -108,7 +108,7 @@ export class TaskTreeModel implements vscode.Disposable {
     if (state.kind !== 'loaded') return [];
     const problems: TreeElement[] = [];
     if (state.plan.tags.size === 0) {
-      const text = state.plan.problems[0]?.message ?? 'tasks.json has no tasks yet. Add one with "Add Task".';
+      const text = state.plan.problems[0]?.message ?? 'tasks.json has no tasks yet. Add one with "Add Task", or turn a requirements document into tasks with "Parse PRD with AI".';
       problems.push({ kind: 'message', key: `${base}:empty`, project, text });
     } else if (!selectTag(state.plan, state.currentTag)) {
       const shown = this.currentTag(state)?.name;
@@ -117,7 +117,7 @@ export class TaskTreeModel implements vscode.Disposable {
     if (this.showsTags(project)) return [...problems, ...[...state.plan.tags.keys()].map((tag) => this.tagElement(project, tag))];
     const view = this.currentTag(state);
     // A freshly initialised plan has a tag without tasks: say what to do rather than show a blank view.
-    if (view?.tasks.length === 0) problems.push({ kind: 'message', key: `${base}:no-tasks`, project, text: `Tag "${view.name}" has no tasks yet. Add one with "Add Task".` });
+    if (view?.tasks.length === 0) problems.push({ kind: 'message', key: `${base}:no-tasks`, project, text: `Tag "${view.name}" has no tasks yet. Add one with "Add Task", or turn a requirements document into tasks with "Parse PRD with AI".` });
     return view ? [...problems, ...this.taskElements(project, view, view.tasks)] : problems;
   }
 

@@ -137,7 +137,7 @@ describe('AI commands in a real VS Code, with a local Ollama (stand-in)', functi
     assert.equal(count.value, '10', 'the default count');
     await count.accept();
 
-    await waitForNotification(`Added 3 tasks from the PRD (${MODEL}). 1 invented dependency was dropped (see the log).`);
+    await waitForNotification(`Added 3 tasks from the PRD (${MODEL}). 1 invented dependency was dropped.`);
 
     // The plan on disk: the three tasks as the model wrote them, numbered from 1, 99 gone.
     const tasks = readTasks(vs.workspace()).master.tasks;
@@ -222,6 +222,9 @@ describe('AI commands in a real VS Code, with a local Ollama (stand-in)', functi
     const prefix = `Ollama is not reachable at ${standIn().url}`;
     const message = await waitForNotification((text) => text.startsWith(prefix), `an error notification "${prefix}…"`);
     assert.match(message, /Check that it is running and that the endpoint setting is right\.$/);
+    // Shown as an error, not as information.
+    const toast = page.locator('.notification-list-item').filter({ has: page.locator('.notification-list-item-message', { hasText: prefix }) }).first();
+    await toast.locator('.notification-list-item-icon.codicon-error').waitFor({ state: 'attached', timeout: 5000 });
     assert.equal(standIn().requests.length, requestsBefore, 'nothing reached the stopped stand-in');
     assert.ok(fs.readFileSync(file).equals(before), 'tasks.json is byte-identical');
   });

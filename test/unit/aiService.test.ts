@@ -189,6 +189,17 @@ describe('AI service against an Ollama stand-in', function () {
     assert.match(ollama.requests[0].messages!.at(-1)!.content, /A small web service with auth/);
   });
 
+  it('asks the model again when the user replaces the tasks, rather than replaying the cache', async () => {
+    const { store, ai } = await setup();
+    const reply = JSON.stringify({ tasks: [{ id: 1, title: 'Only', description: 'd', details: '', testStrategy: '', priority: 'low', dependencies: [] }] });
+    ollama.script({ content: reply }, { content: reply });
+    await ai.parsePrd(store, { text: 'A PRD', replace: true });
+    const again = await ai.parsePrd(store, { text: 'A PRD', replace: true });
+    assert.equal(again.cached, false);
+    assert.equal(ollama.requestCounts['/api/chat'], 2);
+    assert.deepEqual((store.state as LoadedPlan).plan.tags.get('master')!.tasks.map((t) => t.title), ['Only']);
+  });
+
   it('exits 3 from the CLI when Ollama is unreachable, and 2 for an empty PRD', async () => {
     const { root } = await setup();
     await fs.writeFile(path.join(root, 'empty.md'), '  \n');
