@@ -35,6 +35,17 @@ export interface GeneratedSubtask {
   dependencies: number[];
 }
 
+/** The fields of a task a model writes, shared by Parse PRD and Add Task. */
+const TASK_PROPERTIES = {
+  title: nonEmpty,
+  description: nonEmpty,
+  details: text,
+  testStrategy: text,
+  priority: { type: 'string', enum: [...TASK_PRIORITIES] },
+  dependencies: ids,
+} as const;
+const TASK_REQUIRED = ['title', 'description', 'details', 'testStrategy', 'priority', 'dependencies'] as const;
+
 export const TASKS_SCHEMA = {
   type: 'object',
   properties: {
@@ -43,16 +54,8 @@ export const TASKS_SCHEMA = {
       minItems: 1,
       items: {
         type: 'object',
-        properties: {
-          id: { type: 'integer' },
-          title: nonEmpty,
-          description: nonEmpty,
-          details: text,
-          testStrategy: text,
-          priority: { type: 'string', enum: [...TASK_PRIORITIES] },
-          dependencies: ids,
-        },
-        required: ['id', 'title', 'description', 'details', 'testStrategy', 'priority', 'dependencies'],
+        properties: { id: { type: 'integer' }, ...TASK_PROPERTIES },
+        required: ['id', ...TASK_REQUIRED],
       },
     },
   },
@@ -72,15 +75,8 @@ export interface GeneratedTask {
 
 export const NEW_TASK_SCHEMA = {
   type: 'object',
-  properties: {
-    title: nonEmpty,
-    description: nonEmpty,
-    details: text,
-    testStrategy: text,
-    priority: { type: 'string', enum: [...TASK_PRIORITIES] },
-    dependencies: ids,
-  },
-  required: ['title', 'description', 'details', 'testStrategy', 'priority', 'dependencies'],
+  properties: TASK_PROPERTIES,
+  required: TASK_REQUIRED,
 } as const;
 
 export type NewTaskProposal = Omit<GeneratedTask, 'id'>;

@@ -14,6 +14,8 @@ import { SUBTASKS_SCHEMA, TASKS_SCHEMA, type GeneratedSubtask, type GeneratedTas
 import { OllamaStandIn, type ChatRequestSeen } from '../support/ollamaStandIn';
 import { ROOT, packageExtension, run, vscodeSession, type PackagedExtension } from './stagedExtension';
 import { eventually, expandTreeRow, openFile, openViewContainer, pickQuickPickItem, runCommand, waitForInputBox, waitForRows } from './vscodeHarness';
+import type { RawTask } from '../../src/core/task';
+import type { TasksFile } from './stagedExtension';
 
 const MODEL = 'qwen2.5-coder:7b';
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -60,19 +62,6 @@ const GENERATED: GeneratedTask[] = [
   },
 ];
 
-interface RawTask {
-  id: number | string;
-  title: string;
-  description?: string;
-  details?: string;
-  testStrategy?: string;
-  status: string;
-  priority?: string;
-  dependencies?: Array<number | string>;
-  subtasks?: RawTask[];
-  [key: string]: unknown;
-}
-type TasksFile = Record<string, { tasks: RawTask[]; metadata: Record<string, string> }>;
 
 describe('AI commands in a real VS Code, with a local Ollama (stand-in)', function () {
   this.timeout(60_000);

@@ -12,6 +12,8 @@ import type { Page } from 'playwright-core';
 import type { SuiteResult } from '../extension/suite';
 import { ROOT, packageExtension, run, vscodeSession as stagedSession, type SessionSetup } from './stagedExtension';
 import { eventually, findExthostLog, openViewContainer, pickQuickPickItem, runCommand, waitForRows } from './vscodeHarness';
+import type { RawTask } from '../../src/core/task';
+import type { TasksFile } from './stagedExtension';
 
 const README_SCREENSHOT = path.join(ROOT, 'resources', 'screenshots', 'tree.png');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -20,17 +22,6 @@ const HOST_RUNNER = path.join(ROOT, 'test', 'extension', 'hostRunner');
 const EXTENSION_ID = 'taskmaster-local.taskmaster-local';
 const TASKS_FILE = path.join('.taskmaster', 'tasks', 'tasks.json');
 
-interface RawTask {
-  id: number | string;
-  title: string;
-  description?: string;
-  status: string;
-  priority?: string;
-  dependencies?: Array<number | string>;
-  subtasks?: RawTask[];
-  [key: string]: unknown;
-}
-type TasksFile = Record<string, { tasks: RawTask[]; metadata: Record<string, string> }>;
 
 describe('Taskmaster Local in a real VS Code (code-server)', function () {
   this.timeout(60_000);

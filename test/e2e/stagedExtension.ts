@@ -8,6 +8,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { launchVSCode, screenshotOnFailure, watchNotifications, type LaunchOptions, type VSCodeSession } from './vscodeHarness';
+import type { RawTask } from '../../src/core/task';
+
+/** tasks.json as the tests read it back from disk. */
+export type TasksFile = Record<string, { tasks: RawTask[]; metadata: Record<string, string> }>;
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 /** Screenshots of failed tests and the VS Code logs of their sessions. */
