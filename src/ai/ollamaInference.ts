@@ -188,6 +188,12 @@ export class OllamaInference {
     return [...up, ...endpoints.filter((host) => !up.includes(host))];
   }
 
+  /** What a health check saw: a host back up is used again at once; one down is skipped. */
+  noteHealth(host: string, reachable: boolean): void {
+    if (reachable) this.downUntil.delete(host);
+    else this.downUntil.set(host, Date.now() + HOST_RETRY_AFTER_MS);
+  }
+
   /** Hosts that answered their last request (or were never tried), in preference order. */
   get healthyHosts(): string[] {
     const now = Date.now();

@@ -36,11 +36,14 @@ export class OllamaStatusBar implements vscode.Disposable {
       return;
     }
     const settings = await applyProjectSettings(this.ai, this.secrets, project);
-    const health = await this.ai.models.health(settings.endpoints[0]);
+    // Every host is checked, so a host that failed earlier is used again as soon as it is back.
+    const hosts = await Promise.all(settings.endpoints.map((host) => this.ai.models.health(host)));
+    for (const entry of hosts) this.ai.inference.noteHealth(entry.host, entry.reachable);
+    const health = hosts.find((entry) => entry.reachable) ?? hosts[0];
     this.item.text = `${health.reachable ? '$(hubot)' : '$(debug-disconnect)'} ${settings.model}`;
     this.item.tooltip = health.reachable
-      ? `Ollama ${health.version} at ${health.host}. Loaded: ${health.loaded?.join(', ') || 'none'}. Click for details.`
-      : `Ollama is not reachable at ${health.host}. Click for details.`;
+      ? `Ollama ${health.version} at ${health.host}. Loaded: ${health.loaded?.join(', ') || 'none'}.${hosts.length > 1 ? ` ${hosts.filter((h) => h.reachable).length} of ${hosts.length} hosts up.` : ''} Click for details.`
+      : `Ollama is not reachable at ${settings.endpoints.join(', ')}. Click for details.`;
     this.item.backgroundColor = health.reachable ? undefined : new vscode.ThemeColor('statusBarItem.warningBackground');
     this.item.show();
   }

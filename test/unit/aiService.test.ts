@@ -394,3 +394,25 @@ describe('cache and model digests', function () {
     }
   });
 });
+
+describe('host health', function () {
+  this.timeout(20_000);
+  it('skips a host after it failed, and uses it again once a health check sees it back', async () => {
+    const first = await OllamaStandIn.start({ models: [{ name: MODEL }] });
+    const second = await OllamaStandIn.start({ models: [{ name: MODEL }] });
+    try {
+      const ai = new AiService(new OllamaInference(resolveAiSettings({}, { endpoints: [first.url, second.url], model: MODEL })));
+      const ask = (content: string) => ai.inference.structured('expand-task', [{ role: 'user', content }], SUBTASKS_SCHEMA);
+      first.script({ status: 503, error: 'server busy' });
+      second.script({ content: subtasksReply(1) }, { content: subtasksReply(1) });
+      assert.equal((await ask('one')).host, second.url, 'the failing host was passed over');
+      first.script({ content: subtasksReply(1) });
+      assert.equal((await ask('two')).host, second.url, 'and is skipped while it is marked down');
+      const health = await ai.models.health(first.url);
+      ai.inference.noteHealth(first.url, health.reachable);
+      assert.equal((await ask('three')).host, first.url, 'back in first place after the health check');
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+    }
+  });
+});
