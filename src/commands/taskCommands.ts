@@ -116,8 +116,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
       fields.map((key) => ({ label: fieldLabel(key), description: key === 'priority' ? target.task.priority : target.task[key].split('\n')[0], key })),
       { placeHolder: `Edit which field of ${target.task.id} ${target.task.title}?` },
     );
-    const element2 = model.taskElement(target.project, target.tag, target.task);
-    if (field) await editField(element2, field.key);
+    if (field) await editField(model.taskElement(target.project, target.tag, target.task), field.key);
   });
 
   register(CommandIds.deleteTask, async (element) => {
