@@ -1,0 +1,101 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { simpleGit } from 'simple-git';
+import { readPlan } from '../../src/core/plan';
+import { attributeCommit } from '../../src/progress/commitAttribution';
+import { GitHistory } from '../../src/progress/gitHistory';
+import { task, tagged, tempDir } from '../support/planBuilder';
+
+async function repository() {
+  const root = await tempDir('tml-git-');
+  const git = simpleGit(root);
+  await git.init();
+  await git.addConfig('user.name', 'Test');
+  await git.addConfig('user.email', 'test@example.invalid');
+  await git.addConfig('commit.gpgsign', 'false');
+  const commit = async (message: string, files: Record<string, string | Buffer>) => {
+    for (const [file, content] of Object.entries(files)) {
+      await fs.mkdir(path.dirname(path.join(root, file)), { recursive: true });
+      await fs.writeFile(path.join(root, file), content);
+    }
+    await git.add('.');
+    await git.commit(message);
+  };
+  return { root, git, commit };
+}
+
+describe('git history (a real repository)', function () {
+  this.timeout(30_000);
+
+  it('says why there is no history outside a repository', async () => {
+    const folder = await tempDir('tml-nogit-');
+    const result = await GitHistory.open(folder);
+    assert.equal(GitHistory.isAvailable(result), false);
+    assert.match((result as { message: string }).message, /not a git repository/);
+  });
+
+  it('reports each new commit once, with its files, across amend and rebase', async () => {
+    const { root, git, commit } = await repository();
+    await commit('Initial', { 'README.md': '# x' });
+    const history = (await GitHistory.open(root)) as GitHistory;
+    assert.ok(GitHistory.isAvailable(history));
+    await history.markAllSeen();
+    assert.deepEqual(await history.newCommits(), []);
+
+    await commit('Add login form (task 2)', { 'src/auth/login.ts': 'export {}', 'logo.png': Buffer.from([0, 1, 2, 255]) });
+    const [first] = await history.newCommits();
+    assert.equal(first.message, 'Add login form (task 2)');
+    assert.deepEqual([...first.files].sort(), ['logo.png', 'src/auth/login.ts']);
+    assert.deepEqual(await history.newCommits(), [], 'seen once');
+
+    await git.raw(['commit', '--amend', '-m', 'Add login form, closes task 2']);
+    const amended = await history.newCommits();
+    assert.deepEqual(amended.map((c) => c.message), ['Add login form, closes task 2'], 'an amended commit is new');
+    assert.equal(await history.branch(), (await git.revparse(['--abbrev-ref', 'HEAD'])).trim());
+    await git.raw(['checkout', '--detach']);
+    assert.equal(await history.branch(), undefined, 'detached HEAD has no branch');
+  });
+
+  it('bounds the file list of a huge commit', async () => {
+    const { root, commit } = await repository();
+    await commit('Initial', { 'a.txt': 'a' });
+    const history = (await GitHistory.open(root)) as GitHistory;
+    await history.markAllSeen();
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 1200; i++) files[`gen/f${i}.txt`] = String(i);
+    await commit('Generated files', files);
+    const [big] = await history.newCommits();
+    assert.equal(big.files.length, 500);
+    assert.equal(big.filesTruncated, true);
+  });
+
+  it('attributes commits by message and by the files tasks mention', async () => {
+    const tag = readPlan(
+      tagged({
+        master: [
+          task({ id: 2, details: 'Build the form in src/auth/login.ts' }),
+          task({ id: 3, details: 'Everything under src/billing/ changes' }),
+          task({ id: 4, subtasks: [{ id: 1 }] }),
+        ],
+      }),
+    ).tags.get('master')!;
+    const refs = attributeCommit('Completes #4.1, see task 99', ['src/auth/login.ts', 'src/billing/invoice.ts', 'README.md'], tag);
+    assert.deepEqual(
+      refs.map((r) => [r.taskId, r.completes, r.by]),
+      [
+        ['4.1', true, 'message'],
+        ['2', false, 'files'],
+        ['3', false, 'files'],
+      ],
+    );
+  });
+
+  it('measures the working tree against HEAD', async () => {
+    const { root, commit } = await repository();
+    await commit('Initial', { 'a.txt': 'one\ntwo\n' });
+    await fs.writeFile(path.join(root, 'a.txt'), 'one\nthree\nfour\n');
+    const history = (await GitHistory.open(root)) as GitHistory;
+    assert.deepEqual(await history.workingTreeStats(), { files: 1, insertions: 2, deletions: 1 });
+  });
+});
