@@ -9,7 +9,8 @@ import { defaultSubtaskCount } from '../config';
 import { readComplexityReport } from '../store/complexityReport';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
-import { markdownCell, showMarkdown } from './markdownView';
+import { markdownCell } from '../core/markdown';
+import { showMarkdown } from './markdownView';
 import { applyProjectSettings } from './projectAiSettings';
 
 export interface AiCommandServices {

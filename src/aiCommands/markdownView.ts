@@ -5,8 +5,3 @@ export async function showMarkdown(content: string): Promise<void> {
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
   await vscode.commands.executeCommand('markdown.showPreview', document.uri);
 }
-
-/** Text safe inside a markdown table cell. */
-export function markdownCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}

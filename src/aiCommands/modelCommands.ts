@@ -11,7 +11,8 @@ import { registerCommand } from '../commands/registerCommand';
 import { pickProject } from '../commands/taskPicker';
 import { saveModel } from '../config';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
-import { markdownCell, showMarkdown } from './markdownView';
+import { markdownCell } from '../core/markdown';
+import { showMarkdown } from './markdownView';
 import { applyProjectSettings, HEADERS_SECRET } from './projectAiSettings';
 
 export interface ModelCommandServices {
