@@ -1,0 +1,5 @@
+/** The activity ledger: what happened to which task, for history, reports and charts. No 'vscode' here. */
+export { ActivityLedger } from './activityLedger';
+export type { CommitCount, HistoryOptions, VelocityBucket } from './queries';
+export { SCHEMA_VERSION } from './schema';
+export * from './types';

@@ -1,0 +1,195 @@
+import type initSqlJs from 'sql.js';
+import { toMillis, type LedgerEvent, type TimeInput } from './types';
+
+type Database = initSqlJs.Database;
+type SqlValue = initSqlJs.SqlValue;
+
+/**
+ * Read-only queries behind history, reports and charts. Every WHERE clause leads with a column
+ * of one of the indexes — (task_id, at), (kind, at), (at) — so each stays in milliseconds at
+ * 100k+ events. Ranges are half-open: from inclusive, to exclusive.
+ */
+
+const COLUMNS = 'id, at, kind, tag, task_id, data, source, event_key';
+/** Task Master's old spelling `completed` still means done. */
+const DONE_STATUSES = `('done', 'completed')`;
+
+export interface CommitCount {
+  tag: string | null;
+  taskId: string;
+  /** Distinct commits (by sha) attributed to the task. */
+  commits: number;
+  lastAt: number;
+}
+
+export interface VelocityBucket {
+  /** Local midnight starting the bucket (a Monday for weeks), ms since epoch. */
+  start: number;
+  /** The bucket's first day, local, as YYYY-MM-DD. */
+  label: string;
+  /** Distinct tasks marked done in the bucket. */
+  done: number;
+}
+
+export interface HistoryOptions {
+  /** Also the subtasks' events: history('12') then includes '12.1', '12.2', ... */
+  includeSubtasks?: boolean;
+}
+
+function all(db: Database, sql: string, params: SqlValue[]): SqlValue[][] {
+  const statement = db.prepare(sql);
+  try {
+    statement.bind(params);
+    const rows: SqlValue[][] = [];
+    while (statement.step()) rows.push(statement.get());
+    return rows;
+  } finally {
+    statement.free();
+  }
+}
+
+function toEvent(row: SqlValue[]): LedgerEvent {
+  const [id, at, kind, tag, taskId, data, source, key] = row;
+  let parsed: unknown = {};
+  try {
+    parsed = JSON.parse(String(data));
+  } catch {
+    // A hand-edited row should not break a report; show it with empty data.
+  }
+  return {
+    id: Number(id),
+    at: Number(at),
+    kind,
+    tag: tag === null ? null : String(tag),
+    taskId: taskId === null ? null : String(taskId),
+    data: parsed,
+    source: source === null ? null : String(source),
+    key: String(key),
+  } as LedgerEvent;
+}
+
+export function countEvents(db: Database): number {
+  return Number(db.exec('SELECT COUNT(*) FROM events')[0].values[0][0]);
+}
+
+/** Everything recorded about a task, oldest first. */
+export function history(db: Database, taskId: string, tag?: string, options: HistoryOptions = {}): LedgerEvent[] {
+  const params: SqlValue[] = [taskId];
+  // '12.' <= id < '12/' selects '12.x' by range ('/' sorts right after '.'), so the index still serves it.
+  let where = options.includeSubtasks ? '(task_id = ? OR (task_id >= ? AND task_id < ?))' : 'task_id = ?';
+  if (options.includeSubtasks) params.push(`${taskId}.`, `${taskId}/`);
+  if (tag !== undefined) {
+    where += ' AND tag = ?';
+    params.push(tag);
+  }
+  return all(db, `SELECT ${COLUMNS} FROM events WHERE ${where} ORDER BY at, id`, params).map(toEvent);
+}
+
+/** The newest events, newest first, for the workspace or one task. */
+export function recent(db: Database, limit: number, taskId?: string): LedgerEvent[] {
+  const rows =
+    taskId === undefined
+      ? all(db, `SELECT ${COLUMNS} FROM events ORDER BY at DESC, id DESC LIMIT ?`, [limit])
+      : all(db, `SELECT ${COLUMNS} FROM events WHERE task_id = ? ORDER BY at DESC, id DESC LIMIT ?`, [taskId, limit]);
+  return rows.map(toEvent);
+}
+
+/**
+ * Tasks marked done in [from, to): one event per (tag, task), the last such change in the range.
+ * A task reopened afterwards still appears; the caller knows the current status from the plan.
+ */
+export function completedBetween(db: Database, from: TimeInput, to: TimeInput): LedgerEvent[] {
+  const rows = all(
+    db,
+    `SELECT ${COLUMNS} FROM events
+     WHERE kind = 'status' AND at >= ? AND at < ? AND json_extract(data, '$.to') IN ${DONE_STATUSES}
+     ORDER BY at, id`,
+    [toMillis(from), toMillis(to)],
+  );
+  const latest = new Map<string, LedgerEvent>();
+  for (const event of rows.map(toEvent)) {
+    const id = `${event.tag ?? ''}\u0000${event.taskId ?? ''}`;
+    latest.delete(id); // re-insert so the Map's order follows the latest change
+    latest.set(id, event);
+  }
+  return [...latest.values()];
+}
+
+function localDay(ms: number): Date {
+  const date = new Date(ms);
+  return new Date(date.getFullYear(), date.getMonth(), date.getDate());
+}
+
+function bucketStart(ms: number, bucket: 'day' | 'week'): Date {
+  const day = localDay(ms);
+  if (bucket === 'week') day.setDate(day.getDate() - ((day.getDay() + 6) % 7)); // back to Monday
+  return day;
+}
+
+function label(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/**
+ * Tasks done per local day or ISO week (starting Monday) in [from, to), every bucket present,
+ * empty ones as 0, so a chart's x axis is continuous. Bucketing happens here rather than in SQL
+ * because SQLite (in wasm) does not know the user's time zone.
+ */
+export function velocity(db: Database, from: TimeInput, to: TimeInput, bucket: 'day' | 'week'): VelocityBucket[] {
+  const fromMs = toMillis(from);
+  const toMs = toMillis(to);
+  const buckets = new Map<string, { start: number; tasks: Set<string> }>();
+  for (let day = bucketStart(fromMs, bucket); day.getTime() < toMs; day.setDate(day.getDate() + (bucket === 'week' ? 7 : 1))) {
+    buckets.set(label(day), { start: day.getTime(), tasks: new Set() });
+  }
+  const rows = all(
+    db,
+    `SELECT tag, task_id, at FROM events
+     WHERE kind = 'status' AND at >= ? AND at < ? AND json_extract(data, '$.to') IN ${DONE_STATUSES}`,
+    [fromMs, toMs],
+  );
+  for (const [tag, taskId, at] of rows) {
+    buckets.get(label(bucketStart(Number(at), bucket)))?.tasks.add(`${tag ?? ''}\u0000${taskId ?? ''}`);
+  }
+  return [...buckets].map(([name, { start, tasks }]) => ({ start, label: name, done: tasks.size }));
+}
+
+/** Commits per task in [from, to), most first. A commit seen twice (same sha) counts once. */
+export function commitsPerTask(db: Database, from: TimeInput, to: TimeInput): CommitCount[] {
+  const rows = all(
+    db,
+    `SELECT tag, task_id, COUNT(DISTINCT COALESCE(json_extract(data, '$.sha'), event_key)) AS commits, MAX(at) AS last_at
+     FROM events
+     WHERE kind = 'commit' AND at >= ? AND at < ? AND task_id IS NOT NULL
+     GROUP BY tag, task_id
+     ORDER BY commits DESC, last_at DESC, task_id`,
+    [toMillis(from), toMillis(to)],
+  );
+  return rows.map(([tag, taskId, commits, lastAt]) => ({
+    tag: tag === null ? null : String(tag),
+    taskId: String(taskId),
+    commits: Number(commits),
+    lastAt: Number(lastAt),
+  }));
+}
+
+/** The latest event of each task that has one (one indexed lookup per task). */
+export function lastActivity(db: Database, taskIds: Iterable<string>, tag?: string): Map<string, LedgerEvent> {
+  const sql =
+    tag === undefined
+      ? `SELECT ${COLUMNS} FROM events WHERE task_id = ? ORDER BY at DESC, id DESC LIMIT 1`
+      : `SELECT ${COLUMNS} FROM events WHERE task_id = ? AND tag = ? ORDER BY at DESC, id DESC LIMIT 1`;
+  const statement = db.prepare(sql);
+  const result = new Map<string, LedgerEvent>();
+  try {
+    for (const taskId of taskIds) {
+      statement.bind(tag === undefined ? [taskId] : [taskId, tag]);
+      if (statement.step()) result.set(taskId, toEvent(statement.get()));
+      statement.reset();
+    }
+  } finally {
+    statement.free();
+  }
+  return result;
+}

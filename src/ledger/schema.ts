@@ -1,0 +1,82 @@
+import type initSqlJs from 'sql.js';
+
+type Database = initSqlJs.Database;
+type SqlJsStatic = initSqlJs.SqlJsStatic;
+
+/**
+ * Schema changes, in order; PRAGMA user_version holds how many have been applied. Only ever
+ * append to this list, and keep changes additive (new tables, columns, indexes): an older
+ * extension version opening a newer file then still reads and appends what it knows.
+ */
+const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
+  // 1: the append-only event log.
+  (db) => {
+    db.run(`
+      CREATE TABLE IF NOT EXISTS events (
+        id        INTEGER PRIMARY KEY,
+        at        INTEGER NOT NULL,          -- ms since epoch, UTC
+        kind      TEXT    NOT NULL,          -- 'status' | 'save' | 'commit' | 'ai'
+        tag       TEXT,
+        task_id   TEXT,
+        data      TEXT    NOT NULL DEFAULT '{}',  -- JSON
+        source    TEXT,
+        event_key TEXT UNIQUE                -- de-duplicates merges between windows
+      );
+      CREATE INDEX IF NOT EXISTS events_task_at ON events (task_id, at);
+      CREATE INDEX IF NOT EXISTS events_kind_at ON events (kind, at);
+      CREATE INDEX IF NOT EXISTS events_at      ON events (at);
+    `);
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export class LedgerUnreadableError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'LedgerUnreadableError';
+  }
+}
+
+export function schemaVersion(db: Database): number {
+  return Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
+}
+
+function migrate(db: Database): void {
+  for (let version = schemaVersion(db); version < SCHEMA_VERSION; version++) {
+    db.run('BEGIN');
+    try {
+      MIGRATIONS[version](db);
+      // PRAGMA takes no bound parameters; the value is our own integer.
+      db.run(`PRAGMA user_version = ${version + 1}`);
+      db.run('COMMIT');
+    } catch (error) {
+      db.run('ROLLBACK');
+      throw error;
+    }
+  }
+}
+
+/**
+ * Opens a database image (or a new one) and brings its schema up to date. Throws
+ * LedgerUnreadableError when the bytes are not a sound ledger: not SQLite, truncated, or
+ * without the events table we need. sql.js opens any bytes lazily, so we check explicitly.
+ */
+export function openDatabase(SQL: SqlJsStatic, bytes?: Uint8Array): Database {
+  let db: Database | undefined;
+  try {
+    db = new SQL.Database(bytes && bytes.length > 0 ? bytes : undefined);
+    if (bytes && bytes.length > 0) {
+      // quick_check reads every page, so truncation and overwritten pages show up now rather
+      // than as a failed query in the middle of a report.
+      const result = String(db.exec('PRAGMA quick_check')[0]?.values[0]?.[0] ?? '');
+      if (result !== 'ok') throw new Error(result || 'integrity check failed');
+    }
+    migrate(db);
+    db.exec('SELECT id, at, kind, tag, task_id, data, source, event_key FROM events LIMIT 0');
+    return db;
+  } catch (error) {
+    db?.close();
+    throw new LedgerUnreadableError(error instanceof Error ? error.message : String(error));
+  }
+}

@@ -1,0 +1,529 @@
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import initSqlJs from 'sql.js';
+import { ActivityLedger, SCHEMA_VERSION, type LedgerNotice, type LedgerOptions, type NewLedgerEvent } from '../../src/ledger';
+import { tempDir } from '../support/planBuilder';
+
+const wasmDir = path.dirname(require.resolve('sql.js/dist/sql-wasm.wasm'));
+const locateWasm = (file: string) => path.join(wasmDir, file);
+/** Long enough that only explicit flushes write, unless a test says otherwise. */
+const MANUAL: LedgerOptions = { flushDelayMs: 60_000 };
+
+async function ledgerFile(): Promise<string> {
+  return path.join(await tempDir('tml-ledger-'), 'storage', 'activity.sqlite');
+}
+
+function open(file: string, options: LedgerOptions = MANUAL): Promise<ActivityLedger> {
+  return ActivityLedger.open(file, locateWasm, options);
+}
+
+function save(taskId: string, at: number | Date, file = 'src/a.ts'): NewLedgerEvent {
+  return { kind: 'save', taskId, tag: 'master', at, data: { file }, source: 'extension' };
+}
+
+function status(taskId: string, at: number | Date, to: string, from = 'in-progress', tag = 'master'): NewLedgerEvent {
+  return { kind: 'status', taskId, tag, at, data: { from, to }, source: 'extension' };
+}
+
+function commit(taskId: string, at: number | Date, sha: string): NewLedgerEvent {
+  return { kind: 'commit', taskId, tag: 'master', at, data: { sha, message: `task ${taskId}` }, source: 'git', key: `commit:${sha}:${taskId}` };
+}
+
+/** A recent time, so the default retention (365 days) keeps the event. */
+const T0 = Date.now() - 3_600_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await sleep(10);
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Every event key in the file, read with plain sql.js (not through the ledger). */
+async function keysOnDisk(file: string): Promise<string[]> {
+  const SQL = await initSqlJs({ locateFile: locateWasm });
+  const db = new SQL.Database(await fs.readFile(file));
+  try {
+    return (db.exec('SELECT event_key FROM events')[0]?.values ?? []).map(([key]) => String(key));
+  } finally {
+    db.close();
+  }
+}
+
+describe('ActivityLedger', () => {
+  describe('persistence', () => {
+    it('round-trips appended events through flush and reopen, with the schema version set', async () => {
+      const file = await ledgerFile();
+      const ledger = await open(file);
+      assert.equal(ledger.openNotice, undefined);
+      const stored = ledger.append(save('3', T0 + 1_000));
+      assert.ok(stored);
+      assert.equal(stored.kind, 'save');
+      ledger.append(status('3', T0 + 2_000, 'done'));
+      assert.equal(ledger.count(), 2, 'acknowledged events are queryable before any write');
+      assert.equal(await exists(file), false, 'append does not write');
+      assert.equal(await ledger.flush(), true);
+      assert.equal(ledger.pendingCount, 0);
+      await ledger.close();
+
+      const again = await open(file);
+      const events = again.history('3');
+      assert.deepEqual(
+        events.map((e) => [e.kind, e.at, e.tag, e.source, e.data]),
+        [
+          ['save', T0 + 1_000, 'master', 'extension', { file: 'src/a.ts' }],
+          ['status', T0 + 2_000, 'master', 'extension', { from: 'in-progress', to: 'done' }],
+        ],
+      );
+      assert.equal(events[0].key, stored.key);
+      await again.close();
+
+      const SQL = await initSqlJs({ locateFile: locateWasm });
+      const raw = new SQL.Database(await fs.readFile(file));
+      assert.equal(raw.exec('PRAGMA user_version')[0].values[0][0], SCHEMA_VERSION);
+      raw.close();
+    });
+
+    it('keeps events across close and reopen (deactivate, activate) without an explicit flush', async () => {
+      const file = await ledgerFile();
+      for (let session = 0; session < 3; session++) {
+        const ledger = await open(file);
+        assert.equal(ledger.count(), session * 2);
+        ledger.append(save('1', Date.now()));
+        ledger.append(save('2', Date.now()));
+        await ledger.close(); // deactivate: close writes the pending batch
+        await ledger.close(); // twice is harmless
+        assert.throws(() => ledger.append(save('1', T0)), /closed/);
+      }
+      const last = await open(file);
+      assert.equal(last.count(), 6);
+      await last.close();
+    });
+
+    it('batches appends within the flush window into one write (observed on the file)', async () => {
+      const file = await ledgerFile();
+      const ledger = await open(file, { flushDelayMs: 800 });
+      const versions = new Set<string>();
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          const stat = await fs.stat(file).catch(() => undefined);
+          if (stat) versions.add(`${stat.ino}:${stat.size}:${stat.mtimeMs}`);
+          await sleep(5);
+        }
+      })();
+      const started = Date.now();
+      for (let i = 0; i < 5; i++) {
+        ledger.append(save('1', Date.now()));
+        await sleep(10);
+      }
+      assert.equal(ledger.pendingCount, 5);
+      if (Date.now() - started < 700) assert.equal(await exists(file), false, 'nothing is written before the window ends');
+      await waitFor(() => ledger.pendingCount === 0);
+      await sleep(50); // let the sampler see the final file
+      assert.equal(versions.size, 1, 'one write for five appends');
+      assert.equal((await keysOnDisk(file)).length, 5);
+
+      ledger.append(save('2', Date.now()));
+      await waitFor(() => ledger.pendingCount === 0);
+      await sleep(50);
+      assert.equal(versions.size, 2, 'the next batch is a second write');
+      sampling = false;
+      await sampler;
+      await ledger.close();
+      assert.equal((await keysOnDisk(file)).length, 6);
+    });
+
+    it('writes atomically: no temp files are left beside the ledger', async () => {
+      const file = await ledgerFile();
+      const ledger = await open(file);
+      ledger.append(save('1', T0));
+      await ledger.close();
+      assert.deepEqual(await fs.readdir(path.dirname(file)), ['activity.sqlite']);
+    });
+  });
+
+  describe('an unreadable file', () => {
+    async function expectRecovered(file: string, original: Buffer): Promise<void> {
+      const notices: LedgerNotice[] = [];
+      const ledger = await open(file, { ...MANUAL, onNotice: (notice) => notices.push(notice) });
+      assert.equal(ledger.openNotice?.kind, 'recovered');
+      assert.deepEqual(notices, [ledger.openNotice]);
+      const movedTo = ledger.openNotice?.movedTo;
+      assert.ok(movedTo && movedTo.startsWith(`${file}.corrupt-`), movedTo);
+      assert.deepEqual(await fs.readFile(movedTo), original, 'the bad file is kept for inspection');
+      assert.equal(ledger.count(), 0);
+      ledger.append(save('1', T0));
+      await ledger.close();
+      const reopened = await open(file);
+      assert.equal(reopened.openNotice, undefined);
+      assert.equal(reopened.count(), 1);
+      await reopened.close();
+    }
+
+    it('of random bytes is moved aside with a notice, and a new ledger works', async () => {
+      const file = await ledgerFile();
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      const garbage = randomBytes(10_000);
+      await fs.writeFile(file, garbage);
+      await expectRecovered(file, garbage);
+    });
+
+    it('that was truncated is moved aside with a notice, and a new ledger works', async () => {
+      const file = await ledgerFile();
+      const ledger = await open(file);
+      ledger.appendMany(Array.from({ length: 2_000 }, (_, i) => save(String(i % 50), T0 + i, `src/file-${i}.ts`)));
+      await ledger.close();
+      const whole = await fs.readFile(file);
+      const truncated = whole.subarray(0, Math.floor(whole.length / 2));
+      await fs.writeFile(file, truncated);
+      await expectRecovered(file, truncated);
+    });
+
+    it('that turns to garbage while open is moved aside at the next flush, keeping this window\'s events', async () => {
+      const file = await ledgerFile();
+      const notices: LedgerNotice[] = [];
+      const ledger = await open(file, { ...MANUAL, onNotice: (notice) => notices.push(notice) });
+      ledger.append(save('1', T0));
+      await ledger.flush();
+      const garbage = randomBytes(5_000);
+      await fs.writeFile(`${file}.new`, garbage);
+      await fs.rename(`${file}.new`, file);
+      ledger.append(save('2', T0));
+      assert.equal(await ledger.flush(), true);
+      assert.equal(notices.length, 1);
+      assert.equal(notices[0].kind, 'recovered');
+      assert.deepEqual(await fs.readFile(notices[0].movedTo!), garbage);
+      assert.equal((await keysOnDisk(file)).length, 2);
+      await ledger.close();
+    });
+    it('that cannot be moved aside is left alone: events are kept in memory, with a notice', async () => {
+      const dir = await tempDir('tml-ledger-');
+      await fs.writeFile(path.join(dir, 'blocker'), 'a file where the storage folder should be');
+      const file = path.join(dir, 'blocker', 'activity.sqlite');
+      const notices: LedgerNotice[] = [];
+      const ledger = await open(file, { ...MANUAL, onNotice: (notice) => notices.push(notice) });
+      assert.equal(ledger.openNotice?.kind, 'readOnly');
+      assert.deepEqual(notices, [ledger.openNotice]);
+      ledger.append(save('1', T0));
+      assert.equal(ledger.count(), 1);
+      assert.equal(await ledger.flush(), false);
+      await ledger.close(); // does not reject
+      assert.equal(await fs.readFile(path.join(dir, 'blocker'), 'utf8'), 'a file where the storage folder should be');
+    });
+
+    it('a failing write is reported once, keeps the events queued, and succeeds later', async () => {
+      const file = await ledgerFile();
+      const notices: LedgerNotice[] = [];
+      const ledger = await open(file, { ...MANUAL, onNotice: (notice) => notices.push(notice) });
+      await fs.mkdir(file, { recursive: true }); // a folder where the file should go: reads and writes fail
+      ledger.append(save('1', T0));
+      assert.equal(await ledger.flush(), false);
+      assert.equal(await ledger.flush(), false);
+      assert.deepEqual(notices.map((n) => n.kind), ['flushFailed']);
+      assert.equal(ledger.pendingCount, 1);
+      await fs.rm(file, { recursive: true });
+      assert.equal(await ledger.flush(), true);
+      await ledger.close();
+      assert.equal((await keysOnDisk(file)).length, 1);
+    });
+  });
+
+  describe('two windows on one file', () => {
+    it('interleaved appends and flushes give the union of all events, none twice', async () => {
+      const file = await ledgerFile();
+      const a = await open(file);
+      const b = await open(file);
+      const keys = new Set<string>();
+      const add = (ledger: ActivityLedger, taskId: string) => keys.add(ledger.append(save(taskId, Date.now()))!.key);
+
+      add(a, 'a1');
+      add(a, 'a2');
+      add(b, 'b1');
+      await a.flush();
+      add(b, 'b2');
+      add(a, 'a3');
+      await b.flush(); // b merges a's file
+      add(a, 'a4');
+      await a.flush(); // a merges b's write
+      add(b, 'b3');
+      await Promise.all([a.flush(), b.flush(), a.flush()]); // racing flushes meet at the lock
+      add(a, 'a5');
+      add(b, 'b4');
+      await Promise.all([b.close(), a.close()]);
+
+      const onDisk = await keysOnDisk(file);
+      assert.equal(onDisk.length, 9);
+      assert.deepEqual(new Set(onDisk), keys);
+      const reader = await open(file);
+      assert.equal(reader.count(), 9);
+      await reader.close();
+    });
+
+    it('picks up the other window\'s events at flush, and stores an event both saw once', async () => {
+      const file = await ledgerFile();
+      const a = await open(file);
+      const b = await open(file);
+      a.append(commit('4', T0, 'abc1234'));
+      b.append(commit('4', T0, 'abc1234')); // the same commit, noticed by both windows
+      b.append(save('4', T0 + 1));
+      await a.flush();
+      await b.flush();
+      assert.equal(b.count(), 2);
+      assert.equal(a.count(), 1, 'a has not looked at the file since');
+      await a.flush(); // nothing to write: only reads what b wrote
+      assert.equal(a.count(), 2);
+      assert.equal(a.append(commit('4', T0, 'abc1234')), undefined, 'a known key is ignored');
+      await a.close();
+      await b.close();
+      assert.equal((await keysOnDisk(file)).length, 2);
+    });
+
+    it('separate processes appending and flushing at once lose and duplicate nothing', async function () {
+      this.timeout(30_000);
+      const file = await ledgerFile();
+      const dir = path.dirname(path.dirname(file));
+      const script = path.join(dir, 'writer.ts');
+      const ledgerModule = path.resolve(__dirname, '../../src/ledger');
+      await fs.writeFile(
+        script,
+        `import { ActivityLedger } from ${JSON.stringify(ledgerModule)};
+        const [file, wasmDir, name] = process.argv.slice(2);
+        (async () => {
+          const ledger = await ActivityLedger.open(file, (f) => wasmDir + '/' + f, { flushDelayMs: 5 });
+          for (let i = 0; i < 150; i++) {
+            ledger.append({ kind: 'save', taskId: name, data: { file: String(i) }, key: name + ':' + i });
+            if (i % 10 === 0) await new Promise((r) => setTimeout(r, 3));
+          }
+          await ledger.close();
+        })();`,
+      );
+      const run = promisify(execFile);
+      const writers = ['w1', 'w2', 'w3'].map((name) =>
+        run(process.execPath, ['--import', 'tsx', script, file, wasmDir, name], { cwd: path.resolve(__dirname, '../..') }),
+      );
+      await Promise.all(writers);
+      const onDisk = await keysOnDisk(file);
+      assert.equal(onDisk.length, 450);
+      assert.equal(new Set(onDisk).size, 450);
+    });
+  });
+
+  describe('retention', () => {
+    it('keeps at most maxEvents, dropping the oldest, on flush', async () => {
+      const file = await ledgerFile();
+      const base = Date.now() - 60_000;
+      const ledger = await open(file, { ...MANUAL, retention: { maxEvents: 10 } });
+      for (let i = 0; i < 15; i++) ledger.append(save(String(i), base + i));
+      assert.equal(ledger.count(), 15, 'retention waits for the write');
+      await ledger.flush();
+      assert.equal(ledger.count(), 10);
+      assert.deepEqual(
+        ledger.recent(100).map((e) => e.taskId).reverse(),
+        ['5', '6', '7', '8', '9', '10', '11', '12', '13', '14'],
+      );
+      await ledger.close();
+      assert.equal((await keysOnDisk(file)).length, 10);
+    });
+
+    it('drops events older than maxAgeDays on flush', async () => {
+      const file = await ledgerFile();
+      const day = 86_400_000;
+      const ledger = await open(file, { ...MANUAL, retention: { maxAgeDays: 30 } });
+      ledger.append(save('old', Date.now() - 40 * day));
+      ledger.append(save('older', Date.now() - 400 * day));
+      ledger.append(save('recent', Date.now() - 10 * day));
+      await ledger.close();
+      const again = await open(file);
+      assert.deepEqual(again.recent(10).map((e) => e.taskId), ['recent']);
+      await again.close();
+    });
+  });
+
+  describe('queries', () => {
+    // Local times, so day and week buckets do not depend on the machine's time zone.
+    const t = (day: number, hour = 12) => new Date(2025, 2, day, hour).getTime(); // March 2025; the 3rd is a Monday
+    let ledger: ActivityLedger;
+
+    before(async () => {
+      ledger = await open(await ledgerFile());
+      ledger.appendMany([
+        status('1', t(3, 9), 'in-progress', 'pending'),
+        save('1', t(3, 10)),
+        commit('1', t(3, 11), 'aaa'),
+        status('1', t(4), 'done'),
+        status('1.1', t(3, 13), 'done'),
+        save('1.2', t(5)),
+        status('2', t(4, 8), 'in-progress', 'pending'),
+        commit('2', t(5), 'bbb'),
+        commit('2', t(6), 'ccc'),
+        commit('1', t(6), 'ccc'), // one commit attributed to two tasks
+        status('2', t(6, 15), 'completed'), // Task Master's old spelling of done
+        status('3', t(10), 'done', 'pending', 'feature'),
+        status('3', t(11), 'pending', 'done', 'feature'),
+        status('3', t(12), 'done', 'pending', 'feature'), // done again: listed once
+        status('4', t(12), 'cancelled'),
+        { kind: 'ai', at: t(12, 14), data: { operation: 'expand', model: 'qwen2.5-coder:7b', latencyMs: 900, cacheHit: false } },
+      ]);
+    });
+
+    after(() => ledger.close());
+
+    it('count', () => {
+      assert.equal(ledger.count(), 16);
+    });
+
+    it('history: one task oldest first, by tag, with subtasks on request', () => {
+      assert.deepEqual(
+        ledger.history('1').map((e) => e.kind),
+        ['status', 'save', 'commit', 'status', 'commit'],
+      );
+      assert.equal(ledger.history('1', 'feature').length, 0);
+      assert.equal(ledger.history('3', 'feature').length, 3);
+      assert.deepEqual(
+        ledger.history('1', undefined, { includeSubtasks: true }).map((e) => e.taskId),
+        ['1', '1', '1', '1.1', '1', '1.2', '1'],
+      );
+      assert.equal(ledger.history('1.1').length, 1);
+      assert.equal(ledger.history('99').length, 0);
+    });
+
+    it('recent: newest first, for the workspace or a task', () => {
+      assert.deepEqual(
+        ledger.recent(3).map((e) => [e.kind, e.taskId]),
+        [
+          ['ai', null],
+          ['status', '4'], // same time as 3's change: the later append comes first
+          ['status', '3'],
+        ],
+      );
+      assert.deepEqual(
+        ledger.recent(2, '2').map((e) => e.data),
+        [
+          { from: 'in-progress', to: 'completed' },
+          { sha: 'ccc', message: 'task 2' },
+        ],
+      );
+    });
+
+    it('completedBetween: tasks marked done in the range, once each', () => {
+      assert.deepEqual(
+        ledger.completedBetween(t(1), t(31)).map((e) => [e.taskId, e.tag, e.at]),
+        [
+          ['1.1', 'master', t(3, 13)],
+          ['1', 'master', t(4)],
+          ['2', 'master', t(6, 15)],
+          ['3', 'feature', t(12)],
+        ],
+      );
+      assert.deepEqual(ledger.completedBetween(t(4), t(6, 15)).map((e) => e.taskId), ['1'], 'to is exclusive');
+      assert.deepEqual(ledger.completedBetween(t(10), t(11)).map((e) => e.taskId), ['3']);
+    });
+
+    it('velocity: done per local day and week, empty buckets included', () => {
+      assert.deepEqual(
+        ledger.velocity(t(3, 0), t(8, 0), 'day').map((b) => [b.label, b.done]),
+        [
+          ['2025-03-03', 1],
+          ['2025-03-04', 1],
+          ['2025-03-05', 0],
+          ['2025-03-06', 1],
+          ['2025-03-07', 0],
+        ],
+      );
+      const weeks = ledger.velocity(t(5), t(20), 'week');
+      assert.deepEqual(
+        weeks.map((b) => [b.label, b.done]),
+        [
+          ['2025-03-03', 1], // from mid-week: the bucket still starts on Monday, counting from `from` (task 2)
+          ['2025-03-10', 1], // task 3 twice in one week counts once
+          ['2025-03-17', 0],
+        ],
+      );
+      assert.equal(weeks[0].start, new Date(2025, 2, 3).getTime());
+    });
+
+    it('commitsPerTask: distinct commits per task in the range, most first', () => {
+      assert.deepEqual(
+        ledger.commitsPerTask(t(1), t(31)).map((c) => [c.taskId, c.commits, c.lastAt]),
+        [
+          ['1', 2, t(6)],
+          ['2', 2, t(6)],
+        ],
+      );
+      assert.deepEqual(ledger.commitsPerTask(t(5, 0), t(6, 0)).map((c) => [c.taskId, c.commits]), [['2', 1]]);
+    });
+
+    it('lastActivity: the latest event of each task that has one', () => {
+      const last = ledger.lastActivity(['1', '2', '3', '42']);
+      assert.deepEqual([...last.keys()], ['1', '2', '3']);
+      assert.equal(last.get('1')?.kind, 'commit');
+      assert.equal(last.get('2')?.at, t(6, 15));
+      assert.equal(last.get('3')?.at, t(12));
+      assert.equal(ledger.lastActivity(['3'], 'master').size, 0);
+    });
+  });
+
+  describe('at 100k events', () => {
+    it('answers every query with the right counts', async function () {
+      this.timeout(60_000);
+      const file = await ledgerFile();
+      const ledger = await open(file);
+      const day = 86_400_000;
+      const now = Date.now();
+      const start = now - 200 * day;
+      const kinds = ['save', 'save', 'commit', 'status', 'ai'] as const;
+      const expected = { done: new Map<string, number>(), commits: 0, ofTask7: 0, lastOfTask7: 0 };
+      const events: NewLedgerEvent[] = [];
+      for (let i = 0; i < 100_000; i++) {
+        const at = start + i * 150_000; // every 2.5 minutes, about 174 days
+        const taskId = String(i % 500);
+        const kind = kinds[i % kinds.length];
+        if (kind === 'save') events.push(save(taskId, at, `src/f${i % 97}.ts`));
+        else if (kind === 'commit') events.push(commit(taskId, at, `sha${i}`));
+        else if (kind === 'ai') events.push({ kind: 'ai', at, data: { operation: 'expand', latencyMs: i % 1000 } });
+        else events.push(status(taskId, at, i % 3 === 0 ? 'done' : 'in-progress'));
+        const last = events[events.length - 1];
+        if (last.kind === 'status' && last.data.to === 'done') expected.done.set(taskId, at);
+        if (last.kind === 'commit') expected.commits++;
+        if (last.taskId === '7') {
+          expected.ofTask7++;
+          expected.lastOfTask7 = at;
+        }
+      }
+      assert.equal(ledger.appendMany(events), 100_000);
+      assert.equal(await ledger.flush(), true);
+      await ledger.close();
+
+      const reopened = await open(file);
+      assert.equal(reopened.count(), 100_000);
+      assert.equal(reopened.history('7').length, expected.ofTask7);
+      assert.equal(reopened.recent(50).length, 50);
+      assert.equal(reopened.recent(50)[0].at, events[events.length - 1].at);
+      assert.equal(reopened.completedBetween(start, now + day).length, expected.done.size);
+      const velocity = reopened.velocity(start, now + day, 'week');
+      assert.ok(velocity.length >= 29);
+      assert.ok(velocity.reduce((sum, b) => sum + b.done, 0) >= expected.done.size);
+      const commits = reopened.commitsPerTask(start, now + day);
+      assert.equal(commits.reduce((sum, c) => sum + c.commits, 0), expected.commits);
+      const last = reopened.lastActivity(Array.from({ length: 500 }, (_, i) => String(i)));
+      assert.equal(last.size, 400, 'tasks whose id is 4 mod 5 only coincide with AI events, which have no task');
+      assert.equal(last.get('7')?.at, expected.lastOfTask7);
+      await reopened.close();
+    });
+  });
+});
