@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import initSqlJs from 'sql.js';
-import { fileStamp, moveAside, sameStamp, withLock, writeBytesAtomic, type FileStamp } from './files';
+import { writeFileAtomic } from '../store/atomicWrite';
+import { withFileLock } from '../store/fileLock';
+import { fileStamp, moveAside, sameStamp, type FileStamp } from './files';
 import * as queries from './queries';
 import { LedgerUnreadableError, openDatabase } from './schema';
 import {
@@ -164,7 +167,7 @@ export class ActivityLedger {
     let notice: LedgerNotice;
     let persist = true;
     try {
-      const movedTo = await withLock(file, async () => (sameStamp(await fileStamp(file), seen) ? moveAside(file) : undefined));
+      const movedTo = await withFileLock(file, async () => (sameStamp(await fileStamp(file), seen) ? moveAside(file) : undefined));
       notice = {
         kind: 'recovered',
         message: movedTo
@@ -330,7 +333,8 @@ export class ActivityLedger {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.unflushed.length === 0 && sameStamp(await fileStamp(this.file), this.stamp)) return;
-    await withLock(this.file, async () => {
+    await fs.mkdir(path.dirname(this.file), { recursive: true });
+    await withFileLock(this.file, async () => {
       let mustWrite = this.unflushed.length > 0;
       const current = await fileStamp(this.file);
       const disk = sameStamp(current, this.stamp) ? undefined : await readStamped(this.file);
@@ -359,7 +363,7 @@ export class ActivityLedger {
       const written = this.unflushed.length;
       this.applyRetention();
       const bytes = this.db.export();
-      await writeBytesAtomic(this.file, bytes);
+      await writeFileAtomic(this.file, bytes);
       this.stamp = await fileStamp(this.file);
       // Events appended during the write stay queued: they are in memory, not yet on disk.
       this.unflushed.splice(0, written);

@@ -14,10 +14,11 @@ export class ReadOnlyFileError extends Error {
 }
 
 /**
- * Replaces a file's content in one step: write a temp file beside it, flush it, rename it over.
- * Readers (the CLI, git, another window) see the old file or the new one, never half of either.
+ * Replaces a file's content in one step: write a temp file beside it, flush it, rename it over,
+ * flush the folder. Readers (the CLI, git, another window) see the old file or the new one,
+ * never half of either, and a crash right after leaves the new one.
  */
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
+export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
   const existing = await fs.stat(file).catch(() => undefined);
   // Renaming over a read-only file would succeed (and as root even writing would): honour the
   // user's intent by checking the permission bits themselves.
@@ -25,7 +26,7 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await fs.open(temp, 'wx', existing ? existing.mode & 0o777 : 0o644);
   try {
-    await handle.writeFile(content, 'utf8');
+    await handle.writeFile(content);
     await handle.sync();
   } finally {
     await handle.close();
@@ -35,5 +36,20 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
   } catch (error) {
     await fs.rm(temp, { force: true });
     throw error;
+  }
+  await syncDirectory(path.dirname(file));
+}
+
+/** Makes the rename itself durable on POSIX; Windows cannot open folders, and needs not. */
+async function syncDirectory(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const handle = await fs.open(dir, 'r').catch(() => undefined);
+  if (!handle) return;
+  try {
+    await handle.sync();
+  } catch {
+    // Some file systems refuse fsync on a folder; the data itself is already synced.
+  } finally {
+    await handle.close();
   }
 }

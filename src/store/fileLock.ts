@@ -6,7 +6,7 @@ const WAIT_LIMIT_MS = 5_000;
 
 export class LockTimeoutError extends Error {
   constructor(readonly lockPath: string) {
-    super(`Another program is writing the plan (lock ${lockPath} is held). Try again in a moment; if no other program is running, delete that folder.`);
+    super(`Another program is writing ${lockPath.replace(/\.lock$/, '')} (lock ${lockPath} is held). Try again in a moment; if no other program is running, delete that folder.`);
     this.name = 'LockTimeoutError';
   }
 
