@@ -1,7 +1,7 @@
 // One build script, one entry per target: the extension (vscode external), the CLI, and the
 // extension-host test runner. Type checking is separate (`npm run typecheck`).
 import * as esbuild from 'esbuild';
-import { chmodSync, existsSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -40,3 +40,5 @@ if (watch) {
   await Promise.all(targets.map((options) => esbuild.build(options)));
   chmodSync('dist/cli.js', 0o755);
 }
+// The activity ledger's SQLite engine: shipped beside the bundles that load it.
+copyFileSync('node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm');

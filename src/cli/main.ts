@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +20,9 @@ import {
 } from '../core/operations';
 import type { TagView } from '../core/plan';
 import { validatePlan } from '../core/validation';
+import { ActivityLedger, locateSqlWasm } from '../ledger';
+import { eventLine, parsePeriod, renderProgressReport } from '../progress/progressReport';
+import { writeFileAtomic } from '../store/atomicWrite';
 import { JsonLocator } from '../store/jsonText';
 import { locatePlan } from '../store/planLocation';
 import { PlanMissingError, PlanUnreadableError, TaskStore, type LoadedPlan } from '../store/taskStore';
@@ -42,6 +46,8 @@ Commands:
   update-task <id> --prompt "change"     rewrite a task for a change, with the model
   update-subtask <id> --prompt "note"    append a timestamped implementation note, with the model
   update --from <id> --prompt "change"   rewrite every open task from that id onward, with the model
+  report --ledger <file> [--since 7d] [--out file]   progress report (markdown) from the activity ledger
+  history <id> --ledger <file>           what happened to a task, from the activity ledger
   add-dependency <id> <depends-on>
   remove-dependency <id> <depends-on>
   validate                               dependency and field problems, with file positions
@@ -77,6 +83,9 @@ interface Options {
   force?: boolean;
   all?: boolean;
   from?: string;
+  ledger?: string;
+  since?: string;
+  out?: string;
   replace?: boolean;
   endpoint?: string;
   model?: string;
@@ -106,6 +115,9 @@ export async function runCli(argv: string[], out: Output, err: Output): Promise<
         force: { type: 'boolean' },
         all: { type: 'boolean' },
         from: { type: 'string' },
+        ledger: { type: 'string' },
+        since: { type: 'string' },
+        out: { type: 'string' },
         replace: { type: 'boolean' },
         endpoint: { type: 'string' },
         model: { type: 'string' },
@@ -269,6 +281,30 @@ async function dispatch(command: string, args: string[], options: Options, store
         ].join('\n'),
       );
       return 0;
+    }
+    case 'report':
+    case 'history': {
+      if (!options.ledger) throw new UsageError(`${command} needs --ledger <file>: the activity ledger (Taskmaster: Show Activity shows its path)`);
+      const ledgerFile = path.resolve(options.project, options.ledger);
+      if (!existsSync(ledgerFile)) throw new UsageError(`no activity ledger at ${ledgerFile}`);
+      const ledger = await ActivityLedger.open(ledgerFile, locateSqlWasm);
+      try {
+        if (command === 'history') {
+          need(args, 1, 'history <id> --ledger <file>');
+          const events = ledger.history(args[0], options.tag, { includeSubtasks: true });
+          print(events, () => (events.length ? events.map(eventLine).join('\n') : `No recorded activity for ${args[0]}.`));
+          return 0;
+        }
+        const tag = await loadTag(store, options);
+        const report = renderProgressReport(ledger, tag, parsePeriod(options.since ?? '7d'));
+        if (options.out) {
+          await writeFileAtomic(path.resolve(options.project, options.out), report);
+          out(`Wrote ${options.out}`);
+        } else out(report);
+        return 0;
+      } finally {
+        await ledger.close();
+      }
     }
     case 'update': {
       if (!options.from || !options.prompt) throw new UsageError('update needs --from <id> and --prompt "…"');

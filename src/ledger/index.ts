@@ -3,3 +3,4 @@ export { ActivityLedger } from './activityLedger';
 export type { CommitCount, HistoryOptions, VelocityBucket } from './queries';
 export { SCHEMA_VERSION } from './schema';
 export * from './types';
+export { locateSqlWasm } from './locateWasm';

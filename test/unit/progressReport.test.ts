@@ -1,0 +1,60 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { runCli } from '../../src/cli/main';
+import { readPlan } from '../../src/core/plan';
+import { ActivityLedger, locateSqlWasm } from '../../src/ledger';
+import { ActivityRecorder } from '../../src/progress/activityRecorder';
+import { parsePeriod } from '../../src/progress/progressReport';
+import { makeProject, task, tagged, taskMasterText, tempDir } from '../support/planBuilder';
+
+async function cli(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, (line) => out.push(line), (line) => err.push(line));
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('activity recording and progress reports', function () {
+  this.timeout(20_000);
+
+  it('records status changes once per change, even when two windows see the same edit', async () => {
+    const dir = await tempDir('tml-ledger-');
+    const ledger = await ActivityLedger.open(path.join(dir, 'activity.sqlite'), locateSqlWasm);
+    const recorder = new ActivityRecorder(ledger);
+    const v1 = tagged({ master: [task({ id: 1 }), task({ id: 2 })] });
+    const v2 = tagged({ master: [task({ id: 1, status: 'done' }), task({ id: 2, status: 'in-progress' })] });
+    const [a, b] = [readPlan(v1), readPlan(v2)];
+    assert.equal(recorder.recordPlanChange('/p/tasks.json', a, b, taskMasterText(v2), 'tasks.json'), 2);
+    assert.equal(recorder.recordPlanChange('/p/tasks.json', a, b, taskMasterText(v2), 'tasks.json'), 0, 'the second window adds nothing');
+    assert.deepEqual(ledger.history('1').map((e) => e.kind === 'status' && e.data.to), ['done']);
+    await ledger.close();
+  });
+
+  it('tml history and tml report read the ledger', async () => {
+    const data = tagged({ master: [task({ id: 1, status: 'done' }), task({ id: 2, status: 'in-progress' }), task({ id: 3, dependencies: [2] }), task({ id: 4, status: 'blocked' })] });
+    const { root } = await makeProject(data);
+    const ledgerFile = path.join(root, 'activity.sqlite');
+    const ledger = await ActivityLedger.open(ledgerFile, locateSqlWasm);
+    const before = tagged({ master: [task({ id: 1 }), task({ id: 2 }), task({ id: 3, dependencies: [2] }), task({ id: 4, status: 'blocked' })] });
+    new ActivityRecorder(ledger).recordPlanChange(path.join(root, 'tasks.json'), readPlan(before), readPlan(data), taskMasterText(data), 'tasks.json');
+    ledger.append({ kind: 'commit', tag: 'master', taskId: '2', data: { sha: 'abcdef1234567', message: 'Work on 2' } });
+    await ledger.close();
+
+    const history = await cli(['history', '1', '--ledger', ledgerFile, '--project', root]);
+    assert.equal(history.code, 0);
+    assert.match(history.out, /1 {2}status pending → done/);
+
+    const report = await cli(['report', '--ledger', ledgerFile, '--project', root, '--since', '7d', '--out', 'report.md']);
+    assert.equal(report.code, 0, report.err);
+    const text = await fs.readFile(path.join(root, 'report.md'), 'utf8');
+    assert.match(text, /## Completed \(1\)\n\n- 1 Task 1/);
+    assert.match(text, /## In progress \(1\)\n\n- 2 Task 2 — last: commit abcdef1 "Work on 2"/);
+    assert.match(text, /- 3 Task 3 — waits on 2 \(in-progress\)/);
+    assert.match(text, /- 4 Task 4 — marked blocked/);
+    assert.match(text, /\| 2 Task 2 \| 1 \|/);
+
+    assert.equal((await cli(['report', '--project', root])).code, 2, 'the ledger path is required');
+    assert.throws(() => parsePeriod('soon'), /not a period/);
+  });
+});
