@@ -1,4 +1,7 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { registerActivityCommands } from './activity/activityCommands';
+import { ActivityService } from './activity/activityService';
 import { ContextKeys, ViewIds } from './commands/commandIds';
 import { AiService } from './ai/aiService';
 import { DEFAULT_AI_SETTINGS } from './ai/aiSettings';
@@ -18,7 +21,10 @@ import { Projects } from './workspace/projects';
 export interface TaskmasterApi {
   projects: Projects;
   model: TaskTreeModel;
+  activity: ActivityService;
 }
+
+let activity: ActivityService | undefined;
 
 /** Composition root: build the services, register the surfaces, push every disposable at once. */
 export async function activate(context: vscode.ExtensionContext): Promise<TaskmasterApi> {
@@ -43,6 +49,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   const inference = new OllamaInference(DEFAULT_AI_SETTINGS);
   inference.externalFallback = copilotFallback(context.globalState);
   const ai = new AiService(inference);
+  const storage = context.storageUri ?? context.globalStorageUri;
+  activity = new ActivityService(path.join(storage.fsPath, 'activity.sqlite'), projects, inference, log);
+  registerActivityCommands(context, { model, activity, log });
   registerAiCommands(context, { model, ai, log, secrets: context.secrets });
   registerModelCommands(context, { extensionUri: context.extensionUri, model, ai, log, secrets: context.secrets });
   context.subscriptions.push(new OllamaStatusBar(ai, projects, context.secrets));
@@ -63,5 +72,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   }
   updateView();
   void vscode.commands.executeCommand('setContext', ContextKeys.ready, true);
-  return { projects, model };
+  return { projects, model, activity };
+}
+
+/** Flushes the activity ledger: VS Code waits for this, so an acknowledged event is not lost. */
+export function deactivate(): Promise<void> | undefined {
+  return activity?.close();
 }

@@ -124,6 +124,9 @@ export class OllamaInference {
   private readonly records: InferenceRecord[] = [];
   private readonly digests = new Map<string, { byModel: Map<string, string>; expires: number }>();
 
+  /** Told about every call, for the activity ledger. */
+  onRecord?: (record: InferenceRecord) => void;
+
   /** Set by the editor: Copilot through vscode.lm, when the user allows it. */
   externalFallback?: () => Promise<ExternalChatModel | undefined>;
 
@@ -410,6 +413,7 @@ export class OllamaInference {
   }
 
   private record(entry: InferenceRecord): void {
+    this.onRecord?.(entry);
     this.records.push(entry);
     if (this.records.length > 50) this.records.shift();
   }

@@ -45,6 +45,9 @@ export const CommandIds = {
   undoAiChange: 'taskmasterLocal.undoAiChange',
   createOptimizedModel: 'taskmasterLocal.createOptimizedModel',
   benchmarkModels: 'taskmasterLocal.benchmarkModels',
+  showActivity: 'taskmasterLocal.showActivity',
+  generateProgressReport: 'taskmasterLocal.generateProgressReport',
+  generateTaskDocs: 'taskmasterLocal.generateTaskDocs',
 } as const;
 
 /** The per-status commands behind the tree's "Set Status" submenu. */
