@@ -1,0 +1,67 @@
+import { allTasks, type TagView } from '../core/plan';
+import type { ActivityLedger } from '../ledger';
+import { attributeCommit } from './commitAttribution';
+import type { CommitInfo } from './gitHistory';
+
+/** Something the plan should probably say now; the user decides. */
+export interface Suggestion {
+  kind: 'commit-completes' | 'subtasks-done';
+  tag: string;
+  taskId: string;
+  message: string;
+}
+
+/**
+ * Turns commits and saves into ledger events and suggestions. Never changes a status itself:
+ * a suggestion waits for the user's click (or the setting that lets commit keywords decide).
+ */
+export class ProgressTracker {
+  constructor(private readonly ledger: ActivityLedger) {}
+
+  /** Records each commit against the tasks it belongs to; returns the completions it claims. */
+  recordCommits(commits: CommitInfo[], tag: TagView): Suggestion[] {
+    const suggestions: Suggestion[] = [];
+    for (const commit of commits) {
+      const short = commit.hash.slice(0, 7);
+      for (const attribution of attributeCommit(commit.message, commit.files, tag)) {
+        this.ledger.append({
+          kind: 'commit',
+          tag: tag.name,
+          taskId: attribution.taskId,
+          source: 'git',
+          at: commit.date,
+          key: `commit:${commit.hash}:${tag.name}:${attribution.taskId}`,
+          data: { sha: commit.hash, message: commit.message.split('\n')[0], files: commit.files.length, by: attribution.by },
+        });
+        const task = tag.byId.get(attribution.taskId);
+        if (attribution.completes && task && task.status !== 'done' && task.status !== 'cancelled') {
+          suggestions.push({ kind: 'commit-completes', tag: tag.name, taskId: task.id, message: `Commit ${short} says it completes ${task.id} "${task.title}". Mark it done?` });
+        }
+      }
+    }
+    return suggestions;
+  }
+
+  /** Records a save against the tasks it belongs to: the active task, and tasks that name the file. */
+  recordSave(file: string, tag: TagView, activeTaskId: string | undefined, at = Date.now()): string[] {
+    const taskIds = new Set<string>();
+    if (activeTaskId && tag.byId.has(activeTaskId)) taskIds.add(activeTaskId);
+    for (const attribution of attributeCommit('', [file], tag)) taskIds.add(attribution.taskId);
+    for (const taskId of taskIds) {
+      this.ledger.append({ kind: 'save', tag: tag.name, taskId, source: 'editor', at, data: { file, reason: taskId === activeTaskId ? 'active task' : 'named in the task' } });
+    }
+    return [...taskIds];
+  }
+}
+
+/** Parents whose subtasks are all done while they are not: each is proposed for done. */
+export function parentsReadyToClose(tag: TagView): Suggestion[] {
+  const suggestions: Suggestion[] = [];
+  for (const task of allTasks(tag)) {
+    if (task.subtasks.length === 0 || task.status === 'done' || task.status === 'cancelled') continue;
+    if (task.subtasks.every((sub) => sub.status === 'done' || sub.status === 'cancelled')) {
+      suggestions.push({ kind: 'subtasks-done', tag: tag.name, taskId: task.id, message: `All subtasks of ${task.id} "${task.title}" are done. Mark it done?` });
+    }
+  }
+  return suggestions;
+}
