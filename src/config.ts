@@ -16,6 +16,7 @@ export const SettingKeys = {
   defaultSubtasks: 'ai.defaultSubtasks',
   modelByComplexity: 'ai.modelByComplexity',
   allowCopilotFallback: 'ai.allowCopilotFallback',
+  commitKeywordsMarkDone: 'progress.commitKeywordsMarkDone',
 } as const;
 
 /** A setting's value only where the user set one (so a project's Task Master config can apply). */
@@ -54,6 +55,11 @@ export async function saveModel(model: string, scope?: vscode.Uri): Promise<void
 
 export function allowCopilotFallback(): boolean {
   return vscode.workspace.getConfiguration(SECTION).get<boolean>(SettingKeys.allowCopilotFallback) ?? false;
+}
+
+/** Whether "closes task 4" in a commit marks 4 done without asking. */
+export function commitKeywordsMarkDone(): boolean {
+  return vscode.workspace.getConfiguration(SECTION).get<boolean>(SettingKeys.commitKeywordsMarkDone) ?? false;
 }
 
 export function defaultSubtaskCount(scope?: vscode.Uri): number {

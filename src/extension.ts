@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { ActiveTask } from './activity/activeTask';
 import { registerActivityCommands } from './activity/activityCommands';
+import { ProgressWatcher } from './activity/progressWatcher';
 import { ActivityService } from './activity/activityService';
 import { ContextKeys, ViewIds } from './commands/commandIds';
 import { AiService } from './ai/aiService';
@@ -51,7 +53,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   const ai = new AiService(inference);
   const storage = context.storageUri ?? context.globalStorageUri;
   activity = new ActivityService(path.join(storage.fsPath, 'activity.sqlite'), projects, inference, log);
-  registerActivityCommands(context, { model, activity, log });
+  const activeTask = new ActiveTask(model);
+  context.subscriptions.push(activeTask, new ProgressWatcher(model, activity, activeTask, log));
+  registerActivityCommands(context, { model, activity, activeTask, log });
   registerAiCommands(context, { model, ai, log, secrets: context.secrets });
   registerModelCommands(context, { extensionUri: context.extensionUri, model, ai, log, secrets: context.secrets });
   context.subscriptions.push(new OllamaStatusBar(ai, projects, context.secrets));

@@ -2,24 +2,26 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandIds } from '../commands/commandIds';
 import { registerCommand } from '../commands/registerCommand';
-import { loadedTag, pickProject, resolveTarget } from '../commands/taskPicker';
+import { isTaskElement, loadedTag, pickProject, resolveTarget, taskPickItems } from '../commands/taskPicker';
 import { openFileAt } from '../messages';
 import { eventLine, parsePeriod, renderProgressReport } from '../progress/progressReport';
 import { renderTaskDocs } from '../progress/taskDocs';
 import { writeFileAtomic } from '../store/atomicWrite';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
 import { showMarkdown } from '../aiCommands/markdownView';
+import type { ActiveTask } from './activeTask';
 import type { ActivityService } from './activityService';
 
 export interface ActivityCommandServices {
   model: TaskTreeModel;
   activity: ActivityService;
+  activeTask: ActiveTask;
   log: vscode.LogOutputChannel;
 }
 
 /** History and reports from the activity ledger, and the plan as markdown docs. */
 export function registerActivityCommands(context: vscode.ExtensionContext, services: ActivityCommandServices): void {
-  const { model, activity, log } = services;
+  const { model, activity, activeTask, log } = services;
   const register = (id: string, handler: (...args: unknown[]) => unknown) => registerCommand(context, log, id, handler);
 
   const ledger = async () => {
@@ -35,6 +37,22 @@ export function registerActivityCommands(context: vscode.ExtensionContext, servi
     const title = target ? `Activity of ${target.task.id} ${target.task.title}` : 'Recent activity';
     const body = events.length ? events.map((event) => `    ${eventLine(event)}`).join('\n') : 'Nothing recorded yet.';
     await showMarkdown(`# ${title}\n\n${body}\n\n*Ledger: \`${activity.ledgerFile}\` (use it with \`tml report --ledger\`).*\n`);
+  });
+
+  register(CommandIds.selectActiveTask, async (element) => {
+    if (isTaskElement(element)) {
+      activeTask.choose(element.project, element.task.id);
+      return;
+    }
+    const project = await pickProject(model, { needsPlan: true });
+    if (!project) return;
+    const candidates = activeTask.candidates(project);
+    if (candidates.length === 0) {
+      void vscode.window.showInformationMessage('No task is in progress: start one (Taskmaster: Start Task) and it becomes the active task.');
+      return;
+    }
+    const picked = await vscode.window.showQuickPick(taskPickItems(candidates), { placeHolder: 'Which task are you working on? Saves count as work on it.' });
+    if (picked) activeTask.choose(project, picked.task.id);
   });
 
   register(CommandIds.generateProgressReport, async () => {

@@ -46,6 +46,7 @@ export const CommandIds = {
   createOptimizedModel: 'taskmasterLocal.createOptimizedModel',
   benchmarkModels: 'taskmasterLocal.benchmarkModels',
   showActivity: 'taskmasterLocal.showActivity',
+  selectActiveTask: 'taskmasterLocal.selectActiveTask',
   generateProgressReport: 'taskmasterLocal.generateProgressReport',
   generateTaskDocs: 'taskmasterLocal.generateTaskDocs',
 } as const;

@@ -48,7 +48,13 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
 
   register(CommandIds.setStatus, (element) => changeStatus(element));
   for (const status of TASK_STATUSES) register(setStatusCommandId(status), (element) => changeStatus(element, status));
-  register(CommandIds.startTask, (element) => changeStatus(element, 'in-progress'));
+  register(CommandIds.startTask, async (element) => {
+    const target = await resolveTarget(model, element, 'Start which task?');
+    if (!target) return;
+    await apply(target, setStatus([target.task.id], 'in-progress'));
+    // The task just started is the one being worked on.
+    await vscode.commands.executeCommand(CommandIds.selectActiveTask, model.taskElement(target.project, target.tag, target.task));
+  });
   register(CommandIds.markDone, (element) => changeStatus(element, 'done'));
 
   register(CommandIds.showNextTask, () => showNextTask(services));

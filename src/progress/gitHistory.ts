@@ -73,6 +73,11 @@ export class GitHistory {
     return Promise.all(fresh.reverse().map((commit) => this.withFiles(commit)));
   }
 
+  /** Whether git ignores a file (build output, dependencies…): such saves are not progress. */
+  async isIgnored(file: string): Promise<boolean> {
+    return (await this.git.checkIgnore([file]).catch(() => [])).length > 0;
+  }
+
   /** Lines added and removed in the working tree against HEAD, and the files changed. */
   async workingTreeStats(): Promise<{ files: number; insertions: number; deletions: number }> {
     const summary = await this.git.diffSummary(['HEAD']).catch(() => undefined);

@@ -1,0 +1,134 @@
+import { watch, type FSWatcher } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { setStatus } from '../core/operations';
+import { commitKeywordsMarkDone } from '../config';
+import { GitHistory } from '../progress/gitHistory';
+import { parentsReadyToClose, ProgressTracker, type Suggestion } from '../progress/progressTracker';
+import type { TaskTreeModel } from '../tree/taskTreeModel';
+import type { Project } from '../workspace/projects';
+import type { ActiveTask } from './activeTask';
+import type { ActivityService } from './activityService';
+
+/** Saves of the same file closer together than this count once (an editor's save bursts). */
+const SAVE_COALESCE_MS = 2000;
+/** Paths that are never progress, even where git does not ignore them. */
+const NEVER_PROGRESS = /(^|\/)(\.git|node_modules|dist|out|build)\//;
+
+/**
+ * Follows the work: file saves and new commits (through the repository's HEAD log) are recorded
+ * against tasks, and what they suggest (a commit that completes a task, a parent whose subtasks
+ * are all done) is offered to the user. Nothing changes a status without a click, unless the
+ * user let commit keywords decide.
+ */
+export class ProgressWatcher implements vscode.Disposable {
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly repositories = new Map<Project, GitHistory | undefined>();
+  private readonly watchers: FSWatcher[] = [];
+  private readonly lastSave = new Map<string, number>();
+  private readonly offered = new Set<string>();
+  private tracker: ProgressTracker | undefined;
+
+  constructor(
+    private readonly model: TaskTreeModel,
+    activity: ActivityService,
+    private readonly activeTask: ActiveTask,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    void activity.ready.then((ledger) => {
+      if (!ledger) return;
+      this.tracker = new ProgressTracker(ledger);
+      for (const project of model.projects.withPlan) void this.repository(project);
+    });
+    this.subscriptions.push(
+      vscode.workspace.onDidSaveTextDocument((document) => void this.saved(document)),
+      model.projects.onDidChange((project) => {
+        if (!project) return;
+        this.offerParents(project);
+        if (this.tracker) void this.repository(project);
+      }),
+    );
+  }
+
+  /** The project's repository, opened once; watching its HEAD log finds new commits. */
+  private async repository(project: Project): Promise<GitHistory | undefined> {
+    if (this.repositories.has(project)) return this.repositories.get(project);
+    this.repositories.set(project, undefined);
+    const opened = await GitHistory.open(project.folder.uri.fsPath);
+    if (!GitHistory.isAvailable(opened)) {
+      this.log.info(opened.message);
+      if (opened.reason === 'git-missing') void vscode.window.showInformationMessage(`Taskmaster: ${opened.message}`);
+      return undefined;
+    }
+    this.repositories.set(project, opened);
+    await opened.markAllSeen();
+    let timer: NodeJS.Timeout | undefined;
+    const changed = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void this.checkCommits(project, opened), 500);
+    };
+    for (const dir of [path.join(opened.root, '.git'), path.join(opened.root, '.git', 'logs')]) {
+      try {
+        this.watchers.push(watch(dir, changed));
+      } catch {
+        // A worktree or submodule keeps .git elsewhere; saves still count.
+      }
+    }
+    return opened;
+  }
+
+  private async checkCommits(project: Project, git: GitHistory): Promise<void> {
+    const state = project.store.state;
+    if (!this.tracker || state.kind !== 'loaded') return;
+    const tag = this.model.currentTag(state);
+    if (!tag) return;
+    try {
+      const commits = await git.newCommits();
+      for (const suggestion of this.tracker.recordCommits(commits, tag)) await this.offer(project, suggestion, commitKeywordsMarkDone());
+    } catch (error) {
+      this.log.warn(`Reading new commits failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async saved(document: vscode.TextDocument): Promise<void> {
+    const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+    const project = folder && this.model.projects.byFolder(folder.uri);
+    const state = project?.store.state;
+    if (!project || !this.tracker || state?.kind !== 'loaded' || document.uri.scheme !== 'file') return;
+    if (document.uri.fsPath === state.location.tasksFile) return;
+    const file = path.relative(project.folder.uri.fsPath, document.uri.fsPath).split(path.sep).join('/');
+    if (NEVER_PROGRESS.test(file)) return;
+    const now = Date.now();
+    if (now - (this.lastSave.get(file) ?? 0) < SAVE_COALESCE_MS) return;
+    this.lastSave.set(file, now);
+    const git = await this.repository(project);
+    if (git && (await git.isIgnored(file))) return;
+    const tag = this.model.currentTag(state);
+    if (tag) this.tracker.recordSave(file, tag, this.activeTask.current(project)?.id, now);
+  }
+
+  private offerParents(project: Project): void {
+    const state = project.store.state;
+    const tag = state.kind === 'loaded' ? this.model.currentTag(state) : undefined;
+    if (tag) for (const suggestion of parentsReadyToClose(tag)) void this.offer(project, suggestion, false);
+  }
+
+  /** Asks once per suggestion; Mark done sets the status through the store like any command. */
+  private async offer(project: Project, suggestion: Suggestion, apply: boolean): Promise<void> {
+    const key = `${project.folder.uri}|${suggestion.tag}|${suggestion.taskId}|${suggestion.kind}`;
+    if (this.offered.has(key)) return;
+    this.offered.add(key);
+    if (apply) {
+      await project.store.edit(setStatus([suggestion.taskId], 'done'), suggestion.tag);
+      void vscode.window.showInformationMessage(suggestion.message.replace(/ Mark it done\?$/, ' Marked done.'));
+      return;
+    }
+    const choice = await vscode.window.showInformationMessage(suggestion.message, 'Mark done', 'Not yet');
+    if (choice === 'Mark done') await project.store.edit(setStatus([suggestion.taskId], 'done'), suggestion.tag);
+  }
+
+  dispose(): void {
+    for (const watcher of this.watchers) watcher.close();
+    vscode.Disposable.from(...this.subscriptions).dispose();
+  }
+}
