@@ -39,20 +39,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   const model = new TaskTreeModel(projects);
   context.subscriptions.push(model);
 
-  const treeView = vscode.window.createTreeView<TreeElement>(ViewIds.tasks, {
-    treeDataProvider: new TaskTreeProvider(model),
-    showCollapseAll: true,
-  });
-  context.subscriptions.push(treeView);
-
-  context.subscriptions.push(new TaskStatusBar(model), new PlanDiagnostics(projects));
-  registerTaskCommands(context, { model, treeView, log });
   // Settings are applied per project when a command runs (a project's Task Master config counts).
   const inference = new OllamaInference(DEFAULT_AI_SETTINGS);
   inference.externalFallback = copilotFallback(context.globalState);
   const ai = new AiService(inference);
   const storage = context.storageUri ?? context.globalStorageUri;
   activity = new ActivityService(path.join(storage.fsPath, 'activity.sqlite'), projects, inference, log);
+  const activityService = activity;
+
+  const treeView = vscode.window.createTreeView<TreeElement>(ViewIds.tasks, {
+    treeDataProvider: new TaskTreeProvider(model, (element) => activityService.historyLines(element.task, element.tag)),
+    showCollapseAll: true,
+  });
+  context.subscriptions.push(treeView);
+
+  context.subscriptions.push(new TaskStatusBar(model), new PlanDiagnostics(projects));
+  registerTaskCommands(context, { model, treeView, log });
   const activeTask = new ActiveTask(model);
   context.subscriptions.push(activeTask, new ProgressWatcher(model, activity, activeTask, log));
   registerActivityCommands(context, { model, activity, activeTask, log });

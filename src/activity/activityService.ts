@@ -1,9 +1,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OllamaInference } from '../ai/ollamaInference';
-import type { Plan } from '../core/plan';
+import type { Plan, TaskNode } from '../core/plan';
 import { ActivityLedger, locateSqlWasm } from '../ledger';
 import { ActivityRecorder } from '../progress/activityRecorder';
+import { summarizeHistory } from '../progress/progressReport';
 import type { Project, Projects } from '../workspace/projects';
 
 /**
@@ -13,6 +14,7 @@ import type { Project, Projects } from '../workspace/projects';
  */
 export class ActivityService {
   private recorder: ActivityRecorder | undefined;
+  private ledger: ActivityLedger | undefined;
   private readonly previous = new Map<Project, Plan | undefined>();
   private readonly subscriptions: vscode.Disposable[] = [];
   readonly ready: Promise<ActivityLedger | undefined>;
@@ -37,6 +39,7 @@ export class ActivityService {
         },
       });
       this.recorder = new ActivityRecorder(ledger);
+      this.ledger = ledger;
       this.baseline();
       return ledger;
     } catch (error) {
@@ -61,6 +64,11 @@ export class ActivityService {
     if (!before) return;
     const recorded = this.recorder.recordPlanChange(state.location.tasksFile, before, state.plan, state.text, 'tasks.json');
     if (recorded) this.log.debug(`Recorded ${recorded} status change(s) in ${path.basename(state.location.tasksFile)}`);
+  }
+
+  /** A task's recorded history in a few lines (nothing while the ledger is still opening). */
+  historyLines(task: TaskNode, tag: string): string[] {
+    return this.ledger ? summarizeHistory(this.ledger.history(task.id, tag, { includeSubtasks: true }), task.status) : [];
   }
 
   async close(): Promise<void> {

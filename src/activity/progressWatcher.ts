@@ -27,6 +27,7 @@ export class ProgressWatcher implements vscode.Disposable {
   private readonly watchers: FSWatcher[] = [];
   private readonly lastSave = new Map<string, number>();
   private readonly offered = new Set<string>();
+  private readonly branches = new Map<Project, string>();
   private tracker: ProgressTracker | undefined;
 
   constructor(
@@ -62,6 +63,7 @@ export class ProgressWatcher implements vscode.Disposable {
     }
     this.repositories.set(project, opened);
     await opened.markAllSeen();
+    this.branches.set(project, (await opened.branch()) ?? '');
     let timer: NodeJS.Timeout | undefined;
     const changed = () => {
       clearTimeout(timer);
@@ -78,6 +80,7 @@ export class ProgressWatcher implements vscode.Disposable {
   }
 
   private async checkCommits(project: Project, git: GitHistory): Promise<void> {
+    await this.followBranch(project, git);
     const state = project.store.state;
     if (!this.tracker || state.kind !== 'loaded') return;
     const tag = this.model.currentTag(state);
@@ -87,6 +90,19 @@ export class ProgressWatcher implements vscode.Disposable {
       for (const suggestion of this.tracker.recordCommits(commits, tag)) await this.offer(project, suggestion, commitKeywordsMarkDone());
     } catch (error) {
       this.log.warn(`Reading new commits failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** After a branch switch, the tag state.json's branchTagMapping gives that branch becomes current. */
+  private async followBranch(project: Project, git: GitHistory): Promise<void> {
+    const branch = await git.branch();
+    if (!branch || branch === this.branches.get(project)) return;
+    this.branches.set(project, branch);
+    const tag = await project.store.tagForBranch(branch);
+    const state = project.store.state;
+    if (tag && state.kind === 'loaded' && state.currentTag !== tag && state.plan.tags.has(tag)) {
+      await project.store.setCurrentTag(tag);
+      this.log.info(`Branch ${branch}: switched to tag "${tag}" (branchTagMapping in state.json).`);
     }
   }
 

@@ -39,6 +39,26 @@ export function eventLine(event: LedgerEvent): string {
   return `${new Date(event.at).toISOString().replace('T', ' ').slice(0, 16)}  ${event.taskId ? `${event.taskId}  ` : ''}${describeEvent(event)}`;
 }
 
+const day = (at: number) => new Date(at).toISOString().slice(0, 16).replace('T', ' ');
+
+/** A task's history for its tooltip: when it started, saves, commits, time in progress. */
+export function summarizeHistory(events: LedgerEvent[], status: string, now = Date.now()): string[] {
+  const lines: string[] = [];
+  const started = events.filter((event) => event.kind === 'status' && event.data.to === 'in-progress').at(-1);
+  if (started) lines.push(`started ${day(started.at)}${status === 'in-progress' ? `, in progress for ${duration(now - started.at)}` : ''}`);
+  const done = events.filter((event) => event.kind === 'status' && event.data.to === 'done').at(-1);
+  if (done) lines.push(`done ${day(done.at)}`);
+  const saves = events.filter((event) => event.kind === 'save');
+  if (saves.length) lines.push(`${saves.length} save${saves.length === 1 ? '' : 's'}, last ${day(saves.at(-1)!.at)}`);
+  for (const commit of events.filter((event) => event.kind === 'commit').slice(-5)) lines.push(describeEvent(commit));
+  return lines;
+}
+
+function duration(ms: number): string {
+  const hours = Math.floor(ms / 3600_000);
+  return hours >= 24 ? `${Math.floor(hours / 24)} d ${hours % 24} h` : `${hours} h ${Math.floor((ms % 3600_000) / 60_000)} min`;
+}
+
 /**
  * A markdown progress report for one tag: what was completed in the period, what is in progress
  * with its latest activity, what is blocked and why, velocity, and commits per task.

@@ -156,6 +156,13 @@ export class TaskStore implements Disposable {
     return file;
   }
 
+  /** The tag Task Master's `branchTagMapping` in state.json gives a git branch, if any. */
+  async tagForBranch(branch: string): Promise<string | undefined> {
+    const mapping = (await readJsonObject(this.location.stateFile))?.branchTagMapping;
+    const tag = typeof mapping === 'object' && mapping !== null ? (mapping as Record<string, unknown>)[branch] : undefined;
+    return typeof tag === 'string' && tag ? tag : undefined;
+  }
+
   /** Switches the current tag in state.json, keeping its other fields (branch mappings and so on). */
   async setCurrentTag(tag: string): Promise<void> {
     const state = (await readJsonObject(this.location.stateFile)) ?? {};

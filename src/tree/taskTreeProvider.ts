@@ -20,11 +20,25 @@ export function statusIcon(status: TaskStatus): vscode.ThemeIcon {
 }
 
 /** Renders the model's elements as tree items; holds no state of its own. */
+/** A task's recorded history, for its tooltip (from the activity ledger, when there is one). */
+export type TaskHistory = (element: Extract<TreeElement, { kind: 'task' }>) => string[];
+
 export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement> {
   readonly onDidChangeTreeData: vscode.Event<void>;
 
-  constructor(private readonly model: TaskTreeModel) {
+  constructor(
+    private readonly model: TaskTreeModel,
+    private readonly history?: TaskHistory,
+  ) {
     this.onDidChangeTreeData = model.onDidChange;
+  }
+
+  /** On hover: the tooltip gains the task's history (started, saves, commits, time in progress). */
+  resolveTreeItem(item: vscode.TreeItem, element: TreeElement): vscode.TreeItem {
+    if (element.kind !== 'task' || !this.history || !(item.tooltip instanceof vscode.MarkdownString)) return item;
+    const lines = this.history(element);
+    if (lines.length) item.tooltip.appendMarkdown(`\n\n**History**\n\n${lines.map((line) => `- ${escape(line)}`).join('\n')}\n`);
+    return item;
   }
 
   getChildren(element?: TreeElement): TreeElement[] {

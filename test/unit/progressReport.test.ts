@@ -5,7 +5,9 @@ import { runCli } from '../../src/cli/main';
 import { readPlan } from '../../src/core/plan';
 import { ActivityLedger, locateSqlWasm } from '../../src/ledger';
 import { ActivityRecorder } from '../../src/progress/activityRecorder';
-import { parsePeriod } from '../../src/progress/progressReport';
+import { parsePeriod, summarizeHistory } from '../../src/progress/progressReport';
+import { locatePlan } from '../../src/store/planLocation';
+import { TaskStore } from '../../src/store/taskStore';
 import { makeProject, task, tagged, taskMasterText, tempDir } from '../support/planBuilder';
 
 async function cli(args: string[]) {
@@ -56,5 +58,27 @@ describe('activity recording and progress reports', function () {
 
     assert.equal((await cli(['report', '--project', root])).code, 2, 'the ledger path is required');
     assert.throws(() => parsePeriod('soon'), /not a period/);
+  });
+});
+
+describe('task history for tooltips', () => {
+  it('says when a task started, how long it has been in progress, its saves and commits', async () => {
+    const dir = await tempDir('tml-history-');
+    const ledger = await ActivityLedger.open(path.join(dir, 'h.sqlite'), locateSqlWasm);
+    const start = Date.parse('2026-11-20T10:00:00Z');
+    ledger.append({ kind: 'status', taskId: '4', at: start, data: { from: 'pending', to: 'in-progress' } });
+    ledger.append({ kind: 'save', taskId: '4', at: start + 60_000, data: { file: 'a.ts' } });
+    ledger.append({ kind: 'save', taskId: '4', at: start + 120_000, data: { file: 'b.ts' } });
+    ledger.append({ kind: 'commit', taskId: '4', at: start + 3600_000, data: { sha: '0123456789', message: 'Wire it' } });
+    const lines = summarizeHistory(ledger.history('4'), 'in-progress', start + 26 * 3600_000);
+    assert.deepEqual(lines, ['started 2026-11-20 10:00, in progress for 1 d 2 h', '2 saves, last 2026-11-20 10:02', 'commit 0123456 "Wire it"']);
+    await ledger.close();
+  });
+
+  it('finds the tag Task Master maps a branch to', async () => {
+    const { root } = await makeProject(tagged({ master: [], feature: [] }), { currentTag: 'master', branchTagMapping: { 'feat/auth': 'feature' } });
+    const store = new TaskStore(locatePlan(root));
+    assert.equal(await store.tagForBranch('feat/auth'), 'feature');
+    assert.equal(await store.tagForBranch('main'), undefined);
   });
 });
