@@ -17,6 +17,7 @@ export const SettingKeys = {
   modelByComplexity: 'ai.modelByComplexity',
   allowCopilotFallback: 'ai.allowCopilotFallback',
   commitKeywordsMarkDone: 'progress.commitKeywordsMarkDone',
+  aiProgressNotes: 'progress.aiNotes',
 } as const;
 
 /** A setting's value only where the user set one (so a project's Task Master config can apply). */
@@ -60,6 +61,11 @@ export function allowCopilotFallback(): boolean {
 /** Whether "closes task 4" in a commit marks 4 done without asking. */
 export function commitKeywordsMarkDone(): boolean {
   return vscode.workspace.getConfiguration(SECTION).get<boolean>(SettingKeys.commitKeywordsMarkDone) ?? false;
+}
+
+/** Whether commits on the active task get an AI-written progress note (off: nothing is sent). */
+export function aiProgressNotes(): boolean {
+  return vscode.workspace.getConfiguration(SECTION).get<boolean>(SettingKeys.aiProgressNotes) ?? false;
 }
 
 export function defaultSubtaskCount(scope?: vscode.Uri): number {

@@ -56,7 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   context.subscriptions.push(new TaskStatusBar(model), new PlanDiagnostics(projects));
   registerTaskCommands(context, { model, treeView, log });
   const activeTask = new ActiveTask(model);
-  context.subscriptions.push(activeTask, new ProgressWatcher(model, activity, activeTask, log));
+  context.subscriptions.push(activeTask, new ProgressWatcher(model, activity, activeTask, ai, context.secrets, log));
   registerActivityCommands(context, { model, activity, activeTask, log });
   registerAiCommands(context, { model, ai, log, secrets: context.secrets });
   registerModelCommands(context, { extensionUri: context.extensionUri, model, ai, log, secrets: context.secrets });

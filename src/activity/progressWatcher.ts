@@ -2,8 +2,11 @@ import { watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { setStatus } from '../core/operations';
-import { commitKeywordsMarkDone } from '../config';
-import { GitHistory } from '../progress/gitHistory';
+import type { AiService } from '../ai/aiService';
+import { applyProjectSettings } from '../aiCommands/projectAiSettings';
+import type { TagView } from '../core/plan';
+import { aiProgressNotes, commitKeywordsMarkDone } from '../config';
+import { GitHistory, type CommitInfo } from '../progress/gitHistory';
 import { parentsReadyToClose, ProgressTracker, type Suggestion } from '../progress/progressTracker';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
@@ -34,6 +37,8 @@ export class ProgressWatcher implements vscode.Disposable {
     private readonly model: TaskTreeModel,
     activity: ActivityService,
     private readonly activeTask: ActiveTask,
+    private readonly ai: AiService,
+    private readonly secrets: vscode.SecretStorage,
     private readonly log: vscode.LogOutputChannel,
   ) {
     void activity.ready.then((ledger) => {
@@ -88,8 +93,30 @@ export class ProgressWatcher implements vscode.Disposable {
     try {
       const commits = await git.newCommits();
       for (const suggestion of this.tracker.recordCommits(commits, tag)) await this.offer(project, suggestion, commitKeywordsMarkDone());
+      if (aiProgressNotes()) await this.writeProgressNotes(project, git, commits, tag);
     } catch (error) {
       this.log.warn(`Reading new commits failed: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * With the setting on, a commit made on the active task gets a timestamped progress note in the
+   * task's details, written by the model from the diff (as Task Master's update-subtask does).
+   */
+  private async writeProgressNotes(project: Project, git: GitHistory, commits: CommitInfo[], tag: TagView): Promise<void> {
+    const active = this.activeTask.current(project);
+    if (!active) return;
+    // Commits made while a task is active are work on it; after a pull of many, only the latest few.
+    for (const commit of commits.slice(-3)) {
+      try {
+        const diff = await git.diffOf(commit.hash);
+        const prompt = `what commit ${commit.hash.slice(0, 7)} ("${commit.message.split('\n')[0]}") did for this task. Its diff:\n${diff}`;
+        await applyProjectSettings(this.ai, this.secrets, project);
+        await this.ai.updateSubtask(project.store, { id: active.id, prompt, tag: tag.name });
+        this.log.info(`Added a progress note to ${active.id} for commit ${commit.hash.slice(0, 7)}.`);
+      } catch (error) {
+        this.log.warn(`No progress note for commit ${commit.hash.slice(0, 7)}: ${(error as Error).message}`);
+      }
     }
   }
 

@@ -73,6 +73,12 @@ export class GitHistory {
     return Promise.all(fresh.reverse().map((commit) => this.withFiles(commit)));
   }
 
+  /** A commit's change as text for a model: stat and patch, cut at `limit` characters. */
+  async diffOf(hash: string, limit = 6000): Promise<string> {
+    const text = await this.git.raw(['show', '--stat', '--patch', '--format=', '--no-color', hash]);
+    return text.length > limit ? `${text.slice(0, limit)}\n… (diff cut at ${limit} characters)` : text;
+  }
+
   /** Whether git ignores a file (build output, dependencies…): such saves are not progress. */
   async isIgnored(file: string): Promise<boolean> {
     return (await this.git.checkIgnore([file]).catch(() => [])).length > 0;

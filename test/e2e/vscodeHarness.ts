@@ -444,6 +444,64 @@ const NOTIFICATION_WATCHER = `(() => {
   scan();
 })()`;
 
+/**
+ * Clicks the button labelled `button` of the notification whose message matches `message` (a
+ * string matches the whole text): on its toast while it shows, else in the notification center
+ * (toasts hide themselves after a while; the center keeps them). Resolves once the notification
+ * has closed, which VS Code does after running the action.
+ */
+export async function clickNotificationButton(page: Page, message: string | RegExp, button: string, timeoutMs = 10_000): Promise<void> {
+  const wanted = typeof message === 'string' ? new RegExp(`^\\s*${escapeRegExp(message)}\\s*$`) : message;
+  const item = (container: string) =>
+    page.locator(`${container} .notification-list-item`).filter({ has: page.locator('.notification-list-item-message', { hasText: wanted }) }).first();
+  const buttonOf = (container: string) =>
+    item(container).locator('.notification-list-item-buttons-container .monaco-button').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(button)}\\s*$`) }).first();
+  const deadline = Date.now() + timeoutMs;
+  let target = buttonOf('.notifications-toasts');
+  if (!(await target.isVisible())) {
+    target = buttonOf('.notifications-center');
+    if (!(await target.isVisible())) await runCommand(page, 'Notifications: Show Notifications', Math.max(1, deadline - Date.now()));
+  }
+  await target.click({ timeout: Math.max(1, deadline - Date.now()) });
+  await page
+    .locator('.notification-list-item-message', { hasText: wanted })
+    .first()
+    .waitFor({ state: 'detached', timeout: Math.max(1, deadline - Date.now()) });
+}
+
+/** The status bar entries as shown: their text, with icons ($(play)...) as rendered, i.e. left out. */
+export async function statusBarTexts(page: Page): Promise<Array<{ id: string; text: string; ariaLabel: string }>> {
+  return page.$$eval('.part.statusbar .statusbar-item', (items) =>
+    items.map((item) => ({
+      id: item.id,
+      text: (item.textContent ?? '').replace(/\s+/g, ' ').trim(),
+      ariaLabel: item.querySelector('[aria-label]')?.getAttribute('aria-label') ?? item.getAttribute('aria-label') ?? '',
+    })),
+  );
+}
+
+/** The extension host's process id, from its log ("Extension host with pid N started"). */
+export function extensionHostPid(userDataDir: string): number | undefined {
+  const match = /Extension host with pid (\d+) started/.exec(readText(findExthostLog(userDataDir)));
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * Whether a process holds an inotify watch (fs.watch on Linux) on `dir`: read from
+ * /proc/<pid>/fdinfo, which lists each watch's inode. Lets a test wait until an extension is
+ * watching a folder before it changes something in it. Linux only, like the rest of the harness.
+ */
+export function watchesFolder(pid: number, dir: string): boolean {
+  const inode = fs.statSync(dir).ino;
+  for (const fd of safeReaddir(`/proc/${pid}/fdinfo`)) {
+    const info = readText(`/proc/${pid}/fdinfo/${fd.name}`);
+    for (const match of info.matchAll(/^inotify wd:\S+ ino:([0-9a-f]+) /gm)) {
+      if (parseInt(match[1], 16) === inode) return true;
+    }
+  }
+  return false;
+}
+
 /** Saves <dir>/<name>.png; never throws (it runs while a test is already failing). */
 export async function screenshotOnFailure(page: Page, dir: string, name: string): Promise<string | undefined> {
   try {

@@ -99,3 +99,19 @@ describe('git history (a real repository)', function () {
     assert.deepEqual(await history.workingTreeStats(), { files: 1, insertions: 2, deletions: 1 });
   });
 });
+
+describe('commit diffs for progress notes', function () {
+  this.timeout(30_000);
+  it('gives a commit\'s stat and patch, cut to a bound', async () => {
+    const { root, commit } = await repository();
+    await commit('Initial', { 'a.txt': 'one\n' });
+    await commit('Second', { 'a.txt': 'one\ntwo\n', 'big.txt': 'x'.repeat(20_000) });
+    const history = (await GitHistory.open(root)) as GitHistory;
+    const head = (await history.head())!;
+    const diff = await history.diffOf(head, 2000);
+    assert.match(diff, /a\.txt +\| 1 \+/);
+    assert.match(diff, /\+two/);
+    assert.ok(diff.length < 2100);
+    assert.match(diff, /diff cut at 2000 characters/);
+  });
+});
