@@ -11,6 +11,7 @@ import type { Project } from '../workspace/projects';
  */
 export class ActiveTask implements vscode.Disposable {
   private readonly chosen = new Map<Project, string>();
+  private workingTree: { files: number; insertions: number; deletions: number } | undefined;
   private readonly item = vscode.window.createStatusBarItem('taskmasterLocal.activeTask', vscode.StatusBarAlignment.Left, 48);
   private readonly subscription: vscode.Disposable;
 
@@ -39,6 +40,12 @@ export class ActiveTask implements vscode.Disposable {
     this.update();
   }
 
+  /** The uncommitted change in the repository: the active task's work in progress. */
+  setWorkingTree(stats: { files: number; insertions: number; deletions: number }): void {
+    this.workingTree = stats;
+    this.update();
+  }
+
   candidates(project: Project): TaskNode[] {
     return this.inProgress(project);
   }
@@ -49,7 +56,8 @@ export class ActiveTask implements vscode.Disposable {
     const several = project ? this.inProgress(project).length : 0;
     if (active) {
       this.item.text = `$(play) ${active.id} ${active.title.length > 30 ? `${active.title.slice(0, 29)}…` : active.title}`;
-      this.item.tooltip = `Active task: ${active.id} ${active.title}. Saves count as work on it. Click to choose another.`;
+      const change = this.workingTree?.files ? ` Uncommitted: ${this.workingTree.files} file${this.workingTree.files === 1 ? '' : 's'}, +${this.workingTree.insertions} −${this.workingTree.deletions}.` : '';
+      this.item.tooltip = `Active task: ${active.id} ${active.title}.${change} Saves count as work on it. Click to choose another.`;
       this.item.show();
     } else if (several > 1) {
       this.item.text = '$(play) Pick active task';

@@ -94,6 +94,7 @@ export class ProgressWatcher implements vscode.Disposable {
       const commits = await git.newCommits();
       for (const suggestion of this.tracker.recordCommits(commits, tag)) await this.offer(project, suggestion, commitKeywordsMarkDone());
       if (aiProgressNotes()) await this.writeProgressNotes(project, git, commits, tag);
+      this.activeTask.setWorkingTree(await git.workingTreeStats());
     } catch (error) {
       this.log.warn(`Reading new commits failed: ${(error as Error).message}`);
     }
@@ -148,6 +149,7 @@ export class ProgressWatcher implements vscode.Disposable {
     if (git && (await git.isIgnored(file))) return;
     const tag = this.model.currentTag(state);
     if (tag) this.tracker.recordSave(file, tag, this.activeTask.current(project)?.id, now);
+    if (git) this.activeTask.setWorkingTree(await git.workingTreeStats());
   }
 
   private offerParents(project: Project): void {
