@@ -96,6 +96,9 @@ const DEFAULT_SETTINGS: Record<string, unknown> = {
   'extensions.autoUpdate': false,
   'security.workspace.trust.enabled': false,
   'git.autofetch': false,
+  // The demo plan's config.json names a home-lab Ollama host; tests must reach nothing but this
+  // machine, so the extension's Ollama checks go to a closed local port unless a test says otherwise.
+  'taskmaster.ollama.endpoint': 'http://127.0.0.1:9',
 };
 
 const CHROMIUM_ARGS = [

@@ -12,6 +12,9 @@ async function main(): Promise<void> {
   const root = path.resolve(__dirname, '..', '..');
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'tml-electron-'));
   fs.cpSync(path.join(root, 'demo'), workspace, { recursive: true });
+  // The demo's config.json names a home-lab Ollama host: keep the test's checks on this machine.
+  fs.mkdirSync(path.join(workspace, '.vscode'));
+  fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'taskmaster.ollama.endpoint': 'http://127.0.0.1:9' }));
   try {
     await runTests({
       extensionDevelopmentPath: root,
