@@ -93,7 +93,7 @@ export class GitHistory {
   private async log(limit: number): Promise<Array<Omit<CommitInfo, 'files' | 'filesTruncated'>>> {
     if (!(await this.head())) return [];
     const log = await this.git.log({ maxCount: limit });
-    return log.all.map((entry) => ({ hash: entry.hash, message: [entry.message, entry.body].filter(Boolean).join('\n\n'), author: entry.author_name, date: entry.date }));
+    return log.all.map((entry) => ({ hash: entry.hash, message: [entry.message, entry.body.trim()].filter(Boolean).join('\n\n'), author: entry.author_name, date: entry.date }));
   }
 
   private async withFiles(commit: Omit<CommitInfo, 'files' | 'filesTruncated'>): Promise<CommitInfo> {

@@ -91,6 +91,22 @@ describe('git history (a real repository)', function () {
     );
   });
 
+  it('attributes real commits made with each documented message pattern', async () => {
+    const { root, commit } = await repository();
+    await commit('Initial', { 'a.txt': '0' });
+    const history = (await GitHistory.open(root)) as GitHistory;
+    await history.markAllSeen();
+    const tag = readPlan(tagged({ master: [1, 2, 3, 4, 5, 6, 7].map((id) => task({ id, subtasks: [{ id: 1 }] })) })).tags.get('master')!;
+    const messages = ['Work on task 1', 'Polish #2.1', '[3.1] tests', 'tm-4: wiring', 'Task: 5\n\nbody', 'closes task 6', 'Completes #7.1'];
+    for (const [i, message] of messages.entries()) await commit(message, { 'a.txt': String(i + 1) });
+    const commits = await history.newCommits();
+    assert.deepEqual(commits.map((c) => c.message), messages, 'oldest first, each once');
+    assert.deepEqual(
+      commits.map((c) => attributeCommit(c.message, c.files, tag).map((a) => `${a.taskId}${a.completes ? '!' : ''}`).join(',')),
+      ['1', '2.1', '3.1', '4', '5', '6!', '7.1!'],
+    );
+  });
+
   it('measures the working tree against HEAD', async () => {
     const { root, commit } = await repository();
     await commit('Initial', { 'a.txt': 'one\ntwo\n' });
