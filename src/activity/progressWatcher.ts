@@ -62,8 +62,11 @@ export class ProgressWatcher implements vscode.Disposable {
     this.repositories.set(project, undefined);
     const opened = await GitHistory.open(project.folder.uri.fsPath);
     if (!GitHistory.isAvailable(opened)) {
+      // Said once per folder: a notice for a missing git, a passing status bar line for a folder
+      // that simply is not a repository.
       this.log.info(opened.message);
       if (opened.reason === 'git-missing') void vscode.window.showInformationMessage(`Taskmaster: ${opened.message}`);
+      else vscode.window.setStatusBarMessage(`Taskmaster: ${project.folder.name} is not a git repository; progress comes from saves.`, 8000);
       return undefined;
     }
     this.repositories.set(project, opened);
@@ -113,8 +116,16 @@ export class ProgressWatcher implements vscode.Disposable {
         const diff = await git.diffOf(commit.hash);
         const prompt = `what commit ${commit.hash.slice(0, 7)} ("${commit.message.split('\n')[0]}") did for this task. Its diff:\n${diff}`;
         await applyProjectSettings(this.ai, this.secrets, project);
-        await this.ai.updateSubtask(project.store, { id: active.id, prompt, tag: tag.name });
+        const outcome = await this.ai.updateSubtask(project.store, { id: active.id, prompt, tag: tag.name });
         this.log.info(`Added a progress note to ${active.id} for commit ${commit.hash.slice(0, 7)}.`);
+        const status = outcome.proposedStatus;
+        if (status) {
+          void vscode.window.showInformationMessage(`${outcome.model} reads commit ${commit.hash.slice(0, 7)} as making ${active.id} "${status}". Set it?`, 'Set status', 'Not yet').then(
+            async (choice) => {
+              if (choice === 'Set status') await project.store.edit(setStatus([active.id], status), tag.name);
+            },
+          );
+        }
       } catch (error) {
         this.log.warn(`No progress note for commit ${commit.hash.slice(0, 7)}: ${(error as Error).message}`);
       }

@@ -9,8 +9,10 @@ import {
   type GeneratedSubtask,
   type GeneratedTask,
   type NewTaskProposal,
+  type ProgressNote,
   type TaskUpdate,
 } from '../core/aiSchemas';
+import type { TaskStatus } from '../core/task';
 import { addGeneratedSubtasks, addGeneratedTasks, addProposedTask, type GeneratedOutcome } from '../core/generatedTasks';
 import { readFile } from 'node:fs/promises';
 import { appendNote, OperationError, requireTag, requireTask, restoreTag, updateTask } from '../core/operations';
@@ -27,6 +29,8 @@ import type { InferenceOptions, OllamaInference } from './ollamaInference';
 export interface AiOutcome extends GeneratedOutcome {
   model: string;
   cached: boolean;
+  /** A status the model proposes (progress notes); never applied without the user's click. */
+  proposedStatus?: TaskStatus;
 }
 
 export const DEFAULT_SUBTASK_COUNT = 5;
@@ -208,10 +212,11 @@ export class AiService {
     const plan = await loaded(store);
     const tagName = request.tag ?? plan.currentTag;
     const task = requireTask(requireTag(plan.plan, tagName), request.id);
-    const reply = await this.inference.structured<{ note: string }>('update-subtask', subtaskNotePrompt(task, request.prompt), NOTE_SCHEMA, { band: 'low', ...options });
+    const reply = await this.inference.structured<ProgressNote>('update-subtask', subtaskNotePrompt(task, request.prompt), NOTE_SCHEMA, { band: 'low', ...options });
     await this.remember(store, tagName, `Note on ${task.id}`);
     await store.edit(appendNote(task.id, reply.value.note), tagName);
-    return { ids: [task.id], warnings: [], model: reply.model, cached: reply.cached };
+    const proposedStatus = reply.value.status && reply.value.status !== task.status ? reply.value.status : undefined;
+    return { ids: [task.id], warnings: [], model: reply.model, cached: reply.cached, proposedStatus };
   }
 
   async addTaskFromPrompt(store: TaskStore, request: { prompt: string; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {

@@ -123,8 +123,14 @@ export interface TaskUpdate {
   testStrategy: string;
 }
 
+/** A progress note; `status` is the model's proposal, only ever applied by the user's click. */
 export const NOTE_SCHEMA = {
   type: 'object',
-  properties: { note: nonEmpty },
+  properties: { note: nonEmpty, status: { type: 'string', enum: ['pending', 'in-progress', 'review', 'done'] } },
   required: ['note'],
 } as const;
+
+export interface ProgressNote {
+  note: string;
+  status?: 'pending' | 'in-progress' | 'review' | 'done';
+}

@@ -119,7 +119,7 @@ export function subtaskNotePrompt(task: TaskNode, request: string): ChatMessage[
 
 ${describe(task)}
 
-Reply with {"note": "..."}: a few sentences or a short list, specific and factual.`,
+Reply with {"note": "..."}: a few sentences or a short list, specific and factual. If the change clearly finishes the task or makes it ready for review, add "status": "done" or "review".`,
     },
   ];
 }

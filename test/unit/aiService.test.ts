@@ -261,12 +261,14 @@ describe('AI updates and complexity against an Ollama stand-in', function () {
     const { ai, store, tasksFile } = await project();
     ollama.script({ content: JSON.stringify({ title: 'Task 3 over gRPC', description: 'Now gRPC.', details: 'Use tonic.', testStrategy: 'Contract tests.' }) });
     await ai.updateTask(store, { id: '3', prompt: 'switch to gRPC' });
-    ollama.script({ content: JSON.stringify({ note: 'Queue is Redis streams.' }) });
-    await ai.updateSubtask(store, { id: '2.1', prompt: 'we chose redis' });
+    ollama.script({ content: JSON.stringify({ note: 'Queue is Redis streams.', status: 'review' }) });
+    const noted = await ai.updateSubtask(store, { id: '2.1', prompt: 'we chose redis' });
+    assert.equal(noted.proposedStatus, 'review', 'proposed, not applied');
     const saved = JSON.parse(await fs.readFile(tasksFile, 'utf8'));
     assert.equal(saved.master.tasks[2].title, 'Task 3 over gRPC');
     assert.equal(saved.master.tasks[2].testStrategy, 'Contract tests.');
     assert.match(saved.master.tasks[1].subtasks[0].details, /^Use a queue\.\n\n<info added on (\S+)>\nQueue is Redis streams\.\n<\/info added on \1>$/);
+    assert.equal(saved.master.tasks[1].subtasks[0].status, 'pending', 'the proposed status waits for a click');
   });
 });
 
