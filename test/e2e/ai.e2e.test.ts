@@ -12,14 +12,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SUBTASKS_SCHEMA, TASKS_SCHEMA, type GeneratedSubtask, type GeneratedTask } from '../../src/core/aiSchemas';
 import { OllamaStandIn, type ChatRequestSeen } from '../support/ollamaStandIn';
-import { ROOT, packageExtension, run, vscodeSession, type PackagedExtension } from './stagedExtension';
 import { eventually, expandTreeRow, openFile, openViewContainer, pickQuickPickItem, runCommand, waitForInputBox, waitForRows } from './vscodeHarness';
 import type { RawTask } from '../../src/core/task';
-import type { TasksFile } from './stagedExtension';
+import { packageExtension, readTasks, ROOT, run, TASKS_FILE, vscodeSession, type PackagedExtension } from './stagedExtension';
 
 const MODEL = 'qwen2.5-coder:7b';
 const CLI = path.join(ROOT, 'dist', 'cli.js');
-const TASKS_FILE = path.join('.taskmaster', 'tasks', 'tasks.json');
 
 const PRD = `# Recipe box
 
@@ -232,9 +230,6 @@ function emptyPlanWorkspace(scratch: string): string {
   return workspace;
 }
 
-function readTasks(workspace: string): TasksFile {
-  return JSON.parse(fs.readFileSync(path.join(workspace, TASKS_FILE), 'utf8'));
-}
 
 /** What `tml next --json` answers for the workspace: the task's id, or undefined when none is ready. */
 function cliNext(workspace: string): string | undefined {

@@ -13,14 +13,13 @@ import type { SuiteResult } from '../extension/suite';
 import { ROOT, packageExtension, run, vscodeSession as stagedSession, type SessionSetup } from './stagedExtension';
 import { eventually, findExthostLog, openViewContainer, pickQuickPickItem, runCommand, waitForRows } from './vscodeHarness';
 import type { RawTask } from '../../src/core/task';
-import type { TasksFile } from './stagedExtension';
+import { expectOnlyMarkedDone, readTasks, TASKS_FILE, type TasksFile } from './stagedExtension';
 
 const README_SCREENSHOT = path.join(ROOT, 'resources', 'screenshots', 'tree.png');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const EXTHOST_SUITE = path.join(ROOT, 'dist', 'test', 'extension', 'suite.js');
 const HOST_RUNNER = path.join(ROOT, 'test', 'extension', 'hostRunner');
 const EXTENSION_ID = 'taskmaster-local.taskmaster-local';
-const TASKS_FILE = path.join('.taskmaster', 'tasks', 'tasks.json');
 
 
 describe('Taskmaster Local in a real VS Code (code-server)', function () {
@@ -76,16 +75,7 @@ describe('Taskmaster Local in a real VS Code (code-server)', function () {
       await pickQuickPickItem(vs.page(), { placeholder: 'Set the status of which task?', filter: task.title, label: `${task.id} ${task.title}` });
       await pickQuickPickItem(vs.page(), { placeholder: `Status of ${task.id} ${task.title}`, label: 'done' });
 
-      const after = await eventually(`task ${task.id} to be done in tasks.json`, () => {
-        const data = readTasks(vs.workspace());
-        return data.master.tasks.find((candidate) => candidate.id === task.id)?.status === 'done' ? data : undefined;
-      });
-      const updated = after.master.metadata.updated;
-      assert.ok(Date.parse(updated) > Date.parse(original.master.metadata.updated), `metadata.updated is now ${updated}`);
-      // Put the two expected changes back: what remains must be the original file, byte for byte.
-      after.master.tasks.find((candidate) => candidate.id === task.id)!.status = task.status;
-      after.master.metadata.updated = original.master.metadata.updated;
-      assert.equal(JSON.stringify(after, null, 2), before);
+      await expectOnlyMarkedDone(vs.workspace(), task, before);
 
       await waitForRows(vs.page(), `the row of task ${task.id} to say done`, (rows) => rows.includes(rowLabel({ ...task, status: 'done' })));
     });
@@ -211,9 +201,6 @@ function copyDemo(scratch: string): string {
   return workspace;
 }
 
-function readTasks(workspace: string): TasksFile {
-  return JSON.parse(fs.readFileSync(path.join(workspace, TASKS_FILE), 'utf8'));
-}
 
 function readIfExists(file: string | undefined): string {
   return file && fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';

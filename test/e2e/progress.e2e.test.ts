@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { ActivityLedger, locateSqlWasm, type LedgerEvent } from '../../src/ledger';
 import type { RawTask } from '../../src/core/task';
-import { ROOT, packageExtension, vscodeSession, type PackagedExtension, type TasksFile } from './stagedExtension';
+import { expectOnlyMarkedDone, packageExtension, readTasks, ROOT, TASKS_FILE, vscodeSession, type PackagedExtension, type TasksFile } from './stagedExtension';
 import {
   clickNotificationButton,
   eventually,
@@ -28,7 +28,6 @@ import {
   watchesFolder,
 } from './vscodeHarness';
 
-const TASKS_FILE = path.join('.taskmaster', 'tasks', 'tasks.json');
 const EXTENSION_ID = 'taskmaster-local.taskmaster-local';
 /** A file of the repository the commit touches, and one the editor saves (in the first commit). */
 const COMMITTED_FILE = 'notes/caddy.md';
@@ -117,16 +116,7 @@ describe('Progress in a real VS Code on a git repository (code-server)', functio
     await waitForNotification((text) => text === message, `the notification '${message}'`);
     await clickNotificationButton(page, message, 'Mark done');
 
-    const after = await eventually(`task ${task.id} to be done in tasks.json`, () => {
-      const data = readTasks(workspace);
-      return data.master.tasks.find((candidate) => candidate.id === task.id)?.status === 'done' ? data : undefined;
-    });
-    const updated = after.master.metadata.updated;
-    assert.ok(Date.parse(updated) > Date.parse(original.master.metadata.updated), `metadata.updated is now ${updated}`);
-    // Put the two expected changes back: what remains must be the original file, byte for byte.
-    after.master.tasks.find((candidate) => candidate.id === task.id)!.status = task.status;
-    after.master.metadata.updated = original.master.metadata.updated;
-    assert.equal(JSON.stringify(after, null, 2), before);
+    await expectOnlyMarkedDone(workspace, task, before);
     // Mark done changed the plan and nothing else: no commit, no other file.
     assert.equal((await git.revparse(['HEAD'])).trim(), sha);
     assert.deepEqual((await git.status()).files.map((entry) => entry.path), [TASKS_FILE.split(path.sep).join('/')]);
@@ -190,9 +180,6 @@ function pendingTask(data: TasksFile, index: number): RawTask {
   return task;
 }
 
-function readTasks(workspace: string): TasksFile {
-  return JSON.parse(fs.readFileSync(path.join(workspace, TASKS_FILE), 'utf8'));
-}
 
 /** <user-data>/User/workspaceStorage/<hash>/<extension id>/activity.sqlite, once it has been written. */
 function findLedgerFile(userDataDir: string): string | undefined {

@@ -7,11 +7,34 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { launchVSCode, screenshotOnFailure, watchNotifications, type LaunchOptions, type VSCodeSession } from './vscodeHarness';
+import { eventually, launchVSCode, screenshotOnFailure, watchNotifications, type LaunchOptions, type VSCodeSession } from './vscodeHarness';
 import type { RawTask } from '../../src/core/task';
 
 /** tasks.json as the tests read it back from disk. */
 export type TasksFile = Record<string, { tasks: RawTask[]; metadata: Record<string, string> }>;
+
+export const TASKS_FILE = path.join('.taskmaster', 'tasks', 'tasks.json');
+
+export function readTasks(workspace: string): TasksFile {
+  return JSON.parse(fs.readFileSync(path.join(workspace, TASKS_FILE), 'utf8'));
+}
+
+/**
+ * Waits until a task is done in tasks.json, then checks that nothing else changed: with the status
+ * and the tag's `metadata.updated` put back, the file equals `before` byte for byte.
+ */
+export async function expectOnlyMarkedDone(workspace: string, task: RawTask, before: string): Promise<void> {
+  const original: TasksFile = JSON.parse(before);
+  const after = await eventually(`task ${task.id} to be done in tasks.json`, () => {
+    const data = readTasks(workspace);
+    return data.master.tasks.find((candidate) => candidate.id === task.id)?.status === 'done' ? data : undefined;
+  });
+  const updated = after.master.metadata.updated;
+  assert.ok(Date.parse(updated) > Date.parse(original.master.metadata.updated), `metadata.updated is now ${updated}`);
+  after.master.tasks.find((candidate) => candidate.id === task.id)!.status = task.status;
+  after.master.metadata.updated = original.master.metadata.updated;
+  assert.equal(JSON.stringify(after, null, 2), before);
+}
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 /** Screenshots of failed tests and the VS Code logs of their sessions. */
