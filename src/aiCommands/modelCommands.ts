@@ -28,6 +28,19 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
   const { model, ai, log, secrets, extensionUri } = services;
   const register = (id: string, handler: (...args: unknown[]) => unknown) => registerCommand(context, log, id, handler);
 
+  /** The models on the project's Ollama hosts; with none, says so and offers the way out. */
+  const installedModels = async () => {
+    const project = await pickProject(model, { needsPlan: false });
+    if (!project) return undefined;
+    const settings = await applyProjectSettings(ai, secrets, project);
+    const installed = await ai.models.listModels(settings.endpoints);
+    if (installed.length > 0) return { project, settings, installed };
+    const choice = await vscode.window.showWarningMessage(`No models found on ${settings.endpoints.join(', ')} (or Ollama is not reachable).`, 'Pull Model', 'Open Settings');
+    if (choice === 'Pull Model') await vscode.commands.executeCommand(CommandIds.pullModel);
+    if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'taskmaster.ollama');
+    return undefined;
+  };
+
   register(CommandIds.createOptimizedModel, async () => {
     const project = await pickProject(model, { needsPlan: false });
     if (!project) return;
@@ -45,14 +58,9 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
   });
 
   register(CommandIds.benchmarkModels, async () => {
-    const project = await pickProject(model, { needsPlan: false });
-    if (!project) return;
-    const settings = await applyProjectSettings(ai, secrets, project);
-    const installed = await ai.models.listModels(settings.endpoints);
-    if (installed.length === 0) {
-      void vscode.window.showWarningMessage(`No models found on ${settings.endpoints.join(', ')}: pull one first.`);
-      return;
-    }
+    const found = await installedModels();
+    if (!found) return;
+    const { settings, installed } = found;
     const picked = await vscode.window.showQuickPick(
       installed.map((m) => ({ label: m.name, description: [formatSize(m.sizeBytes), m.parameterSize].filter(Boolean).join(' · '), detail: m.host, picked: m.name === settings.model, target: m })),
       { canPickMany: true, placeHolder: 'Benchmark which models? Each gets the same planning request.' },
@@ -103,16 +111,9 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
   });
 
   register(CommandIds.selectModel, async () => {
-    const project = await pickProject(model, { needsPlan: false });
-    if (!project) return;
-    const settings = await applyProjectSettings(ai, secrets, project);
-    const installed = await ai.models.listModels(settings.endpoints);
-    if (installed.length === 0) {
-      const choice = await vscode.window.showWarningMessage(`No models found on ${settings.endpoints.join(', ')} (or Ollama is not reachable).`, 'Pull Model', 'Open Settings');
-      if (choice === 'Pull Model') await vscode.commands.executeCommand(CommandIds.pullModel);
-      if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'taskmaster.ollama');
-      return;
-    }
+    const found = await installedModels();
+    if (!found) return;
+    const { project, settings, installed } = found;
     const picked = await vscode.window.showQuickPick(
       installed.map((m) => ({
         label: m.name,
