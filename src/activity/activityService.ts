@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OllamaInference } from '../ai/ollamaInference';
 import type { Plan, TaskNode } from '../core/plan';
-import { ActivityLedger, locateSqlWasm } from '../ledger';
+import { ActivityLedger, locateSqlWasm, type LedgerEvent } from '../ledger';
 import { ActivityRecorder } from '../progress/activityRecorder';
 import { summarizeHistory } from '../progress/progressReport';
 import type { Project, Projects } from '../workspace/projects';
@@ -69,6 +69,11 @@ export class ActivityService {
   /** A task's recorded history in a few lines (nothing while the ledger is still opening). */
   historyLines(task: TaskNode, tag: string): string[] {
     return this.ledger ? summarizeHistory(this.ledger.history(task.id, tag, { includeSubtasks: true }), task.status) : [];
+  }
+
+  /** Events since `at` (ms), oldest first; none while the ledger is still opening. */
+  eventsSince(at: number, limit = 500): LedgerEvent[] {
+    return (this.ledger?.recent(limit) ?? []).filter((event) => event.at >= at).reverse();
   }
 
   async close(): Promise<void> {

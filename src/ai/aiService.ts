@@ -17,7 +17,7 @@ import { addGeneratedSubtasks, addGeneratedTasks, addProposedTask, type Generate
 import { readFile } from 'node:fs/promises';
 import { appendNote, OperationError, requireTag, requireTask, restoreTag, updateTask } from '../core/operations';
 import { DEFAULT_TAG, readPlan, selectTag, type TaskNode } from '../core/plan';
-import { addTaskPrompt, complexityPrompt, expandTaskPrompt, parsePrdPrompt, subtaskNotePrompt, updateTaskPrompt } from '../core/prompts';
+import { addTaskPrompt, codeTasksPrompt, complexityPrompt, expandTaskPrompt, parsePrdPrompt, subtaskNotePrompt, updateTaskPrompt } from '../core/prompts';
 import { readComplexityReport, writeComplexityReport, type ComplexityEntry } from '../store/complexityReport';
 import { parseJson } from '../store/jsonText';
 import { PlanMissingError, PlanUnreadableError, type LoadedPlan, type TaskStore } from '../store/taskStore';
@@ -36,11 +36,6 @@ export interface AiOutcome extends GeneratedOutcome {
 export const DEFAULT_SUBTASK_COUNT = 5;
 export const DEFAULT_PRD_TASK_COUNT = 10;
 
-/**
- * The AI operations every surface calls (commands, tree, chat, tools, CLI). Each reads the plan,
- * asks the model for a schema-checked answer, and applies it in one locked, atomic write; a
- * failure at any step leaves tasks.json as it was.
- */
 /** What Undo puts back: the file as it was before an AI change to a tag. */
 export interface AiChange {
   operation: string;
@@ -49,6 +44,21 @@ export interface AiChange {
   at: Date;
 }
 
+/** Tasks a model proposed for a tag, shown to the user before anything is written. */
+export interface TaskProposal {
+  tag: string;
+  tasks: GeneratedTask[];
+  model: string;
+  cached: boolean;
+  /** What Undo calls the change once applied. */
+  operation: string;
+}
+
+/**
+ * The AI operations every surface calls (commands, tree, chat, tools, CLI). Each reads the plan,
+ * asks the model for a schema-checked answer, and applies it in one locked, atomic write; a
+ * failure at any step leaves tasks.json as it was.
+ */
 export class AiService {
   readonly models: ModelManager;
   /** The last AI change per tasks.json and tag: one level of undo per tag. */
@@ -77,6 +87,12 @@ export class AiService {
   }
 
   async parsePrd(store: TaskStore, request: { text: string; count?: number; replace?: boolean; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
+    const proposal = await this.proposeTasksFromPrd(store, request, options);
+    return this.applyProposedTasks(store, proposal, request.replace ?? false);
+  }
+
+  /** The tasks a model proposes for a PRD or description, not yet written (a chat preview shows them). */
+  async proposeTasksFromPrd(store: TaskStore, request: { text: string; count?: number; replace?: boolean; tag?: string }, options: InferenceOptions = {}): Promise<TaskProposal> {
     checkPrd(request.text);
     const state = store.state.kind === 'missing' ? undefined : await loaded(store);
     const tagName = request.tag ?? state?.currentTag ?? DEFAULT_TAG;
@@ -84,10 +100,25 @@ export class AiService {
     const messages = parsePrdPrompt(request.text, request.count ?? DEFAULT_PRD_TASK_COUNT, request.replace ? undefined : tag);
     // Replacing is how a user asks for another attempt: never replay a cached answer for it.
     const reply = await this.inference.structured<{ tasks: GeneratedTask[] }>('parse-prd', messages, TASKS_SCHEMA, { fresh: request.replace, ...options });
+    return { tag: tagName, tasks: reply.value.tasks, model: reply.model, cached: reply.cached, operation: 'Parse PRD' };
+  }
+
+  /** Tasks a model reads out of code (a selection or a file): what is unfinished, missing or wrong. */
+  async proposeTasksFromCode(store: TaskStore, request: { code: string; source: string; tag?: string }, options: InferenceOptions = {}): Promise<TaskProposal> {
+    if (!request.code.trim()) throw new OperationError('There is no code to read: select some code or open a file.', 'invalid');
+    const plan = await loaded(store);
+    const tagName = request.tag ?? plan.currentTag;
+    const messages = codeTasksPrompt(requireTag(plan.plan, tagName), request.code, request.source);
+    const reply = await this.inference.structured<{ tasks: GeneratedTask[] }>('tasks-from-code', messages, TASKS_SCHEMA, { band: 'low', ...options });
+    return { tag: tagName, tasks: reply.value.tasks, model: reply.model, cached: reply.cached, operation: 'Tasks from code' };
+  }
+
+  /** Writes proposed tasks in one locked, atomic edit, after a backup that Undo can restore. */
+  async applyProposedTasks(store: TaskStore, proposal: TaskProposal, replace = false): Promise<AiOutcome> {
     const outcome: GeneratedOutcome = { ids: [], warnings: [] };
-    await this.remember(store, tagName, 'Parse PRD');
-    await store.edit(addGeneratedTasks(reply.value.tasks, request.replace ?? false, outcome), tagName);
-    return { ...outcome, model: reply.model, cached: reply.cached };
+    await this.remember(store, proposal.tag, proposal.operation);
+    await store.edit(addGeneratedTasks(proposal.tasks, replace, outcome), proposal.tag);
+    return { ...outcome, model: proposal.model, cached: proposal.cached };
   }
 
   private async remember(store: TaskStore, tag: string, operation: string): Promise<void> {

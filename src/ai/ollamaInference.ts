@@ -24,6 +24,8 @@ export interface InferenceOptions {
   band?: ComplexityBand;
   /** Ask the model again even if an identical request is cached (the answer is still cached). */
   fresh?: boolean;
+  /** Answer with this model instead of Ollama: the model the user picked in Copilot Chat. */
+  model?: ExternalChatModel;
 }
 
 export interface InferenceResult<T> {
@@ -204,6 +206,39 @@ export class OllamaInference {
   }
 
   async structured<T>(operation: string, messages: ChatMessage[], schema: object, options: InferenceOptions = {}): Promise<InferenceResult<T>> {
+    if (options.model) return this.askExternal<T>(options.model, operation, messages, schema, options);
+    const answer = await this.firstAnswering(operation, options, (host, model) => this.ask<T>(operation, host, model, messages, schema, options));
+    if (answer.ok) return answer.value;
+    const external = await this.externalFallback?.();
+    if (external) {
+      options.log?.(`${operation}: no Ollama option worked; falling back to ${external.name}.`);
+      return this.askExternal<T>(external, operation, messages, schema, options);
+    }
+    throw answer.error;
+  }
+
+  /**
+   * A plain-text answer (a chat reply, not JSON), streamed to `onText` as it comes, from the first
+   * model and host that answers. Never cached: questions are about the plan as it is now.
+   */
+  async prose(operation: string, messages: ChatMessage[], onText: (text: string) => void, options: InferenceOptions = {}): Promise<{ model: string; host: string }> {
+    const requestOptions = { num_ctx: this.settings.numCtx, temperature: this.settings.temperature };
+    const answer = await this.firstAnswering(operation, options, async (host, model) => {
+      const started = Date.now();
+      const reply = await this.stream(host, model, messages, undefined, requestOptions, { ...options, onText }, started);
+      this.record({ operation, model, host, latencyMs: Date.now() - started, tokens: reply.tokens, cached: false, ok: true });
+      return { model, host };
+    });
+    if (answer.ok) return answer.value;
+    throw answer.error;
+  }
+
+  /**
+   * Tries each model (routed, configured, fallbacks) on each host (preferred and healthy first)
+   * until one answers; a host that fails is skipped for a while. The error, when none answers,
+   * says the most useful thing: a missing model where hosts were up, else unreachable hosts.
+   */
+  private async firstAnswering<R>(operation: string, options: InferenceOptions, attempt: (host: string, model: string) => Promise<R>): Promise<{ ok: true; value: R } | { ok: false; error: unknown }> {
     const routed = options.band ? this.settings.modelByComplexity?.[options.band] : undefined;
     const models = [...new Set([routed ?? this.settings.model, this.settings.model, ...this.settings.fallbackModels])];
     const unreachable = new Set<string>();
@@ -213,9 +248,9 @@ export class OllamaInference {
       for (const host of this.hostsInOrder(options.preferredHost)) {
         if (options.signal?.aborted) throw new CancelledError();
         try {
-          const result = await this.ask<T>(operation, host, model, messages, schema, options);
+          const value = await attempt(host, model);
           this.downUntil.delete(host);
-          return result;
+          return { ok: true, value };
         } catch (error) {
           const failure = classify(error);
           if (!failure || CancelledError.is(error)) throw error;
@@ -229,11 +264,8 @@ export class OllamaInference {
         }
       }
     }
-    const external = await this.askExternal<T>(operation, messages, schema, options);
-    if (external) return external;
-    if (missing.size > 0 && unreachable.size < this.settings.endpoints.length) throw new ModelNotFoundError([...missing], this.settings.endpoints[0]);
-    if (lastServerError) throw lastServerError;
-    throw new OllamaUnreachableError(this.settings.endpoints);
+    if (missing.size > 0 && unreachable.size < this.settings.endpoints.length) return { ok: false, error: new ModelNotFoundError([...missing], this.settings.endpoints[0]) };
+    return { ok: false, error: lastServerError ?? new OllamaUnreachableError(this.settings.endpoints) };
   }
 
   private async ask<T>(operation: string, host: string, model: string, base: ChatMessage[], schema: object, options: InferenceOptions): Promise<InferenceResult<T>> {
@@ -321,11 +353,8 @@ export class OllamaInference {
     }
   }
 
-  /** Asks the external model (Copilot) when every Ollama option failed, if the user allows it. */
-  private async askExternal<T>(operation: string, base: ChatMessage[], schema: object, options: InferenceOptions): Promise<InferenceResult<T> | undefined> {
-    const external = await this.externalFallback?.();
-    if (!external) return undefined;
-    options.log?.(`${operation}: no Ollama option worked; falling back to ${external.name}.`);
+  /** Asks a model outside Ollama: the one picked in the chat, or Copilot as the allowed fallback. */
+  private askExternal<T>(external: ExternalChatModel, operation: string, base: ChatMessage[], schema: object, options: InferenceOptions): Promise<InferenceResult<T>> {
     const key = InferenceCache.key({ host: 'external', model: external.name, messages: base, schema });
     return this.solve<T>(operation, 'external', external.name, key, base, schema, options, async (messages) => {
       const content = await external.reply(messages, schema, options.signal);
@@ -338,9 +367,9 @@ export class OllamaInference {
     host: string,
     model: string,
     messages: ChatMessage[],
-    schema: object,
+    schema: object | undefined,
     requestOptions: Record<string, number>,
-    options: InferenceOptions,
+    options: InferenceOptions & { onText?: (text: string) => void },
     started: number,
   ): Promise<StreamedReply> {
     if (options.signal?.aborted) throw new CancelledError();
@@ -371,6 +400,7 @@ export class OllamaInference {
       for await (const chunk of response) {
         if (firstTokenMs === undefined && chunk.message?.content) firstTokenMs = Date.now() - started;
         content += chunk.message?.content ?? '';
+        if (chunk.message?.content) options.onText?.(chunk.message.content);
         tokens++;
         last = chunk;
         options.onProgress?.({ model, host, tokens, elapsedMs: Date.now() - started });

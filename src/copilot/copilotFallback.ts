@@ -21,25 +21,29 @@ export function copilotFallback(state: vscode.Memento): () => Promise<ExternalCh
       await state.update(CONSENT_KEY, true);
     }
     const [model] = await vscode.lm.selectChatModels({ vendor: 'copilot' });
-    if (!model) return undefined;
-    return {
-      name: `copilot/${model.family}`,
-      async reply(messages, schema, signal) {
-        const prompt = messages.map((message) =>
-          message.role === 'assistant' ? vscode.LanguageModelChatMessage.Assistant(message.content) : vscode.LanguageModelChatMessage.User(message.content),
-        );
-        prompt.push(vscode.LanguageModelChatMessage.User(`Answer with one JSON value matching this JSON Schema, and nothing else:\n${JSON.stringify(schema)}`));
-        const cancellation = new vscode.CancellationTokenSource();
-        signal?.addEventListener('abort', () => cancellation.cancel(), { once: true });
-        try {
-          const response = await model.sendRequest(prompt, { justification: 'Ollama is not reachable; Taskmaster falls back to Copilot as you allowed.' }, cancellation.token);
-          let text = '';
-          for await (const part of response.text) text += part;
-          return text;
-        } finally {
-          cancellation.dispose();
-        }
-      },
-    };
+    return model && externalChatModel(model, 'Ollama is not reachable; Taskmaster falls back to Copilot as you allowed.');
+  };
+}
+
+/** A VS Code chat model (Copilot, or the one picked in the chat) as the AI engine's external model. */
+export function externalChatModel(model: vscode.LanguageModelChat, justification: string): ExternalChatModel {
+  return {
+    name: `${model.vendor}/${model.family}`,
+    async reply(messages, schema, signal) {
+      const prompt = messages.map((message) =>
+        message.role === 'assistant' ? vscode.LanguageModelChatMessage.Assistant(message.content) : vscode.LanguageModelChatMessage.User(message.content),
+      );
+      prompt.push(vscode.LanguageModelChatMessage.User(`Answer with one JSON value matching this JSON Schema, and nothing else:\n${JSON.stringify(schema)}`));
+      const cancellation = new vscode.CancellationTokenSource();
+      signal?.addEventListener('abort', () => cancellation.cancel(), { once: true });
+      try {
+        const response = await model.sendRequest(prompt, { justification }, cancellation.token);
+        let text = '';
+        for await (const part of response.text) text += part;
+        return text;
+      } finally {
+        cancellation.dispose();
+      }
+    },
   };
 }

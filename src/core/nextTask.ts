@@ -92,3 +92,11 @@ function compareSubtasks(a: Candidate, b: Candidate): number {
   const [bParent, bSub] = b.id.split('.').map(Number);
   return aParent === bParent ? aSub - bSub : aParent - bParent;
 }
+
+/** Why `task` is the next one, in a sentence a user (or a model) can check against the plan. */
+export function nextTaskReason(task: TaskNode): string {
+  const priority = `${task.priority} priority`;
+  const dependencies = task.dependencies.length ? `its dependencies (${task.dependencies.join(', ')}) are done` : 'it has no dependencies';
+  if (task.parent) return `It is a ${task.status} subtask of task ${task.parent.id}, which is in progress; ${dependencies}; ${priority}. Subtasks of work in progress come first.`;
+  return `It is ${task.status}, ${dependencies}, and it ranks first among the ready tasks by priority (${priority}), then fewest dependencies, then lowest id.`;
+}

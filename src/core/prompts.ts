@@ -61,6 +61,25 @@ Reply with {"tasks": [...]}: each with id (1, 2, 3 … in order), title, descrip
   ];
 }
 
+export function codeTasksPrompt(tag: TagView, code: string, source: string): ChatMessage[] {
+  return [
+    { role: 'system', content: SYSTEM },
+    {
+      role: 'user',
+      content: `Read this code from ${source} and list the development work it still needs: unfinished parts, TODO and FIXME notes, missing error handling or tests, bugs. Only work the code shows; at most 8 tasks; none if the code needs nothing.
+
+<code>
+${code}
+</code>
+
+The plan already has these tasks (do not repeat them; you may depend on their ids):
+${compactPlan(tag)}
+
+Reply with {"tasks": [...]}: each with id (1, 2, 3 … in order), title, description (one or two sentences naming the code), details (how to do it, with file and function names), testStrategy (how to verify it), priority (low, medium, high or critical) and dependencies (ids of earlier tasks in your list or of existing tasks; [] if none).`,
+    },
+  ];
+}
+
 export function addTaskPrompt(tag: TagView, request: string): ChatMessage[] {
   return [
     { role: 'system', content: SYSTEM },
@@ -143,3 +162,18 @@ export function benchmarkPrompt(): ChatMessage[] {
   return expandTaskPrompt(tag, tag.byId.get('2')!, 5);
 }
 
+
+/** A free question about the plan, for a chat answer in prose (not JSON). */
+export function planQuestionPrompt(context: string, question: string): ChatMessage[] {
+  return [
+    {
+      role: 'system',
+      content: `You answer questions about a software project's plan, kept in Task Master's tasks.json. Use only the plan below; if it does not hold the answer, say so. Name tasks by id as #12 (subtasks #12.3) with their titles. Be brief: a few sentences or a short list, in markdown.
+
+<plan>
+${context}
+</plan>`,
+    },
+    { role: 'user', content: question },
+  ];
+}

@@ -84,6 +84,12 @@ export class GitHistory {
     return (await this.git.checkIgnore([file]).catch(() => [])).length > 0;
   }
 
+  /** The commit HEAD points at (its message's first line), or undefined before the first commit. */
+  async lastCommit(): Promise<{ hash: string; subject: string; date: string } | undefined> {
+    const [commit] = await this.log(1);
+    return commit && { hash: commit.hash, subject: commit.message.split('\n')[0], date: commit.date };
+  }
+
   /** Lines added and removed in the working tree against HEAD, and the files changed. */
   async workingTreeStats(): Promise<{ files: number; insertions: number; deletions: number }> {
     const summary = await this.git.diffSummary(['HEAD']).catch(() => undefined);
