@@ -18,6 +18,7 @@ export const SettingKeys = {
   allowCopilotFallback: 'ai.allowCopilotFallback',
   commitKeywordsMarkDone: 'progress.commitKeywordsMarkDone',
   aiProgressNotes: 'progress.aiNotes',
+  chatEngine: 'chat.engine',
 } as const;
 
 /** A setting's value only where the user set one (so a project's Task Master config can apply). */
@@ -74,4 +75,9 @@ export function defaultSubtaskCount(scope?: vscode.Uri): number {
 
 export function affectsAiSettings(event: vscode.ConfigurationChangeEvent): boolean {
   return event.affectsConfiguration(`${SECTION}.ollama`) || event.affectsConfiguration(`${SECTION}.ai`);
+}
+
+/** Which model answers free questions and AI work asked in @taskmaster: the chat's own, or Ollama. */
+export function chatEngine(): 'copilot' | 'ollama' {
+  return vscode.workspace.getConfiguration(SECTION).get<string>(SettingKeys.chatEngine) === 'ollama' ? 'ollama' : 'copilot';
 }

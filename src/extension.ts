@@ -4,7 +4,6 @@ import { ActiveTask } from './activity/activeTask';
 import { registerActivityCommands } from './activity/activityCommands';
 import { ProgressWatcher } from './activity/progressWatcher';
 import { ActivityService } from './activity/activityService';
-import { ContextKeys, ViewIds } from './commands/commandIds';
 import { AiService } from './ai/aiService';
 import { DEFAULT_AI_SETTINGS } from './ai/aiSettings';
 import { OllamaInference } from './ai/ollamaInference';
@@ -12,6 +11,10 @@ import { registerAiCommands } from './aiCommands/aiCommands';
 import { registerModelCommands } from './aiCommands/modelCommands';
 import { copilotFallback } from './copilot/copilotFallback';
 import { registerTaskCommands } from './commands/taskCommands';
+import { registerChatParticipant } from './chat/chatParticipant';
+import { ProposalStore } from './chat/proposals';
+import { CommandIds, ContextKeys, ViewIds } from './commands/commandIds';
+import { registerCommand } from './commands/registerCommand';
 import { PlanDiagnostics } from './diagnostics/planDiagnostics';
 import { OllamaStatusBar } from './statusBar/ollamaStatusBar';
 import { TaskStatusBar } from './statusBar/taskStatusBar';
@@ -61,6 +64,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   registerAiCommands(context, { model, ai, log, secrets: context.secrets });
   registerModelCommands(context, { extensionUri: context.extensionUri, model, ai, log, secrets: context.secrets });
   context.subscriptions.push(new OllamaStatusBar(ai, projects, context.secrets));
+  registerChatParticipant(context, { model, ai, activity, proposals: new ProposalStore(), secrets: context.secrets, log });
+  registerCommand(context, log, CommandIds.showLog, () => log.show());
 
   const updateView = () => {
     const hasPlan = projects.withPlan.length > 0;

@@ -7,54 +7,58 @@ import { JsonSyntaxError } from './store/jsonText';
 import { PlanMissingError, PlanUnreadableError } from './store/taskStore';
 import { CommandIds } from './commands/commandIds';
 
+/** What to tell the user about an error: the message and the actions that help (command buttons). */
+export interface ErrorHelp {
+  message: string;
+  severity: 'warning' | 'error';
+  actions: vscode.Command[];
+  /** Worth writing to the log (everything but a plain "no such task"). */
+  log: boolean;
+  /** More for the log than the message shows (a model's raw reply). */
+  detail?: string;
+}
+
 /**
- * The one place that turns errors into what the user sees: what happened, what to do, and a
- * button where one helps.
+ * The one place that decides what an error means for the user: what happened, what to do, and
+ * the commands that help. Notifications (showError) and chat replies both render it.
  */
-export async function showError(error: unknown, log: vscode.LogOutputChannel): Promise<void> {
+export function errorHelp(error: unknown): ErrorHelp | undefined {
   const message = error instanceof Error ? error.message : String(error);
   // The user cancelled: nothing was changed, and nothing needs saying.
-  if (CancelledError.is(error)) return;
-  if (OperationError.is(error)) {
-    await vscode.window.showWarningMessage(message);
-    return;
-  }
-  log.error(message);
+  if (CancelledError.is(error)) return undefined;
+  const help = (actions: vscode.Command[], severity: ErrorHelp['severity'] = 'error'): ErrorHelp => ({ message, severity, actions, log: severity === 'error' });
+  if (OperationError.is(error)) return help([], 'warning');
   if (PlanUnreadableError.is(error) || ReadOnlyFileError.is(error)) {
     const position = PlanUnreadableError.is(error) && JsonSyntaxError.is(error.cause) ? error.cause.position : undefined;
-    const choice = await vscode.window.showErrorMessage(message, 'Open tasks.json');
-    if (choice) await openFileAt(vscode.Uri.file(error.file), position?.line, position?.column);
-    return;
+    return help([{ title: 'Open tasks.json', command: CommandIds.openTasksFile, arguments: [undefined, position?.line, position?.column] }]);
   }
-  if (PlanMissingError.is(error)) {
-    const choice = await vscode.window.showErrorMessage(message, 'Initialize Taskmaster');
-    if (choice) await vscode.commands.executeCommand(CommandIds.initialize);
-    return;
-  }
+  if (PlanMissingError.is(error)) return help([{ title: 'Initialize Taskmaster', command: CommandIds.initialize }]);
   if (ModelNotFoundError.is(error)) {
-    const pull = `Pull ${error.models[0]}`;
-    const choice = await vscode.window.showErrorMessage(message, pull, 'Select Model');
-    if (choice === pull) await vscode.commands.executeCommand(CommandIds.pullModel, error.models[0]);
-    if (choice === 'Select Model') await vscode.commands.executeCommand(CommandIds.selectModel);
-    return;
+    return help([
+      { title: `Pull ${error.models[0]}`, command: CommandIds.pullModel, arguments: [error.models[0]] },
+      { title: 'Select Model', command: CommandIds.selectModel },
+    ]);
   }
   if (OllamaUnreachableError.is(error)) {
-    const choice = await vscode.window.showErrorMessage(message, 'Open Settings', 'Show Ollama Status');
-    if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'taskmaster.ollama');
-    if (choice === 'Show Ollama Status') await vscode.commands.executeCommand(CommandIds.showOllamaStatus);
-    return;
+    return help([
+      { title: 'Open Settings', command: 'workbench.action.openSettings', arguments: ['taskmaster.ollama'] },
+      { title: 'Show Ollama Status', command: CommandIds.showOllamaStatus },
+    ]);
   }
-  if (InvalidReplyError.is(error)) {
-    log.error(`Raw reply from ${error.model}:\n${error.rawReply}`);
-    const choice = await vscode.window.showErrorMessage(message, 'Show Raw Reply');
-    if (choice) log.show();
-    return;
-  }
-  if (LockTimeoutError.is(error)) {
-    await vscode.window.showErrorMessage(message);
-    return;
-  }
-  await vscode.window.showErrorMessage(`Taskmaster: ${message}`, 'Show Log').then((choice) => choice && log.show());
+  if (InvalidReplyError.is(error)) return { ...help([{ title: 'Show Raw Reply', command: CommandIds.showLog }]), detail: `Raw reply from ${error.model}:\n${error.rawReply}` };
+  if (LockTimeoutError.is(error)) return help([]);
+  return { ...help([{ title: 'Show Log', command: CommandIds.showLog }]), message: `Taskmaster: ${message}` };
+}
+
+/** Shows an error as a notification, its help actions as buttons. */
+export async function showError(error: unknown, log: vscode.LogOutputChannel): Promise<void> {
+  const help = errorHelp(error);
+  if (!help) return;
+  if (help.log) log.error([help.message, help.detail].filter(Boolean).join('\n'));
+  const show = help.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+  const choice = await show(help.message, ...help.actions.map((action) => action.title));
+  const action = help.actions.find((candidate) => candidate.title === choice);
+  if (action) await vscode.commands.executeCommand(action.command, ...(action.arguments ?? []));
 }
 
 export async function openFileAt(uri: vscode.Uri, line?: number, column?: number): Promise<void> {

@@ -148,6 +148,11 @@ export class OllamaInference {
     return this.settings.model;
   }
 
+  /** The context window requested from Ollama, in tokens. */
+  get numCtx(): number {
+    return this.settings.numCtx;
+  }
+
   get cacheStats() {
     return this.cache.stats;
   }

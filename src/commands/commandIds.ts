@@ -25,6 +25,8 @@ export const CommandIds = {
   addTag: 'taskmasterLocal.addTag',
   initialize: 'taskmasterLocal.initialize',
   openTasksFile: 'taskmasterLocal.openTasksFile',
+  showLog: 'taskmasterLocal.showLog',
+  applyProposal: 'taskmasterLocal.applyProposal',
   refresh: 'taskmasterLocal.refresh',
   filter: 'taskmasterLocal.filter',
   clearFilter: 'taskmasterLocal.clearFilter',

@@ -73,14 +73,39 @@ export function taskPickItems(tasks: Iterable<TaskNode>): TaskPickItem[] {
   return items;
 }
 
-/** The task a command targets: the tree element it was invoked on, else one the user picks by title. */
+/**
+ * A task named by plain data: what chat buttons and markdown command links carry, since their
+ * arguments are serialised (a tree element is not).
+ */
+export interface TaskRef {
+  /** The workspace folder's URI, as a string. */
+  folder: string;
+  tag: string;
+  id: string;
+}
+
+export function taskRef(project: Project, tag: string, id: string): TaskRef {
+  return { folder: project.folder.uri.toString(), tag, id };
+}
+
+function isTaskRef(value: unknown): value is TaskRef {
+  const ref = value as Partial<TaskRef> | undefined;
+  return typeof ref?.folder === 'string' && typeof ref.tag === 'string' && typeof ref.id === 'string';
+}
+
+/** The task a command targets: a tree element or task reference it was given, else one the user picks by title. */
 export async function resolveTarget(model: TaskTreeModel, element: unknown, placeHolder: string, filter?: (task: TaskNode) => boolean): Promise<TaskTarget | undefined> {
-  if (isTaskElement(element)) {
-    const state = element.project.store.state;
-    const tag = state.kind === 'loaded' ? state.plan.tags.get(element.tag) : undefined;
-    const task = tag?.byId.get(element.task.id);
-    if (tag && task) return { project: element.project, tag, task };
-    void vscode.window.showWarningMessage(`Task ${element.task.id} is no longer in the plan.`);
+  const given = isTaskElement(element)
+    ? { project: element.project, tag: element.tag, id: element.task.id }
+    : isTaskRef(element)
+      ? { project: model.projects.byFolder(vscode.Uri.parse(element.folder)), tag: element.tag, id: element.id }
+      : undefined;
+  if (given) {
+    const state = given.project?.store.state;
+    const tag = state?.kind === 'loaded' ? state.plan.tags.get(given.tag) : undefined;
+    const task = tag?.byId.get(given.id);
+    if (given.project && tag && task) return { project: given.project, tag, task };
+    void vscode.window.showWarningMessage(`Task ${given.id} is no longer in the plan.`);
     return undefined;
   }
   const project = await pickProject(model, { needsPlan: true });

@@ -1,0 +1,148 @@
+import * as vscode from 'vscode';
+import { CommandIds } from '../commands/commandIds';
+import { registerCommand } from '../commands/registerCommand';
+import { chatEngine } from '../config';
+import { externalChatModel } from '../copilot/copilotFallback';
+import { applyProjectSettings } from '../aiCommands/projectAiSettings';
+import { errorHelp } from '../messages';
+import { PlanMissingError, PlanUnreadableError } from '../store/taskStore';
+import { replyExpand, replyHelp, replyList, replyNext, replyProgress, replyShow, replyStatus } from './chatCommands';
+import type { ChatServices, ChatTurn, TurnMetadata } from './chatTurn';
+import { answerQuestion } from './planQuestion';
+import { applyProposal, replyFromCode, replyPlan } from './planRequests';
+
+export const CHAT_PARTICIPANT_ID = 'taskmasterLocal.taskmaster';
+
+type Reply = (turn: ChatTurn, services: ChatServices, token: vscode.CancellationToken) => TurnMetadata | Promise<TurnMetadata>;
+
+/** Slash commands, as declared in package.json's chatParticipants. */
+const REPLIES: Record<string, Reply> = {
+  next: replyNext,
+  list: replyList,
+  show: replyShow,
+  status: replyStatus,
+  plan: replyPlan,
+  expand: replyExpand,
+  progress: replyProgress,
+  fromcode: replyFromCode,
+  help: replyHelp,
+};
+
+/** @taskmaster in Copilot Chat: every answer comes from the same core, store and AI service. */
+export function registerChatParticipant(context: vscode.ExtensionContext, services: ChatServices): void {
+  const participant = vscode.chat.createChatParticipant(CHAT_PARTICIPANT_ID, (request, chatContext, stream, token) => handle(services, request, chatContext, stream, token));
+  participant.iconPath = vscode.Uri.joinPath(context.extensionUri, 'resources', 'taskmaster.svg');
+  participant.followupProvider = { provideFollowups: (result) => suggestNextSteps(result.metadata as TurnMetadata | undefined) };
+  context.subscriptions.push(participant);
+  registerCommand(context, services.log, CommandIds.applyProposal, (id) => applyProposal(services.proposals, services.ai, id));
+}
+
+async function handle(
+  services: ChatServices,
+  request: vscode.ChatRequest,
+  chatContext: vscode.ChatContext,
+  stream: vscode.ChatResponseStream,
+  token: vscode.CancellationToken,
+): Promise<vscode.ChatResult> {
+  const controller = new AbortController();
+  const cancelled = token.onCancellationRequested(() => controller.abort());
+  try {
+    const project = pickProject(services);
+    if (!project) {
+      stream.markdown('There is no Task Master plan in this workspace yet. Initialize one, or turn a requirements document into tasks:');
+      stream.button({ title: 'Initialize Taskmaster', command: CommandIds.initialize });
+      stream.button({ title: 'Parse PRD…', command: CommandIds.parsePrd });
+      return { metadata: { command: 'no-plan' } };
+    }
+    const state = await project.store.reload();
+    if (state.kind === 'unreadable') throw new PlanUnreadableError(state.location.tasksFile, state.error);
+    if (state.kind === 'missing') throw new PlanMissingError(state.location.tasksFile);
+    const tag = services.model.currentTag(state);
+    if (!tag) {
+      stream.markdown('The plan has no tasks yet. Describe what to build with `/plan`, or add a task from the Tasks view.');
+      return { metadata: { command: 'empty-plan' } };
+    }
+    await applyProjectSettings(services.ai, services.secrets, project);
+    const turn: ChatTurn = {
+      request,
+      history: chatContext.history,
+      stream,
+      signal: controller.signal,
+      project,
+      state,
+      tag,
+      inference: {
+        signal: controller.signal,
+        log: (line) => services.log.info(line),
+        model: chatEngine() === 'copilot' ? externalChatModel(request.model, 'Taskmaster answers your @taskmaster request with the model picked in the chat.') : undefined,
+      },
+    };
+    const reply = request.command ? REPLIES[request.command] : answerQuestion;
+    if (!reply) {
+      stream.markdown(`There is no \`/${request.command}\` command. Try \`/help\`.`);
+      return { metadata: { command: 'unknown' } };
+    }
+    return { metadata: await reply(turn, services, token) };
+  } catch (error) {
+    return replyWithError(services, stream, error, request);
+  } finally {
+    cancelled.dispose();
+  }
+}
+
+/** The folder the request is about: the active editor's, when it has a plan, else the first plan. */
+function pickProject(services: ChatServices) {
+  const withPlan = services.model.projects.withPlan;
+  const active = vscode.window.activeTextEditor?.document.uri;
+  const folder = active && vscode.workspace.getWorkspaceFolder(active);
+  return (folder && withPlan.find((project) => project.folder.uri.toString() === folder.uri.toString())) ?? withPlan[0];
+}
+
+/** Errors answered in the chat: what happened, what to do, and the buttons that help. */
+function replyWithError(services: ChatServices, stream: vscode.ChatResponseStream, error: unknown, request: vscode.ChatRequest): vscode.ChatResult {
+  if (error instanceof vscode.LanguageModelError) {
+    stream.markdown(`The chat model "${request.model.name}" cannot answer (${error.code || error.message}). Pick another model in the chat, or set \`taskmaster.chat.engine\` to \`ollama\` to use your local model.`);
+    stream.button({ title: 'Use Ollama for @taskmaster', command: 'workbench.action.openSettings', arguments: ['taskmaster.chat.engine'] });
+    return { metadata: { command: 'error' } };
+  }
+  const help = errorHelp(error);
+  if (!help) {
+    stream.markdown('Cancelled; nothing was changed.');
+    return { metadata: { command: 'cancelled' } };
+  }
+  if (help.log) services.log.error([help.message, help.detail].filter(Boolean).join('\n'));
+  stream.markdown(help.message);
+  for (const action of help.actions) stream.button(action);
+  return { metadata: { command: 'error' } };
+}
+
+/** The next two or three sensible steps after a reply. */
+export function suggestNextSteps(metadata: TurnMetadata | undefined): vscode.ChatFollowup[] {
+  const id = metadata?.taskId;
+  switch (metadata?.command) {
+    case 'next':
+    case 'show':
+      return id
+        ? [
+            ...(metadata?.taskStatus !== 'done' ? [{ prompt: `${id} done`, command: 'status', label: `Mark ${id} done` }] : []),
+            { prompt: id, command: 'expand', label: `Break ${id} into subtasks` },
+            { prompt: `What should I do after ${id}?`, label: `What comes after ${id}?` },
+          ]
+        : [{ prompt: '', command: 'progress', label: 'What moved today?' }];
+    case 'status':
+    case 'expand':
+      return [
+        { prompt: '', command: 'next', label: 'What is next?' },
+        ...(id ? [{ prompt: id, command: 'show', label: `Show ${id}` }] : []),
+      ];
+    case 'no-plan':
+    case 'empty-plan':
+      return [{ prompt: '', command: 'help', label: 'What can @taskmaster do?' }];
+    default:
+      return [
+        { prompt: '', command: 'next', label: 'What is next?' },
+        { prompt: 'in-progress', command: 'list', label: 'What is in progress?' },
+        { prompt: '', command: 'progress', label: 'What moved today?' },
+      ];
+  }
+}
