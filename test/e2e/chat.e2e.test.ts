@@ -1,0 +1,119 @@
+/**
+ * End-to-end: @taskmaster in the Chat view of a real VS Code (code-server, see vscodeHarness.ts),
+ * with the packaged extension. Copilot cannot run here, so a test-only extension (chatModelStandIn/)
+ * provides the chat's language model; the participant, its commands and buttons are the real ones.
+ * Needs a current build (node esbuild.mjs). Failing tests leave a screenshot in test-results/.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { packageExtension, readTasks, ROOT, vscodeSession, type PackagedExtension } from './stagedExtension';
+import { eventually, runCommand } from './vscodeHarness';
+import type { RawTask } from '../../src/core/task';
+
+const MODEL_STAND_IN = path.join(__dirname, 'chatModelStandIn');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+
+describe('@taskmaster in the Chat view of a real VS Code (code-server)', function () {
+  this.timeout(60_000);
+  let scratch = '';
+  let packaged: PackagedExtension;
+
+  before(function () {
+    this.timeout(60_000);
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tml-e2e-chat-'));
+    packaged = packageExtension(scratch);
+  });
+  after(() => scratch && fs.rmSync(scratch, { recursive: true, force: true }));
+
+  const vs = vscodeSession(
+    () => packaged.extensionDir,
+    () => {
+      const workspace = fs.mkdtempSync(path.join(scratch, 'demo-'));
+      fs.cpSync(path.join(ROOT, 'demo'), workspace, { recursive: true });
+      // The demo's next task is already in progress; make it pending so /next offers Start.
+      const next = tml(workspace, 'next', '--json') as RawTask;
+      tml(workspace, 'set-status', String(next.id), 'pending', '--json');
+      return {
+        workspace,
+        extraExtensionPaths: [MODEL_STAND_IN],
+        userSettings: { 'chat.disableAIFeatures': false, 'workbench.secondarySideBar.defaultVisibility': 'visible' },
+      };
+    },
+  );
+
+  it('answers /next with the next task, and its Start button sets it in progress on disk', async () => {
+    const next = tml(vs.workspace(), 'next', '--json') as RawTask;
+    assert.equal(next.status, 'pending');
+    const reply = await ask(vs.page(), '@taskmaster /next');
+    await eventually(`the reply to name task ${next.id}`, async () => ((await reply.innerText()).includes(`#${next.id} ${next.title}`) ? true : undefined), 15_000);
+    assert.match(await reply.innerText(), /Why this one/);
+    await reply.locator('.monaco-button').filter({ hasText: /^Start$/ }).first().click();
+    await eventually(`task ${next.id} to be in progress in tasks.json`, () => (statusOf(readTasks(vs.workspace()).master.tasks, String(next.id)) === 'in-progress' ? true : undefined));
+  });
+
+  it('answers a free question with the chat model, naming the tasks of the plan it is about', async () => {
+    const expected = readTasks(vs.workspace()).master.tasks.filter((task) => /caddy|tls/i.test(task.title ?? ''));
+    assert.ok(expected.length > 0, 'the demo plan has a task about Caddy');
+    const reply = await ask(vs.page(), '@taskmaster which tasks are about caddy?');
+    const text: string = await eventually('an answer from the stand-in model', async (): Promise<string | undefined> => {
+      const shown = await reply.innerText();
+      return shown.includes("From the plan") || shown.includes("does not say") ? shown : undefined;
+    }, 15_000);
+    for (const task of expected) assert.ok(text.includes(`#${task.id} ${task.title}`), `the answer names #${task.id}:\n${text}`);
+    // Every task the answer names becomes a link that opens it.
+    const named = [...new Set(text.match(/#\d+(\.\d+)?(?= )/g))].sort();
+    await eventually('a link for every task the answer names', async () => {
+      const links = await reply.locator('a[data-href^="command:taskmasterLocal.showTask"]').allInnerTexts();
+      return JSON.stringify(links.map((link) => link.split(' ')[0]).sort()) === JSON.stringify(named) ? true : undefined;
+    });
+  });
+});
+
+function tml(workspace: string, ...args: string[]): unknown {
+  const result = spawnSync(process.execPath, [CLI, ...args, '--project', workspace], { encoding: 'utf8' });
+  assert.equal(result.status, 0, result.stderr);
+  return JSON.parse(result.stdout);
+}
+
+function statusOf(tasks: RawTask[], id: string): string | undefined {
+  const [taskId, subId] = id.split('.');
+  const task = tasks.find((candidate) => String(candidate.id) === taskId);
+  return subId ? task?.subtasks?.find((sub) => String(sub.id) === subId)?.status : task?.status;
+}
+
+/** Sends a chat message (once the stand-in model is picked) and returns the new reply's element. */
+async function ask(page: Page, message: string): Promise<Locator> {
+  const pickers = page.locator('.interactive-input-part .chat-input-picker-label');
+  if (!(await pickers.first().isVisible())) await runCommand(page, 'Chat: Open Chat');
+  await pickers.first().waitFor({ state: 'visible', timeout: 15_000 });
+  await pickModel(page, 'TML Stand-in');
+  await eventually('the stand-in model in the chat model picker', async () => ((await pickers.allInnerTexts()).some((text) => text.includes('TML Stand-in')) ? true : undefined), 10_000);
+  const replies = page.locator('.interactive-item-container.interactive-response');
+  const before = await replies.count();
+  await page.locator('.interactive-input-part .monaco-editor').first().click();
+  await page.keyboard.type(message);
+  // Enter may only accept the completion of "@taskmaster /next"; the Send button sends.
+  await page.locator('.interactive-input-part').getByRole('button', { name: /^Send/ }).first().click();
+  await eventually('a new chat reply', async () => ((await replies.count()) > before ? true : undefined), 15_000);
+  return replies.nth(before);
+}
+
+/** Picks a model in the chat's model picker; the list fills once the provider's models resolve. */
+async function pickModel(page: Page, name: string): Promise<void> {
+  const item = page.locator('.action-widget .monaco-list-row, .monaco-menu .action-item, .quick-input-list .monaco-list-row').filter({ hasText: name }).first();
+  await eventually(`"${name}" in the chat model picker`, async () => {
+    if ((await page.locator('.interactive-input-part .chat-input-picker-label').allInnerTexts()).some((text) => text.includes(name))) return true;
+    await page.getByRole('button', { name: /^Models|Pick Model|Auto/ }).first().click();
+    const shown = await item.waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false);
+    if (shown) await item.click();
+    else await page.keyboard.press('Escape');
+    return undefined;
+  }, 30_000).catch(async (error) => {
+    await page.screenshot({ path: '/tmp/chat-models.png' });
+    throw error;
+  });
+}

@@ -1,0 +1,49 @@
+// Test-only language model standing in for Copilot: the chat participant under test is the real
+// one, only the model is replaced. It answers from what it is sent, so a test fails when the
+// participant sends the wrong plan context: asked a question with a <plan> block, it names the
+// plan lines that contain a word of the question, as "#<id> <title>".
+const vscode = require('vscode');
+
+const MODEL = {
+  id: 'tml-stand-in',
+  name: 'TML Stand-in',
+  family: 'stand-in',
+  version: '1',
+  maxInputTokens: 32000,
+  maxOutputTokens: 4000,
+  capabilities: { toolCalling: true, imageInput: false },
+};
+
+const STOP_WORDS = new Set(['which', 'what', 'tasks', 'task', 'about', 'should', 'after', 'with', 'from', 'that', 'this', 'does']);
+
+function textOf(message) {
+  return message.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');
+}
+
+function answer(messages) {
+  const texts = messages.map(textOf);
+  const planText = texts.find((text) => text.includes('<plan>'));
+  if (!planText) return 'The stand-in model only answers questions about a plan.';
+  const question = texts[texts.length - 1].toLowerCase();
+  const words = (question.match(/[a-z][a-z0-9-]{3,}/g) || []).filter((word) => !STOP_WORDS.has(word));
+  const plan = planText.slice(planText.indexOf('<plan>'), planText.indexOf('</plan>'));
+  const found = plan
+    .split('\n')
+    .map((line) => /^(\d+(?:\.\d+)?) \[[^\]]+\] \w+: (.*?)(?:; after .*)?(?: \[\d+\/\d+ subtasks done\])?$/.exec(line))
+    .filter((match) => match && words.some((word) => match[2].toLowerCase().includes(word)));
+  return found.length ? `From the plan:\n${found.map((match) => `- #${match[1]} ${match[2]}`).join('\n')}` : 'The plan does not say.';
+}
+
+exports.activate = (context) => {
+  context.subscriptions.push(
+    vscode.lm.registerLanguageModelChatProvider('tml-test', {
+      provideLanguageModelChatInformation: () => [MODEL],
+      provideLanguageModelChatResponse: async (_model, messages, _options, progress) => {
+        progress.report(new vscode.LanguageModelTextPart(answer(messages)));
+      },
+      provideTokenCount: (_model, text) => Math.ceil((typeof text === 'string' ? text : textOf(text)).length / 4),
+    }),
+  );
+  // Models are resolved when someone asks for them; ask once so the chat's model picker lists it.
+  void vscode.lm.selectChatModels({ vendor: 'tml-test' });
+};
