@@ -25,7 +25,7 @@ import { eventLine, parsePeriod, renderProgressReport } from '../progress/progre
 import { writeFileAtomic } from '../store/atomicWrite';
 import { JsonLocator } from '../store/jsonText';
 import { locatePlan } from '../store/planLocation';
-import { PlanMissingError, PlanUnreadableError, TaskStore, type LoadedPlan } from '../store/taskStore';
+import { TaskStore } from '../store/taskStore';
 import { formatTask, formatTaskList } from './format';
 
 const USAGE = `tml: Task Master plans from the command line
@@ -147,15 +147,8 @@ export async function runCli(argv: string[], out: Output, err: Output): Promise<
   }
 }
 
-async function loadPlan(store: TaskStore): Promise<LoadedPlan> {
-  const state = await store.reload();
-  if (state.kind === 'missing') throw new PlanMissingError(state.location.tasksFile);
-  if (state.kind === 'unreadable') throw new PlanUnreadableError(state.location.tasksFile, state.error);
-  return state;
-}
-
 async function loadTag(store: TaskStore, options: Options): Promise<TagView> {
-  const state = await loadPlan(store);
+  const state = await store.load();
   // TASKMASTER_TAG is Task Master's own override of the current tag; honour it the same way.
   return requireTag(state.plan, options.tag ?? process.env.TASKMASTER_TAG ?? state.currentTag);
 }
@@ -234,7 +227,7 @@ async function dispatch(command: string, args: string[], options: Options, store
       return 0;
     }
     case 'validate': {
-      const state = await loadPlan(store);
+      const state = await store.load();
       if (options.tag) requireTag(state.plan, options.tag);
       const { problems } = validatePlan(state.plan);
       const locator = new JsonLocator(state.text);
@@ -251,7 +244,7 @@ async function dispatch(command: string, args: string[], options: Options, store
       return located.some((problem) => problem.severity === 'error') ? 1 : 0;
     }
     case 'tags': {
-      const state = await loadPlan(store);
+      const state = await store.load();
       const tags = [...state.plan.tags.values()].map((tag) => ({
         name: tag.name,
         current: tag.name === state.currentTag,
