@@ -1,6 +1,6 @@
 import { requireTask } from '../core/operations';
-import { ToolInputError, type PlanTool } from './planTool';
-import { inTag, splitList, statusFilter, TAG_ARGUMENT } from './toolArguments';
+import type { PlanTool } from './planTool';
+import { ID_LIST_ARGUMENT, idList, inTag, statusFilter, TAG_ARGUMENT } from './toolArguments';
 import { readTag } from './toolContext';
 import { taskDetail } from './taskViews';
 
@@ -15,7 +15,7 @@ export const getTask: PlanTool<GetTaskInput> = {
   inputSchema: {
     type: 'object',
     properties: {
-      id: { type: 'string', minLength: 1, description: 'Task id ("12"), subtask id ("12.3"), or several, comma-separated ("12,14.2").' },
+      id: ID_LIST_ARGUMENT,
       status: { type: 'string', description: 'Only list subtasks with these statuses, comma-separated, e.g. "pending".' },
       tag: TAG_ARGUMENT,
     },
@@ -23,10 +23,9 @@ export const getTask: PlanTool<GetTaskInput> = {
     additionalProperties: false,
   },
   mutates: false,
-  describeCall: (input) => `Read task ${splitList(input.id).join(', ')}${inTag(input.tag)}`,
+  describeCall: (input) => `Read task ${idList(input.id).join(', ')}${inTag(input.tag)}`,
   async run(input, context) {
-    const ids = splitList(input.id);
-    if (ids.length === 0) throw new ToolInputError('`id` names no task: give an id such as "12" or "12.3".');
+    const ids = idList(input.id);
     const tag = await readTag(context, input.tag);
     const statuses = statusFilter(input.status);
     const tasks = ids.map((id) => requireTask(tag, id));

@@ -1,7 +1,7 @@
 import { requireTask, setStatus } from '../core/operations';
 import type { TaskStatus } from '../core/task';
-import { ToolInputError, type PlanTool } from './planTool';
-import { inTag, splitList, TAG_ARGUMENT, TASK_STATUS_ARGUMENT } from './toolArguments';
+import type { PlanTool } from './planTool';
+import { ID_LIST_ARGUMENT, idList, inTag, TAG_ARGUMENT, TASK_STATUS_ARGUMENT } from './toolArguments';
 import { readTag } from './toolContext';
 
 type SetTaskStatusInput = { id: string; status: TaskStatus; tag?: string };
@@ -15,7 +15,7 @@ export const setTaskStatus: PlanTool<SetTaskStatusInput> = {
   inputSchema: {
     type: 'object',
     properties: {
-      id: { type: 'string', minLength: 1, description: 'Task id ("12"), subtask id ("12.3"), or several, comma-separated ("12.3,12.4").' },
+      id: ID_LIST_ARGUMENT,
       status: { ...TASK_STATUS_ARGUMENT, description: 'The new status.' },
       tag: TAG_ARGUMENT,
     },
@@ -23,10 +23,9 @@ export const setTaskStatus: PlanTool<SetTaskStatusInput> = {
     additionalProperties: false,
   },
   mutates: true,
-  describeCall: (input) => `Set ${splitList(input.id).join(', ')} to ${input.status}${inTag(input.tag)}`,
+  describeCall: (input) => `Set ${idList(input.id).join(', ')} to ${input.status}${inTag(input.tag)}`,
   async run(input, context) {
-    const ids = splitList(input.id);
-    if (ids.length === 0) throw new ToolInputError('`id` names no task: give an id such as "12" or "12.3".');
+    const ids = idList(input.id);
     const tag = await readTag(context, input.tag);
     const before = ids.map((id) => requireTask(tag, id));
     await context.store.edit(setStatus(ids, input.status), tag.name);

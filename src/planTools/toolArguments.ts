@@ -1,5 +1,6 @@
 import { parseStatus } from '../core/operations';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskStatus } from '../core/task';
+import { ToolInputError } from './planTool';
 
 /** Argument schemas several tools share, so each argument is described to models once. */
 export const TAG_ARGUMENT = {
@@ -9,6 +10,13 @@ export const TAG_ARGUMENT = {
 };
 
 export const TASK_ID_ARGUMENT = { type: 'string', minLength: 1, description: 'Task id ("12") or subtask id ("12.3").' };
+
+/** Task Master's `id` that may name several tasks: read it with `idList`. */
+export const ID_LIST_ARGUMENT = {
+  type: 'string',
+  minLength: 1,
+  description: 'Task id ("12"), subtask id ("12.3"), or several, comma-separated ("12,14.2").',
+};
 
 export const TASK_STATUS_ARGUMENT = { type: 'string', enum: [...TASK_STATUSES] };
 
@@ -25,6 +33,13 @@ export function splitList(value: string | undefined): string[] {
     .split(',')
     .map((item) => item.trim())
     .filter(Boolean);
+}
+
+/** The ids of an `id` list argument; at least one. */
+export function idList(value: string): string[] {
+  const ids = splitList(value);
+  if (ids.length === 0) throw new ToolInputError('`id` names no task: give an id such as "12" or "12.3".');
+  return ids;
 }
 
 /** A comma list of statuses as a set, or undefined for no filter ("all" or nothing). */
