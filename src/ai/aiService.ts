@@ -20,7 +20,7 @@ import { DEFAULT_TAG, readPlan, selectTag, type TaskNode } from '../core/plan';
 import { addTaskPrompt, codeTasksPrompt, complexityPrompt, expandTaskPrompt, parsePrdPrompt, subtaskNotePrompt, updateTaskPrompt } from '../core/prompts';
 import { readComplexityReport, writeComplexityReport, type ComplexityEntry } from '../store/complexityReport';
 import { parseJson } from '../store/jsonText';
-import { PlanMissingError, PlanUnreadableError, type LoadedPlan, type TaskStore } from '../store/taskStore';
+import type { TaskStore } from '../store/taskStore';
 import { CancelledError } from './aiErrors';
 import { complexityBand } from './aiSettings';
 import { ModelManager } from './modelManager';
@@ -69,7 +69,7 @@ export class AiService {
   }
 
   async expandTask(store: TaskStore, request: { id: string; count?: number; prompt?: string; force?: boolean; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
-    const plan = await loaded(store);
+    const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
     const task = requireTask(requireTag(plan.plan, tagName), request.id);
     if (task.parentId !== undefined) throw new OperationError(`${task.id} is a subtask; expand its parent task ${task.parentId} instead.`, 'invalid');
@@ -94,7 +94,7 @@ export class AiService {
   /** The tasks a model proposes for a PRD or description, not yet written (a chat preview shows them). */
   async proposeTasksFromPrd(store: TaskStore, request: { text: string; count?: number; replace?: boolean; tag?: string }, options: InferenceOptions = {}): Promise<TaskProposal> {
     checkPrd(request.text);
-    const state = store.state.kind === 'missing' ? undefined : await loaded(store);
+    const state = store.state.kind === 'missing' ? undefined : await store.load();
     const tagName = request.tag ?? state?.currentTag ?? DEFAULT_TAG;
     const tag = state ? selectTag(state.plan, tagName) : undefined;
     const messages = parsePrdPrompt(request.text, request.count ?? DEFAULT_PRD_TASK_COUNT, request.replace ? undefined : tag);
@@ -152,7 +152,7 @@ export class AiService {
     options: InferenceOptions = {},
     onTaskDone?: (id: string, outcome: AiOutcome) => void,
   ): Promise<{ expanded: string[]; failed: Array<{ id: string; error: string }> }> {
-    const plan = await loaded(store);
+    const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
     const tag = requireTag(plan.plan, tagName);
     const queue = dependencyOrder(tag.tasks.filter((task) => task.status === 'pending' && (request.force || task.subtasks.length === 0))).map((task) => task.id);
@@ -180,7 +180,7 @@ export class AiService {
 
   /** Rates every open top-level task and writes Task Master's complexity report for the tag. */
   async analyzeComplexity(store: TaskStore, request: { tag?: string } = {}, options: InferenceOptions = {}): Promise<ComplexityOutcome> {
-    const plan = await loaded(store);
+    const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
     const tag = requireTag(plan.plan, tagName);
     const open = tag.tasks.filter((task) => task.status !== 'done' && task.status !== 'cancelled');
@@ -205,7 +205,7 @@ export class AiService {
   /** Rewrites a task's title, description, details and test strategy for a change request. */
   async updateTask(store: TaskStore, request: { id: string; prompt: string; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
     if (!request.prompt.trim()) throw new OperationError('Say what changed.', 'invalid');
-    const plan = await loaded(store);
+    const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
     const tag = requireTag(plan.plan, tagName);
     const task = requireTask(tag, request.id);
@@ -218,7 +218,7 @@ export class AiService {
   /** Rewrites every open task from an id onward for a change, as Task Master's `update --from`. */
   async updateFrom(store: TaskStore, request: { fromId: string; prompt: string; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
     if (!request.prompt.trim()) throw new OperationError('Say what changed.', 'invalid');
-    const plan = await loaded(store);
+    const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
     const from = Number(request.fromId);
     if (!Number.isFinite(from)) throw new OperationError(`"${request.fromId}" is not a task id.`, 'invalid');
@@ -227,7 +227,7 @@ export class AiService {
     await this.remember(store, tagName, `Update from ${from}`);
     const outcome: AiOutcome = { ids: [], warnings: [], model: '', cached: false };
     for (const target of targets) {
-      const fresh = requireTag((await loaded(store)).plan, tagName);
+      const fresh = requireTag((await store.load()).plan, tagName);
       const task = requireTask(fresh, target.id);
       const reply = await this.inference.structured<TaskUpdate>('update-task', updateTaskPrompt(fresh, task, request.prompt), TASK_UPDATE_SCHEMA, { band: 'low', ...options });
       await store.edit(updateTask(task.id, reply.value), tagName);
@@ -240,7 +240,7 @@ export class AiService {
   /** Appends a timestamped implementation note to a subtask's details, as update-subtask does. */
   async updateSubtask(store: TaskStore, request: { id: string; prompt: string; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
     if (!request.prompt.trim()) throw new OperationError('Say what to note.', 'invalid');
-    const plan = await loaded(store);
+    const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
     const task = requireTask(requireTag(plan.plan, tagName), request.id);
     const reply = await this.inference.structured<ProgressNote>('update-subtask', subtaskNotePrompt(task, request.prompt), NOTE_SCHEMA, { band: 'low', ...options });
@@ -252,7 +252,7 @@ export class AiService {
 
   async addTaskFromPrompt(store: TaskStore, request: { prompt: string; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
     if (!request.prompt.trim()) throw new OperationError('Describe the task to add.', 'invalid');
-    const plan = await loaded(store);
+    const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
     const messages = addTaskPrompt(requireTag(plan.plan, tagName), request.prompt);
     const reply = await this.inference.structured<NewTaskProposal>('add-task', messages, NEW_TASK_SCHEMA, { band: 'low', ...options });
@@ -290,13 +290,6 @@ function dependencyOrder(tasks: TaskNode[]): TaskNode[] {
   };
   for (const task of tasks) visit(task, new Set());
   return ordered;
-}
-
-async function loaded(store: TaskStore): Promise<LoadedPlan> {
-  const state = await store.reload();
-  if (state.kind === 'missing') throw new PlanMissingError(state.location.tasksFile);
-  if (state.kind === 'unreadable') throw new PlanUnreadableError(state.location.tasksFile, state.error);
-  return state;
 }
 
 function checkPrd(text: string): void {

@@ -21,11 +21,13 @@ import {
 import type { TagView } from '../core/plan';
 import { validatePlan } from '../core/validation';
 import { ActivityLedger, locateSqlWasm } from '../ledger';
+import { PlanMcpServer } from '../mcp/planMcpServer';
 import { eventLine, parsePeriod, renderProgressReport } from '../progress/progressReport';
 import { writeFileAtomic } from '../store/atomicWrite';
 import { JsonLocator } from '../store/jsonText';
 import { locatePlan } from '../store/planLocation';
-import { PlanMissingError, PlanUnreadableError, TaskStore, type LoadedPlan } from '../store/taskStore';
+import { TaskStore } from '../store/taskStore';
+import { version } from '../../package.json';
 import { formatTask, formatTaskList } from './format';
 
 const USAGE = `tml: Task Master plans from the command line
@@ -52,6 +54,7 @@ Commands:
   remove-dependency <id> <depends-on>
   validate                               dependency and field problems, with file positions
   tags                                   the tags and their task counts
+  mcp                                    serve the plan tools to MCP clients over stdio (see README)
 
 Options:
   --project <dir>   project root (default: the current folder)
@@ -136,7 +139,7 @@ export async function runCli(argv: string[], out: Output, err: Output): Promise<
   const options: Options = { ...parsed.values, project: parsed.values.project ?? process.cwd(), json: parsed.values.json ?? false };
   const store = new TaskStore(locatePlan(options.project, options.file));
   try {
-    return await dispatch(command, args, options, store, out);
+    return await dispatch(command, args, options, store, out, err);
   } catch (error) {
     err(`tml: ${(error as Error).message}`);
     if (InvalidReplyError.is(error)) err(`Last reply from the model:\n${error.rawReply}`);
@@ -147,15 +150,8 @@ export async function runCli(argv: string[], out: Output, err: Output): Promise<
   }
 }
 
-async function loadPlan(store: TaskStore): Promise<LoadedPlan> {
-  const state = await store.reload();
-  if (state.kind === 'missing') throw new PlanMissingError(state.location.tasksFile);
-  if (state.kind === 'unreadable') throw new PlanUnreadableError(state.location.tasksFile, state.error);
-  return state;
-}
-
 async function loadTag(store: TaskStore, options: Options): Promise<TagView> {
-  const state = await loadPlan(store);
+  const state = await store.load();
   // TASKMASTER_TAG is Task Master's own override of the current tag; honour it the same way.
   return requireTag(state.plan, options.tag ?? process.env.TASKMASTER_TAG ?? state.currentTag);
 }
@@ -164,7 +160,7 @@ function need(args: string[], count: number, usage: string): void {
   if (args.length < count) throw new UsageError(`missing arguments. Usage: tml ${usage}`);
 }
 
-async function dispatch(command: string, args: string[], options: Options, store: TaskStore, out: Output): Promise<number> {
+async function dispatch(command: string, args: string[], options: Options, store: TaskStore, out: Output, err: Output): Promise<number> {
   const print = (json: unknown, text: () => string) => out(options.json ? JSON.stringify(json, null, 2) : text());
   switch (command) {
     case 'list': {
@@ -234,7 +230,7 @@ async function dispatch(command: string, args: string[], options: Options, store
       return 0;
     }
     case 'validate': {
-      const state = await loadPlan(store);
+      const state = await store.load();
       if (options.tag) requireTag(state.plan, options.tag);
       const { problems } = validatePlan(state.plan);
       const locator = new JsonLocator(state.text);
@@ -251,7 +247,7 @@ async function dispatch(command: string, args: string[], options: Options, store
       return located.some((problem) => problem.severity === 'error') ? 1 : 0;
     }
     case 'tags': {
-      const state = await loadPlan(store);
+      const state = await store.load();
       const tags = [...state.plan.tags.values()].map((tag) => ({
         name: tag.name,
         current: tag.name === state.currentTag,
@@ -327,6 +323,12 @@ async function dispatch(command: string, args: string[], options: Options, store
       });
       const request = { text, count: count(options.num), replace: options.replace, tag: options.tag };
       return printOutcome(await (await aiService(options)).parsePrd(store, request), 'Added tasks', options, out);
+    }
+    case 'mcp': {
+      // stdout belongs to the protocol from here on: everything else goes to `err` (stderr).
+      const server = new PlanMcpServer({ workspaceRoot: path.resolve(options.project), createAi: (project) => aiService({ ...options, project }), log: err, version });
+      await server.serveStdio();
+      return 0;
     }
     default:
       throw new UsageError(`unknown command "${command}". Run tml --help for the list.`);

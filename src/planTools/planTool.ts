@@ -25,7 +25,7 @@ export interface PlanTool<Input = Record<string, unknown>> {
 
 export interface JsonSchemaObject {
   type: 'object';
-  properties: Record<string, unknown>;
+  properties: Record<string, object>;
   required?: string[];
   additionalProperties?: boolean;
 }
@@ -36,6 +36,8 @@ export interface PlanToolContext {
   /** The project folder: every file argument must resolve inside it. */
   projectRoot: string;
   signal?: AbortSignal;
+  /** Where diagnostics go that are not for the model: a raw invalid model reply, a bug's stack. */
+  log?: (line: string) => void;
 }
 
 /** Input a model got wrong: the message says what was wrong and what to send instead. */

@@ -95,6 +95,14 @@ export class TaskStore implements Disposable {
     return this._state;
   }
 
+  /** Reloads and returns the plan; throws PlanMissingError or PlanUnreadableError when there is none to use. */
+  async load(): Promise<LoadedPlan> {
+    const state = await this.reload();
+    if (state.kind === 'missing') throw new PlanMissingError(state.location.tasksFile);
+    if (state.kind === 'unreadable') throw new PlanUnreadableError(state.location.tasksFile, state.error);
+    return state;
+  }
+
   private parse(text: string | undefined): PlanState {
     const { location } = this;
     if (text === undefined) return { kind: 'missing', location };

@@ -1,0 +1,110 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { AiService } from '../ai/aiService';
+import { PLAN_TOOLS, runPlanTool, type PlanTool } from '../planTools';
+import { locatePlan } from '../store/planLocation';
+import { TaskStore } from '../store/taskStore';
+import { resolveCallScope, servedInputSchema } from './bridgeArguments';
+
+export interface PlanMcpServerOptions {
+  /** The folder every path argument must stay inside: `--project`, else the current folder. */
+  workspaceRoot: string;
+  /** The AI service of a project, built from its .taskmaster/config.json and the command-line flags. */
+  createAi: (projectRoot: string) => Promise<AiService>;
+  /** Diagnostics (stderr for `tml mcp`): never the protocol's stdout. */
+  log: (line: string) => void;
+  version: string;
+}
+
+/**
+ * The plan tools served over MCP with the SDK's low-level server, so each tool is listed with its
+ * own JSON schema. Every failure comes back as an `isError` result a model can read.
+ */
+export class PlanMcpServer {
+  readonly server: Server;
+  /** One store per tasks.json: a file unchanged since the last call is not parsed again. */
+  private readonly stores = new Map<string, TaskStore>();
+  /** One AI service per project: its inference cache lives as long as the server. */
+  private readonly services = new Map<string, Promise<AiService>>();
+
+  constructor(private readonly options: PlanMcpServerOptions) {
+    this.server = new Server(
+      { name: 'taskmaster-local', title: 'Taskmaster Local', version: options.version },
+      {
+        capabilities: { tools: {} },
+        instructions:
+          'Task Master plan tools over .taskmaster/tasks/tasks.json. Task ids are "12", subtask ids "12.3". ' +
+          'Start with next_task or get_tasks; set_task_status as work starts and ends; update_subtask to log progress. ' +
+          'expand_task, parse_prd, analyze_project_complexity and add_task with `prompt` run on a local Ollama model.',
+      },
+    );
+    this.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: PLAN_TOOLS.map(listedTool) }));
+    this.server.setRequestHandler(CallToolRequestSchema, (request, extra) => this.call(request.params.name, request.params.arguments ?? {}, extra.signal));
+  }
+
+  private async call(name: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
+    const tool = PLAN_TOOLS.find((candidate) => candidate.name === name);
+    if (!tool) return failure(`No tool "${name}". Tools: ${PLAN_TOOLS.map((candidate) => candidate.name).join(', ')}.`);
+    try {
+      const scope = await resolveCallScope(this.options.workspaceRoot, tool, args);
+      const location = locatePlan(scope.projectRoot, scope.tasksFile);
+      const context = { store: this.storeFor(location), ai: await this.aiFor(scope.projectRoot), projectRoot: scope.projectRoot, signal, log: this.options.log };
+      const outcome = await runPlanTool(tool, scope.toolInput, context);
+      return outcome.ok ? { content: [{ type: 'text', text: JSON.stringify(outcome.result) }] } : failure(outcome.message);
+    } catch (error) {
+      // Path arguments refused, or a project whose AI settings cannot be read.
+      return failure(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private storeFor(location: ReturnType<typeof locatePlan>): TaskStore {
+    let store = this.stores.get(location.tasksFile);
+    if (!store) {
+      store = new TaskStore(location);
+      this.stores.set(location.tasksFile, store);
+    }
+    return store;
+  }
+
+  private aiFor(projectRoot: string): Promise<AiService> {
+    let service = this.services.get(projectRoot);
+    if (!service) {
+      service = this.options.createAi(projectRoot);
+      this.services.set(projectRoot, service);
+      service.catch(() => this.services.delete(projectRoot));
+    }
+    return service;
+  }
+
+  /** Serves on stdin/stdout until the client closes stdin. */
+  async serveStdio(): Promise<void> {
+    // stdout carries protocol messages only: a stray console.log anywhere would corrupt the stream.
+    console.log = console.info = console.debug = console.error;
+    const closed = new Promise<void>((resolve) => (this.server.onclose = resolve));
+    process.stdin.once('end', () => void this.server.close());
+    await this.server.connect(new StdioServerTransport());
+    this.options.log(`tml mcp: serving ${PLAN_TOOLS.length} plan tools for ${this.options.workspaceRoot}`);
+    await closed;
+    this.dispose();
+  }
+
+  dispose(): void {
+    for (const store of this.stores.values()) store.dispose();
+    this.stores.clear();
+  }
+}
+
+function listedTool(tool: PlanTool): Tool {
+  return {
+    name: tool.name,
+    title: tool.title,
+    description: tool.description,
+    inputSchema: servedInputSchema(tool),
+    annotations: { title: tool.title, readOnlyHint: !tool.mutates },
+  };
+}
+
+function failure(message: string): CallToolResult {
+  return { content: [{ type: 'text', text: message }], isError: true };
+}

@@ -1,0 +1,37 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ToolInputError } from './planTool';
+
+/**
+ * Resolves a path argument (relative to `base`, by default the root) and refuses one that lands
+ * outside the root folder once symlinks are followed: `..`, absolute paths elsewhere and links
+ * pointing out are all refused. Returns the real path, the one to read or write. A `file://` URI
+ * (Task Master's clients send them) counts as its path.
+ */
+export async function resolveInside(root: string, candidate: string, argument: string, base = root): Promise<string> {
+  const given = candidate.startsWith('file://') ? fileURLToPath(candidate) : candidate;
+  const realRoot = await fs.realpath(root);
+  const resolved = await realPathOfMaybeMissing(path.resolve(base, given));
+  const relative = path.relative(realRoot, resolved);
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+    throw new ToolInputError(`\`${argument}\` "${candidate}" is outside ${root}; only paths inside that folder are allowed.`);
+  }
+  return resolved;
+}
+
+/**
+ * The real path of a file that may not exist yet: its deepest existing folder's, plus the rest.
+ * A dangling symlink is followed to where it points, since writing through it would land there.
+ */
+async function realPathOfMaybeMissing(file: string): Promise<string> {
+  try {
+    return await fs.realpath(file);
+  } catch (error) {
+    const parent = path.dirname(file);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || parent === file) throw error;
+    const link = await fs.readlink(file).catch(() => undefined);
+    if (link !== undefined) return realPathOfMaybeMissing(path.resolve(parent, link));
+    return path.join(await realPathOfMaybeMissing(parent), path.basename(file));
+  }
+}

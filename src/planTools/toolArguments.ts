@@ -1,0 +1,61 @@
+import { parseStatus } from '../core/operations';
+import { TASK_PRIORITIES, TASK_STATUSES, type TaskStatus } from '../core/task';
+import { ToolInputError } from './planTool';
+
+/** Argument schemas several tools share, so each argument is described to models once. */
+export const TAG_ARGUMENT = {
+  type: 'string',
+  minLength: 1,
+  description: 'Tag (named task list) to work in. Default: the current tag of .taskmaster/state.json, else "master".',
+};
+
+export const TASK_ID_ARGUMENT = { type: 'string', minLength: 1, description: 'Task id ("12") or subtask id ("12.3").' };
+
+/** Task Master's `id` that may name several tasks: read it with `idList`. */
+export const ID_LIST_ARGUMENT = {
+  type: 'string',
+  minLength: 1,
+  description: 'Task id ("12"), subtask id ("12.3"), or several, comma-separated ("12,14.2").',
+};
+
+export const TASK_STATUS_ARGUMENT = { type: 'string', enum: [...TASK_STATUSES] };
+
+export const PRIORITY_ARGUMENT = { type: 'string', enum: [...TASK_PRIORITIES], description: 'Priority; default medium.' };
+
+export const DEPENDENCIES_ARGUMENT = {
+  type: 'string',
+  description: 'Comma-separated ids of tasks that must be done first, e.g. "1,3.2".',
+};
+
+/** "1, 2,3.1" as ["1", "2", "3.1"]: Task Master's comma lists of ids. */
+export function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+/** The ids of an `id` list argument; at least one. */
+export function idList(value: string): string[] {
+  const ids = splitList(value);
+  if (ids.length === 0) throw new ToolInputError('`id` names no task: give an id such as "12" or "12.3".');
+  return ids;
+}
+
+/** A comma list of statuses as a set, or undefined for no filter ("all" or nothing). */
+export function statusFilter(value: string | undefined): Set<TaskStatus> | undefined {
+  const names = splitList(value);
+  if (names.length === 0 || names.includes('all')) return undefined;
+  return new Set(names.map(parseStatus));
+}
+
+/** The end of a call description naming the tag, when the call names one. */
+export function inTag(tag: string | undefined): string {
+  return tag ? ` in tag "${tag}"` : '';
+}
+
+/** Text quoted for a one-line call description, shortened when long. */
+export function quoted(text: string, max = 60): string {
+  const line = text.trim().replace(/\s+/g, ' ');
+  return `"${line.length > max ? `${line.slice(0, max - 1)}…` : line}"`;
+}

@@ -1,0 +1,146 @@
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { OllamaStandIn } from '../support/ollamaStandIn';
+import { makeProject, task, tagged, taskMasterText, tempDir } from '../support/planBuilder';
+
+const repoRoot = path.join(__dirname, '..', '..');
+const cli = path.join(repoRoot, 'dist', 'cli.js');
+
+const plan = () =>
+  tagged({
+    master: [task({ id: 1, status: 'done' }), task({ id: 2, title: 'Build the API', priority: 'high', dependencies: [1] }), task({ id: 3, dependencies: [2] })],
+  });
+
+type ToolResult = { content: Array<{ type: string; text: string }>; isError?: boolean };
+
+describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', function () {
+  this.timeout(30_000);
+  const clients: Client[] = [];
+
+  // Users run the bundle, so that is what is tested; building it takes a second or two.
+  before(async () => {
+    await promisify(execFile)(process.execPath, ['esbuild.mjs'], { cwd: repoRoot });
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.close()));
+  });
+
+  async function connect(workspace: string, flags: string[] = []) {
+    const transport = new StdioClientTransport({ command: process.execPath, args: [cli, 'mcp', '--project', workspace, ...flags], stderr: 'pipe' });
+    const stderr: string[] = [];
+    transport.stderr?.on('data', (chunk) => stderr.push(String(chunk)));
+    const client = new Client({ name: 'mcp-server-test', version: '1.0.0' });
+    // Anything on stdout that is not a protocol message shows up here.
+    const protocolErrors: Error[] = [];
+    client.onerror = (error) => protocolErrors.push(error);
+    await client.connect(transport);
+    clients.push(client);
+    const call = async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as ToolResult;
+    return { client, stderr, protocolErrors, call };
+  }
+
+  const json = (result: ToolResult) => {
+    assert.ok(!result.isError, result.content[0]?.text);
+    return JSON.parse(result.content[0].text);
+  };
+  const errorText = (result: ToolResult) => {
+    assert.equal(result.isError, true, `expected an error result: ${result.content[0]?.text}`);
+    return result.content[0].text;
+  };
+
+  it('is in the usage text', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, '--help']);
+    assert.match(stdout, /\n {2}mcp {3,}serve the plan tools/);
+  });
+
+  it('lists the 11 tools under Task Master\'s names with their schemas and path arguments', async () => {
+    const { root } = await makeProject(plan());
+    const { client, stderr } = await connect(root);
+    const { tools } = await client.listTools();
+    assert.deepEqual(
+      tools.map((tool) => tool.name),
+      ['get_tasks', 'get_task', 'next_task', 'set_task_status', 'add_task', 'add_subtask', 'update_subtask', 'expand_task', 'parse_prd', 'analyze_project_complexity', 'validate_dependencies'],
+    );
+    const byName = new Map(tools.map((tool) => [tool.name, tool]));
+    const setStatus = byName.get('set_task_status')!;
+    assert.deepEqual(setStatus.inputSchema.required, ['id', 'status']);
+    assert.deepEqual(Object.keys(setStatus.inputSchema.properties!), ['id', 'status', 'tag', 'projectRoot']);
+    assert.ok(byName.get('next_task')!.inputSchema.properties!.file, 'next_task takes Task Master\'s file argument');
+    assert.equal(byName.get('get_tasks')!.annotations?.readOnlyHint, true);
+    assert.equal(setStatus.annotations?.readOnlyHint, false);
+    assert.match(stderr.join(''), /serving 11 plan tools/);
+  });
+
+  it('next_task and set_task_status work on tasks.json on disk, with Task Master\'s projectRoot', async () => {
+    const { root, tasksFile } = await makeProject(plan());
+    const { call, protocolErrors } = await connect(root);
+    const next = json(await call('next_task', { projectRoot: root }));
+    assert.equal(next.task.id, '2');
+    assert.match(next.reason, /its dependencies \(1\) are done/);
+    const set = json(await call('set_task_status', { projectRoot: root, id: '2', status: 'done' }));
+    assert.deepEqual(set.tasks, [{ id: '2', previousStatus: 'pending' }]);
+    const saved = JSON.parse(await fs.readFile(tasksFile, 'utf8'));
+    assert.equal(saved.master.tasks[1].status, 'done');
+    assert.equal(json(await call('next_task')).task.id, '3');
+    assert.deepEqual(protocolErrors, []);
+  });
+
+  it('serves a project in a subfolder of the workspace, and a tasks file named by `file`', async () => {
+    const workspace = await tempDir();
+    const app = path.join(workspace, 'app');
+    await fs.mkdir(path.join(app, '.taskmaster', 'tasks'), { recursive: true });
+    await fs.writeFile(path.join(app, '.taskmaster', 'tasks', 'tasks.json'), taskMasterText(plan()));
+    await fs.writeFile(path.join(app, 'other.json'), taskMasterText(tagged({ master: [task({ id: 7, title: 'Elsewhere' })] })));
+    const { call } = await connect(workspace);
+    assert.equal(json(await call('next_task', { projectRoot: 'app' })).task.id, '2');
+    assert.equal(json(await call('next_task', { projectRoot: app, file: 'other.json' })).task.title, 'Elsewhere');
+    assert.match(errorText(await call('next_task')), /No plan at .*tasks\.json/);
+  });
+
+  it('refuses projectRoot and file outside the workspace: .., absolute paths elsewhere, symlinks out', async () => {
+    const { root, tasksFile } = await makeProject(plan());
+    const outside = await makeProject(plan());
+    await fs.symlink(outside.root, path.join(root, 'link-out'));
+    const before = await fs.readFile(outside.tasksFile, 'utf8');
+    const { call } = await connect(root);
+    for (const projectRoot of ['..', outside.root, 'link-out', `file://${outside.root}`]) {
+      const message = errorText(await call('set_task_status', { projectRoot, id: '2', status: 'done' }));
+      assert.match(message, /^`projectRoot` ".*" is outside .*; only paths inside that folder are allowed\.$/, projectRoot);
+    }
+    for (const file of [outside.tasksFile, path.relative(root, outside.tasksFile), 'link-out/.taskmaster/tasks/tasks.json']) {
+      assert.match(errorText(await call('add_subtask', { file, id: '2', title: 'Sneaky' })), /^`file` ".*" is outside/, file);
+    }
+    assert.equal(await fs.readFile(outside.tasksFile, 'utf8'), before);
+    assert.match(errorText(await call('get_tasks', { file: tasksFile })), /`file` is not an argument of get_tasks/);
+  });
+
+  it('answers wrong arguments, unknown ids and unknown tools with a readable isError result', async () => {
+    const { root } = await makeProject(plan());
+    const { call } = await connect(root);
+    assert.match(errorText(await call('set_task_status', { id: '2', status: 'finished' })), /`status` must be one of pending, in-progress, review, done, deferred, cancelled, blocked \(got "finished"\)/);
+    assert.match(errorText(await call('get_task', { id: '9' })), /No task 9 in tag "master"\. Closest ids: 3, 2, 1\./);
+    assert.match(errorText(await call('get_tasks', { projectRoot: 42 })), /`projectRoot` must be a path string/);
+    assert.match(errorText(await call('remove_task', { id: '1' })), /No tool "remove_task"\. Tools: get_tasks, get_task/);
+    assert.equal(json(await call('get_tasks')).total, 3, 'the server still answers after errors');
+  });
+
+  it('runs AI tools on the Ollama host and model given by --endpoint and --model', async () => {
+    const ollama = await OllamaStandIn.start({ models: [{ name: 'llama3.2:3b' }] });
+    try {
+      const { root, tasksFile } = await makeProject(plan());
+      const { call } = await connect(root, ['--endpoint', ollama.url, '--model', 'llama3.2:3b']);
+      ollama.script({ content: JSON.stringify({ subtasks: [{ id: 1, title: 'Routes', description: '', details: '', dependencies: [] }] }) });
+      const result = json(await call('expand_task', { id: '2', num: 1 }));
+      assert.deepEqual([result.subtasks[0].id, result.model], ['2.1', 'llama3.2:3b']);
+      assert.equal(ollama.requests[0].model, 'llama3.2:3b');
+      assert.equal(JSON.parse(await fs.readFile(tasksFile, 'utf8')).master.tasks[1].subtasks[0].title, 'Routes');
+    } finally {
+      await ollama.stop();
+    }
+  });
+});
