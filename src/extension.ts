@@ -12,6 +12,7 @@ import { registerAiCommands } from './aiCommands/aiCommands';
 import { registerModelCommands } from './aiCommands/modelCommands';
 import { copilotFallback } from './copilot/copilotFallback';
 import { registerTaskCommands } from './commands/taskCommands';
+import { registerGitHubCommands } from './githubCommands/githubCommands';
 import { PlanDiagnostics } from './diagnostics/planDiagnostics';
 import { OllamaStatusBar } from './statusBar/ollamaStatusBar';
 import { TaskStatusBar } from './statusBar/taskStatusBar';
@@ -60,6 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   registerActivityCommands(context, { model, activity, activeTask, log });
   registerAiCommands(context, { model, ai, log, secrets: context.secrets });
   registerModelCommands(context, { extensionUri: context.extensionUri, model, ai, log, secrets: context.secrets });
+  registerGitHubCommands(context, { model, log });
   context.subscriptions.push(new OllamaStatusBar(ai, projects, context.secrets));
 
   const updateView = () => {

@@ -6,6 +6,7 @@ import { LockTimeoutError } from './store/fileLock';
 import { JsonSyntaxError } from './store/jsonText';
 import { PlanMissingError, PlanUnreadableError } from './store/taskStore';
 import { CommandIds } from './commands/commandIds';
+import { GitHubError } from './github/gitHubError';
 
 /**
  * The one place that turns errors into what the user sees: what happened, what to do, and a
@@ -50,11 +51,22 @@ export async function showError(error: unknown, log: vscode.LogOutputChannel): P
     if (choice) log.show();
     return;
   }
+  if (GitHubError.is(error)) {
+    const settingsHelp = error.kind === 'api-url' || error.kind === 'unreachable';
+    const choice = await vscode.window.showErrorMessage(message, ...(settingsHelp ? ['Open Settings'] : []));
+    if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', 'taskmaster.github');
+    return;
+  }
   if (LockTimeoutError.is(error)) {
     await vscode.window.showErrorMessage(message);
     return;
   }
   await vscode.window.showErrorMessage(`Taskmaster: ${message}`, 'Show Log').then((choice) => choice && log.show());
+}
+
+/** "1 task", "3 tasks": a count with its noun. */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
 }
 
 export async function openFileAt(uri: vscode.Uri, line?: number, column?: number): Promise<void> {
