@@ -37,7 +37,7 @@ export function readGitHubLink(task: TaskNode): GitHubLink | undefined {
 
 function isPullRequestLink(value: unknown): value is PullRequestLink {
   const pull = value as PullRequestLink;
-  return typeof pull === 'object' && pull !== null && typeof pull.number === 'number' && typeof pull.url === 'string';
+  return typeof pull === 'object' && pull !== null && typeof pull.number === 'number' && typeof pull.url === 'string' && typeof pull.title === 'string' && typeof pull.state === 'string';
 }
 
 /** The tag's tasks imported from the repository's issues, by issue number (GitHub names are case-insensitive). */
