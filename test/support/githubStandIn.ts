@@ -1,5 +1,5 @@
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnFreeLocalPort } from './localServer';
 
 /**
  * A stand-in for the few GitHub REST endpoints the import uses (tests only), on 127.0.0.1 with a
@@ -51,8 +51,11 @@ export class GitHubStandIn {
   pulls: StandInPull[] = [];
   labels: Array<{ name: string; description?: string }> = [];
   milestones: Array<{ number: number; title: string; state?: 'open' | 'closed' }> = [];
-  /** When on, every request is refused as GitHub refuses one once the hourly limit is used up. */
-  rateLimited = false;
+  /**
+   * Refuse every request as GitHub does once the hourly limit is used up ('primary'), or when
+   * requests come too fast (a 'secondary' limit, with Retry-After).
+   */
+  rateLimited: false | 'primary' | 'secondary' = false;
   readonly requests: RequestSeen[] = [];
   /** When the rate limit resets, in epoch seconds (as x-ratelimit-reset says). */
   readonly rateLimitReset = Math.floor(Date.now() / 1000) + 3600;
@@ -67,11 +70,7 @@ export class GitHubStandIn {
     const server = http.createServer();
     const standIn = new GitHubStandIn(server, options);
     server.on('request', (req, res) => standIn.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    standIn.port = (server.address() as AddressInfo).port;
+    standIn.port = await listenOnFreeLocalPort(server);
     return standIn;
   }
 
@@ -91,13 +90,9 @@ export class GitHubStandIn {
     Object.assign(issue, { state: 'closed', stateReason: reason });
   }
 
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
-    // Let pooled client sockets see the close, so the next request is refused rather than reset.
-    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+  /** Afterwards the port refuses connections: GitHub unreachable. */
+  stop(): Promise<void> {
+    return closeServer(this.server);
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -109,8 +104,11 @@ export class GitHubStandIn {
     if (auth !== `Bearer ${this.options.token}` && auth !== `token ${this.options.token}`) {
       return send(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
     }
-    if (this.rateLimited) {
+    if (this.rateLimited === 'primary') {
       return send(res, 403, { message: 'API rate limit exceeded for user ID 1.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' }, this.rateHeaders(0));
+    }
+    if (this.rateLimited === 'secondary') {
+      return send(res, 403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, { ...this.rateHeaders(), 'retry-after': '60' });
     }
     const route = /^\/repos\/([^/]+)\/([^/]+)\/(issues|pulls|labels|milestones)(?:\/(\d+))?$/.exec(path);
     if (req.method !== 'GET' || !route || `${route[1]}/${route[2]}`.toLowerCase() !== this.options.repository.toLowerCase()) {

@@ -128,9 +128,11 @@ describe('GitHub client against the stand-in', () => {
   it('says what to do about a bad token, a used-up rate limit, a repository it cannot see and a server it cannot reach', async () => {
     await rejectsWith(new GitHubClient(parseApiUrl(github.url), 'expired').issues(REPOSITORY, { state: 'open', labels: [] }), 'bad-token', /rejected the sign-in token \(401: Bad credentials\): sign in to GitHub again/);
     await rejectsWith(client.issues({ owner: 'octo-org', name: 'secret' }, { state: 'open', labels: [] }), 'not-found', /octo-org\/secret was not found on 127\.0\.0\.1:\d+.*no access to it/);
-    github.rateLimited = true;
+    github.rateLimited = 'primary';
     const resetsAt = new Date(github.rateLimitReset * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
     await rejectsWith(client.labels(REPOSITORY), 'rate-limited', new RegExp(`rate limit is used up; it resets at ${resetsAt} \\(in (59|60) min\\)`));
+    github.rateLimited = 'secondary';
+    await rejectsWith(client.labels(REPOSITORY), 'rate-limited', /secondary rate limit\): try again in 60 s/);
     await github.stop();
     await rejectsWith(client.labels(REPOSITORY), 'unreachable', /Cannot reach GitHub at http:\/\/127\.0\.0\.1:\d+\/api\/v3 \(ECONNREFUSED\)/);
   });
