@@ -12,7 +12,7 @@ import { registerAiCommands } from './aiCommands/aiCommands';
 import { registerModelCommands } from './aiCommands/modelCommands';
 import { copilotFallback } from './copilot/copilotFallback';
 import { registerTaskCommands } from './commands/taskCommands';
-import { registerGitHubCommands } from './githubCommands/githubCommands';
+import { registerGitHubCommands } from './githubCommands/gitHubCommands';
 import { PlanDiagnostics } from './diagnostics/planDiagnostics';
 import { OllamaStatusBar } from './statusBar/ollamaStatusBar';
 import { TaskStatusBar } from './statusBar/taskStatusBar';

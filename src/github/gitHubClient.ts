@@ -85,10 +85,10 @@ interface RawPullRequest {
 /** The API URL setting as a URL, or an error saying what it should look like. */
 export function parseApiUrl(setting: string): URL {
   try {
-    const url = new URL(setting.replace(/\/+$/, ''));
+    const url = new URL(setting);
     if (url.protocol === 'https:' || url.protocol === 'http:') return url;
   } catch {
-    // said below
+    // Not a URL at all: the error below says what one looks like.
   }
   throw new GitHubError(`The taskmaster.github.apiUrl setting (${setting}) is not an http(s) URL: use https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise.`, 'api-url');
 }
@@ -233,7 +233,7 @@ async function httpError(response: Response, subject: string, host: string): Pro
   if ((response.status === 403 || response.status === 429) && retryAfter > 0) {
     return new GitHubError(`GitHub asks to slow down (secondary rate limit): try again in ${retryAfter} s.`, 'rate-limited');
   }
-  if (response.status === 401) return new GitHubError(`GitHub rejected the sign-in token (401${detail}): sign in to GitHub again.`, 'bad-token');
+  if (response.status === 401) return new GitHubError(`GitHub rejected the sign-in token (401${detail}): sign out of the GitHub account (VS Code's Accounts menu), then run the command again to sign in anew.`, 'bad-token');
   if (response.status === 403) {
     return new GitHubError(`GitHub refused access (403${detail}): the token needs the "repo" scope, and an organisation using SSO must authorise it.`, 'forbidden');
   }

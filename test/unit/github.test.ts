@@ -126,7 +126,7 @@ describe('GitHub client against the stand-in', () => {
   });
 
   it('says what to do about a bad token, a used-up rate limit, a repository it cannot see and a server it cannot reach', async () => {
-    await rejectsWith(new GitHubClient(parseApiUrl(github.url), 'expired').issues(REPOSITORY, { state: 'open', labels: [] }), 'bad-token', /rejected the sign-in token \(401: Bad credentials\): sign in to GitHub again/);
+    await rejectsWith(new GitHubClient(parseApiUrl(github.url), 'expired').issues(REPOSITORY, { state: 'open', labels: [] }), 'bad-token', /rejected the sign-in token \(401: Bad credentials\): sign out of the GitHub account.*run the command again/);
     await rejectsWith(client.issues({ owner: 'octo-org', name: 'secret' }, { state: 'open', labels: [] }), 'not-found', /octo-org\/secret was not found on 127\.0\.0\.1:\d+.*no access to it/);
     github.rateLimited = 'primary';
     const resetsAt = new Date(github.rateLimitReset * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
