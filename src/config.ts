@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { AiSettings } from './ai/aiSettings';
+import { DEFAULT_PRIORITY_BY_LABEL } from './github/issueImport';
 
 /** Every setting the extension reads, typed, in one place. */
 const SECTION = 'taskmaster';
@@ -19,6 +20,8 @@ export const SettingKeys = {
   commitKeywordsMarkDone: 'progress.commitKeywordsMarkDone',
   aiProgressNotes: 'progress.aiNotes',
   chatEngine: 'chat.engine',
+  githubApiUrl: 'github.apiUrl',
+  githubPriorityByLabel: 'github.priorityByLabel',
 } as const;
 
 /** A setting's value only where the user set one (so a project's Task Master config can apply). */
@@ -71,6 +74,20 @@ export function aiProgressNotes(): boolean {
 
 export function defaultSubtaskCount(scope?: vscode.Uri): number {
   return vscode.workspace.getConfiguration(SECTION, scope).get<number>(SettingKeys.defaultSubtasks) ?? 5;
+}
+
+export interface GitHubSettings {
+  /** https://api.github.com, or an Enterprise server's https://HOST/api/v3. */
+  apiUrl: string;
+  priorityByLabel: Record<string, string>;
+}
+
+export function githubSettings(scope?: vscode.Uri): GitHubSettings {
+  const config = vscode.workspace.getConfiguration(SECTION, scope);
+  return {
+    apiUrl: config.get<string>(SettingKeys.githubApiUrl) || 'https://api.github.com',
+    priorityByLabel: config.get<Record<string, string>>(SettingKeys.githubPriorityByLabel) ?? DEFAULT_PRIORITY_BY_LABEL,
+  };
 }
 
 export function affectsAiSettings(event: vscode.ConfigurationChangeEvent): boolean {

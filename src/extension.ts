@@ -15,6 +15,7 @@ import { registerChatParticipant } from './chat/chatParticipant';
 import { ProposalStore } from './chat/proposals';
 import { CommandIds, ContextKeys, ViewIds } from './commands/commandIds';
 import { registerCommand } from './commands/registerCommand';
+import { registerGitHubCommands } from './githubCommands/gitHubCommands';
 import { PlanDiagnostics } from './diagnostics/planDiagnostics';
 import { OllamaStatusBar } from './statusBar/ollamaStatusBar';
 import { TaskStatusBar } from './statusBar/taskStatusBar';
@@ -63,6 +64,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   registerActivityCommands(context, { model, activity, activeTask, log });
   registerAiCommands(context, { model, ai, log, secrets: context.secrets });
   registerModelCommands(context, { extensionUri: context.extensionUri, model, ai, log, secrets: context.secrets });
+  registerGitHubCommands(context, { model, log });
   context.subscriptions.push(new OllamaStatusBar(ai, projects, context.secrets));
   registerChatParticipant(context, { model, ai, activity, proposals: new ProposalStore(), secrets: context.secrets, log });
   registerCommand(context, log, CommandIds.showLog, () => log.show());

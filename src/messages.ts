@@ -6,6 +6,7 @@ import { LockTimeoutError } from './store/fileLock';
 import { JsonSyntaxError } from './store/jsonText';
 import { PlanMissingError, PlanUnreadableError } from './store/taskStore';
 import { CommandIds } from './commands/commandIds';
+import { GitHubError } from './github/gitHubError';
 
 /** What to tell the user about an error: the message and the actions that help (command buttons). */
 export interface ErrorHelp {
@@ -45,7 +46,12 @@ export function errorHelp(error: unknown): ErrorHelp | undefined {
       { title: 'Show Ollama Status', command: CommandIds.showOllamaStatus },
     ]);
   }
-  if (InvalidReplyError.is(error)) return { ...help([{ title: 'Show Raw Reply', command: CommandIds.showLog }]), detail: `Raw reply from ${error.model}:\n${error.rawReply}` };
+  if (InvalidReplyError.is(error)) return { ...help([{ title: 'Show Raw Reply', command: CommandIds.showLog }]), detail: `Raw reply from ${error.model}:
+${error.rawReply}` };
+  if (GitHubError.is(error)) {
+    const settingsHelp = error.kind === 'api-url' || error.kind === 'unreachable';
+    return help(settingsHelp ? [{ title: 'Open Settings', command: 'workbench.action.openSettings', arguments: ['taskmaster.github'] }] : []);
+  }
   if (LockTimeoutError.is(error)) return help([]);
   return { ...help([{ title: 'Show Log', command: CommandIds.showLog }]), message: `Taskmaster: ${message}` };
 }
@@ -59,6 +65,11 @@ export async function showError(error: unknown, log: vscode.LogOutputChannel): P
   const choice = await show(help.message, ...help.actions.map((action) => action.title));
   const action = help.actions.find((candidate) => candidate.title === choice);
   if (action) await vscode.commands.executeCommand(action.command, ...(action.arguments ?? []));
+}
+
+/** "1 task", "3 tasks": a count with its noun. */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
 }
 
 export async function openFileAt(uri: vscode.Uri, line?: number, column?: number): Promise<void> {

@@ -106,7 +106,7 @@ export class AiService {
   /** Tasks a model reads out of code (a selection or a file): what is unfinished, missing or wrong. */
   async proposeTasksFromCode(store: TaskStore, request: { code: string; source: string; tag?: string }, options: InferenceOptions = {}): Promise<TaskProposal> {
     if (!request.code.trim()) throw new OperationError('There is no code to read: select some code or open a file.', 'invalid');
-    const plan = await loaded(store);
+    const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
     const messages = codeTasksPrompt(requireTag(plan.plan, tagName), request.code, request.source);
     const reply = await this.inference.structured<{ tasks: GeneratedTask[] }>('tasks-from-code', messages, TASKS_SCHEMA, { band: 'low', ...options });

@@ -4,6 +4,7 @@ import type { AiOutcome, AiService } from '../ai/aiService';
 import type { InferenceOptions } from '../ai/ollamaInference';
 import { CommandIds } from '../commands/commandIds';
 import { registerCommand } from '../commands/registerCommand';
+import { plural } from '../messages';
 import { isProject, loadedTag, pickProject, resolveTarget } from '../commands/taskPicker';
 import { defaultSubtaskCount } from '../config';
 import { readComplexityReport } from '../store/complexityReport';
@@ -222,10 +223,6 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
   });
 
 
-}
-
-function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
 }
 
 /** The PRD text: a given file, the active editor's document, or a file the user picks. */

@@ -5,7 +5,6 @@ import { chatEngine } from '../config';
 import { externalChatModel } from '../copilot/copilotFallback';
 import { applyProjectSettings } from '../aiCommands/projectAiSettings';
 import { errorHelp } from '../messages';
-import { PlanMissingError, PlanUnreadableError } from '../store/taskStore';
 import { replyExpand, replyHelp, replyList, replyNext, replyProgress, replyShow, replyStatus } from './chatCommands';
 import type { ChatServices, ChatTurn, TurnMetadata } from './chatTurn';
 import { answerQuestion } from './planQuestion';
@@ -54,9 +53,7 @@ async function handle(
       stream.button({ title: 'Parse PRD…', command: CommandIds.parsePrd });
       return { metadata: { command: 'no-plan' } };
     }
-    const state = await project.store.reload();
-    if (state.kind === 'unreadable') throw new PlanUnreadableError(state.location.tasksFile, state.error);
-    if (state.kind === 'missing') throw new PlanMissingError(state.location.tasksFile);
+    const state = await project.store.load();
     const tag = services.model.currentTag(state);
     if (!tag) {
       stream.markdown('The plan has no tasks yet. Describe what to build with `/plan`, or add a task from the Tasks view.');

@@ -51,6 +51,8 @@ export const CommandIds = {
   selectActiveTask: 'taskmasterLocal.selectActiveTask',
   generateProgressReport: 'taskmasterLocal.generateProgressReport',
   generateTaskDocs: 'taskmasterLocal.generateTaskDocs',
+  importGitHubIssues: 'taskmasterLocal.importGitHubIssues',
+  syncGitHubStatus: 'taskmasterLocal.syncGitHubStatus',
 } as const;
 
 /** The per-status commands behind the tree's "Set Status" submenu. */

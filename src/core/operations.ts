@@ -121,28 +121,39 @@ function nextNumber(ids: string[]): number {
 export interface AddTaskInput extends TaskFields {
   title: string;
   dependencies?: string[];
+  /** Task Master's free-form `metadata` (where integrations keep their links). */
+  metadata?: Record<string, unknown>;
 }
 
 /** Adds a task at the end of the tag with the next free id; `onId` learns the id it got. */
 export function addTask(input: AddTaskInput, onId?: (id: string) => void): PlanOperation {
+  return addTasks([input], (ids) => onId?.(ids[0]));
+}
+
+/** Adds tasks at the end of the tag with the next free ids, in order; `onIds` learns the ids they got. */
+export function addTasks(inputs: AddTaskInput[], onIds?: (ids: string[]) => void): PlanOperation {
   return ({ plan, tag, now }) => {
     const view = requireTag(plan, tag);
-    const title = checkTitle(input.title);
-    const dependencies = (input.dependencies ?? []).map((dep) => requireTask(view, dep).id);
-    const id = nextNumber(view.tasks.map((task) => task.id));
-    onId?.(String(id));
-    const task = {
-      id,
-      title,
-      description: input.description ?? '',
-      details: input.details ?? '',
-      testStrategy: input.testStrategy ?? '',
-      status: 'pending',
-      dependencies: dependencies.map((dep) => (isSubtaskId(dep) ? dep : Number(dep))),
-      priority: input.priority ?? 'medium',
-      subtasks: [],
-    };
-    return [{ kind: 'append', path: [...view.path, 'tasks'], values: [task] }, ...touchTag(view, now)];
+    if (inputs.length === 0) return [];
+    const first = nextNumber(view.tasks.map((task) => task.id));
+    const tasks = inputs.map((input, index) => {
+      const title = checkTitle(input.title);
+      const dependencies = (input.dependencies ?? []).map((dep) => requireTask(view, dep).id);
+      return {
+        id: first + index,
+        title,
+        description: input.description ?? '',
+        details: input.details ?? '',
+        testStrategy: input.testStrategy ?? '',
+        status: 'pending',
+        dependencies: dependencies.map((dep) => (isSubtaskId(dep) ? dep : Number(dep))),
+        priority: input.priority ?? 'medium',
+        subtasks: [],
+        ...(input.metadata ? { metadata: input.metadata } : {}),
+      };
+    });
+    onIds?.(tasks.map((task) => String(task.id)));
+    return [{ kind: 'append', path: [...view.path, 'tasks'], values: tasks }, ...touchTag(view, now)];
   };
 }
 
@@ -189,6 +200,26 @@ export function updateTask(id: string, fields: TaskFields): PlanOperation {
       if (value !== undefined && task.raw[key] !== value) edits.push({ kind: 'set', path: [...task.path, key], value });
     }
     return edits.length ? [...edits, ...touchTag(view, now)] : [];
+  };
+}
+
+/** Sets one entry of a task's `metadata`, creating the object when the task has none. */
+export function setMetadataEntry(task: TaskNode, key: string, value: unknown): JsonEdit {
+  const metadata = task.raw.metadata;
+  return typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata)
+    ? { kind: 'set', path: [...task.path, 'metadata', key], value }
+    : { kind: 'set', path: [...task.path, 'metadata'], value: { [key]: value } };
+}
+
+/**
+ * Several operations as one write. Each sees the same plan, so they must change different values;
+ * an edit they share (the tag's stamp) is made once.
+ */
+export function combineOperations(operations: PlanOperation[]): PlanOperation {
+  return (context) => {
+    const unique = new Map<string, JsonEdit>();
+    for (const edit of operations.flatMap((operation) => operation(context))) unique.set(JSON.stringify(edit), edit);
+    return [...unique.values()];
   };
 }
 

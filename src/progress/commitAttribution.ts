@@ -17,19 +17,32 @@ export interface CommitReference {
 }
 
 const ID = String.raw`\d+(?:\.\d+)?`;
+/** "task 12", "task #12.3", "Task: 12", "tasks 4, 5 and 6": tasks named in so many words. */
+const NAMED_TASKS = String.raw`tasks?\s*:?\s*#?(${ID}(?:\s*(?:,|and|&)\s*#?${ID})*)`;
 const CLOSING = String.raw`(?:close[sd]?|complete[sd]?|finish(?:e[sd])?|fix(?:e[sd])?|resolve[sd]?|done)`;
 const REFERENCE = new RegExp(
-  String.raw`(?:(${CLOSING})\s*:?\s*)?(?:tasks?\s*:?\s*#?(${ID}(?:\s*(?:,|and|&)\s*#?${ID})*)|\[(${ID})\]|(?<![\w.])#(${ID})\b|\btm-(${ID})\b)`,
+  String.raw`(?:(${CLOSING})\s*:?\s*)?(?:${NAMED_TASKS}|\[(${ID})\]|(?<![\w.])#(${ID})\b|\btm-(${ID})\b)`,
   'gi',
 );
+
+/** The ids of a reference such as "4, #5 and 6" or "07", without leading zeros. */
+function idList(list: string): string[] {
+  return list.split(/\s*(?:,|and|&)\s*/i).map((id) => id.replace('#', '').replace(/^0+(?=\d)/, ''));
+}
+
+/**
+ * The task ids a text names in so many words ("task 12", "Task #12.3", "tasks 4, 5"). Pull
+ * requests use only this form: there a bare "#12" means a GitHub issue, not a task.
+ */
+export function namedTaskIds(text: string): string[] {
+  return [...new Set([...text.matchAll(new RegExp(NAMED_TASKS, 'gi'))].flatMap((match) => idList(match[1])))];
+}
 
 export function parseCommitMessage(message: string): CommitReference[] {
   const found = new Map<string, CommitReference>();
   for (const match of message.matchAll(REFERENCE)) {
     const completes = Boolean(match[1]);
-    const ids = match[2] ? match[2].split(/\s*(?:,|and|&)\s*/i).map((id) => id.replace('#', '')) : [match[3] ?? match[4] ?? match[5]];
-    for (const raw of ids) {
-      const taskId = raw.replace(/^0+(?=\d)/, '');
+    for (const taskId of idList(match[2] ?? match[3] ?? match[4] ?? match[5])) {
       const known = found.get(taskId);
       found.set(taskId, { taskId, completes: completes || (known?.completes ?? false) });
     }

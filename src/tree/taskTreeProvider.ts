@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { TaskNode } from '../core/plan';
 import type { TaskStatus } from '../core/task';
 import { CommandIds } from '../commands/commandIds';
+import { readGitHubLink, type GitHubLink } from '../github/gitHubLink';
 import type { TaskTreeModel, TreeElement } from './taskTreeModel';
 
 const STATUS_ICONS: Record<TaskStatus, [string, string | undefined]> = {
@@ -134,10 +135,20 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement> {
       }
       md.appendMarkdown('\n');
     }
+    const github = readGitHubLink(task);
+    if (github) md.appendMarkdown(gitHubLines(github));
     if (task.details) md.appendMarkdown(`**Details**\n\n${escape(task.details)}\n\n`);
     if (task.testStrategy) md.appendMarkdown(`**Test strategy**\n\n${escape(task.testStrategy)}\n`);
     return md;
   }
+}
+
+/** The issue a task was imported from and the pull requests that name it, as links. */
+function gitHubLines(link: GitHubLink): string {
+  const target = (url: string) => url.replace(/[()\s]/g, (char) => encodeURIComponent(char));
+  const lines = (link.pullRequests ?? []).map((pull) => `- $(git-pull-request) [#${pull.number}](${target(pull.url)}) ${escape(pull.title)} (${pull.state})`);
+  if (link.number !== undefined && link.url) lines.unshift(`- $(issues) Issue [#${link.number}](${target(link.url)})${link.state ? ` (${link.state})` : ''}`);
+  return lines.length ? `**GitHub**\n\n${lines.join('\n')}\n\n` : '';
 }
 
 function escape(text: string): string {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnFreeLocalPort } from './localServer';
 
 /**
  * A stand-in for the Ollama HTTP API (tests only), listening on 127.0.0.1 on a free port.
@@ -94,11 +94,7 @@ export class OllamaStandIn {
         else res.destroy();
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    standIn.port = (server.address() as AddressInfo).port;
+    standIn.port = await listenOnFreeLocalPort(server);
     return standIn;
   }
 
@@ -124,14 +120,8 @@ export class OllamaStandIn {
   }
 
   /** Close every connection; afterwards the port refuses connections. */
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
-    // A few I/O turns let pooled client sockets (fetch keeps them alive) see the close; without them the
-    // next request may reuse a dead socket and fail "other side closed" instead of ECONNREFUSED.
-    for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+  stop(): Promise<void> {
+    return closeServer(this.server);
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

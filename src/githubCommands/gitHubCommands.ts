@@ -1,0 +1,163 @@
+import * as vscode from 'vscode';
+import { CommandIds } from '../commands/commandIds';
+import { registerCommand } from '../commands/registerCommand';
+import { loadedTag, pickProject } from '../commands/taskPicker';
+import { githubSettings } from '../config';
+import { selectTag } from '../core/plan';
+import { GitHubClient, parseApiUrl, repositoryName, type GitHubLabel, type GitHubMilestone, type IssueQuery } from '../github/gitHubClient';
+import { readGitHubLink, tasksByIssue } from '../github/gitHubLink';
+import { importFromGitHub, PULL_REQUEST_SCAN_LIMIT, type ImportOutcome } from '../github/issueImport';
+import { checkApiServesRemote, detectRepository, type RemoteRepository } from '../github/remoteRepository';
+import { applyStatusProposals, proposeStatusSync, type StatusProposal } from '../github/statusSync';
+import { plural } from '../messages';
+import type { TaskTreeModel } from '../tree/taskTreeModel';
+import type { Project } from '../workspace/projects';
+import { gitHubToken } from './gitHubSignIn';
+
+export interface GitHubCommandServices {
+  model: TaskTreeModel;
+  log: vscode.LogOutputChannel;
+}
+
+/** Import GitHub Issues and Sync GitHub Status: VS Code's pickers and sign-in around src/github. */
+export function registerGitHubCommands(context: vscode.ExtensionContext, services: GitHubCommandServices): void {
+  const { model, log } = services;
+  const register = (id: string, handler: (...args: unknown[]) => unknown) => registerCommand(context, log, id, handler);
+
+  register(CommandIds.importGitHubIssues, async () => {
+    const project = await pickProject(model, { needsPlan: true });
+    const loaded = project && loadedTag(model, project);
+    if (!project || !loaded) return;
+    const connection = await connect(project);
+    if (!connection) return;
+    const { client, repository } = connection;
+    const name = repositoryName(repository);
+    const [labels, milestones] = await withProgress(`Reading the labels and milestones of ${name}`, () => Promise.all([client.labels(repository), client.milestones(repository)]));
+    const query = await pickIssueQuery(name, labels, milestones);
+    if (!query) return;
+    const issues = await withProgress(`Reading the issues of ${name}`, () => client.issues(repository, query));
+    if (issues.length === 0) {
+      void vscode.window.showInformationMessage(`No ${query.state === 'all' ? '' : `${query.state} `}issues of ${name} match these filters.`);
+      return;
+    }
+    const imported = tasksByIssue(loaded.tag, name);
+    const picked = await vscode.window.showQuickPick(
+      issues.map((issue) => ({
+        label: `#${issue.number} ${issue.title}`,
+        description: [issue.state === 'closed' ? 'closed' : '', imported.has(issue.number) ? `updates task ${imported.get(issue.number)!.id}` : 'new', ...issue.labels].filter(Boolean).join(' · '),
+        picked: true,
+        issue,
+      })),
+      { canPickMany: true, matchOnDescription: true, placeHolder: `Import which issues of ${name} into tag "${loaded.tag.name}"?` },
+    );
+    if (!picked?.length) return;
+    const outcome: ImportOutcome = { added: [], updated: [], unchanged: [], withNewPullRequests: [] };
+    await withProgress(`Importing ${plural(picked.length, 'issue')} from ${name}`, async (progress) => {
+      progress.report({ message: 'looking for pull requests that name tasks…' });
+      const pullRequests = await client.pullRequests(repository, PULL_REQUEST_SCAN_LIMIT);
+      const { priorityByLabel } = githubSettings(project.folder.uri);
+      await project.store.edit(importFromGitHub({ repository: name, issues: picked.map((item) => item.issue), pullRequests, priorityByLabel }, outcome), loaded.tag.name);
+    });
+    log.info(`Imported from ${name} into "${loaded.tag.name}": added ${outcome.added.join(', ') || 'none'}; updated ${outcome.updated.join(', ') || 'none'}; pull requests recorded on ${outcome.withNewPullRequests.join(', ') || 'no other task'}.`);
+    await reportImport(project, loaded.tag.name, outcome);
+  });
+
+  register(CommandIds.syncGitHubStatus, async () => {
+    const project = await pickProject(model, { needsPlan: true });
+    const loaded = project && loadedTag(model, project);
+    if (!project || !loaded) return;
+    if (!loaded.tag.tasks.some((task) => readGitHubLink(task)?.number !== undefined)) {
+      const choice = await vscode.window.showInformationMessage(`No task in tag "${loaded.tag.name}" was imported from a GitHub issue.`, 'Import GitHub Issues');
+      if (choice) await vscode.commands.executeCommand(CommandIds.importGitHubIssues);
+      return;
+    }
+    const connection = await connect(project);
+    if (!connection) return;
+    const sync = await withProgress('Checking the issues of imported tasks', (progress) =>
+      proposeStatusSync(loaded.tag, connection.client, (checked, total) => progress.report({ message: `${checked} of ${total}`, increment: 100 / total })),
+    );
+    for (const missing of sync.unavailable) log.warn(`Task ${missing.taskId}: its issue #${missing.number} is gone from GitHub (deleted, or no longer visible to this account).`);
+    const unavailable = sync.unavailable.length ? ` ${plural(sync.unavailable.length, 'issue')} could not be read (see the log).` : '';
+    if (sync.proposals.length === 0) {
+      void vscode.window.showInformationMessage(`Every task whose issue is closed is already done or cancelled.${unavailable}`);
+      return;
+    }
+    const { question, detail, action } = confirmation(sync.proposals);
+    const choice = await vscode.window.showWarningMessage(question, { modal: true, detail: detail + unavailable }, action);
+    if (choice !== action) return;
+    await project.store.edit(applyStatusProposals(sync.proposals), loaded.tag.name);
+    void vscode.window.showInformationMessage(`Updated ${plural(sync.proposals.length, 'task')} from GitHub.`);
+  });
+
+  /** "Imported N new, updated M tasks", with a button that shows the first of them in the tree. */
+  async function reportImport(project: Project, tag: string, outcome: ImportOutcome): Promise<void> {
+    const parts = [`Imported ${outcome.added.length} new, updated ${plural(outcome.updated.length, 'task')}.`];
+    if (outcome.unchanged.length) parts.push(`${plural(outcome.unchanged.length, 'task was', 'tasks were')} already up to date.`);
+    if (outcome.withNewPullRequests.length) parts.push(`Pull requests recorded on ${plural(outcome.withNewPullRequests.length, 'other task')}.`);
+    const first = outcome.added[0] ?? outcome.updated[0] ?? outcome.withNewPullRequests[0];
+    const choice = await vscode.window.showInformationMessage(parts.join(' '), ...(first ? ['Show'] : []));
+    const state = project.store.state;
+    const view = choice && state.kind === 'loaded' ? selectTag(state.plan, tag) : undefined;
+    const task = view?.byId.get(first);
+    if (view && task) await vscode.commands.executeCommand(CommandIds.showTask, model.taskElement(project, view, task));
+  }
+}
+
+/** The project's repository and a client signed in to its server; undefined when sign-in did not happen. */
+async function connect(project: Project): Promise<{ client: GitHubClient; repository: RemoteRepository } | undefined> {
+  const apiUrl = parseApiUrl(githubSettings(project.folder.uri).apiUrl);
+  const repository = await detectRepository(project.folder.uri.fsPath);
+  checkApiServesRemote(apiUrl, repository);
+  const token = await gitHubToken(apiUrl, repository);
+  return token ? { client: new GitHubClient(apiUrl, token), repository } : undefined;
+}
+
+function withProgress<T>(title: string, work: (progress: vscode.Progress<{ message?: string; increment?: number }>) => Promise<T>): Thenable<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, work);
+}
+
+/** The filters: state, then labels (all of them must be on an issue), then milestone. */
+async function pickIssueQuery(name: string, labels: GitHubLabel[], milestones: GitHubMilestone[]): Promise<IssueQuery | undefined> {
+  const states: Array<{ label: string; state: IssueQuery['state'] }> = [
+    { label: 'Open issues', state: 'open' },
+    { label: 'Closed issues', state: 'closed' },
+    { label: 'All issues', state: 'all' },
+  ];
+  const state = await vscode.window.showQuickPick(states, { placeHolder: `Import which issues of ${name}?` });
+  if (!state) return undefined;
+  let withLabels: string[] = [];
+  if (labels.length) {
+    const picked = await vscode.window.showQuickPick(
+      labels.map((label) => ({ label: label.name, description: label.description || undefined })),
+      { canPickMany: true, placeHolder: 'Only issues with all of these labels (pick none for any labels)' },
+    );
+    if (!picked) return undefined;
+    withLabels = picked.map((item) => item.label);
+  }
+  let milestone: IssueQuery['milestone'];
+  if (milestones.length) {
+    const items: Array<{ label: string; description?: string; milestone?: IssueQuery['milestone'] }> = [
+      { label: 'Any milestone' },
+      { label: 'No milestone', milestone: 'none' },
+      ...milestones.map((entry) => ({ label: entry.title, description: `${entry.openIssues} open`, milestone: entry.number })),
+    ];
+    const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Milestone' });
+    if (!picked) return undefined;
+    milestone = picked.milestone;
+  }
+  return { state: state.state, labels: withLabels, milestone };
+}
+
+/** "Mark 2 tasks done whose issues are closed? (12: …, 14: …)", and what the button says. */
+function confirmation(proposals: StatusProposal[]): { question: string; detail: string; action: string } {
+  const done = proposals.filter((proposal) => proposal.status === 'done');
+  const cancelled = proposals.filter((proposal) => proposal.status === 'cancelled');
+  const names = (list: StatusProposal[]) => list.map((proposal) => `${proposal.taskId}: ${proposal.title}`);
+  const shown = names(proposals).slice(0, 5).join(', ') + (proposals.length > 5 ? `, … ${proposals.length - 5} more` : '');
+  const what = [done.length ? `${plural(done.length, 'task')} done` : '', cancelled.length ? `${plural(cancelled.length, 'task')} cancelled` : ''].filter(Boolean).join(' and ');
+  const detail = [
+    done.length ? `Issue closed, so done:\n${names(done).join('\n')}` : '',
+    cancelled.length ? `Issue closed as not planned, so cancelled:\n${names(cancelled).join('\n')}` : '',
+  ].filter(Boolean).join('\n\n');
+  return { question: `Mark ${what} whose issues are closed? (${shown})`, detail, action: cancelled.length ? 'Update Statuses' : 'Mark Done' };
+}
