@@ -11,6 +11,8 @@ import { registerAiCommands } from './aiCommands/aiCommands';
 import { registerModelCommands } from './aiCommands/modelCommands';
 import { copilotFallback } from './copilot/copilotFallback';
 import { registerTaskCommands } from './commands/taskCommands';
+import { registerLanguageModelTools } from './agentTools/languageModelTools';
+import { registerMcpServerProvider } from './agentTools/mcpServerProvider';
 import { registerChatParticipant } from './chat/chatParticipant';
 import { ProposalStore } from './chat/proposals';
 import { CommandIds, ContextKeys, ViewIds } from './commands/commandIds';
@@ -67,6 +69,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   registerGitHubCommands(context, { model, log });
   context.subscriptions.push(new OllamaStatusBar(ai, projects, context.secrets));
   registerChatParticipant(context, { model, ai, activity, proposals: new ProposalStore(), secrets: context.secrets, log });
+  registerLanguageModelTools(context, { projects, ai, secrets: context.secrets, log });
+  registerMcpServerProvider(context, projects);
   registerCommand(context, log, CommandIds.showLog, () => log.show());
 
   const updateView = () => {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { taskRef } from '../commands/taskPicker';
-import { findNextTask, nextTaskReason } from '../core/nextTask';
+import { findNextTask, nextTaskReason, noNextTaskReason } from '../core/nextTask';
 import { OperationError, parseStatus, requireTask, setStatus } from '../core/operations';
 import { allTasks } from '../core/plan';
 import { isTaskStatus } from '../core/task';
@@ -15,8 +15,7 @@ export async function replyNext(turn: ChatTurn): Promise<TurnMetadata> {
   const { stream, project, tag } = turn;
   const next = findNextTask(tag);
   if (!next) {
-    const open = tag.tasks.filter((task) => task.status !== 'done' && task.status !== 'cancelled').length;
-    stream.markdown(open ? `No task is ready in tag "${tag.name}": the ${open} open task(s) wait on unfinished dependencies, or are deferred, blocked or in review.` : `Everything in tag "${tag.name}" is done.`);
+    stream.markdown(noNextTaskReason(tag));
     return { command: 'next' };
   }
   stream.markdown(trustedMarkdown(`**Next:** ${taskCard(project, tag.name, next)}\n\n**Why this one:** ${nextTaskReason(next)}\n\n`));

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CommandIds } from '../commands/commandIds';
+import { CHAT_PARTICIPANT_ID, CommandIds } from '../commands/commandIds';
 import { registerCommand } from '../commands/registerCommand';
 import { chatEngine } from '../config';
 import { externalChatModel } from '../copilot/copilotFallback';
@@ -9,8 +9,6 @@ import { replyExpand, replyHelp, replyList, replyNext, replyProgress, replyShow,
 import type { ChatServices, ChatTurn, TurnMetadata } from './chatTurn';
 import { answerQuestion } from './planQuestion';
 import { applyProposal, replyFromCode, replyPlan } from './planRequests';
-
-export const CHAT_PARTICIPANT_ID = 'taskmasterLocal.taskmaster';
 
 type Reply = (turn: ChatTurn, services: ChatServices, token: vscode.CancellationToken) => TurnMetadata | Promise<TurnMetadata>;
 
@@ -46,7 +44,7 @@ async function handle(
   const controller = new AbortController();
   const cancelled = token.onCancellationRequested(() => controller.abort());
   try {
-    const project = pickProject(services);
+    const project = services.model.projects.current;
     if (!project) {
       stream.markdown('There is no Task Master plan in this workspace yet. Initialize one, or turn a requirements document into tasks:');
       stream.button({ title: 'Initialize Taskmaster', command: CommandIds.initialize });
@@ -85,14 +83,6 @@ async function handle(
   } finally {
     cancelled.dispose();
   }
-}
-
-/** The folder the request is about: the active editor's, when it has a plan, else the first plan. */
-function pickProject(services: ChatServices) {
-  const withPlan = services.model.projects.withPlan;
-  const active = vscode.window.activeTextEditor?.document.uri;
-  const folder = active && vscode.workspace.getWorkspaceFolder(active);
-  return (folder && withPlan.find((project) => project.folder.uri.toString() === folder.uri.toString())) ?? withPlan[0];
 }
 
 /** Errors answered in the chat: what happened, what to do, and the buttons that help. */

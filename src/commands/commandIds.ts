@@ -60,6 +60,10 @@ export function setStatusCommandId(status: TaskStatus): string {
   return `taskmasterLocal.setStatus.${status}`;
 }
 
+/** The @taskmaster chat participant and the MCP server provider (package.json declares both; tested). */
+export const CHAT_PARTICIPANT_ID = 'taskmasterLocal.taskmaster';
+export const MCP_PROVIDER_ID = 'taskmasterLocal.mcp';
+
 export const ViewIds = {
   container: 'taskmasterLocal',
   tasks: 'taskmasterLocal.tasks',

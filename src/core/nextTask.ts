@@ -1,4 +1,5 @@
 import type { TagView, TaskNode } from './plan';
+import { isTaskPriority } from './task';
 
 /**
  * The task to work on next, with exactly `task-master next`'s answer (task-master-ai 0.43):
@@ -95,8 +96,25 @@ function compareSubtasks(a: Candidate, b: Candidate): number {
 
 /** Why `task` is the next one, in a sentence a user (or a model) can check against the plan. */
 export function nextTaskReason(task: TaskNode): string {
-  const priority = `${task.priority} priority`;
   const dependencies = task.dependencies.length ? `its dependencies (${task.dependencies.join(', ')}) are done` : 'it has no dependencies';
-  if (task.parent) return `It is a ${task.status} subtask of task ${task.parent.id}, which is in progress; ${dependencies}; ${priority}. Subtasks of work in progress come first.`;
-  return `It is ${task.status}, ${dependencies}, and it ranks first among the ready tasks by priority (${priority}), then fewest dependencies, then lowest id.`;
+  if (task.parent) {
+    // A subtask without a priority of its own is ranked with its parent's.
+    const priority = isTaskPriority(task.raw.priority) ? task.raw.priority : task.parent.priority;
+    return `Subtask of task ${task.parent.id}, which is in progress: open subtasks of started tasks come first; ${dependencies}; priority ${priority}.`;
+  }
+  return `${task.status === 'in-progress' ? 'Already in progress' : 'Ready to start'}: ${dependencies}; among the tasks ready to start it ranks first by priority (${task.priority}), then fewer dependencies, then lower id.`;
+}
+
+/** Why no task is eligible: nothing open, or everything open waits on unfinished work. */
+export function noNextTaskReason(tag: TagView): string {
+  const open = tag.tasks.filter((task) => task.status === 'pending' || task.status === 'in-progress');
+  if (open.length === 0) {
+    const counts = new Map<string, number>();
+    for (const task of tag.tasks) counts.set(task.status, (counts.get(task.status) ?? 0) + 1);
+    const summary = [...counts].map(([status, count]) => `${count} ${status}`);
+    return `Nothing eligible: no pending or in-progress tasks in tag "${tag.name}"${summary.length ? ` (${summary.join(', ')})` : ' (it has no tasks)'}.`;
+  }
+  const first = open[0];
+  const unmet = first.dependencies.filter((dep) => tag.byId.get(dep)?.status !== 'done');
+  return `Nothing eligible: every pending or in-progress task waits on a dependency that is not done (task ${first.id} waits on ${unmet.join(', ') || 'its dependencies'}).`;
 }

@@ -77,6 +77,13 @@ export class Projects implements vscode.Disposable {
     return this.all.filter((project) => project.store.state.kind !== 'missing');
   }
 
+  /** The plan a request without a folder is about: the active editor's folder's, else the first. */
+  get current(): Project | undefined {
+    const active = vscode.window.activeTextEditor?.document.uri;
+    const folder = active && vscode.workspace.getWorkspaceFolder(active);
+    return (folder && this.withPlan.find((project) => project.folder.uri.toString() === folder.uri.toString())) ?? this.withPlan[0];
+  }
+
   byFolder(uri: vscode.Uri): Project | undefined {
     return this.projects.get(uri.toString());
   }

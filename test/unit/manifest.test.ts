@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CommandIds, ContextKeys, setStatusCommandId, ViewIds } from '../../src/commands/commandIds';
+import { CHAT_PARTICIPANT_ID, CommandIds, ContextKeys, MCP_PROVIDER_ID, setStatusCommandId, ViewIds } from '../../src/commands/commandIds';
 import { TASK_STATUSES } from '../../src/core/task';
+import { languageModelTools, toolContribution } from '../../src/agentTools/toolManifest';
 
 const root = path.join(__dirname, '..', '..');
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -35,5 +36,17 @@ describe('package.json', () => {
     assert.ok(manifest.activationEvents.includes('workspaceContains:.taskmaster/**'));
     assert.ok(!manifest.activationEvents.includes('*'));
     assert.equal(manifest.engines.vscode, '^1.101.0');
+  });
+});
+
+describe('package.json language-model tools', () => {
+  it('declares each plan tool Copilot gets exactly as the code defines it: name, descriptions, input schema', () => {
+    assert.deepEqual(manifest.contributes.languageModelTools, languageModelTools().map(toolContribution));
+    assert.ok(manifest.contributes.languageModelTools.length >= 9);
+  });
+
+  it('declares the @taskmaster participant and the MCP server provider the extension registers', () => {
+    assert.deepEqual(manifest.contributes.chatParticipants.map((participant: { id: string }) => participant.id), [CHAT_PARTICIPANT_ID]);
+    assert.deepEqual(manifest.contributes.mcpServerDefinitionProviders.map((provider: { id: string }) => provider.id), [MCP_PROVIDER_ID]);
   });
 });

@@ -1,0 +1,53 @@
+import * as vscode from 'vscode';
+import type { AiService } from '../ai/aiService';
+import { applyProjectSettings } from '../aiCommands/projectAiSettings';
+import { describePlanToolCall, runPlanTool } from '../planTools';
+import type { Projects } from '../workspace/projects';
+import { languageModelToolName, languageModelTools } from './toolManifest';
+
+interface ToolServices {
+  projects: Projects;
+  ai: AiService;
+  secrets: vscode.SecretStorage;
+  log: vscode.LogOutputChannel;
+}
+
+/**
+ * Registers the plan tools with vscode.lm (declared in package.json's languageModelTools). Each
+ * call runs through the same tool code as `tml mcp`; a call that changes the plan asks first.
+ */
+export function registerLanguageModelTools(context: vscode.ExtensionContext, services: ToolServices): void {
+  for (const tool of languageModelTools()) {
+    context.subscriptions.push(
+      vscode.lm.registerTool<Record<string, unknown>>(languageModelToolName(tool), {
+        prepareInvocation: ({ input }) => {
+          const sentence = describePlanToolCall(tool, input);
+          return tool.mutates
+            ? { invocationMessage: `${sentence}…`, confirmationMessages: { title: `Taskmaster: ${tool.title}`, message: new vscode.MarkdownString(`${sentence}.\n\nThis changes tasks.json.`) } }
+            : { invocationMessage: `${sentence}…` };
+        },
+        invoke: async ({ input }, token) => {
+          const project = services.projects.current;
+          if (!project) throw new Error('There is no Task Master plan in this workspace. Ask the user to run "Taskmaster: Initialize Taskmaster" or to parse a PRD first.');
+          await applyProjectSettings(services.ai, services.secrets, project);
+          const controller = new AbortController();
+          const cancelled = token.onCancellationRequested(() => controller.abort());
+          try {
+            const outcome = await runPlanTool(tool, input, {
+              store: project.store,
+              ai: services.ai,
+              projectRoot: project.folder.uri.fsPath,
+              signal: controller.signal,
+              log: (line) => services.log.warn(line),
+            });
+            // VS Code hands a thrown error's message to the model: it reads what went wrong and can retry.
+            if (!outcome.ok) throw new Error(outcome.message);
+            return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(JSON.stringify(outcome.result))]);
+          } finally {
+            cancelled.dispose();
+          }
+        },
+      }),
+    );
+  }
+}
