@@ -22,9 +22,9 @@ export function registerLanguageModelTools(context: vscode.ExtensionContext, ser
       vscode.lm.registerTool<Record<string, unknown>>(languageModelToolName(tool), {
         prepareInvocation: ({ input }) => {
           const sentence = describePlanToolCall(tool, input);
-          return tool.mutates
-            ? { invocationMessage: `${sentence}…`, confirmationMessages: { title: `Taskmaster: ${tool.title}`, message: new vscode.MarkdownString(`${sentence}.\n\nThis changes tasks.json.`) } }
-            : { invocationMessage: `${sentence}…` };
+          // Arguments that do not validate are refused before anything changes: nothing to confirm.
+          if (!sentence || !tool.mutates) return { invocationMessage: `${sentence ?? tool.title}…` };
+          return { invocationMessage: `${sentence}…`, confirmationMessages: { title: `Taskmaster: ${tool.title}`, message: new vscode.MarkdownString(`${sentence}.\n\nThis changes tasks.json.`) } };
         },
         invoke: async ({ input }, token) => {
           const project = services.projects.current;

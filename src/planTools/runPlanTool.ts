@@ -38,11 +38,14 @@ export async function runPlanTool(tool: PlanTool, rawInput: unknown, context: Pl
   }
 }
 
-/** The confirmation sentence for a call; arguments that do not validate get the tool's title. */
-export function describePlanToolCall(tool: PlanTool, rawInput: unknown): string {
+/**
+ * The confirmation sentence for a call, or undefined when its arguments do not validate: such a
+ * call is refused before it touches anything, so there is nothing to confirm.
+ */
+export function describePlanToolCall(tool: PlanTool, rawInput: unknown): string | undefined {
   try {
     return tool.describeCall(validateInput(tool, rawInput));
   } catch {
-    return tool.title;
+    return undefined;
   }
 }

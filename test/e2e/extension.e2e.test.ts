@@ -167,21 +167,34 @@ describe('Taskmaster Local in a real VS Code (code-server)', function () {
   describe('the extension-host suite', () => {
     let resultsFile = '';
     // The host runner starts the suite as soon as VS Code has started; the test waits for its results.
-    vscodeSession(() => {
+    const hostSession = vscodeSession(() => {
       resultsFile = path.join(scratch, 'exthost-results.json');
       return {
         workspace: copyDemo(scratch),
         extraExtensionPaths: [HOST_RUNNER],
         env: { TML_EXTHOST_SUITE: EXTHOST_SUITE, TML_EXTHOST_RESULTS: resultsFile },
+        // Language-model tools are part of VS Code's AI features: the suite invokes ours.
+        userSettings: { 'chat.disableAIFeatures': false },
       };
     });
 
-    it('passes inside code-server', async () => {
+    it('passes inside code-server, a tool that changes the plan asking first', async () => {
+      // The suite invokes a tool that changes tasks.json: VS Code asks the user in a dialog, which
+      // only a user (this test) can answer.
+      const confirmed: string[] = [];
+      const dialog = hostSession.page().locator('.monaco-dialog-box');
       const result = await eventually(
         `the suite's results in ${resultsFile}`,
-        () => (fs.existsSync(resultsFile) ? (JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as SuiteResult) : undefined),
-        45_000,
+        async () => {
+          if (await dialog.isVisible()) {
+            confirmed.push(await dialog.innerText());
+            await dialog.locator('.dialog-buttons .monaco-button').filter({ hasNotText: /^Cancel$/ }).first().click();
+          }
+          return fs.existsSync(resultsFile) ? (JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as SuiteResult) : undefined;
+        },
+        60_000,
       );
+      assert.ok(confirmed.some((text) => text.includes('Taskmaster: Set task status')), `a confirmation before the tool changed the plan; dialogs seen: ${JSON.stringify(confirmed)}`);
       if (result.failed > 0) {
         assert.fail(`${result.failed} of ${result.passed + result.failed} extension-host tests failed:\n\n${result.failures.map((failure) => `${failure.title}:\n${failure.message}`).join('\n\n')}`);
       }

@@ -95,6 +95,32 @@ export function taskmasterTests(): void {
       assert.fail(`after 5 s the model still shows task ${task.id} as "${shown}", not "${task.title}"`);
     });
 
+    it('offers the plan tools to language models, and an invoked tool changes tasks.json', async () => {
+      const declared: string[] = extension.packageJSON.contributes.languageModelTools.map((entry: { name: string }) => entry.name);
+      const available = new Set(vscode.lm.tools.map((tool) => tool.name));
+      assert.deepEqual(declared.filter((name) => !available.has(name)), []);
+      const tag = currentTaskElements()[0].tag;
+      const task = readTasks()[tag].tasks.find((candidate) => candidate.status === 'pending');
+      assert.ok(task, 'the plan needs a pending task');
+      const result = await vscode.lm.invokeTool('taskmaster_set_task_status', { input: { id: String(task.id), status: 'review' }, toolInvocationToken: undefined });
+      const reply = JSON.parse(result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join(''));
+      assert.deepEqual(reply.tasks, [{ id: String(task.id), previousStatus: 'pending' }]);
+      assert.equal(readTasks()[tag].tasks.find((candidate) => candidate.id === task.id)?.status, 'review');
+    });
+
+    it('answers a tool call with wrong arguments with an error the model can read, changing nothing', async () => {
+      const before = fs.readFileSync(tasksFile, 'utf8');
+      await assert.rejects(
+        Promise.resolve(vscode.lm.invokeTool('taskmaster_set_task_status', { input: { id: '1', status: 'finished' }, toolInvocationToken: undefined })),
+        (error: Error) => /status/.test(error.message) && /pending/.test(error.message),
+      );
+      await assert.rejects(
+        Promise.resolve(vscode.lm.invokeTool('taskmaster_get_task', { input: { id: '999' }, toolInvocationToken: undefined })),
+        (error: Error) => /No task 999/.test(error.message) && /Closest ids/.test(error.message),
+      );
+      assert.equal(fs.readFileSync(tasksFile, 'utf8'), before);
+    });
+
     it('registers every command package.json declares', async () => {
       const declared: string[] = extension.packageJSON.contributes.commands.map((entry: { command: string }) => entry.command);
       const registered = new Set(await vscode.commands.getCommands(true));
