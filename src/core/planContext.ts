@@ -25,7 +25,12 @@ export function planContext(tag: TagView, question: string, budgetChars: number)
   const next = findNextTask(tag);
   const header = [`Tag "${tag.name}": ${tag.tasks.length} tasks, ${tag.tasks.filter((task) => task.status === 'done').length} done.`, next ? `Next task (Task Master's rule): ${next.id}.` : 'No task is ready to start.'];
   const details = focus.map(describeForQuestion);
-  const fixed = [...header, '', 'Tasks in question:', ...details].join('\n').length;
+  const listHeading = 'All tasks (id [status] priority: title; after = dependencies):';
+  const questionPart = details.length ? ['', 'Tasks in question:', ...details] : [];
+  const fixed = [...header, '', listHeading, ...questionPart].join('\n').length;
+  const allLines = tag.tasks.reduce((sum, task) => sum + taskLine(task).length + 1, 0);
+  // Room for the line saying how many were left out, needed unless every line fits.
+  const noteRoom = fixed + allLines <= budgetChars ? 0 : omittedNote(tag.tasks.length).length + 1;
 
   // Open tasks first when the list must be cut: they are what questions are usually about.
   const ranked = [...tag.tasks].sort((a, b) => rank(a) - rank(b));
@@ -33,15 +38,19 @@ export function planContext(tag: TagView, question: string, budgetChars: number)
   let used = fixed;
   for (const task of ranked) {
     const line = taskLine(task);
-    if (used + line.length + 1 > budgetChars) break;
+    if (used + line.length + 1 + noteRoom > budgetChars) break;
     chosen.add(task);
     used += line.length + 1;
   }
   const omitted = tag.tasks.length - chosen.size;
   const lines = tag.tasks.filter((task) => chosen.has(task)).map(taskLine);
-  if (omitted) lines.push(`(${omitted} more tasks left out for length, mostly done or cancelled)`);
-  const text = [...header, '', 'All tasks (id [status] priority: title; after = dependencies):', ...lines, ...(details.length ? ['', 'Tasks in question:', ...details] : [])].join('\n');
+  if (omitted) lines.push(omittedNote(omitted));
+  const text = [...header, '', listHeading, ...lines, ...questionPart].join('\n');
   return { text, focus, omitted };
+}
+
+function omittedNote(count: number): string {
+  return `(${count} more tasks left out for length, mostly done or cancelled)`;
 }
 
 function rank(task: TaskNode): number {

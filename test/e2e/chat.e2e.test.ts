@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { packageExtension, readTasks, ROOT, vscodeSession, type PackagedExtension } from './stagedExtension';
+import { packageExtension, readTasks, ROOT, TASKS_FILE, vscodeSession, type PackagedExtension } from './stagedExtension';
 import { eventually, runCommand } from './vscodeHarness';
 import type { RawTask } from '../../src/core/task';
 
@@ -71,6 +71,23 @@ describe('@taskmaster in the Chat view of a real VS Code (code-server)', functio
       return JSON.stringify(links.map((link) => link.split(' ')[0]).sort()) === JSON.stringify(named) ? true : undefined;
     });
   });
+
+  it('previews /plan tasks without writing them; Apply adds them to tasks.json', async () => {
+    const before = fs.readFileSync(path.join(vs.workspace(), TASKS_FILE), 'utf8');
+    const reply = await ask(vs.page(), '@taskmaster /plan login page; logout button');
+    const apply = reply.locator('.monaco-button').filter({ hasText: /^Apply 2 Task\(s\)$/ }).first();
+    await apply.waitFor({ state: 'visible', timeout: 15_000 });
+    const preview = await reply.innerText();
+    assert.ok(preview.includes('login page') && preview.includes('logout button'), preview);
+    assert.equal(fs.readFileSync(path.join(vs.workspace(), TASKS_FILE), 'utf8'), before, 'a preview writes nothing');
+    await apply.click();
+    const added = await eventually('the two tasks in tasks.json', () => {
+      const tasks = readTasks(vs.workspace()).master.tasks;
+      const titles = tasks.slice(-2).map((task) => task.title);
+      return titles[0] === 'login page' && titles[1] === 'logout button' ? tasks.slice(-2) : undefined;
+    });
+    assert.deepEqual(added[1].dependencies, [added[0].id], 'the reply\'s own dependency ids became the new tasks\' ids');
+  });
 });
 
 function tml(workspace: string, ...args: string[]): unknown {
@@ -91,15 +108,18 @@ async function ask(page: Page, message: string): Promise<Locator> {
   if (!(await pickers.first().isVisible())) await runCommand(page, 'Chat: Open Chat');
   await pickers.first().waitFor({ state: 'visible', timeout: 15_000 });
   await pickModel(page, 'TML Stand-in');
-  await eventually('the stand-in model in the chat model picker', async () => ((await pickers.allInnerTexts()).some((text) => text.includes('TML Stand-in')) ? true : undefined), 10_000);
-  const replies = page.locator('.interactive-item-container.interactive-response');
-  const before = await replies.count();
+  // The chat list is virtualised (old items leave the DOM): the newest reply is the last one.
+  const reply = page.locator('.interactive-item-container.interactive-response').last();
+  const before = (await reply.count()) ? await reply.innerText() : '';
   await page.locator('.interactive-input-part .monaco-editor').first().click();
+  // @taskmaster is sticky: after a first request the input starts with it already.
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Backspace');
   await page.keyboard.type(message);
   // Enter may only accept the completion of "@taskmaster /next"; the Send button sends.
   await page.locator('.interactive-input-part').getByRole('button', { name: /^Send/ }).first().click();
-  await eventually('a new chat reply', async () => ((await replies.count()) > before ? true : undefined), 15_000);
-  return replies.nth(before);
+  await eventually('a new chat reply', async () => ((await reply.count()) && (await reply.innerText()) !== before ? true : undefined), 15_000);
+  return reply;
 }
 
 /** Picks a model in the chat's model picker; the list fills once the provider's models resolve. */
@@ -112,8 +132,5 @@ async function pickModel(page: Page, name: string): Promise<void> {
     if (shown) await item.click();
     else await page.keyboard.press('Escape');
     return undefined;
-  }, 30_000).catch(async (error) => {
-    await page.screenshot({ path: '/tmp/chat-models.png' });
-    throw error;
-  });
+  }, 30_000);
 }

@@ -1,7 +1,8 @@
 // Test-only language model standing in for Copilot: the chat participant under test is the real
 // one, only the model is replaced. It answers from what it is sent, so a test fails when the
-// participant sends the wrong plan context: asked a question with a <plan> block, it names the
-// plan lines that contain a word of the question, as "#<id> <title>".
+// participant sends the wrong thing: asked a question with a <plan> block, it names the plan
+// lines that contain a word of the question, as "#<id> <title>"; asked for tasks from a <prd>
+// (with a JSON schema), it makes one task per ';'-separated part of the PRD.
 const vscode = require('vscode');
 
 const MODEL = {
@@ -20,8 +21,16 @@ function textOf(message) {
   return message.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');
 }
 
+function tasksFromPrd(prd) {
+  const parts = prd.split(/[;\n]/).map((part) => part.trim()).filter(Boolean);
+  const tasks = parts.map((title, index) => ({ id: index + 1, title, description: `Build the ${title}.`, details: '', testStrategy: '', priority: 'medium', dependencies: index ? [index] : [] }));
+  return JSON.stringify({ tasks });
+}
+
 function answer(messages) {
   const texts = messages.map(textOf);
+  const prdText = texts.find((text) => text.includes('<prd>'));
+  if (prdText) return tasksFromPrd(prdText.slice(prdText.indexOf('<prd>') + 5, prdText.indexOf('</prd>')));
   const planText = texts.find((text) => text.includes('<plan>'));
   if (!planText) return 'The stand-in model only answers questions about a plan.';
   const question = texts[texts.length - 1].toLowerCase();
