@@ -37,6 +37,8 @@ describe('@taskmaster in the Chat view of a real VS Code (code-server)', functio
       // The demo's next task is already in progress; make it pending so /next offers Start.
       const next = tml(workspace, 'next', '--json') as RawTask;
       tml(workspace, 'set-status', String(next.id), 'pending', '--json');
+      fs.mkdirSync(path.join(workspace, 'src'));
+      fs.writeFileSync(path.join(workspace, 'src', 'server.ts'), 'export function serve() {\n  // TODO: retry when the model is still loading\n  return 1; // FIXME(ops): hard-coded port\n}\n');
       return {
         workspace,
         extraExtensionPaths: [MODEL_STAND_IN],
@@ -87,6 +89,30 @@ describe('@taskmaster in the Chat view of a real VS Code (code-server)', functio
       return titles[0] === 'login page' && titles[1] === 'logout button' ? tasks.slice(-2) : undefined;
     });
     assert.deepEqual(added[1].dependencies, [added[0].id], 'the reply\'s own dependency ids became the new tasks\' ids');
+  });
+
+  it('/status sets a status on disk; /show of an unknown id names the closest ids', async () => {
+    const task = readTasks(vs.workspace()).master.tasks.find((candidate) => candidate.status === 'pending' && !candidate.subtasks?.length);
+    assert.ok(task, 'the demo plan has a pending task without subtasks');
+    const reply = await ask(vs.page(), `@taskmaster /status ${task.id} deferred`);
+    await eventually(`task ${task.id} deferred in tasks.json`, () => (statusOf(readTasks(vs.workspace()).master.tasks, String(task.id)) === 'deferred' ? true : undefined));
+    await eventually('the reply to confirm the change', async () => (/was pending, now deferred/.test(await reply.innerText()) ? true : undefined));
+    const missing = await ask(vs.page(), '@taskmaster /show 99');
+    await eventually('the answer about task 99', async () => (/No task 99 in tag "master"\. Closest ids: /.test(await missing.innerText()) ? true : undefined));
+  });
+
+  it('/fromcode todos proposes one task per TODO/FIXME comment; Apply adds them', async () => {
+    const reply = await ask(vs.page(), '@taskmaster /fromcode todos');
+    const apply = reply.locator('.monaco-button').filter({ hasText: /^Apply 2 Task\(s\)$/ }).first();
+    await apply.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match(await reply.innerText(), /retry when the model is still loading/);
+    await apply.click();
+    const added = await eventually('the TODO tasks in tasks.json', () => {
+      const tasks = readTasks(vs.workspace()).master.tasks.slice(-2);
+      return tasks[0].title === 'retry when the model is still loading' && tasks[1].title === 'hard-coded port' ? tasks : undefined;
+    });
+    assert.equal(added[1].priority, 'high', 'a FIXME is high priority');
+    assert.match(String(added[0].details), /src\/server\.ts:2/);
   });
 });
 
