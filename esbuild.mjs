@@ -22,6 +22,20 @@ const targets = [
   { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
 ];
+// The board webview: one script and one stylesheet for the browser, shipped in media/.
+if (existsSync('webview/board/main.ts')) {
+  targets.push({
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    entryPoints: { board: 'webview/board/main.ts' },
+    outdir: 'media',
+  });
+}
 if (!production && existsSync('test/extension/suite.ts')) {
   targets.push({
     ...common,
