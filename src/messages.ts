@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CancelledError, InvalidReplyError, ModelNotFoundError, OllamaUnreachableError } from './ai/aiErrors';
 import { OperationError } from './core/operations';
@@ -31,7 +32,7 @@ export function errorHelp(error: unknown): ErrorHelp | undefined {
   if (OperationError.is(error)) return help([], 'warning');
   if (PlanUnreadableError.is(error) || ReadOnlyFileError.is(error)) {
     const position = PlanUnreadableError.is(error) && JsonSyntaxError.is(error.cause) ? error.cause.position : undefined;
-    return help([{ title: 'Open tasks.json', command: CommandIds.openTasksFile, arguments: [undefined, position?.line, position?.column] }]);
+    return help([{ title: `Open ${path.basename(error.file)}`, command: CommandIds.openTasksFile, arguments: [vscode.Uri.file(error.file), position?.line, position?.column] }]);
   }
   if (PlanMissingError.is(error)) return help([{ title: 'Initialize Taskmaster', command: CommandIds.initialize }]);
   if (ModelNotFoundError.is(error)) {

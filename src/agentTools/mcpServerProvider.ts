@@ -1,26 +1,40 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MCP_PROVIDER_ID } from '../commands/commandIds';
+import { affectsAiSettings, explicitAiSettings } from '../config';
 import type { Projects } from '../workspace/projects';
 
 /**
  * Offers `tml mcp` to VS Code's MCP support, one server per folder with a plan, so agent mode
- * and any MCP-aware chat see Task Master's tool names over the same core as the extension.
+ * and any MCP-aware chat see Task Master's tool names over the same core as the extension. The
+ * user's Ollama host and model settings travel as flags; the project's config.json does the rest.
  */
 export function registerMcpServerProvider(context: vscode.ExtensionContext, projects: Projects): void {
   const changed = new vscode.EventEmitter<void>();
   const cli = path.join(context.extensionUri.fsPath, 'dist', 'cli.js');
+  const version = String(context.extension.packageJSON.version);
+  let folders = '';
+  const foldersWithPlan = () => projects.withPlan.map((project) => project.folder.uri.toString()).join('\n');
   context.subscriptions.push(
     changed,
-    projects.onDidChange(() => changed.fire()),
+    // Every tasks.json write fires projects.onDidChange: only a folder gaining or losing a plan matters here.
+    projects.onDidChange(() => {
+      if (foldersWithPlan() !== folders) changed.fire();
+    }),
+    vscode.workspace.onDidChangeConfiguration((event) => affectsAiSettings(event) && changed.fire()),
     vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, {
       onDidChangeMcpServerDefinitions: changed.event,
-      provideMcpServerDefinitions: () =>
-        projects.withPlan.map(
-          (project) =>
-            // The editor's own runtime runs the CLI: in desktop VS Code it is Electron, told to act as Node.
-            new vscode.McpStdioServerDefinition(`Taskmaster (${project.folder.name})`, process.execPath, [cli, 'mcp', '--project', project.folder.uri.fsPath], { ELECTRON_RUN_AS_NODE: '1' }),
-        ),
+      provideMcpServerDefinitions: () => {
+        folders = foldersWithPlan();
+        return projects.withPlan.map((project) => {
+          const settings = explicitAiSettings(project.folder.uri);
+          const args = [cli, 'mcp', '--project', project.folder.uri.fsPath];
+          if (settings.endpoints?.length) args.push('--endpoint', settings.endpoints.join(','));
+          if (settings.model) args.push('--model', settings.model);
+          // The editor's own runtime runs the CLI: in desktop VS Code it is Electron, told to act as Node.
+          return new vscode.McpStdioServerDefinition(`Taskmaster (${project.folder.name})`, process.execPath, args, { ELECTRON_RUN_AS_NODE: '1' }, version);
+        });
+      },
     }),
   );
 }

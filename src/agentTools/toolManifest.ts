@@ -18,7 +18,7 @@ export function toolContribution(tool: PlanTool) {
     name: languageModelToolName(tool),
     toolReferenceName: languageModelToolName(tool),
     displayName: `Taskmaster: ${tool.title}`,
-    userDescription: `${tool.title} in this workspace's Task Master plan.`,
+    userDescription: tool.title,
     modelDescription: tool.description,
     canBeReferencedInPrompt: true,
     icon: '$(checklist)',

@@ -16,8 +16,9 @@ import type { TaskStatus } from '../core/task';
 import { addGeneratedSubtasks, addGeneratedTasks, addProposedTask, type GeneratedOutcome } from '../core/generatedTasks';
 import { readFile } from 'node:fs/promises';
 import { appendNote, OperationError, requireTag, requireTask, restoreTag, updateTask } from '../core/operations';
-import { DEFAULT_TAG, readPlan, selectTag, type TaskNode } from '../core/plan';
-import { addTaskPrompt, codeTasksPrompt, complexityPrompt, expandTaskPrompt, parsePrdPrompt, subtaskNotePrompt, updateTaskPrompt } from '../core/prompts';
+import { DEFAULT_TAG, readPlan, selectTag, type TagView, type TaskNode } from '../core/plan';
+import { CHARS_PER_TOKEN, planContext } from '../core/planContext';
+import { addTaskPrompt, codeTasksPrompt, complexityPrompt, planQuestionPrompt, type ChatMessage, expandTaskPrompt, parsePrdPrompt, subtaskNotePrompt, updateTaskPrompt } from '../core/prompts';
 import { readComplexityReport, writeComplexityReport, type ComplexityEntry } from '../store/complexityReport';
 import { parseJson } from '../store/jsonText';
 import type { TaskStore } from '../store/taskStore';
@@ -35,6 +36,8 @@ export interface AiOutcome extends GeneratedOutcome {
 
 export const DEFAULT_SUBTASK_COUNT = 5;
 export const DEFAULT_PRD_TASK_COUNT = 10;
+/** The plan view sent with a question never takes more than this, whatever the window: answers stay quick. */
+const MAX_QUESTION_CONTEXT_CHARS = 48_000;
 
 /** What Undo puts back: the file as it was before an AI change to a tag. */
 export interface AiChange {
@@ -111,6 +114,17 @@ export class AiService {
     const messages = codeTasksPrompt(requireTag(plan.plan, tagName), request.code, request.source);
     const reply = await this.inference.structured<{ tasks: GeneratedTask[] }>('tasks-from-code', messages, TASKS_SCHEMA, { band: 'low', ...options });
     return { tag: tagName, tasks: reply.value.tasks, model: reply.model, cached: reply.cached, operation: 'Tasks from code' };
+  }
+
+  /**
+   * A free question about a tag, answered in prose from a compact view of the plan sized to the
+   * model's window (never the whole file), streamed to `onText`. `history` is the conversation so far.
+   */
+  async answerQuestion(tag: TagView, question: string, history: ChatMessage[], onText: (text: string) => void, options: InferenceOptions = {}): Promise<{ model: string }> {
+    const windowChars = (options.model?.maxInputTokens ?? this.inference.numCtx) * CHARS_PER_TOKEN;
+    const context = planContext(tag, question, Math.min(MAX_QUESTION_CONTEXT_CHARS, Math.floor(windowChars / 2)));
+    const { model } = await this.inference.prose('plan-question', [...history, ...planQuestionPrompt(context.text, question)], onText, options);
+    return { model };
   }
 
   /** Writes proposed tasks in one locked, atomic edit, after a backup that Undo can restore. */

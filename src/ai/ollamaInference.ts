@@ -74,12 +74,60 @@ export function extractJson(content: string): string {
 }
 
 /**
+ * Streamed text without <think>…</think> blocks, even when a tag is split across chunks. `emitted`
+ * says whether anything reached the screen.
+ */
+function withoutThinking(onText: (text: string) => void): { push: (chunk: string) => void; flush: () => void; emitted: boolean } {
+  let pending = '';
+  let thinking = false;
+  const state = {
+    emitted: false,
+    push(chunk: string) {
+      pending += chunk;
+      for (;;) {
+        const tag = thinking ? '</think>' : '<think>';
+        const at = pending.indexOf(tag);
+        if (at >= 0) {
+          if (!thinking) emit(pending.slice(0, at));
+          pending = pending.slice(at + tag.length);
+          thinking = !thinking;
+          continue;
+        }
+        // Hold back what could be the start of a tag split across chunks.
+        const keep = partialTagLength(pending, tag);
+        if (!thinking) emit(pending.slice(0, pending.length - keep));
+        pending = pending.slice(pending.length - keep);
+        return;
+      }
+    },
+    flush() {
+      if (!thinking) emit(pending);
+      pending = '';
+    },
+  };
+  const emit = (text: string) => {
+    if (!text) return;
+    state.emitted = true;
+    onText(text);
+  };
+  return state;
+}
+
+function partialTagLength(text: string, tag: string): number {
+  for (let length = Math.min(tag.length - 1, text.length); length > 0; length--) if (text.endsWith(tag.slice(0, length))) return length;
+  return 0;
+}
+
+/**
  * A model outside Ollama, used only when every Ollama host and model failed and the user allowed
  * it (plan text then leaves the machine). The schema travels in the prompt.
  */
 export interface ExternalChatModel {
   readonly name: string;
-  reply(messages: ChatMessage[], schema: object, signal?: AbortSignal): Promise<string>;
+  /** Its context window, when known: how much plan a question may carry. */
+  readonly maxInputTokens?: number;
+  /** The reply's text; with `schema`, JSON for it is asked for; with `onText`, streamed there as it comes. */
+  reply(messages: ChatMessage[], schema: object | undefined, signal?: AbortSignal, onText?: (text: string) => void): Promise<string>;
 }
 
 interface StreamedReply {
@@ -223,14 +271,36 @@ export class OllamaInference {
   }
 
   /**
-   * A plain-text answer (a chat reply, not JSON), streamed to `onText` as it comes, from the first
-   * model and host that answers. Never cached: questions are about the plan as it is now.
+   * A plain-text answer (a chat reply, not JSON), streamed to `onText` as it comes, from the chat's
+   * model when given, else the first Ollama model and host that answers. Reasoning in <think>
+   * tags is left out. Never cached: questions are about the plan as it is now.
    */
   async prose(operation: string, messages: ChatMessage[], onText: (text: string) => void, options: InferenceOptions = {}): Promise<{ model: string; host: string }> {
+    const started = Date.now();
+    if (options.model) {
+      let streamed = false;
+      const text = await options.model.reply(messages, undefined, options.signal, (chunk) => {
+        streamed = true;
+        onText(chunk);
+      });
+      if (options.signal?.aborted) throw new CancelledError();
+      if (!streamed) onText(text);
+      this.record({ operation, model: options.model.name, host: 'external', latencyMs: Date.now() - started, tokens: 0, cached: false, ok: true });
+      return { model: options.model.name, host: 'external' };
+    }
     const requestOptions = { num_ctx: this.settings.numCtx, temperature: this.settings.temperature };
     const answer = await this.firstAnswering(operation, options, async (host, model) => {
-      const started = Date.now();
-      const reply = await this.stream(host, model, messages, undefined, requestOptions, { ...options, onText }, started);
+      const shown = withoutThinking(onText);
+      let reply: StreamedReply;
+      try {
+        reply = await this.stream(host, model, messages, undefined, requestOptions, { ...options, onText: shown.push }, started);
+      } catch (error) {
+        // Part of the answer is on screen: another host's answer after it would repeat it.
+        if (shown.emitted && !CancelledError.is(error)) throw new Error(`The answer from ${model} stopped midway (${(error as Error).name}). Ask again.`);
+        throw error;
+      }
+      shown.flush();
+      if (reply.doneReason === 'length') onText('\n\n*(The answer was cut off at the length limit.)*');
       this.record({ operation, model, host, latencyMs: Date.now() - started, tokens: reply.tokens, cached: false, ok: true });
       return { model, host };
     });

@@ -26,11 +26,11 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
   const { model, ai, log, secrets } = services;
   const register = (id: string, handler: (...args: unknown[]) => unknown) => registerCommand(context, log, id, handler);
 
-  /** Applies the project's settings, then runs the work with progress, cancellation and logging. */
   /** A result message, with the log one click away when something was dropped or failed. */
   const report = (message: string, withLog: boolean) =>
     void vscode.window.showInformationMessage(message, ...(withLog ? ['Show Log'] : [])).then((choice) => choice && log.show());
 
+  /** Applies the project's settings, then runs the work with progress, cancellation and logging. */
   const run = async (project: Project, title: string, work: (options: InferenceOptions) => Promise<AiOutcome>): Promise<{ outcome: AiOutcome; note: string }> => {
     const settings = await applyProjectSettings(ai, secrets, project);
     let outcome: AiOutcome;
@@ -203,13 +203,15 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
   });
   register(CommandIds.addNoteWithAi, (element) => promptedChange(element, 'note'));
 
-  register(CommandIds.undoAiChange, async (arg) => {
+  register(CommandIds.undoAiChange, async (arg, tagArg) => {
     const project = isProject(arg) ? arg : await pickProject(model, { needsPlan: true });
     const loaded = project && loadedTag(model, project);
     if (!project || !loaded) return;
-    const change = ai.lastChange(project.store, loaded.tag.name);
+    // The tag the change was made in (a chat proposal names it); else the tag being worked in.
+    const tag = typeof tagArg === 'string' ? tagArg : loaded.tag.name;
+    const change = ai.lastChange(project.store, tag);
     if (!change) {
-      void vscode.window.showInformationMessage(`No AI change to undo in tag "${loaded.tag.name}" in this session.`);
+      void vscode.window.showInformationMessage(`No AI change to undo in tag "${tag}" in this session.`);
       return;
     }
     const confirm = await vscode.window.showWarningMessage(
@@ -218,11 +220,9 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
       'Undo',
     );
     if (confirm !== 'Undo') return;
-    await ai.undoLastChange(project.store, loaded.tag.name);
+    await ai.undoLastChange(project.store, tag);
     void vscode.window.showInformationMessage(`Undid "${change.operation}".`);
   });
-
-
 }
 
 /** The PRD text: a given file, the active editor's document, or a file the user picks. */

@@ -3,9 +3,11 @@ import { taskRef } from '../commands/taskPicker';
 import { findNextTask, nextTaskReason, noNextTaskReason } from '../core/nextTask';
 import { OperationError, parseStatus, requireTask, setStatus } from '../core/operations';
 import { allTasks } from '../core/plan';
-import { isTaskStatus } from '../core/task';
+import { escapeMarkdown } from '../core/markdown';
+import { isTaskStatus, TASK_STATUSES } from '../core/task';
+import { plural } from '../messages';
 import { GitHistory } from '../progress/gitHistory';
-import { renderRecentProgress, type WorkingState } from '../progress/recentProgress';
+import { renderRecentProgress, startOfDay, type WorkingState } from '../progress/recentProgress';
 import { taskButtons, taskCard, taskLine, taskLink, trustedMarkdown } from './chatMarkdown';
 import type { ChatServices, ChatTurn, TurnMetadata } from './chatTurn';
 
@@ -34,12 +36,12 @@ export function replyList(turn: ChatTurn): TurnMetadata {
   );
   const filter = [statuses.join(', '), text && `"${text}"`].filter(Boolean).join(' and ');
   if (!matches.length) {
-    stream.markdown(`No task in tag "${tag.name}"${filter ? ` matches ${filter}` : ''}.`);
+    stream.markdown(`No task in tag "${escapeMarkdown(tag.name)}"${filter ? ` matches ${escapeMarkdown(filter)}` : ''}.`);
     return { command: 'list' };
   }
   const lines = matches.slice(0, LIST_LIMIT).map((task) => taskLine(project, tag.name, task));
   if (matches.length > LIST_LIMIT) lines.push(`\n…and ${matches.length - LIST_LIMIT} more. Narrow it down: \`/list pending auth\`.`);
-  stream.markdown(trustedMarkdown(`**${matches.length} task(s)** in tag "${tag.name}"${filter ? ` matching ${filter}` : ''}:\n\n${lines.join('\n')}`));
+  stream.markdown(trustedMarkdown(`**${plural(matches.length, 'task')}** in tag "${escapeMarkdown(tag.name)}"${filter ? ` matching ${escapeMarkdown(filter)}` : ''}:\n\n${lines.join('\n')}`));
   return { command: 'list' };
 }
 
@@ -74,7 +76,7 @@ export async function replyExpand(turn: ChatTurn, services: ChatServices): Promi
   const added = expanded.subtasks.filter((sub) => outcome.ids.includes(sub.id));
   stream.markdown(
     trustedMarkdown(
-      `Added ${added.length} subtask(s) to ${taskLink(project, tag.name, expanded)} (${outcome.model}):\n\n${added.map((sub) => taskLine(project, tag.name, sub)).join('\n')}${outcome.warnings.length ? `\n\n${outcome.warnings.map((warning) => `- ⚠ ${warning}`).join('\n')}` : ''}`,
+      `Added ${plural(added.length, 'subtask')} to ${taskLink(project, tag.name, expanded)} (${escapeMarkdown(outcome.model)}):\n\n${added.map((sub) => taskLine(project, tag.name, sub)).join('\n')}${outcome.warnings.length ? `\n\n${outcome.warnings.map((warning) => `- ⚠ ${escapeMarkdown(warning)}`).join('\n')}` : ''}`,
     ),
   );
   return { command: 'expand', taskId: task.id, taskStatus: expanded.status };
@@ -89,22 +91,20 @@ export async function replyProgress(turn: ChatTurn, services: ChatServices): Pro
     working.uncommitted = await git.workingTreeStats();
   }
   const now = new Date();
-  const startOfDay = new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
-  const since = Math.min(startOfDay, working.lastCommit ? Date.parse(working.lastCommit.date) : startOfDay);
-  const events = services.activity.eventsSince(since).filter((event) => !event.tag || event.tag === turn.tag.name);
+  const events = services.activity.eventsSince(startOfDay(now)).filter((event) => !event.tag || event.tag === turn.tag.name);
   const done = turn.tag.tasks.filter((task) => task.status === 'done').length;
-  turn.stream.markdown(`**Progress in tag "${turn.tag.name}"**: ${done} of ${turn.tag.tasks.length} tasks done.\n\n${renderRecentProgress(events, working, now)}`);
+  turn.stream.markdown(`**Progress in tag "${escapeMarkdown(turn.tag.name)}"**: ${done} of ${plural(turn.tag.tasks.length, 'task')} done.\n\n${renderRecentProgress(events, working, now)}`);
   if (!GitHistory.isAvailable(git)) turn.stream.markdown(`\n\n${git.message}`);
   return { command: 'progress' };
 }
 
-export function replyHelp(turn: ChatTurn): TurnMetadata {
-  turn.stream.markdown(`I read and change this workspace's Task Master plan (tag "${turn.tag.name}").
+export function replyHelp(turn: Pick<ChatTurn, 'stream' | 'inference'>): TurnMetadata {
+  turn.stream.markdown(`I read and change this workspace's Task Master plan.
 
 - \`/next\`: the task to work on next, and why
 - \`/list [status] [text]\`: tasks, filtered (\`/list pending auth\`)
 - \`/show <id>\`: one task in full
-- \`/status <id> <status>\`: set a status (pending, in-progress, review, done, deferred, cancelled, blocked)
+- \`/status <id> <status>\`: set a status (${TASK_STATUSES.join(', ')})
 - \`/plan <text or #file>\`: tasks from a PRD or a description, previewed before anything is written
 - \`/expand <id>\`: break a task into subtasks
 - \`/progress\`: what moved since the last commit and today

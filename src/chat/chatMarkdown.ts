@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { CommandIds } from '../commands/commandIds';
 import { taskRef, type TaskRef } from '../commands/taskPicker';
 import type { TaskNode } from '../core/plan';
+import { escapeMarkdown } from '../core/markdown';
 import type { Project } from '../workspace/projects';
 
 /** The commands chat markdown may run from its links: only these, never arbitrary ones. */
@@ -16,20 +17,21 @@ export function trustedMarkdown(text: string): vscode.MarkdownString {
 /** `[#12 Title](command:…)`: a task reference that opens the task in the tree when clicked. */
 export function taskLink(project: Project, tag: string, task: TaskNode, withTitle = true): string {
   const args = encodeURIComponent(JSON.stringify([taskRef(project, tag, task.id)]));
-  const label = `#${task.id}${withTitle ? ` ${escapeMarkdown(task.title)}` : ''}`;
+  // A label is one line: a blank line in a title would end the link early.
+  const label = escapeMarkdown(`#${task.id}${withTitle ? ` ${task.title}` : ''}`.replace(/\s+/g, ' '));
   return `[${label}](command:${CommandIds.showTask}?${args})`;
 }
 
 /** One list line: link, status, priority, and what it waits for. */
 export function taskLine(project: Project, tag: string, task: TaskNode): string {
-  const waits = task.dependencies.length ? ` · after ${task.dependencies.join(', ')}` : '';
+  const waits = task.dependencies.length ? ` · after ${escapeMarkdown(task.dependencies.join(', '))}` : '';
   const subtasks = task.subtasks.length ? ` · ${task.subtasks.filter((sub) => sub.status === 'done').length}/${task.subtasks.length} subtasks` : '';
   return `- ${taskLink(project, tag, task)} — \`${task.status}\`${task.parent ? '' : ` · ${task.priority}`}${waits}${subtasks}`;
 }
 
 /** A task in full, for /show and /next. */
 export function taskCard(project: Project, tag: string, task: TaskNode): string {
-  const parts = [`### ${taskLink(project, tag, task)}`, `\`${task.status}\` · ${task.priority} priority${task.dependencies.length ? ` · depends on ${task.dependencies.join(', ')}` : ''}`];
+  const parts = [`### ${taskLink(project, tag, task)}`, `\`${task.status}\` · ${task.priority} priority${task.dependencies.length ? ` · depends on ${escapeMarkdown(task.dependencies.join(', '))}` : ''}`];
   if (task.description) parts.push(escapeMarkdown(task.description));
   if (task.details) parts.push(`**Details**\n\n${quote(task.details)}`);
   if (task.testStrategy) parts.push(`**Test strategy**\n\n${quote(task.testStrategy)}`);
@@ -43,11 +45,6 @@ export function taskButtons(stream: vscode.ChatResponseStream, ref: TaskRef, tas
   if (task.status !== 'done') stream.button({ title: 'Mark Done', command: CommandIds.markDone, arguments: [ref] });
   if (!task.parent && task.subtasks.length === 0 && task.status !== 'done') stream.button({ title: 'Expand', command: CommandIds.expandTask, arguments: [ref] });
   stream.button({ title: 'Show', command: CommandIds.showTask, arguments: [ref] });
-}
-
-/** Plan text is data, not markup: keep brackets and the like from turning into links. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]<>]/g, (char) => `\\${char}`);
 }
 
 function quote(text: string): string {

@@ -22,12 +22,13 @@ const REPLIES: Record<string, Reply> = {
   expand: replyExpand,
   progress: replyProgress,
   fromcode: replyFromCode,
-  help: replyHelp,
 };
 
 /** @taskmaster in Copilot Chat: every answer comes from the same core, store and AI service. */
 export function registerChatParticipant(context: vscode.ExtensionContext, services: ChatServices): void {
-  const participant = vscode.chat.createChatParticipant(CHAT_PARTICIPANT_ID, (request, chatContext, stream, token) => handle(services, request, chatContext, stream, token));
+  // Said once per window: with the chat's model as the engine, plan text goes where that model runs.
+  const engineNotice = { shown: false };
+  const participant = vscode.chat.createChatParticipant(CHAT_PARTICIPANT_ID, (request, chatContext, stream, token) => handle(services, engineNotice, request, chatContext, stream, token));
   participant.iconPath = vscode.Uri.joinPath(context.extensionUri, 'resources', 'taskmaster.svg');
   participant.followupProvider = { provideFollowups: (result) => suggestNextSteps(result.metadata as TurnMetadata | undefined) };
   context.subscriptions.push(participant);
@@ -36,6 +37,7 @@ export function registerChatParticipant(context: vscode.ExtensionContext, servic
 
 async function handle(
   services: ChatServices,
+  engineNotice: { shown: boolean },
   request: vscode.ChatRequest,
   chatContext: vscode.ChatContext,
   stream: vscode.ChatResponseStream,
@@ -44,6 +46,13 @@ async function handle(
   const controller = new AbortController();
   const cancelled = token.onCancellationRequested(() => controller.abort());
   try {
+    const engine = chatEngine();
+    const inference = {
+      signal: controller.signal,
+      log: (line: string) => services.log.info(line),
+      model: engine === 'copilot' ? externalChatModel(request.model, 'Taskmaster answers your @taskmaster request with the model picked in the chat.') : undefined,
+    };
+    if (request.command === 'help') return { metadata: replyHelp({ stream, inference }) };
     const project = services.model.projects.current;
     if (!project) {
       stream.markdown('There is no Task Master plan in this workspace yet. Initialize one, or turn a requirements document into tasks:');
@@ -54,30 +63,22 @@ async function handle(
     const state = await project.store.load();
     const tag = services.model.currentTag(state);
     if (!tag) {
-      stream.markdown('The plan has no tasks yet. Describe what to build with `/plan`, or add a task from the Tasks view.');
+      stream.markdown('tasks.json has no tags yet. Add a task from the Tasks view, or run Parse PRD, to start the plan.');
       return { metadata: { command: 'empty-plan' } };
     }
     await applyProjectSettings(services.ai, services.secrets, project);
-    const turn: ChatTurn = {
-      request,
-      history: chatContext.history,
-      stream,
-      signal: controller.signal,
-      project,
-      state,
-      tag,
-      inference: {
-        signal: controller.signal,
-        log: (line) => services.log.info(line),
-        model: chatEngine() === 'copilot' ? externalChatModel(request.model, 'Taskmaster answers your @taskmaster request with the model picked in the chat.') : undefined,
-      },
-    };
+    const turn: ChatTurn = { request, history: chatContext.history, stream, project, tag, inference };
     const reply = request.command ? REPLIES[request.command] : answerQuestion;
     if (!reply) {
       stream.markdown(`There is no \`/${request.command}\` command. Try \`/help\`.`);
       return { metadata: { command: 'unknown' } };
     }
-    return { metadata: await reply(turn, services, token) };
+    const metadata = await reply(turn, services, token);
+    if (engine === 'copilot' && usesModel(request) && !engineNotice.shown) {
+      engineNotice.shown = true;
+      stream.markdown(`\n\n*Answered by ${request.model.name}, the model picked in this chat. To keep plan text on this machine, set \`taskmaster.chat.engine\` to \`ollama\`.*`);
+    }
+    return { metadata };
   } catch (error) {
     return replyWithError(services, stream, error, request);
   } finally {
@@ -85,11 +86,16 @@ async function handle(
   }
 }
 
+/** Whether a request asks a model (a question, or the AI commands) rather than only the plan. */
+function usesModel(request: vscode.ChatRequest): boolean {
+  return !request.command || ['plan', 'expand', 'fromcode'].includes(request.command);
+}
+
 /** Errors answered in the chat: what happened, what to do, and the buttons that help. */
 function replyWithError(services: ChatServices, stream: vscode.ChatResponseStream, error: unknown, request: vscode.ChatRequest): vscode.ChatResult {
   if (error instanceof vscode.LanguageModelError) {
     stream.markdown(`The chat model "${request.model.name}" cannot answer (${error.code || error.message}). Pick another model in the chat, or set \`taskmaster.chat.engine\` to \`ollama\` to use your local model.`);
-    stream.button({ title: 'Use Ollama for @taskmaster', command: 'workbench.action.openSettings', arguments: ['taskmaster.chat.engine'] });
+    stream.button({ title: 'Open Setting', command: 'workbench.action.openSettings', arguments: ['taskmaster.chat.engine'] });
     return { metadata: { command: 'error' } };
   }
   const help = errorHelp(error);

@@ -3,7 +3,6 @@ import type { ActivityService } from '../activity/activityService';
 import type { AiService } from '../ai/aiService';
 import type { InferenceOptions } from '../ai/ollamaInference';
 import type { TagView } from '../core/plan';
-import type { LoadedPlan } from '../store/taskStore';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
 import type { ProposalStore } from './proposals';
@@ -22,9 +21,7 @@ export interface ChatTurn {
   request: vscode.ChatRequest;
   history: vscode.ChatContext['history'];
   stream: vscode.ChatResponseStream;
-  signal: AbortSignal;
   project: Project;
-  state: LoadedPlan;
   tag: TagView;
   /** Options for AI work: cancellation, progress, and the chat's model when it is the engine. */
   inference: InferenceOptions;

@@ -4,7 +4,9 @@ import { CommandIds } from '../commands/commandIds';
 import { findCodeTodos, tasksFromTodos, type CodeTodo } from '../core/codeTodos';
 import { OperationError } from '../core/operations';
 import type { Project } from '../workspace/projects';
-import { escapeMarkdown } from './chatMarkdown';
+import { CancelledError } from '../ai/aiErrors';
+import { escapeMarkdown } from '../core/markdown';
+import { plural } from '../messages';
 import type { ChatServices, ChatTurn, TurnMetadata } from './chatTurn';
 import type { ProposalStore } from './proposals';
 
@@ -60,9 +62,9 @@ function showProposal(turn: ChatTurn, proposals: ProposalStore, proposal: TaskPr
     return;
   }
   const lines = proposal.tasks.map((task) => `${task.id}. **${escapeMarkdown(task.title)}** (${task.priority}${task.dependencies.length ? `, after ${task.dependencies.join(', ')}` : ''}): ${escapeMarkdown(task.description)}`);
-  turn.stream.markdown(`**${proposal.tasks.length} proposed task(s)** for tag "${proposal.tag}" (${proposal.model}). Nothing is written until you apply them:\n\n${lines.join('\n')}\n\n`);
+  turn.stream.markdown(`**${plural(proposal.tasks.length, 'proposed task')}** for tag "${escapeMarkdown(proposal.tag)}" (${escapeMarkdown(proposal.model)}). Nothing is written until you apply them:\n\n${lines.join('\n')}\n\n`);
   const id = proposals.add(turn.project, proposal);
-  turn.stream.button({ title: `Apply ${proposal.tasks.length} Task(s)`, command: CommandIds.applyProposal, arguments: [id] });
+  turn.stream.button({ title: `Apply ${plural(proposal.tasks.length, 'Task')}`, command: CommandIds.applyProposal, arguments: [id] });
 }
 
 /** The command behind the Apply button: writes a preview's tasks once, with Undo offered. */
@@ -74,9 +76,9 @@ export async function applyProposal(proposals: ProposalStore, ai: AiService, id:
   }
   try {
     const outcome = await ai.applyProposedTasks(entry.project.store, entry.proposal);
-    const warnings = outcome.warnings.length ? ` ${outcome.warnings.length} invented dependency(ies) dropped.` : '';
-    const choice = await vscode.window.showInformationMessage(`Added ${outcome.ids.length} task(s) to tag "${entry.proposal.tag}": ${outcome.ids.join(', ')}.${warnings}`, 'Undo');
-    if (choice === 'Undo') await vscode.commands.executeCommand(CommandIds.undoAiChange, entry.project);
+    const warnings = outcome.warnings.length ? ` ${plural(outcome.warnings.length, 'invented dependency was', 'invented dependencies were')} dropped.` : '';
+    const choice = await vscode.window.showInformationMessage(`Added ${plural(outcome.ids.length, 'task')} to tag "${entry.proposal.tag}": ${outcome.ids.join(', ')}.${warnings}`, 'Undo');
+    if (choice === 'Undo') await vscode.commands.executeCommand(CommandIds.undoAiChange, entry.project, entry.proposal.tag);
   } catch (error) {
     proposals.release(id as string);
     throw error;
@@ -100,7 +102,7 @@ async function workspaceTodos(project: Project, token: vscode.CancellationToken)
   files.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
   const todos: CodeTodo[] = [];
   for (const file of files) {
-    if (token.isCancellationRequested) break;
+    if (token.isCancellationRequested) throw new CancelledError();
     const bytes = await vscode.workspace.fs.readFile(file);
     if (bytes.length > MAX_FILE_BYTES || bytes.includes(0)) continue;
     todos.push(...findCodeTodos(new TextDecoder().decode(bytes), vscode.workspace.asRelativePath(file, false)));

@@ -254,9 +254,11 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     );
   });
 
+  // Also opens the file an error names (a Uri), at the line and column it gives.
   register(CommandIds.openTasksFile, async (arg, line, column) => {
-    const project = isProject(arg) ? arg : await pickProject(model, { needsPlan: true });
-    if (project) await openFileAt(vscode.Uri.file(project.store.location.tasksFile), line as number | undefined, column as number | undefined);
+    const project = arg instanceof vscode.Uri || isProject(arg) ? arg : await pickProject(model, { needsPlan: true });
+    const file = project instanceof vscode.Uri ? project : project && vscode.Uri.file(project.store.location.tasksFile);
+    if (file) await openFileAt(file, line as number | undefined, column as number | undefined);
   });
 
   register(CommandIds.refresh, () => model.projects.refresh());

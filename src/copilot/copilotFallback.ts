@@ -29,17 +29,22 @@ export function copilotFallback(state: vscode.Memento): () => Promise<ExternalCh
 export function externalChatModel(model: vscode.LanguageModelChat, justification: string): ExternalChatModel {
   return {
     name: `${model.vendor}/${model.family}`,
-    async reply(messages, schema, signal) {
+    maxInputTokens: model.maxInputTokens,
+    async reply(messages, schema, signal, onText) {
+      // The chat API has no system role: instructions travel as the first user message.
       const prompt = messages.map((message) =>
         message.role === 'assistant' ? vscode.LanguageModelChatMessage.Assistant(message.content) : vscode.LanguageModelChatMessage.User(message.content),
       );
-      prompt.push(vscode.LanguageModelChatMessage.User(`Answer with one JSON value matching this JSON Schema, and nothing else:\n${JSON.stringify(schema)}`));
+      if (schema) prompt.push(vscode.LanguageModelChatMessage.User(`Answer with one JSON value matching this JSON Schema, and nothing else:\n${JSON.stringify(schema)}`));
       const cancellation = new vscode.CancellationTokenSource();
       signal?.addEventListener('abort', () => cancellation.cancel(), { once: true });
       try {
         const response = await model.sendRequest(prompt, { justification }, cancellation.token);
         let text = '';
-        for await (const part of response.text) text += part;
+        for await (const part of response.text) {
+          text += part;
+          onText?.(part);
+        }
         return text;
       } finally {
         cancellation.dispose();

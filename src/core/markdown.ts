@@ -2,3 +2,8 @@
 export function markdownCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
+
+/** Plan text as literal markdown: nothing in it can become a link, emphasis, heading or html. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>$~]/g, '\\$&');
+}

@@ -44,8 +44,17 @@ Reply with {"subtasks": [...]}: exactly ${count} items, each with id (1 to ${cou
   ];
 }
 
+/**
+ * The id a reply's first new task takes: after the plan's highest. New and existing ids then
+ * never coincide, so a dependency on an existing task cannot be read as one on a new task.
+ */
+function firstNewId(tag: TagView | undefined): number {
+  return (tag?.tasks ?? []).reduce((highest, task) => Math.max(highest, Number(task.id) || 0), 0) + 1;
+}
+
 export function parsePrdPrompt(prd: string, count: number, tag: TagView | undefined): ChatMessage[] {
   const existing = tag && tag.tasks.length ? `\nThe plan already has these tasks (you may depend on their ids):\n${compactPlan(tag)}\n` : '';
+  const first = existing ? firstNewId(tag) : 1;
   return [
     { role: 'system', content: SYSTEM },
     {
@@ -56,12 +65,13 @@ export function parsePrdPrompt(prd: string, count: number, tag: TagView | undefi
 ${prd}
 </prd>
 ${existing}
-Reply with {"tasks": [...]}: each with id (1, 2, 3 … in order), title, description (one or two sentences), details (how to implement it), testStrategy (how to verify it), priority (low, medium, high or critical) and dependencies (ids of earlier tasks in your list${existing ? ' or of existing tasks' : ''}; [] if none).`,
+Reply with {"tasks": [...]}: each with id (${first}, ${first + 1}, ${first + 2} … in order), title, description (one or two sentences), details (how to implement it), testStrategy (how to verify it), priority (low, medium, high or critical) and dependencies (ids of earlier tasks in your list${existing ? ' or of existing tasks' : ''}; [] if none).`,
     },
   ];
 }
 
 export function codeTasksPrompt(tag: TagView, code: string, source: string): ChatMessage[] {
+  const first = firstNewId(tag);
   return [
     { role: 'system', content: SYSTEM },
     {
@@ -75,7 +85,7 @@ ${code}
 The plan already has these tasks (do not repeat them; you may depend on their ids):
 ${compactPlan(tag)}
 
-Reply with {"tasks": [...]}: each with id (1, 2, 3 … in order), title, description (one or two sentences naming the code), details (how to do it, with file and function names), testStrategy (how to verify it), priority (low, medium, high or critical) and dependencies (ids of earlier tasks in your list or of existing tasks; [] if none).`,
+Reply with {"tasks": [...]}: each with id (${first}, ${first + 1}, ${first + 2} … in order), title, description (one or two sentences naming the code), details (how to do it, with file and function names), testStrategy (how to verify it), priority (low, medium, high or critical) and dependencies (ids of earlier tasks in your list or of existing tasks; [] if none).`,
     },
   ];
 }

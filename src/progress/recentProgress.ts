@@ -12,13 +12,13 @@ export interface WorkingState {
  * saves counted per task, and the uncommitted change. Events come from the activity ledger.
  */
 export function renderRecentProgress(events: LedgerEvent[], working: WorkingState, now = new Date()): string {
-  const startOfDay = new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
+  const dayStart = startOfDay(now);
   const commitAt = working.lastCommit ? Date.parse(working.lastCommit.date) : undefined;
   const lines: string[] = [];
   if (working.lastCommit) lines.push(`Last commit \`${working.lastCommit.hash.slice(0, 7)}\` "${working.lastCommit.subject}" (${working.lastCommit.date.replace('T', ' ').slice(0, 16)}).`);
   if (working.uncommitted?.files) lines.push(`Uncommitted: ${working.uncommitted.files} file(s) changed, +${working.uncommitted.insertions} −${working.uncommitted.deletions}.`);
-  if (commitAt !== undefined && commitAt > startOfDay) section(lines, 'Since the last commit', events.filter((event) => event.at > commitAt));
-  section(lines, 'Today', events.filter((event) => event.at >= startOfDay));
+  if (commitAt !== undefined && commitAt > dayStart) section(lines, 'Since the last commit', events.filter((event) => event.at > commitAt));
+  section(lines, 'Today', events.filter((event) => event.at >= dayStart));
   return lines.join('\n');
 }
 
@@ -33,4 +33,9 @@ function section(lines: string[], title: string, events: LedgerEvent[]): void {
   }
   for (const event of statusChanges.slice(-15)) lines.push(`- ${eventLine(event)}`);
   for (const [taskId, count] of saves) lines.push(`- ${taskId}: ${count} save${count === 1 ? '' : 's'}`);
+}
+
+/** Local midnight of `now`'s day, ms since the epoch. */
+export function startOfDay(now: Date): number {
+  return new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
 }

@@ -77,7 +77,7 @@ describe('@taskmaster in the Chat view of a real VS Code (code-server)', functio
   it('previews /plan tasks without writing them; Apply adds them to tasks.json', async () => {
     const before = fs.readFileSync(path.join(vs.workspace(), TASKS_FILE), 'utf8');
     const reply = await ask(vs.page(), '@taskmaster /plan login page; logout button');
-    const apply = reply.locator('.monaco-button').filter({ hasText: /^Apply 2 Task\(s\)$/ }).first();
+    const apply = reply.locator('.monaco-button').filter({ hasText: /^Apply 2 Tasks$/ }).first();
     await apply.waitFor({ state: 'visible', timeout: 15_000 });
     const preview = await reply.innerText();
     assert.ok(preview.includes('login page') && preview.includes('logout button'), preview);
@@ -103,7 +103,7 @@ describe('@taskmaster in the Chat view of a real VS Code (code-server)', functio
 
   it('/fromcode todos proposes one task per TODO/FIXME comment; Apply adds them', async () => {
     const reply = await ask(vs.page(), '@taskmaster /fromcode todos');
-    const apply = reply.locator('.monaco-button').filter({ hasText: /^Apply 2 Task\(s\)$/ }).first();
+    const apply = reply.locator('.monaco-button').filter({ hasText: /^Apply 2 Tasks$/ }).first();
     await apply.waitFor({ state: 'visible', timeout: 15_000 });
     assert.match(await reply.innerText(), /retry when the model is still loading/);
     await apply.click();

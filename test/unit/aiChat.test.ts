@@ -119,6 +119,36 @@ describe('AI chat: prose answers and the chat model', function () {
       assert.deepEqual(chunks, []);
     });
 
+    it('leaves out <think> reasoning, even when its tags are split across chunks', async () => {
+      const ollama = await start();
+      ollama.script({ content: 'Start with <think>the user wants the next task; 3 is ready</think>task #3.', chunkSize: 3 });
+      const chunks: string[] = [];
+      await inferenceFor({ endpoints: [ollama.url] }).prose('plan-question', question, (text) => chunks.push(text));
+      assert.equal(chunks.join(''), 'Start with task #3.');
+      assert.ok(chunks.length > 1, 'still streamed');
+    });
+
+    it('does not repeat itself: an answer that breaks off midway is an error, not a second answer from the next host', async () => {
+      const [first, second] = [await start(), await start()];
+      first.script({ content: 'The first half of the answer, then the stream fails.', chunkSize: 8, midStreamError: 'model runner crashed' });
+      second.script({ content: 'A whole second answer.' });
+      let text = '';
+      await assert.rejects(
+        inferenceFor({ endpoints: [first.url, second.url] }).prose('plan-question', question, (chunk) => (text += chunk)),
+        /stopped midway/,
+      );
+      assert.ok(text.length > 0 && !text.includes('second answer'), text);
+      assert.equal(second.requestCounts['/api/chat'] ?? 0, 0);
+    });
+
+    it('says so when the answer was cut off at the length limit', async () => {
+      const ollama = await start();
+      ollama.script({ content: 'The answer goes on and', doneReason: 'length' });
+      let text = '';
+      await inferenceFor({ endpoints: [ollama.url] }).prose('plan-question', question, (chunk) => (text += chunk));
+      assert.match(text, /^The answer goes on and\n\n\*\(The answer was cut off/);
+    });
+
     it('throws ModelNotFoundError when the host does not have the model', async () => {
       const ollama = await start([{ name: 'llama3.1:8b' }]);
       await assert.rejects(
@@ -213,6 +243,35 @@ describe('AI chat: prose answers and the chat model', function () {
       assert.deepEqual((await read()).master.tasks, JSON.parse(before).master.tasks);
       assert.deepEqual((await read()).other, JSON.parse(before).other);
       assert.equal(ai.lastChange(store, 'master'), undefined, 'one level of undo');
+    });
+
+    it('numbers new tasks after the plan\'s highest id in the prompt, so a dependency on an existing task stays one', async () => {
+      const { ai, store, read } = await setup();
+      // As the prompt asks: new tasks 6 and 7; 7 depends on the new 6 and on the existing 2.
+      ollama.script({ content: JSON.stringify({ tasks: [{ id: 6, title: 'Sign-up page', description: 'd', details: 'h', testStrategy: 't', priority: 'high', dependencies: [] }, { id: 7, title: 'Email verification', description: 'd', details: 'h', testStrategy: 't', priority: 'high', dependencies: [6, 2] }] }) });
+      const proposal = await ai.proposeTasksFromPrd(store, { text: '# Accounts' });
+      assert.match(ollama.requests[0].messages!.at(-1)!.content, /id \(6, 7, 8 … in order\)/);
+      await ai.applyProposedTasks(store, proposal);
+      const added = (await read()).master.tasks.slice(-2).map((t: { id: number; dependencies: number[] }) => [t.id, t.dependencies]);
+      assert.deepEqual(added, [[6, []], [7, [6, 2]]]);
+    });
+
+    it('answers a question from a compact plan view, through Ollama or the chat\'s model', async () => {
+      const { ai, store } = await setup();
+      const tag = (await store.load()).plan.tags.get('master')!;
+      ollama.script({ content: 'Do #5 after #2.' });
+      let text = '';
+      const viaOllama = await ai.answerQuestion(tag, 'what should I do after 2?', [], (chunk) => (text += chunk));
+      assert.deepEqual([viaOllama.model, text], [MODEL, 'Do #5 after #2.']);
+      const sent = ollama.requests[0].messages!;
+      assert.match(sent[0].content, /<plan>[\s\S]*2 \[pending\] medium: Task 2; after 1[\s\S]*## 2: Task 2[\s\S]*<\/plan>/);
+      assert.equal(sent.at(-1)!.content, 'what should I do after 2?');
+      const chat = new ScriptedChatModel('test/model', ['From the chat model.']);
+      let chatText = '';
+      const viaChat = await ai.answerQuestion(tag, 'what next?', [{ role: 'user', content: 'earlier' }], (chunk) => (chatText += chunk), { model: chat });
+      assert.deepEqual([viaChat.model, chatText], ['test/model', 'From the chat model.']);
+      assert.equal(chat.calls[0][0].content, 'earlier', 'the conversation so far comes first');
+      assert.equal(ollama.requestCounts['/api/chat'], 1, 'the chat model answered; Ollama was not asked again');
     });
 
     it('proposes tasks from code without writing, with the code in the prompt; apply then writes them', async () => {
