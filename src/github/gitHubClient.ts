@@ -101,7 +101,7 @@ export function isGitHubDotCom(apiUrl: URL): boolean {
 /**
  * The few GitHub REST endpoints the import needs, over Node's fetch. `apiUrl` is
  * https://api.github.com or an Enterprise server's https://HOST/api/v3; lists follow the `Link`
- * header's next page. Failures are GitHubErrors whose message says what to do.
+ * header's next page, only under that URL. Failures are GitHubErrors whose message says what to do.
  */
 export class GitHubClient {
   private readonly apiUrl: string;
@@ -163,9 +163,31 @@ export class GitHubClient {
     while (url && items.length < limit) {
       const response = await this.get(url, `Repository ${repositoryName(repository)}`);
       items.push(...((await response.json()) as T[]));
-      url = nextPageUrl(response.headers.get('link'));
+      const next = nextPageUrl(response.headers.get('link'));
+      url = next === undefined ? undefined : this.underApiUrl(next, `the next page of ${resource} of ${repositoryName(repository)}`);
     }
     return items.slice(0, limit);
+  }
+
+  /**
+   * A link the server gave, as an absolute URL, when it is under the API URL. The token goes only
+   * there: a link elsewhere (another host, port or scheme, or outside the API's path) is refused,
+   * whoever wrote it.
+   */
+  private underApiUrl(link: string, what: string): string {
+    let target: URL | undefined;
+    try {
+      target = new URL(link, this.api);
+    } catch {
+      // Not a URL: refused below like a foreign one.
+    }
+    const prefix = `${this.api.pathname.replace(/\/+$/, '')}/`;
+    if (target && target.origin === this.api.origin && target.pathname.startsWith(prefix)) return target.href;
+    const where = target ? `${target.origin}${target.pathname}` : link;
+    throw new GitHubError(
+      `GitHub's link to ${what} points to ${where}, outside ${this.apiUrl}; the sign-in token is only sent to the API URL, so reading stopped there. If the server names itself by another address, set taskmaster.github.apiUrl to that address.`,
+      'api-url',
+    );
   }
 
   /** `subject` names what a 404 means was not found. */

@@ -42,6 +42,22 @@ export interface IssueTaskFields {
   priority?: TaskPriority;
 }
 
+/**
+ * The timestamped note blocks in a task's details, in order: what `appendNote` (and Task Master's
+ * update-subtask) add, `<info added on STAMP>…</info added on STAMP>`.
+ */
+function noteBlocks(details: string): string[] {
+  return [...details.matchAll(/<info added on ([^>\n]+)>[\s\S]*?<\/info added on \1>/g)].map((match) => match[0]);
+}
+
+/**
+ * Details from the issue, followed by the notes the task gathered: GitHub owns the one, the user
+ * the other. A note the issue itself quotes is not added again.
+ */
+function detailsWithNotes(fromIssue: string, current: string): string {
+  return [fromIssue, ...noteBlocks(current).filter((note) => !fromIssue.includes(note))].filter(Boolean).join('\n\n');
+}
+
 export function taskFieldsFromIssue(issue: GitHubIssue, priorityByLabel: Record<string, string>): IssueTaskFields {
   return { title: issue.title.trim(), ...splitIssueBody(issue.body), priority: priorityFromLabels(issue.labels, priorityByLabel) };
 }
@@ -91,8 +107,9 @@ export interface ImportOutcome {
 /**
  * Imports issues into the tag in one write. An issue already imported (its task's
  * `metadata.github` names the repository and number) updates that task's title, description,
- * details, priority and issue state, keeping its status, subtasks and dependencies; other
- * issues become new tasks. Pull requests naming a task are recorded on it.
+ * details, priority and issue state, keeping its status, subtasks, dependencies and the notes
+ * added to its details; other issues become new tasks. Pull requests naming a task are recorded
+ * on it.
  */
 export function importFromGitHub(input: GitHubImport, outcome: ImportOutcome): PlanOperation {
   return (context) => {
@@ -110,7 +127,8 @@ export function importFromGitHub(input: GitHubImport, outcome: ImportOutcome): P
         newTasks.push({ ...fields, metadata: { github: link } });
         continue;
       }
-      const changes = combineOperations([updateTask(task.id, fields), updateGitHubLink(task.id, { ...link, ...withPullRequests(task, pullRequests.get(task.id)) })])(context);
+      const update = updateTask(task.id, { ...fields, details: detailsWithNotes(fields.details, task.details) });
+      const changes = combineOperations([update, updateGitHubLink(task.id, { ...link, ...withPullRequests(task, pullRequests.get(task.id)) })])(context);
       pullRequests.delete(task.id);
       (changes.length ? outcome.updated : outcome.unchanged).push(task.id);
       edits.push(...changes);

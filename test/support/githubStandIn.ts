@@ -56,6 +56,11 @@ export class GitHubStandIn {
    * requests come too fast (a 'secondary' limit, with Retry-After).
    */
   rateLimited: false | 'primary' | 'secondary' = false;
+  /**
+   * The base the Link header's page URLs are built on, instead of this stand-in's own `url`: a
+   * server (or a meddler) pointing the client at another host or path.
+   */
+  linkBase: string | undefined;
   readonly requests: RequestSeen[] = [];
   /** When the rate limit resets, in epoch seconds (as x-ratelimit-reset says). */
   readonly rateLimitReset = Math.floor(Date.now() / 1000) + 3600;
@@ -141,7 +146,9 @@ export class GitHubStandIn {
     const pageUrl = (n: number) => {
       const target = new URL(url);
       target.searchParams.set('page', String(n));
-      return target.href;
+      if (this.linkBase === undefined) return target.href;
+      const prefix = this.options.pathPrefix ?? '';
+      return `${this.linkBase}${target.pathname.slice(prefix.length)}${target.search}`;
     };
     const links = [
       ...(page > 1 ? [`<${pageUrl(page - 1)}>; rel="prev"`, `<${pageUrl(1)}>; rel="first"`] : []),

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { simpleGit } from 'simple-git';
+import { appendNote } from '../../src/core/operations';
 import { selectTag } from '../../src/core/plan';
 import { GitHubClient, parseApiUrl, type RepositoryRef } from '../../src/github/gitHubClient';
 import { GitHubError, type GitHubErrorKind } from '../../src/github/gitHubError';
@@ -105,6 +106,26 @@ describe('GitHub client against the stand-in', () => {
     assert.equal(issues.length, 250);
     assert.equal(new Set(issues.map((issue) => issue.number)).size, 250);
     assert.deepEqual(github.requests.map((request) => [request.query.get('per_page'), request.query.get('page')]), [['100', null], ['100', '2'], ['100', '3']]);
+  });
+
+  it('sends the token only under the API URL: a next page on another host or path stops the list with an error', async () => {
+    github.issues = Array.from({ length: 150 }, (_, i) => ({ number: i + 1, title: `Issue ${i + 1}` }));
+    const elsewhere = await GitHubStandIn.start({ repository: FULL_NAME, token: TOKEN, pathPrefix: '/api/v3' });
+    try {
+      elsewhere.issues = github.issues;
+      github.linkBase = elsewhere.url;
+      await rejectsWith(client.issues(REPOSITORY, { state: 'all', labels: [] }), 'api-url', /link to the next page of issues of octo-org\/widgets points to http:\/\/127\.0\.0\.1:\d+\/api\/v3\/repos\/octo-org\/widgets\/issues, outside http:\/\/127\.0\.0\.1:\d+\/api\/v3; the sign-in token is only sent to the API URL/);
+      assert.equal(elsewhere.requests.length, 0, 'the other host never saw the token');
+      for (const base of [github.url.replace('/api/v3', '/other'), github.url.replace('/api/v3', '/api/v3x'), github.url.replace('http:', 'https:')]) {
+        github.linkBase = base;
+        await rejectsWith(client.issues(REPOSITORY, { state: 'all', labels: [] }), 'api-url', /outside http:\/\/127\.0\.0\.1:\d+\/api\/v3;/);
+      }
+      assert.equal(github.requests.length, 4, 'only the first page of each attempt was read');
+      github.linkBase = `${github.url}/repos/../../..`;
+      await rejectsWith(client.issues(REPOSITORY, { state: 'all', labels: [] }), 'api-url', /points to http:\/\/127\.0\.0\.1:\d+\/repos\/octo-org/);
+    } finally {
+      await elsewhere.stop();
+    }
   });
 
   it('passes the state, label and milestone filters, and reads labels and open milestones', async () => {
@@ -217,6 +238,28 @@ describe('GitHub issues as tasks in tasks.json', () => {
     const before = readFileSync(store.location.tasksFile, 'utf8');
     assert.deepEqual(await importIssues(store), { added: [], updated: [], unchanged: ['2', '3'], withNewPullRequests: [] });
     assert.equal(readFileSync(store.location.tasksFile, 'utf8'), before, 'nothing new from GitHub: nothing written');
+  });
+
+  it('imports again without losing the notes added to a task\'s details, in their order', async () => {
+    const { store, read } = await openStore([]);
+    github.issues = [
+      { number: 7, title: 'Login fails', body: 'Users cannot log in.\n\nSince 2.3.' },
+      { number: 8, title: 'Dark mode', body: 'Follow the OS.\n\nQuoted: <info added on 2020-01-01T00:00:00.000Z>\nold\n</info added on 2020-01-01T00:00:00.000Z>' },
+    ];
+    await importIssues(store);
+    await store.edit(appendNote('1', 'Reproduced on Safari 17.'), 'master');
+    await store.edit(appendNote('1', 'Cookie is dropped\nafter the redirect.'), 'master');
+    const notes = read()[0].details.split('\n\n').slice(1);
+    assert.equal(notes.length, 2);
+
+    github.issues[0] = { number: 7, title: 'Login fails', body: 'Users cannot log in.\n\nSince 2.3, on Safari only.' };
+    assert.deepEqual(await importIssues(store), { added: [], updated: ['1'], unchanged: ['2'], withNewPullRequests: [] });
+    assert.equal(read()[0].details, ['Since 2.3, on Safari only.', ...notes].join('\n\n'));
+    assert.match(read()[1].details, /^Quoted: <info added on 2020-01-01T00:00:00\.000Z>\nold\n<\/info added on 2020-01-01T00:00:00\.000Z>$/, 'a note the issue quotes is not doubled');
+
+    github.issues[0] = { number: 7, title: 'Login fails', body: 'Users cannot log in.' };
+    await importIssues(store);
+    assert.equal(read()[0].details, notes.join('\n\n'), 'an issue without details leaves only the notes');
   });
 
   it('records the pull requests that name a task ("task 1", "Task #2.1") on that task, not those that name only an issue', async () => {
