@@ -17,8 +17,11 @@ export interface CommitReference {
 }
 
 const ID = String.raw`\d+(?:\.\d+)?`;
-/** "task 12", "task #12.3", "Task: 12", "tasks 4, 5 and 6": tasks named in so many words. */
-const NAMED_TASKS = String.raw`tasks?\s*:?\s*#?(${ID}(?:\s*(?:,|and|&)\s*#?${ID})*)`;
+/**
+ * "task 12", "task #12.3", "Task: 12", "tasks 4, 5 and 6": tasks named in so many words; the word
+ * must stand alone ("subtask 5", "sub-task 5" and "multitask 5" name no task 5).
+ */
+const NAMED_TASKS = String.raw`(?<![\w-])tasks?\s*:?\s*#?(${ID}(?:\s*(?:,|and|&)\s*#?${ID})*)`;
 const CLOSING = String.raw`(?:close[sd]?|complete[sd]?|finish(?:e[sd])?|fix(?:e[sd])?|resolve[sd]?|done)`;
 const REFERENCE = new RegExp(
   String.raw`(?:(${CLOSING})\s*:?\s*)?(?:${NAMED_TASKS}|\[(${ID})\]|(?<![\w.])#(${ID})\b|\btm-(${ID})\b)`,
