@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { TaskNode } from '../core/plan';
 import type { TaskStatus } from '../core/task';
 import { CommandIds } from '../commands/commandIds';
-import { readGitHubLink, type GitHubLink } from '../github/gitHubLink';
+import { readGitHubLink } from '../github/gitHubLink';
+import { escapeMarkdown as escape, gitHubTooltipSection } from './gitHubTooltip';
 import type { TaskTreeModel, TreeElement } from './taskTreeModel';
 
 const STATUS_ICONS: Record<TaskStatus, [string, string | undefined]> = {
@@ -20,10 +21,10 @@ export function statusIcon(status: TaskStatus): vscode.ThemeIcon {
   return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
 }
 
-/** Renders the model's elements as tree items; holds no state of its own. */
 /** A task's recorded history, for its tooltip (from the activity ledger, when there is one). */
 export type TaskHistory = (element: Extract<TreeElement, { kind: 'task' }>) => string[];
 
+/** Renders the model's elements as tree items; holds no state of its own. */
 export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement> {
   readonly onDidChangeTreeData: vscode.Event<void>;
 
@@ -136,21 +137,9 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement> {
       md.appendMarkdown('\n');
     }
     const github = readGitHubLink(task);
-    if (github) md.appendMarkdown(gitHubLines(github));
+    if (github) md.appendMarkdown(gitHubTooltipSection(github));
     if (task.details) md.appendMarkdown(`**Details**\n\n${escape(task.details)}\n\n`);
     if (task.testStrategy) md.appendMarkdown(`**Test strategy**\n\n${escape(task.testStrategy)}\n`);
     return md;
   }
-}
-
-/** The issue a task was imported from and the pull requests that name it, as links. */
-function gitHubLines(link: GitHubLink): string {
-  const target = (url: string) => url.replace(/[()\s]/g, (char) => encodeURIComponent(char));
-  const lines = (link.pullRequests ?? []).map((pull) => `- $(git-pull-request) [#${pull.number}](${target(pull.url)}) ${escape(pull.title)} (${pull.state})`);
-  if (link.number !== undefined && link.url) lines.unshift(`- $(issues) Issue [#${link.number}](${target(link.url)})${link.state ? ` (${link.state})` : ''}`);
-  return lines.length ? `**GitHub**\n\n${lines.join('\n')}\n\n` : '';
-}
-
-function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>$]/g, '\\$&');
 }
