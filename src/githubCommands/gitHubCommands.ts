@@ -8,10 +8,11 @@ import { GitHubClient, parseApiUrl, repositoryName, type GitHubLabel, type GitHu
 import { readGitHubLink, tasksByIssue } from '../github/gitHubLink';
 import { importFromGitHub, PULL_REQUEST_SCAN_LIMIT, type ImportOutcome } from '../github/issueImport';
 import { checkApiServesRemote, detectRepository, type RemoteRepository } from '../github/remoteRepository';
-import { applyStatusProposals, proposeStatusSync, type StatusProposal } from '../github/statusSync';
+import { applyStatusProposals, proposeStatusSync } from '../github/statusSync';
 import { plural } from '../messages';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
+import { importSummary, statusSyncConfirmation, unreadableIssuesNote } from './gitHubMessages';
 import { gitHubToken } from './gitHubSignIn';
 
 export interface GitHubCommandServices {
@@ -77,25 +78,21 @@ export function registerGitHubCommands(context: vscode.ExtensionContext, service
       proposeStatusSync(loaded.tag, connection.client, (checked, total) => progress.report({ message: `${checked} of ${total}`, increment: 100 / total })),
     );
     for (const missing of sync.unavailable) log.warn(`Task ${missing.taskId}: its issue #${missing.number} is gone from GitHub (deleted, or no longer visible to this account).`);
-    const unavailable = sync.unavailable.length ? ` ${plural(sync.unavailable.length, 'issue')} could not be read (see the log).` : '';
     if (sync.proposals.length === 0) {
-      void vscode.window.showInformationMessage(`Every task whose issue is closed is already done or cancelled.${unavailable}`);
+      void vscode.window.showInformationMessage(['Every task whose issue is closed is already done or cancelled.', unreadableIssuesNote(sync.unavailable.length)].filter(Boolean).join(' '));
       return;
     }
-    const { question, detail, action } = confirmation(sync.proposals);
-    const choice = await vscode.window.showWarningMessage(question, { modal: true, detail: detail + unavailable }, action);
+    const { question, detail, action } = statusSyncConfirmation(sync.proposals, sync.unavailable.length);
+    const choice = await vscode.window.showWarningMessage(question, { modal: true, detail }, action);
     if (choice !== action) return;
     await project.store.edit(applyStatusProposals(sync.proposals), loaded.tag.name);
     void vscode.window.showInformationMessage(`Updated ${plural(sync.proposals.length, 'task')} from GitHub.`);
   });
 
-  /** "Imported N new, updated M tasks", with a button that shows the first of them in the tree. */
+  /** What the import did ("Imported 3 new tasks; updated none."), with a button that shows the first of them in the tree. */
   async function reportImport(project: Project, tag: string, outcome: ImportOutcome): Promise<void> {
-    const parts = [`Imported ${outcome.added.length} new, updated ${plural(outcome.updated.length, 'task')}.`];
-    if (outcome.unchanged.length) parts.push(`${plural(outcome.unchanged.length, 'task was', 'tasks were')} already up to date.`);
-    if (outcome.withNewPullRequests.length) parts.push(`Pull requests recorded on ${plural(outcome.withNewPullRequests.length, 'other task')}.`);
     const first = outcome.added[0] ?? outcome.updated[0] ?? outcome.withNewPullRequests[0];
-    const choice = await vscode.window.showInformationMessage(parts.join(' '), ...(first ? ['Show'] : []));
+    const choice = await vscode.window.showInformationMessage(importSummary(outcome), ...(first ? ['Show'] : []));
     const state = project.store.state;
     const view = choice && state.kind === 'loaded' ? selectTag(state.plan, tag) : undefined;
     const task = view?.byId.get(first);
@@ -146,18 +143,4 @@ async function pickIssueQuery(name: string, labels: GitHubLabel[], milestones: G
     milestone = picked.milestone;
   }
   return { state: state.state, labels: withLabels, milestone };
-}
-
-/** "Mark 2 tasks done whose issues are closed? (12: …, 14: …)", and what the button says. */
-function confirmation(proposals: StatusProposal[]): { question: string; detail: string; action: string } {
-  const done = proposals.filter((proposal) => proposal.status === 'done');
-  const cancelled = proposals.filter((proposal) => proposal.status === 'cancelled');
-  const names = (list: StatusProposal[]) => list.map((proposal) => `${proposal.taskId}: ${proposal.title}`);
-  const shown = names(proposals).slice(0, 5).join(', ') + (proposals.length > 5 ? `, … ${proposals.length - 5} more` : '');
-  const what = [done.length ? `${plural(done.length, 'task')} done` : '', cancelled.length ? `${plural(cancelled.length, 'task')} cancelled` : ''].filter(Boolean).join(' and ');
-  const detail = [
-    done.length ? `Issue closed, so done:\n${names(done).join('\n')}` : '',
-    cancelled.length ? `Issue closed as not planned, so cancelled:\n${names(cancelled).join('\n')}` : '',
-  ].filter(Boolean).join('\n\n');
-  return { question: `Mark ${what} whose issues are closed? (${shown})`, detail, action: cancelled.length ? 'Update Statuses' : 'Mark Done' };
 }
