@@ -157,7 +157,11 @@ export function addTasks(inputs: AddTaskInput[], onIds?: (ids: string[]) => void
   };
 }
 
-export function addSubtask(parentId: string, input: AddTaskInput, onId?: (id: string) => void): PlanOperation {
+/**
+ * Adds a subtask to a top-level task with the next free subtask number, `status` (default pending)
+ * included, in one edit; `onId` learns the id it got.
+ */
+export function addSubtask(parentId: string, input: AddTaskInput & { status?: TaskStatus }, onId?: (id: string) => void): PlanOperation {
   return ({ plan, tag, now }) => {
     const view = requireTag(plan, tag);
     const parent = requireTask(view, parentId);
@@ -173,7 +177,7 @@ export function addSubtask(parentId: string, input: AddTaskInput, onId?: (id: st
       title,
       description: input.description ?? '',
       details: input.details ?? '',
-      status: 'pending',
+      status: input.status ?? 'pending',
       dependencies: dependencies.map((dep) => dependencyValue(parent.id, dep)),
       ...(input.testStrategy ? { testStrategy: input.testStrategy } : {}),
     };

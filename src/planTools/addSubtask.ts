@@ -1,4 +1,4 @@
-import { addSubtask as addSubtaskOperation, setStatus } from '../core/operations';
+import { addSubtask as addSubtaskOperation } from '../core/operations';
 import type { TaskStatus } from '../core/task';
 import type { PlanTool } from './planTool';
 import { DEPENDENCIES_ARGUMENT, inTag, quoted, splitList, TAG_ARGUMENT, TASK_STATUS_ARGUMENT } from './toolArguments';
@@ -31,11 +31,10 @@ export const addSubtask: PlanTool<AddSubtaskInput> = {
   async run(input, context) {
     const tag = await readTag(context, input.tag);
     let id = '';
-    const { title, description, details } = input;
+    const { title, description, details, status } = input;
     const dependencies = splitList(input.dependencies);
-    await context.store.edit(addSubtaskOperation(input.id, { title, description, details, dependencies }, (newId) => (id = newId)), tag.name);
-    // The core adds subtasks as pending; another initial status is a second, ordinary status change.
-    if (input.status && input.status !== 'pending') await context.store.edit(setStatus([id], input.status), tag.name);
+    // One edit, status included: a retry after a failure can never add the subtask twice.
+    await context.store.edit(addSubtaskOperation(input.id, { title, description, details, dependencies, status }, (newId) => (id = newId)), tag.name);
     return { tag: tag.name, task: await readTaskDetail(context, tag.name, id) };
   },
 };

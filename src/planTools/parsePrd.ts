@@ -1,5 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { AiOutcome } from '../ai/aiService';
 import { requireTask } from '../core/operations';
+import { DEFAULT_TAG } from '../core/plan';
 import { ToolInputError, type PlanTool } from './planTool';
 import { resolveInside } from './projectPaths';
 import { inTag, TAG_ARGUMENT } from './toolArguments';
@@ -15,7 +18,8 @@ export const parsePrd: PlanTool<ParsePrdInput> = {
   name: 'parse_prd',
   title: 'Parse PRD',
   description:
-    'Turn a requirements document (PRD, text or markdown, inside the project) into tasks with the local Ollama model. ' +
+    'Turn a requirements document (PRD, text or markdown, inside the project) into tasks with the local Ollama model; ' +
+    'a project without tasks.json gets one. ' +
     'When the tag already has tasks, say what to do with them: `append` adds the new tasks after them, `force` replaces them ' +
     '(a backup is kept in .taskmaster/backups). Returns the new tasks as rows.',
   inputSchema: {
@@ -38,13 +42,41 @@ export const parsePrd: PlanTool<ParsePrdInput> = {
     const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
       throw new ToolInputError(`Cannot read \`input\` ${input.input}: ${error.code === 'ENOENT' ? 'no such file in the project' : error.message}.`);
     });
-    const tag = await readTag(context, input.tag);
-    if (tag.tasks.length > 0 && !input.append && !input.force) {
-      throw new ToolInputError(`Tag "${tag.name}" already has ${tag.tasks.length} tasks: pass \`append: true\` to add the PRD's tasks after them, or \`force: true\` to replace them.`);
+    // No tasks.json yet is the usual case for a first PRD: then there is no tag to read or protect.
+    const missing = (await context.store.reload()).kind === 'missing';
+    let tagName = input.tag ?? DEFAULT_TAG;
+    if (!missing) {
+      const tag = await readTag(context, input.tag);
+      if (tag.tasks.length > 0 && !input.append && !input.force) {
+        throw new ToolInputError(`Tag "${tag.name}" already has ${tag.tasks.length} tasks: pass \`append: true\` to add the PRD's tasks after them, or \`force: true\` to replace them.`);
+      }
+      tagName = tag.name;
     }
-    const request = { text, count: input.numTasks, replace: input.force, tag: tag.name };
-    const outcome = await context.ai.parsePrd(context.store, request, inferenceOptions(context));
-    const after = await readTag(context, tag.name);
-    return { tag: tag.name, tasks: outcome.ids.map((id) => taskRow(requireTask(after, id))), model: outcome.model, ...warningsField(outcome.warnings) };
+    const request = { text, count: input.numTasks, replace: input.force, tag: tagName };
+    const options = inferenceOptions(context);
+    let outcome: AiOutcome;
+    if (missing) {
+      // The model answers first, so a failed call leaves no empty plan behind.
+      const proposal = await context.ai.proposeTasksFromPrd(context.store, request, options);
+      await createPlanFile(context.store.location.tasksFile, tagName);
+      outcome = await context.ai.applyProposedTasks(context.store, proposal, input.force);
+    } else {
+      outcome = await context.ai.parsePrd(context.store, request, options);
+    }
+    const after = await readTag(context, tagName);
+    return { tag: tagName, tasks: outcome.ids.map((id) => taskRow(requireTask(after, id))), model: outcome.model, ...warningsField(outcome.warnings) };
   },
 };
+
+/**
+ * A tasks.json with one empty tag, as Task Master writes a new one. A file that appeared meanwhile
+ * (the user initialised the project) is kept: the tasks are then added to it.
+ */
+async function createPlanFile(tasksFile: string, tag: string, now = new Date()): Promise<void> {
+  const stamp = now.toISOString();
+  const plan = { [tag]: { tasks: [], metadata: { created: stamp, updated: stamp, description: `Tasks for ${tag} context` } } };
+  await mkdir(path.dirname(tasksFile), { recursive: true });
+  await writeFile(tasksFile, JSON.stringify(plan, null, 2) + '\n', { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
+}

@@ -226,9 +226,18 @@ describe('plan tools', () => {
       assert.match(await fails('add_task', { title: 'A', dependencies: '42' }), /No task 42 in tag "master"/);
     });
 
-    it('adds a subtask with an initial status and a sibling dependency', async () => {
-      const { ok, fails, readTasks } = await setup();
+    it('adds a subtask with an initial status and a sibling dependency, in one write', async () => {
+      const { ok, fails, readTasks, context } = await setup();
+      // A second write could fail after the first, and a retry would add the subtask twice.
+      const { store } = context;
+      let writes = 0;
+      const edit = store.edit.bind(store);
+      store.edit = (...args) => {
+        writes++;
+        return edit(...args);
+      };
       const { task: added } = await ok('add_subtask', { id: '3', title: 'Publish', status: 'in-progress', dependencies: '2' });
+      assert.equal(writes, 1);
       assert.deepEqual([added.id, added.parentId, added.status, added.dependencies], ['3.3', '3', 'in-progress', ['3.2']]);
       const saved = (await readTasks()).master.tasks[2].subtasks[2];
       assert.deepEqual([saved.id, saved.status, saved.dependencies], [3, 'in-progress', [2]]);
@@ -353,6 +362,28 @@ describe('plan tools', () => {
       assert.deepEqual(result.tasks.map((row: { id: string; dependencies: string[] }) => [row.id, row.dependencies]), [['5', []], ['6', ['5']]]);
       assert.equal((await readTasks()).master.tasks.length, 6);
       assert.match(ollama.requests[0].messages!.at(-1)!.content, /Users can pay by card/);
+    });
+
+    it('parse_prd in a project without tasks.json creates the plan with the PRD\'s tasks (only once the model has answered)', async () => {
+      const { ok, fails, root, tasksFile, readTasks } = await setup(plan(), ollama.url);
+      await fs.rm(path.join(root, '.taskmaster'), { recursive: true });
+      await fs.writeFile(path.join(root, 'prd.md'), '# Shop\nUsers can pay by card.');
+      ollama.script({ status: 500, error: 'model crashed' });
+      assert.match(await fails('parse_prd', { input: 'prd.md' }), /model crashed/);
+      await assert.rejects(fs.access(tasksFile), 'a failed call leaves no plan behind');
+
+      ollama.script(reply({ tasks: [newTask(1, 'Card payments'), newTask(2, 'Receipts', [1])] }));
+      const result = await ok('parse_prd', { input: 'prd.md' });
+      assert.deepEqual([result.tag, ...result.tasks.map((row: { id: string; dependencies: string[] }) => `${row.id}<-${row.dependencies.join(',')}`)], ['master', '1<-', '2<-1']);
+      const saved = await readTasks();
+      assert.deepEqual(Object.keys(saved), ['master']);
+      assert.deepEqual(saved.master.tasks.map((row: { id: number; title: string }) => `${row.id} ${row.title}`), ['1 Card payments', '2 Receipts']);
+      assert.match(saved.master.metadata.created, /^\d{4}-\d\d-\d\dT/);
+
+      await fs.rm(tasksFile);
+      ollama.script(reply({ tasks: [newTask(1, 'Refunds')] }));
+      assert.equal((await ok('parse_prd', { input: 'prd.md', tag: 'payments' })).tag, 'payments');
+      assert.deepEqual(Object.keys(await readTasks()), ['payments'], 'the plan is created with the tag asked for');
     });
 
     it('parse_prd refuses an input outside the project: .., absolute, or through a symlink', async () => {
