@@ -2,12 +2,11 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { resolveInside, ToolInputError, type PlanTool } from '../planTools';
 
 /**
- * Task Master's MCP tools also take `projectRoot` (every tool) and `file` (the tasks.json, on some
- * tools). Agent rules written for Task Master send them, so the server accepts them too, confined
- * to the workspace it was started in.
+ * Task Master's MCP tools also take `projectRoot`, `file` (the tasks.json) and `complexityReport`
+ * (the report's path). Agent rules written for Task Master send them, so every tool here accepts
+ * them, confined to the workspace the server was started in. `complexityReport` is checked and
+ * then ignored: the tools read each tag's report where Task Master writes it.
  */
-const TOOLS_WITH_FILE = new Set(['next_task', 'add_task', 'add_subtask', 'update_subtask', 'expand_task', 'analyze_project_complexity', 'validate_dependencies']);
-
 const PROJECT_ROOT_ARGUMENT = {
   type: 'string',
   description: 'The project folder (absolute, or relative to the workspace). It must be inside the workspace this server serves; default: the workspace.',
@@ -15,14 +14,18 @@ const PROJECT_ROOT_ARGUMENT = {
 
 const FILE_ARGUMENT = {
   type: 'string',
-  description: 'The tasks.json to use (absolute, or relative to the project folder), inside the workspace. Default: .taskmaster/tasks/tasks.json.',
+  description: 'The tasks.json to use (a .json file, absolute or relative to the project folder), inside the workspace. Default: .taskmaster/tasks/tasks.json.',
+};
+
+const COMPLEXITY_REPORT_ARGUMENT = {
+  type: 'string',
+  description: 'Accepted for Task Master\'s clients and ignored (it must still be inside the workspace): the report is always .taskmaster/reports/task-complexity-report.json (task-complexity-report_TAG.json for another tag).',
 };
 
 /** A tool's input schema as the server lists it: the tool's own arguments plus Task Master's path arguments. */
 export function servedInputSchema(tool: PlanTool): Tool['inputSchema'] {
   const { properties, ...rest } = tool.inputSchema;
-  const file: Record<string, object> = TOOLS_WITH_FILE.has(tool.name) ? { file: FILE_ARGUMENT } : {};
-  return { ...rest, properties: { ...properties, projectRoot: PROJECT_ROOT_ARGUMENT, ...file } };
+  return { ...rest, properties: { ...properties, projectRoot: PROJECT_ROOT_ARGUMENT, file: FILE_ARGUMENT, complexityReport: COMPLEXITY_REPORT_ARGUMENT } };
 }
 
 export interface CallScope {
@@ -35,14 +38,16 @@ export interface CallScope {
 }
 
 /** Takes the path arguments off a call and resolves them inside the workspace, or refuses the call. */
-export async function resolveCallScope(workspaceRoot: string, tool: PlanTool, args: Record<string, unknown>): Promise<CallScope> {
-  const { projectRoot, ...toolInput } = args;
-  // On a tool without `file`, the tool's own validation reports it as an unknown argument.
-  const file = TOOLS_WITH_FILE.has(tool.name) ? toolInput.file : undefined;
-  if (TOOLS_WITH_FILE.has(tool.name)) delete toolInput.file;
+export async function resolveCallScope(workspaceRoot: string, args: Record<string, unknown>): Promise<CallScope> {
+  const { projectRoot, file, complexityReport, ...toolInput } = args;
   const root = await resolveInside(workspaceRoot, pathArgument(projectRoot, 'projectRoot') ?? workspaceRoot, 'projectRoot');
   const given = pathArgument(file, 'file');
+  if (given !== undefined && !given.toLowerCase().endsWith('.json')) {
+    throw new ToolInputError(`\`file\` "${given}" is not a .json file: give the tasks.json to use, or leave \`file\` out for .taskmaster/tasks/tasks.json.`);
+  }
   const tasksFile = given === undefined ? undefined : await resolveInside(workspaceRoot, given, 'file', root);
+  const report = pathArgument(complexityReport, 'complexityReport');
+  if (report !== undefined) await resolveInside(workspaceRoot, report, 'complexityReport', root);
   return { projectRoot: root, tasksFile, toolInput };
 }
 

@@ -47,7 +47,7 @@ export class PlanMcpServer {
     const tool = PLAN_TOOLS.find((candidate) => candidate.name === name);
     if (!tool) return failure(`No tool "${name}". Tools: ${PLAN_TOOLS.map((candidate) => candidate.name).join(', ')}.`);
     try {
-      const scope = await resolveCallScope(this.options.workspaceRoot, tool, args);
+      const scope = await resolveCallScope(this.options.workspaceRoot, args);
       const location = locatePlan(scope.projectRoot, scope.tasksFile);
       const context = { store: this.storeFor(location), ai: await this.aiFor(scope.projectRoot), projectRoot: scope.projectRoot, signal, log: this.options.log };
       const outcome = await runPlanTool(tool, scope.toolInput, context);

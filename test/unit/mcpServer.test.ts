@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { resolveCallScope, servedInputSchema } from '../../src/mcp/bridgeArguments';
+import { PLAN_TOOLS } from '../../src/planTools';
 import { OllamaStandIn } from '../support/ollamaStandIn';
 import { makeProject, task, tagged, taskMasterText, tempDir } from '../support/planBuilder';
 
@@ -17,6 +19,25 @@ const plan = () =>
   });
 
 type ToolResult = { content: Array<{ type: string; text: string }>; isError?: boolean };
+
+describe('Task Master\'s path arguments on every MCP tool', () => {
+  it('lists file and complexityReport on every tool, as Task Master\'s own tools take them', () => {
+    for (const tool of PLAN_TOOLS) {
+      assert.deepEqual(Object.keys(servedInputSchema(tool).properties!).slice(-3), ['projectRoot', 'file', 'complexityReport'], tool.name);
+    }
+  });
+
+  it('takes them off every call: file as the tasks.json (a .json file), complexityReport checked and ignored', async () => {
+    const { root, tasksFile } = await makeProject(plan());
+    const outside = await tempDir();
+    const scope = await resolveCallScope(root, { status: 'pending', file: '.taskmaster/tasks/tasks.json', complexityReport: 'reports/mine.json', projectRoot: root });
+    assert.deepEqual(scope, { projectRoot: await fs.realpath(root), tasksFile: await fs.realpath(tasksFile), toolInput: { status: 'pending' } });
+    await assert.rejects(resolveCallScope(root, { file: 'README.md' }), /^ToolInputError: `file` "README\.md" is not a \.json file/);
+    await assert.rejects(resolveCallScope(root, { file: '.taskmaster/tasks' }), /is not a \.json file/);
+    await assert.rejects(resolveCallScope(root, { complexityReport: path.join(outside, 'report.json') }), /`complexityReport` ".*" is outside/);
+    await assert.rejects(resolveCallScope(root, { complexityReport: 7 }), /`complexityReport` must be a path string/);
+  });
+});
 
 describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', function () {
   this.timeout(30_000);
@@ -69,8 +90,8 @@ describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', functi
     const byName = new Map(tools.map((tool) => [tool.name, tool]));
     const setStatus = byName.get('set_task_status')!;
     assert.deepEqual(setStatus.inputSchema.required, ['id', 'status']);
-    assert.deepEqual(Object.keys(setStatus.inputSchema.properties!), ['id', 'status', 'tag', 'projectRoot']);
-    assert.ok(byName.get('next_task')!.inputSchema.properties!.file, 'next_task takes Task Master\'s file argument');
+    assert.deepEqual(Object.keys(setStatus.inputSchema.properties!), ['id', 'status', 'tag', 'projectRoot', 'file', 'complexityReport']);
+    for (const tool of tools) assert.ok(tool.inputSchema.properties!.file && tool.inputSchema.properties!.complexityReport, `${tool.name} takes Task Master's file and complexityReport`);
     assert.equal(byName.get('get_tasks')!.annotations?.readOnlyHint, true);
     assert.equal(setStatus.annotations?.readOnlyHint, false);
     assert.match(stderr.join(''), /serving 11 plan tools/);
@@ -115,8 +136,10 @@ describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', functi
     for (const file of [outside.tasksFile, path.relative(root, outside.tasksFile), 'link-out/.taskmaster/tasks/tasks.json']) {
       assert.match(errorText(await call('add_subtask', { file, id: '2', title: 'Sneaky' })), /^`file` ".*" is outside/, file);
     }
+    assert.match(errorText(await call('get_tasks', { complexityReport: outside.tasksFile })), /^`complexityReport` ".*" is outside/);
     assert.equal(await fs.readFile(outside.tasksFile, 'utf8'), before);
-    assert.match(errorText(await call('get_tasks', { file: tasksFile })), /`file` is not an argument of get_tasks/);
+    assert.equal(json(await call('get_tasks', { file: tasksFile, complexityReport: '.taskmaster/reports/task-complexity-report.json' })).total, 3);
+    assert.match(errorText(await call('set_task_status', { file: 'package.json5', id: '2', status: 'done' })), /^`file` "package\.json5" is not a \.json file/);
   });
 
   it('answers wrong arguments, unknown ids and unknown tools with a readable isError result', async () => {
