@@ -68,11 +68,6 @@ export async function showError(error: unknown, log: vscode.LogOutputChannel): P
   if (action) await vscode.commands.executeCommand(action.command, ...(action.arguments ?? []));
 }
 
-/** "1 task", "3 tasks": a count with its noun. */
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
-
 export async function openFileAt(uri: vscode.Uri, line?: number, column?: number): Promise<void> {
   const position = new vscode.Position(Math.max((line ?? 1) - 1, 0), Math.max((column ?? 1) - 1, 0));
   await vscode.window.showTextDocument(uri, { selection: new vscode.Range(position, position), preview: false });

@@ -21,6 +21,7 @@ import { CHARS_PER_TOKEN, planContext } from '../core/planContext';
 import { addTaskPrompt, codeTasksPrompt, complexityPrompt, planQuestionPrompt, type ChatMessage, expandTaskPrompt, parsePrdPrompt, subtaskNotePrompt, updateTaskPrompt } from '../core/prompts';
 import { readComplexityReport, writeComplexityReport, type ComplexityEntry } from '../store/complexityReport';
 import { parseJson } from '../store/jsonText';
+import { createEmptyPlan } from '../store/projectInit';
 import type { TaskStore } from '../store/taskStore';
 import { CancelledError } from './aiErrors';
 import { complexityBand } from './aiSettings';
@@ -127,8 +128,12 @@ export class AiService {
     return { model };
   }
 
-  /** Writes proposed tasks in one locked, atomic edit, after a backup that Undo can restore. */
+  /**
+   * Writes proposed tasks in one locked, atomic edit, after a backup that Undo can restore. In a
+   * folder without tasks.json (a first PRD) the file is created first, with the proposal's tag.
+   */
   async applyProposedTasks(store: TaskStore, proposal: TaskProposal, replace = false): Promise<AiOutcome> {
+    if ((await store.reload()).kind === 'missing') await createEmptyPlan(store.location, proposal.tag);
     const outcome: GeneratedOutcome = { ids: [], warnings: [] };
     await this.remember(store, proposal.tag, proposal.operation);
     await store.edit(addGeneratedTasks(proposal.tasks, replace, outcome), proposal.tag);

@@ -4,7 +4,7 @@ import type { AiOutcome, AiService } from '../ai/aiService';
 import type { InferenceOptions } from '../ai/ollamaInference';
 import { CommandIds } from '../commands/commandIds';
 import { registerCommand } from '../commands/registerCommand';
-import { plural } from '../messages';
+import { plural } from '../core/text';
 import { isProject, loadedTag, pickProject, resolveTarget } from '../commands/taskPicker';
 import { defaultSubtaskCount } from '../config';
 import { readComplexityReport } from '../store/complexityReport';

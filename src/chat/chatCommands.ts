@@ -5,7 +5,7 @@ import { OperationError, parseStatus, requireTask, setStatus } from '../core/ope
 import { allTasks } from '../core/plan';
 import { escapeMarkdown } from '../core/markdown';
 import { isTaskStatus, TASK_STATUSES } from '../core/task';
-import { plural } from '../messages';
+import { plural } from '../core/text';
 import { GitHistory } from '../progress/gitHistory';
 import { renderRecentProgress, startOfDay, type WorkingState } from '../progress/recentProgress';
 import { taskButtons, taskCard, taskLine, taskLink, trustedMarkdown } from './chatMarkdown';

@@ -6,7 +6,7 @@ import { OperationError } from '../core/operations';
 import type { Project } from '../workspace/projects';
 import { CancelledError } from '../ai/aiErrors';
 import { escapeMarkdown } from '../core/markdown';
-import { plural } from '../messages';
+import { plural } from '../core/text';
 import type { ChatServices, ChatTurn, TurnMetadata } from './chatTurn';
 import type { ProposalStore } from './proposals';
 

@@ -9,7 +9,7 @@ import { readGitHubLink, tasksByIssue } from '../github/gitHubLink';
 import { importFromGitHub, PULL_REQUEST_SCAN_LIMIT, type ImportOutcome } from '../github/issueImport';
 import { checkApiServesRemote, detectRepository, type RemoteRepository } from '../github/remoteRepository';
 import { applyStatusProposals, proposeStatusSync } from '../github/statusSync';
-import { plural } from '../messages';
+import { plural } from '../core/text';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
 import { importSummary, statusSyncConfirmation, unreadableIssuesNote } from './gitHubMessages';

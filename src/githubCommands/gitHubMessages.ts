@@ -1,3 +1,4 @@
+import { plural } from '../core/text';
 import type { ImportOutcome } from '../github/issueImport';
 import type { StatusProposal } from '../github/statusSync';
 
@@ -5,11 +6,6 @@ import type { StatusProposal } from '../github/statusSync';
  * What Import GitHub Issues and Sync GitHub Status say, as plain text without `vscode`, so the
  * wording is tested with the rest of the unit tests.
  */
-
-/** messages.ts's `plural`, which cannot be imported without `vscode`. */
-function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
 
 /** At most this many tasks are named per list in a modal's detail. */
 const LISTED_TASKS = 15;

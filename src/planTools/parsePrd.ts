@@ -1,6 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import * as path from 'node:path';
-import type { AiOutcome } from '../ai/aiService';
+import { readFile } from 'node:fs/promises';
 import { requireTask } from '../core/operations';
 import { DEFAULT_TAG } from '../core/plan';
 import { ToolInputError, type PlanTool } from './planTool';
@@ -52,31 +50,8 @@ export const parsePrd: PlanTool<ParsePrdInput> = {
       }
       tagName = tag.name;
     }
-    const request = { text, count: input.numTasks, replace: input.force, tag: tagName };
-    const options = inferenceOptions(context);
-    let outcome: AiOutcome;
-    if (missing) {
-      // The model answers first, so a failed call leaves no empty plan behind.
-      const proposal = await context.ai.proposeTasksFromPrd(context.store, request, options);
-      await createPlanFile(context.store.location.tasksFile, tagName);
-      outcome = await context.ai.applyProposedTasks(context.store, proposal, input.force);
-    } else {
-      outcome = await context.ai.parsePrd(context.store, request, options);
-    }
+    const outcome = await context.ai.parsePrd(context.store, { text, count: input.numTasks, replace: input.force, tag: tagName }, inferenceOptions(context));
     const after = await readTag(context, tagName);
     return { tag: tagName, tasks: outcome.ids.map((id) => taskRow(requireTask(after, id))), model: outcome.model, ...warningsField(outcome.warnings) };
   },
 };
-
-/**
- * A tasks.json with one empty tag, as Task Master writes a new one. A file that appeared meanwhile
- * (the user initialised the project) is kept: the tasks are then added to it.
- */
-async function createPlanFile(tasksFile: string, tag: string, now = new Date()): Promise<void> {
-  const stamp = now.toISOString();
-  const plan = { [tag]: { tasks: [], metadata: { created: stamp, updated: stamp, description: `Tasks for ${tag} context` } } };
-  await mkdir(path.dirname(tasksFile), { recursive: true });
-  await writeFile(tasksFile, JSON.stringify(plan, null, 2) + '\n', { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error;
-  });
-}

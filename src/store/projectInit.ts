@@ -17,7 +17,7 @@ export async function initializeProject(location: PlanLocation, now = new Date()
   const created: string[] = [];
   for (const sub of ['tasks', 'docs', 'reports', 'templates']) await fs.mkdir(path.join(dir, sub), { recursive: true });
   const files: Array<[string, unknown]> = [
-    [location.tasksFile, { [DEFAULT_TAG]: { tasks: [], metadata: { created: stamp, updated: stamp, description: 'Tasks for master context' } } }],
+    [location.tasksFile, emptyPlan(DEFAULT_TAG, now)],
     [
       path.join(dir, 'config.json'),
       {
@@ -53,6 +53,29 @@ export async function initializeProject(location: PlanLocation, now = new Date()
     created.push(template);
   }
   return created;
+}
+
+/** A tasks.json with one empty tag, as Task Master writes a new one. */
+function emptyPlan(tag: string, now: Date): unknown {
+  const stamp = now.toISOString();
+  return { [tag]: { tasks: [], metadata: { created: stamp, updated: stamp, description: `Tasks for ${tag} context` } } };
+}
+
+/**
+ * Creates tasks.json with one empty tag, for a first PRD in a folder without a plan. Written whole
+ * and linked into place, so it is atomic and never replaces a file that appeared meanwhile.
+ */
+export async function createEmptyPlan(location: PlanLocation, tag: string, now = new Date()): Promise<void> {
+  await fs.mkdir(path.dirname(location.tasksFile), { recursive: true });
+  const temp = `${location.tasksFile}.${process.pid}.${Date.now()}.new`;
+  await writeFileAtomic(temp, JSON.stringify(emptyPlan(tag, now), null, 2) + '\n');
+  try {
+    await fs.link(temp, location.tasksFile);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    await fs.rm(temp, { force: true });
+  }
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../core/markdown';
 import type { GitHubLink } from '../github/gitHubLink';
 
 /**
@@ -5,11 +6,6 @@ import type { GitHubLink } from '../github/gitHubLink';
  * tree provider so it can be checked without VS Code. Whatever a file or a server wrote is text:
  * escaped, and a link only when it is an https URL.
  */
-
-/** Text shown as written: every character Markdown (or a `$(icon)`) would act on is escaped. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>$&]/g, '\\$&');
-}
 
 /** The issue a task was imported from and the pull requests that name it, as a tooltip section ('' when none). */
 export function gitHubTooltipSection(link: GitHubLink): string {

@@ -3,7 +3,8 @@ import type { TaskNode } from '../core/plan';
 import type { TaskStatus } from '../core/task';
 import { CommandIds } from '../commands/commandIds';
 import { readGitHubLink } from '../github/gitHubLink';
-import { escapeMarkdown as escape, gitHubTooltipSection } from './gitHubTooltip';
+import { escapeMarkdown as escape } from '../core/markdown';
+import { gitHubTooltipSection } from './gitHubTooltip';
 import type { TaskTreeModel, TreeElement } from './taskTreeModel';
 
 const STATUS_ICONS: Record<TaskStatus, [string, string | undefined]> = {
