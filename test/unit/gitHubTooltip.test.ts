@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { escapeMarkdown, gitHubTooltipSection } from '../../src/tree/gitHubTooltip';
+import { escapeMarkdown } from '../../src/core/markdown';
+import { gitHubTooltipSection } from '../../src/tree/gitHubTooltip';
 
 describe('the GitHub section of a task\'s tooltip', () => {
   it('links the issue and the pull requests that name the task', () => {
