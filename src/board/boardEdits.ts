@@ -1,11 +1,11 @@
 import { addSubtask, combineOperations, moveSubtask, setDependencies, setStatus, updateTask, type PlanOperation } from '../core/operations';
 import type { WebviewMessage } from './protocol';
 
-/**
- * The plan operation a board message asks for: the same operations the commands run, so the board
- * edits exactly as the tree does. Undefined for a message that is not an edit.
- */
-export function boardEdit(message: WebviewMessage): PlanOperation | undefined {
+/** The board's messages that change the plan. */
+export type BoardEditMessage = Extract<WebviewMessage, { type: 'setStatus' | 'saveTask' | 'setDependencies' | 'addSubtask' | 'moveSubtask' }>;
+
+/** The plan operation a board edit asks for: the same operations the commands run, so the board edits exactly as the tree does. */
+export function boardEdit(message: BoardEditMessage): PlanOperation {
   switch (message.type) {
     case 'setStatus':
       return setStatus([message.id], message.status);
@@ -20,7 +20,5 @@ export function boardEdit(message: WebviewMessage): PlanOperation | undefined {
       return addSubtask(message.parentId, { title: message.title });
     case 'moveSubtask':
       return moveSubtask(message.parentId, message.subtaskId, message.toIndex);
-    default:
-      return undefined;
   }
 }
