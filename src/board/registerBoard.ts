@@ -7,6 +7,7 @@ import { BoardPanel, type BoardServices } from './boardPanel';
 
 /** The board: one panel at a time, opened by "Open Board" (tree toolbar, palette, status bar) or restored after a reload. */
 export function registerBoard(context: vscode.ExtensionContext, services: BoardServices): void {
+  // Not closed on deactivation: on a window reload VS Code restores the panel through the serializer.
   let board: BoardPanel | undefined;
   const attach = (panel: vscode.WebviewPanel) => {
     board?.dispose();
@@ -18,7 +19,6 @@ export function registerBoard(context: vscode.ExtensionContext, services: BoardS
     // The restored webview reloads and says `ready`; the panel then sends it everything afresh.
     vscode.window.registerWebviewPanelSerializer(BoardPanel.viewType, { deserializeWebviewPanel: async (panel) => attach(panel) }),
     new BoardStatusBar(services.model.projects),
-    { dispose: () => board?.dispose() },
   );
   registerCommand(context, services.log, CommandIds.openBoard, () => {
     if (board) board.reveal();
