@@ -137,8 +137,9 @@ export class BoardPanel implements vscode.Disposable {
         return;
       case 'switchTag': {
         // The same switch as the tree's Switch Tag (state.json): the tree, the status bar and the CLI follow the board.
-        const { project, plan } = this.editable();
-        await project.store.setCurrentTag(requireTag(plan, message.tag).name);
+        const { project, plan, tag } = this.editable();
+        const chosen = requireTag(plan, message.tag);
+        if (chosen !== tag) await project.store.setCurrentTag(chosen.name);
         return;
       }
       case 'aiAction':
