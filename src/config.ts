@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { AiSettings } from './ai/aiSettings';
+import { isTaskStatus, type TaskStatus } from './core/task';
 import { DEFAULT_PRIORITY_BY_LABEL } from './github/issueImport';
 
 /** Every setting the extension reads, typed, in one place. */
@@ -22,6 +23,7 @@ export const SettingKeys = {
   chatEngine: 'chat.engine',
   githubApiUrl: 'github.apiUrl',
   githubPriorityByLabel: 'github.priorityByLabel',
+  boardColumns: 'board.columns',
 } as const;
 
 /** A setting's value only where the user set one (so a project's Task Master config can apply). */
@@ -97,4 +99,17 @@ export function affectsAiSettings(event: vscode.ConfigurationChangeEvent): boole
 /** Which model answers free questions and AI work asked in @taskmaster: the chat's own, or Ollama. */
 export function chatEngine(): 'copilot' | 'ollama' {
   return vscode.workspace.getConfiguration(SECTION).get<string>(SettingKeys.chatEngine) === 'ollama' ? 'ollama' : 'copilot';
+}
+
+const DEFAULT_BOARD_COLUMNS: TaskStatus[] = ['pending', 'in-progress', 'review', 'done'];
+
+/** The statuses the board shows as columns, in order: unknown and repeated ones dropped, none means the default. */
+export function boardColumns(scope?: vscode.Uri): TaskStatus[] {
+  const configured = vscode.workspace.getConfiguration(SECTION, scope).get<unknown>(SettingKeys.boardColumns);
+  const columns = [...new Set(Array.isArray(configured) ? configured.filter(isTaskStatus) : [])];
+  return columns.length ? columns : DEFAULT_BOARD_COLUMNS;
+}
+
+export function affectsBoardSettings(event: vscode.ConfigurationChangeEvent): boolean {
+  return event.affectsConfiguration(`${SECTION}.board`);
 }

@@ -9,6 +9,7 @@ import { DEFAULT_AI_SETTINGS } from './ai/aiSettings';
 import { OllamaInference } from './ai/ollamaInference';
 import { registerAiCommands } from './aiCommands/aiCommands';
 import { registerModelCommands } from './aiCommands/modelCommands';
+import { registerBoard } from './board/registerBoard';
 import { copilotFallback } from './copilot/copilotFallback';
 import { registerTaskCommands } from './commands/taskCommands';
 import { registerLanguageModelTools } from './agentTools/languageModelTools';
@@ -71,6 +72,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   registerChatParticipant(context, { model, ai, activity, proposals: new ProposalStore(), secrets: context.secrets, log });
   registerLanguageModelTools(context, { projects, ai, secrets: context.secrets, log });
   registerMcpServerProvider(context, projects);
+  registerBoard(context, { extensionUri: context.extensionUri, model, ai, activity, secrets: context.secrets, log });
   registerCommand(context, log, CommandIds.showLog, () => log.show());
 
   const updateView = () => {

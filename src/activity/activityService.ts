@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OllamaInference } from '../ai/ollamaInference';
+import { completionHistory, type CompletionHistory } from '../board/boardState';
 import type { Plan, TaskNode } from '../core/plan';
 import { ActivityLedger, locateSqlWasm, type LedgerEvent } from '../ledger';
 import { ActivityRecorder } from '../progress/activityRecorder';
@@ -69,6 +70,11 @@ export class ActivityService {
   /** A task's recorded history in a few lines (nothing while the ledger is still opening). */
   historyLines(task: TaskNode, tag: string): string[] {
     return this.ledger ? summarizeHistory(this.ledger.history(task.id, tag, { includeSubtasks: true }), task.status) : [];
+  }
+
+  /** A tag's completions for the board's dashboard; none while the ledger is still opening. */
+  completionHistory(tag: string): CompletionHistory | undefined {
+    return this.ledger && completionHistory(this.ledger, tag, new Date());
   }
 
   /** Events since `at` (ms), oldest first; none while the ledger is still opening. */

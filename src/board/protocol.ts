@@ -118,6 +118,8 @@ export type WebviewMessage =
   | { type: 'moveSubtask'; parentId: string; subtaskId: string; toIndex: number }
   | { type: 'switchTag'; tag: string }
   | { type: 'aiAction'; id: string; action: 'expand' | 'update'; prompt?: string }
+  /** Stops the AI action running on a task; it ends with `progress` done, nothing written. */
+  | { type: 'cancelAiAction'; id: string }
   | { type: 'openTasksFile'; line?: number; column?: number }
   | { type: 'revealInTree'; id: string };
 
@@ -153,6 +155,7 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return isId(message.id) && isTaskStatus(message.status) ? { type: 'setStatus', id: message.id, status: message.status } : undefined;
     case 'openTask':
     case 'revealInTree':
+    case 'cancelAiAction':
       return isId(message.id) ? { type: message.type, id: message.id } : undefined;
     case 'saveTask': {
       const changes = parseChanges(message.changes);

@@ -53,6 +53,7 @@ export const CommandIds = {
   generateTaskDocs: 'taskmasterLocal.generateTaskDocs',
   importGitHubIssues: 'taskmasterLocal.importGitHubIssues',
   syncGitHubStatus: 'taskmasterLocal.syncGitHubStatus',
+  openBoard: 'taskmasterLocal.openBoard',
 } as const;
 
 /** The per-status commands behind the tree's "Set Status" submenu. */
@@ -67,6 +68,8 @@ export const MCP_PROVIDER_ID = 'taskmasterLocal.mcp';
 export const ViewIds = {
   container: 'taskmasterLocal',
   tasks: 'taskmasterLocal.tasks',
+  /** The board's webview panel type (package.json activates on it, so the panel survives a reload). */
+  board: 'taskmasterLocal.board',
 } as const;
 
 export const ContextKeys = {

@@ -242,6 +242,28 @@ export function appendNote(id: string, note: string): PlanOperation {
   };
 }
 
+/**
+ * Moves a subtask to another position among its siblings. Ids stay as they are: dependencies name
+ * subtasks by number, so renumbering would silently change what they point at.
+ */
+export function moveSubtask(parentId: string, subtaskId: string, toIndex: number): PlanOperation {
+  return ({ plan, tag, now }) => {
+    const view = requireTag(plan, tag);
+    const parent = requireTask(view, parentId);
+    const subtask = requireTask(view, subtaskId);
+    if (subtask.parent !== parent) throw new OperationError(`${subtask.id} is not a subtask of ${parent.id}.`, 'invalid');
+    const order = parent.subtasks.filter((sub) => sub !== subtask);
+    const target = Math.min(toIndex, order.length);
+    if (parent.subtasks[target] === subtask) return [];
+    order.splice(target, 0, subtask);
+    // Entries the reader skipped (no usable id) keep their places; the subtasks fill the other slots in the new order.
+    const listed = new Set(parent.subtasks.map((sub) => sub.raw));
+    const reordered = order.map((sub) => sub.raw);
+    const value = (parent.raw.subtasks as unknown[]).map((entry) => (listed.has(entry as TaskNode['raw']) ? reordered.shift() : entry));
+    return [{ kind: 'set', path: [...parent.path, 'subtasks'], value }, ...touchTag(view, now)];
+  };
+}
+
 /** Deletes a task (or subtask) and every dependency on it, so nothing is left pointing nowhere. */
 export function deleteTask(id: string): PlanOperation {
   return ({ plan, tag, now }) => {
@@ -274,17 +296,46 @@ export function addDependency(id: string, dependencyId: string): PlanOperation {
     const view = requireTag(plan, tag);
     const task = requireTask(view, id);
     const dependency = requireTask(view, dependencyId);
-    if (task.id === dependency.id) throw new OperationError(`Task ${task.id} cannot depend on itself.`, 'invalid');
     if (task.dependencies.includes(dependency.id)) return [];
-    if (dependsOn(view, dependency, task.id)) {
-      throw new OperationError(`${dependency.id} already depends on ${task.id} (directly or through others): adding this would make a cycle.`, 'invalid');
-    }
+    checkDependency(view, task, dependency);
     const value = dependencyValue(task.parentId, dependency.id);
     const edit: JsonEdit = Array.isArray(task.raw.dependencies)
       ? { kind: 'append', path: [...task.path, 'dependencies'], values: [value] }
       : { kind: 'set', path: [...task.path, 'dependencies'], value: [value] };
     return [edit, ...touchTag(view, now)];
   };
+}
+
+/**
+ * Replaces a task's dependencies with the given ones, in that order. Unknown ids, the task itself,
+ * cycles and what the file cannot express are refused: then nothing is written.
+ */
+export function setDependencies(id: string, dependencyIds: string[]): PlanOperation {
+  return ({ plan, tag, now }) => {
+    const view = requireTag(plan, tag);
+    const task = requireTask(view, id);
+    const dependencies = [...new Set(dependencyIds.map((dep) => requireTask(view, dep)))];
+    for (const dependency of dependencies) checkDependency(view, task, dependency);
+    const ids = dependencies.map((dependency) => dependency.id);
+    if (ids.length === task.dependencies.length && ids.every((dep, i) => dep === task.dependencies[i])) return [];
+    const value = ids.map((dep) => dependencyValue(task.parentId, dep));
+    return [{ kind: 'set', path: [...task.path, 'dependencies'], value }, ...touchTag(view, now)];
+  };
+}
+
+/** Refuses a dependency the plan cannot hold: on the task itself, closing a cycle, or one tasks.json cannot express. */
+function checkDependency(view: TagView, task: TaskNode, dependency: TaskNode): void {
+  if (task.id === dependency.id) throw new OperationError(`Task ${task.id} cannot depend on itself.`, 'invalid');
+  if (task.parentId !== undefined && dependency.parentId === undefined) {
+    // Task Master reads a plain number in a subtask's dependencies as a sibling: "5" inside task 2 means 2.5.
+    throw new OperationError(
+      `Subtask ${task.id} cannot depend on task ${dependency.id}: tasks.json would read that as subtask ${task.parentId}.${dependency.id}. Make task ${task.parentId} depend on it instead.`,
+      'invalid',
+    );
+  }
+  if (dependsOn(view, dependency, task.id)) {
+    throw new OperationError(`${dependency.id} already depends on ${task.id} (directly or through others): adding this would make a cycle.`, 'invalid');
+  }
 }
 
 /** Whether `from` waits on `target`, following dependencies transitively. */

@@ -285,8 +285,8 @@ export class ActivityLedger {
     return queries.completedBetween(this.db, from, to);
   }
 
-  velocity(from: TimeInput, to: TimeInput, bucket: 'day' | 'week'): queries.VelocityBucket[] {
-    return queries.velocity(this.db, from, to, bucket);
+  velocity(from: TimeInput, to: TimeInput, bucket: 'day' | 'week', tag?: string): queries.VelocityBucket[] {
+    return queries.velocity(this.db, from, to, bucket, tag);
   }
 
   commitsPerTask(from: TimeInput, to: TimeInput): queries.CommitCount[] {

@@ -134,9 +134,10 @@ function label(date: Date): string {
 /**
  * Tasks done per local day or ISO week (starting Monday) in [from, to), every bucket present,
  * empty ones as 0, so a chart's x axis is continuous. Bucketing happens here rather than in SQL
- * because SQLite (in wasm) does not know the user's time zone.
+ * because SQLite (in wasm) does not know the user's time zone. With a tag: that tag's tasks, and
+ * events recorded without a tag.
  */
-export function velocity(db: Database, from: TimeInput, to: TimeInput, bucket: 'day' | 'week'): VelocityBucket[] {
+export function velocity(db: Database, from: TimeInput, to: TimeInput, bucket: 'day' | 'week', tag?: string): VelocityBucket[] {
   const fromMs = toMillis(from);
   const toMs = toMillis(to);
   const buckets = new Map<string, { start: number; tasks: Set<string> }>();
@@ -146,8 +147,8 @@ export function velocity(db: Database, from: TimeInput, to: TimeInput, bucket: '
   const rows = all(
     db,
     `SELECT tag, task_id, at FROM events
-     WHERE kind = 'status' AND at >= ? AND at < ? AND json_extract(data, '$.to') IN ${DONE_STATUSES}`,
-    [fromMs, toMs],
+     WHERE kind = 'status' AND at >= ? AND at < ? AND json_extract(data, '$.to') IN ${DONE_STATUSES}${tag === undefined ? '' : ' AND (tag IS NULL OR tag = ?)'}`,
+    tag === undefined ? [fromMs, toMs] : [fromMs, toMs, tag],
   );
   for (const [tag, taskId, at] of rows) {
     buckets.get(label(bucketStart(Number(at), bucket)))?.tasks.add(`${tag ?? ''}\u0000${taskId ?? ''}`);

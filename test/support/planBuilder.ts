@@ -1,6 +1,9 @@
+import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { locatePlan } from '../../src/store/planLocation';
+import { TaskStore, type LoadedPlan } from '../../src/store/taskStore';
 
 /** Small builders for Task Master plans, so each test states only what matters to it. */
 export interface TaskSpec {
@@ -75,4 +78,18 @@ export async function makeProject(content: string | unknown, state?: Record<stri
   await fs.writeFile(tasksFile, typeof content === 'string' ? content : taskMasterText(content));
   if (state) await fs.writeFile(path.join(root, '.taskmaster', 'state.json'), JSON.stringify(state, null, 2));
   return { root, tasksFile };
+}
+
+/** A project on disk with its store loaded, and a reader for the file's text as it is now. */
+export async function openStore(content: unknown, state?: Record<string, unknown>) {
+  const project = await makeProject(content, state);
+  const store = new TaskStore(locatePlan(project.root));
+  await store.reload();
+  return { ...project, store, read: () => fs.readFile(project.tasksFile, 'utf8') };
+}
+
+/** The store's plan, which the test expects to be loaded. */
+export function loadedPlan(store: TaskStore): LoadedPlan {
+  assert.equal(store.state.kind, 'loaded');
+  return store.state as LoadedPlan;
 }

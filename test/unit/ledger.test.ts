@@ -455,6 +455,7 @@ describe('ActivityLedger', () => {
         ],
       );
       assert.equal(weeks[0].start, new Date(2025, 2, 3).getTime());
+      assert.deepEqual(ledger.velocity(t(5), t(20), 'week', 'feature').map((b) => b.done), [0, 1, 0], 'one tag');
     });
 
     it('commitsPerTask: distinct commits per task in the range, most first', () => {

@@ -34,8 +34,15 @@ describe('package.json', () => {
 
   it('activates lazily and targets VS Code 1.101 or later', () => {
     assert.ok(manifest.activationEvents.includes('workspaceContains:.taskmaster/**'));
+    assert.ok(manifest.activationEvents.includes(`onWebviewPanel:${ViewIds.board}`), 'a board left open comes back after a reload');
     assert.ok(!manifest.activationEvents.includes('*'));
     assert.equal(manifest.engines.vscode, '^1.101.0');
+  });
+
+  it('offers exactly the known statuses as board columns', () => {
+    const columns = manifest.contributes.configuration.properties['taskmaster.board.columns'];
+    assert.deepEqual(columns.items.enum, [...TASK_STATUSES]);
+    assert.ok(columns.default.every((status: string) => columns.items.enum.includes(status)));
   });
 });
 

@@ -17,19 +17,7 @@ import { validatePlan } from '../../src/core/validation';
 import { ReadOnlyFileError } from '../../src/store/atomicWrite';
 import { locatePlan } from '../../src/store/planLocation';
 import { PlanUnreadableError, TaskStore, type LoadedPlan } from '../../src/store/taskStore';
-import { makeProject, task, tagged, taskMasterText } from '../support/planBuilder';
-
-async function openStore(content: unknown, state?: Record<string, unknown>) {
-  const project = await makeProject(content, state);
-  const store = new TaskStore(locatePlan(project.root));
-  await store.reload();
-  return { ...project, store, read: () => fs.readFile(project.tasksFile, 'utf8') };
-}
-
-function loaded(store: TaskStore): LoadedPlan {
-  assert.equal(store.state.kind, 'loaded');
-  return store.state as LoadedPlan;
-}
+import { loadedPlan, makeProject, openStore, task, tagged, taskMasterText } from '../support/planBuilder';
 
 const sample = () =>
   tagged({
@@ -57,7 +45,7 @@ describe('TaskStore', () => {
   it('changes nothing else when a parent is marked done, and writes nothing for a no-op', async () => {
     const { store, read, tasksFile } = await openStore(sample());
     await store.edit(setStatus(['2'], 'done'));
-    const two = loaded(store).plan.tags.get('master')!.byId.get('2')!;
+    const two = loadedPlan(store).plan.tags.get('master')!.byId.get('2')!;
     assert.deepEqual([two.status, ...two.subtasks.map((s) => s.status)], ['done', 'pending', 'pending']);
     const before = await read();
     const { mtimeMs } = await fs.stat(tasksFile);
@@ -107,7 +95,7 @@ describe('TaskStore', () => {
     });
     assert.deepEqual(data.master.tasks[1].subtasks[2].dependencies, [2]);
     assert.equal(data.master.tasks[0].complexity, 7, 'unknown fields survive');
-    assert.deepEqual(validatePlan(loaded(store).plan).problems.filter((p) => p.severity === 'error'), []);
+    assert.deepEqual(validatePlan(loadedPlan(store).plan).problems.filter((p) => p.severity === 'error'), []);
   });
 
   it('edits fields, and deletes a task with every dependency on it', async () => {
@@ -139,10 +127,10 @@ describe('TaskStore', () => {
   it('removes exactly the invalid dependencies when fixing', async () => {
     const plan = tagged({ master: [task({ id: 1, dependencies: [2, 9] }), task({ id: 2, dependencies: [1, 2] })] });
     const { store, read } = await openStore(plan);
-    await store.edit(removeInvalidDependencies(validatePlan(loaded(store).plan).invalidDependencies));
+    await store.edit(removeInvalidDependencies(validatePlan(loadedPlan(store).plan).invalidDependencies));
     const tasks = JSON.parse(await read()).master.tasks;
     assert.deepEqual([tasks[0].dependencies, tasks[1].dependencies], [[2], []]);
-    assert.deepEqual(validatePlan(loaded(store).plan).invalidDependencies, []);
+    assert.deepEqual(validatePlan(loadedPlan(store).plan).invalidDependencies, []);
   });
 
   it('adds tags, moving a legacy flat list under master', async () => {
@@ -212,7 +200,7 @@ describe('TaskStore', () => {
       await fs.writeFile(temp, taskMasterText(data));
       await fs.rename(temp, tasksFile); // as git checkout and atomic writers do
       assert.ok((await changed) < 1000);
-      assert.equal(loaded(store).plan.tags.get('master')!.tasks.length, 4);
+      assert.equal(loadedPlan(store).plan.tags.get('master')!.tasks.length, 4);
     } finally {
       store.dispose();
     }
@@ -232,7 +220,7 @@ describe('TaskStore', () => {
     const state = JSON.parse(await fs.readFile(path.join(root, '.taskmaster', 'state.json'), 'utf8'));
     assert.equal(state.currentTag, 'feature');
     assert.deepEqual(state.branchTagMapping, { main: 'master' });
-    assert.equal(loaded(store).currentTag, 'feature');
+    assert.equal(loadedPlan(store).currentTag, 'feature');
   });
 
   it('finds the legacy tasks/tasks.json when there is no .taskmaster plan', async () => {

@@ -1,0 +1,306 @@
+import * as vscode from 'vscode';
+import type { ActivityService } from '../activity/activityService';
+import { CancelledError } from '../ai/aiErrors';
+import type { AiService } from '../ai/aiService';
+import type { InferenceOptions } from '../ai/ollamaInference';
+import { applyProjectSettings } from '../aiCommands/projectAiSettings';
+import { CommandIds, ViewIds } from '../commands/commandIds';
+import { taskRef } from '../commands/taskPicker';
+import { affectsBoardSettings, boardColumns } from '../config';
+import { OperationError, requireTag } from '../core/operations';
+import type { TagView } from '../core/plan';
+import { errorHelp, plural, showError } from '../messages';
+import { readComplexityReport, type ComplexityEntry } from '../store/complexityReport';
+import { JsonSyntaxError } from '../store/jsonText';
+import { PlanMissingError, PlanUnreadableError } from '../store/taskStore';
+import type { TaskTreeModel } from '../tree/taskTreeModel';
+import type { Project } from '../workspace/projects';
+import { boardEdit } from './boardEdits';
+import { boardHtml, boardWebviewOptions } from './boardHtml';
+import { boardTask, buildBoardState } from './boardState';
+import { parseWebviewMessage, type BoardState, type ExtensionMessage, type WebviewMessage } from './protocol';
+
+export interface BoardServices {
+  extensionUri: vscode.Uri;
+  model: TaskTreeModel;
+  ai: AiService;
+  activity: ActivityService;
+  secrets: vscode.SecretStorage;
+  log: vscode.LogOutputChannel;
+}
+
+/** Plan changes come in bursts (the write, the watcher, state.json): one state per burst. */
+const REFRESH_DELAY_MS = 100;
+/** Inference reports every streamed token; the webview needs a few updates a second. */
+const PROGRESS_INTERVAL_MS = 250;
+
+const NO_PLAN = 'No Task Master plan in this workspace. Run "Taskmaster: Initialize Taskmaster" to start one.';
+
+/** What the board shows right now: a project, and the tag of its plan when it has a readable one. */
+interface Snapshot {
+  project: Project | undefined;
+  tag: TagView | undefined;
+  complexity: ComplexityEntry[];
+}
+
+/**
+ * The board's webview panel: translates between the webview's messages and the services. Every
+ * message is validated before it is acted on; edits run the commands' store operations on the tag
+ * the board shows; plan changes from any source are pushed to the webview as a fresh state.
+ */
+export class BoardPanel implements vscode.Disposable {
+  static readonly viewType = ViewIds.board;
+  static readonly title = 'Taskmaster Board';
+
+  private readonly _onDidDispose = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this._onDidDispose.event;
+  private readonly subscriptions: vscode.Disposable[] = [this._onDidDispose];
+  private project: Project | undefined;
+  /** The task open in the editor, and where it lives: it is closed when the board moves elsewhere. */
+  private openTask: { project: Project; tag: string; id: string } | undefined;
+  /** The last task sent, as JSON: an unchanged task is not sent again (the editor may hold unsaved input). */
+  private sentTask: string | undefined;
+  /** The webview has loaded and listens; it is torn down while the panel is hidden, and says `ready` again. */
+  private ready = false;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private refreshGeneration = 0;
+  private readonly aiActions = new Map<string, AbortController>();
+  private disposed = false;
+
+  constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly services: BoardServices,
+  ) {
+    panel.webview.options = boardWebviewOptions(services.extensionUri);
+    panel.webview.html = boardHtml(panel.webview, services.extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'resources', 'taskmaster.svg');
+    this.project = services.model.projects.current;
+    const reports = vscode.workspace.createFileSystemWatcher('**/.taskmaster/reports/task-complexity-report*.json');
+    this.subscriptions.push(
+      reports,
+      reports.onDidCreate(() => this.scheduleRefresh()),
+      reports.onDidChange(() => this.scheduleRefresh()),
+      reports.onDidDelete(() => this.scheduleRefresh()),
+      panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
+      panel.webview.onDidReceiveMessage((raw) => this.receive(raw)),
+      services.model.onDidChange(() => this.scheduleRefresh()),
+      // Multi-root: the board follows the folder of the file being edited (not the board itself, which has no folder).
+      vscode.window.onDidChangeActiveTextEditor((editor) => editor && this.follow()),
+      vscode.workspace.onDidChangeConfiguration((event) => affectsBoardSettings(event) && this.scheduleRefresh()),
+    );
+    // The dashboard's history appears once the ledger has opened.
+    void services.activity.ready.then(() => this.scheduleRefresh());
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  private follow(): void {
+    const current = this.services.model.projects.current;
+    if (current && current !== this.project) {
+      this.project = current;
+      this.scheduleRefresh();
+    }
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const message = parseWebviewMessage(raw);
+    if (!message) {
+      this.services.log.warn(`Board: ignored a malformed message from the webview: ${String(JSON.stringify(raw)).slice(0, 200)}`);
+      return;
+    }
+    try {
+      await this.handle(message);
+    } catch (error) {
+      this.reportError(error);
+    }
+  }
+
+  private async handle(message: WebviewMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.sentTask = undefined;
+        return this.refresh();
+      case 'openTask': {
+        const { project, tag } = this.editable();
+        this.openTask = { project, tag: tag.name, id: message.id };
+        this.sentTask = undefined;
+        return this.postOpenTask(await this.snapshot());
+      }
+      case 'closeTask':
+        this.openTask = undefined;
+        return;
+      case 'switchTag': {
+        // The same switch as the tree's Switch Tag (state.json): the tree, the status bar and the CLI follow the board.
+        const { project, plan, tag } = this.editable();
+        const chosen = requireTag(plan, message.tag);
+        if (chosen !== tag) await project.store.setCurrentTag(chosen.name);
+        return;
+      }
+      case 'aiAction':
+        return this.runAiAction(message);
+      case 'cancelAiAction':
+        this.aiActions.get(message.id)?.abort();
+        return;
+      case 'openTasksFile':
+        await vscode.commands.executeCommand(CommandIds.openTasksFile, this.currentProject(), message.line, message.column);
+        return;
+      case 'revealInTree': {
+        const { project, tag } = this.editable();
+        await vscode.commands.executeCommand(CommandIds.showTask, taskRef(project, tag.name, message.id));
+        return;
+      }
+      default: {
+        const { project, tag } = this.editable();
+        await project.store.edit(boardEdit(message), tag.name);
+      }
+    }
+  }
+
+  /** The shown project, or the current one when it has gone (its folder was removed from the workspace). */
+  private currentProject(): Project | undefined {
+    if (!this.project || !this.services.model.projects.all.includes(this.project)) this.project = this.services.model.projects.current;
+    return this.project;
+  }
+
+  /** The plan and tag edits apply to; throws what the webview should say when there is none. */
+  private editable() {
+    const project = this.currentProject();
+    const state = project?.store.state;
+    if (!project || !state) throw new OperationError(NO_PLAN, 'not-found');
+    if (state.kind === 'missing') throw new PlanMissingError(state.location.tasksFile);
+    if (state.kind === 'unreadable') throw new PlanUnreadableError(state.location.tasksFile, state.error);
+    const tag = this.services.model.currentTag(state);
+    if (!tag) throw new OperationError('The plan has no tasks yet. Add one with "Taskmaster: Add Task".', 'not-found');
+    return { project, plan: state.plan, tag };
+  }
+
+  private async snapshot(): Promise<Snapshot> {
+    const project = this.currentProject();
+    const state = project?.store.state;
+    const tag = state?.kind === 'loaded' ? this.services.model.currentTag(state) : undefined;
+    const report = project && tag ? await readComplexityReport(project.store.location, tag.name) : undefined;
+    return { project, tag, complexity: report?.complexityAnalysis ?? [] };
+  }
+
+  private scheduleRefresh(): void {
+    // While the webview is not listening there is nothing to update: it asks for everything on `ready`.
+    if (!this.ready) return;
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => void this.refresh(), REFRESH_DELAY_MS);
+  }
+
+  /** Sends the board's state, then the open task (or that it is gone). */
+  private async refresh(): Promise<void> {
+    clearTimeout(this.refreshTimer);
+    const generation = ++this.refreshGeneration;
+    try {
+      const snapshot = await this.snapshot();
+      if (generation !== this.refreshGeneration) return; // a newer refresh has started
+      this.post({ type: 'state', state: this.boardState(snapshot) });
+      this.postOpenTask(snapshot);
+    } catch (error) {
+      this.services.log.error(`Board: the state could not be built: ${(error as Error).stack ?? error}`);
+    }
+  }
+
+  private boardState({ project, tag, complexity }: Snapshot): BoardState {
+    if (!project) return { kind: 'missing', message: NO_PLAN };
+    const state = project.store.state;
+    if (state.kind === 'missing') return { kind: 'missing', message: `No tasks.json in ${project.folder.name} yet. Run "Taskmaster: Initialize Taskmaster" to start one.` };
+    if (state.kind === 'unreadable') {
+      const position = JsonSyntaxError.is(state.error) ? state.error.position : undefined;
+      return { kind: 'unreadable', file: state.location.tasksFile, message: state.error.message, ...position };
+    }
+    if (!tag) {
+      const message = state.plan.problems[0]?.message ?? 'tasks.json has no tasks yet. Add one with "Add Task", or turn a requirements document into tasks with "Parse PRD with AI".';
+      return { kind: 'missing', message };
+    }
+    const { activity } = this.services;
+    return buildBoardState({ project: project.folder.name, plan: state.plan, tag, columns: boardColumns(project.folder.uri), complexity, history: activity.completionHistory(tag.name) });
+  }
+
+  private postOpenTask({ project, tag, complexity }: Snapshot): void {
+    const open = this.openTask;
+    // Without a readable plan the editor stays as it is; the state says what is wrong.
+    if (!open || !project || !tag) return;
+    const moved = open.project !== project || open.tag !== tag.name;
+    const task = moved ? undefined : boardTask(tag, open.id, complexity);
+    if (!task) {
+      this.openTask = undefined;
+      const message = moved ? `The board now shows tag "${tag.name}" of ${project.folder.name}; task ${open.id} of tag "${open.tag}" was closed.` : `Task ${open.id} is no longer in the plan: it was deleted meanwhile.`;
+      this.post({ type: 'taskGone', id: open.id, message });
+      return;
+    }
+    const text = JSON.stringify(task);
+    if (text === this.sentTask) return;
+    this.sentTask = text;
+    this.post({ type: 'task', task });
+  }
+
+  /** Expand or update a task through the one AI service, with the project's AI settings, reporting progress to the webview. */
+  private async runAiAction(message: Extract<WebviewMessage, { type: 'aiAction' }>): Promise<void> {
+    const { ai, secrets, log } = this.services;
+    const { project, tag } = this.editable();
+    if (this.aiActions.has(message.id)) throw new OperationError(`An AI action is already running on ${message.id}.`, 'invalid');
+    const controller = new AbortController();
+    this.aiActions.set(message.id, controller);
+    const progress = (text: string, done = false) => this.post({ type: 'progress', id: message.id, message: text, done });
+    try {
+      const settings = await applyProjectSettings(ai, secrets, project);
+      progress(`Asking ${settings.model}…`);
+      let reportedAt = 0;
+      const options: InferenceOptions = {
+        signal: controller.signal,
+        log: (line) => log.info(line),
+        onProgress: (p) => {
+          if (Date.now() - reportedAt < PROGRESS_INTERVAL_MS) return;
+          reportedAt = Date.now();
+          progress(`${p.tokens} tokens from ${p.model}, ${(p.elapsedMs / 1000).toFixed(1)} s`);
+        },
+      };
+      const outcome =
+        message.action === 'expand'
+          ? await ai.expandTask(project.store, { id: message.id, tag: tag.name, prompt: message.prompt }, options)
+          : await ai.updateTask(project.store, { id: message.id, tag: tag.name, prompt: message.prompt ?? '' }, options);
+      for (const warning of outcome.warnings) log.warn(warning);
+      const dropped = outcome.warnings.length ? ` ${plural(outcome.warnings.length, 'invented dependency was', 'invented dependencies were')} dropped.` : '';
+      const done = message.action === 'expand' ? `Added ${plural(outcome.ids.length, 'subtask')} to ${message.id}` : `Updated ${message.id}`;
+      progress(`${done} (${outcome.model}${outcome.cached ? ', cached' : ''}).${dropped}`, true);
+    } catch (error) {
+      progress(CancelledError.is(error) ? error.message : 'Failed; nothing was changed.', true);
+      throw error;
+    } finally {
+      this.aiActions.delete(message.id);
+    }
+  }
+
+  /** The webview says what went wrong; a notification adds the buttons that fix a cause outside the plan (Ollama, a model). */
+  private reportError(error: unknown): void {
+    const help = errorHelp(error);
+    if (!help) return;
+    this.post({ type: 'error', message: help.message });
+    if (help.actions.length) void showError(error, this.services.log);
+    else if (help.log) this.services.log.error(help.message);
+  }
+
+  private post(message: ExtensionMessage): void {
+    if (this.ready) void this.panel.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.ready = false;
+    clearTimeout(this.refreshTimer);
+    for (const controller of this.aiActions.values()) controller.abort();
+    this._onDidDispose.fire();
+    vscode.Disposable.from(...this.subscriptions).dispose();
+    this.panel.dispose();
+  }
+}

@@ -1,0 +1,27 @@
+import * as vscode from 'vscode';
+import { CommandIds } from '../commands/commandIds';
+import { registerCommand } from '../commands/registerCommand';
+import { BoardStatusBar } from '../statusBar/boardStatusBar';
+import { boardWebviewOptions } from './boardHtml';
+import { BoardPanel, type BoardServices } from './boardPanel';
+
+/** The board: one panel at a time, opened by "Open Board" (tree toolbar, palette, status bar) or restored after a reload. */
+export function registerBoard(context: vscode.ExtensionContext, services: BoardServices): void {
+  // Not closed on deactivation: on a window reload VS Code restores the panel through the serializer.
+  let board: BoardPanel | undefined;
+  const attach = (panel: vscode.WebviewPanel) => {
+    board?.dispose();
+    const attached = new BoardPanel(panel, services);
+    attached.onDidDispose(() => board === attached && (board = undefined));
+    board = attached;
+  };
+  context.subscriptions.push(
+    // The restored webview reloads and says `ready`; the panel then sends it everything afresh.
+    vscode.window.registerWebviewPanelSerializer(BoardPanel.viewType, { deserializeWebviewPanel: async (panel) => attach(panel) }),
+    new BoardStatusBar(services.model.projects),
+  );
+  registerCommand(context, services.log, CommandIds.openBoard, () => {
+    if (board) board.reveal();
+    else attach(vscode.window.createWebviewPanel(BoardPanel.viewType, BoardPanel.title, vscode.ViewColumn.Active, boardWebviewOptions(services.extensionUri)));
+  });
+}
