@@ -11,7 +11,7 @@ import { statusBadge } from './labels';
 const MAX_RESULTS = 8;
 
 /** Every task that waits, directly or through others, on `id`. */
-export function dependentsOf(cards: readonly BoardCard[], id: string): Set<string> {
+function dependentsOf(cards: readonly BoardCard[], id: string): Set<string> {
   const waitingOn = new Map<string, string[]>();
   for (const card of cards) {
     for (const dependency of card.dependencies) waitingOn.set(dependency, [...(waitingOn.get(dependency) ?? []), card.id]);

@@ -21,7 +21,7 @@ export interface KanbanActions {
   openTask(id: string): void;
 }
 
-export const PAGE_SIZE = 100;
+const PAGE_SIZE = 100;
 
 interface Column {
   section: HTMLElement;
@@ -178,7 +178,8 @@ export class KanbanView {
       this.actions.openTask(id);
     } else if (commandKey && (event.key === 'ArrowRight' || event.key === 'ArrowLeft')) {
       this.moveToNeighbour(id, event.key === 'ArrowRight' ? 1 : -1);
-    } else if (event.key === 'm' || event.key === 'M' || event.key === 'ContextMenu' || (event.shiftKey && event.key === 'F10')) {
+    } else if (event.key === 'm' || event.key === 'M') {
+      // (The context-menu key and Shift+F10 arrive as a `contextmenu` event.)
       this.openMoveMenu(card);
     } else if (!this.focusNeighbour(card, event.key)) {
       return;

@@ -36,11 +36,9 @@ export class MarkdownField {
     this.setEditing(!value.trim());
   }
 
-  /** Keeps the current mode, refreshing the rendering (a new version arrived from disk). */
-  set(value: string): void {
-    this.textarea.value = value;
-    if (!this.textarea.hidden) return;
-    this.renderPreview();
+  /** Renders the text again if it shows rendered (its textarea changed from outside). */
+  refresh(): void {
+    if (this.textarea.hidden) this.renderPreview();
   }
 
   private setEditing(editing: boolean): void {

@@ -113,10 +113,6 @@ export class TaskEditor {
     });
   }
 
-  get openTaskId(): string | undefined {
-    return this.openId;
-  }
-
   /** Shows the editor for `id` and asks the extension for the task (after asking to discard edits). */
   open(id: string): void {
     if (this.openId === id && this.base) return;
@@ -149,8 +145,8 @@ export class TaskEditor {
       this.details.reset(task.details);
       this.testStrategy.reset(task.testStrategy);
     } else {
-      this.details.set(this.details.value);
-      this.testStrategy.set(this.testStrategy.value);
+      this.details.refresh();
+      this.testStrategy.refresh();
     }
     if (first || sameSet(this.dependencies.value, this.base!.dependencies)) this.dependencies.reset(task.dependencies);
     this.base = task;
