@@ -101,7 +101,7 @@ const DEFAULT_SETTINGS: Record<string, unknown> = {
   'taskmaster.ollama.endpoint': 'http://127.0.0.1:9',
 };
 
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox', // runs as root in CI containers
   '--disable-gpu',
   '--disable-quic',

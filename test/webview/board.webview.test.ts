@@ -1,0 +1,503 @@
+/**
+ * The board webview in headless Chromium, without VS Code: a local page loads the built
+ * media/board.js and media/board.css under the panel's kind of CSP, with a stand-in
+ * `acquireVsCodeApi` that records what the board posts. Tests send it protocol messages and check
+ * the DOM and the posted messages. Needs a current build (node esbuild.mjs).
+ *
+ * TML_BOARD_SCREENSHOTS=1 saves light and dark screenshots of each view in test-results/board-webview/.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { ExtensionMessage, WebviewMessage } from '../../src/board/protocol';
+import { boardTask, cards, planState, type PlanState } from '../support/boardStateBuilder';
+import { CHROMIUM_ARGS } from '../e2e/vscodeHarness';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const MEDIA = path.join(ROOT, 'media');
+const SCREENSHOTS = path.join(ROOT, 'test-results', 'board-webview');
+
+// Plausible Dark+ and Light+ values for the variables the board reads; VS Code injects the real ones.
+const THEMES = {
+  dark: {
+    'editor-background': '#1e1e1e', foreground: '#cccccc', descriptionForeground: '#9d9d9d', 'sideBar-background': '#252526',
+    'widget-border': '#454545', 'panel-border': '#80808059', focusBorder: '#007fd4', 'button-background': '#0e639c', 'button-foreground': '#ffffff',
+    'button-hoverBackground': '#1177bb', 'button-secondaryBackground': '#3a3d41', 'button-secondaryForeground': '#ffffff', 'button-secondaryHoverBackground': '#45494e',
+    'input-background': '#3c3c3c', 'input-foreground': '#cccccc', 'input-placeholderForeground': '#a6a6a6', 'dropdown-background': '#3c3c3c', 'dropdown-foreground': '#f0f0f0',
+    'dropdown-border': '#3c3c3c', 'badge-background': '#4d4d4d', 'badge-foreground': '#ffffff', 'list-hoverBackground': '#2a2d2e', 'list-dropBackground': '#383b3d',
+    'charts-foreground': '#cccccc', 'charts-lines': '#cccccc80', 'charts-red': '#f14c4c', 'charts-blue': '#3794ff', 'charts-yellow': '#cca700', 'charts-orange': '#d18616',
+    'charts-green': '#89d185', 'charts-purple': '#b180d7', errorForeground: '#f48771', 'textLink-foreground': '#3794ff', 'textCodeBlock-background': '#0a0a0a66',
+    'textPreformat-foreground': '#d7ba7d', 'textBlockQuote-background': '#222222', 'textBlockQuote-border': '#007acc80', 'inputValidation-errorBackground': '#5a1d1d',
+    'inputValidation-errorBorder': '#be1100', 'inputValidation-infoBackground': '#063b49', 'inputValidation-infoBorder': '#007acc', 'widget-shadow': '#0000005c',
+    'editorGroupHeader-tabsBackground': '#252526', 'panelTitle-activeForeground': '#e7e7e7', 'panelTitle-inactiveForeground': '#e7e7e799', 'panelTitle-activeBorder': '#e7e7e7',
+    'menu-background': '#252526', 'menu-foreground': '#cccccc', 'menu-selectionBackground': '#04395e', 'menu-selectionForeground': '#ffffff', 'progressBar-background': '#0e70c0',
+    'font-family': 'system-ui, sans-serif', 'font-size': '13px', 'editor-font-family': 'monospace',
+  },
+  light: {
+    'editor-background': '#ffffff', foreground: '#616161', descriptionForeground: '#717171', 'sideBar-background': '#f3f3f3',
+    'widget-border': '#d4d4d4', 'panel-border': '#80808059', focusBorder: '#0090f1', 'button-background': '#007acc', 'button-foreground': '#ffffff',
+    'button-hoverBackground': '#0062a3', 'button-secondaryBackground': '#5f6a79', 'button-secondaryForeground': '#ffffff', 'button-secondaryHoverBackground': '#4c5561',
+    'input-background': '#ffffff', 'input-foreground': '#616161', 'input-border': '#cecece', 'input-placeholderForeground': '#767676', 'dropdown-background': '#ffffff',
+    'dropdown-foreground': '#616161', 'dropdown-border': '#cecece', 'badge-background': '#c4c4c4', 'badge-foreground': '#333333', 'list-hoverBackground': '#e8e8e8',
+    'list-dropBackground': '#d6ebff', 'charts-foreground': '#616161', 'charts-lines': '#61616180', 'charts-red': '#e51400', 'charts-blue': '#1a85ff', 'charts-yellow': '#bf8803',
+    'charts-orange': '#d18616', 'charts-green': '#388a34', 'charts-purple': '#652d90', errorForeground: '#a1260d', 'textLink-foreground': '#006ab1',
+    'textCodeBlock-background': '#dcdcdc66', 'textPreformat-foreground': '#a31515', 'textBlockQuote-background': '#f2f2f2', 'textBlockQuote-border': '#007acc80',
+    'inputValidation-errorBackground': '#f2dede', 'inputValidation-errorBorder': '#be1100', 'inputValidation-infoBackground': '#d6ecf2', 'inputValidation-infoBorder': '#007acc',
+    'widget-shadow': '#00000029', 'editorGroupHeader-tabsBackground': '#f3f3f3', 'panelTitle-activeForeground': '#424242', 'panelTitle-inactiveForeground': '#424242bf',
+    'panelTitle-activeBorder': '#424242', 'menu-background': '#ffffff', 'menu-foreground': '#616161', 'menu-selectionBackground': '#0060c0', 'menu-selectionForeground': '#ffffff',
+    'progressBar-background': '#0e70c0', 'font-family': 'system-ui, sans-serif', 'font-size': '13px', 'editor-font-family': 'monospace',
+  },
+};
+type Theme = keyof typeof THEMES;
+
+/** The page: the panel's CSP (scripts by nonce, the stylesheets as files), the API stand-in, #app. */
+function writePage(dir: string, theme: Theme): string {
+  const themeCss = path.join(dir, `theme-${theme}.css`);
+  const variables = Object.entries(THEMES[theme]).map(([name, value]) => `--vscode-${name}: ${value};`);
+  fs.writeFileSync(themeCss, `html { ${variables.join(' ')} }\n`);
+  const page = path.join(dir, `board-${theme}.html`);
+  const url = (file: string) => `file://${file}`;
+  fs.writeFileSync(
+    page,
+    `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src file:; script-src 'nonce-board'; img-src file:">
+<link rel="stylesheet" href="${url(themeCss)}"><link rel="stylesheet" href="${url(path.join(MEDIA, 'board.css'))}">
+</head><body class="vscode-${theme}">
+<div id="app"></div>
+<script nonce="board">
+  window.__posted = [];
+  window.__cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
+  window.acquireVsCodeApi = () => ({
+    postMessage: (message) => window.__posted.push(JSON.parse(JSON.stringify(message))),
+    getState: () => JSON.parse(sessionStorage.getItem('webviewState') ?? 'null') ?? undefined,
+    setState: (state) => sessionStorage.setItem('webviewState', JSON.stringify(state)),
+  });
+</script>
+<script nonce="board" src="${url(path.join(MEDIA, 'board.js'))}"></script>
+</body></html>`,
+  );
+  return page;
+}
+
+/** id 5 waits on 3 and 4; 3 on 2; 2 and 4 on 1 (done). 4 is next. */
+const SAMPLE = cards(
+  { id: 1, title: 'Set up the repository', status: 'done', priority: 'high', complexity: 2 },
+  { id: 2, title: 'Define the schema', status: 'in-progress', priority: 'high', dependencies: [1], subtasksDone: 1, subtasksTotal: 3, complexity: 6 },
+  { id: 3, title: 'Build the API', dependencies: [2], complexity: 8 },
+  { id: 4, title: 'Write the docs', priority: 'low', dependencies: [1] },
+  { id: 5, title: 'Ship the release', priority: 'critical', dependencies: [3, 4] },
+  { id: 6, title: 'Review the design', status: 'review' },
+);
+const COMPLETION = Array.from({ length: 14 }, (_, day) => ({ day: `2025-03-${String(day + 1).padStart(2, '0')}`, done: (day * 7) % 4 }));
+const sample = (): PlanState => planState(SAMPLE, { nextId: '4', completion: COMPLETION });
+
+describe('board webview (Chromium, no VS Code)', function () {
+  this.timeout(30_000);
+  let browser: Browser;
+  let page: Page;
+  let dir = '';
+  const pages = {} as Record<Theme, string>;
+
+  before(async () => {
+    for (const file of ['board.js', 'board.css']) assert.ok(fs.existsSync(path.join(MEDIA, file)), `media/${file} is built (node esbuild.mjs)`);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tml-board-'));
+    pages.dark = writePage(dir, 'dark');
+    pages.light = writePage(dir, 'light');
+    browser = await chromium.launch({ executablePath: process.env.TML_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+  after(async () => {
+    await browser?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`file://${pages.dark}`);
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: path.join(SCREENSHOTS, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) });
+    }
+    const violations = await page.evaluate('window.__cspViolations');
+    await page.close();
+    assert.deepEqual(violations, [], 'nothing the CSP refuses');
+  });
+
+  /** Delivers a message the way VS Code does: a `message` event on the window, synchronously. */
+  async function send(message: ExtensionMessage): Promise<void> {
+    await page.evaluate(`window.dispatchEvent(new MessageEvent('message', { data: ${JSON.stringify(message)} }))`);
+  }
+  async function posted(): Promise<WebviewMessage[]> {
+    return page.evaluate('window.__posted');
+  }
+  /** What was posted since the last call, `ready` aside. */
+  async function takePosted(): Promise<WebviewMessage[]> {
+    const messages = await posted();
+    await page.evaluate('window.__posted = []');
+    return messages.filter((message) => message.type !== 'ready');
+  }
+  const card = (id: string) => page.locator(`[data-task-id="${id}"]`);
+  const column = (status: string) => page.locator(`[data-column="${status}"]`);
+
+  it('says ready, then draws a column per configured status with its cards, counts and badges', async () => {
+    assert.deepEqual(await posted(), [{ type: 'ready' }]);
+    await send({ type: 'state', state: sample() });
+    assert.deepEqual(await page.locator('[data-column]').evaluateAll((columns) => columns.map((c) => c.getAttribute('data-column'))), ['pending', 'in-progress', 'review', 'done', 'deferred']);
+    assert.equal(await column('pending').locator('[role="listitem"]').count(), 3);
+    assert.equal(await column('pending').locator('[data-column-count]').textContent(), '3');
+    assert.equal(await column('done').locator('[data-task-id]').count(), 1);
+    assert.equal(await column('pending').locator('[role="list"]').count(), 1);
+
+    const five = card('5');
+    assert.equal(await five.getAttribute('tabindex'), '0');
+    assert.match((await five.getAttribute('aria-label')) ?? '', /^Task 5: Ship the release\. Status Pending\. Priority Critical\. Blocked by 2 tasks: 3, 4/);
+    assert.match((await five.textContent()) ?? '', /Blocked by 2/);
+    assert.match((await card('2').textContent()) ?? '', /1\/3 subtasks/);
+    assert.match((await card('3').textContent()) ?? '', /Complexity 8/);
+    assert.ok(await card('4').evaluate((el) => el.classList.contains('is-next')), 'the next task stands out');
+    assert.match((await card('4').textContent()) ?? '', /Next/);
+    assert.match((await page.locator('[data-next-task]').textContent()) ?? '', /Next: #4 Write the docs/);
+  });
+
+  it('posts setStatus when a card is dragged to another column, and highlights the drop target', async () => {
+    await send({ type: 'state', state: sample() });
+    await takePosted();
+    await card('3').hover();
+    await page.mouse.down();
+    await column('review').hover();
+    await column('review').hover({ position: { x: 40, y: 200 } });
+    assert.ok(await column('review').evaluate((el) => el.classList.contains('is-drop-target')), 'the column under the card is highlighted');
+    await page.mouse.up();
+    assert.equal(await page.locator('.is-drop-target').count(), 0);
+    assert.deepEqual(await takePosted(), [{ type: 'setStatus', id: '3', status: 'review' }]);
+    await card('3').dragTo(column('done'));
+    assert.deepEqual(await takePosted(), [{ type: 'setStatus', id: '3', status: 'done' }]);
+    await card('3').dragTo(column('pending'));
+    assert.deepEqual(await takePosted(), [], 'dropping on its own column changes nothing');
+  });
+
+  it('moves a card by keyboard: Ctrl+Arrow to the next column, M for the Move to menu, focus kept', async () => {
+    await send({ type: 'state', state: sample() });
+    await takePosted();
+    await card('3').focus();
+    await page.keyboard.press('Control+ArrowRight');
+    assert.deepEqual(await takePosted(), [{ type: 'setStatus', id: '3', status: 'in-progress' }]);
+    await page.keyboard.press('Control+ArrowLeft');
+    assert.deepEqual(await takePosted(), [], 'no column left of the first');
+
+    // The extension answers with the new state: the card is in its new column and still focused.
+    const moved = SAMPLE.map((c) => (c.id === '3' ? { ...c, status: 'in-progress' as const } : c));
+    await send({ type: 'state', state: planState(moved, { nextId: '4' }) });
+    assert.equal(await column('in-progress').locator('[data-task-id="3"]').count(), 1);
+    assert.equal(await page.evaluate('document.activeElement.dataset.taskId'), '3');
+
+    await page.keyboard.press('m');
+    await page.locator('[data-move-to="done"]').click();
+    assert.deepEqual(await takePosted(), [{ type: 'setStatus', id: '3', status: 'done' }]);
+    assert.equal(await page.evaluate('document.activeElement.dataset.taskId'), '3', 'focus back on the card');
+  });
+
+  it('filters cards by text and priority, and keeps the filter across new states', async () => {
+    await send({ type: 'state', state: sample() });
+    await page.locator('[data-filter-text]').fill('docs');
+    assert.equal(await page.locator('[data-task-id]').count(), 1);
+    assert.equal(await column('pending').locator('[data-column-count]').textContent(), '1 of 3');
+    await page.locator('[data-filter-text]').fill('#5');
+    assert.deepEqual(await page.locator('[data-task-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id'))), ['5']);
+    await page.locator('[data-filter-text]').fill('');
+    await page.locator('[data-filter-priority]').selectOption('high');
+    assert.deepEqual((await page.locator('[data-task-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id')))).sort(), ['1', '2']);
+    await send({ type: 'state', state: sample() });
+    assert.equal(await page.locator('[data-task-id]').count(), 2, 'a new state keeps the filter');
+  });
+
+  it('switches tag through the tag select', async () => {
+    await send({ type: 'state', state: sample() });
+    await takePosted();
+    await page.locator('[data-tag-select]').selectOption('feature');
+    assert.deepEqual(await takePosted(), [{ type: 'switchTag', tag: 'feature' }]);
+  });
+
+  it('opens a card in the editor and saves only the changed fields; an update keeps the edits', async () => {
+    await send({ type: 'state', state: sample() });
+    await takePosted();
+    await card('3').click();
+    assert.deepEqual(await takePosted(), [{ type: 'openTask', id: '3' }]);
+    const three = SAMPLE.find((c) => c.id === '3')!;
+    await send({ type: 'task', task: boardTask(three, { details: 'Use **REST**.', testStrategy: 'Call it.' }) });
+    const editor = page.locator('[data-editor]');
+    assert.ok(await editor.isVisible());
+    assert.equal(await editor.locator('[data-field="title"]').inputValue(), 'Build the API');
+    assert.equal(await editor.locator('[data-action="save"]').isDisabled(), true, 'nothing to save yet');
+
+    await editor.locator('[data-field="title"]').fill('Build the REST API');
+    await editor.locator('[data-field="priority"]').selectOption('high');
+    // Meanwhile the file changes on disk: the description is new, the edited title stays the user's.
+    await send({ type: 'task', task: boardTask({ ...three, description: 'Changed on disk' }, { details: 'Use **REST**.', testStrategy: 'Call it.' }) });
+    assert.equal(await editor.locator('[data-field="title"]').inputValue(), 'Build the REST API');
+    assert.equal(await editor.locator('[data-field="description"]').inputValue(), 'Changed on disk');
+
+    await editor.locator('[data-action="save"]').click();
+    assert.deepEqual(await takePosted(), [{ type: 'saveTask', id: '3', changes: { title: 'Build the REST API', priority: 'high' } }]);
+
+    await editor.locator('[data-field="title"]').fill('');
+    await editor.locator('[data-action="save"]').click();
+    assert.deepEqual(await takePosted(), [], 'no save without a title');
+    assert.ok(await page.locator('#title-error').isVisible());
+  });
+
+  it('renders markdown details as elements and keeps HTML in them inert text', async () => {
+    await send({ type: 'state', state: sample() });
+    await card('3').click();
+    const details = [
+      '# Plan',
+      'Some **bold**, *italic* and `code`; see [the spec](javascript:alert(1)).',
+      '',
+      '- first',
+      '  - nested',
+      '- [x] checked',
+      '',
+      '1. one',
+      '2. two',
+      '',
+      '```ts',
+      'const a = "<b>";',
+      '```',
+      '<img src=x onerror="window.__pwned = 1"> <script>window.__pwned = 2</script>',
+    ].join('\n');
+    await send({ type: 'task', task: boardTask(SAMPLE[2], { details }) });
+    const preview = page.locator('[data-preview="details"]');
+    assert.equal(await preview.locator('h4').textContent(), 'Plan');
+    assert.equal(await preview.locator('strong').textContent(), 'bold');
+    assert.equal(await preview.locator('em').textContent(), 'italic');
+    assert.equal(await preview.locator('p code').textContent(), 'code');
+    assert.equal(await preview.locator(':scope > ul > li').count(), 2);
+    assert.equal(await preview.locator('ul ul > li').textContent(), 'nested');
+    assert.equal(await preview.locator('ol > li').count(), 2);
+    assert.equal(await preview.locator('pre code').textContent(), 'const a = "<b>";');
+    const link = preview.locator('.md-link');
+    assert.equal(await link.textContent(), 'the spec');
+    assert.equal(await link.evaluate((el) => el.tagName), 'SPAN', 'links never navigate');
+    assert.equal(await page.locator('[data-editor] img, [data-editor] script').count(), 0);
+    assert.match((await preview.textContent()) ?? '', /<img src=x onerror="window.__pwned = 1"> <script>window.__pwned = 2<\/script>/);
+    assert.equal(await page.evaluate('window.__pwned'), undefined);
+
+    await page.locator('[data-toggle-preview="details"]').click();
+    assert.equal(await page.locator('[data-field="details"]').inputValue(), details);
+  });
+
+  it('picks dependencies from the plan, refusing cycles, and posts them on Save', async () => {
+    await send({ type: 'state', state: sample() });
+    await card('2').click();
+    await send({ type: 'task', task: boardTask(SAMPLE[1]) });
+    await takePosted();
+    const search = page.locator('[data-dependency-search]');
+    await search.fill('Ship');
+    assert.ok(await page.locator('[data-add-dependency="5"]').isDisabled(), '5 waits on 2 (through 3): a cycle');
+    await search.fill('review');
+    await page.locator('[data-add-dependency="6"]').click();
+    await page.locator('[data-remove-dependency="1"]').click();
+    await page.locator('[data-action="save"]').click();
+    assert.deepEqual(await takePosted(), [{ type: 'setDependencies', id: '2', dependencies: ['6'] }]);
+  });
+
+  it('checks off, reorders and adds subtasks', async () => {
+    await send({ type: 'state', state: sample() });
+    await card('2').click();
+    const subtasks = [
+      { id: '2.1', title: 'Tables', status: 'done' as const },
+      { id: '2.2', title: 'Indexes', status: 'pending' as const },
+      { id: '2.3', title: 'Migrations', status: 'pending' as const },
+    ];
+    await send({ type: 'task', task: boardTask(SAMPLE[1], { subtasks }) });
+    await takePosted();
+    const row = (id: string) => page.locator(`[data-subtask-id="${id}"]`);
+    await row('2.2').locator('[data-subtask-done]').check();
+    await row('2.1').locator('[data-subtask-move="1"]').click();
+    await row('2.3').locator('[data-subtask-done]').focus();
+    await page.keyboard.press('Alt+ArrowUp');
+    await page.locator('[data-new-subtask]').fill('Seed data');
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await takePosted(), [
+      { type: 'setStatus', id: '2.2', status: 'done' },
+      { type: 'moveSubtask', parentId: '2', subtaskId: '2.1', toIndex: 1 },
+      { type: 'moveSubtask', parentId: '2', subtaskId: '2.3', toIndex: 1 },
+      { type: 'addSubtask', parentId: '2', title: 'Seed data' },
+    ]);
+    assert.ok(await row('2.1').locator('[data-subtask-move="-1"]').isDisabled(), 'the first cannot move up');
+  });
+
+  it('runs AI actions with progress until done', async () => {
+    await send({ type: 'state', state: sample() });
+    await card('3').click();
+    await send({ type: 'task', task: boardTask(SAMPLE[2]) });
+    await takePosted();
+    const expand = page.locator('[data-ai-action="expand"]');
+    assert.ok(await page.locator('[data-ai-action="update"]').isDisabled(), 'update needs a prompt');
+    await page.locator('[data-ai-prompt]').fill('split by endpoint');
+    await expand.click();
+    assert.deepEqual(await takePosted(), [{ type: 'aiAction', id: '3', action: 'expand', prompt: 'split by endpoint' }]);
+    assert.ok(await expand.isDisabled());
+    await send({ type: 'progress', id: '3', message: 'Writing subtask 2 of 5…', done: false });
+    assert.equal(await page.locator('[data-ai-progress]').textContent(), 'Writing subtask 2 of 5…');
+    assert.match((await card('3').textContent()) ?? '', /AI working/);
+    await send({ type: 'progress', id: '3', message: 'Added 5 subtasks.', done: true });
+    assert.ok(await expand.isEnabled());
+    assert.doesNotMatch((await card('3').textContent()) ?? '', /AI working/);
+  });
+
+  it('closes the editor when its task is gone, and shows errors in a dismissable bar', async () => {
+    await send({ type: 'state', state: sample() });
+    await card('3').click();
+    await send({ type: 'task', task: boardTask(SAMPLE[2]) });
+    await send({ type: 'taskGone', id: '3', message: 'Task 3 was deleted.' });
+    assert.ok(await page.locator('[data-editor]').isHidden());
+    assert.equal(await page.locator('[data-notice="info"] .notice-text').textContent(), 'Task 3 was deleted.');
+
+    await send({ type: 'error', message: 'That would make a dependency cycle: 2 → 5 → 2.' });
+    const error = page.locator('[data-notice="error"]');
+    assert.equal(await error.getAttribute('role'), 'alert');
+    await error.locator('[data-dismiss]').click();
+    assert.equal(await error.count(), 0);
+  });
+
+  it('asks before closing an editor with unsaved changes, or opening another task over it', async () => {
+    await send({ type: 'state', state: sample() });
+    await card('3').click();
+    await send({ type: 'task', task: boardTask(SAMPLE[2]) });
+    await takePosted();
+    await page.locator('[data-field="title"]').fill('Edited');
+    await card('5').click();
+    assert.match((await page.locator('[data-discard-bar]').textContent()) ?? '', /Open #5 without saving your changes to #3\?/);
+    await page.locator('[data-action="keep-editing"]').click();
+    assert.equal(await page.locator('[data-field="title"]').inputValue(), 'Edited');
+    assert.deepEqual(await takePosted(), [], 'nothing opened while the edits are kept');
+
+    await page.locator('[data-field="title"]').focus();
+    await page.keyboard.press('Escape');
+    assert.ok(await page.locator('[data-discard-bar]').isVisible());
+    assert.ok(await page.locator('[data-editor]').isVisible());
+    await page.locator('[data-action="discard"]').click();
+    assert.ok(await page.locator('[data-editor]').isHidden());
+    assert.deepEqual(await takePosted(), [{ type: 'closeTask' }]);
+    assert.equal(await page.evaluate('document.activeElement.dataset.taskId'), '3', 'focus back on the card');
+  });
+
+  it('draws the dependency graph and highlights the critical path to the chosen task', async () => {
+    await send({ type: 'state', state: sample() });
+    await page.locator('[data-view-tab="graph"]').click();
+    assert.ok(await page.locator('[data-view="graph"]').isVisible());
+    assert.equal(await page.locator('[data-graph] [data-node-id]').count(), SAMPLE.length);
+    assert.equal(await page.locator('[data-graph] [data-edge]').count(), 5);
+    await takePosted();
+    await page.locator('[data-node-id="5"]').click();
+    assert.deepEqual(await takePosted(), [{ type: 'openTask', id: '5' }]);
+    const critical = await page.locator('[data-graph] .graph-node.is-critical').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-node-id')));
+    assert.deepEqual(critical.sort(), ['2', '3', '5']);
+    assert.deepEqual(await page.locator('[data-graph] .edge.is-critical').evaluateAll((edges) => edges.map((e) => e.getAttribute('data-edge'))), ['2>3', '3>5']);
+    assert.match((await page.locator('[data-critical-path]').textContent()) ?? '', /#2 → #3 → #5/);
+  });
+
+  it('draws the dashboard charts', async () => {
+    await send({ type: 'state', state: sample() });
+    await page.locator('[data-view-tab="dashboard"]').click();
+    const dashboard = page.locator('[data-dashboard]');
+    assert.equal(await dashboard.locator('[data-tile="total"] .tile-value').textContent(), '6');
+    assert.equal(await dashboard.locator('[data-chart="status"] svg [data-bar]').count(), 4, 'pending, in progress, review, done');
+    assert.equal(await dashboard.locator('[data-chart="priority"] svg [data-bar]').count(), 4);
+    assert.equal(await dashboard.locator('[data-chart="completion"] svg [data-bar]').count(), COMPLETION.length);
+    assert.equal(await dashboard.locator('[data-chart="complexity"] svg [data-bar]').count(), 10);
+    assert.match((await dashboard.locator('[data-chart="status"] svg').getAttribute('aria-label')) ?? '', /Pending 3/);
+    await takePosted();
+    await dashboard.locator('[data-chart="blocked"] [data-open-task="5"]').click();
+    assert.deepEqual(await takePosted(), [{ type: 'openTask', id: '5' }]);
+  });
+
+  it('shows an unreadable tasks.json with a button to open it at the error, and a missing plan', async () => {
+    await send({ type: 'state', state: { kind: 'unreadable', file: '.taskmaster/tasks/tasks.json', message: 'Expected a comma', line: 12, column: 5 } });
+    const problem = page.locator('[data-problem="unreadable"]');
+    assert.match((await problem.textContent()) ?? '', /Expected a comma.*line 12, column 5/);
+    assert.ok(await page.locator('[data-view="board"]').isHidden());
+    await takePosted();
+    await problem.locator('[data-action="open-tasks-file"]').click();
+    assert.deepEqual(await takePosted(), [{ type: 'openTasksFile', line: 12, column: 5 }]);
+
+    await send({ type: 'state', state: { kind: 'missing', message: 'No tasks.json in this folder. Run “Taskmaster: Initialize”.' } });
+    assert.match((await page.locator('[data-problem="missing"]').textContent()) ?? '', /No tasks.json in this folder/);
+    await send({ type: 'state', state: sample() });
+    assert.ok(await page.locator('[data-view="board"]').isVisible());
+  });
+
+  it('keeps the view, filter and open task across a reload of the page (hide/show)', async () => {
+    await send({ type: 'state', state: sample() });
+    await page.locator('[data-view-tab="graph"]').click();
+    await page.locator('[data-filter-text]').fill('API');
+    await page.locator('[data-node-id="3"]').click();
+    await page.reload();
+    assert.deepEqual(await posted(), [{ type: 'ready' }, { type: 'openTask', id: '3' }]);
+    await send({ type: 'state', state: sample() });
+    assert.equal(await page.locator('[data-view-tab="graph"]').getAttribute('aria-selected'), 'true');
+    assert.equal(await page.locator('[data-filter-text]').inputValue(), 'API');
+    assert.ok(await page.locator('[data-node-id="3"]').evaluate((node) => node.classList.contains('is-selected')));
+  });
+
+  it('shows 1,000 cards a page per column, keeps scroll on a new state, and adds more on request', async () => {
+    const many = cards(...Array.from({ length: 1000 }, (_, i) => ({ id: i + 1, status: i % 10 === 0 ? ('done' as const) : ('pending' as const), priority: i % 3 ? ('medium' as const) : ('high' as const) })));
+    const started = Date.now();
+    await send({ type: 'state', state: planState(many) });
+    const firstRender = Date.now() - started;
+    const pending = column('pending');
+    assert.equal(await pending.locator('[data-task-id]').count(), 100);
+    assert.equal(await column('done').locator('[data-task-id]').count(), 100);
+    assert.equal(await pending.locator('[data-column-count]').textContent(), '900');
+    assert.match((await pending.locator('[data-show-more]').textContent()) ?? '', /Show 100 more \(800 not shown\)/);
+
+    const list = pending.locator('[data-column-cards]');
+    await list.evaluate((el) => (el.scrollTop = 1500));
+    const again = Date.now();
+    await send({ type: 'state', state: planState(many.map((c) => (c.id === '2' ? { ...c, title: 'Renamed' } : c))) });
+    const rerender = Date.now() - again;
+    assert.equal(await list.evaluate((el) => el.scrollTop), 1500, 'the column keeps its scroll');
+    assert.equal(await card('2').locator('.card-title').textContent(), 'Renamed');
+
+    await pending.locator('[data-show-more]').click();
+    assert.equal(await pending.locator('[data-task-id]').count(), 200);
+    await page.locator('[data-view-tab="graph"]').click();
+    assert.equal(await page.locator('[data-graph] [data-node-id]').count(), 1000);
+    assert.ok(firstRender < 2000 && rerender < 1000, `rendering took ${firstRender} ms, re-rendering ${rerender} ms`);
+  });
+
+  it('looks right in light and dark themes (screenshots with TML_BOARD_SCREENSHOTS=1)', async function () {
+    if (!process.env.TML_BOARD_SCREENSHOTS) this.skip();
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    for (const theme of ['dark', 'light'] as const) {
+      await page.goto(`file://${pages[theme]}`);
+      await page.evaluate('sessionStorage.clear()');
+      await page.reload();
+      await send({ type: 'state', state: sample() });
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${theme}-board.png`) });
+      await card('3').focus();
+      await page.keyboard.press('m');
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${theme}-move-menu.png`) });
+      await page.keyboard.press('Escape');
+      await card('3').click();
+      await send({ type: 'task', task: boardTask(SAMPLE[2], { details: '## Steps\n- **Routes** for `GET /tasks`\n- Errors as [RFC 7807](https://example.com)\n\n```\nnpm test\n```', subtasks: [{ id: '3.1', title: 'Routes', status: 'done' }, { id: '3.2', title: 'Errors', status: 'pending' }] }) });
+      await send({ type: 'error', message: 'That would make a dependency cycle.' });
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${theme}-editor.png`) });
+      await page.locator('[data-action="close"]').click();
+      await page.locator('[data-notice] [data-dismiss]').click();
+      await page.locator('[data-view-tab="graph"]').click();
+      await page.locator('[data-node-id="5"]').click();
+      await page.locator('[data-action="close"]').click();
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${theme}-graph.png`) });
+      await page.locator('[data-view-tab="dashboard"]').click();
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${theme}-dashboard.png`) });
+      await page.evaluate('sessionStorage.clear()');
+    }
+  });
+});

@@ -1,0 +1,171 @@
+/**
+ * The board page: routes the extension's messages to the views, keeps where the user is (view,
+ * filter, open task, graph selection) in VS Code's webview state, and re-renders on each `state`
+ * without losing that place. Only the visible view renders; the others catch up when shown.
+ */
+import type { BoardState, ExtensionMessage } from '../../src/board/protocol';
+import type { TaskStatus } from '../../src/core/task';
+import type { AiAction, AiProgress } from './aiActions';
+import type { CardFilter } from './cardFilter';
+import { renderDashboard } from './dashboard';
+import { el } from './dom';
+import { GraphView } from './graphView';
+import { KanbanView, type PlanState } from './kanban';
+import { STATUS_LABELS } from './labels';
+import { NoticeBar } from './noticeBar';
+import { renderPlanProblem } from './planProblem';
+import { TaskEditor } from './taskEditor';
+import { Toolbar } from './toolbar';
+import { loadSavedView, post, saveView, VIEW_NAMES, type SavedView, type ViewName } from './vscodeApi';
+
+export class BoardApp {
+  private state: BoardState | undefined;
+  private readonly saved: SavedView = loadSavedView();
+  private readonly aiProgress = new Map<string, AiProgress>();
+  /** Views that a state arrived for while they were hidden. */
+  private readonly stale = new Set<ViewName>(VIEW_NAMES);
+  private readonly toolbar: Toolbar;
+  private readonly notices = new NoticeBar();
+  private readonly liveRegion = el('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+  private readonly problem = el('div', { class: 'problem-area', hidden: true });
+  private readonly panels: Record<ViewName, HTMLElement>;
+  private readonly kanban: KanbanView;
+  private readonly graph: GraphView;
+  private readonly editor: TaskEditor;
+
+  constructor(root: HTMLElement) {
+    const openTask = (id: string) => this.editor.open(id);
+    this.toolbar = new Toolbar(this.saved.filter, {
+      showView: (view) => this.showView(view),
+      setFilter: (filter) => this.setFilter(filter),
+      switchTag: (tag) => post({ type: 'switchTag', tag }),
+      openTask,
+    });
+    this.kanban = new KanbanView({ setStatus: (id, status) => this.setStatus(id, status), openTask });
+    this.graph = new GraphView((id) => {
+      this.remember({ graphTargetId: id });
+      this.render('graph');
+      openTask(id);
+    });
+    this.editor = new TaskEditor({
+      post,
+      startAi: (id, action, prompt) => this.startAi(id, action, prompt),
+      onOpenChange: (openId, closedId) => {
+        this.remember({ openTaskId: openId });
+        // Back to where the user opened it from.
+        if (openId === undefined && closedId !== undefined) {
+          if (this.saved.view === 'board') this.kanban.focusCard(closedId);
+          else if (this.saved.view === 'graph') this.graph.focusNode(closedId);
+        }
+      },
+    });
+    this.panels = {
+      board: this.kanban.element,
+      graph: this.graph.element,
+      dashboard: el('div'),
+    };
+    const views = el('main', { class: 'views' }, this.problem);
+    for (const view of VIEW_NAMES) {
+      views.append(el('section', { id: `view-${view}`, class: 'view', role: 'tabpanel', 'aria-labelledby': `tab-${view}`, 'data-view': view }, this.panels[view]));
+    }
+    root.append(this.toolbar.element, this.notices.element, el('div', { class: 'workspace' }, views, this.editor.element), this.liveRegion);
+    this.showView(this.saved.view);
+  }
+
+  /** Tells the extension the page listens, and reopens the task that was open before a reload. */
+  start(): void {
+    post({ type: 'ready' });
+    if (this.saved.openTaskId) this.editor.open(this.saved.openTaskId);
+  }
+
+  receive(message: ExtensionMessage): void {
+    switch (message.type) {
+      case 'state':
+        this.state = message.state;
+        for (const view of VIEW_NAMES) this.stale.add(view);
+        this.renderState();
+        break;
+      case 'task':
+        this.editor.show(message.task, this.aiProgress.get(message.task.id));
+        break;
+      case 'taskGone':
+        if (this.editor.taskGone(message.id)) this.notices.show(message.message, 'info');
+        break;
+      case 'progress':
+        this.recordProgress(message.id, { message: message.message, done: message.done });
+        break;
+      case 'error':
+        this.notices.show(message.message, 'error');
+        break;
+    }
+  }
+
+  private renderState(): void {
+    const plan = this.plan();
+    this.problem.hidden = !!plan;
+    if (this.state && this.state.kind !== 'plan') this.problem.replaceChildren(renderPlanProblem(this.state, post));
+    if (plan) this.editor.setPlan(plan.cards);
+    this.showView(this.saved.view);
+  }
+
+  private plan(): PlanState | undefined {
+    return this.state?.kind === 'plan' ? this.state : undefined;
+  }
+
+  private showView(view: ViewName): void {
+    this.remember({ view });
+    const plan = this.plan();
+    for (const name of VIEW_NAMES) this.panels[name].parentElement!.hidden = !plan || name !== view;
+    this.toolbar.update(plan, view);
+    this.renderIfStale();
+  }
+
+  private renderIfStale(): void {
+    if (this.stale.has(this.saved.view)) this.render(this.saved.view);
+  }
+
+  /** Renders `view` if it is the one shown, else marks it to render when shown. */
+  private render(view: ViewName): void {
+    const plan = this.plan();
+    if (!plan || view !== this.saved.view) {
+      this.stale.add(view);
+      return;
+    }
+    this.stale.delete(view);
+    if (view === 'board') this.kanban.render(plan, this.saved.filter, this.runningAi());
+    else if (view === 'graph') this.graph.render(plan, this.saved.filter, this.saved.graphTargetId);
+    else this.panels.dashboard.replaceChildren(renderDashboard(plan.dashboard, (id) => this.editor.open(id)));
+  }
+
+  private setFilter(filter: CardFilter): void {
+    this.remember({ filter });
+    this.stale.add('board').add('graph');
+    this.renderIfStale();
+  }
+
+  private setStatus(id: string, status: TaskStatus): void {
+    post({ type: 'setStatus', id, status });
+    this.liveRegion.textContent = `Moving #${id} to ${STATUS_LABELS[status]}.`;
+  }
+
+  private startAi(id: string, action: AiAction, prompt: string | undefined): void {
+    post({ type: 'aiAction', id, action, prompt });
+    this.recordProgress(id, { message: action === 'expand' ? 'Asking the AI to expand the task…' : 'Asking the AI to update the task…', done: false });
+  }
+
+  /** The editor shows the message; the card says "AI working" until the action is done. */
+  private recordProgress(id: string, progress: AiProgress): void {
+    this.aiProgress.set(id, progress);
+    this.editor.showProgress(id, progress);
+    this.render('board');
+  }
+
+  private runningAi(): Set<string> {
+    return new Set([...this.aiProgress].filter(([, progress]) => !progress.done).map(([id]) => id));
+  }
+
+  private remember(change: Partial<SavedView>): void {
+    Object.assign(this.saved, change);
+    saveView(this.saved);
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The editor's subtasks: check off, reorder (buttons or Alt+Up/Down), add. Each change is posted
+ * at once (it is not part of Save); the extension answers with the task as it now is.
+ */
+import type { BoardTask, WebviewMessage } from '../../src/board/protocol';
+import { closestTo, el } from './dom';
+import { statusBadge } from './labels';
+
+export class SubtaskList {
+  readonly element: HTMLElement;
+  private readonly list = el('ol', { class: 'subtasks', 'aria-label': 'Subtasks', 'data-subtasks': '' });
+  private readonly newTitle = el('input', { type: 'text', id: 'new-subtask', placeholder: 'New subtask title', 'data-new-subtask': '' });
+  private task: BoardTask | undefined;
+
+  constructor(private readonly post: (message: WebviewMessage) => void) {
+    const add = el('button', { type: 'button', class: 'secondary', 'data-add-subtask': '' }, 'Add');
+    this.element = el(
+      'div',
+      { class: 'field' },
+      this.list,
+      el('div', { class: 'inline-form' }, el('label', { for: this.newTitle.id, class: 'visually-hidden' }, 'New subtask title'), this.newTitle, add),
+    );
+    add.addEventListener('click', () => this.add());
+    this.newTitle.addEventListener('keydown', (event) => {
+      if (event.key !== 'Enter') return;
+      event.preventDefault();
+      this.add();
+    });
+    this.list.addEventListener('change', (event) => {
+      const box = closestTo(event, '[data-subtask-done]') as HTMLInputElement | undefined;
+      const id = box && closestTo(event, '[data-subtask-id]')?.dataset.subtaskId;
+      if (box && id) this.post({ type: 'setStatus', id, status: box.checked ? 'done' : 'pending' });
+    });
+    this.list.addEventListener('click', (event) => {
+      const move = closestTo(event, '[data-subtask-move]');
+      const id = move && closestTo(event, '[data-subtask-id]')?.dataset.subtaskId;
+      if (move && id) this.move(id, Number(move.dataset.subtaskMove));
+    });
+    this.list.addEventListener('keydown', (event) => {
+      const row = closestTo(event, '[data-subtask-id]');
+      if (!row?.dataset.subtaskId || !event.altKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
+      event.preventDefault();
+      this.move(row.dataset.subtaskId, event.key === 'ArrowUp' ? -1 : 1);
+    });
+  }
+
+  render(task: BoardTask): void {
+    this.task = task;
+    // Reordering rebuilds the rows: keep the keyboard on the control it was on.
+    const active = document.activeElement instanceof HTMLElement && this.list.contains(document.activeElement) ? document.activeElement : undefined;
+    const focusedRow = active?.closest<HTMLElement>('[data-subtask-id]')?.dataset.subtaskId;
+    const focusedControl = active?.hasAttribute('data-subtask-done') ? '[data-subtask-done]' : `[data-subtask-move="${active?.dataset.subtaskMove}"]`;
+    const last = task.subtasks.length - 1;
+    this.list.replaceChildren(
+      ...task.subtasks.map((subtask, index) =>
+        el(
+          'li',
+          { class: 'subtask', 'data-subtask-id': subtask.id },
+          el(
+            'label',
+            { class: 'subtask-title' },
+            el('input', { type: 'checkbox', checked: subtask.status === 'done', 'data-subtask-done': '' }),
+            el('span', { class: 'subtask-id' }, subtask.id),
+            ` ${subtask.title}`,
+          ),
+          statusBadge(subtask.status),
+          el('button', { type: 'button', class: 'icon-button', 'aria-label': `Move ${subtask.id} up`, title: 'Move up (Alt+Up)', disabled: index === 0, 'data-subtask-move': -1 }, '↑'),
+          el('button', { type: 'button', class: 'icon-button', 'aria-label': `Move ${subtask.id} down`, title: 'Move down (Alt+Down)', disabled: index === last, 'data-subtask-move': 1 }, '↓'),
+        ),
+      ),
+    );
+    if (!task.subtasks.length) this.list.append(el('li', { class: 'placeholder' }, 'No subtasks yet.'));
+    if (focusedRow === undefined) return;
+    const row = [...this.list.querySelectorAll<HTMLElement>('[data-subtask-id]')].find((element) => element.dataset.subtaskId === focusedRow);
+    const control = row?.querySelector<HTMLElement>(`${focusedControl}:not(:disabled)`) ?? row?.querySelector<HTMLElement>('[data-subtask-done]');
+    control?.focus();
+  }
+
+  private move(subtaskId: string, step: number): void {
+    const subtasks = this.task?.subtasks ?? [];
+    const toIndex = subtasks.findIndex((subtask) => subtask.id === subtaskId) + step;
+    if (this.task && toIndex >= 0 && toIndex < subtasks.length) this.post({ type: 'moveSubtask', parentId: this.task.id, subtaskId, toIndex });
+  }
+
+  private add(): void {
+    const title = this.newTitle.value.trim();
+    if (!this.task || !title) return;
+    this.post({ type: 'addSubtask', parentId: this.task.id, title });
+    this.newTitle.value = '';
+  }
+}
