@@ -14,9 +14,10 @@ function step(label, command, args, options = {}) {
 
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 step('type check', npx, ['tsc', '--noEmit', '-p', '.']);
+step('type check the webview', npx, ['tsc', '--noEmit', '-p', 'webview']);
 step('build', process.execPath, ['esbuild.mjs']);
 step('install end-to-end prerequisites (cached)', 'bash', ['scripts/install-e2e.sh'], { stdio: ['ignore', 'ignore', 'inherit'] });
 
-const suites = ['test/unit/**/*.test.ts', 'test/conformance/**/*.test.ts', 'test/e2e/**/*.test.ts'];
+const suites = ['test/unit/**/*.test.ts', 'test/conformance/**/*.test.ts', 'test/webview/**/*.test.ts', 'test/e2e/**/*.test.ts'];
 const mocha = spawnSync(npx, ['mocha', ...suites, ...process.argv.slice(2)], { stdio: 'inherit' });
 process.exit(mocha.status ?? 1);

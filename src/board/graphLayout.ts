@@ -7,7 +7,6 @@
  * place each node near the average position of its neighbours, which removes most edge crossings.
  * Each sweep is linear in edges plus a sort per layer: 1,000 tasks take a few milliseconds.
  */
-import type { BoardGraph } from './protocol';
 
 export interface Placement {
   layer: number;
@@ -101,26 +100,4 @@ function average(nodes: number[], position: Float64Array): number | undefined {
   let sum = 0;
   for (const node of nodes) sum += position[node];
   return sum / nodes.length;
-}
-
-/**
- * The longest chain of prerequisites ending at `id`, first prerequisite first: the critical path
- * to highlight. Walks down one layer at a time, which the layering guarantees is always possible.
- */
-export function criticalPath(graph: BoardGraph, id: string): string[] {
-  const nodes = new Map(graph.nodes.map((node) => [node.id, node]));
-  const predecessors = new Map<string, string[]>();
-  for (const edge of graph.edges) {
-    const list = predecessors.get(edge.to);
-    if (list) list.push(edge.from);
-    else predecessors.set(edge.to, [edge.from]);
-  }
-  const path: string[] = [];
-  for (let node = nodes.get(id); node; ) {
-    path.push(node.id);
-    const below = node.layer - 1;
-    const previous = predecessors.get(node.id)?.find((from) => nodes.get(from)?.layer === below);
-    node = previous === undefined ? undefined : nodes.get(previous);
-  }
-  return path.reverse();
 }
