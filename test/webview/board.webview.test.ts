@@ -162,6 +162,10 @@ describe('board webview (Chromium, no VS Code)', function () {
     assert.ok(await card('4').evaluate((el) => el.classList.contains('is-next')), 'the next task stands out');
     assert.match((await card('4').textContent()) ?? '', /Next/);
     assert.match((await page.locator('[data-next-task]').textContent()) ?? '', /Next: #4 Write the docs/);
+    // A subtask that is next is named with the card it belongs to.
+    await send({ type: 'state', state: planState(SAMPLE, { nextId: '2.2', completion: COMPLETION }) });
+    assert.match((await page.locator('[data-next-task]').textContent()) ?? '', /Next: #2\.2, in #2 /);
+    assert.equal(await page.locator('[data-next-task]').isDisabled(), false);
   });
 
   it('posts setStatus when a card is dragged to another column, and highlights the drop target', async () => {

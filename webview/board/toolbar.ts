@@ -78,11 +78,14 @@ export class Toolbar {
     this.project.textContent = state.project;
     this.tag.replaceChildren(...state.tags.map((tag) => el('option', { value: tag }, tag)));
     this.tag.value = state.tag;
-    this.nextId = state.nextId;
-    const next = state.cards.find((card) => card.id === state.nextId);
-    this.next.replaceChildren(el('span', { 'aria-hidden': 'true' }, '★ '), next ? `Next: #${next.id} ${next.title}` : 'No next task');
+    // The next task may be a subtask ("4.2"): its parent's card is the one on the board.
+    const parentId = state.nextId?.split('.')[0];
+    const next = state.cards.find((card) => card.id === parentId);
+    this.nextId = next?.id;
+    const label = !next ? 'No next task' : next.id === state.nextId ? `Next: #${next.id} ${next.title}` : `Next: #${state.nextId}, in #${next.id} ${next.title}`;
+    this.next.replaceChildren(el('span', { 'aria-hidden': 'true' }, '★ '), label);
     this.next.disabled = !next;
-    this.next.title = next ? `Open the next task, #${next.id}` : 'No pending task has all its dependencies done';
+    this.next.title = next ? `Open the next task, #${state.nextId}` : 'No pending task has all its dependencies done';
   }
 
   /** Arrow keys move between tabs, as in any tab list. */

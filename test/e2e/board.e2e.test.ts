@@ -1,0 +1,153 @@
+/**
+ * End-to-end: the board webview in a real VS Code (code-server, see vscodeHarness.ts) with the
+ * packaged extension, on a copy of demo/. The board lives in nested iframes (the webview host, then
+ * the page); tests reach it through Playwright frame locators and its data- attributes.
+ * TML_UPDATE_SCREENSHOTS=1 refreshes the README's board screenshots (dark and light themes).
+ * Needs a current build (node esbuild.mjs). Failing tests leave a screenshot in test-results/.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import type { RawTask } from '../../src/core/task';
+import { packageExtension, readTasks, ROOT, TASKS_FILE, vscodeSession, type PackagedExtension } from './stagedExtension';
+import { eventually, pickQuickPickItem, runCommand } from './vscodeHarness';
+
+const SCREENSHOTS = path.join(ROOT, 'resources', 'screenshots');
+
+describe('The board in a real VS Code (code-server)', function () {
+  this.timeout(60_000);
+  let scratch = '';
+  let packaged: PackagedExtension;
+
+  before(function () {
+    this.timeout(60_000);
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tml-e2e-board-'));
+    packaged = packageExtension(scratch);
+  });
+  after(() => scratch && fs.rmSync(scratch, { recursive: true, force: true }));
+
+  const vs = vscodeSession(
+    () => packaged.extensionDir,
+    () => {
+      const workspace = fs.mkdtempSync(path.join(scratch, 'demo-'));
+      fs.cpSync(path.join(ROOT, 'demo'), workspace, { recursive: true });
+      return { workspace, userSettings: { 'workbench.colorTheme': 'Default Dark Modern' } };
+    },
+  );
+
+  let board: FrameLocator;
+  before(async function () {
+    this.timeout(60_000);
+    await runCommand(vs.page(), 'Taskmaster: Open Board');
+    board = boardFrame(vs.page());
+    await board.locator('[data-task-id]').first().waitFor({ state: 'visible', timeout: 20_000 });
+  });
+
+  it('shows a card per task of the current tag in its status column, the next task marked', async () => {
+    const tasks = readTasks(vs.workspace()).master.tasks;
+    for (const status of ['pending', 'in-progress', 'review', 'done']) {
+      const expected = tasks.filter((task) => task.status === status).map((task) => String(task.id)).sort();
+      await eventually(`the ${status} column`, async () => {
+        const shown = (await board.locator(`[data-column="${status}"] [data-task-id]`).evaluateAll((cards) => cards.map((card) => card.getAttribute('data-task-id')))).sort();
+        return JSON.stringify(shown) === JSON.stringify(expected) ? true : undefined;
+      });
+    }
+    const next = tmlNext(vs.workspace());
+    const nextCard = board.locator(`[data-task-id="${String(next.id).split('.')[0]}"]`);
+    assert.ok(await nextCard.evaluate((card) => card.classList.contains('is-next')), 'the next task\'s card stands out');
+    assert.match(await board.locator('[data-next-task]').innerText(), new RegExp(`Next: #${String(next.id).replace('.', '\\.')}\\b`));
+    await saveScreenshots(vs.page(), board, 'dark');
+  });
+
+  it('drags a card from pending to done, and tasks.json on disk changes', async () => {
+    const task = readTasks(vs.workspace()).master.tasks.find((candidate) => candidate.status === 'pending' && !candidate.subtasks?.length) as RawTask;
+    assert.ok(task, 'the demo plan has a pending task without subtasks');
+    const before = fs.readFileSync(path.join(vs.workspace(), TASKS_FILE), 'utf8');
+    await board.locator(`[data-column="pending"] [data-task-id="${task.id}"]`).dragTo(board.locator('[data-column="done"] [data-column-cards]'));
+    await eventually(`task ${task.id} done in tasks.json`, () => (readTasks(vs.workspace()).master.tasks.find((candidate) => candidate.id === task.id)?.status === 'done' ? true : undefined));
+    const after = readTasks(vs.workspace());
+    const original = JSON.parse(before);
+    for (const other of original.master.tasks) if (other.id !== task.id) assert.equal(after.master.tasks.find((candidate) => candidate.id === other.id)?.status, other.status, `task ${other.id} kept its status`);
+    await board.locator(`[data-column="done"] [data-task-id="${task.id}"]`).waitFor({ state: 'visible' });
+  });
+
+  it('shows an edit made outside VS Code without a reload', async () => {
+    const file = path.join(vs.workspace(), TASKS_FILE);
+    const data = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const task = data.master.tasks[0];
+    task.title = `Renamed outside at ${Date.now()}`;
+    fs.writeFileSync(file, JSON.stringify(data, null, 2));
+    await eventually('the new title on its card', async () => ((await board.locator(`[data-task-id="${task.id}"]`).first().innerText()).includes(task.title) ? true : undefined));
+  });
+
+  it('saves a details change from the task editor to tasks.json', async () => {
+    const task = readTasks(vs.workspace()).master.tasks.find((candidate) => candidate.status === 'pending') as RawTask;
+    await board.locator(`[data-task-id="${task.id}"]`).first().click();
+    const editor = board.locator('[data-editor]');
+    await editor.waitFor({ state: 'visible' });
+    const details = `Checked on ${new Date().toISOString()}: **all** hosts answer.`;
+    const field = editor.locator('[data-field="details"]');
+    // Details open rendered (markdown); the toggle switches to the text.
+    if (await field.isHidden()) await editor.locator('[data-toggle-preview="details"]').click();
+    await field.fill(details);
+    await editor.locator('[data-action="save"]').click();
+    await eventually(`the details of task ${task.id} in tasks.json`, () => (readTasks(vs.workspace()).master.tasks.find((candidate) => candidate.id === task.id)?.details === details ? true : undefined));
+  });
+
+  it('draws the dependency graph and the dashboard', async () => {
+    const tasks = readTasks(vs.workspace()).master.tasks;
+    await board.locator('[data-view-tab="graph"]').click();
+    await eventually('a graph node per task', async () => ((await board.locator('[data-graph] [data-node-id]').count()) === tasks.length ? true : undefined));
+    await board.locator('[data-view-tab="dashboard"]').click();
+    await board.locator('[data-dashboard] [data-chart="status"]').waitFor({ state: 'visible' });
+    await board.locator('[data-view-tab="board"]').click();
+  });
+
+  it('looks right in a light theme too', async function () {
+    if (!screenshotsWanted()) this.skip();
+    await runCommand(vs.page(), 'Preferences: Color Theme');
+    await pickQuickPickItem(vs.page(), { placeholder: /color theme/i, filter: 'Light Modern', label: /Light Modern/ });
+    await eventually('the light theme', async () => ((await vs.page().locator('.monaco-workbench.vs').count()) > 0 ? true : undefined));
+    await saveScreenshots(vs.page(), board, 'light');
+  });
+});
+
+function tmlNext(workspace: string): RawTask {
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'next', '--json', '--project', workspace], { encoding: 'utf8' });
+  assert.equal(result.status, 0, result.stderr);
+  return JSON.parse(result.stdout);
+}
+
+/** The board page inside the webview's two iframes. */
+function boardFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+function screenshotsWanted(): boolean {
+  return process.env.TML_UPDATE_SCREENSHOTS === '1' || !fs.existsSync(path.join(SCREENSHOTS, 'board-kanban-dark.png'));
+}
+
+/** The README's screenshots of each view, in the current theme: a wide window, the graph showing a critical path. */
+async function saveScreenshots(page: Page, board: FrameLocator, theme: 'dark' | 'light'): Promise<void> {
+  if (!screenshotsWanted()) return;
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: 1800, height: 950 });
+  const editorArea = page.locator('.part.editor');
+  const closeEditor = async () => {
+    const close = board.locator('[data-editor] [data-action="close"]');
+    if (await close.isVisible()) await close.click();
+  };
+  for (const view of ['board', 'graph', 'dashboard'] as const) {
+    await board.locator(`[data-view-tab="${view}"]`).click();
+    await board.locator(`[data-view="${view}"]`).waitFor({ state: 'visible' });
+    if (view === 'graph') await board.locator('[data-node-id="13"]').click(); // its chain runs through 6 and 5
+    await closeEditor();
+    await page.waitForTimeout(300); // charts and edges settle after layout
+    await editorArea.screenshot({ path: path.join(SCREENSHOTS, `board-${view === 'board' ? 'kanban' : view}-${theme}.png`) });
+  }
+  await board.locator('[data-view-tab="board"]').click();
+  if (viewport) await page.setViewportSize(viewport);
+}
