@@ -24,6 +24,7 @@ import { generateLargePlan } from '../test/support/planGenerator';
 import { taskMasterText } from '../test/support/planBuilder';
 import { OllamaStandIn } from '../test/support/ollamaStandIn';
 import { peerCommand } from '../test/support/taskMasterPeer';
+import { boardRenderRows } from './boardRender';
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -141,6 +142,9 @@ async function main(): Promise<void> {
 
   // 5. The activity ledger at 100,000 events: inserts, report queries, flush (see ledgerRows).
   rows.push(...(await ledgerRows(dir)));
+
+  // 6. The board webview's first render of 1,000 tasks in a real VS Code, against the tree's.
+  rows.push(...(await boardRenderRows(dir, ms)));
 
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  |  '));
