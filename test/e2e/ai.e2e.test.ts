@@ -14,10 +14,9 @@ import { SUBTASKS_SCHEMA, TASKS_SCHEMA, type GeneratedSubtask, type GeneratedTas
 import { OllamaStandIn, type ChatRequestSeen } from '../support/ollamaStandIn';
 import { eventually, expandTreeRow, openFile, openViewContainer, pickQuickPickItem, runCommand, waitForInputBox, waitForRows } from './vscodeHarness';
 import type { RawTask } from '../../src/core/task';
-import { packageExtension, readTasks, ROOT, run, TASKS_FILE, vscodeSession, type PackagedExtension } from './stagedExtension';
+import { packageExtension, readTasks, TASKS_FILE, tml, vscodeSession, type PackagedExtension } from './stagedExtension';
 
 const MODEL = 'qwen2.5-coder:7b';
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 
 const PRD = `# Recipe box
 
@@ -233,7 +232,7 @@ function emptyPlanWorkspace(scratch: string): string {
 
 /** What `tml next --json` answers for the workspace: the task's id, or undefined when none is ready. */
 function cliNext(workspace: string): string | undefined {
-  const next = JSON.parse(run(process.execPath, [CLI, 'next', '--json', '--project', workspace])) as RawTask | null;
+  const next = tml(workspace, 'next') as RawTask | null;
   return next ? String(next.id) : undefined;
 }
 

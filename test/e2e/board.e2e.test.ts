@@ -6,34 +6,22 @@
  * Needs a current build (node esbuild.mjs). Failing tests leave a screenshot in test-results/.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import type { RawTask } from '../../src/core/task';
-import { packageExtension, readTasks, ROOT, TASKS_FILE, vscodeSession, type PackagedExtension } from './stagedExtension';
+import { copyDemo, readTasks, ROOT, stagedSuite, TASKS_FILE, tml, vscodeSession } from './stagedExtension';
 import { eventually, pickQuickPickItem, runCommand } from './vscodeHarness';
 
 const SCREENSHOTS = path.join(ROOT, 'resources', 'screenshots');
 
 describe('The board in a real VS Code (code-server)', function () {
   this.timeout(60_000);
-  let scratch = '';
-  let packaged: PackagedExtension;
-
-  before(function () {
-    this.timeout(60_000);
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tml-e2e-board-'));
-    packaged = packageExtension(scratch);
-  });
-  after(() => scratch && fs.rmSync(scratch, { recursive: true, force: true }));
-
+  const staged = stagedSuite('board');
   const vs = vscodeSession(
-    () => packaged.extensionDir,
+    () => staged.packaged().extensionDir,
     () => {
-      const workspace = fs.mkdtempSync(path.join(scratch, 'demo-'));
-      fs.cpSync(path.join(ROOT, 'demo'), workspace, { recursive: true });
+      const workspace = copyDemo(staged.scratch());
       return { workspace, userSettings: { 'workbench.colorTheme': 'Default Dark Modern' } };
     },
   );
@@ -55,7 +43,7 @@ describe('The board in a real VS Code (code-server)', function () {
         return JSON.stringify(shown) === JSON.stringify(expected) ? true : undefined;
       });
     }
-    const next = tmlNext(vs.workspace());
+    const next = tml(vs.workspace(), 'next') as RawTask;
     const nextCard = board.locator(`[data-task-id="${String(next.id).split('.')[0]}"]`);
     assert.ok(await nextCard.evaluate((card) => card.classList.contains('is-next')), 'the next task\'s card stands out');
     assert.match(await board.locator('[data-next-task]').innerText(), new RegExp(`Next: #${String(next.id).replace('.', '\\.')}\\b`));
@@ -106,6 +94,27 @@ describe('The board in a real VS Code (code-server)', function () {
     await board.locator('[data-view-tab="board"]').click();
   });
 
+  it('shows a tasks.json that does not parse as an error with "Open tasks.json", and recovers when it is fixed', async () => {
+    const file = path.join(vs.workspace(), TASKS_FILE);
+    const good = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, good.replace('"tasks": [', '"tasks": [,'));
+    const problem = board.locator('[data-problem="unreadable"]');
+    await problem.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await problem.innerText(), /tasks\.json/);
+    await problem.locator('[data-action="open-tasks-file"]').waitFor({ state: 'visible' });
+    assert.equal(fs.readFileSync(file, 'utf8'), good.replace('"tasks": [', '"tasks": [,'), 'the broken file is never written');
+    fs.writeFileSync(file, good);
+    await board.locator('[data-task-id]').first().waitFor({ state: 'visible', timeout: 10_000 });
+  });
+
+  it('comes back after a window reload', async () => {
+    const reloaded = vs.page().waitForEvent('load', { timeout: 30_000 });
+    await runCommand(vs.page(), 'Developer: Reload Window');
+    await reloaded;
+    await boardFrame(vs.page()).locator('[data-task-id]').first().waitFor({ state: 'visible', timeout: 30_000 });
+    board = boardFrame(vs.page());
+  });
+
   it('looks right in a light theme too', async function () {
     if (!screenshotsWanted()) this.skip();
     await runCommand(vs.page(), 'Preferences: Color Theme');
@@ -114,12 +123,6 @@ describe('The board in a real VS Code (code-server)', function () {
     await saveScreenshots(vs.page(), board, 'light');
   });
 });
-
-function tmlNext(workspace: string): RawTask {
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'next', '--json', '--project', workspace], { encoding: 'utf8' });
-  assert.equal(result.status, 0, result.stderr);
-  return JSON.parse(result.stdout);
-}
 
 /** The board page inside the webview's two iframes. */
 function boardFrame(page: Page): FrameLocator {

@@ -5,38 +5,25 @@
  * Needs a current build (node esbuild.mjs). Failing tests leave a screenshot in test-results/.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { packageExtension, readTasks, ROOT, TASKS_FILE, vscodeSession, type PackagedExtension } from './stagedExtension';
+import { copyDemo, readTasks, stagedSuite, TASKS_FILE, tml, vscodeSession } from './stagedExtension';
 import { eventually, runCommand } from './vscodeHarness';
 import type { RawTask } from '../../src/core/task';
 
 const MODEL_STAND_IN = path.join(__dirname, 'chatModelStandIn');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 
 describe('@taskmaster in the Chat view of a real VS Code (code-server)', function () {
   this.timeout(60_000);
-  let scratch = '';
-  let packaged: PackagedExtension;
-
-  before(function () {
-    this.timeout(60_000);
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tml-e2e-chat-'));
-    packaged = packageExtension(scratch);
-  });
-  after(() => scratch && fs.rmSync(scratch, { recursive: true, force: true }));
-
+  const staged = stagedSuite('chat');
   const vs = vscodeSession(
-    () => packaged.extensionDir,
+    () => staged.packaged().extensionDir,
     () => {
-      const workspace = fs.mkdtempSync(path.join(scratch, 'demo-'));
-      fs.cpSync(path.join(ROOT, 'demo'), workspace, { recursive: true });
+      const workspace = copyDemo(staged.scratch());
       // The demo's next task is already in progress; make it pending so /next offers Start.
-      const next = tml(workspace, 'next', '--json') as RawTask;
-      tml(workspace, 'set-status', String(next.id), 'pending', '--json');
+      const next = tml(workspace, 'next') as RawTask;
+      tml(workspace, 'set-status', String(next.id), 'pending');
       fs.mkdirSync(path.join(workspace, 'src'));
       fs.writeFileSync(path.join(workspace, 'src', 'server.ts'), 'export function serve() {\n  // TODO: retry when the model is still loading\n  return 1; // FIXME(ops): hard-coded port\n}\n');
       return {
@@ -48,7 +35,7 @@ describe('@taskmaster in the Chat view of a real VS Code (code-server)', functio
   );
 
   it('answers /next with the next task, and its Start button sets it in progress on disk', async () => {
-    const next = tml(vs.workspace(), 'next', '--json') as RawTask;
+    const next = tml(vs.workspace(), 'next') as RawTask;
     assert.equal(next.status, 'pending');
     const reply = await ask(vs.page(), '@taskmaster /next');
     await eventually(`the reply to name task ${next.id}`, async () => ((await reply.innerText()).includes(`#${next.id} ${next.title}`) ? true : undefined), 15_000);
@@ -115,12 +102,6 @@ describe('@taskmaster in the Chat view of a real VS Code (code-server)', functio
     assert.match(String(added[0].details), /src\/server\.ts:2/);
   });
 });
-
-function tml(workspace: string, ...args: string[]): unknown {
-  const result = spawnSync(process.execPath, [CLI, ...args, '--project', workspace], { encoding: 'utf8' });
-  assert.equal(result.status, 0, result.stderr);
-  return JSON.parse(result.stdout);
-}
 
 function statusOf(tasks: RawTask[], id: string): string | undefined {
   const [taskId, subId] = id.split('.');

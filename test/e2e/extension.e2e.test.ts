@@ -10,13 +10,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { SuiteResult } from '../extension/suite';
-import { ROOT, packageExtension, run, vscodeSession as stagedSession, type SessionSetup } from './stagedExtension';
+import { copyDemo, ROOT, packageExtension, tml, vscodeSession as stagedSession, type SessionSetup } from './stagedExtension';
 import { eventually, findExthostLog, openViewContainer, pickQuickPickItem, runCommand, waitForRows } from './vscodeHarness';
 import type { RawTask } from '../../src/core/task';
 import { expectOnlyMarkedDone, readTasks, TASKS_FILE, type TasksFile } from './stagedExtension';
 
 const README_SCREENSHOT = path.join(ROOT, 'resources', 'screenshots', 'tree.png');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 const EXTHOST_SUITE = path.join(ROOT, 'dist', 'test', 'extension', 'suite.js');
 const HOST_RUNNER = path.join(ROOT, 'test', 'extension', 'hostRunner');
 const EXTENSION_ID = 'taskmaster-local.taskmaster-local';
@@ -40,7 +39,7 @@ describe('Taskmaster Local in a real VS Code (code-server)', function () {
     it('shows the tags, the current tag\'s tasks and the next task in the Taskmaster view', async () => {
       await openViewContainer(vs.page(), 'Taskmaster');
       const data = readTasks(vs.workspace());
-      const next = cliNext(vs.workspace());
+      const next = tml(vs.workspace(), 'next') as RawTask | null;
       assert.ok(next, 'the demo plan has a next task');
       const expected = [
         tagLabel('master', data.master.tasks, true),
@@ -103,7 +102,7 @@ describe('Taskmaster Local in a real VS Code (code-server)', function () {
     });
 
     it('"Show Next Task" names the task that tml next picks', async () => {
-      const next = cliNext(vs.workspace());
+      const next = tml(vs.workspace(), 'next') as RawTask | null;
       assert.ok(next, 'the plan has a next task');
       await runCommand(vs.page(), 'Taskmaster: Show Next Task');
       await eventually(`a notification "Next task ${next.id}: ${next.title} …"`, async () =>
@@ -208,22 +207,12 @@ describe('Taskmaster Local in a real VS Code (code-server)', function () {
   }
 });
 
-function copyDemo(scratch: string): string {
-  const workspace = fs.mkdtempSync(path.join(scratch, 'demo-'));
-  fs.cpSync(path.join(ROOT, 'demo'), workspace, { recursive: true });
-  return workspace;
-}
-
 
 function readIfExists(file: string | undefined): string {
   return file && fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
 }
 
 /** What `tml next --json` answers for the workspace: the task, or null when none is ready. */
-function cliNext(workspace: string): RawTask | null {
-  return JSON.parse(run(process.execPath, [CLI, 'next', '--json', '--project', workspace]));
-}
-
 /** A task's tree row as its aria-label reads: "<id> <title>, [▶ next · ]<status>[ · <priority>]" (subtasks show no priority). */
 /** A tag row: its name, how many of its tasks are done, and whether it is the current tag. */
 function tagLabel(name: string, tasks: RawTask[], current: boolean): string {

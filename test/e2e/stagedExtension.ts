@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { eventually, launchVSCode, screenshotOnFailure, watchNotifications, type LaunchOptions, type VSCodeSession } from './vscodeHarness';
 import type { RawTask } from '../../src/core/task';
@@ -63,6 +64,40 @@ export function packageExtension(dir: string, alsoNeeds: string[] = []): Package
   const extensionDir = path.join(dir, `${publisher}.${name}-${version}`);
   fs.renameSync(path.join(unpacked, 'extension'), extensionDir);
   return { extensionDir, vsixBytes: fs.statSync(vsix).size };
+}
+
+/**
+ * A scratch folder (workspaces, the .vsix and what it unpacks to) and the packaged extension, for
+ * the tests of a describe block: made before them, removed after.
+ */
+export function stagedSuite(name: string, alsoNeeds: string[] = []): { scratch(): string; packaged(): PackagedExtension } {
+  let scratch = '';
+  let packaged: PackagedExtension | undefined;
+  before(function () {
+    this.timeout(60_000);
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), `tml-e2e-${name}-`));
+    packaged = packageExtension(scratch, alsoNeeds);
+  });
+  after(() => scratch && fs.rmSync(scratch, { recursive: true, force: true }));
+  return {
+    scratch: () => scratch,
+    packaged: () => {
+      if (!packaged) throw new Error('the extension was not packaged (see the "before all" hook)');
+      return packaged;
+    },
+  };
+}
+
+/** A fresh copy of demo/ in the scratch folder, to open as the workspace. */
+export function copyDemo(scratch: string): string {
+  const workspace = fs.mkdtempSync(path.join(scratch, 'demo-'));
+  fs.cpSync(path.join(ROOT, 'demo'), workspace, { recursive: true });
+  return workspace;
+}
+
+/** `tml <args> --json` on a workspace, as a user would run it; its parsed output. */
+export function tml(workspace: string, ...args: string[]): unknown {
+  return JSON.parse(run(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), ...args, '--json', '--project', workspace]));
 }
 
 /** Runs a command in the project root; throws with its output when it fails. */

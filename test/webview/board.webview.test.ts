@@ -336,7 +336,7 @@ describe('board webview (Chromium, no VS Code)', function () {
     assert.ok(await row('2.1').locator('[data-subtask-move="-1"]').isDisabled(), 'the first cannot move up');
   });
 
-  it('runs AI actions with progress until done', async () => {
+  it('runs AI actions with progress until done, and can cancel them', async () => {
     await send({ type: 'state', state: sample() });
     await card('3').click();
     await send({ type: 'task', task: boardTask(SAMPLE[2]) });
@@ -350,8 +350,12 @@ describe('board webview (Chromium, no VS Code)', function () {
     await send({ type: 'progress', id: '3', message: 'Writing subtask 2 of 5…', done: false });
     assert.equal(await page.locator('[data-ai-progress]').textContent(), 'Writing subtask 2 of 5…');
     assert.match((await card('3').textContent()) ?? '', /AI working/);
+    const cancel = page.locator('[data-ai-action="cancel"]');
+    await cancel.click();
+    assert.deepEqual(await takePosted(), [{ type: 'cancelAiAction', id: '3' }]);
     await send({ type: 'progress', id: '3', message: 'Added 5 subtasks.', done: true });
     assert.ok(await expand.isEnabled());
+    assert.ok(await cancel.isHidden(), 'nothing left to cancel');
     assert.doesNotMatch((await card('3').textContent()) ?? '', /AI working/);
   });
 

@@ -17,22 +17,24 @@ export class AiActions {
   private readonly prompt = el('textarea', { id: 'ai-prompt', rows: 2, placeholder: 'What should change? (needed to update; optional guidance to expand)', 'data-ai-prompt': '' });
   private readonly expand: HTMLButtonElement;
   private readonly update: HTMLButtonElement;
+  private readonly cancel: HTMLButtonElement;
   private readonly status = el('div', { class: 'ai-progress', role: 'status', 'aria-live': 'polite', 'data-ai-progress': '' });
   private taskId = '';
   private running = false;
 
-  /** `start` asks the extension to run the action (the board records it as running). */
-  constructor(start: (taskId: string, action: AiAction, prompt: string | undefined) => void) {
+  /** `start` asks the extension to run the action (the board records it as running); `cancel` to stop it. */
+  constructor(start: (taskId: string, action: AiAction, prompt: string | undefined) => void, cancel: (taskId: string) => void) {
     const run = (action: AiAction) => start(this.taskId, action, this.prompt.value.trim() || undefined);
     this.expand = button('Expand into subtasks', () => run('expand'), { class: 'secondary', 'data-ai-action': 'expand' });
     this.update = button('Update with AI', () => run('update'), { class: 'secondary', 'data-ai-action': 'update' });
+    this.cancel = button('Cancel', () => cancel(this.taskId), { class: 'secondary', hidden: true, 'data-ai-action': 'cancel' });
     this.prompt.addEventListener('input', () => this.refreshButtons());
     this.element = el(
       'div',
       { class: 'field ai-actions' },
       el('label', { for: this.prompt.id }, 'Prompt'),
       this.prompt,
-      el('div', { class: 'button-row' }, this.expand, this.update),
+      el('div', { class: 'button-row' }, this.expand, this.update, this.cancel),
       this.status,
     );
   }
@@ -50,5 +52,6 @@ export class AiActions {
   private refreshButtons(): void {
     this.expand.disabled = this.running;
     this.update.disabled = this.running || !this.prompt.value.trim();
+    this.cancel.hidden = !this.running;
   }
 }

@@ -69,7 +69,7 @@ export class TaskEditor {
     this.fields = { title, description, status, priority, details: this.details.textarea, testStrategy: this.testStrategy.textarea };
     this.dependencies = new DependencyPicker(onEdit);
     this.subtasks = new SubtaskList(actions.post);
-    this.ai = new AiActions(actions.startAi);
+    this.ai = new AiActions(actions.startAi, (id) => actions.post({ type: 'cancelAiAction', id }));
     this.save = button('Save', () => this.saveChanges(), { class: 'primary', disabled: true, title: 'Save (Ctrl+Enter)', 'data-action': 'save' });
     this.discardBar = el(
       'div',
