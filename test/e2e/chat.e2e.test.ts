@@ -88,6 +88,20 @@ describe('@taskmaster in the Chat view of a real VS Code (code-server)', functio
     await eventually('the answer about task 99', async () => (/No task 99 in tag "master"\. Closest ids: /.test(await missing.innerText()) ? true : undefined));
   });
 
+  it('/expand breaks a task into subtasks with the chat\'s model and writes them; /progress reports the day', async () => {
+    const task = readTasks(vs.workspace()).master.tasks.find((candidate) => candidate.status === 'pending' && !candidate.subtasks?.length) as RawTask;
+    assert.ok(task, 'the demo plan has a pending task without subtasks');
+    const reply = await ask(vs.page(), `@taskmaster /expand ${task.id}`);
+    const subtasks = await eventually(`subtasks of ${task.id} in tasks.json`, () => {
+      const written = readTasks(vs.workspace()).master.tasks.find((candidate) => candidate.id === task.id)?.subtasks ?? [];
+      return written.length ? written : undefined;
+    });
+    assert.deepEqual(subtasks.map((sub) => [sub.title, sub.dependencies]), [[`Plan ${task.title}`, []], [`Build ${task.title}`, [1]]]);
+    await eventually('the reply to list them', async () => (/Added 2 subtasks/.test(await reply.innerText()) ? true : undefined));
+    const progress = await ask(vs.page(), '@taskmaster /progress');
+    await eventually('the progress reply', async () => (/Progress in tag "master"[\s\S]*Today/.test(await progress.innerText()) ? true : undefined));
+  });
+
   it('/fromcode todos proposes one task per TODO/FIXME comment; Apply adds them', async () => {
     const reply = await ask(vs.page(), '@taskmaster /fromcode todos');
     const apply = reply.locator('.monaco-button').filter({ hasText: /^Apply 2 Tasks$/ }).first();

@@ -2,7 +2,8 @@
 // one, only the model is replaced. It answers from what it is sent, so a test fails when the
 // participant sends the wrong thing: asked a question with a <plan> block, it names the plan
 // lines that contain a word of the question, as "#<id> <title>"; asked for tasks from a <prd>
-// (with a JSON schema), it makes one task per ';'-separated part of the PRD.
+// (with a JSON schema), it makes one task per ';'-separated part of the PRD; asked to break
+// "Task N: <title>" into subtasks, it answers "Plan <title>" then "Build <title>".
 const vscode = require('vscode');
 
 const MODEL = {
@@ -27,8 +28,16 @@ function tasksFromPrd(prd) {
   return JSON.stringify({ tasks });
 }
 
+function subtasksFor(prompt) {
+  const title = (/^Task [\d.]+: (.*)$/m.exec(prompt) || [])[1] || 'the task';
+  const subtask = (id, verb) => ({ id, title: `${verb} ${title}`, description: `${verb} it.`, details: '', testStrategy: '', dependencies: id > 1 ? [id - 1] : [] });
+  return JSON.stringify({ subtasks: [subtask(1, 'Plan'), subtask(2, 'Build')] });
+}
+
 function answer(messages) {
   const texts = messages.map(textOf);
+  const expandText = texts.find((text) => text.startsWith('Break this task into'));
+  if (expandText) return subtasksFor(expandText);
   const prdText = texts.find((text) => text.includes('<prd>'));
   if (prdText) return tasksFromPrd(prdText.slice(prdText.indexOf('<prd>') + 5, prdText.indexOf('</prd>')));
   const planText = texts.find((text) => text.includes('<plan>'));
