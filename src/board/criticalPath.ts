@@ -3,15 +3,16 @@
  * Pure (no DOM, no `vscode`) so the webview bundles it and unit tests run it in plain Node.
  */
 import { compareIds } from '../core/ids';
-import { isClosedStatus } from '../core/task';
 import type { BoardGraph } from './protocol';
 
 /**
  * The longest chain of unfinished prerequisites that leads to `targetId`, first prerequisite first
  * and `targetId` last; `[targetId]` when nothing unfinished stands before it, `[]` for an unknown id.
- * Done and cancelled tasks are finished: they neither lengthen a chain nor appear in one. Between
- * equally long chains the one through the lower id wins, so the highlight does not flicker between
- * renders. A cycle (only a hand-edited file has one) is cut where the walk meets it again.
+ * Only a done task is finished: it neither lengthens a chain nor appears in one. That is the rule
+ * of a card's "blocked by" and of the next task, so a cancelled or deferred prerequisite stands in
+ * the way here as it does there. Between equally long chains the one through the lower id wins, so
+ * the highlight does not flicker between renders. A cycle (only a hand-edited file has one) is cut
+ * where the walk meets it again.
  */
 export function criticalPath(graph: Pick<BoardGraph, 'nodes' | 'edges'>, targetId: string): string[] {
   const statusById = new Map(graph.nodes.map((node) => [node.id, node.status]));
@@ -20,7 +21,7 @@ export function criticalPath(graph: Pick<BoardGraph, 'nodes' | 'edges'>, targetI
   const unfinishedPrerequisites = new Map<string, string[]>();
   for (const { from, to } of graph.edges) {
     const status = statusById.get(from);
-    if (status === undefined || isClosedStatus(status)) continue;
+    if (status === undefined || status === 'done') continue;
     const list = unfinishedPrerequisites.get(to) ?? [];
     list.push(from);
     unfinishedPrerequisites.set(to, list);

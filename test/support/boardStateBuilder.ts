@@ -19,7 +19,7 @@ export interface CardSpec {
   complexity?: number;
 }
 
-/** Cards with "blocked by" worked out from each other's statuses. */
+/** Cards with "blocked by" worked out from each other's statuses: only a done task meets a dependency. */
 export function cards(...specs: CardSpec[]): BoardCard[] {
   const status = new Map(specs.map((spec) => [String(spec.id), spec.status ?? 'pending']));
   return specs.map((spec) => {
@@ -31,7 +31,7 @@ export function cards(...specs: CardSpec[]): BoardCard[] {
       status: spec.status ?? 'pending',
       priority: spec.priority ?? 'medium',
       dependencies,
-      blockedBy: dependencies.filter((id) => !isClosedStatus(status.get(id) ?? 'pending')),
+      blockedBy: dependencies.filter((id) => status.get(id) !== 'done'),
       subtasksDone: spec.subtasksDone ?? 0,
       subtasksTotal: spec.subtasksTotal ?? 0,
       complexity: spec.complexity,

@@ -22,9 +22,14 @@ describe('criticalPath', () => {
     assert.deepEqual(criticalPath(plan, '2'), ['1', '2']);
   });
 
-  it('leaves out finished prerequisites, so the path can change side', () => {
-    const plan = graph(['5<-4', '5<-2', '4<-3', '3<-1', '2<-6', '6<-7'], { '3': 'done', '1': 'cancelled' });
+  it('leaves out done prerequisites, so the path can change side', () => {
+    const plan = graph(['5<-4', '5<-2', '4<-3', '3<-1', '2<-6', '6<-7'], { '3': 'done', '1': 'done' });
     assert.deepEqual(criticalPath(plan, '5'), ['7', '6', '2', '5']);
+  });
+
+  it('keeps a cancelled or deferred prerequisite on the path, as "blocked by" and the next task do', () => {
+    const plan = graph(['3<-2', '2<-1'], { '1': 'cancelled', '2': 'deferred' });
+    assert.deepEqual(criticalPath(plan, '3'), ['1', '2', '3']);
   });
 
   it('is the task alone when nothing unfinished stands before it, and empty for an unknown id', () => {
