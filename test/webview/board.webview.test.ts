@@ -350,6 +350,7 @@ describe('board webview (Chromium, no VS Code)', function () {
     await send({ type: 'progress', id: '3', message: 'Writing subtask 2 of 5…', done: false });
     assert.equal(await page.locator('[data-ai-progress]').textContent(), 'Writing subtask 2 of 5…');
     assert.match((await card('3').textContent()) ?? '', /AI working/);
+    assert.match((await card('3').getAttribute('aria-label')) ?? '', /AI working/, 'a screen reader hears it too');
     const cancel = page.locator('[data-ai-action="cancel"]');
     await cancel.click();
     assert.deepEqual(await takePosted(), [{ type: 'cancelAiAction', id: '3' }]);
@@ -357,6 +358,7 @@ describe('board webview (Chromium, no VS Code)', function () {
     assert.ok(await expand.isEnabled());
     assert.ok(await cancel.isHidden(), 'nothing left to cancel');
     assert.doesNotMatch((await card('3').textContent()) ?? '', /AI working/);
+    assert.doesNotMatch((await card('3').getAttribute('aria-label')) ?? '', /AI working/);
   });
 
   it('closes the editor when its task is gone, and shows errors in a dismissable bar', async () => {
@@ -407,8 +409,23 @@ describe('board webview (Chromium, no VS Code)', function () {
     assert.deepEqual(await takePosted(), [{ type: 'openTask', id: '5' }]);
     const critical = await page.locator('[data-graph] .graph-node.is-critical').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-node-id')));
     assert.deepEqual(critical.sort(), ['2', '3', '5']);
+    assert.deepEqual(await page.locator('[data-graph] [aria-current="true"]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-node-id'))), ['5'], 'the chosen node is the current one');
     assert.deepEqual(await page.locator('[data-graph] .edge.is-critical').evaluateAll((edges) => edges.map((e) => e.getAttribute('data-edge'))), ['2>3', '3>5']);
     assert.match((await page.locator('[data-critical-path]').textContent()) ?? '', /#2 → #3 → #5/);
+  });
+
+  it('shows keyboard focus on a node of the critical path', async () => {
+    await send({ type: 'state', state: sample() });
+    await page.locator('[data-view-tab="graph"]').click();
+    await page.locator('[data-node-id="5"]').click();
+    await page.locator('[data-node-id="5"]').focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Shift+Tab');
+    const three = page.locator('[data-node-id="3"]');
+    assert.ok(await three.evaluate((node) => node.classList.contains('is-critical') && node.matches(':focus-visible')), '3 is on the path and has the keyboard focus');
+    const stroke = (id: string) => page.locator(`[data-node-id="${id}"] .node-box`).evaluate((box) => box.ownerDocument.defaultView!.getComputedStyle(box).stroke);
+    assert.equal(await stroke('3'), 'rgb(0, 127, 212)', 'the focus colour, not the path\'s');
+    assert.notEqual(await stroke('2'), 'rgb(0, 127, 212)');
   });
 
   it('draws the dashboard charts', async () => {

@@ -1,7 +1,8 @@
 /** One kanban card: id, title, priority, dependency state, subtask progress, complexity, next. */
 import type { BoardCard } from '../../src/board/protocol';
+import { plural } from '../../src/core/text';
 import { el } from './dom';
-import { cardDescription, plural, priorityBadge } from './labels';
+import { cardDescription, priorityBadge } from './labels';
 
 /** The card's element; `aiRunning` adds a "working" badge while an AI action runs on it. */
 export function renderCard(card: BoardCard, aiRunning: boolean): HTMLElement {
@@ -14,7 +15,7 @@ export function renderCard(card: BoardCard, aiRunning: boolean): HTMLElement {
       draggable: 'true',
       'data-task-id': card.id,
       'data-status': card.status,
-      'aria-label': cardDescription(card),
+      'aria-label': cardDescription(card, aiRunning),
       'aria-describedby': 'card-keys-hint',
     },
     el(

@@ -1,6 +1,8 @@
 /**
  * DOM builders for the board. Text always goes in as text nodes, never as HTML, so nothing from the
- * plan can become markup; and no `style` attribute is ever written (the webview's CSP refuses them).
+ * plan can become markup. They never write a `style` attribute: the webview's CSP (no
+ * 'unsafe-inline' styles) refuses those. The few computed sizes and positions (a progress bar's
+ * width, the move menu's place) are set through `element.style`, the CSSOM, which the CSP allows.
  */
 export type Child = Node | string | number | false | null | undefined;
 /** Attributes by name; `false`/`undefined` leave one out, `true` sets it empty. */

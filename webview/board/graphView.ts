@@ -5,10 +5,11 @@
  */
 import { criticalPath } from '../../src/board/criticalPath';
 import type { GraphNode } from '../../src/board/protocol';
+import { plural } from '../../src/core/text';
 import { isFilterActive, matchesFilter, type CardFilter } from './cardFilter';
 import { closestTo, el, svg } from './dom';
 import type { PlanState } from './kanban';
-import { plural, STATUS_LABELS, statusIcon } from './labels';
+import { STATUS_LABELS, statusIcon } from './labels';
 
 const NODE_WIDTH = 210;
 const NODE_HEIGHT = 44;
@@ -96,6 +97,7 @@ export class GraphView {
           tabindex: 0,
           role: 'button',
           'aria-label': `Task ${node.id}: ${node.title}. ${STATUS_LABELS[node.status]}.${onPath.has(node.id) ? ' On the critical path.' : ''}`,
+          'aria-current': node.id === targetId ? 'true' : undefined,
           'data-node-id': node.id,
           'data-status': node.status,
         },

@@ -8,10 +8,11 @@
  */
 import type { BoardCard, BoardState } from '../../src/board/protocol';
 import type { TaskStatus } from '../../src/core/task';
+import { plural } from '../../src/core/text';
 import { renderCard } from './card';
 import { isFilterActive, matchesFilter, type CardFilter } from './cardFilter';
 import { closestTo, el, reconcileChildren } from './dom';
-import { plural, STATUS_LABELS, statusIcon } from './labels';
+import { STATUS_LABELS, statusIcon } from './labels';
 import { MoveMenu } from './moveMenu';
 
 export type PlanState = Extract<BoardState, { kind: 'plan' }>;

@@ -4,6 +4,7 @@
  */
 import type { BoardCard } from '../../src/board/protocol';
 import type { TaskPriority, TaskStatus } from '../../src/core/task';
+import { plural } from '../../src/core/text';
 import { el } from './dom';
 
 export const STATUS_LABELS: Record<TaskStatus, string> = {
@@ -48,16 +49,13 @@ export function statusIcon(status: TaskStatus): string {
   return STATUS_ICONS[status];
 }
 
-/** What a screen reader says for a card: everything its badges show. */
-export function cardDescription(card: BoardCard): string {
+/** What a screen reader says for a card: everything its badges show, "AI working" included. */
+export function cardDescription(card: BoardCard, aiRunning = false): string {
   const parts = [`Task ${card.id}: ${card.title}`, `Status ${STATUS_LABELS[card.status]}`, `Priority ${PRIORITY_LABELS[card.priority]}`];
   if (card.blockedBy.length) parts.push(`Blocked by ${plural(card.blockedBy.length, 'task')}: ${card.blockedBy.join(', ')}`);
   if (card.subtasksTotal) parts.push(`${card.subtasksDone} of ${plural(card.subtasksTotal, 'subtask')} done`);
   if (card.complexity !== undefined) parts.push(`Complexity ${card.complexity}`);
   if (card.isNext) parts.push('Next task');
+  if (aiRunning) parts.push('AI working');
   return parts.join('. ');
-}
-
-export function plural(count: number, noun: string, nouns = `${noun}s`): string {
-  return `${count} ${count === 1 ? noun : nouns}`;
 }
