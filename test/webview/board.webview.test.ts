@@ -255,6 +255,27 @@ describe('board webview (Chromium, no VS Code)', function () {
     assert.ok(await page.locator('#title-error').isVisible());
   });
 
+  it('puts the tag select back on the tag shown when a switch is refused', async () => {
+    await send({ type: 'state', state: sample() });
+    await page.locator('[data-tag-select]').selectOption('feature');
+    await send({ type: 'error', message: 'No tag "feature" in tasks.json. Tags: master.' });
+    assert.equal(await page.locator('[data-tag-select]').inputValue(), 'master');
+  });
+
+  it('clears the dependency search on Escape without closing the editor', async () => {
+    await send({ type: 'state', state: sample() });
+    await card('2').click();
+    await send({ type: 'task', task: boardTask(SAMPLE[1]) });
+    const search = page.locator('[data-dependency-search]');
+    await search.fill('review');
+    assert.equal(await page.locator('[data-add-dependency]').count(), 1);
+    await page.keyboard.press('Escape');
+    assert.ok(await page.locator('[data-editor]').isVisible(), 'the editor stays open');
+    assert.ok(await page.locator('[data-discard-bar]').isHidden());
+    assert.equal(await search.inputValue(), '');
+    assert.equal(await page.locator('[data-add-dependency]').count(), 0);
+  });
+
   it('renders markdown details as elements and keeps HTML in them inert text', async () => {
     await send({ type: 'state', state: sample() });
     await card('3').click();

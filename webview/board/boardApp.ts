@@ -96,6 +96,8 @@ export class BoardApp {
         break;
       case 'error':
         this.notices.show(message.message, 'error');
+        // A refused tag switch leaves the select on the tag still shown.
+        this.toolbar.resetTag();
         break;
     }
   }

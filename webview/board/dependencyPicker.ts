@@ -48,6 +48,14 @@ export class DependencyPicker {
       this.results,
     );
     this.search.addEventListener('input', () => this.renderResults());
+    // Escape here clears the search; it must not reach the editor, which would close.
+    this.search.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape') return;
+      event.stopPropagation();
+      event.preventDefault();
+      this.search.value = '';
+      this.renderResults();
+    });
     this.element.addEventListener('click', (event) => {
       const remove = closestTo(event, '[data-remove-dependency]');
       const add = closestTo(event, '[data-add-dependency]');

@@ -30,6 +30,8 @@ export class Toolbar {
   private readonly priority = el('select', { id: 'filter-priority', 'data-filter-priority': '' }, el('option', { value: '' }, 'All priorities'), ...TASK_PRIORITIES.map((priority) => el('option', { value: priority }, PRIORITY_LABELS[priority])));
   private readonly next: HTMLButtonElement;
   private nextId: string | undefined;
+  /** The tag the board shows (the select may hold a choice not yet made good). */
+  private shownTag: string | undefined;
 
   constructor(filter: CardFilter, private readonly actions: ToolbarActions) {
     this.tabs = Object.fromEntries(
@@ -78,6 +80,7 @@ export class Toolbar {
     this.project.textContent = state.project;
     this.tag.replaceChildren(...state.tags.map((tag) => el('option', { value: tag }, tag)));
     this.tag.value = state.tag;
+    this.shownTag = state.tag;
     // The next task may be a subtask ("4.2"): its parent's card is the one on the board.
     const parentId = state.nextId?.split('.')[0];
     const next = state.cards.find((card) => card.id === parentId);
@@ -86,6 +89,11 @@ export class Toolbar {
     this.next.replaceChildren(el('span', { 'aria-hidden': 'true' }, '★ '), label);
     this.next.disabled = !next;
     this.next.title = next ? `Open the next task, #${state.nextId}` : 'No pending task has all its dependencies done';
+  }
+
+  /** Puts the tag select back on the tag shown (a switch was refused). */
+  resetTag(): void {
+    if (this.shownTag !== undefined) this.tag.value = this.shownTag;
   }
 
   /** Arrow keys move between tabs, as in any tab list. */
