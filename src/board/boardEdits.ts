@@ -2,7 +2,7 @@ import { addSubtask, combineOperations, moveSubtask, setDependencies, setStatus,
 import type { WebviewMessage } from './protocol';
 
 /** The board's messages that change the plan. */
-export type BoardEditMessage = Extract<WebviewMessage, { type: 'setStatus' | 'saveTask' | 'setDependencies' | 'addSubtask' | 'moveSubtask' }>;
+export type BoardEditMessage = Extract<WebviewMessage, { type: 'setStatus' | 'saveTask' | 'addSubtask' | 'moveSubtask' }>;
 
 /** The plan operation a board edit asks for: the same operations the commands run, so the board edits exactly as the tree does. */
 export function boardEdit(message: BoardEditMessage): PlanOperation {
@@ -11,11 +11,14 @@ export function boardEdit(message: BoardEditMessage): PlanOperation {
       return setStatus([message.id], message.status);
     case 'saveTask': {
       const { status, ...fields } = message.changes;
-      // One write for the whole form: a status change and field changes land together or not at all.
-      return combineOperations([updateTask(message.id, fields), ...(status ? [setStatus([message.id], status)] : [])]);
+      // One write for the whole form: fields, status and dependencies land together or not at all
+      // (a refused dependency, a cycle say, leaves the title unsaved too).
+      return combineOperations([
+        updateTask(message.id, fields),
+        ...(status ? [setStatus([message.id], status)] : []),
+        ...(message.dependencies ? [setDependencies(message.id, message.dependencies)] : []),
+      ]);
     }
-    case 'setDependencies':
-      return setDependencies(message.id, message.dependencies);
     case 'addSubtask':
       return addSubtask(message.parentId, { title: message.title });
     case 'moveSubtask':

@@ -19,7 +19,7 @@ import type { Project } from '../workspace/projects';
 import { boardEdit } from './boardEdits';
 import { boardHtml, boardWebviewOptions } from './boardHtml';
 import { boardTask, buildBoardState } from './boardState';
-import { parseWebviewMessage, type BoardState, type ExtensionMessage, type WebviewMessage } from './protocol';
+import { describeRejected, parseWebviewMessage, type BoardPlace, type BoardState, type ExtensionMessage, type WebviewMessage } from './protocol';
 
 export interface BoardServices {
   extensionUri: vscode.Uri;
@@ -36,6 +36,9 @@ const REFRESH_DELAY_MS = 100;
 const PROGRESS_INTERVAL_MS = 250;
 
 const NO_PLAN = 'No Task Master plan in this workspace. Run "Taskmaster: Initialize Taskmaster" to start one.';
+const MALFORMED = 'The board sent a request the extension could not read; nothing was changed.';
+
+type ProgressMessage = Extract<ExtensionMessage, { type: 'progress' }>;
 
 /** What the board shows right now: a project, and the tag of its plan when it has a readable one. */
 interface Snapshot {
@@ -46,8 +49,9 @@ interface Snapshot {
 
 /**
  * The board's webview panel: translates between the webview's messages and the services. Every
- * message is validated before it is acted on; edits run the commands' store operations on the tag
- * the board shows; plan changes from any source are pushed to the webview as a fresh state.
+ * message is validated before it is acted on; edits run the commands' store operations on the
+ * project and tag the board showed when the user acted (each request names them), or are refused;
+ * plan changes from any source are pushed to the webview as a fresh state.
  */
 export class BoardPanel implements vscode.Disposable {
   static readonly viewType = ViewIds.board;
@@ -65,7 +69,10 @@ export class BoardPanel implements vscode.Disposable {
   private ready = false;
   private refreshTimer: NodeJS.Timeout | undefined;
   private refreshGeneration = 0;
-  private readonly aiActions = new Map<string, AbortController>();
+  /** Counts answers about the open task (refresh or `openTask`): only the latest one is sent. */
+  private taskGeneration = 0;
+  /** Running AI actions by task id, with the latest progress sent, to send again on `ready`. */
+  private readonly aiActions = new Map<string, { controller: AbortController; progress?: ProgressMessage }>();
   private disposed = false;
 
   constructor(
@@ -111,7 +118,8 @@ export class BoardPanel implements vscode.Disposable {
   private async receive(raw: unknown): Promise<void> {
     const message = parseWebviewMessage(raw);
     if (!message) {
-      this.services.log.warn(`Board: ignored a malformed message from the webview: ${String(JSON.stringify(raw)).slice(0, 200)}`);
+      this.services.log.warn(`Board: ignored a malformed message from the webview: ${describeRejected(raw)}`);
+      this.post({ type: 'error', message: MALFORMED });
       return;
     }
     try {
@@ -126,13 +134,12 @@ export class BoardPanel implements vscode.Disposable {
       case 'ready':
         this.ready = true;
         this.sentTask = undefined;
-        return this.refresh();
-      case 'openTask': {
-        const { project, tag } = this.editable();
-        this.openTask = { project, tag: tag.name, id: message.id };
-        this.sentTask = undefined;
-        return this.postOpenTask(await this.snapshot());
-      }
+        await this.refresh();
+        // A reloaded page knows nothing of the actions still running.
+        for (const { progress } of this.aiActions.values()) if (progress) this.post(progress);
+        return;
+      case 'openTask':
+        return this.open(message);
       case 'closeTask':
         this.openTask = undefined;
         return;
@@ -146,21 +153,63 @@ export class BoardPanel implements vscode.Disposable {
       case 'aiAction':
         return this.runAiAction(message);
       case 'cancelAiAction':
-        this.aiActions.get(message.id)?.abort();
+        this.aiActions.get(message.id)?.controller.abort();
         return;
       case 'openTasksFile':
         await vscode.commands.executeCommand(CommandIds.openTasksFile, this.currentProject(), message.line, message.column);
         return;
       case 'revealInTree': {
-        const { project, tag } = this.editable();
+        const { project, tag } = this.target(message);
         await vscode.commands.executeCommand(CommandIds.showTask, taskRef(project, tag.name, message.id));
         return;
       }
       default: {
-        const { project, tag } = this.editable();
+        const { project, tag } = this.target(message);
         await project.store.edit(boardEdit(message), tag.name);
       }
     }
+  }
+
+  /** Records the task the editor opens, then answers with it, or with `taskGone` when it cannot be shown. */
+  private async open(message: Extract<WebviewMessage, { type: 'openTask' }>): Promise<void> {
+    this.openTask = undefined;
+    this.sentTask = undefined;
+    const generation = ++this.taskGeneration;
+    try {
+      const { project } = this.target(message);
+      this.openTask = { project, tag: message.tag, id: message.id };
+      const snapshot = await this.snapshot();
+      // A refresh that started meanwhile answers with a fresher task.
+      if (generation === this.taskGeneration) this.postOpenTask(snapshot);
+    } catch (error) {
+      this.openTask = undefined;
+      this.post({ type: 'taskGone', id: message.id, message: errorHelp(error)?.message ?? `Task ${message.id} could not be opened.` });
+      if (!OperationError.is(error)) this.services.log.error(`Board: task ${message.id} could not be opened: ${(error as Error).stack ?? error}`);
+    }
+  }
+
+  /**
+   * The project and tag a request names: those the board showed when the user acted. Refused when
+   * the project has left the workspace or has no readable plan, or the tag is gone from it.
+   */
+  private target(place: BoardPlace): { project: Project; tag: TagView } {
+    const project = this.services.model.projects.byFolder(vscode.Uri.parse(place.projectUri));
+    if (!project) {
+      const now = this.describeShown();
+      throw new OperationError(`The board was showing tag "${place.tag}" of a folder no longer in the workspace; it now shows ${now} — nothing was changed.`, 'not-found');
+    }
+    const state = project.store.state;
+    if (state.kind === 'missing') throw new PlanMissingError(state.location.tasksFile);
+    if (state.kind === 'unreadable') throw new PlanUnreadableError(state.location.tasksFile, state.error);
+    return { project, tag: requireTag(state.plan, place.tag) };
+  }
+
+  /** What the board shows now, for a message: `tag "x" of folder`, or that it shows no plan. */
+  private describeShown(): string {
+    const project = this.currentProject();
+    const state = project?.store.state;
+    const tag = state?.kind === 'loaded' ? this.services.model.currentTag(state) : undefined;
+    return project && tag ? `tag "${tag.name}" of ${project.folder.name}` : 'no plan';
   }
 
   /** The shown project, or the current one when it has gone (its folder was removed from the workspace). */
@@ -169,7 +218,7 @@ export class BoardPanel implements vscode.Disposable {
     return this.project;
   }
 
-  /** The plan and tag edits apply to; throws what the webview should say when there is none. */
+  /** The shown plan and tag (for a tag switch); throws what the webview should say when there is none. */
   private editable() {
     const project = this.currentProject();
     const state = project?.store.state;
@@ -200,11 +249,13 @@ export class BoardPanel implements vscode.Disposable {
   private async refresh(): Promise<void> {
     clearTimeout(this.refreshTimer);
     const generation = ++this.refreshGeneration;
+    const taskGeneration = ++this.taskGeneration;
     try {
       const snapshot = await this.snapshot();
       if (generation !== this.refreshGeneration) return; // a newer refresh has started
       this.post({ type: 'state', state: this.boardState(snapshot) });
-      this.postOpenTask(snapshot);
+      // (An `openTask` after this refresh started answers with the task itself.)
+      if (taskGeneration === this.taskGeneration) this.postOpenTask(snapshot);
     } catch (error) {
       this.services.log.error(`Board: the state could not be built: ${(error as Error).stack ?? error}`);
     }
@@ -223,7 +274,7 @@ export class BoardPanel implements vscode.Disposable {
       return { kind: 'missing', message };
     }
     const { activity } = this.services;
-    return buildBoardState({ project: project.folder.name, plan: state.plan, tag, columns: boardColumns(project.folder.uri), complexity, history: activity.completionHistory(tag.name) });
+    return buildBoardState({ project: project.folder.name, projectUri: project.folder.uri.toString(), plan: state.plan, tag, columns: boardColumns(project.folder.uri), complexity, history: activity.completionHistory(tag.name) });
   }
 
   private postOpenTask({ project, tag, complexity }: Snapshot): void {
@@ -247,12 +298,23 @@ export class BoardPanel implements vscode.Disposable {
   /** Expand or update a task through the one AI service, with the project's AI settings, reporting progress to the webview. */
   private async runAiAction(message: Extract<WebviewMessage, { type: 'aiAction' }>): Promise<void> {
     const { ai, secrets, log } = this.services;
-    const { project, tag } = this.editable();
-    if (this.aiActions.has(message.id)) throw new OperationError(`An AI action is already running on ${message.id}.`, 'invalid');
-    const controller = new AbortController();
-    this.aiActions.set(message.id, controller);
-    const progress = (text: string, done = false) => this.post({ type: 'progress', id: message.id, message: text, done });
+    const running = this.aiActions.get(message.id);
+    if (running) {
+      // The webview thought it idle (a page reloaded meanwhile): show it the one that runs.
+      if (running.progress) this.post(running.progress);
+      throw new OperationError(`An AI action is already running on ${message.id}.`, 'invalid');
+    }
+    const action: { controller: AbortController; progress?: ProgressMessage } = { controller: new AbortController() };
+    const { controller } = action;
+    this.aiActions.set(message.id, action);
+    const progress = (text: string, done = false) => {
+      action.progress = { type: 'progress', id: message.id, message: text, done };
+      this.post(action.progress);
+    };
+    // From here every way out ends with `progress` done, so the webview never shows it running forever.
     try {
+      progress('Reading the AI settings…');
+      const { project, tag } = this.target(message);
       const settings = await applyProjectSettings(ai, secrets, project);
       progress(`Asking ${settings.model}…`);
       let reportedAt = 0;
@@ -277,7 +339,7 @@ export class BoardPanel implements vscode.Disposable {
       progress(CancelledError.is(error) ? error.message : 'Failed; nothing was changed.', true);
       throw error;
     } finally {
-      this.aiActions.delete(message.id);
+      if (this.aiActions.get(message.id) === action) this.aiActions.delete(message.id);
     }
   }
 
@@ -299,7 +361,7 @@ export class BoardPanel implements vscode.Disposable {
     this.disposed = true;
     this.ready = false;
     clearTimeout(this.refreshTimer);
-    for (const controller of this.aiActions.values()) controller.abort();
+    for (const { controller } of this.aiActions.values()) controller.abort();
     this._onDidDispose.fire();
     vscode.Disposable.from(...this.subscriptions).dispose();
     this.panel.dispose();

@@ -22,6 +22,8 @@ export interface CompletionHistory {
 export interface BoardSource {
   /** The workspace folder's name. */
   project: string;
+  /** The workspace folder's URI, as a string. */
+  projectUri: string;
   plan: Plan;
   tag: TagView;
   columns: TaskStatus[];
@@ -96,6 +98,7 @@ export function buildBoardState(source: BoardSource): BoardState {
   return {
     kind: 'plan',
     project: source.project,
+    projectUri: source.projectUri,
     tags: [...source.plan.tags.keys()],
     tag: tag.name,
     columns: source.columns,

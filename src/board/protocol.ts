@@ -3,9 +3,13 @@
  * (the webview bundle too), so it holds types and the validator only: no `vscode`, no DOM.
  *
  * Every message from the webview is untrusted input: `parseWebviewMessage` checks it fully before
- * anything reaches the plan; a malformed one is dropped (and logged by the caller).
+ * anything reaches the plan; a malformed one is dropped (the caller logs it and tells the webview).
+ *
+ * Every request about a task names the project and tag the board showed when the user acted
+ * (`BoardPlace`): the extension applies it there, or refuses, never to whatever is current by then.
  */
 import { isTaskPriority, isTaskStatus, type TaskPriority, type TaskStatus } from '../core/task';
+import { normaliseTaskField } from './taskFields';
 
 /** A card of the kanban: what a column shows of a task. */
 export interface BoardCard {
@@ -72,6 +76,8 @@ export type BoardState =
       kind: 'plan';
       /** The workspace folder's name (several folders: the board shows one at a time). */
       project: string;
+      /** The workspace folder's URI, as a string: requests name it (`BoardPlace`). */
+      projectUri: string;
       tags: string[];
       tag: string;
       /** Statuses with a column, in order (setting `taskmaster.board.columns`). */
@@ -94,12 +100,18 @@ export interface TaskFieldChanges {
   status?: TaskStatus;
 }
 
+/** Where a request applies: the project (its folder's URI) and the tag the board showed. */
+export interface BoardPlace {
+  projectUri: string;
+  tag: string;
+}
+
 /** Extension → webview. */
 export type ExtensionMessage =
   | { type: 'state'; state: BoardState }
   /** The task the editor asked for (after `openTask`, and again whenever it changes on disk). */
   | { type: 'task'; task: BoardTask }
-  /** The task the editor shows is gone (deleted meanwhile). */
+  /** The task the editor shows is gone (deleted meanwhile, or the board moved to another tag). */
   | { type: 'taskGone'; id: string; message: string }
   /** An AI action is running on a task; `message` says how far it is. Ends with `progress` done. */
   | { type: 'progress'; id: string; message: string; done: boolean }
@@ -109,38 +121,52 @@ export type ExtensionMessage =
 /** Webview → extension. Every one is validated by `parseWebviewMessage`. */
 export type WebviewMessage =
   | { type: 'ready' }
-  | { type: 'setStatus'; id: string; status: TaskStatus }
-  | { type: 'openTask'; id: string }
+  | ({ type: 'setStatus'; id: string; status: TaskStatus } & BoardPlace)
+  | ({ type: 'openTask'; id: string } & BoardPlace)
   | { type: 'closeTask' }
-  | { type: 'saveTask'; id: string; changes: TaskFieldChanges }
-  | { type: 'setDependencies'; id: string; dependencies: string[] }
-  | { type: 'addSubtask'; parentId: string; title: string }
-  | { type: 'moveSubtask'; parentId: string; subtaskId: string; toIndex: number }
+  /** The editor's Save: changed fields, and the dependencies when they changed, in one write. */
+  | ({ type: 'saveTask'; id: string; changes: TaskFieldChanges; dependencies?: string[] } & BoardPlace)
+  | ({ type: 'addSubtask'; parentId: string; title: string } & BoardPlace)
+  | ({ type: 'moveSubtask'; parentId: string; subtaskId: string; toIndex: number } & BoardPlace)
   | { type: 'switchTag'; tag: string }
-  | { type: 'aiAction'; id: string; action: 'expand' | 'update'; prompt?: string }
+  | ({ type: 'aiAction'; id: string; action: 'expand' | 'update'; prompt?: string } & BoardPlace)
   /** Stops the AI action running on a task; it ends with `progress` done, nothing written. */
   | { type: 'cancelAiAction'; id: string }
   | { type: 'openTasksFile'; line?: number; column?: number }
-  | { type: 'revealInTree'; id: string };
+  | ({ type: 'revealInTree'; id: string } & BoardPlace);
 
 const ID = /^\d+(\.\d+)?$/;
 const MAX_TEXT = 200_000;
+const MAX_DEPENDENCIES = 1000;
 
 const isId = (value: unknown): value is string => typeof value === 'string' && ID.test(value);
 const isText = (value: unknown, max = MAX_TEXT): value is string => typeof value === 'string' && value.length <= max;
 const isPosition = (value: unknown) => value === undefined || (Number.isInteger(value) && (value as number) > 0);
+const isTag = (value: unknown): value is string => isText(value, 200) && value.length > 0;
+/** A folder URI as `Uri.toString()` writes it: a scheme, then no whitespace. */
+const isProjectUri = (value: unknown): value is string => isText(value, 4000) && /^[a-z][a-z0-9+.-]*:\S+$/i.test(value);
 
+function parsePlace(message: Record<string, unknown>): BoardPlace | undefined {
+  return isProjectUri(message.projectUri) && isTag(message.tag) ? { projectUri: message.projectUri, tag: message.tag } : undefined;
+}
+
+/** The dependency ids, each once; undefined unless every entry is an id. */
+function parseDependencies(value: unknown): string[] | undefined {
+  return Array.isArray(value) && value.length <= MAX_DEPENDENCIES && value.every(isId) ? [...new Set(value as string[])] : undefined;
+}
+
+/** The changed fields, normalised as the editor compares them; undefined for anything unknown or invalid. */
 function parseChanges(value: unknown): TaskFieldChanges | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const changes: TaskFieldChanges = {};
   for (const [key, field] of Object.entries(value)) {
-    if (key === 'title' && isText(field, 500) && field.trim()) changes.title = field.trim();
-    else if ((key === 'description' || key === 'details' || key === 'testStrategy') && isText(field)) changes[key] = field;
+    if (key === 'title' && isText(field, 500) && normaliseTaskField('title', field)) changes.title = normaliseTaskField('title', field);
+    else if ((key === 'description' || key === 'details' || key === 'testStrategy') && isText(field)) changes[key] = normaliseTaskField(key, field);
     else if (key === 'priority' && isTaskPriority(field)) changes.priority = field;
     else if (key === 'status' && isTaskStatus(field)) changes.status = field;
     else return undefined;
   }
-  return Object.keys(changes).length ? changes : undefined;
+  return changes;
 }
 
 /** The message if it is exactly one of the protocol's, else undefined: never trust the webview. */
@@ -151,35 +177,49 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'ready':
     case 'closeTask':
       return { type: message.type };
-    case 'setStatus':
-      return isId(message.id) && isTaskStatus(message.status) ? { type: 'setStatus', id: message.id, status: message.status } : undefined;
-    case 'openTask':
-    case 'revealInTree':
     case 'cancelAiAction':
       return isId(message.id) ? { type: message.type, id: message.id } : undefined;
-    case 'saveTask': {
-      const changes = parseChanges(message.changes);
-      return isId(message.id) && changes ? { type: 'saveTask', id: message.id, changes } : undefined;
-    }
-    case 'setDependencies':
-      return isId(message.id) && Array.isArray(message.dependencies) && message.dependencies.length <= 1000 && message.dependencies.every(isId)
-        ? { type: 'setDependencies', id: message.id, dependencies: [...new Set(message.dependencies as string[])] }
-        : undefined;
-    case 'addSubtask':
-      return isId(message.parentId) && isText(message.title, 500) && message.title.trim() ? { type: 'addSubtask', parentId: message.parentId, title: message.title.trim() } : undefined;
-    case 'moveSubtask':
-      return isId(message.parentId) && isId(message.subtaskId) && Number.isInteger(message.toIndex) && (message.toIndex as number) >= 0
-        ? { type: 'moveSubtask', parentId: message.parentId, subtaskId: message.subtaskId, toIndex: message.toIndex as number }
-        : undefined;
     case 'switchTag':
-      return isText(message.tag, 200) && message.tag ? { type: 'switchTag', tag: message.tag } : undefined;
-    case 'aiAction':
-      return isId(message.id) && (message.action === 'expand' || message.action === 'update') && (message.prompt === undefined || isText(message.prompt, 10_000))
-        ? { type: 'aiAction', id: message.id, action: message.action, prompt: message.prompt as string | undefined }
-        : undefined;
+      return isTag(message.tag) ? { type: 'switchTag', tag: message.tag } : undefined;
     case 'openTasksFile':
       return isPosition(message.line) && isPosition(message.column) ? { type: 'openTasksFile', line: message.line as number | undefined, column: message.column as number | undefined } : undefined;
+  }
+  const place = parsePlace(message);
+  if (!place) return undefined;
+  switch (message.type) {
+    case 'setStatus':
+      return isId(message.id) && isTaskStatus(message.status) ? { type: 'setStatus', ...place, id: message.id, status: message.status } : undefined;
+    case 'openTask':
+    case 'revealInTree':
+      return isId(message.id) ? { type: message.type, ...place, id: message.id } : undefined;
+    case 'saveTask': {
+      const changes = parseChanges(message.changes);
+      const dependencies = message.dependencies === undefined ? undefined : parseDependencies(message.dependencies);
+      if (!isId(message.id) || !changes || (message.dependencies !== undefined && !dependencies)) return undefined;
+      // A save changes something: a field, or the dependencies.
+      if (!Object.keys(changes).length && !dependencies) return undefined;
+      return { type: 'saveTask', ...place, id: message.id, changes, ...(dependencies ? { dependencies } : {}) };
+    }
+    case 'addSubtask':
+      return isId(message.parentId) && isText(message.title, 500) && message.title.trim() ? { type: 'addSubtask', ...place, parentId: message.parentId, title: message.title.trim() } : undefined;
+    case 'moveSubtask':
+      return isId(message.parentId) && isId(message.subtaskId) && Number.isInteger(message.toIndex) && (message.toIndex as number) >= 0
+        ? { type: 'moveSubtask', ...place, parentId: message.parentId, subtaskId: message.subtaskId, toIndex: message.toIndex as number }
+        : undefined;
+    case 'aiAction':
+      return isId(message.id) && (message.action === 'expand' || message.action === 'update') && (message.prompt === undefined || isText(message.prompt, 10_000))
+        ? { type: 'aiAction', ...place, id: message.id, action: message.action, prompt: message.prompt as string | undefined }
+        : undefined;
     default:
       return undefined;
+  }
+}
+
+/** A rejected message for the log: its start as JSON, or a note when it has none (a cycle, a BigInt). */
+export function describeRejected(raw: unknown, max = 200): string {
+  try {
+    return String(JSON.stringify(raw)).slice(0, max);
+  } catch {
+    return `(a ${typeof raw} that cannot be shown as JSON)`;
   }
 }

@@ -7,6 +7,9 @@ import { isClosedStatus, TASK_STATUSES, type TaskPriority, type TaskStatus } fro
 
 export type PlanState = Extract<BoardState, { kind: 'plan' }>;
 
+/** The folder the built states are of: requests from the board name it. */
+export const DEMO_PROJECT_URI = 'file:///work/demo';
+
 export interface CardSpec {
   id: number | string;
   title?: string;
@@ -89,6 +92,7 @@ export function planState(list: BoardCard[], options: PlanOptions = {}): PlanSta
   return {
     kind: 'plan',
     project: 'demo',
+    projectUri: DEMO_PROJECT_URI,
     tags: options.tags ?? ['master', 'feature'],
     tag: options.tag ?? 'master',
     columns: options.columns ?? TASK_STATUSES.filter((status) => status !== 'cancelled' && status !== 'blocked'),

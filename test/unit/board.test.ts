@@ -5,7 +5,8 @@ import { boardEdit, type BoardEditMessage } from '../../src/board/boardEdits';
 import { boardTask, buildBoardState, completionHistory, type BoardSource } from '../../src/board/boardState';
 import { criticalPath } from '../../src/board/criticalPath';
 import { layoutGraph } from '../../src/board/graphLayout';
-import { parseWebviewMessage, type BoardState, type WebviewMessage } from '../../src/board/protocol';
+import { describeRejected, parseWebviewMessage, type BoardState, type WebviewMessage } from '../../src/board/protocol';
+import { changedTaskFields, normaliseTaskField } from '../../src/board/taskFields';
 import { findNextTask } from '../../src/core/nextTask';
 import { addDependency, moveSubtask, OperationError, setDependencies } from '../../src/core/operations';
 import { readPlan, type TagView } from '../../src/core/plan';
@@ -19,20 +20,22 @@ type PlanBoard = Extract<BoardState, { kind: 'plan' }>;
 const COLUMNS: BoardSource['columns'] = ['pending', 'in-progress', 'review', 'done'];
 
 describe('board protocol', () => {
+  /** Where the board's requests apply: the project and tag it showed. */
+  const at = { projectUri: 'file:///work/demo', tag: 'master' };
   const valid: WebviewMessage[] = [
     { type: 'ready' },
     { type: 'closeTask' },
-    { type: 'setStatus', id: '3', status: 'done' },
-    { type: 'openTask', id: '3.2' },
-    { type: 'revealInTree', id: '12' },
-    { type: 'saveTask', id: '3', changes: { title: 'New title', description: '', details: '# Notes', testStrategy: 'unit', priority: 'high', status: 'review' } },
-    { type: 'setDependencies', id: '3', dependencies: ['1', '2.1'] },
-    { type: 'setDependencies', id: '3', dependencies: [] },
-    { type: 'addSubtask', parentId: '3', title: 'A step' },
-    { type: 'moveSubtask', parentId: '3', subtaskId: '3.2', toIndex: 0 },
+    { type: 'setStatus', ...at, id: '3', status: 'done' },
+    { type: 'openTask', ...at, id: '3.2' },
+    { type: 'revealInTree', ...at, id: '12' },
+    { type: 'saveTask', ...at, id: '3', changes: { title: 'New title', description: '', details: '# Notes', testStrategy: 'unit', priority: 'high', status: 'review' } },
+    { type: 'saveTask', ...at, id: '3', changes: { title: 'New title' }, dependencies: ['1', '2.1'] },
+    { type: 'saveTask', ...at, id: '3', changes: {}, dependencies: [] },
+    { type: 'addSubtask', ...at, parentId: '3', title: 'A step' },
+    { type: 'moveSubtask', projectUri: 'vscode-remote://ssh-remote%2Bbox/home/me/app', tag: 'feature-x', parentId: '3', subtaskId: '3.2', toIndex: 0 },
     { type: 'switchTag', tag: 'feature-x' },
-    { type: 'aiAction', id: '3', action: 'expand', prompt: undefined },
-    { type: 'aiAction', id: '3', action: 'update', prompt: 'we use PostgreSQL now' },
+    { type: 'aiAction', ...at, id: '3', action: 'expand', prompt: undefined },
+    { type: 'aiAction', ...at, id: '3', action: 'update', prompt: 'we use PostgreSQL now' },
     { type: 'cancelAiAction', id: '3' },
     { type: 'openTasksFile', line: 4, column: 7 },
     { type: 'openTasksFile', line: undefined, column: undefined },
@@ -43,8 +46,35 @@ describe('board protocol', () => {
   });
 
   it('trims titles and drops duplicate dependencies', () => {
-    assert.deepEqual(parseWebviewMessage({ type: 'addSubtask', parentId: '3', title: '  Step  ' }), { type: 'addSubtask', parentId: '3', title: 'Step' });
-    assert.deepEqual(parseWebviewMessage({ type: 'setDependencies', id: '3', dependencies: ['1', '1'] }), { type: 'setDependencies', id: '3', dependencies: ['1'] });
+    assert.deepEqual(parseWebviewMessage({ type: 'addSubtask', ...at, parentId: '3', title: '  Step  ' }), { type: 'addSubtask', ...at, parentId: '3', title: 'Step' });
+    assert.deepEqual(parseWebviewMessage({ type: 'saveTask', ...at, id: '3', changes: {}, dependencies: ['1', '1'] }), { type: 'saveTask', ...at, id: '3', changes: {}, dependencies: ['1'] });
+  });
+
+  it('refuses a request about a task that does not say which project and tag the board showed', () => {
+    const requests = [
+      { type: 'setStatus', id: '3', status: 'done' },
+      { type: 'openTask', id: '3' },
+      { type: 'revealInTree', id: '3' },
+      { type: 'saveTask', id: '3', changes: { title: 'x' } },
+      { type: 'addSubtask', parentId: '3', title: 'x' },
+      { type: 'moveSubtask', parentId: '3', subtaskId: '3.2', toIndex: 0 },
+      { type: 'aiAction', id: '3', action: 'expand' },
+    ];
+    for (const request of requests) {
+      assert.ok(parseWebviewMessage({ ...request, ...at }), JSON.stringify(request));
+      for (const place of [{}, { tag: 'master' }, { projectUri: at.projectUri }, { ...at, tag: '' }, { ...at, tag: 7 }, { ...at, tag: 'x'.repeat(201) }, { ...at, projectUri: '' }, { ...at, projectUri: '/work/demo' }, { ...at, projectUri: 'file:///a b' }, { ...at, projectUri: 42 }]) {
+        assert.equal(parseWebviewMessage({ ...request, ...place }), undefined, JSON.stringify({ ...request, ...place }));
+      }
+    }
+  });
+
+  it('describes a rejected message for the log, even one JSON cannot write', () => {
+    const cyclic: Record<string, unknown> = { type: 'saveTask' };
+    cyclic.self = cyclic;
+    assert.match(describeRejected(cyclic), /cannot be shown as JSON/);
+    assert.match(describeRejected({ type: 'x', big: 1n }), /cannot be shown as JSON/);
+    assert.equal(describeRejected(undefined), 'undefined');
+    assert.equal(describeRejected({ type: 'x'.repeat(500) }).length, 200);
   });
 
   it('rejects every malformed shape', () => {
@@ -73,16 +103,19 @@ describe('board protocol', () => {
       { type: 'saveTask', id: '3', changes: { title: 'ok', dependencies: [1] } },
       { type: 'saveTask', id: '3', changes: { __proto__: { title: 'x' }, constructor: 'x' } },
       { type: 'saveTask', id: '3', changes: { title: '   ' } },
+      { type: 'saveTask', id: '3', changes: { title: ' \n\r\n ' } },
       { type: 'saveTask', id: '3', changes: { title: 'x'.repeat(501) } },
       { type: 'saveTask', id: '3', changes: { details: huge } },
       { type: 'saveTask', id: '3', changes: { details: 7 } },
       { type: 'saveTask', id: '3', changes: { priority: 'urgent' } },
       { type: 'saveTask', id: '3', changes: { status: 'completed' } },
       { type: 'saveTask', id: '../../etc/passwd', changes: { title: 'x' } },
-      { type: 'setDependencies', id: '3', dependencies: '1' },
-      { type: 'setDependencies', id: '3', dependencies: ['1', '../x'] },
-      { type: 'setDependencies', id: '3', dependencies: [1] },
-      { type: 'setDependencies', id: '3', dependencies: Array.from({ length: 1001 }, (_, i) => String(i + 1)) },
+      { type: 'saveTask', id: '3', changes: {}, dependencies: '1' },
+      { type: 'saveTask', id: '3', changes: { title: 'x' }, dependencies: ['1', '../x'] },
+      { type: 'saveTask', id: '3', changes: {}, dependencies: [1] },
+      { type: 'saveTask', id: '3', changes: {}, dependencies: Array.from({ length: 1001 }, (_, i) => String(i + 1)) },
+      { type: 'saveTask', id: '3', changes: { title: 'x' }, dependencies: null },
+      { type: 'setDependencies', id: '3', dependencies: ['1'] },
       { type: 'addSubtask', parentId: '3', title: '' },
       { type: 'addSubtask', parentId: '3', title: huge },
       { type: 'addSubtask', parentId: '3' },
@@ -102,7 +135,12 @@ describe('board protocol', () => {
       { type: 'openTasksFile', line: 2.5 },
       { type: 'openTasksFile', column: '4' },
     ];
-    for (const raw of malformed) assert.equal(parseWebviewMessage(raw), undefined, JSON.stringify(raw));
+    for (const raw of malformed) {
+      assert.equal(parseWebviewMessage(raw), undefined, JSON.stringify(raw));
+      // Malformed for its own reason: naming the place does not make it acceptable.
+      const type = (raw as { type?: unknown } | null)?.type;
+      if (typeof type === 'string' && !['switchTag', 'cancelAiAction', 'openTasksFile'].includes(type)) assert.equal(parseWebviewMessage({ ...(raw as object), ...at }), undefined, JSON.stringify(raw));
+    }
   });
 });
 
@@ -185,9 +223,9 @@ describe('board state', () => {
     const history = completionHistory(ledger, 'master', now);
     await ledger.close();
 
-    const state = buildBoardState({ project: path.basename(root), plan: plan.plan, tag, columns: COLUMNS, complexity, history }) as PlanBoard;
+    const state = buildBoardState({ project: path.basename(root), projectUri: `file://${root}`, plan: plan.plan, tag, columns: COLUMNS, complexity, history }) as PlanBoard;
     assert.equal(state.kind, 'plan');
-    assert.deepEqual([state.project, state.tags, state.tag, state.columns], [path.basename(root), ['master', 'feature'], 'master', COLUMNS]);
+    assert.deepEqual([state.project, state.projectUri, state.tags, state.tag, state.columns], [path.basename(root), `file://${root}`, ['master', 'feature'], 'master', COLUMNS]);
     assert.deepEqual(state.cards.map((card) => card.id), ['1', '2', '3', '4', '5']);
     const two = state.cards[1];
     assert.deepEqual([two.subtasksDone, two.subtasksTotal, two.complexity, two.isNext], [1, 3, 7, true]);
@@ -232,7 +270,7 @@ describe('board state', () => {
   it('stays whole on a generated 1,000-task plan', () => {
     const plan = readPlan(generateLargePlan(1000, 7));
     const tag: TagView = plan.tags.get('master')!;
-    const state = buildBoardState({ project: 'big', plan, tag, columns: COLUMNS, complexity: [] }) as PlanBoard;
+    const state = buildBoardState({ project: 'big', projectUri: 'file:///big', plan, tag, columns: COLUMNS, complexity: [] }) as PlanBoard;
 
     assert.equal(state.cards.length, 1000);
     assert.equal(Object.values(state.dashboard.byStatus).reduce((sum, count) => sum + count, 0), 1000);
@@ -329,12 +367,34 @@ describe('board edits', () => {
     assert.equal(await read(), unchanged);
   });
 
-  it('saves the editor\'s fields and status in one write through the same operations as the commands', async () => {
+  /** A board request as the panel receives it (validated, naming the tag shown), and its edit on that tag. */
+  function boardRequest(raw: Record<string, unknown>): BoardEditMessage {
+    const message = parseWebviewMessage({ projectUri: 'file:///work/demo', tag: 'master', ...raw });
+    assert.ok(message, JSON.stringify(raw));
+    return message as BoardEditMessage;
+  }
+  const applyRequest = (store: Awaited<ReturnType<typeof openStore>>['store'], raw: Record<string, unknown>) => {
+    const message = boardRequest(raw);
+    return store.edit(boardEdit(message), message.tag);
+  };
+
+  it('saves the editor\'s fields, status and dependencies in one write through the same operations as the commands', async () => {
     const { store, read } = await openStore(sample());
-    const message = parseWebviewMessage({ type: 'saveTask', id: '3', changes: { title: 'Renamed', details: '## Plan\n- a', status: 'review' } }) as BoardEditMessage;
-    await store.edit(boardEdit(message));
+    let writes = 0;
+    store.onDidChange(() => writes++);
+    await applyRequest(store, { type: 'saveTask', id: '3', changes: { title: 'Renamed', details: '## Plan\n- a', status: 'review' }, dependencies: ['1', '2.1'] });
     const three = JSON.parse(await read()).master.tasks[2];
-    assert.deepEqual([three.title, three.details, three.status], ['Renamed', '## Plan\n- a', 'review']);
+    assert.deepEqual([three.title, three.details, three.status, three.dependencies], ['Renamed', '## Plan\n- a', 'review', [1, '2.1']]);
+    assert.equal(writes, 1, 'one write for the whole form');
+  });
+
+  it('saves dependencies alone, and refuses the whole form when they are refused', async () => {
+    const { store, read } = await openStore(sample());
+    await applyRequest(store, { type: 'saveTask', id: '3', changes: {}, dependencies: [] });
+    assert.deepEqual(JSON.parse(await read()).master.tasks[2].dependencies, []);
+    const before = await read();
+    await assert.rejects(applyRequest(store, { type: 'saveTask', id: '1', changes: { title: 'Lost with the cycle' }, dependencies: ['2'] }), /cycle/);
+    assert.equal(await read(), before, 'neither the title nor the dependencies');
   });
 
   it('refuses an edit to a task deleted meanwhile, writing nothing', async () => {
@@ -344,11 +404,38 @@ describe('board edits', () => {
       { type: 'setStatus', id: '9', status: 'done' },
       { type: 'saveTask', id: '9', changes: { title: 'x' } },
       { type: 'addSubtask', parentId: '9', title: 'x' },
-      { type: 'setDependencies', id: '9', dependencies: [] },
+      { type: 'saveTask', id: '9', changes: {}, dependencies: [] },
       { type: 'moveSubtask', parentId: '9', subtaskId: '9.1', toIndex: 0 },
     ]) {
-      await assert.rejects(store.edit(boardEdit(parseWebviewMessage(message) as BoardEditMessage)), (e: unknown) => OperationError.is(e) && e.kind === 'not-found', JSON.stringify(message));
+      await assert.rejects(applyRequest(store, message), (e: unknown) => OperationError.is(e) && e.kind === 'not-found', JSON.stringify(message));
     }
     assert.equal(await read(), before);
+  });
+});
+
+describe('editor fields', () => {
+  const fields = { title: 'Build the API', description: 'Routes\r\nand errors', details: '## Plan\r\n- a\r\n', testStrategy: 'unit', status: 'pending', priority: 'high' };
+
+  it('normalises a title to one trimmed line and text fields to \\n line ends', () => {
+    assert.equal(normaliseTaskField('title', '  Build\r\n  the\nAPI  '), 'Build the API');
+    assert.equal(normaliseTaskField('details', 'a\r\nb\rc\n'), 'a\nb\nc\n');
+    assert.equal(normaliseTaskField('status', 'done'), 'done');
+  });
+
+  it('sees no change where only the form\'s way of holding text differs', () => {
+    // What an <input> and <textarea> give back for the task above: newlines gone from the title, \n line ends.
+    const shown = { ...fields, title: 'Build the API', description: 'Routes\nand errors', details: '## Plan\n- a\n' };
+    assert.deepEqual(changedTaskFields(fields, shown), {});
+    assert.deepEqual(changedTaskFields({ ...fields, title: 'Build\nthe API' }, { ...shown, title: 'Build the API ' }), {});
+  });
+
+  it('sends only real differences, normalised', () => {
+    const edited = { ...fields, title: ' Build the REST API ', details: '## Plan\n- a\n- b', priority: 'critical' };
+    assert.deepEqual(changedTaskFields(fields, edited), { title: 'Build the REST API', details: '## Plan\n- a\n- b', priority: 'critical' });
+  });
+
+  it('is what the validator keeps of a save', () => {
+    const message = parseWebviewMessage({ type: 'saveTask', projectUri: 'file:///w', tag: 'master', id: '3', changes: { title: 'Two\nlines', details: 'a\r\nb' } });
+    assert.deepEqual(message && message.type === 'saveTask' && message.changes, { title: 'Two lines', details: 'a\nb' });
   });
 });

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { ExtensionMessage, WebviewMessage } from '../../src/board/protocol';
-import { boardTask, cards, planState, type PlanState } from '../support/boardStateBuilder';
+import { boardTask, cards, DEMO_PROJECT_URI, planState, type PlanState } from '../support/boardStateBuilder';
 import { CHROMIUM_ARGS } from '../e2e/vscodeHarness';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -94,6 +94,8 @@ const SAMPLE = cards(
 );
 const COMPLETION = Array.from({ length: 14 }, (_, day) => ({ day: `2025-03-${String(day + 1).padStart(2, '0')}`, done: (day * 7) % 4 }));
 const sample = (): PlanState => planState(SAMPLE, { nextId: '4', completion: COMPLETION });
+/** Where the sample's requests apply: the project and tag it shows. */
+const AT = { projectUri: DEMO_PROJECT_URI, tag: 'master' };
 
 describe('board webview (Chromium, no VS Code)', function () {
   this.timeout(30_000);
@@ -178,9 +180,9 @@ describe('board webview (Chromium, no VS Code)', function () {
     assert.ok(await column('review').evaluate((el) => el.classList.contains('is-drop-target')), 'the column under the card is highlighted');
     await page.mouse.up();
     assert.equal(await page.locator('.is-drop-target').count(), 0);
-    assert.deepEqual(await takePosted(), [{ type: 'setStatus', id: '3', status: 'review' }]);
+    assert.deepEqual(await takePosted(), [{ type: 'setStatus', ...AT, id: '3', status: 'review' }]);
     await card('3').dragTo(column('done'));
-    assert.deepEqual(await takePosted(), [{ type: 'setStatus', id: '3', status: 'done' }]);
+    assert.deepEqual(await takePosted(), [{ type: 'setStatus', ...AT, id: '3', status: 'done' }]);
     await card('3').dragTo(column('pending'));
     assert.deepEqual(await takePosted(), [], 'dropping on its own column changes nothing');
   });
@@ -190,7 +192,7 @@ describe('board webview (Chromium, no VS Code)', function () {
     await takePosted();
     await card('3').focus();
     await page.keyboard.press('Control+ArrowRight');
-    assert.deepEqual(await takePosted(), [{ type: 'setStatus', id: '3', status: 'in-progress' }]);
+    assert.deepEqual(await takePosted(), [{ type: 'setStatus', ...AT, id: '3', status: 'in-progress' }]);
     await page.keyboard.press('Control+ArrowLeft');
     assert.deepEqual(await takePosted(), [], 'no column left of the first');
 
@@ -202,7 +204,7 @@ describe('board webview (Chromium, no VS Code)', function () {
 
     await page.keyboard.press('m');
     await page.locator('[data-move-to="done"]').click();
-    assert.deepEqual(await takePosted(), [{ type: 'setStatus', id: '3', status: 'done' }]);
+    assert.deepEqual(await takePosted(), [{ type: 'setStatus', ...AT, id: '3', status: 'done' }]);
     assert.equal(await page.evaluate('document.activeElement.dataset.taskId'), '3', 'focus back on the card');
   });
 
@@ -231,7 +233,7 @@ describe('board webview (Chromium, no VS Code)', function () {
     await send({ type: 'state', state: sample() });
     await takePosted();
     await card('3').click();
-    assert.deepEqual(await takePosted(), [{ type: 'openTask', id: '3' }]);
+    assert.deepEqual(await takePosted(), [{ type: 'openTask', ...AT, id: '3' }]);
     const three = SAMPLE.find((c) => c.id === '3')!;
     await send({ type: 'task', task: boardTask(three, { details: 'Use **REST**.', testStrategy: 'Call it.' }) });
     const editor = page.locator('[data-editor]');
@@ -247,12 +249,74 @@ describe('board webview (Chromium, no VS Code)', function () {
     assert.equal(await editor.locator('[data-field="description"]').inputValue(), 'Changed on disk');
 
     await editor.locator('[data-action="save"]').click();
-    assert.deepEqual(await takePosted(), [{ type: 'saveTask', id: '3', changes: { title: 'Build the REST API', priority: 'high' } }]);
+    assert.deepEqual(await takePosted(), [{ type: 'saveTask', ...AT, id: '3', changes: { title: 'Build the REST API', priority: 'high' } }]);
 
     await editor.locator('[data-field="title"]').fill('');
     await editor.locator('[data-action="save"]').click();
     assert.deepEqual(await takePosted(), [], 'no save without a title');
     assert.ok(await page.locator('#title-error').isVisible());
+  });
+
+  it('sends each request to the project and tag it was made from, the editor\'s to its own task\'s', async () => {
+    await send({ type: 'state', state: sample() });
+    await card('3').click();
+    await send({ type: 'task', task: boardTask(SAMPLE[2]) });
+    await page.locator('[data-field="title"]').fill('Build the REST API');
+    await takePosted();
+    // The board moves to another tag of another folder (the extension would also say the task is gone).
+    const elsewhere = { projectUri: 'file:///work/other', tag: 'feature' };
+    await send({ type: 'state', state: { ...planState(SAMPLE, { tag: 'feature' }), projectUri: elsewhere.projectUri } });
+    await page.locator('[data-action="save"]').click();
+    await page.locator('[data-action="reveal"]').click();
+    assert.deepEqual(await takePosted(), [
+      { type: 'saveTask', ...AT, id: '3', changes: { title: 'Build the REST API' } },
+      { type: 'revealInTree', ...AT, id: '3' },
+    ]);
+    await card('4').focus();
+    await page.keyboard.press('Control+ArrowRight');
+    assert.deepEqual(await takePosted(), [{ type: 'setStatus', ...elsewhere, id: '4', status: 'in-progress' }], 'the board\'s own requests name what it shows now');
+  });
+
+  it('keeps unsaved edits when their task is gone, with Save off and a notice to copy them', async () => {
+    await send({ type: 'state', state: sample() });
+    await card('3').click();
+    await send({ type: 'task', task: boardTask(SAMPLE[2], { details: 'Old notes' }) });
+    await page.locator('[data-field="title"]').fill('My careful rewrite');
+    await takePosted();
+    await send({ type: 'taskGone', id: '3', message: 'Task 3 is no longer in the plan: it was deleted meanwhile.' });
+    const editor = page.locator('[data-editor]');
+    assert.ok(await editor.isVisible(), 'the form stays');
+    assert.equal(await page.locator('[data-field="title"]').inputValue(), 'My careful rewrite');
+    assert.equal(await page.locator('[data-editor-gone]').textContent(), 'Task 3 is no longer in tag master. Your edits are still here: copy them before closing.');
+    assert.ok(await page.locator('[data-action="save"]').isDisabled());
+    await page.locator('[data-field="title"]').focus();
+    await page.keyboard.press('Control+Enter');
+    assert.deepEqual(await takePosted(), [], 'nothing saved to a task that is gone');
+
+    await page.locator('[data-action="close"]').click();
+    await page.locator('[data-action="discard"]').click();
+    assert.ok(await editor.isHidden());
+    // A clean editor closes at once.
+    await card('5').click();
+    await send({ type: 'task', task: boardTask(SAMPLE[4]) });
+    await send({ type: 'taskGone', id: '5', message: 'Task 5 was deleted.' });
+    assert.ok(await editor.isHidden());
+  });
+
+  it('sees no change where the form only holds the task\'s text differently', async () => {
+    await send({ type: 'state', state: sample() });
+    await card('3').click();
+    const three = { ...SAMPLE[2], title: 'Build\nthe API', description: 'Routes\r\nand errors' };
+    await send({ type: 'task', task: boardTask(three, { details: '## Plan\r\n- a\r\n', testStrategy: 'Call it.\r\n' }) });
+    const save = page.locator('[data-action="save"]');
+    assert.ok(await save.isDisabled(), 'no phantom changes');
+    assert.ok(await page.locator('.unsaved-note').isHidden());
+    assert.equal(await page.locator('[data-field="title"]').inputValue(), 'Build the API');
+    await takePosted();
+    await page.locator('[data-toggle-preview="details"]').click();
+    await page.locator('[data-field="details"]').fill('## Plan\n- a\n- b\n');
+    await save.click();
+    assert.deepEqual(await takePosted(), [{ type: 'saveTask', ...AT, id: '3', changes: { details: '## Plan\n- a\n- b\n' } }], 'only the real difference');
   });
 
   it('puts the tag select back on the tag shown when a switch is refused', async () => {
@@ -316,7 +380,7 @@ describe('board webview (Chromium, no VS Code)', function () {
     assert.equal(await page.locator('[data-field="details"]').inputValue(), details);
   });
 
-  it('picks dependencies from the plan, refusing cycles, and posts them on Save', async () => {
+  it('picks dependencies from the plan, refusing cycles, and saves them with the fields in one message', async () => {
     await send({ type: 'state', state: sample() });
     await card('2').click();
     await send({ type: 'task', task: boardTask(SAMPLE[1]) });
@@ -327,8 +391,9 @@ describe('board webview (Chromium, no VS Code)', function () {
     await search.fill('review');
     await page.locator('[data-add-dependency="6"]').click();
     await page.locator('[data-remove-dependency="1"]').click();
+    await page.locator('[data-field="priority"]').selectOption('critical');
     await page.locator('[data-action="save"]').click();
-    assert.deepEqual(await takePosted(), [{ type: 'setDependencies', id: '2', dependencies: ['6'] }]);
+    assert.deepEqual(await takePosted(), [{ type: 'saveTask', ...AT, id: '2', changes: { priority: 'critical' }, dependencies: ['6'] }]);
   });
 
   it('checks off, reorders and adds subtasks', async () => {
@@ -349,12 +414,20 @@ describe('board webview (Chromium, no VS Code)', function () {
     await page.locator('[data-new-subtask]').fill('Seed data');
     await page.keyboard.press('Enter');
     assert.deepEqual(await takePosted(), [
-      { type: 'setStatus', id: '2.2', status: 'done' },
-      { type: 'moveSubtask', parentId: '2', subtaskId: '2.1', toIndex: 1 },
-      { type: 'moveSubtask', parentId: '2', subtaskId: '2.3', toIndex: 1 },
-      { type: 'addSubtask', parentId: '2', title: 'Seed data' },
+      { type: 'setStatus', ...AT, id: '2.2', status: 'done' },
+      { type: 'moveSubtask', ...AT, parentId: '2', subtaskId: '2.1', toIndex: 1 },
+      { type: 'moveSubtask', ...AT, parentId: '2', subtaskId: '2.3', toIndex: 1 },
+      { type: 'addSubtask', ...AT, parentId: '2', title: 'Seed data' },
     ]);
     assert.ok(await row('2.1').locator('[data-subtask-move="-1"]').isDisabled(), 'the first cannot move up');
+
+    // The title stays until the subtask is there: a refused add keeps it to try again.
+    const newTitle = page.locator('[data-new-subtask]');
+    assert.equal(await newTitle.inputValue(), 'Seed data');
+    await send({ type: 'error', message: 'The plan is read-only.' });
+    assert.equal(await newTitle.inputValue(), 'Seed data', 'kept after a refusal');
+    await send({ type: 'task', task: boardTask(SAMPLE[1], { subtasks: [...subtasks, { id: '2.4', title: 'Seed data', status: 'pending' }] }) });
+    assert.equal(await newTitle.inputValue(), '', 'cleared once the subtask arrived');
   });
 
   it('runs AI actions with progress until done, and can cancel them', async () => {
@@ -366,7 +439,7 @@ describe('board webview (Chromium, no VS Code)', function () {
     assert.ok(await page.locator('[data-ai-action="update"]').isDisabled(), 'update needs a prompt');
     await page.locator('[data-ai-prompt]').fill('split by endpoint');
     await expand.click();
-    assert.deepEqual(await takePosted(), [{ type: 'aiAction', id: '3', action: 'expand', prompt: 'split by endpoint' }]);
+    assert.deepEqual(await takePosted(), [{ type: 'aiAction', ...AT, id: '3', action: 'expand', prompt: 'split by endpoint' }]);
     assert.ok(await expand.isDisabled());
     await send({ type: 'progress', id: '3', message: 'Writing subtask 2 of 5…', done: false });
     assert.equal(await page.locator('[data-ai-progress]').textContent(), 'Writing subtask 2 of 5…');
@@ -427,7 +500,7 @@ describe('board webview (Chromium, no VS Code)', function () {
     assert.equal(await page.locator('[data-graph] [data-edge]').count(), 5);
     await takePosted();
     await page.locator('[data-node-id="5"]').click();
-    assert.deepEqual(await takePosted(), [{ type: 'openTask', id: '5' }]);
+    assert.deepEqual(await takePosted(), [{ type: 'openTask', ...AT, id: '5' }]);
     const critical = await page.locator('[data-graph] .graph-node.is-critical').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-node-id')));
     assert.deepEqual(critical.sort(), ['2', '3', '5']);
     assert.deepEqual(await page.locator('[data-graph] [aria-current="true"]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-node-id'))), ['5'], 'the chosen node is the current one');
@@ -461,7 +534,7 @@ describe('board webview (Chromium, no VS Code)', function () {
     assert.match((await dashboard.locator('[data-chart="status"] svg').getAttribute('aria-label')) ?? '', /Pending 3/);
     await takePosted();
     await dashboard.locator('[data-chart="blocked"] [data-open-task="5"]').click();
-    assert.deepEqual(await takePosted(), [{ type: 'openTask', id: '5' }]);
+    assert.deepEqual(await takePosted(), [{ type: 'openTask', ...AT, id: '5' }]);
   });
 
   it('shows an unreadable tasks.json with a button to open it at the error, and a missing plan', async () => {
@@ -479,14 +552,15 @@ describe('board webview (Chromium, no VS Code)', function () {
     assert.ok(await page.locator('[data-view="board"]').isVisible());
   });
 
-  it('keeps the view, filter and open task across a reload of the page (hide/show)', async () => {
+  it('keeps the view, filter and open task across a reload of the page (a window reload)', async () => {
     await send({ type: 'state', state: sample() });
     await page.locator('[data-view-tab="graph"]').click();
     await page.locator('[data-filter-text]').fill('API');
     await page.locator('[data-node-id="3"]').click();
     await page.reload();
-    assert.deepEqual(await posted(), [{ type: 'ready' }, { type: 'openTask', id: '3' }]);
+    assert.deepEqual(await posted(), [{ type: 'ready' }], 'the task waits for a state to say where it lives');
     await send({ type: 'state', state: sample() });
+    assert.deepEqual(await posted(), [{ type: 'ready' }, { type: 'openTask', ...AT, id: '3' }]);
     assert.equal(await page.locator('[data-view-tab="graph"]').getAttribute('aria-selected'), 'true');
     assert.equal(await page.locator('[data-filter-text]').inputValue(), 'API');
     assert.ok(await page.locator('[data-node-id="3"]').evaluate((node) => node.classList.contains('is-selected')));

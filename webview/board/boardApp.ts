@@ -1,9 +1,10 @@
 /**
  * The board page: routes the extension's messages to the views, keeps where the user is (view,
- * filter, open task, graph selection) in VS Code's webview state, and re-renders on each `state`
- * without losing that place. Only the visible view renders; the others catch up when shown.
+ * filter, open task, graph selection) in VS Code's webview state for a window reload, and
+ * re-renders on each `state` without losing that place. Only the visible view renders; the others
+ * catch up when shown. Requests name the project and tag of the state they were made from.
  */
-import type { BoardState, ExtensionMessage } from '../../src/board/protocol';
+import type { BoardPlace, BoardState, ExtensionMessage } from '../../src/board/protocol';
 import type { TaskStatus } from '../../src/core/task';
 import type { AiAction, AiProgress } from './aiActions';
 import type { CardFilter } from './cardFilter';
@@ -49,7 +50,7 @@ export class BoardApp {
     });
     this.editor = new TaskEditor({
       post,
-      startAi: (id, action, prompt) => this.startAi(id, action, prompt),
+      startAi: (place, id, action, prompt) => this.startAi(place, id, action, prompt),
       onOpenChange: (openId, closedId) => {
         this.remember({ openTaskId: openId });
         // Back to where the user opened it from.
@@ -72,7 +73,7 @@ export class BoardApp {
     this.showView(this.saved.view);
   }
 
-  /** Tells the extension the page listens, and reopens the task that was open before a reload. */
+  /** Tells the extension the page listens, and reopens the task that was open before a reload (once a plan arrives). */
   start(): void {
     post({ type: 'ready' });
     if (this.saved.openTaskId) this.editor.open(this.saved.openTaskId);
@@ -106,7 +107,7 @@ export class BoardApp {
     const plan = this.plan();
     this.problem.hidden = !!plan;
     if (this.state && this.state.kind !== 'plan') this.problem.replaceChildren(renderPlanProblem(this.state, post));
-    if (plan) this.editor.setPlan(plan.cards);
+    if (plan) this.editor.setPlan(plan);
     this.showView(this.saved.view);
   }
 
@@ -146,12 +147,14 @@ export class BoardApp {
   }
 
   private setStatus(id: string, status: TaskStatus): void {
-    post({ type: 'setStatus', id, status });
+    const plan = this.plan();
+    if (!plan) return;
+    post({ type: 'setStatus', projectUri: plan.projectUri, tag: plan.tag, id, status });
     this.liveRegion.textContent = `Moving #${id} to ${STATUS_LABELS[status]}.`;
   }
 
-  private startAi(id: string, action: AiAction, prompt: string | undefined): void {
-    post({ type: 'aiAction', id, action, prompt });
+  private startAi(place: BoardPlace, id: string, action: AiAction, prompt: string | undefined): void {
+    post({ type: 'aiAction', ...place, id, action, prompt });
     this.recordProgress(id, { message: action === 'expand' ? 'Asking the AI to expand the task…' : 'Asking the AI to update the task…', done: false });
   }
 

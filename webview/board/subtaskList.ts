@@ -1,8 +1,9 @@
 /**
  * The editor's subtasks: check off, reorder (buttons or Alt+Up/Down), add. Each change is posted
- * at once (it is not part of Save); the extension answers with the task as it now is.
+ * at once (it is not part of Save), to the project and tag of the open task; the extension answers
+ * with the task as it now is, or with an error.
  */
-import type { BoardTask, WebviewMessage } from '../../src/board/protocol';
+import type { BoardPlace, BoardTask, WebviewMessage } from '../../src/board/protocol';
 import { closestTo, el } from './dom';
 import { statusBadge } from './labels';
 
@@ -11,6 +12,9 @@ export class SubtaskList {
   private readonly list = el('ol', { class: 'subtasks', 'aria-label': 'Subtasks', 'data-subtasks': '' });
   private readonly newTitle = el('input', { type: 'text', id: 'new-subtask', placeholder: 'New subtask title', 'data-new-subtask': '' });
   private task: BoardTask | undefined;
+  private place: BoardPlace | undefined;
+  /** The subtask being added: its title, and the ids there were before. */
+  private adding: { title: string; before: Set<string> } | undefined;
 
   constructor(private readonly post: (message: WebviewMessage) => void) {
     const add = el('button', { type: 'button', class: 'secondary', 'data-add-subtask': '' }, 'Add');
@@ -29,7 +33,7 @@ export class SubtaskList {
     this.list.addEventListener('change', (event) => {
       const box = closestTo(event, '[data-subtask-done]') as HTMLInputElement | undefined;
       const id = box && closestTo(event, '[data-subtask-id]')?.dataset.subtaskId;
-      if (box && id) this.post({ type: 'setStatus', id, status: box.checked ? 'done' : 'pending' });
+      if (box && id && this.place) this.post({ type: 'setStatus', ...this.place, id, status: box.checked ? 'done' : 'pending' });
     });
     this.list.addEventListener('click', (event) => {
       const move = closestTo(event, '[data-subtask-move]');
@@ -44,8 +48,12 @@ export class SubtaskList {
     });
   }
 
-  render(task: BoardTask): void {
+  /** The task as it now is, in the project and tag it belongs to. */
+  render(task: BoardTask, place: BoardPlace): void {
+    if (task.id !== this.task?.id) this.adding = undefined;
     this.task = task;
+    this.place = place;
+    this.clearAdded(task);
     // Reordering rebuilds the rows: keep the keyboard on the control it was on.
     const active = document.activeElement instanceof HTMLElement && this.list.contains(document.activeElement) ? document.activeElement : undefined;
     const focusedRow = active?.closest<HTMLElement>('[data-subtask-id]')?.dataset.subtaskId;
@@ -79,13 +87,22 @@ export class SubtaskList {
   private move(subtaskId: string, step: number): void {
     const subtasks = this.task?.subtasks ?? [];
     const toIndex = subtasks.findIndex((subtask) => subtask.id === subtaskId) + step;
-    if (this.task && toIndex >= 0 && toIndex < subtasks.length) this.post({ type: 'moveSubtask', parentId: this.task.id, subtaskId, toIndex });
+    if (this.task && this.place && toIndex >= 0 && toIndex < subtasks.length) this.post({ type: 'moveSubtask', ...this.place, parentId: this.task.id, subtaskId, toIndex });
   }
 
+  /** Posts the new subtask; its title stays in the field until the task comes back with it (a refused add keeps it). */
   private add(): void {
     const title = this.newTitle.value.trim();
-    if (!this.task || !title) return;
-    this.post({ type: 'addSubtask', parentId: this.task.id, title });
-    this.newTitle.value = '';
+    if (!this.task || !this.place || !title) return;
+    this.adding = { title, before: new Set(this.task.subtasks.map((subtask) => subtask.id)) };
+    this.post({ type: 'addSubtask', ...this.place, parentId: this.task.id, title });
+  }
+
+  /** Empties the title field once the subtask it named has arrived, unless the user typed on meanwhile. */
+  private clearAdded(task: BoardTask): void {
+    const adding = this.adding;
+    if (!adding || !task.subtasks.some((subtask) => !adding.before.has(subtask.id) && subtask.title === adding.title)) return;
+    this.adding = undefined;
+    if (this.newTitle.value.trim() === adding.title) this.newTitle.value = '';
   }
 }

@@ -1,26 +1,28 @@
 /**
- * The task editor, a panel beside the current view. Opening posts `openTask`; the extension answers
- * with `task`, and again whenever the task changes on disk. Such an update refreshes the fields the
- * user has not touched and keeps the ones being edited. Save posts only what changed: `saveTask` for
- * text and choices, `setDependencies` when the dependencies differ.
+ * The task editor, a panel beside the current view. Opening posts `openTask` for the project and
+ * tag the board shows; every request from the editor names that place, so it lands on the task the
+ * user sees even if the board has moved on. The extension answers with `task`, and again whenever
+ * the task changes on disk. Such an update refreshes the fields the user has not touched and keeps
+ * the ones being edited. Save posts one `saveTask` with only what really changed (compared
+ * normalised, see taskFields), dependencies included when they differ.
  */
-import type { BoardCard, BoardTask, TaskFieldChanges, WebviewMessage } from '../../src/board/protocol';
+import type { BoardPlace, BoardTask, TaskFieldChanges, WebviewMessage } from '../../src/board/protocol';
+import { changedTaskFields, normaliseTaskField, type EditableField } from '../../src/board/taskFields';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../../src/core/task';
 import { AiActions, type AiAction, type AiProgress } from './aiActions';
 import { DependencyPicker } from './dependencyPicker';
 import { button, el } from './dom';
 import { PRIORITY_LABELS, STATUS_LABELS } from './labels';
 import { MarkdownField } from './markdownField';
+import type { PlanState } from './kanban';
 import { SubtaskList } from './subtaskList';
 
 export interface TaskEditorActions {
   post(message: WebviewMessage): void;
-  startAi(taskId: string, action: AiAction, prompt: string | undefined): void;
+  startAi(place: BoardPlace, taskId: string, action: AiAction, prompt: string | undefined): void;
   /** The editor now shows this task (undefined: it closed); `closedId` is the one it showed before. */
   onOpenChange(openId: string | undefined, closedId: string | undefined): void;
 }
-
-type EditableField = keyof TaskFieldChanges;
 
 function choice<T extends string>(name: string, values: readonly T[], labels: Record<T, string>, onChange: () => void): HTMLSelectElement {
   const select = el('select', { id: `field-${name}`, 'data-field': name }, ...values.map((value) => el('option', { value }, labels[value])));
@@ -47,14 +49,23 @@ export class TaskEditor {
   private readonly ai: AiActions;
   private readonly save: HTMLButtonElement;
   private readonly unsavedNote = el('span', { class: 'unsaved-note', hidden: true }, '● Unsaved changes');
+  /** Says the task is gone while the form keeps the user's unsaved edits. */
+  private readonly goneNote = el('p', { class: 'gone-note', role: 'alert', hidden: true, 'data-editor-gone': '' });
   private readonly discardBar: HTMLElement;
   private readonly discardQuestion = el('span', {});
   /** The task as the extension last sent it: what "changed" is measured against. */
   private base: BoardTask | undefined;
   private openId: string | undefined;
+  /** Where the open task lives: the project and tag the board showed when it was opened. */
+  private place: BoardPlace | undefined;
+  /** The task is no longer in its tag; the form stays for the user's unsaved edits, Save is off. */
+  private gone = false;
   /** The task to open once the user discards the unsaved edits of this one. */
   private openAfterDiscard: string | undefined;
-  private cards: readonly BoardCard[] = [];
+  /** The plan the board shows; undefined until the first one arrives. */
+  private plan: PlanState | undefined;
+  /** A task asked for before any plan arrived (the one open before a reload): opened with the first. */
+  private pendingOpen: string | undefined;
 
   constructor(private readonly actions: TaskEditorActions) {
     const onEdit = () => this.refreshDirty();
@@ -69,7 +80,10 @@ export class TaskEditor {
     this.fields = { title, description, status, priority, details: this.details.textarea, testStrategy: this.testStrategy.textarea };
     this.dependencies = new DependencyPicker(onEdit);
     this.subtasks = new SubtaskList(actions.post);
-    this.ai = new AiActions(actions.startAi, (id) => actions.post({ type: 'cancelAiAction', id }));
+    this.ai = new AiActions(
+      (id, action, prompt) => this.place && actions.startAi(this.place, id, action, prompt),
+      (id) => actions.post({ type: 'cancelAiAction', id }),
+    );
     this.save = button('Save', () => this.saveChanges(), { class: 'primary', disabled: true, title: 'Save (Ctrl+Enter)', 'data-action': 'save' });
     this.discardBar = el(
       'div',
@@ -97,10 +111,11 @@ export class TaskEditor {
         'header',
         { class: 'editor-header' },
         this.heading,
-        button('Reveal in tree', () => this.openId && actions.post({ type: 'revealInTree', id: this.openId }), { class: 'secondary small', 'data-action': 'reveal' }),
+        button('Reveal in tree', () => this.openId && this.place && actions.post({ type: 'revealInTree', ...this.place, id: this.openId }), { class: 'secondary small', 'data-action': 'reveal' }),
         button('✕', () => this.requestClose(), { class: 'icon-button', 'aria-label': 'Close editor', title: 'Close (Escape)', 'data-action': 'close' }),
       ),
       this.discardBar,
+      this.goneNote,
       this.loading,
       this.form,
       el('footer', { class: 'editor-footer' }, this.save, button('Close', () => this.requestClose(), { class: 'secondary', 'data-action': 'cancel' }), this.unsavedNote),
@@ -115,43 +130,50 @@ export class TaskEditor {
 
   /** Shows the editor for `id` and asks the extension for the task (after asking to discard edits). */
   open(id: string): void {
-    if (this.openId === id && this.base) return;
+    if (!this.plan) {
+      this.pendingOpen = id;
+      return;
+    }
+    if (this.openId === id && this.base && !this.gone) return;
     if (this.isDirty()) {
       this.confirmDiscard(`Open #${id} without saving your changes to #${this.openId}?`, id);
       return;
     }
     const closedId = this.openId;
     this.openId = id;
+    this.place = { projectUri: this.plan.projectUri, tag: this.plan.tag };
     this.base = undefined;
+    this.setGone(undefined);
     this.discardBar.hidden = true;
     this.heading.textContent = `Task #${id}`;
     this.loading.textContent = `Loading task #${id}…`;
     this.loading.hidden = false;
     this.form.hidden = true;
     this.element.hidden = false;
-    this.actions.post({ type: 'openTask', id });
+    this.actions.post({ type: 'openTask', ...this.place, id });
     this.actions.onOpenChange(id, closedId);
   }
 
   /** The task arrived, first or again after a change on disk. */
   show(task: BoardTask, progress: AiProgress | undefined): void {
-    if (task.id !== this.openId) return;
+    if (task.id !== this.openId || this.gone) return;
     const first = this.base === undefined;
-    const values: Record<EditableField, string> = { title: task.title, description: task.description, details: task.details, testStrategy: task.testStrategy, status: task.status, priority: task.priority };
-    for (const name of Object.keys(values) as EditableField[]) {
-      if (first || !this.isChanged(name)) this.fields[name].value = values[name];
+    const changed = this.changes();
+    for (const name of Object.keys(this.fields) as EditableField[]) {
+      // The form holds values as it will give them back: a title on one line, `\n` line ends.
+      if (first || !(name in changed)) this.fields[name].value = normaliseTaskField(name, task[name]);
     }
     if (first) {
-      this.details.reset(task.details);
-      this.testStrategy.reset(task.testStrategy);
+      this.details.reset(this.details.value);
+      this.testStrategy.reset(this.testStrategy.value);
     } else {
       this.details.refresh();
       this.testStrategy.refresh();
     }
     if (first || sameSet(this.dependencies.value, this.base!.dependencies)) this.dependencies.reset(task.dependencies);
     this.base = task;
-    this.dependencies.setPlan(task.id, this.cards);
-    this.subtasks.render(task);
+    this.dependencies.setPlan(task.id, this.plan?.cards ?? []);
+    this.subtasks.render(task, this.place!);
     this.ai.show(task.id, progress);
     this.heading.textContent = `Task #${task.id}`;
     this.loading.hidden = true;
@@ -160,20 +182,27 @@ export class TaskEditor {
     if (first) this.title.focus();
   }
 
-  /** The plan changed: the dependency picker offers its tasks. */
-  setPlan(cards: readonly BoardCard[]): void {
-    this.cards = cards;
-    if (this.base) this.dependencies.setPlan(this.base.id, cards);
+  /** The plan changed: the dependency picker offers its tasks; a task asked for before the first plan opens now. */
+  setPlan(plan: PlanState): void {
+    this.plan = plan;
+    if (this.base) this.dependencies.setPlan(this.base.id, plan.cards);
+    const pending = this.pendingOpen;
+    this.pendingOpen = undefined;
+    if (pending !== undefined) this.open(pending);
   }
 
   showProgress(taskId: string, progress: AiProgress): void {
     if (taskId === this.openId && this.base) this.ai.show(taskId, progress);
   }
 
-  /** The task was deleted: the editor closes (the caller says why). */
+  /**
+   * The task is gone from its tag (deleted, or the board moved elsewhere): the editor closes, and the
+   * caller says why. With unsaved edits it stays open so they can be copied, and cannot save.
+   */
   taskGone(id: string): boolean {
     if (id !== this.openId) return false;
-    this.hide();
+    if (this.isDirty()) this.setGone(`Task ${id} is no longer in tag ${this.place?.tag}. Your edits are still here: copy them before closing.`);
+    else this.hide();
     return true;
   }
 
@@ -206,22 +235,26 @@ export class TaskEditor {
     this.element.hidden = true;
     this.discardBar.hidden = true;
     this.openId = undefined;
+    this.place = undefined;
     this.base = undefined;
+    this.setGone(undefined);
     this.actions.onOpenChange(undefined, closedId);
   }
 
-  private isChanged(name: EditableField): boolean {
-    if (!this.base) return false;
-    const value = this.fields[name].value;
-    return name === 'title' ? value.trim() !== this.base.title : value !== this.base[name];
+  /** Marks the task gone with `notice`, or (undefined) as there again. */
+  private setGone(notice: string | undefined): void {
+    this.gone = notice !== undefined;
+    this.goneNote.textContent = notice ?? '';
+    this.goneNote.hidden = !this.gone;
+    this.element.classList.toggle('is-gone', this.gone);
+    this.refreshDirty();
   }
 
+  /** What really changed: both sides normalised, so the form's way of holding text is no change. */
   private changes(): TaskFieldChanges {
-    const changes: Record<string, string> = {};
-    for (const name of Object.keys(this.fields) as EditableField[]) {
-      if (this.isChanged(name)) changes[name] = name === 'title' ? this.title.value.trim() : this.fields[name].value;
-    }
-    return changes as TaskFieldChanges;
+    if (!this.base) return {};
+    const values = Object.fromEntries(Object.entries(this.fields).map(([name, field]) => [name, field.value])) as Record<EditableField, string>;
+    return changedTaskFields(this.base, values);
   }
 
   private dependenciesChanged(): boolean {
@@ -234,7 +267,7 @@ export class TaskEditor {
 
   private refreshDirty(): void {
     const dirty = this.isDirty();
-    this.save.disabled = !dirty;
+    this.save.disabled = !dirty || this.gone;
     this.unsavedNote.hidden = !dirty;
     const titleMissing = !!this.base && !this.title.value.trim();
     this.titleError.hidden = !titleMissing;
@@ -242,14 +275,14 @@ export class TaskEditor {
   }
 
   private saveChanges(): void {
-    if (!this.base || !this.isDirty()) return;
-    if (!this.title.value.trim()) {
+    if (!this.base || !this.place || this.gone || !this.isDirty()) return;
+    if (!normaliseTaskField('title', this.title.value)) {
       this.refreshDirty();
       this.title.focus();
       return;
     }
-    const changes = this.changes();
-    if (Object.keys(changes).length) this.actions.post({ type: 'saveTask', id: this.base.id, changes });
-    if (this.dependenciesChanged()) this.actions.post({ type: 'setDependencies', id: this.base.id, dependencies: this.dependencies.value });
+    // One message, one write: the fields and the dependencies land together or not at all.
+    const dependencies = this.dependenciesChanged() ? { dependencies: this.dependencies.value } : {};
+    this.actions.post({ type: 'saveTask', ...this.place, id: this.base.id, changes: this.changes(), ...dependencies });
   }
 }
