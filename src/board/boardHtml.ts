@@ -7,6 +7,15 @@ export function boardWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOpt
 }
 
 /**
+ * The panel's options: the webview's, and its context kept while the panel is hidden, so the
+ * editor's unsaved input, scroll and focus survive switching tabs. A board is one panel: the memory
+ * is worth it. VS Code saves these options with the panel and restores them after a reload.
+ */
+export function boardPanelOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return { ...boardWebviewOptions(extensionUri), retainContextWhenHidden: true };
+}
+
+/**
  * The board's page: a strict Content Security Policy with a fresh nonce per load, the bundled
  * script and stylesheet from media/, and one root the webview renders into. Colours come from the
  * `--vscode-*` variables VS Code sets on the page, so every theme works.

@@ -65,7 +65,11 @@ export class BoardPanel implements vscode.Disposable {
   private openTask: { project: Project; tag: string; id: string } | undefined;
   /** The last task sent, as JSON: an unchanged task is not sent again (the editor may hold unsaved input). */
   private sentTask: string | undefined;
-  /** The webview has loaded and listens; it is torn down while the panel is hidden, and says `ready` again. */
+  /**
+   * The webview has loaded and listens. The panel keeps its context while hidden, so this lasts
+   * until the panel closes; a panel restored from an older session without that option is torn
+   * down while hidden and says `ready` again.
+   */
   private ready = false;
   private refreshTimer: NodeJS.Timeout | undefined;
   private refreshGeneration = 0;
@@ -91,12 +95,12 @@ export class BoardPanel implements vscode.Disposable {
       reports.onDidDelete(() => this.scheduleRefresh()),
       panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState(() => {
-        if (!panel.visible) this.ready = false;
+        if (!panel.visible && !panel.options.retainContextWhenHidden) this.ready = false;
       }),
       panel.webview.onDidReceiveMessage((raw) => this.receive(raw)),
       services.model.onDidChange(() => this.scheduleRefresh()),
       // Multi-root: the board follows the folder of the file being edited (not the board itself, which has no folder).
-      vscode.window.onDidChangeActiveTextEditor((editor) => editor && this.follow()),
+      vscode.window.onDidChangeActiveTextEditor((editor) => editor && this.follow(editor)),
       vscode.workspace.onDidChangeConfiguration((event) => affectsBoardSettings(event) && this.scheduleRefresh()),
     );
     // The dashboard's history appears once the ledger has opened.
@@ -107,12 +111,16 @@ export class BoardPanel implements vscode.Disposable {
     this.panel.reveal();
   }
 
-  private follow(): void {
-    const current = this.services.model.projects.current;
-    if (current && current !== this.project) {
-      this.project = current;
-      this.scheduleRefresh();
-    }
+  /**
+   * Shows the project of the editor's workspace folder, if that folder has a plan. An editor outside
+   * every project (settings, an untitled file, Output) or in a folder without a plan changes nothing.
+   */
+  private follow(editor: vscode.TextEditor): void {
+    const folder = vscode.workspace.getWorkspaceFolder(editor.document.uri);
+    const project = folder && this.services.model.projects.byFolder(folder.uri);
+    if (!project || project === this.project || project.store.state.kind === 'missing') return;
+    this.project = project;
+    this.scheduleRefresh();
   }
 
   private async receive(raw: unknown): Promise<void> {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { CommandIds } from '../commands/commandIds';
 import { registerCommand } from '../commands/registerCommand';
 import { BoardStatusBar } from '../statusBar/boardStatusBar';
-import { boardWebviewOptions } from './boardHtml';
+import { boardPanelOptions } from './boardHtml';
 import { BoardPanel, type BoardServices } from './boardPanel';
 
 /** The board: one panel at a time, opened by "Open Board" (tree toolbar, palette, status bar) or restored after a reload. */
@@ -16,12 +16,14 @@ export function registerBoard(context: vscode.ExtensionContext, services: BoardS
     board = attached;
   };
   context.subscriptions.push(
-    // The restored webview reloads and says `ready`; the panel then sends it everything afresh.
+    // The restored webview reloads and says `ready`; the panel then sends it everything afresh. VS Code
+    // restores the panel with the options it was created with (its context retained while hidden);
+    // one saved before the board retained it comes back without, and the panel copes (see `ready`).
     vscode.window.registerWebviewPanelSerializer(BoardPanel.viewType, { deserializeWebviewPanel: async (panel) => attach(panel) }),
     new BoardStatusBar(services.model.projects),
   );
   registerCommand(context, services.log, CommandIds.openBoard, () => {
     if (board) board.reveal();
-    else attach(vscode.window.createWebviewPanel(BoardPanel.viewType, BoardPanel.title, vscode.ViewColumn.Active, boardWebviewOptions(services.extensionUri)));
+    else attach(vscode.window.createWebviewPanel(BoardPanel.viewType, BoardPanel.title, vscode.ViewColumn.Active, boardPanelOptions(services.extensionUri)));
   });
 }

@@ -1,6 +1,7 @@
 /**
- * The webview's side of VS Code: posting protocol messages, and the view state VS Code keeps while
- * the panel is hidden (`getState`/`setState`), so the user comes back to the same place.
+ * The webview's side of VS Code: posting protocol messages, and the view state VS Code keeps across
+ * a window reload (`getState`/`setState`), so the user comes back to the same place. (While the
+ * panel is only hidden the page lives on: the panel retains its context.)
  */
 import type { WebviewMessage } from '../../src/board/protocol';
 import type { CardFilter } from './cardFilter';
@@ -15,7 +16,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 export type ViewName = 'board' | 'graph' | 'dashboard';
 export const VIEW_NAMES: readonly ViewName[] = ['board', 'graph', 'dashboard'];
 
-/** Where the user is: kept across hide/show of the panel. */
+/** Where the user is: kept across a reload of the page. */
 export interface SavedView {
   view: ViewName;
   filter: CardFilter;
