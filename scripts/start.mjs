@@ -11,6 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The flags the e2e harness starts code-server with too (test/e2e/vscodeHarness.ts). */
+const CODE_SERVER_FLAGS = JSON.parse(fs.readFileSync(path.join(root, 'scripts', 'code-server-flags.json'), 'utf8'));
 const cache = process.env.TML_CACHE ?? path.join(os.homedir(), '.cache', 'taskmaster-local');
 const demo = path.join(cache, 'demo-workspace');
 
@@ -127,11 +129,7 @@ const server = spawn(
   [
     codeServer,
     '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
-    '--disable-telemetry',
-    '--disable-update-check',
-    '--disable-workspace-trust',
-    '--disable-getting-started-override',
+    ...CODE_SERVER_FLAGS,
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
     demo,

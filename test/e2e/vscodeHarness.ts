@@ -24,6 +24,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Browser, Page, chromium } from 'playwright-core';
+// The flags `npm start` (scripts/start.mjs) starts code-server with too.
+import CODE_SERVER_FLAGS from '../../scripts/code-server-flags.json';
 
 export const CODE_SERVER_VERSION = process.env.TML_CODE_SERVER_VERSION ?? '4.139.1';
 export const NODE_VERSION = process.env.TML_NODE_VERSION ?? '24.21.0';
@@ -176,11 +178,7 @@ export async function launchVSCode(options: LaunchOptions): Promise<VSCodeSessio
       [
         serverBin,
         '--bind-addr', `127.0.0.1:${port}`,
-        '--auth', 'none',
-        '--disable-telemetry',
-        '--disable-update-check',
-        '--disable-workspace-trust',
-        '--disable-getting-started-override',
+        ...CODE_SERVER_FLAGS,
         '--user-data-dir', userDataDir,
         '--extensions-dir', extensionsDir,
         workspace,
