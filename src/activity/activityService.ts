@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OllamaInference } from '../ai/ollamaInference';
-import { completionHistory, type CompletionHistory } from '../board/boardState';
+import { completionHistory, type CompletionHistory } from '../progress/completionHistory';
 import type { Plan, TaskNode } from '../core/plan';
 import { ActivityLedger, locateSqlWasm, type LedgerEvent } from '../ledger';
 import { ActivityRecorder } from '../progress/activityRecorder';

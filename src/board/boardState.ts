@@ -6,18 +6,10 @@
 import { findNextTask } from '../core/nextTask';
 import type { Plan, TagView, TaskNode } from '../core/plan';
 import { isClosedStatus, type TaskPriority, type TaskStatus } from '../core/task';
-import type { ActivityLedger } from '../ledger';
+import type { CompletionHistory } from '../progress/completionHistory';
 import type { ComplexityEntry } from '../store/complexityReport';
 import { layoutGraph, type LayoutEdge } from './graphLayout';
 import type { BoardCard, BoardDashboard, BoardGraph, BoardState, BoardTask } from './protocol';
-
-/** Completions recorded in the activity ledger for one tag. */
-export interface CompletionHistory {
-  /** Tasks marked done per local day, oldest first, every day present. */
-  completion: Array<{ day: string; done: number }>;
-  /** Ids marked done since Monday (local); the board counts those still done. */
-  doneThisWeek: string[];
-}
 
 export interface BoardSource {
   /** The workspace folder's name. */
@@ -31,22 +23,6 @@ export interface BoardSource {
   complexity: readonly ComplexityEntry[];
   /** None while the ledger is opening, or when it could not start. */
   history?: CompletionHistory;
-}
-
-/** The days the completion chart covers, today included. */
-const COMPLETION_DAYS = 28;
-
-export function completionHistory(ledger: Pick<ActivityLedger, 'velocity' | 'completedBetween'>, tag: string, now: Date): CompletionHistory {
-  const tomorrow = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1);
-  const firstDay = new Date(now.getFullYear(), now.getMonth(), now.getDate() - (COMPLETION_DAYS - 1));
-  const monday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - ((now.getDay() + 6) % 7));
-  return {
-    completion: ledger.velocity(firstDay, tomorrow, 'day', tag).map((bucket) => ({ day: bucket.label, done: bucket.done })),
-    doneThisWeek: ledger
-      .completedBetween(monday, tomorrow)
-      .filter((event) => event.taskId !== null && (event.tag === null || event.tag === tag))
-      .map((event) => event.taskId!),
-  };
 }
 
 /** What cards need beyond the task itself, worked out once per tag. */
