@@ -12,7 +12,7 @@ import { applyProposal, replyFromCode, replyPlan } from './planRequests';
 
 type Reply = (turn: ChatTurn, services: ChatServices, token: vscode.CancellationToken) => TurnMetadata | Promise<TurnMetadata>;
 
-/** Slash commands, as declared in package.json's chatParticipants. */
+/** Slash commands that read the plan, as declared in package.json (`/help` is answered before the plan is read). */
 const REPLIES: Record<string, Reply> = {
   next: replyNext,
   list: replyList,
