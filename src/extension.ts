@@ -71,7 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   context.subscriptions.push(new OllamaStatusBar(ai, projects, context.secrets));
   registerChatParticipant(context, { model, ai, activity, proposals: new ProposalStore(), secrets: context.secrets, log });
   registerLanguageModelTools(context, { projects, ai, secrets: context.secrets, log });
-  registerMcpServerProvider(context, projects);
+  registerMcpServerProvider(context, projects, context.secrets);
   registerBoard(context, { extensionUri: context.extensionUri, model, ai, activity, secrets: context.secrets, log });
   registerCommand(context, log, CommandIds.showLog, () => log.show());
 

@@ -1,15 +1,18 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MCP_PROVIDER_ID } from '../commands/commandIds';
+import { formatHeaders, HEADERS_ENV } from '../ai/aiSettings';
+import { HEADERS_SECRET } from '../aiCommands/projectAiSettings';
 import { affectsAiSettings, explicitAiSettings } from '../config';
 import type { Projects } from '../workspace/projects';
 
 /**
  * Offers `tml mcp` to VS Code's MCP support, one server per folder with a plan, so agent mode
  * and any MCP-aware chat see Task Master's tool names over the same core as the extension. The
- * user's Ollama host and model settings travel as flags; the project's config.json does the rest.
+ * user's Ollama host and model settings travel as flags, the proxy headers from SecretStorage in the
+ * environment; the project's config.json does the rest.
  */
-export function registerMcpServerProvider(context: vscode.ExtensionContext, projects: Projects): void {
+export function registerMcpServerProvider(context: vscode.ExtensionContext, projects: Projects, secrets: vscode.SecretStorage): void {
   const changed = new vscode.EventEmitter<void>();
   const cli = path.join(context.extensionUri.fsPath, 'dist', 'cli.js');
   const version = String(context.extension.packageJSON.version);
@@ -22,17 +25,20 @@ export function registerMcpServerProvider(context: vscode.ExtensionContext, proj
       if (foldersWithPlan() !== folders) changed.fire();
     }),
     vscode.workspace.onDidChangeConfiguration((event) => affectsAiSettings(event) && changed.fire()),
+    secrets.onDidChange((event) => event.key === HEADERS_SECRET && changed.fire()),
     vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, {
       onDidChangeMcpServerDefinitions: changed.event,
-      provideMcpServerDefinitions: () => {
+      provideMcpServerDefinitions: async () => {
         folders = foldersWithPlan();
+        const stored = await secrets.get(HEADERS_SECRET);
+        const env: Record<string, string> = { ELECTRON_RUN_AS_NODE: '1', ...(stored ? { [HEADERS_ENV]: formatHeaders(JSON.parse(stored)) } : {}) };
         return projects.withPlan.map((project) => {
           const settings = explicitAiSettings(project.folder.uri);
           const args = [cli, 'mcp', '--project', project.folder.uri.fsPath];
           if (settings.endpoints?.length) args.push('--endpoint', settings.endpoints.join(','));
           if (settings.model) args.push('--model', settings.model);
           // The editor's own runtime runs the CLI: in desktop VS Code it is Electron, told to act as Node.
-          return new vscode.McpStdioServerDefinition(`Taskmaster (${project.folder.name})`, process.execPath, args, { ELECTRON_RUN_AS_NODE: '1' }, version);
+          return new vscode.McpStdioServerDefinition(`Taskmaster (${project.folder.name})`, process.execPath, args, env, version);
         });
       },
     }),

@@ -79,6 +79,16 @@ export function resolveAiSettings(fromProject: Partial<AiSettings>, explicit: Pa
   return { ...merged, endpoints: merged.endpoints.map(normalizeEndpoint) };
 }
 
+/** The environment variable that carries proxy headers to `tml` ("Name: value; Other: value"). */
+export const HEADERS_ENV = 'TML_OLLAMA_HEADERS';
+
+/** A header map as "Name: value; Other: value", the form parseHeaders reads. */
+export function formatHeaders(headers: Record<string, string>): string {
+  return Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('; ');
+}
+
 /** "Name: value; Other: value" as a header map, or undefined when malformed. */
 export function parseHeaders(text: string): Record<string, string> | undefined {
   const headers: Record<string, string> = {};

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { InvalidReplyError, ModelNotFoundError, OllamaUnreachableError } from '../ai/aiErrors';
 import { AiService, type AiOutcome } from '../ai/aiService';
-import { readTaskmasterAiConfig, resolveAiSettings, type AiSettings } from '../ai/aiSettings';
+import { HEADERS_ENV, parseHeaders, readTaskmasterAiConfig, resolveAiSettings, type AiSettings } from '../ai/aiSettings';
 import { OllamaInference } from '../ai/ollamaInference';
 import { findNextTask } from '../core/nextTask';
 import {
@@ -63,6 +63,7 @@ Options:
   --json            machine-readable output
   --endpoint <url>  Ollama host(s), comma-separated (default: .taskmaster/config.json, else 127.0.0.1:11434)
   --model <name>    Ollama model (default: .taskmaster/config.json, else qwen2.5-coder:7b)
+  (environment) TML_OLLAMA_HEADERS="Name: value; Other: value"   headers for an Ollama behind a proxy
   --help            this text
 
 Exit codes: 0 success, 1 a named task or tag does not exist, 2 bad input,
@@ -346,6 +347,12 @@ async function aiService(options: Options): Promise<AiService> {
   const explicit: Partial<AiSettings> = {};
   if (options.endpoint) explicit.endpoints = options.endpoint.split(',').map((host) => host.trim()).filter(Boolean);
   if (options.model) explicit.model = options.model;
+  // Proxy headers travel in the environment, never on the command line where `ps` shows them.
+  const headers = process.env[HEADERS_ENV];
+  if (headers) {
+    explicit.headers = parseHeaders(headers);
+    if (!explicit.headers) throw new UsageError(`${HEADERS_ENV} must be "Name: value" pairs separated by ";"`);
+  }
   const settings = resolveAiSettings(await readTaskmasterAiConfig(options.project), explicit);
   return new AiService(new OllamaInference(settings));
 }

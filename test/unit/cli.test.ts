@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { runCli } from '../../src/cli/main';
 import { makeProject, task, tagged, taskMasterText } from '../support/planBuilder';
+import { OllamaStandIn } from '../support/ollamaStandIn';
 
 async function tml(args: string[]) {
   const out: string[] = [];
@@ -78,6 +79,26 @@ describe('tml CLI', () => {
     assert.ok(invalid.out.includes(`${tasksFile}:12:11: error: Task 1 depends on task 99`), invalid.out);
     const tags = JSON.parse((await tml(['tags', '--json', '--project', root])).out);
     assert.deepEqual(tags.map((t: { name: string; current: boolean }) => [t.name, t.current]), [['master', true], ['empty', false]]);
+  });
+
+  it('sends proxy headers from TML_OLLAMA_HEADERS to Ollama, and refuses malformed ones', async () => {
+    const project = await makeProject(plan());
+    const ollama = await OllamaStandIn.start({ models: [{ name: 'qwen2.5-coder:7b' }] });
+    try {
+      ollama.script({ content: JSON.stringify({ note: 'Checked the endpoint.' }) });
+      process.env.TML_OLLAMA_HEADERS = 'Authorization: Bearer s3cret; X-Lab: grey-area';
+      const noted = await tml(['update-subtask', '3.2', '--prompt', 'checked', '--endpoint', ollama.url, '--project', project.root]);
+      assert.equal(noted.code, 0, noted.err);
+      const seen = ollama.requests.at(-1)!.headers;
+      assert.deepEqual([seen.authorization, seen['x-lab']], ['Bearer s3cret', 'grey-area']);
+      process.env.TML_OLLAMA_HEADERS = 'no colon here';
+      const refused = await tml(['update-subtask', '3.2', '--prompt', 'checked', '--endpoint', ollama.url, '--project', project.root]);
+      assert.equal(refused.code, 2);
+      assert.match(refused.err, /TML_OLLAMA_HEADERS must be "Name: value" pairs/);
+    } finally {
+      delete process.env.TML_OLLAMA_HEADERS;
+      await ollama.stop();
+    }
   });
 
   it('runs as the bundled dist/cli.js', async function () {
