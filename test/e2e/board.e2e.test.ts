@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import type { RawTask } from '../../src/core/task';
 import { copyDemo, readTasks, ROOT, stagedSuite, TASKS_FILE, tml, vscodeSession } from './stagedExtension';
-import { eventually, pickQuickPickItem, runCommand } from './vscodeHarness';
+import { eventually, openViewContainer, pickQuickPickItem, runCommand, statusBarTexts } from './vscodeHarness';
 
 const SCREENSHOTS = path.join(ROOT, 'resources', 'screenshots');
 
@@ -92,6 +92,24 @@ describe('The board in a real VS Code (code-server)', function () {
     await board.locator('[data-view-tab="dashboard"]').click();
     await board.locator('[data-dashboard] [data-chart="status"]').waitFor({ state: 'visible' });
     await board.locator('[data-view-tab="board"]').click();
+  });
+
+  it('opens from the status bar item and from the Tasks view\'s toolbar too', async () => {
+    const page = vs.page();
+    const closeBoard = async () => {
+      await runCommand(page, 'View: Close All Editors');
+      await page.locator('iframe.webview').waitFor({ state: 'detached', timeout: 10_000 });
+    };
+    await closeBoard();
+    const item = (await statusBarTexts(page)).find((entry) => entry.text === 'Board');
+    assert.ok(item, 'a "Board" item in the status bar');
+    await page.locator(`[id="${item.id}"]`).click();
+    await boardFrame(page).locator('[data-task-id]').first().waitFor({ state: 'visible', timeout: 15_000 });
+    await closeBoard();
+    await openViewContainer(page, 'Taskmaster');
+    await page.locator('.part.sidebar .actions-container a.action-label[aria-label="Open Board"]').first().click();
+    await boardFrame(page).locator('[data-task-id]').first().waitFor({ state: 'visible', timeout: 15_000 });
+    board = boardFrame(page);
   });
 
   it('shows a tasks.json that does not parse as an error with "Open tasks.json", and recovers when it is fixed', async () => {

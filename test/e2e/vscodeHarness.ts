@@ -291,8 +291,9 @@ export async function openViewContainer(page: Page, containerTitle: string, time
   const title = page.locator('.part.sidebar .title-label h2').filter({ hasText: containerTitle });
   if (await title.isVisible()) return;
   // The surrounding li has an empty aria-label; the a.action-label carries the title (plus keybinding).
-  const item = page.locator(`.part.activitybar .action-item a.action-label[aria-label^="${containerTitle}"]`);
-  await item.click({ timeout: timeoutMs });
+  const label = page.locator(`a.action-label[aria-label^="${containerTitle}"]`);
+  // A badge (open-task count) sits over the icon and takes the click; the item handles it either way.
+  await page.locator('.part.activitybar .action-item').filter({ has: label }).click({ timeout: timeoutMs });
   await title.waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
