@@ -98,7 +98,7 @@ export class BoardPanel implements vscode.Disposable {
         if (!panel.visible && !panel.options.retainContextWhenHidden) this.ready = false;
       }),
       panel.webview.onDidReceiveMessage((raw) => this.receive(raw)),
-      services.model.onDidChange(() => this.scheduleRefresh()),
+      services.model.projects.onDidChange((project) => this.affectedBy(project) && this.scheduleRefresh()),
       // Multi-root: the board follows the folder of the file being edited (not the board itself, which has no folder).
       vscode.window.onDidChangeActiveTextEditor((editor) => editor && this.follow(editor)),
       vscode.workspace.onDidChangeConfiguration((event) => affectsBoardSettings(event) && this.scheduleRefresh()),
@@ -221,6 +221,11 @@ export class BoardPanel implements vscode.Disposable {
   }
 
   /** The shown project, or the current one when it has gone (its folder was removed from the workspace). */
+  /** Whether a change to `project` (undefined: the set of folders) can change what the board shows. */
+  private affectedBy(project: Project | undefined): boolean {
+    return !project || !this.project || project === this.project || this.project.store.state.kind !== 'loaded';
+  }
+
   private currentProject(): Project | undefined {
     if (!this.project || !this.services.model.projects.all.includes(this.project)) this.project = this.services.model.projects.current;
     return this.project;

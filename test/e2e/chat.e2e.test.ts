@@ -117,6 +117,27 @@ describe('@taskmaster in the Chat view of a real VS Code (code-server)', functio
   });
 });
 
+describe('@taskmaster in a folder without a plan (code-server)', function () {
+  this.timeout(60_000);
+  const staged = stagedSuite('chat-empty');
+  const vs = vscodeSession(
+    () => staged.packaged().extensionDir,
+    () => ({
+      workspace: fs.mkdtempSync(path.join(staged.scratch(), 'empty-')),
+      extraExtensionPaths: [MODEL_STAND_IN],
+      userSettings: { 'chat.disableAIFeatures': false, 'workbench.secondarySideBar.defaultVisibility': 'visible' },
+    }),
+  );
+
+  it('offers Initialize and Parse PRD, and Initialize lays out the plan', async () => {
+    const reply = await ask(vs.page(), '@taskmaster /next');
+    await eventually('the answer about the missing plan', async () => (/no Task Master plan in this workspace/.test(await reply.innerText()) ? true : undefined));
+    assert.ok(await reply.locator('.monaco-button').filter({ hasText: /^Parse PRD…$/ }).isVisible());
+    await reply.locator('.monaco-button').filter({ hasText: /^Initialize Taskmaster$/ }).click();
+    await eventually('.taskmaster/tasks/tasks.json', () => (fs.existsSync(path.join(vs.workspace(), TASKS_FILE)) ? true : undefined));
+  });
+});
+
 function statusOf(tasks: RawTask[], id: string): string | undefined {
   const [taskId, subId] = id.split('.');
   const task = tasks.find((candidate) => String(candidate.id) === taskId);
