@@ -50,6 +50,8 @@ export interface InferenceRecord {
 const REPAIR_ATTEMPTS = 2;
 /** How long a host's model digests are trusted (the cache lives as long). */
 const DIGEST_TTL_MS = 5 * 60_000;
+/** How long the model list (for digests) may take before a request goes ahead without one. */
+const DIGEST_LOOKUP_MS = 5_000;
 /** A host that failed is skipped this long before it is tried again. */
 const HOST_RETRY_AFTER_MS = 30_000;
 
@@ -345,7 +347,7 @@ export class OllamaInference {
 
   private async ask<T>(operation: string, host: string, model: string, base: ChatMessage[], schema: object, options: InferenceOptions): Promise<InferenceResult<T>> {
     const requestOptions = { num_ctx: this.settings.numCtx, temperature: this.settings.temperature };
-    const digest = await this.digestOf(host, model);
+    const digest = await this.digestOf(host, model, options.signal);
     const key = InferenceCache.key({ host, model, digest, messages: base, schema, options: requestOptions, think: false });
     return this.solve<T>(operation, host, model, key, base, schema, options, (messages, numPredict, started) =>
       this.stream(host, model, messages, schema, { ...requestOptions, ...(numPredict ? { num_predict: numPredict } : {}) }, options, started),
@@ -415,11 +417,13 @@ export class OllamaInference {
    * The installed model's digest, so a re-pulled model does not answer from the old one's cache.
    * Looked up once per host and cache lifetime; unknown when the host cannot list its models.
    */
-  private async digestOf(host: string, model: string): Promise<string | undefined> {
+  private async digestOf(host: string, model: string, signal?: AbortSignal): Promise<string | undefined> {
     const known = this.digests.get(host);
     if (known && known.expires > Date.now()) return known.byModel.get(model) ?? known.byModel.get(`${model}:latest`);
     try {
-      const { models } = await this.client(host).list();
+      // A host that does not answer must not hold the request, nor a Cancel, for long.
+      const limit = AbortSignal.timeout(DIGEST_LOOKUP_MS);
+      const { models } = await this.client(host, signal ? AbortSignal.any([signal, limit]) : limit).list();
       const byModel = new Map(models.map((entry) => [entry.name, entry.digest]));
       this.digests.set(host, { byModel, expires: Date.now() + DIGEST_TTL_MS });
       return byModel.get(model) ?? byModel.get(`${model}:latest`);

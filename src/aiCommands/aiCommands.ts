@@ -107,20 +107,23 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
   });
 
   register(CommandIds.parsePrd, async (arg) => {
-    const project = await pickProject(model, { needsPlan: true });
-    const loaded = project && loadedTag(model, project);
-    if (!project || !loaded) return;
+    // A first PRD is how many plans start: a folder without tasks.json gets one.
+    const project = await pickProject(model, { needsPlan: false });
+    if (!project) return;
+    const missing = project.store.state.kind === 'missing';
+    const loaded = missing ? undefined : loadedTag(model, project);
+    if (!missing && !loaded) return;
     const text = await readPrd(project, arg instanceof vscode.Uri ? arg : undefined);
     if (text === undefined) return;
     let replace = false;
-    if (loaded.tag.tasks.length) {
+    if (loaded?.tag.tasks.length) {
       const choice = await vscode.window.showQuickPick(['Append to the current tasks', 'Replace the current tasks (a backup is kept)'], { placeHolder: `Tag "${loaded.tag.name}" has ${loaded.tag.tasks.length} tasks` });
       if (!choice) return;
       replace = choice.startsWith('Replace');
     }
     const countText = await vscode.window.showInputBox({ title: 'About how many tasks?', value: '10', validateInput: (t) => (/^\d+$/.test(t) && Number(t) >= 1 && Number(t) <= 50 ? undefined : 'A number from 1 to 50.') });
     if (!countText) return;
-    const { outcome, note } = await run(project, 'Parsing the PRD', (options) => ai.parsePrd(project.store, { text, count: Number(countText), replace, tag: loaded.tag.name }, options));
+    const { outcome, note } = await run(project, 'Parsing the PRD', (options) => ai.parsePrd(project.store, { text, count: Number(countText), replace, tag: loaded?.tag.name }, options));
     report(`Added ${plural(outcome.ids.length, 'task')} from the PRD (${outcome.model}${outcome.cached ? ', cached' : ''}).${note}`, outcome.warnings.length > 0);
   });
 

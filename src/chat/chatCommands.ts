@@ -8,7 +8,7 @@ import { isTaskStatus, TASK_STATUSES } from '../core/task';
 import { plural } from '../core/text';
 import { GitHistory } from '../progress/gitHistory';
 import { renderRecentProgress, startOfDay, type WorkingState } from '../progress/recentProgress';
-import { taskButtons, taskCard, taskLine, taskLink, trustedMarkdown } from './chatMarkdown';
+import { canExpand, taskButtons, taskCard, taskLine, taskLink, trustedMarkdown } from './chatMarkdown';
 import type { ChatServices, ChatTurn, TurnMetadata } from './chatTurn';
 
 const LIST_LIMIT = 40;
@@ -22,7 +22,7 @@ export async function replyNext(turn: ChatTurn): Promise<TurnMetadata> {
   }
   stream.markdown(trustedMarkdown(`**Next:** ${taskCard(project, tag.name, next)}\n\n**Why this one:** ${nextTaskReason(next)}\n\n`));
   taskButtons(stream, taskRef(project, tag.name, next.id), next);
-  return { command: 'next', taskId: next.id, taskStatus: next.status };
+  return { command: 'next', taskId: next.id, taskStatus: next.status, canExpand: canExpand(next) };
 }
 
 /** `/list [status] [text]`: the tasks of the current tag, filtered. */
@@ -51,7 +51,7 @@ export function replyShow(turn: ChatTurn): TurnMetadata {
   const task = requireTask(tag, id);
   stream.markdown(trustedMarkdown(taskCard(project, tag.name, task)));
   taskButtons(stream, taskRef(project, tag.name, task.id), task);
-  return { command: 'show', taskId: task.id, taskStatus: task.status };
+  return { command: 'show', taskId: task.id, taskStatus: task.status, canExpand: canExpand(task) };
 }
 
 /** `/status <id> <status>`: one edit through the store, as the Set Status command makes it. */

@@ -39,11 +39,16 @@ export function taskCard(project: Project, tag: string, task: TaskNode): string 
   return parts.join('\n\n');
 }
 
+/** Whether breaking the task down makes sense: top-level, not done, no subtasks yet. */
+export function canExpand(task: TaskNode): boolean {
+  return !task.parent && task.subtasks.length === 0 && task.status !== 'done';
+}
+
 /** The buttons that act on a task where it stands: Start, Mark done, Expand. */
 export function taskButtons(stream: vscode.ChatResponseStream, ref: TaskRef, task: TaskNode): void {
   if (task.status !== 'in-progress' && task.status !== 'done') stream.button({ title: 'Start', command: CommandIds.startTask, arguments: [ref] });
   if (task.status !== 'done') stream.button({ title: 'Mark Done', command: CommandIds.markDone, arguments: [ref] });
-  if (!task.parent && task.subtasks.length === 0 && task.status !== 'done') stream.button({ title: 'Expand', command: CommandIds.expandTask, arguments: [ref] });
+  if (canExpand(task)) stream.button({ title: 'Expand', command: CommandIds.expandTask, arguments: [ref] });
   stream.button({ title: 'Show', command: CommandIds.showTask, arguments: [ref] });
 }
 

@@ -118,7 +118,7 @@ export function suggestNextSteps(metadata: TurnMetadata | undefined): vscode.Cha
       return id
         ? [
             ...(metadata?.taskStatus !== 'done' ? [{ prompt: `${id} done`, command: 'status', label: `Mark ${id} done` }] : []),
-            { prompt: id, command: 'expand', label: `Break ${id} into subtasks` },
+            ...(metadata?.canExpand ? [{ prompt: id, command: 'expand', label: `Break ${id} into subtasks` }] : []),
             { prompt: `What should I do after ${id}?`, label: `What comes after ${id}?` },
           ]
         : [{ prompt: '', command: 'progress', label: 'What moved today?' }];

@@ -32,5 +32,7 @@ export interface TurnMetadata {
   command: string;
   taskId?: string;
   taskStatus?: string;
+  /** Whether /expand makes sense for the task: a top-level task, open, without subtasks yet. */
+  canExpand?: boolean;
   [key: string]: unknown;
 }

@@ -11,16 +11,27 @@ export interface CodeTodo {
   text: string;
 }
 
-// A marker right after a comment opener (//, #, /*, *, <!--, --, ;), with an optional (author) or [tag].
-const TODO_COMMENT = /(?:\/\/+|#+|\/\*+|^\s*\*|<!--|--|;+)\s*(TODO|FIXME|HACK|XXX)\b(?:\s*[([][^)\]]*[)\]])?\s*[:-]?\s*(.*?)\s*(?:\*\/|-->)?\s*$/;
+// A marker right after a comment opener (//, #, /*, a block comment's *, <!--, --, ;). Single-
+// character openers and the text taken apart by hand keep the scan linear on any line.
+const TODO_MARKER = /(?:\/\/|#|\/\*\*?|^\s*\*|<!--|--|;)\s*(TODO|FIXME|HACK|XXX)\b/;
+/** An optional (author) or [tag], then ":" or "-". */
+const MARKER_SUFFIX = /^\s*(?:[([][^)\]]*[)\]])?\s*[:-]?/;
+/** Longer lines are data (minified code, a base64 blob), not comments someone wrote. */
+const MAX_LINE = 2000;
 
 /** The TODO, FIXME, HACK and XXX comments of one file, in line order. */
 export function findCodeTodos(text: string, file: string): CodeTodo[] {
   const todos: CodeTodo[] = [];
   const lines = text.split(/\r?\n/);
   for (let index = 0; index < lines.length; index++) {
-    const match = TODO_COMMENT.exec(lines[index]);
-    if (match && match[2]) todos.push({ file, line: index + 1, marker: match[1] as CodeTodo['marker'], text: match[2] });
+    const line = lines[index];
+    if (line.length > MAX_LINE) continue;
+    const match = TODO_MARKER.exec(line);
+    if (!match) continue;
+    let rest = line.slice(match.index + match[0].length).replace(MARKER_SUFFIX, '').trim();
+    if (rest.endsWith('*/')) rest = rest.slice(0, -2).trim();
+    else if (rest.endsWith('-->')) rest = rest.slice(0, -3).trim();
+    if (rest) todos.push({ file, line: index + 1, marker: match[1] as CodeTodo['marker'], text: rest });
   }
   return todos;
 }

@@ -83,14 +83,17 @@ interface RawPullRequest {
 }
 
 /** The API URL setting as a URL, or an error saying what it should look like. */
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
 export function parseApiUrl(setting: string): URL {
   try {
     const url = new URL(setting);
-    if (url.protocol === 'https:' || url.protocol === 'http:') return url;
+    // The token travels with every request: plain http only to this machine.
+    if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname))) return url;
   } catch {
     // Not a URL at all: the error below says what one looks like.
   }
-  throw new GitHubError(`The taskmaster.github.apiUrl setting (${setting}) is not an http(s) URL: use https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise.`, 'api-url');
+  throw new GitHubError(`The taskmaster.github.apiUrl setting (${setting}) is not an https URL: use https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise.`, 'api-url');
 }
 
 /** The public GitHub, as opposed to an Enterprise server (which signs in through its own provider). */

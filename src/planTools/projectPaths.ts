@@ -11,13 +11,19 @@ import { ToolInputError } from './planTool';
  */
 export async function resolveInside(root: string, candidate: string, argument: string, base = root): Promise<string> {
   const given = candidate.startsWith('file://') ? fileURLToPath(candidate) : candidate;
+  const outside = () => new ToolInputError(`\`${argument}\` "${candidate}" is outside ${root}; only paths inside that folder are allowed.`);
   const realRoot = await fs.realpath(root);
-  const resolved = await realPathOfMaybeMissing(path.resolve(base, given));
-  const relative = path.relative(realRoot, resolved);
-  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
-    throw new ToolInputError(`\`${argument}\` "${candidate}" is outside ${root}; only paths inside that folder are allowed.`);
-  }
+  // Checked on the text first: a path elsewhere (a network share above all) is never touched.
+  const lexical = path.resolve(base, given);
+  if (!isWithin(path.resolve(root), lexical) && !isWithin(realRoot, lexical)) throw outside();
+  const resolved = await realPathOfMaybeMissing(lexical);
+  if (!isWithin(realRoot, resolved)) throw outside();
   return resolved;
+}
+
+function isWithin(root: string, file: string): boolean {
+  const relative = path.relative(root, file);
+  return !(relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative));
 }
 
 /**

@@ -6,6 +6,8 @@ import { ToolInputError } from './planTool';
 export const TAG_ARGUMENT = {
   type: 'string',
   minLength: 1,
+  // Task Master's tag names; a tag also names files (complexity reports), so no path characters.
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
   description: 'Tag (named task list) to work in. Default: the current tag of .taskmaster/state.json, else "master".',
 };
 

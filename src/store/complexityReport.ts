@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ComplexityAnalysis } from '../core/aiSchemas';
+import { isValidTagName, OperationError } from '../core/operations';
 import { DEFAULT_TAG } from '../core/plan';
 import { writeFileAtomic } from './atomicWrite';
 import type { PlanLocation } from './planLocation';
@@ -23,8 +24,12 @@ export interface ComplexityReport {
   complexityAnalysis: ComplexityEntry[];
 }
 
-/** Task Master keeps one report per tag: the master tag's has no suffix. */
+/**
+ * Task Master keeps one report per tag: the master tag's has no suffix. The tag becomes part of a
+ * file name, so a name that could leave reports/ ("../x", "a/b") has no report.
+ */
 export function complexityReportPath(location: PlanLocation, tag: string): string {
+  if (tag !== DEFAULT_TAG && !isValidTagName(tag)) throw new OperationError(`Tag "${tag}" cannot name a report file: use letters, digits, ".", "_" and "-" only.`, 'invalid');
   const name = tag === DEFAULT_TAG ? 'task-complexity-report.json' : `task-complexity-report_${tag}.json`;
   return path.join(location.taskmasterDir, 'reports', name);
 }

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { isValidTagName, OperationError } from '../core/operations';
 import { DEFAULT_TAG } from '../core/plan';
 import { writeFileAtomic } from './atomicWrite';
 import type { PlanLocation } from './planLocation';
@@ -66,13 +67,19 @@ function emptyPlan(tag: string, now: Date): unknown {
  * and linked into place, so it is atomic and never replaces a file that appeared meanwhile.
  */
 export async function createEmptyPlan(location: PlanLocation, tag: string, now = new Date()): Promise<void> {
+  if (!isValidTagName(tag)) throw new OperationError(`"${tag}" is not a tag name: use letters, digits, ".", "_" and "-".`, 'invalid');
   await fs.mkdir(path.dirname(location.tasksFile), { recursive: true });
   const temp = `${location.tasksFile}.${process.pid}.${Date.now()}.new`;
   await writeFileAtomic(temp, JSON.stringify(emptyPlan(tag, now), null, 2) + '\n');
   try {
     await fs.link(temp, location.tasksFile);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    // Filesystems without hard links (FAT, some network mounts): create-if-absent instead.
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') await fs.copyFile(temp, location.tasksFile, fs.constants.COPYFILE_EXCL).catch((copyError) => {
+      if ((copyError as NodeJS.ErrnoException).code !== 'EEXIST') throw copyError;
+    });
+    else if (code !== 'EEXIST') throw error;
   } finally {
     await fs.rm(temp, { force: true });
   }

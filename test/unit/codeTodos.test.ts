@@ -47,6 +47,14 @@ describe('findCodeTodos', () => {
     ]);
   });
 
+  it('reads pathological lines in one pass: long runs of openers or spaces, and skips data-length lines', () => {
+    const text = ['#'.repeat(1500), `// TODO${' '.repeat(1500)}x`, `${';'.repeat(1000)} FIXME: after many openers`, `// TODO: ${'y'.repeat(3000)}`].join('\n');
+    assert.deepEqual(found(text), [
+      [2, 'TODO', 'x'],
+      [3, 'FIXME', 'after many openers'],
+    ]);
+  });
+
   it('keeps the file and counts lines across CRLF endings', () => {
     const todos = findCodeTodos('line one\r\nline two\r\n\r\n// TODO: fourth line\r\n', 'lib/b.py');
     assert.deepEqual(todos, [{ file: 'lib/b.py', line: 4, marker: 'TODO', text: 'fourth line' }]);

@@ -74,7 +74,9 @@ describe('GitHub repository from the git remote (a real repository)', function (
     checkApiServesRemote(parseApiUrl('https://api.github.com'), remote('github.com'));
     checkApiServesRemote(parseApiUrl('https://ghe.example.com/api/v3/'), remote('ghe.example.com'));
     assert.throws(() => checkApiServesRemote(parseApiUrl('https://api.github.com'), remote('ghe.example.com')), /set it to https:\/\/ghe\.example\.com\/api\/v3/);
-    assert.throws(() => parseApiUrl('api.github.com'), /is not an http\(s\) URL/);
+    assert.throws(() => parseApiUrl('api.github.com'), /is not an https URL/);
+    assert.throws(() => parseApiUrl('http://api.github.com'), /is not an https URL/, 'the token never travels in plain text');
+    assert.equal(parseApiUrl('http://127.0.0.1:8080').host, '127.0.0.1:8080');
   });
 });
 
