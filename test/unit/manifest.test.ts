@@ -48,7 +48,7 @@ describe('package.json', () => {
 
 describe('package.json language-model tools', () => {
   it('declares each plan tool Copilot gets exactly as the code defines it: name, descriptions, input schema', () => {
-    assert.deepEqual(manifest.contributes.languageModelTools, languageModelTools().map(toolContribution));
+    assert.deepEqual(manifest.contributes.languageModelTools, languageModelTools().map(toolContribution), 'run npm run update-tool-manifest');
     assert.ok(manifest.contributes.languageModelTools.length >= 9);
   });
 
