@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MCP_PROVIDER_ID } from '../commands/commandIds';
-import { formatHeaders, HEADERS_ENV } from '../ai/aiSettings';
-import { HEADERS_SECRET } from '../aiCommands/projectAiSettings';
+import { formatHeaders, HEADER_ORIGINS_ENV, HEADERS_ENV } from '../ai/aiSettings';
+import { HEADERS_SECRET, readProxyHeaders } from '../aiCommands/projectAiSettings';
 import { affectsAiSettings, explicitAiSettings } from '../config';
 import type { Projects } from '../workspace/projects';
 
@@ -30,8 +30,8 @@ export function registerMcpServerProvider(context: vscode.ExtensionContext, proj
       onDidChangeMcpServerDefinitions: changed.event,
       provideMcpServerDefinitions: async () => {
         folders = foldersWithPlan();
-        const stored = await secrets.get(HEADERS_SECRET);
-        const env: Record<string, string> = { ELECTRON_RUN_AS_NODE: '1', ...(stored ? { [HEADERS_ENV]: formatHeaders(JSON.parse(stored)) } : {}) };
+        const proxy = await readProxyHeaders(secrets);
+        const env: Record<string, string> = { ELECTRON_RUN_AS_NODE: '1', ...(proxy ? { [HEADERS_ENV]: formatHeaders(proxy.headers), [HEADER_ORIGINS_ENV]: proxy.origins.join(',') } : {}) };
         return projects.withPlan.map((project) => {
           const settings = explicitAiSettings(project.folder.uri);
           const args = [cli, 'mcp', '--project', project.folder.uri.fsPath];

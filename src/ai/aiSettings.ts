@@ -14,6 +14,12 @@ export interface AiSettings {
   requestTimeoutMs: number;
   /** Headers for a reverse proxy in front of Ollama (from SecretStorage, never from settings). */
   headers?: Record<string, string>;
+  /**
+   * The origins (`http://host:port`) the headers were given for; other hosts never get them, even
+   * when a project's config.json names another endpoint. Unset: every endpoint (a header set in
+   * the user's own shell for `tml`).
+   */
+  headerOrigins?: string[];
   /** Optional model per complexity band: quick work on a small model, hard work on a large one. */
   modelByComplexity?: Partial<Record<ComplexityBand, string>>;
 }
@@ -81,6 +87,19 @@ export function resolveAiSettings(fromProject: Partial<AiSettings>, explicit: Pa
 
 /** The environment variable that carries proxy headers to `tml` ("Name: value; Other: value"). */
 export const HEADERS_ENV = 'TML_OLLAMA_HEADERS';
+/** The environment variable naming, comma-separated, the only origins those headers may go to. */
+export const HEADER_ORIGINS_ENV = 'TML_OLLAMA_HEADER_ORIGINS';
+
+/** `http://host:port` of an endpoint, as headers are bound to it. */
+export function endpointOrigin(endpoint: string): string {
+  return new URL(normalizeEndpoint(endpoint)).origin;
+}
+
+/** The headers a host may get: none unless they were given for its origin. */
+export function headersFor(settings: Pick<AiSettings, 'headers' | 'headerOrigins'>, host: string): Record<string, string> | undefined {
+  if (!settings.headers) return undefined;
+  return !settings.headerOrigins || settings.headerOrigins.includes(endpointOrigin(host)) ? settings.headers : undefined;
+}
 
 /** A header map as "Name: value; Other: value", the form parseHeaders reads. */
 export function formatHeaders(headers: Record<string, string>): string {

@@ -2,7 +2,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import { Ollama, type ChatResponse } from 'ollama';
 import type { ChatMessage } from '../core/prompts';
 import { CancelledError, InvalidReplyError, ModelNotFoundError, OllamaUnreachableError } from './aiErrors';
-import type { AiSettings, ComplexityBand } from './aiSettings';
+import { headersFor, type AiSettings, type ComplexityBand } from './aiSettings';
 import { InferenceCache } from './inferenceCache';
 
 export interface InferenceProgress {
@@ -222,7 +222,7 @@ export class OllamaInference {
     if (signal) return this.abortableClient(host, signal);
     let client = this.clients.get(host);
     if (!client) {
-      client = new Ollama({ host, headers: this.settings.headers });
+      client = new Ollama({ host, headers: headersFor(this.settings, host) });
       this.clients.set(host, client);
     }
     return client;
@@ -235,7 +235,7 @@ export class OllamaInference {
   private abortableClient(host: string, signal: AbortSignal): Ollama {
     return new Ollama({
       host,
-      headers: this.settings.headers,
+      headers: headersFor(this.settings, host),
       fetch: (input, init) => fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal }),
     });
   }

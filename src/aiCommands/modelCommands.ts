@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { AiService } from '../ai/aiService';
-import { parseHeaders } from '../ai/aiSettings';
+import { endpointOrigin, parseHeaders } from '../ai/aiSettings';
 import { CancelledError } from '../ai/aiErrors';
 import { formatSize } from '../ai/modelManager';
 import { parseModelfile } from '../ai/modelfile';
@@ -13,7 +13,7 @@ import { saveModel } from '../config';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
 import { markdownCell } from '../core/markdown';
 import { showMarkdown } from './markdownView';
-import { applyProjectSettings, HEADERS_SECRET } from './projectAiSettings';
+import { applyProjectSettings, HEADERS_SECRET, type StoredProxyHeaders } from './projectAiSettings';
 
 export interface ModelCommandServices {
   extensionUri: vscode.Uri;
@@ -152,15 +152,19 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
   });
 
   register(CommandIds.setProxyHeaders, async () => {
+    const project = await pickProject(model, { needsPlan: false });
+    if (!project) return;
+    // The headers go to the endpoints in effect now, and to no other host later.
+    const origins = [...new Set((await applyProjectSettings(ai, secrets, project)).endpoints.map(endpointOrigin))];
     const value = await vscode.window.showInputBox({
-      title: 'Headers for a reverse proxy in front of Ollama (stored in VS Code\'s secret storage)',
+      title: `Headers for a reverse proxy in front of Ollama at ${origins.join(', ')} (stored in VS Code's secret storage)`,
       placeHolder: 'Authorization: Bearer …; X-Other: value   (empty to remove)',
       password: true,
       validateInput: (text) => (text.trim() === '' || parseHeaders(text) ? undefined : 'Write "Name: value" pairs separated by ";".'),
     });
     if (value === undefined) return;
     if (value.trim() === '') await secrets.delete(HEADERS_SECRET);
-    else await secrets.store(HEADERS_SECRET, JSON.stringify(parseHeaders(value)));
-    void vscode.window.showInformationMessage(value.trim() ? 'Proxy headers saved in secret storage.' : 'Proxy headers removed.');
+    else await secrets.store(HEADERS_SECRET, JSON.stringify({ headers: parseHeaders(value)!, origins } satisfies StoredProxyHeaders));
+    void vscode.window.showInformationMessage(value.trim() ? `Proxy headers saved in secret storage, for ${origins.join(', ')} only.` : 'Proxy headers removed.');
   });
 }

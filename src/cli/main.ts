@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { InvalidReplyError, ModelNotFoundError, OllamaUnreachableError } from '../ai/aiErrors';
 import { AiService, type AiOutcome } from '../ai/aiService';
-import { HEADERS_ENV, parseHeaders, readTaskmasterAiConfig, resolveAiSettings, type AiSettings } from '../ai/aiSettings';
+import { HEADER_ORIGINS_ENV, HEADERS_ENV, parseHeaders, readTaskmasterAiConfig, resolveAiSettings, type AiSettings } from '../ai/aiSettings';
 import { OllamaInference } from '../ai/ollamaInference';
 import { findNextTask } from '../core/nextTask';
 import {
@@ -64,6 +64,7 @@ Options:
   --endpoint <url>  Ollama host(s), comma-separated (default: .taskmaster/config.json, else 127.0.0.1:11434)
   --model <name>    Ollama model (default: .taskmaster/config.json, else qwen2.5-coder:7b)
   (environment) TML_OLLAMA_HEADERS="Name: value; Other: value"   headers for an Ollama behind a proxy
+  (environment) TML_OLLAMA_HEADER_ORIGINS=http://host:port[,…]  send those headers to these origins only
   --help            this text
 
 Exit codes: 0 success, 1 a named task or tag does not exist, 2 bad input,
@@ -352,6 +353,8 @@ async function aiService(options: Options): Promise<AiService> {
   if (headers) {
     explicit.headers = parseHeaders(headers);
     if (!explicit.headers) throw new UsageError(`${HEADERS_ENV} must be "Name: value" pairs separated by ";"`);
+    const origins = process.env[HEADER_ORIGINS_ENV];
+    if (origins) explicit.headerOrigins = origins.split(',').map((origin) => origin.trim()).filter(Boolean);
   }
   const settings = resolveAiSettings(await readTaskmasterAiConfig(options.project), explicit);
   return new AiService(new OllamaInference(settings));

@@ -91,12 +91,19 @@ describe('tml CLI', () => {
       assert.equal(noted.code, 0, noted.err);
       const seen = ollama.requests.at(-1)!.headers;
       assert.deepEqual([seen.authorization, seen['x-lab']], ['Bearer s3cret', 'grey-area']);
+      process.env.TML_OLLAMA_HEADER_ORIGINS = 'http://ollama.lan:11434';
+      ollama.script({ content: JSON.stringify({ note: 'Again.' }) });
+      const elsewhere = await tml(['update-subtask', '3.2', '--prompt', 'again', '--endpoint', ollama.url, '--project', project.root]);
+      assert.equal(elsewhere.code, 0, elsewhere.err);
+      assert.equal(ollama.requests.at(-1)!.headers.authorization, undefined, 'headers bound to another origin stay home');
+      delete process.env.TML_OLLAMA_HEADER_ORIGINS;
       process.env.TML_OLLAMA_HEADERS = 'no colon here';
       const refused = await tml(['update-subtask', '3.2', '--prompt', 'checked', '--endpoint', ollama.url, '--project', project.root]);
       assert.equal(refused.code, 2);
       assert.match(refused.err, /TML_OLLAMA_HEADERS must be "Name: value" pairs/);
     } finally {
       delete process.env.TML_OLLAMA_HEADERS;
+      delete process.env.TML_OLLAMA_HEADER_ORIGINS;
       await ollama.stop();
     }
   });

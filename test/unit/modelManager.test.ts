@@ -62,6 +62,16 @@ describe('model management against an Ollama stand-in', () => {
     assert.equal(ollama.requests[0].headers.authorization, 'Bearer s3cret');
     assert.equal(ollama.requests[0].headers['x-team'], 'lab');
   });
+
+  it('sends proxy headers only to the origins they were given for', async () => {
+    const headers = { Authorization: 'Bearer s3cret' };
+    const reply = JSON.stringify({ subtasks: [{ id: 1, title: 'x', description: '', details: '', dependencies: [] }] });
+    ollama.script({ content: reply }, { content: reply });
+    await service({ model: 'qwen2.5-coder:7b', headers, headerOrigins: ['http://ollama.lan:11434'] }).inference.structured('expand-task', [{ role: 'user', content: 'go' }], SUBTASKS_SCHEMA);
+    assert.equal(ollama.requests.at(-1)!.headers.authorization, undefined, 'another host never gets them');
+    await service({ model: 'qwen2.5-coder:7b', headers, headerOrigins: [new URL(ollama.url).origin] }).inference.structured('expand-task', [{ role: 'user', content: 'again' }], SUBTASKS_SCHEMA);
+    assert.equal(ollama.requests.at(-1)!.headers.authorization, 'Bearer s3cret');
+  });
 });
 
 describe('optimized model and benchmark', () => {
