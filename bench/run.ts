@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     const file = path.join(root, '.taskmaster', 'tasks', 'tasks.json');
     const ours = time(runs, () => execFileSync(process.execPath, [cli, 'next', '--json', '--file', file], { cwd: peer?.cwd }));
     if (!peer) {
-      rows.push([`tml next, ${label}`, ms(ours), 'task-master not installed', '-']);
+      rows.push([`tml next, ${label}`, ms(ours), 'task-master not installed (scripts/install-e2e.sh)', '-']);
       continue;
     }
     const theirs = time(runs, () => execFileSync(peer.command, [...peer.args, 'next', '--project', root, '--format', 'json'], { cwd: peer.cwd, env: peer.env, stdio: 'pipe' }));

@@ -3,6 +3,7 @@
 #   - apt: chromium (headless browser), git, libkrb5-dev (header for a code-server native module)
 #   - Node 24 from the npm registry (code-server 4.x builds its native modules for Node 24)
 #   - code-server, pinned, built with that Node 24
+#   - task-master-ai, pinned: the peer the conformance tests and benchmarks compare against
 # Idempotent: a rerun with everything cached only checks and prints the code-server path.
 # The last line of stdout is the code-server binary path.
 set -euo pipefail
@@ -14,6 +15,18 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 start=$SECONDS
 log() { printf '[install-e2e %3ss] %s\n' "$((SECONDS - start))" "$*" >&2; }
 mkdir -p "$TML_CACHE"
+
+# `npm test` runs this script with npm's own environment: npm_config_user_agent names the Node that
+# ran npm (20), and code-server's postinstall reads it and refuses to build. The nested installs
+# below are separate npm runs: keep only the settings a user chose (cache, registry, certificates,
+# proxies) and drop what npm exported about the outer run.
+for var in $(compgen -e | grep -i '^npm_' || true); do
+  case "${var,,}" in
+    npm_config_cache|npm_config_registry|npm_config_cafile|npm_config_userconfig|npm_config_globalconfig) ;;
+    npm_config_proxy|npm_config_https_proxy|npm_config_noproxy|npm_config_strict_ssl) ;;
+    *) unset "$var" ;;
+  esac
+done
 # Two runs at once (parallel CI jobs) would fight over the same cache folders: take turns.
 exec 9>"$TML_CACHE/.install.lock"
 flock 9
@@ -92,6 +105,26 @@ JSON
     || { log "code-server's native modules did not load with Node $TML_NODE_VERSION"; exit 1; }
   log "verified: code-server $line"
   printf 'code-server %s\nnode %s\n' "$TML_CODE_SERVER_VERSION" "$TML_NODE_VERSION" >"$marker"
+fi
+
+# --- task-master-ai, the conformance peer --------------------------------------------------------
+# About 1.6 GB installed: kept here, not in the clone's node_modules, so building the extension
+# needs only what it uses. It runs on the machine's own Node.
+tm_marker="$TML_TASK_MASTER_DIR/.tml-install-complete"
+if [[ -f "$tm_marker" && -f "$TML_TASK_MASTER" ]]; then
+  log "task-master-ai $TML_TASK_MASTER_VERSION cached at $TML_TASK_MASTER_DIR"
+else
+  log "npm install task-master-ai@$TML_TASK_MASTER_VERSION"
+  rm -rf "$TML_TASK_MASTER_DIR"
+  mkdir -p "$TML_TASK_MASTER_DIR"
+  cat >"$TML_TASK_MASTER_DIR/package.json" <<JSON
+{ "name": "tml-conformance-peer", "private": true, "dependencies": { "task-master-ai": "$TML_TASK_MASTER_VERSION" } }
+JSON
+  npm install --prefix "$TML_TASK_MASTER_DIR" --no-audit --no-fund --loglevel=error >&2
+  got="$(cd "$(mktemp -d)" && HOME="$(mktemp -d)" TASKMASTER_SKIP_AUTO_UPDATE=1 node "$TML_TASK_MASTER" --version 2>&1 || true)"
+  grep -q "$TML_TASK_MASTER_VERSION" <<<"$got" || { log "task-master --version gave: $got"; exit 1; }
+  log "verified: task-master $TML_TASK_MASTER_VERSION"
+  echo "task-master-ai $TML_TASK_MASTER_VERSION" >"$tm_marker"
 fi
 
 log "done in $((SECONDS - start)) s"

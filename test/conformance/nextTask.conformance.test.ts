@@ -9,7 +9,7 @@ import { readPlan } from '../../src/core/plan';
 import { validatePlan } from '../../src/core/validation';
 import { task, tagged, taskMasterText, tempDir } from '../support/planBuilder';
 import { generateConformanceTasks, seededRandom } from '../support/planGenerator';
-import { mapWithLimit, peerCommand, peerNext, type PeerAnswer } from '../support/taskMasterPeer';
+import { mapWithLimit, peerCommand, peerNext, peerScript, type PeerAnswer } from '../support/taskMasterPeer';
 
 /**
  * `tml next` against the real `task-master next` (task-master-ai 0.43, a devDependency) on the same
@@ -67,7 +67,7 @@ describe('next task conformance with task-master-ai 0.43', function () {
   const runs: Array<{ name: string; tag: string; tasksFile: string; theirs?: PeerAnswer }> = [];
 
   before(async function () {
-    if (!peer) throw new Error('task-master-ai is not installed: run npm ci (it is a devDependency).');
+    if (!peer) throw new Error(`task-master-ai is not installed at ${peerScript()}: run scripts/install-e2e.sh (npm test does).`);
     this.timeout(15 * 60_000);
     const root = await tempDir('tml-conformance-');
     for (const [index, plan] of cases.entries()) {

@@ -26,13 +26,12 @@ import * as path from 'node:path';
 import { Browser, Page, chromium } from 'playwright-core';
 // The flags `npm start` (scripts/start.mjs) starts code-server with too.
 import CODE_SERVER_FLAGS from '../../scripts/code-server-flags.json';
+import { cacheDir } from '../support/testCache';
 
 export const CODE_SERVER_VERSION = process.env.TML_CODE_SERVER_VERSION ?? '4.139.1';
 export const NODE_VERSION = process.env.TML_NODE_VERSION ?? '24.21.0';
 
-export function cacheDir(): string {
-  return process.env.TML_CACHE ?? path.join(os.homedir(), '.cache', 'taskmaster-local');
-}
+export { cacheDir };
 
 /** The installed code-server entry point; throws with the fix if the install is missing or partial. */
 export function codeServerPath(): string {

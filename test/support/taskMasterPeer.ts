@@ -2,10 +2,11 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { cacheDir } from './testCache';
 
 /**
- * The real `task-master` CLI (task-master-ai, a devDependency) as a peer for conformance tests
- * and benchmarks. It runs from an empty folder with an empty HOME: run inside a project it also
+ * The real `task-master` CLI (task-master-ai, pinned and installed outside the clone by
+ * scripts/install-e2e.sh) as a peer for conformance tests and benchmarks. It runs from an empty folder with an empty HOME: run inside a project it also
  * writes that project's state.json, and with a home of its own it could find a cloud login.
  */
 export interface PeerCommand {
@@ -15,8 +16,14 @@ export interface PeerCommand {
   cwd: string;
 }
 
+export const TASK_MASTER_VERSION = process.env.TML_TASK_MASTER_VERSION ?? '0.43.1';
+
+export function peerScript(): string {
+  return path.join(cacheDir(), `task-master-${TASK_MASTER_VERSION}`, 'node_modules', 'task-master-ai', 'dist', 'task-master.js');
+}
+
 export function peerCommand(): PeerCommand | undefined {
-  const script = path.join(__dirname, '..', '..', 'node_modules', 'task-master-ai', 'dist', 'task-master.js');
+  const script = peerScript();
   if (!existsSync(script)) return undefined;
   const home = mkdtempSync(path.join(os.tmpdir(), 'tm-peer-home-'));
   const cwd = mkdtempSync(path.join(os.tmpdir(), 'tm-peer-cwd-'));
