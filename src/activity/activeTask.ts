@@ -13,12 +13,12 @@ export class ActiveTask implements vscode.Disposable {
   private readonly chosen = new Map<Project, string>();
   private workingTree: { files: number; insertions: number; deletions: number } | undefined;
   private readonly item = vscode.window.createStatusBarItem('taskmasterLocal.activeTask', vscode.StatusBarAlignment.Left, 48);
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly model: TaskTreeModel) {
     this.item.name = 'Taskmaster: Active Task';
     this.item.command = CommandIds.selectActiveTask;
-    this.subscription = model.onDidChange(() => this.update());
+    this.subscriptions = [model.onDidChange(() => this.update()), model.projects.onDidChangeCurrent(() => this.update())];
     this.update();
   }
 
@@ -51,7 +51,7 @@ export class ActiveTask implements vscode.Disposable {
   }
 
   private update(): void {
-    const project = this.model.projects.withPlan[0];
+    const project = this.model.projects.current;
     const active = project && this.current(project);
     const several = project ? this.inProgress(project).length : 0;
     if (active) {
@@ -67,7 +67,7 @@ export class ActiveTask implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    vscode.Disposable.from(...this.subscriptions).dispose();
     this.item.dispose();
   }
 }

@@ -57,7 +57,8 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
   });
   register(CommandIds.markDone, (element) => changeStatus(element, 'done'));
 
-  register(CommandIds.showNextTask, () => showNextTask(services));
+  // The status bar passes the project it shows; from the palette there is no argument.
+  register(CommandIds.showNextTask, (project?: unknown) => showNextTask(services, isProject(project) ? project : undefined));
   register(CommandIds.showTask, async (element) => {
     const target = await resolveTarget(model, element, 'Show which task?');
     if (target) await revealTask(services, target);
@@ -315,8 +316,8 @@ export async function revealTask(services: CommandServices, target: TaskTarget):
   await services.treeView.reveal(element, { select: true, focus: false, expand: true });
 }
 
-async function showNextTask(services: CommandServices): Promise<void> {
-  const project = await pickProject(services.model, { needsPlan: true });
+async function showNextTask(services: CommandServices, shown: Project | undefined): Promise<void> {
+  const project = shown ?? (await pickProject(services.model, { needsPlan: true }));
   const loaded = project && loadedTag(services.model, project);
   if (!project || !loaded) return;
   const next = services.model.nextTask(loaded.tag);

@@ -26,8 +26,11 @@ export async function pickProject(model: TaskTreeModel, options: { needsPlan: bo
     return undefined;
   }
   if (candidates.length === 1) return candidates[0];
+  // The folder the user is working in comes first, so Enter picks it.
+  const current = model.projects.current;
+  const ordered = current && candidates.includes(current) ? [current, ...candidates.filter((project) => project !== current)] : candidates;
   const picked = await vscode.window.showQuickPick(
-    candidates.map((project) => ({ label: project.folder.name, description: project.folder.uri.fsPath, project })),
+    ordered.map((project) => ({ label: project.folder.name, description: project.folder.uri.fsPath, project })),
     { placeHolder: 'Which folder?' },
   );
   return picked?.project;

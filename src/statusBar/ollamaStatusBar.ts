@@ -25,12 +25,13 @@ export class OllamaStatusBar implements vscode.Disposable {
     this.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((event) => affectsAiSettings(event) && void this.check()),
       projects.onDidChange((project) => project === undefined && void this.check()),
+      projects.onDidChangeCurrent(() => void this.check()),
     );
     void this.check();
   }
 
   private async check(): Promise<void> {
-    const project = this.projects.withPlan[0];
+    const project = this.projects.current;
     if (!project) {
       this.item.hide();
       return;

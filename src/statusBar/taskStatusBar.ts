@@ -5,17 +5,16 @@ import type { TaskTreeModel } from '../tree/taskTreeModel';
 /** Shows the current tag and the next task; a click shows that task. */
 export class TaskStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('taskmasterLocal.next', vscode.StatusBarAlignment.Left, 50);
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly model: TaskTreeModel) {
     this.item.name = 'Taskmaster: Next Task';
-    this.item.command = CommandIds.showNextTask;
-    this.subscription = model.onDidChange(() => this.update());
+    this.subscriptions = [model.onDidChange(() => this.update()), model.projects.onDidChangeCurrent(() => this.update())];
     this.update();
   }
 
   private update(): void {
-    const project = this.model.projects.withPlan[0];
+    const project = this.model.projects.current;
     const state = project?.store.state;
     if (!project || !state) {
       this.item.hide();
@@ -28,7 +27,7 @@ export class TaskStatusBar implements vscode.Disposable {
       this.item.show();
       return;
     }
-    this.item.command = CommandIds.showNextTask;
+    this.item.command = { command: CommandIds.showNextTask, title: 'Show Next Task', arguments: [project] };
     const tag = this.model.currentTag(state);
     const next = tag && this.model.nextTask(tag);
     const tagName = tag?.name ?? state.currentTag;
@@ -38,7 +37,7 @@ export class TaskStatusBar implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    vscode.Disposable.from(...this.subscriptions).dispose();
     this.item.dispose();
   }
 }

@@ -17,12 +17,31 @@ export class Projects implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly _onDidChange = new vscode.EventEmitter<Project | undefined>();
   readonly onDidChange = this._onDidChange.event;
+  /** Fires when the plan the user is working in changes: an editor in another folder's plan became active. */
+  private readonly _onDidChangeCurrent = new vscode.EventEmitter<Project | undefined>();
+  readonly onDidChangeCurrent = this._onDidChangeCurrent.event;
+  /** The folder of the last editor that belonged to a project with a plan. */
+  private focusedFolder: string | undefined;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.subscriptions.push(
       this._onDidChange,
+      this._onDidChangeCurrent,
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.sync()),
+      vscode.window.onDidChangeActiveTextEditor((editor) => this.follow(editor)),
     );
+  }
+
+  /**
+   * Remembers the folder of an editor that belongs to a plan. Editors outside every plan (output,
+   * settings, an untitled file) leave the choice as it is, so the status bar does not flicker.
+   */
+  private follow(editor: vscode.TextEditor | undefined): void {
+    const folder = editor && vscode.workspace.getWorkspaceFolder(editor.document.uri);
+    if (!folder || !this.withPlan.some((project) => project.folder.uri.toString() === folder.uri.toString())) return;
+    const before = this.current;
+    this.focusedFolder = folder.uri.toString();
+    if (this.current !== before) this._onDidChangeCurrent.fire(this.current);
   }
 
   /** Opens a store for every file-system folder of the workspace and loads its plan. */
@@ -53,6 +72,7 @@ export class Projects implements vscode.Disposable {
           store.startWatching();
         }),
     );
+    this.follow(vscode.window.activeTextEditor);
     this._onDidChange.fire(undefined);
   }
 
@@ -77,11 +97,13 @@ export class Projects implements vscode.Disposable {
     return this.all.filter((project) => project.store.state.kind !== 'missing');
   }
 
-  /** The plan a request without a folder is about: the active editor's folder's, else the first. */
+  /**
+   * The plan a request without a folder is about, and the one the status bar shows: the folder of
+   * the last active editor that belongs to a plan, else the first folder with a plan.
+   */
   get current(): Project | undefined {
-    const active = vscode.window.activeTextEditor?.document.uri;
-    const folder = active && vscode.workspace.getWorkspaceFolder(active);
-    return (folder && this.withPlan.find((project) => project.folder.uri.toString() === folder.uri.toString())) ?? this.withPlan[0];
+    const withPlan = this.withPlan;
+    return withPlan.find((project) => project.folder.uri.toString() === this.focusedFolder) ?? withPlan[0];
   }
 
   byFolder(uri: vscode.Uri): Project | undefined {

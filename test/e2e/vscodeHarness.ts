@@ -55,7 +55,7 @@ export interface LaunchOptions {
   extensionDevPath: string;
   /** More extension folders to install next to it (e.g. a test-only language-model provider). */
   extraExtensionPaths?: string[];
-  /** Folder opened in VS Code. */
+  /** Folder opened in VS Code, or a `.code-workspace` file (a multi-root workspace). */
   workspace: string;
   /** Merged over the defaults below (a key set to undefined removes a default). */
   userSettings?: Record<string, unknown>;
@@ -119,6 +119,7 @@ export async function launchVSCode(options: LaunchOptions): Promise<VSCodeSessio
   const serverBin = codeServerPath();
   const node = nodePath();
   const workspace = path.resolve(options.workspace);
+  const workspaceFile = workspace.endsWith('.code-workspace');
 
   // One temp root per session: HOME and XDG dirs keep code-server and Chromium away from the real
   // ones (code-server writes ~/.config/code-server/config.yaml, Chromium ~/.pki ...).
@@ -184,7 +185,7 @@ export async function launchVSCode(options: LaunchOptions): Promise<VSCodeSessio
       ],
       // detached = setsid: code-server and its extension host, pty host and watchers share one
       // process group that close() can stop without touching anything else.
-      { cwd: workspace, env: { ...env, ...options.env, EXTENSIONS_GALLERY: '{}' }, detached: true, stdio: ['ignore', log, log] },
+      { cwd: workspaceFile ? path.dirname(workspace) : workspace, env: { ...env, ...options.env, EXTENSIONS_GALLERY: '{}' }, detached: true, stdio: ['ignore', log, log] },
     );
     fs.closeSync(log);
     process.once('exit', killOnExit); // a crashed test run must not leave a server behind
@@ -198,7 +199,7 @@ export async function launchVSCode(options: LaunchOptions): Promise<VSCodeSessio
 
     browser = await chromium.launch({ executablePath: process.env.TML_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, env });
     page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 900 } });
-    const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
+    const url = `http://127.0.0.1:${port}/?${workspaceFile ? 'workspace' : 'folder'}=${encodeURIComponent(workspace)}`;
     const response = await page.goto(url, { timeout });
     // /healthz answers even when the VS Code part cannot load (e.g. started on Node 20: HTTP 500).
     if (!response?.ok()) throw new Error(`GET ${url} answered ${response?.status()}:\n${tail(serverLogPath)}`);
