@@ -41,10 +41,13 @@ function lastWithKey(properties: JsonNode[], key: string | number): JsonNode | u
 }
 
 export class JsonScanner {
-  readonly root: JsonNode;
+  private rootNode: JsonNode | undefined;
 
-  constructor(private readonly text: string) {
-    this.root = this.valueAt(this.skipSpace(0));
+  constructor(private readonly text: string) {}
+
+  /** The top-level value; found on first use, since finding its end means scanning the whole text. */
+  get root(): JsonNode {
+    return (this.rootNode ??= this.valueAt(this.skipSpace(0)));
   }
 
   /**
