@@ -15,12 +15,12 @@ import {
 import type { TaskStatus } from '../core/task';
 import { addGeneratedSubtasks, addGeneratedTasks, addProposedTask, type GeneratedOutcome } from '../core/generatedTasks';
 import { readFile } from 'node:fs/promises';
-import { appendNote, OperationError, requireTag, requireTask, restoreTag, updateTask } from '../core/operations';
+import { appendNote, OperationError, requireTag, requireTask, restoreTag, updateTask, VerbatimJson } from '../core/operations';
 import { DEFAULT_TAG, readPlan, selectTag, type TagView, type TaskNode } from '../core/plan';
 import { CHARS_PER_TOKEN, planContext } from '../core/planContext';
 import { addTaskPrompt, codeTasksPrompt, complexityPrompt, planQuestionPrompt, type ChatMessage, expandTaskPrompt, parsePrdPrompt, subtaskNotePrompt, updateTaskPrompt } from '../core/prompts';
 import { readComplexityReport, writeComplexityReport, type ComplexityEntry } from '../store/complexityReport';
-import { parseJson } from '../store/jsonText';
+import { decodeUtf8, parseJson } from '../store/jsonText';
 import { createEmptyPlan } from '../store/projectInit';
 import type { TaskStore } from '../store/taskStore';
 import { CancelledError } from './aiErrors';
@@ -153,10 +153,10 @@ export class AiService {
   async undoLastChange(store: TaskStore, tag: string): Promise<AiChange> {
     const change = this.lastChange(store, tag);
     if (!change) throw new OperationError(`No AI change to undo in tag "${tag}" in this session.`, 'invalid');
-    const backup = readPlan(parseJson(await readFile(change.backupFile, 'utf8')));
-    const block = backup.format === 'legacy' ? backup.data : backup.data[tag];
-    if (block === undefined) throw new OperationError(`The backup ${change.backupFile} has no tag "${tag}".`, 'invalid');
-    await store.edit(restoreTag(block), tag);
+    const backupText = decodeUtf8(await readFile(change.backupFile));
+    const backup = readPlan(parseJson(backupText));
+    if (backup.format === 'tagged' && backup.data[tag] === undefined) throw new OperationError(`The backup ${change.backupFile} has no tag "${tag}".`, 'invalid');
+    await store.edit(restoreTag(new VerbatimJson(backup.format === 'legacy' ? [] : [tag], backupText)), tag);
     this.changes.delete(`${store.location.tasksFile}\n${tag}`);
     return change;
   }

@@ -13,6 +13,18 @@ export type JsonEdit =
   | { kind: 'remove'; path: JsonPath }
   | { kind: 'append'; path: JsonPath; values: unknown[] };
 
+/**
+ * A value copied byte for byte rather than re-serialised, so number spellings (1.50, integers past
+ * 2^53) and string escapes survive a move: the value at `path` in the file being edited, or in
+ * `document` (another JSON text, such as a backup of the file) when given.
+ */
+export class VerbatimJson {
+  constructor(
+    readonly path: JsonPath,
+    readonly document?: string,
+  ) {}
+}
+
 export type OperationErrorKind = 'not-found' | 'invalid';
 
 export class OperationError extends Error {
@@ -258,9 +270,10 @@ export function moveSubtask(parentId: string, subtaskId: string, toIndex: number
     order.splice(target, 0, subtask);
     // Entries the reader skipped (no usable id) keep their places; the subtasks fill the other slots in the new order.
     const listed = new Set(parent.subtasks.map((sub) => sub.raw));
-    const reordered = order.map((sub) => sub.raw);
-    const value = (parent.raw.subtasks as unknown[]).map((entry) => (listed.has(entry as TaskNode['raw']) ? reordered.shift() : entry));
-    return [{ kind: 'set', path: [...parent.path, 'subtasks'], value }, ...touchTag(view, now)];
+    const reordered = order.map((sub) => sub.path);
+    const path = [...parent.path, 'subtasks'];
+    const value = (parent.raw.subtasks as unknown[]).map((entry, index) => new VerbatimJson(listed.has(entry as TaskNode['raw']) ? reordered.shift()! : [...path, index]));
+    return [{ kind: 'set', path, value }, ...touchTag(view, now)];
   };
 }
 
@@ -285,10 +298,11 @@ function isInside(path: JsonPath, container: JsonPath): boolean {
   return path.length > container.length && container.every((segment, i) => path[i] === segment);
 }
 
-/** Rewrites a task's dependency list keeping the raw entries whose resolved id passes. */
+/** Rewrites a task's dependency list keeping the entries (as written) whose resolved id passes. */
 function keepDependencies(task: TaskNode, keep: (dep: string, index: number) => boolean): JsonEdit {
-  const raw = Array.isArray(task.raw.dependencies) ? task.raw.dependencies : [];
-  return { kind: 'set', path: [...task.path, 'dependencies'], value: raw.filter((_, i) => keep(task.dependencies[i], i)) };
+  const path = [...task.path, 'dependencies'];
+  const kept = task.dependencies.flatMap((dep, i) => (keep(dep, i) ? [new VerbatimJson([...path, i])] : []));
+  return { kind: 'set', path, value: kept };
 }
 
 export function addDependency(id: string, dependencyId: string): PlanOperation {
@@ -318,8 +332,13 @@ export function setDependencies(id: string, dependencyIds: string[]): PlanOperat
     for (const dependency of dependencies) checkDependency(view, task, dependency);
     const ids = dependencies.map((dependency) => dependency.id);
     if (ids.length === task.dependencies.length && ids.every((dep, i) => dep === task.dependencies[i])) return [];
-    const value = ids.map((dep) => dependencyValue(task.parentId, dep));
-    return [{ kind: 'set', path: [...task.path, 'dependencies'], value }, ...touchTag(view, now)];
+    const path = [...task.path, 'dependencies'];
+    // A dependency the task already has keeps its spelling; a new one is written as Task Master writes it.
+    const value = ids.map((dep) => {
+      const existing = task.dependencies.indexOf(dep);
+      return existing >= 0 ? new VerbatimJson([...path, existing]) : dependencyValue(task.parentId, dep);
+    });
+    return [{ kind: 'set', path, value }, ...touchTag(view, now)];
   };
 }
 
@@ -395,8 +414,8 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   return groups;
 }
 
-/** Puts a tag's whole block back as it was (an undo); the other tags keep their bytes. */
-export function restoreTag(block: unknown): PlanOperation {
+/** Puts a tag's whole block back as it was (an undo), copied from a backup; the other tags keep their bytes. */
+export function restoreTag(block: VerbatimJson): PlanOperation {
   return ({ plan, tag }) => {
     const path = plan.format === 'legacy' ? [] : [tag];
     return [{ kind: 'set', path, value: block }];
@@ -416,9 +435,10 @@ export function addTag(name: string, description = ''): PlanOperation {
     const stamp = now.toISOString();
     const block = { tasks: [], metadata: { created: stamp, updated: stamp, description } };
     if (plan.format === 'legacy') {
-      // A flat file has no room for tags: move its list under "master", as Task Master does.
-      const { tasks, ...rest } = plan.data;
-      return [{ kind: 'set', path: [], value: { master: { tasks, ...rest }, [name]: block } }];
+      // A flat file has no room for tags: move its list under "master", as Task Master does, each member with its bytes.
+      const keys = ['tasks', ...Object.keys(plan.data).filter((key) => key !== 'tasks')];
+      const master = Object.fromEntries(keys.map((key) => [key, new VerbatimJson([key])]));
+      return [{ kind: 'set', path: [], value: { master, [name]: block } }];
     }
     return [{ kind: 'set', path: [name], value: block }];
   };

@@ -131,22 +131,32 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
 }
 
+/** A top-level value that is not a JSON object: there is no plan to show or edit. */
+export class NotAPlanError extends Error {
+  constructor(data: unknown) {
+    super(
+      `tasks.json holds ${describeValue(data)}, not a plan. A plan is a JSON object of tags, each { "tasks": [...] } ` +
+        '(for example { "master": { "tasks": [] } }), or the older { "tasks": [...] }. Fix the file; nothing is written to it until then.',
+    );
+    this.name = 'NotAPlanError';
+  }
+}
+
+function describeValue(data: unknown): string {
+  if (Array.isArray(data)) return 'a list';
+  if (data === null) return 'null';
+  return `a ${typeof data}`;
+}
+
 /**
- * Reads the parsed tasks.json into tags and tasks. Never throws on a wrong shape: what cannot be
- * read is reported as a problem and the rest of the plan is still usable.
+ * Reads the parsed tasks.json into tags and tasks. Throws NotAPlanError when the top-level value
+ * is not an object; below that it never throws on a wrong shape: what cannot be read is reported
+ * as a problem and the rest of the plan is still usable.
  */
 export function readPlan(data: unknown): Plan {
+  if (!isObject(data)) throw new NotAPlanError(data);
   const problems: PlanProblem[] = [];
   const tags = new Map<string, TagView>();
-  if (!isObject(data)) {
-    problems.push({
-      severity: 'error',
-      code: 'shape',
-      message: 'tasks.json must hold a JSON object: either tags ({ "master": { "tasks": [...] } }) or { "tasks": [...] }.',
-      path: [],
-    });
-    return { format: 'tagged', data: {}, tags, problems };
-  }
   const tagBlocks = Object.entries(data).filter(([name, block]) => name !== 'tasks' && isObject(block) && Array.isArray(block.tasks));
   // As Task Master decides: a root list of tasks is the legacy format unless tags sit beside it.
   if (Array.isArray(data.tasks) && tagBlocks.length === 0) {

@@ -35,20 +35,31 @@ function isSpace(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09 || code === 0xfeff;
 }
 
-export class JsonScanner {
-  readonly root: JsonNode;
+function lastWithKey(properties: JsonNode[], key: string | number): JsonNode | undefined {
+  for (let i = properties.length - 1; i >= 0; i--) if (properties[i].key === key) return properties[i];
+  return undefined;
+}
 
-  constructor(private readonly text: string) {
-    this.root = this.valueAt(this.skipSpace(0));
+export class JsonScanner {
+  private rootNode: JsonNode | undefined;
+
+  constructor(private readonly text: string) {}
+
+  /** The top-level value; found on first use, since finding its end means scanning the whole text. */
+  get root(): JsonNode {
+    return (this.rootNode ??= this.valueAt(this.skipSpace(0)));
   }
 
-  /** The node at a path, or undefined when some segment does not exist. */
+  /**
+   * The node at a path, or undefined when some segment does not exist. Of a key written twice in
+   * one object, the last is found: it is the one JSON.parse (and so Task Master) reads.
+   */
   find(path: JsonPath): JsonNode | undefined {
     let node: JsonNode | undefined = this.root;
     for (const segment of path) {
       if (!node) return undefined;
       const members = this.members(node);
-      if (node.type === 'object') node = members.find((member) => member.key === segment)?.value;
+      if (node.type === 'object') node = lastWithKey(members, segment)?.value;
       else if (node.type === 'array' && typeof segment === 'number') node = members[segment];
       else return undefined;
     }

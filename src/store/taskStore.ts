@@ -5,7 +5,7 @@ import type { PlanOperation } from '../core/operations';
 import { DEFAULT_TAG, readPlan, type Plan } from '../core/plan';
 import { writeFileAtomic } from './atomicWrite';
 import { withFileLock } from './fileLock';
-import { applyJsonEdits, JsonSyntaxError, parseJson } from './jsonText';
+import { applyJsonEdits, decodeUtf8, JsonSyntaxError, parseJson, verifyJsonEdits } from './jsonText';
 import type { PlanLocation } from './planLocation';
 
 /** What the store knows of the plan file right now. */
@@ -127,15 +127,12 @@ export class TaskStore implements Disposable {
   edit(operation: PlanOperation, tag?: string): Promise<void> {
     const run = () =>
       withFileLock(this.location.tasksFile, async () => {
-        const text = await readText(this.location.tasksFile);
+        const text = await readText(this.location.tasksFile).catch((error: Error) => this.refuse({ kind: 'unreadable', location: this.location, error }));
         if (text === undefined) throw new PlanMissingError(this.location.tasksFile);
         this.stateTag = await readCurrentTag(this.location.stateFile);
         // The file as last read is the usual case: skip parsing it again.
         const current = this._state.kind === 'loaded' && this._state.text === text ? this._state : this.parse(text);
-        if (current.kind !== 'loaded') {
-          this.setState(current);
-          throw new PlanUnreadableError(this.location.tasksFile, current.kind === 'unreadable' ? current.error : new Error('unreadable'));
-        }
+        if (current.kind !== 'loaded') this.refuse(current);
         const edits = operation({ plan: current.plan, tag: tag ?? this.stateTag ?? DEFAULT_TAG, now: new Date() });
         if (edits.length === 0) {
           this.setState(current);
@@ -144,12 +141,19 @@ export class TaskStore implements Disposable {
         const updated = this.parse(applyJsonEdits(text, edits));
         // An edit that breaks the JSON would be a bug here: it never reaches the disk.
         if (updated.kind !== 'loaded') throw new Error('Internal error: the edit produced invalid JSON; nothing was written.');
+        verifyJsonEdits(text, edits, updated.plan.data);
         await writeFileAtomic(this.location.tasksFile, updated.text);
         this.setState(updated);
       });
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /** Records a plan that cannot be edited and throws the error that says why. */
+  private refuse(state: Exclude<PlanState, LoadedPlan>): never {
+    this.setState(state);
+    throw state.kind === 'missing' ? new PlanMissingError(state.location.tasksFile) : new PlanUnreadableError(state.location.tasksFile, state.error);
   }
 
   /**
@@ -221,17 +225,24 @@ export class TaskStore implements Disposable {
   }
 }
 
+/** A file's text, undefined when it does not exist; a JsonSyntaxError when it is not UTF-8. */
 async function readText(file: string): Promise<string | undefined> {
+  let bytes: Uint8Array;
   try {
-    return await fs.readFile(file, 'utf8');
+    bytes = await fs.readFile(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+  return decodeUtf8(bytes);
 }
 
+/** A JSON object file (state.json), undefined when it is missing or not readable as one. */
 async function readJsonObject(file: string): Promise<Record<string, unknown> | undefined> {
-  const text = await readText(file);
+  const text = await readText(file).catch((error: unknown) => {
+    if (JsonSyntaxError.is(error)) return undefined;
+    throw error;
+  });
   if (text === undefined) return undefined;
   try {
     const value = JSON.parse(text);

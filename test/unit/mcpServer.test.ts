@@ -152,6 +152,16 @@ describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', functi
     assert.equal(json(await call('get_tasks')).total, 3, 'the server still answers after errors');
   });
 
+  it('answers a tasks.json that is not UTF-8 with an isError naming where, and writes nothing', async () => {
+    const { root, tasksFile } = await makeProject(plan());
+    // A Latin-1 "é" (the byte 0xE9 alone) in the first title.
+    const latin1 = Buffer.from(taskMasterText(plan()).replace('Task 1', 'Caf\u00e9'), 'latin1');
+    await fs.writeFile(tasksFile, latin1);
+    const { call } = await connect(root);
+    assert.match(errorText(await call('set_task_status', { id: '2', status: 'done' })), /:6:\d+: The file is not UTF-8: byte 0xE9 at byte \d+/);
+    assert.deepEqual(await fs.readFile(tasksFile), latin1);
+  });
+
   it('runs AI tools on the Ollama host and model given by --endpoint and --model', async () => {
     const ollama = await OllamaStandIn.start({ models: [{ name: 'llama3.2:3b' }] });
     try {

@@ -44,7 +44,7 @@ describe('readPlan', () => {
         ['broken', 'tasks'],
       ],
     );
-    assert.equal(readPlan([1, 2]).problems[0].code, 'shape');
+    assert.throws(() => readPlan([1, 2]), /holds a list, not a plan/);
     assert.match(readPlan({ foo: 1 }).problems[0].message, /No task list found/);
   });
 });
