@@ -26,6 +26,7 @@ import type { TaskStore } from '../store/taskStore';
 import { CancelledError } from './aiErrors';
 import { complexityBand } from './aiSettings';
 import { ModelManager } from './modelManager';
+import { validatedOperation } from './validatedOperation';
 import type { InferenceOptions, OllamaInference } from './ollamaInference';
 
 export interface AiOutcome extends GeneratedOutcome {
@@ -85,8 +86,9 @@ export class AiService {
     const band = analysis ? complexityBand(analysis.complexityScore) : undefined;
     const reply = await this.inference.structured<{ subtasks: GeneratedSubtask[] }>('expand-task', messages, SUBTASKS_SCHEMA, { band, ...options });
     const outcome: GeneratedOutcome = { ids: [], warnings: [] };
-    await this.remember(store, tagName, 'Expand task');
-    await store.edit(addGeneratedSubtasks(task.id, reply.value.subtasks, request.force ?? false, outcome), tagName);
+    await this.writeUndoably(store, tagName, 'Expand task', () =>
+      store.edit(validatedOperation(addGeneratedSubtasks(task.id, reply.value.subtasks, request.force ?? false, outcome), `Expand ${task.id}`), tagName),
+    );
     return { ...outcome, model: reply.model, cached: reply.cached };
   }
 
@@ -135,14 +137,25 @@ export class AiService {
   async applyProposedTasks(store: TaskStore, proposal: TaskProposal, replace = false): Promise<AiOutcome> {
     if ((await store.reload()).kind === 'missing') await createEmptyPlan(store.location, proposal.tag);
     const outcome: GeneratedOutcome = { ids: [], warnings: [] };
-    await this.remember(store, proposal.tag, proposal.operation);
-    await store.edit(addGeneratedTasks(proposal.tasks, replace, outcome), proposal.tag);
+    await this.writeUndoably(store, proposal.tag, proposal.operation, () =>
+      store.edit(validatedOperation(addGeneratedTasks(proposal.tasks, replace, outcome), proposal.operation), proposal.tag),
+    );
     return { ...outcome, model: proposal.model, cached: proposal.cached };
   }
 
-  private async remember(store: TaskStore, tag: string, operation: string): Promise<void> {
+  /**
+   * Backs tasks.json up, makes `write`, and offers Undo for it when the file changed: a write that
+   * was refused (the validator, a lock) leaves the previous change as the one Undo restores, and a
+   * run of writes that stopped partway (update from) can still be undone.
+   */
+  private async writeUndoably(store: TaskStore, tag: string, operation: string, write: () => Promise<void>): Promise<void> {
     const backupFile = await store.backup();
-    this.changes.set(`${store.location.tasksFile}\n${tag}`, { operation, tag, backupFile, at: new Date() });
+    try {
+      await write();
+    } finally {
+      const [before, after] = await Promise.all([readFile(backupFile, 'utf8'), readFile(store.location.tasksFile, 'utf8')]);
+      if (before !== after) this.changes.set(`${store.location.tasksFile}\n${tag}`, { operation, tag, backupFile, at: new Date() });
+    }
   }
 
   lastChange(store: TaskStore, tag: string): AiChange | undefined {
@@ -229,8 +242,7 @@ export class AiService {
     const tag = requireTag(plan.plan, tagName);
     const task = requireTask(tag, request.id);
     const reply = await this.inference.structured<TaskUpdate>('update-task', updateTaskPrompt(tag, task, request.prompt), TASK_UPDATE_SCHEMA, { band: 'low', ...options });
-    await this.remember(store, tagName, `Update task ${task.id}`);
-    await store.edit(updateTask(task.id, reply.value), tagName);
+    await this.writeUndoably(store, tagName, `Update task ${task.id}`, () => store.edit(validatedOperation(updateTask(task.id, reply.value), `Update task ${task.id}`), tagName));
     return { ids: [task.id], warnings: [], model: reply.model, cached: reply.cached };
   }
 
@@ -243,16 +255,17 @@ export class AiService {
     if (!Number.isFinite(from)) throw new OperationError(`"${request.fromId}" is not a task id.`, 'invalid');
     const targets = requireTag(plan.plan, tagName).tasks.filter((task) => Number(task.id) >= from && task.status !== 'done' && task.status !== 'cancelled');
     if (targets.length === 0) throw new OperationError(`No open tasks from ${from} onward in tag "${tagName}".`, 'not-found');
-    await this.remember(store, tagName, `Update from ${from}`);
     const outcome: AiOutcome = { ids: [], warnings: [], model: '', cached: false };
-    for (const target of targets) {
-      const fresh = requireTag((await store.load()).plan, tagName);
-      const task = requireTask(fresh, target.id);
-      const reply = await this.inference.structured<TaskUpdate>('update-task', updateTaskPrompt(fresh, task, request.prompt), TASK_UPDATE_SCHEMA, { band: 'low', ...options });
-      await store.edit(updateTask(task.id, reply.value), tagName);
-      outcome.ids.push(task.id);
-      outcome.model = reply.model;
-    }
+    await this.writeUndoably(store, tagName, `Update from ${from}`, async () => {
+      for (const target of targets) {
+        const fresh = requireTag((await store.load()).plan, tagName);
+        const task = requireTask(fresh, target.id);
+        const reply = await this.inference.structured<TaskUpdate>('update-task', updateTaskPrompt(fresh, task, request.prompt), TASK_UPDATE_SCHEMA, { band: 'low', ...options });
+        await store.edit(validatedOperation(updateTask(task.id, reply.value), `Update task ${task.id}`), tagName);
+        outcome.ids.push(task.id);
+        outcome.model = reply.model;
+      }
+    });
     return outcome;
   }
 
@@ -263,8 +276,7 @@ export class AiService {
     const tagName = request.tag ?? plan.currentTag;
     const task = requireTask(requireTag(plan.plan, tagName), request.id);
     const reply = await this.inference.structured<ProgressNote>('update-subtask', subtaskNotePrompt(task, request.prompt), NOTE_SCHEMA, { band: 'low', ...options });
-    await this.remember(store, tagName, `Note on ${task.id}`);
-    await store.edit(appendNote(task.id, reply.value.note), tagName);
+    await this.writeUndoably(store, tagName, `Note on ${task.id}`, () => store.edit(validatedOperation(appendNote(task.id, reply.value.note), `Note on ${task.id}`), tagName));
     const proposedStatus = reply.value.status && reply.value.status !== task.status ? reply.value.status : undefined;
     return { ids: [task.id], warnings: [], model: reply.model, cached: reply.cached, proposedStatus };
   }
@@ -276,8 +288,7 @@ export class AiService {
     const messages = addTaskPrompt(requireTag(plan.plan, tagName), request.prompt);
     const reply = await this.inference.structured<NewTaskProposal>('add-task', messages, NEW_TASK_SCHEMA, { band: 'low', ...options });
     const outcome: GeneratedOutcome = { ids: [], warnings: [] };
-    await this.remember(store, tagName, 'Add task with AI');
-    await store.edit(addProposedTask(reply.value, outcome), tagName);
+    await this.writeUndoably(store, tagName, 'Add task with AI', () => store.edit(validatedOperation(addProposedTask(reply.value, outcome), 'Add task'), tagName));
     return { ...outcome, model: reply.model, cached: reply.cached };
   }
 }

@@ -6,6 +6,7 @@ import { OperationError } from '../core/operations';
 import type { Project } from '../workspace/projects';
 import { CancelledError } from '../ai/aiErrors';
 import { escapeMarkdown } from '../core/markdown';
+import { repairSummary } from '../core/generatedTasks';
 import { plural } from '../core/text';
 import type { ChatServices, ChatTurn, TurnMetadata } from './chatTurn';
 import type { ProposalStore } from './proposals';
@@ -76,8 +77,7 @@ export async function applyProposal(proposals: ProposalStore, ai: AiService, id:
   }
   try {
     const outcome = await ai.applyProposedTasks(entry.project.store, entry.proposal);
-    const warnings = outcome.warnings.length ? ` ${plural(outcome.warnings.length, 'invented dependency was', 'invented dependencies were')} dropped.` : '';
-    const choice = await vscode.window.showInformationMessage(`Added ${plural(outcome.ids.length, 'task')} to tag "${entry.proposal.tag}": ${outcome.ids.join(', ')}.${warnings}`, 'Undo');
+    const choice = await vscode.window.showInformationMessage(`Added ${plural(outcome.ids.length, 'task')} to tag "${entry.proposal.tag}": ${outcome.ids.join(', ')}.${repairSummary(outcome.warnings)}`, 'Undo');
     if (choice === 'Undo') await vscode.commands.executeCommand(CommandIds.undoAiChange, entry.project, entry.proposal.tag);
   } catch (error) {
     proposals.release(id as string);

@@ -189,6 +189,45 @@ describe('AI service against an Ollama stand-in', function () {
     assert.match(ollama.requests[0].messages!.at(-1)!.content, /A small web service with auth/);
   });
 
+  it('breaks a dependency cycle among new PRD tasks, says so on the CLI, and writes a plan that validates', async () => {
+    const { root, tasksFile, store } = await setup();
+    await fs.writeFile(path.join(root, 'prd.md'), '# Product\nA queue with workers.');
+    const generated = (id: number, dependencies: number[]) => ({ id, title: `T${id}`, description: 'd', details: '', testStrategy: '', priority: 'medium', dependencies });
+    ollama.script({ content: JSON.stringify({ tasks: [generated(3, [5]), generated(4, [3]), generated(5, [4])] }) });
+    const out: string[] = [];
+    const code = await runCli(['parse-prd', 'prd.md', '--project', root, '--endpoint', ollama.url, '--model', MODEL], (line) => out.push(line), () => undefined);
+    assert.equal(code, 0);
+    assert.match(out.join('\n'), /warning: The task "T3" depended on the later task "T5", which closed a dependency cycle/);
+    const saved = JSON.parse(await fs.readFile(tasksFile, 'utf8'));
+    assert.deepEqual(saved.master.tasks.map((t: { id: number; dependencies: number[] }) => [t.id, t.dependencies]), [[1, []], [2, [1]], [3, []], [4, [3]], [5, [4]]]);
+    assert.deepEqual(validatePlan((await store.reload() as LoadedPlan).plan).problems.filter((p) => p.severity === 'error'), []);
+  });
+
+  it('renumbers subtasks that share an id, keeps the dependency that is clear, drops the ambiguous one and a cycle, and says so', async () => {
+    const { ai, store } = await setup();
+    const sub = (id: number, title: string, dependencies: number[]) => ({ id, title, description: 'd', details: 'How', dependencies });
+    ollama.script({ content: JSON.stringify({ subtasks: [sub(1, 'A', [3]), sub(1, 'B', [1]), sub(2, 'C', [1]), sub(3, 'D', [2])] }) });
+    const outcome = await ai.expandTask(store, { id: '1', count: 4 });
+    assert.deepEqual(outcome.ids, ['1.1', '1.2', '1.3', '1.4']);
+    const view = (store.state as LoadedPlan).plan.tags.get('master')!;
+    // B's 1 can only be A; C's 1 is A or B, so it is dropped; A then waiting on D closes no cycle.
+    assert.deepEqual(view.byId.get('1')!.subtasks.map((s) => [s.title, s.dependencies]), [['A', ['1.4']], ['B', ['1.1']], ['C', []], ['D', ['1.3']]]);
+    assert.match(outcome.warnings.join('\n'), /The model gave id 1 to 2 subtasks; they were numbered 1, 2 in reply order/);
+    assert.match(outcome.warnings.join('\n'), /Subtask "C" named dependency 1, an id the model gave to several new subtasks; it was dropped/);
+    assert.deepEqual(validatePlan((store.state as LoadedPlan).plan).problems.filter((p) => p.severity === 'error'), []);
+  });
+
+  it('never writes subtasks that wait on each other in a circle', async () => {
+    const { ai, store } = await setup();
+    const sub = (id: number, title: string, dependencies: number[]) => ({ id, title, description: 'd', details: 'How', dependencies });
+    ollama.script({ content: JSON.stringify({ subtasks: [sub(1, 'A', [2]), sub(2, 'B', [3]), sub(3, 'C', [1])] }) });
+    const outcome = await ai.expandTask(store, { id: '1', count: 3 });
+    const view = (store.state as LoadedPlan).plan.tags.get('master')!;
+    assert.deepEqual(view.byId.get('1')!.subtasks.map((s) => s.dependencies), [['1.2'], [], ['1.1']], 'C waits on A and A on B; B waiting on C would close the circle');
+    assert.deepEqual(outcome.warnings, ['The subtask "B" depended on the later subtask "C", which closed a dependency cycle; that dependency was dropped.']);
+    assert.deepEqual(validatePlan((store.state as LoadedPlan).plan).problems.filter((p) => p.severity === 'error'), []);
+  });
+
   it('asks the model again when the user replaces the tasks, rather than replaying the cache', async () => {
     const { store, ai } = await setup();
     const reply = JSON.stringify({ tasks: [{ id: 1, title: 'Only', description: 'd', details: '', testStrategy: '', priority: 'low', dependencies: [] }] });
