@@ -82,7 +82,7 @@ export class AiService {
     const analysis = (await readComplexityReport(store.location, tagName))?.complexityAnalysis.find((entry) => String(entry.taskId) === task.id);
     const count = request.count ?? (analysis?.recommendedSubtasks || DEFAULT_SUBTASK_COUNT);
     const guidance = [analysis?.expansionPrompt, request.prompt].filter(Boolean).join(' ') || undefined;
-    const messages = expandTaskPrompt(requireTag(plan.plan, tagName), task, count, guidance);
+    const messages = expandTaskPrompt(requireTag(plan.plan, tagName), task, count, guidance, request.force ?? false);
     const band = analysis ? complexityBand(analysis.complexityScore) : undefined;
     const reply = await this.inference.structured<{ subtasks: GeneratedSubtask[] }>('expand-task', messages, SUBTASKS_SCHEMA, { band, ...options });
     const outcome: GeneratedOutcome = { ids: [], warnings: [] };

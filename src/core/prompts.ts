@@ -26,8 +26,17 @@ function describe(task: TaskNode): string {
     .join('\n');
 }
 
-export function expandTaskPrompt(tag: TagView, task: TaskNode, count: number, extra?: string): ChatMessage[] {
-  const existing = task.subtasks.length ? `\nIt already has these subtasks:\n${task.subtasks.map((sub) => `- ${sub.title}`).join('\n')}\nDo not repeat them.` : '';
+/**
+ * With `replacing`, the task's subtasks are about to be deleted: the model sees them as the set
+ * its answer replaces (keep what was right), not as work it must not repeat.
+ */
+export function expandTaskPrompt(tag: TagView, task: TaskNode, count: number, extra?: string, replacing = false): ChatMessage[] {
+  const list = task.subtasks.map((sub) => `- ${sub.title}`).join('\n');
+  const existing = !task.subtasks.length
+    ? ''
+    : replacing
+      ? `\nIts current subtasks will be replaced by your answer:\n${list}\nWrite the complete new set; keep any of them that are still right.`
+      : `\nIt already has these subtasks:\n${list}\nDo not repeat them.`;
   return [
     { role: 'system', content: SYSTEM },
     {

@@ -284,6 +284,20 @@ describe('AI updates and complexity against an Ollama stand-in', function () {
     assert.equal(expanded.ids.length, 4);
   });
 
+  it('shows the subtasks a forced expand replaces as being replaced, and those kept as ones not to repeat', async () => {
+    const { ai, store } = await project();
+    const prompts: string[] = [];
+    ollama.script(
+      (request) => (prompts.push(request.messages!.at(-1)!.content), { content: subtasksReply(2) }),
+      (request) => (prompts.push(request.messages!.at(-1)!.content), { content: subtasksReply(2) }),
+    );
+    await ai.expandTask(store, { id: '2', count: 2 });
+    assert.match(prompts[0], /already has these subtasks:\n- Subtask 1\nDo not repeat them\./);
+    await ai.expandTask(store, { id: '2', count: 2, force: true });
+    assert.match(prompts[1], /current subtasks will be replaced by your answer:\n- Subtask 1\n- Step 1\n- Step 2\nWrite the complete new set/);
+    assert.doesNotMatch(prompts[1], /Do not repeat/);
+  });
+
   it('rewrites every open task from an id onward', async () => {
     const { ai, store, tasksFile } = await project();
     const reply = (title: string) => ({ content: JSON.stringify({ title, description: 'D', details: '', testStrategy: '' }) });
