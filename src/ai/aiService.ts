@@ -1,4 +1,5 @@
 import {
+  CODE_TASKS_SCHEMA,
   COMPLEXITY_SCHEMA,
   NEW_TASK_SCHEMA,
   NOTE_SCHEMA,
@@ -115,7 +116,7 @@ export class AiService {
     const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
     const messages = codeTasksPrompt(requireTag(plan.plan, tagName), request.code, request.source);
-    const reply = await this.inference.structured<{ tasks: GeneratedTask[] }>('tasks-from-code', messages, TASKS_SCHEMA, { band: 'low', ...options });
+    const reply = await this.inference.structured<{ tasks: GeneratedTask[] }>('tasks-from-code', messages, CODE_TASKS_SCHEMA, { band: 'low', ...options });
     return { tag: tagName, tasks: reply.value.tasks, model: reply.model, cached: reply.cached, operation: 'Tasks from code' };
   }
 

@@ -52,6 +52,10 @@ export async function replyFromCode(turn: ChatTurn, services: ChatServices, toke
     const code = editor.document.getText(selection).slice(0, MAX_CODE_CHARS);
     turn.stream.progress(`Reading ${source}…`);
     proposal = await services.ai.proposeTasksFromCode(turn.project.store, { code, source, tag: turn.tag.name }, turn.inference);
+    if (!proposal.tasks.length) {
+      turn.stream.markdown(`${escapeMarkdown(proposal.model)} read ${escapeMarkdown(source)} and found nothing it needs: no tasks to add.`);
+      return { command: 'fromcode', proposed: 0 };
+    }
   }
   showProposal(turn, services.proposals, proposal);
   return { command: 'fromcode', proposed: proposal.tasks.length };

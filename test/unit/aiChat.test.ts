@@ -4,7 +4,7 @@ import { ModelNotFoundError, OllamaUnreachableError } from '../../src/ai/aiError
 import { AiService } from '../../src/ai/aiService';
 import { resolveAiSettings, type AiSettings } from '../../src/ai/aiSettings';
 import { OllamaInference, type ExternalChatModel } from '../../src/ai/ollamaInference';
-import { SUBTASKS_SCHEMA, TASKS_SCHEMA } from '../../src/core/aiSchemas';
+import { CODE_TASKS_SCHEMA, SUBTASKS_SCHEMA } from '../../src/core/aiSchemas';
 import { OperationError } from '../../src/core/operations';
 import type { ChatMessage } from '../../src/core/prompts';
 import { locatePlan } from '../../src/store/planLocation';
@@ -283,7 +283,7 @@ describe('AI chat: prose answers and the chat model', function () {
       assert.equal(proposal.operation, 'Tasks from code');
       const prompt = ollama.requests[0].messages!.at(-1)!.content;
       assert.ok(prompt.includes(code) && prompt.includes('src/pay.ts'));
-      assert.deepEqual(ollama.requests[0].format, TASKS_SCHEMA);
+      assert.deepEqual(ollama.requests[0].format, CODE_TASKS_SCHEMA);
       await unchanged();
 
       const outcome = await ai.applyProposedTasks(store, proposal);
@@ -296,6 +296,16 @@ describe('AI chat: prose answers and the chat model', function () {
       const change = await ai.undoLastChange(store, 'master');
       assert.equal(change.operation, 'Tasks from code');
       assert.deepEqual((await read()).master.tasks.map((t: { id: number }) => t.id), [1, 2, 5]);
+    });
+
+    it('accepts "nothing needed" from code: an empty list is a valid answer, asked once, not an error', async () => {
+      const { ai, store, unchanged } = await setup();
+      ollama.script({ content: '{"tasks": []}' });
+      const proposal = await ai.proposeTasksFromCode(store, { code: 'export const answer = 42;', source: 'src/answer.ts' });
+      assert.deepEqual(proposal.tasks, []);
+      assert.equal(ollama.requestCounts['/api/chat'], 1, 'no repair round for a valid empty answer');
+      assert.match(ollama.requests[0].messages!.at(-1)!.content, /none if the code needs nothing/);
+      await unchanged();
     });
 
     it('refuses empty code, and proposes through the chat model without asking Ollama', async () => {
