@@ -69,6 +69,8 @@ export class AiService {
   readonly models: ModelManager;
   /** The last AI change per tasks.json and tag: one level of undo per tag. */
   private readonly changes = new Map<string, AiChange>();
+  /** Tags (per tasks.json) whose last change was undone: their next request is asked afresh. */
+  private readonly undone = new Set<string>();
 
   constructor(readonly inference: OllamaInference) {
     this.models = new ModelManager((host, signal) => inference.client(host, signal));
@@ -77,6 +79,7 @@ export class AiService {
   async expandTask(store: TaskStore, request: { id: string; count?: number; prompt?: string; force?: boolean; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
     const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
+    options = this.freshAfterUndo(store, tagName, options);
     const task = requireTask(requireTag(plan.plan, tagName), request.id);
     if (task.parentId !== undefined) throw new OperationError(`${task.id} is a subtask; expand its parent task ${task.parentId} instead.`, 'invalid');
     // The complexity report, when there is one, says how many subtasks and how to split.
@@ -103,6 +106,7 @@ export class AiService {
     checkPrd(request.text);
     const state = store.state.kind === 'missing' ? undefined : await store.load();
     const tagName = request.tag ?? state?.currentTag ?? DEFAULT_TAG;
+    options = this.freshAfterUndo(store, tagName, options);
     const tag = state ? selectTag(state.plan, tagName) : undefined;
     const messages = parsePrdPrompt(request.text, request.count ?? DEFAULT_PRD_TASK_COUNT, request.replace ? undefined : tag);
     // Replacing is how a user asks for another attempt: never replay a cached answer for it.
@@ -115,6 +119,7 @@ export class AiService {
     if (!request.code.trim()) throw new OperationError('There is no code to read: select some code or open a file.', 'invalid');
     const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
+    options = this.freshAfterUndo(store, tagName, options);
     const messages = codeTasksPrompt(requireTag(plan.plan, tagName), request.code, request.source);
     const reply = await this.inference.structured<{ tasks: GeneratedTask[] }>('tasks-from-code', messages, CODE_TASKS_SCHEMA, { band: 'low', ...options });
     return { tag: tagName, tasks: reply.value.tasks, model: reply.model, cached: reply.cached, operation: 'Tasks from code' };
@@ -155,12 +160,20 @@ export class AiService {
       await write();
     } finally {
       const [before, after] = await Promise.all([readFile(backupFile, 'utf8'), readFile(store.location.tasksFile, 'utf8')]);
-      if (before !== after) this.changes.set(`${store.location.tasksFile}\n${tag}`, { operation, tag, backupFile, at: new Date() });
+      if (before !== after) this.changes.set(changeKey(store, tag), { operation, tag, backupFile, at: new Date() });
     }
   }
 
+  /**
+   * The options for a request in a tag: the first one after an Undo there skips the cache, since
+   * the plan is back as it was and the identical request would replay the answer just undone.
+   */
+  private freshAfterUndo(store: TaskStore, tag: string, options: InferenceOptions): InferenceOptions {
+    return this.undone.delete(changeKey(store, tag)) ? { ...options, fresh: true } : options;
+  }
+
   lastChange(store: TaskStore, tag: string): AiChange | undefined {
-    return this.changes.get(`${store.location.tasksFile}\n${tag}`);
+    return this.changes.get(changeKey(store, tag));
   }
 
   /** Puts the tag back as it was before its last AI change; other tags are not touched. */
@@ -171,7 +184,8 @@ export class AiService {
     const block = backup.format === 'legacy' ? backup.data : backup.data[tag];
     if (block === undefined) throw new OperationError(`The backup ${change.backupFile} has no tag "${tag}".`, 'invalid');
     await store.edit(restoreTag(block), tag);
-    this.changes.delete(`${store.location.tasksFile}\n${tag}`);
+    this.changes.delete(changeKey(store, tag));
+    this.undone.add(changeKey(store, tag));
     return change;
   }
 
@@ -240,6 +254,7 @@ export class AiService {
     if (!request.prompt.trim()) throw new OperationError('Say what changed.', 'invalid');
     const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
+    options = this.freshAfterUndo(store, tagName, options);
     const tag = requireTag(plan.plan, tagName);
     const task = requireTask(tag, request.id);
     const reply = await this.inference.structured<TaskUpdate>('update-task', updateTaskPrompt(tag, task, request.prompt), TASK_UPDATE_SCHEMA, { band: 'low', ...options });
@@ -252,6 +267,7 @@ export class AiService {
     if (!request.prompt.trim()) throw new OperationError('Say what changed.', 'invalid');
     const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
+    options = this.freshAfterUndo(store, tagName, options);
     const from = Number(request.fromId);
     if (!Number.isFinite(from)) throw new OperationError(`"${request.fromId}" is not a task id.`, 'invalid');
     const targets = requireTag(plan.plan, tagName).tasks.filter((task) => Number(task.id) >= from && task.status !== 'done' && task.status !== 'cancelled');
@@ -275,6 +291,7 @@ export class AiService {
     if (!request.prompt.trim()) throw new OperationError('Say what to note.', 'invalid');
     const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
+    options = this.freshAfterUndo(store, tagName, options);
     const task = requireTask(requireTag(plan.plan, tagName), request.id);
     const reply = await this.inference.structured<ProgressNote>('update-subtask', subtaskNotePrompt(task, request.prompt), NOTE_SCHEMA, { band: 'low', ...options });
     await this.writeUndoably(store, tagName, `Note on ${task.id}`, () => store.edit(validatedOperation(appendNote(task.id, reply.value.note), `Note on ${task.id}`), tagName));
@@ -286,6 +303,7 @@ export class AiService {
     if (!request.prompt.trim()) throw new OperationError('Describe the task to add.', 'invalid');
     const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
+    options = this.freshAfterUndo(store, tagName, options);
     const messages = addTaskPrompt(requireTag(plan.plan, tagName), request.prompt);
     const reply = await this.inference.structured<NewTaskProposal>('add-task', messages, NEW_TASK_SCHEMA, { band: 'low', ...options });
     const outcome: GeneratedOutcome = { ids: [], warnings: [] };
@@ -321,6 +339,11 @@ function dependencyOrder(tasks: TaskNode[]): TaskNode[] {
   };
   for (const task of tasks) visit(task, new Set());
   return ordered;
+}
+
+/** Where per-tag state (Undo, a retry after it) is kept: one tasks.json's tag. */
+function changeKey(store: TaskStore, tag: string): string {
+  return `${store.location.tasksFile}\n${tag}`;
 }
 
 function checkPrd(text: string): void {

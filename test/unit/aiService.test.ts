@@ -352,6 +352,28 @@ describe('undo of an AI change', function () {
   });
 });
 
+describe('trying again after Undo', function () {
+  this.timeout(20_000);
+  it('asks the model afresh for the same request after Undo, instead of replaying the undone answer from the cache', async () => {
+    const ollama = await OllamaStandIn.start({ models: [{ name: MODEL }] });
+    try {
+      const { root } = await makeProject(tagged({ master: [task({ id: 1 })] }));
+      const store = new TaskStore(locatePlan(root));
+      await store.reload();
+      const ai = new AiService(new OllamaInference(resolveAiSettings({}, { endpoints: [ollama.url], model: MODEL })));
+      ollama.script({ content: subtasksReply(2) }, { content: subtasksReply(3) });
+      await ai.expandTask(store, { id: '1', count: 2 });
+      await ai.undoLastChange(store, 'master');
+      const retried = await ai.expandTask(store, { id: '1', count: 2 });
+      assert.equal(retried.cached, false);
+      assert.deepEqual(retried.ids, ['1.1', '1.2', '1.3'], 'the new answer, not the undone one');
+      assert.equal(ollama.requestCounts['/api/chat'], 2);
+    } finally {
+      await ollama.stop();
+    }
+  });
+});
+
 describe('expand all', function () {
   this.timeout(20_000);
   it('expands pending tasks without subtasks, prerequisites first, spread over the hosts', async () => {
