@@ -9,6 +9,8 @@ import { OperationError } from '../../src/core/operations';
 import type { ChatMessage } from '../../src/core/prompts';
 import { locatePlan } from '../../src/store/planLocation';
 import { TaskStore } from '../../src/store/taskStore';
+import { toolConfirmation } from '../../src/agentTools/toolConfirmation';
+import { PLAN_TOOLS } from '../../src/planTools';
 import { OllamaStandIn } from '../support/ollamaStandIn';
 import { makeProject, task, tagged } from '../support/planBuilder';
 
@@ -318,5 +320,18 @@ describe('AI chat: prose answers and the chat model', function () {
       assert.deepEqual(ollama.requestCounts, {});
       await unchanged();
     });
+  });
+});
+
+describe('language-model tool confirmations', () => {
+  const tool = (name: string) => PLAN_TOOLS.find((candidate) => candidate.name === name)!;
+
+  it('shows a model-written title as literal text: no link, emphasis, html or icon in the dialog', () => {
+    const { confirmation } = toolConfirmation(tool('add_task'), { title: '[Go](https://x.io) **now** <b>$(zap)' });
+    assert.equal(confirmation!.markdown, 'Add task "\\[Go\\]\\(https://x\\.io\\) \\*\\*now\\*\\* \\<b\\>\\$\\(zap\\)".\n\nThis changes tasks.json.');
+  });
+
+  it('asks no confirmation for a read-only tool', () => {
+    assert.equal(toolConfirmation(tool('get_tasks'), {}).confirmation, undefined);
   });
 });
