@@ -19,12 +19,25 @@ import { readFile } from 'node:fs/promises';
 import { appendNote, OperationError, requireTag, requireTask, restoreTag, updateTask } from '../core/operations';
 import { DEFAULT_TAG, readPlan, selectTag, type TagView, type TaskNode } from '../core/plan';
 import { CHARS_PER_TOKEN, planContext } from '../core/planContext';
-import { addTaskPrompt, codeTasksPrompt, complexityPrompt, planQuestionPrompt, type ChatMessage, expandTaskPrompt, parsePrdPrompt, subtaskNotePrompt, updateTaskPrompt } from '../core/prompts';
+import {
+  addTaskPrompt,
+  codeTasksPrompt,
+  complexityPrompt,
+  estimateTokens,
+  expandTaskPrompt,
+  parsePrdPrompt,
+  planQuestionPrompt,
+  promptBudget,
+  splitPrd,
+  subtaskNotePrompt,
+  updateTaskPrompt,
+  type ChatMessage,
+} from '../core/prompts';
 import { readComplexityReport, writeComplexityReport, type ComplexityEntry } from '../store/complexityReport';
 import { parseJson } from '../store/jsonText';
 import { createEmptyPlan } from '../store/projectInit';
 import type { TaskStore } from '../store/taskStore';
-import { CancelledError } from './aiErrors';
+import { CancelledError, PromptTooLargeError } from './aiErrors';
 import { complexityBand } from './aiSettings';
 import { ModelManager } from './modelManager';
 import { validatedOperation } from './validatedOperation';
@@ -58,6 +71,8 @@ export interface TaskProposal {
   cached: boolean;
   /** What Undo calls the change once applied. */
   operation: string;
+  /** How the proposal came about, when the user should know (a PRD parsed in parts). */
+  notes?: string[];
 }
 
 /**
@@ -107,11 +122,28 @@ export class AiService {
     const state = store.state.kind === 'missing' ? undefined : await store.load();
     const tagName = request.tag ?? state?.currentTag ?? DEFAULT_TAG;
     options = this.freshAfterUndo(store, tagName, options);
-    const tag = state ? selectTag(state.plan, tagName) : undefined;
-    const messages = parsePrdPrompt(request.text, request.count ?? DEFAULT_PRD_TASK_COUNT, request.replace ? undefined : tag);
-    // Replacing is how a user asks for another attempt: never replay a cached answer for it.
-    const reply = await this.inference.structured<{ tasks: GeneratedTask[] }>('parse-prd', messages, TASKS_SCHEMA, { fresh: request.replace, ...options });
-    return { tag: tagName, tasks: reply.value.tasks, model: reply.model, cached: reply.cached, operation: 'Parse PRD' };
+    const base = request.replace || !state ? undefined : selectTag(state.plan, tagName);
+    const count = request.count ?? DEFAULT_PRD_TASK_COUNT;
+    // The size is checked before anything is sent: a PRD too big for the window is parsed in parts.
+    const windowTokens = options.model?.maxInputTokens ?? this.inference.numCtx;
+    const wholeTokens = estimateTokens(parsePrdPrompt(request.text, count, base));
+    // Later parts also list the tasks of earlier ones: room for about a line per task.
+    const partBudget = promptBudget(windowTokens) - count * PLAN_LINE_TOKENS;
+    const parts = wholeTokens <= promptBudget(windowTokens) ? [request.text] : splitPrd(request.text, (part) => estimateTokens(parsePrdPrompt(part, count, base)) <= partBudget);
+    if (!parts) throw new PromptTooLargeError(wholeTokens, windowTokens, 'The PRD, which cannot be cut at a blank line into parts that fit,');
+    const notes = parts.length > 1 ? [`The PRD (about ${wholeTokens} tokens with the prompt) does not fit the model's window (num_ctx ${windowTokens}) in one request, so it was parsed in ${parts.length} parts, in order.`] : [];
+    for (const note of notes) options.log?.(`parse-prd: ${note}`);
+    const proposal: TaskProposal = { tag: tagName, tasks: [], model: '', cached: true, operation: 'Parse PRD', notes };
+    for (const part of parts) {
+      const partCount = parts.length === 1 ? count : Math.max(1, Math.round((count * part.length) / request.text.length));
+      const messages = parsePrdPrompt(part, partCount, withProposedTasks(base, proposal.tasks));
+      // Replacing is how a user asks for another attempt: never replay a cached answer for it.
+      const reply = await this.inference.structured<{ tasks: GeneratedTask[] }>('parse-prd', messages, TASKS_SCHEMA, { fresh: request.replace, ...options });
+      proposal.tasks.push(...reply.value.tasks);
+      proposal.model = reply.model;
+      proposal.cached &&= reply.cached;
+    }
+    return proposal;
   }
 
   /** Tasks a model reads out of code (a selection or a file): what is unfinished, missing or wrong. */
@@ -142,7 +174,7 @@ export class AiService {
    */
   async applyProposedTasks(store: TaskStore, proposal: TaskProposal, replace = false): Promise<AiOutcome> {
     if ((await store.reload()).kind === 'missing') await createEmptyPlan(store.location, proposal.tag);
-    const outcome: GeneratedOutcome = { ids: [], warnings: [] };
+    const outcome: GeneratedOutcome = { ids: [], warnings: [...(proposal.notes ?? [])] };
     await this.writeUndoably(store, proposal.tag, proposal.operation, () =>
       store.edit(validatedOperation(addGeneratedTasks(proposal.tasks, replace, outcome), proposal.operation), proposal.tag),
     );
@@ -339,6 +371,16 @@ function dependencyOrder(tasks: TaskNode[]): TaskNode[] {
   };
   for (const task of tasks) visit(task, new Set());
   return ordered;
+}
+
+/** Tokens a task takes in a prompt's plan view (one compact line). */
+const PLAN_LINE_TOKENS = 25;
+
+/** The tag's tasks followed by tasks proposed so far, as the plan view a PRD's next part is parsed against. */
+function withProposedTasks(tag: TagView | undefined, proposed: GeneratedTask[]): TagView | undefined {
+  if (proposed.length === 0) return tag;
+  const tasks = [...(tag?.tasks.map((task) => task.raw) ?? []), ...proposed.map((task) => ({ id: task.id, title: task.title, status: 'pending', dependencies: task.dependencies }))];
+  return readPlan({ tasks }).tags.values().next().value;
 }
 
 /** Where per-tag state (Undo, a retry after it) is kept: one tasks.json's tag. */

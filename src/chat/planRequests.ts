@@ -67,7 +67,7 @@ function showProposal(turn: ChatTurn, proposals: ProposalStore, proposal: TaskPr
     return;
   }
   const lines = proposal.tasks.map((task) => `${task.id}. **${escapeMarkdown(task.title)}** (${task.priority}${task.dependencies.length ? `, after ${task.dependencies.join(', ')}` : ''}): ${escapeMarkdown(task.description)}`);
-  turn.stream.markdown(`**${plural(proposal.tasks.length, 'proposed task')}** for tag "${escapeMarkdown(proposal.tag)}" (${escapeMarkdown(proposal.model)}). Nothing is written until you apply them:\n\n${lines.join('\n')}\n\n`);
+  turn.stream.markdown(`**${plural(proposal.tasks.length, 'proposed task')}** for tag "${escapeMarkdown(proposal.tag)}" (${escapeMarkdown(proposal.model)}). Nothing is written until you apply them:\n\n${lines.join('\n')}\n\n${(proposal.notes ?? []).map((note) => `${escapeMarkdown(note)}\n\n`).join('')}`);
   const id = proposals.add(turn.project, proposal);
   turn.stream.button({ title: `Apply ${plural(proposal.tasks.length, 'Task')}`, command: CommandIds.applyProposal, arguments: [id] });
 }

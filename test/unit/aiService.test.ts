@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { CancelledError, InvalidReplyError, ModelNotFoundError, OllamaUnreachableError } from '../../src/ai/aiErrors';
+import { CancelledError, InvalidReplyError, ModelNotFoundError, OllamaUnreachableError, PromptTooLargeError } from '../../src/ai/aiErrors';
 import { AiService } from '../../src/ai/aiService';
 import { resolveAiSettings, type AiSettings } from '../../src/ai/aiSettings';
 import { OllamaInference } from '../../src/ai/ollamaInference';
@@ -91,11 +91,65 @@ describe('AI service against an Ollama stand-in', function () {
     await unchanged();
   });
 
-  it('treats done_reason "length" as truncated: retries with more room, then reports', async () => {
-    const { ai, store, unchanged } = await setup();
+  it('treats done_reason "length" as truncated: retries with more tokens and a larger window (bounded, logged), then reports', async () => {
+    const { ai, store, unchanged, log, logged } = await setup();
     for (let i = 0; i < 3; i++) ollama.script({ content: subtasksReply(2).slice(0, 40), doneReason: 'length' });
-    await assert.rejects(ai.expandTask(store, { id: '1' }), (error: unknown) => InvalidReplyError.is(error) && /cut off/.test(error.reason));
+    await assert.rejects(ai.expandTask(store, { id: '1' }, { log }), (error: unknown) => InvalidReplyError.is(error) && /cut off/.test(error.reason));
     assert.ok(Number(ollama.requests[1].options?.num_predict) >= 4096);
+    assert.deepEqual(ollama.requests.map((r) => r.options?.num_ctx), [8192, 16384, 32768]);
+    assert.ok(logged.some((line) => /cut off; asking again with num_predict \d+ and num_ctx 16384/.test(line)));
+    await unchanged();
+  });
+
+  it('falls back to the next model when the first never gives a valid reply', async () => {
+    const { ai, store, log, logged } = await setup({ fallbackModels: ['llama3.1:8b'] });
+    for (let i = 0; i < 3; i++) ollama.script({ content: 'Sure! The subtasks are: first, second.' });
+    ollama.script({ content: subtasksReply(2) });
+    const outcome = await ai.expandTask(store, { id: '1', count: 2 }, { log });
+    assert.equal(outcome.model, 'llama3.1:8b');
+    assert.deepEqual(ollama.requests.map((r) => r.model), [MODEL, MODEL, MODEL, 'llama3.1:8b']);
+    assert.ok(logged.some((line) => line.includes(`${MODEL} gave no usable answer`)));
+  });
+
+  it('refuses a request too big for the window before sending it, saying how big it is and what to do', async () => {
+    const { inference } = await setup();
+    const messages = [{ role: 'user' as const, content: 'x'.repeat(40_000) }];
+    await assert.rejects(
+      inference.structured('update-task', messages, SUBTASKS_SCHEMA),
+      (error: unknown) => PromptTooLargeError.is(error) && error.estimatedTokens === 10_000 && /num_ctx 8192/.test(error.message) && /taskmaster\.ollama\.numCtx/.test(error.message),
+    );
+    assert.equal(ollama.requestCounts['/api/chat'], undefined, 'nothing was sent');
+  });
+
+  it('parses a PRD too big for the window in parts that fit, each seeing the tasks of the parts before, ids continuing', async () => {
+    const { ai, store, tasksFile } = await setup({ numCtx: 2048 });
+    const paragraph = (name: string) => `## ${name}\n${`The ${name} service must be fast and observable. `.repeat(60)}`;
+    const prd = [paragraph('ingest'), paragraph('billing'), paragraph('reports')].join('\n\n');
+    const generated = (id: number, dependencies: number[]) => ({ id, title: `T${id}`, description: 'd', details: '', testStrategy: '', priority: 'medium', dependencies });
+    ollama.script(
+      { content: JSON.stringify({ tasks: [generated(3, []), generated(4, [3])] }) },
+      { content: JSON.stringify({ tasks: [generated(5, [4]), generated(6, [5])] }) },
+      { content: JSON.stringify({ tasks: [generated(7, [6, 1])] }) },
+    );
+    const outcome = await ai.parsePrd(store, { text: prd });
+    const prompts = ollama.requests.map((request) => request.messages!.at(-1)!.content);
+    assert.equal(prompts.length, 3);
+    assert.deepEqual(prompts.map((prompt) => ['ingest', 'billing', 'reports'].filter((name) => prompt.includes(`## ${name}`))), [['ingest'], ['billing'], ['reports']]);
+    assert.match(prompts[1], /3\. \[pending\] T3\n4\. \[pending\] T4 \(after 3\)/);
+    assert.match(prompts[2], /each with id \(7, 8, 9/);
+    assert.deepEqual(outcome.ids, ['3', '4', '5', '6', '7']);
+    assert.match(outcome.warnings.join('\n'), /parsed in 3 parts/);
+    const saved = JSON.parse(await fs.readFile(tasksFile, 'utf8'));
+    assert.deepEqual(saved.master.tasks.map((t: { id: number; dependencies: number[] }) => [t.id, t.dependencies]), [[1, []], [2, [1]], [3, []], [4, [3]], [5, [4]], [6, [5]], [7, [6, 1]]]);
+  });
+
+  it('refuses a PRD that cannot be cut into parts that fit, before sending anything', async () => {
+    const { ai, store, unchanged } = await setup({ numCtx: 1024 });
+    await assert.rejects(
+      ai.parsePrd(store, { text: 'One long paragraph without a break. '.repeat(200) }),
+      (error: unknown) => PromptTooLargeError.is(error) && /^The PRD.* is too big for the model's context window: about \d+ tokens/.test(error.message) && /num_ctx 1024/.test(error.message) && /shorten/.test(error.message),
+    );
+    assert.equal(ollama.requestCounts['/api/chat'], undefined);
     await unchanged();
   });
 
@@ -447,6 +501,23 @@ describe('external fallback (Copilot)', function () {
     inference.externalFallback = async () => undefined;
     inference.clearCache();
     await assert.rejects(inference.structured('expand-task', [{ role: 'user', content: 'go' }], SUBTASKS_SCHEMA), (error: unknown) => OllamaUnreachableError.is(error));
+  });
+});
+
+describe('external fallback after invalid replies', function () {
+  this.timeout(20_000);
+  it('asks Copilot (when allowed) once every Ollama model gave only invalid replies', async () => {
+    const ollama = await OllamaStandIn.start({ models: [{ name: MODEL }] });
+    try {
+      const inference = new OllamaInference(resolveAiSettings({}, { endpoints: [ollama.url], model: MODEL }));
+      for (let i = 0; i < 3; i++) ollama.script({ content: '{"subtasks": "none"}' });
+      inference.externalFallback = async () => ({ name: 'copilot/test', reply: async () => subtasksReply(1) });
+      const result = await inference.structured<{ subtasks: unknown[] }>('expand-task', [{ role: 'user', content: 'go' }], SUBTASKS_SCHEMA);
+      assert.equal(result.model, 'copilot/test');
+      assert.equal(ollama.requestCounts['/api/chat'], 3);
+    } finally {
+      await ollama.stop();
+    }
   });
 });
 
