@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { AiService } from '../ai/aiService';
 import { applyProjectSettings } from '../aiCommands/projectAiSettings';
-import { describePlanToolCall, runPlanTool } from '../planTools';
+import { runPlanTool } from '../planTools';
 import type { Projects } from '../workspace/projects';
+import { toolConfirmation } from './toolConfirmation';
 import { languageModelToolName, languageModelTools } from './toolManifest';
 
 interface ToolServices {
@@ -21,10 +22,8 @@ export function registerLanguageModelTools(context: vscode.ExtensionContext, ser
     context.subscriptions.push(
       vscode.lm.registerTool<Record<string, unknown>>(languageModelToolName(tool), {
         prepareInvocation: ({ input }) => {
-          const sentence = describePlanToolCall(tool, input);
-          // Arguments that do not validate are refused before anything changes: nothing to confirm.
-          if (!sentence || !tool.mutates) return { invocationMessage: `${sentence ?? tool.title}…` };
-          return { invocationMessage: `${sentence}…`, confirmationMessages: { title: `Taskmaster: ${tool.title}`, message: new vscode.MarkdownString(`${sentence}.\n\nThis changes tasks.json.`) } };
+          const { invocationMessage, confirmation } = toolConfirmation(tool, input);
+          return confirmation ? { invocationMessage, confirmationMessages: { title: confirmation.title, message: new vscode.MarkdownString(confirmation.markdown) } } : { invocationMessage };
         },
         invoke: async ({ input }, token) => {
           const project = services.projects.current;

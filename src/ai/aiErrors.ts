@@ -1,3 +1,5 @@
+import { promptBudget } from '../core/prompts';
+
 /** Failures of inference a user can act on; each says what happened and what to do. */
 export class OllamaUnreachableError extends Error {
   constructor(readonly hosts: string[]) {
@@ -37,6 +39,25 @@ export class InvalidReplyError extends Error {
 
   static is(error: unknown): error is InvalidReplyError {
     return error instanceof InvalidReplyError;
+  }
+}
+
+/** A request that cannot fit the model's context window: Ollama would silently drop its beginning. */
+export class PromptTooLargeError extends Error {
+  constructor(
+    readonly estimatedTokens: number,
+    readonly windowTokens: number,
+    what = 'The request',
+  ) {
+    super(
+      `${what} is too big for the model's context window: about ${estimatedTokens} tokens (estimated at 4 characters a token), while num_ctx ${windowTokens} leaves room for ${promptBudget(windowTokens)} besides the answer. ` +
+        'Nothing was sent or changed. Raise the taskmaster.ollama.numCtx setting (if the model supports a larger window), pick a model with a larger window, or shorten the text.',
+    );
+    this.name = 'PromptTooLargeError';
+  }
+
+  static is(error: unknown): error is PromptTooLargeError {
+    return error instanceof PromptTooLargeError;
   }
 }
 

@@ -1,4 +1,5 @@
 import {
+  CODE_TASKS_SCHEMA,
   COMPLEXITY_SCHEMA,
   NEW_TASK_SCHEMA,
   NOTE_SCHEMA,
@@ -18,14 +19,28 @@ import { readFile } from 'node:fs/promises';
 import { appendNote, OperationError, requireTag, requireTask, restoreTag, updateTask, VerbatimJson } from '../core/operations';
 import { DEFAULT_TAG, readPlan, selectTag, type TagView, type TaskNode } from '../core/plan';
 import { CHARS_PER_TOKEN, planContext } from '../core/planContext';
-import { addTaskPrompt, codeTasksPrompt, complexityPrompt, planQuestionPrompt, type ChatMessage, expandTaskPrompt, parsePrdPrompt, subtaskNotePrompt, updateTaskPrompt } from '../core/prompts';
+import {
+  addTaskPrompt,
+  codeTasksPrompt,
+  complexityPrompt,
+  estimateTokens,
+  expandTaskPrompt,
+  parsePrdPrompt,
+  planQuestionPrompt,
+  promptBudget,
+  splitPrd,
+  subtaskNotePrompt,
+  updateTaskPrompt,
+  type ChatMessage,
+} from '../core/prompts';
 import { readComplexityReport, writeComplexityReport, type ComplexityEntry } from '../store/complexityReport';
 import { decodeUtf8, parseJson } from '../store/jsonText';
 import { createEmptyPlan } from '../store/projectInit';
 import type { TaskStore } from '../store/taskStore';
-import { CancelledError } from './aiErrors';
+import { CancelledError, PromptTooLargeError } from './aiErrors';
 import { complexityBand } from './aiSettings';
 import { ModelManager } from './modelManager';
+import { validatedOperation } from './validatedOperation';
 import type { InferenceOptions, OllamaInference } from './ollamaInference';
 
 export interface AiOutcome extends GeneratedOutcome {
@@ -56,6 +71,8 @@ export interface TaskProposal {
   cached: boolean;
   /** What Undo calls the change once applied. */
   operation: string;
+  /** How the proposal came about, when the user should know (a PRD parsed in parts). */
+  notes?: string[];
 }
 
 /**
@@ -67,6 +84,8 @@ export class AiService {
   readonly models: ModelManager;
   /** The last AI change per tasks.json and tag: one level of undo per tag. */
   private readonly changes = new Map<string, AiChange>();
+  /** Tags (per tasks.json) whose last change was undone: their next request is asked afresh. */
+  private readonly undone = new Set<string>();
 
   constructor(readonly inference: OllamaInference) {
     this.models = new ModelManager((host, signal) => inference.client(host, signal));
@@ -75,18 +94,20 @@ export class AiService {
   async expandTask(store: TaskStore, request: { id: string; count?: number; prompt?: string; force?: boolean; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
     const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
+    options = this.freshAfterUndo(store, tagName, options);
     const task = requireTask(requireTag(plan.plan, tagName), request.id);
     if (task.parentId !== undefined) throw new OperationError(`${task.id} is a subtask; expand its parent task ${task.parentId} instead.`, 'invalid');
     // The complexity report, when there is one, says how many subtasks and how to split.
     const analysis = (await readComplexityReport(store.location, tagName))?.complexityAnalysis.find((entry) => String(entry.taskId) === task.id);
     const count = request.count ?? (analysis?.recommendedSubtasks || DEFAULT_SUBTASK_COUNT);
     const guidance = [analysis?.expansionPrompt, request.prompt].filter(Boolean).join(' ') || undefined;
-    const messages = expandTaskPrompt(requireTag(plan.plan, tagName), task, count, guidance);
+    const messages = expandTaskPrompt(requireTag(plan.plan, tagName), task, count, guidance, request.force ?? false);
     const band = analysis ? complexityBand(analysis.complexityScore) : undefined;
     const reply = await this.inference.structured<{ subtasks: GeneratedSubtask[] }>('expand-task', messages, SUBTASKS_SCHEMA, { band, ...options });
     const outcome: GeneratedOutcome = { ids: [], warnings: [] };
-    await this.remember(store, tagName, 'Expand task');
-    await store.edit(addGeneratedSubtasks(task.id, reply.value.subtasks, request.force ?? false, outcome), tagName);
+    await this.writeUndoably(store, tagName, 'Expand task', () =>
+      store.edit(validatedOperation(addGeneratedSubtasks(task.id, reply.value.subtasks, request.force ?? false, outcome), `Expand ${task.id}`), tagName),
+    );
     return { ...outcome, model: reply.model, cached: reply.cached };
   }
 
@@ -100,11 +121,29 @@ export class AiService {
     checkPrd(request.text);
     const state = store.state.kind === 'missing' ? undefined : await store.load();
     const tagName = request.tag ?? state?.currentTag ?? DEFAULT_TAG;
-    const tag = state ? selectTag(state.plan, tagName) : undefined;
-    const messages = parsePrdPrompt(request.text, request.count ?? DEFAULT_PRD_TASK_COUNT, request.replace ? undefined : tag);
-    // Replacing is how a user asks for another attempt: never replay a cached answer for it.
-    const reply = await this.inference.structured<{ tasks: GeneratedTask[] }>('parse-prd', messages, TASKS_SCHEMA, { fresh: request.replace, ...options });
-    return { tag: tagName, tasks: reply.value.tasks, model: reply.model, cached: reply.cached, operation: 'Parse PRD' };
+    options = this.freshAfterUndo(store, tagName, options);
+    const base = request.replace || !state ? undefined : selectTag(state.plan, tagName);
+    const count = request.count ?? DEFAULT_PRD_TASK_COUNT;
+    // The size is checked before anything is sent: a PRD too big for the window is parsed in parts.
+    const windowTokens = options.model?.maxInputTokens ?? this.inference.numCtx;
+    const wholeTokens = estimateTokens(parsePrdPrompt(request.text, count, base));
+    // Later parts also list the tasks of earlier ones: room for about a line per task.
+    const partBudget = promptBudget(windowTokens) - count * PLAN_LINE_TOKENS;
+    const parts = wholeTokens <= promptBudget(windowTokens) ? [request.text] : splitPrd(request.text, (part) => estimateTokens(parsePrdPrompt(part, count, base)) <= partBudget);
+    if (!parts) throw new PromptTooLargeError(wholeTokens, windowTokens, 'The PRD, which cannot be cut at a blank line into parts that fit,');
+    const notes = parts.length > 1 ? [`The PRD (about ${wholeTokens} tokens with the prompt) does not fit the model's window (num_ctx ${windowTokens}) in one request, so it was parsed in ${parts.length} parts, in order.`] : [];
+    for (const note of notes) options.log?.(`parse-prd: ${note}`);
+    const proposal: TaskProposal = { tag: tagName, tasks: [], model: '', cached: true, operation: 'Parse PRD', notes };
+    for (const part of parts) {
+      const partCount = parts.length === 1 ? count : Math.max(1, Math.round((count * part.length) / request.text.length));
+      const messages = parsePrdPrompt(part, partCount, withProposedTasks(base, proposal.tasks));
+      // Replacing is how a user asks for another attempt: never replay a cached answer for it.
+      const reply = await this.inference.structured<{ tasks: GeneratedTask[] }>('parse-prd', messages, TASKS_SCHEMA, { fresh: request.replace, ...options });
+      proposal.tasks.push(...reply.value.tasks);
+      proposal.model = reply.model;
+      proposal.cached &&= reply.cached;
+    }
+    return proposal;
   }
 
   /** Tasks a model reads out of code (a selection or a file): what is unfinished, missing or wrong. */
@@ -112,8 +151,9 @@ export class AiService {
     if (!request.code.trim()) throw new OperationError('There is no code to read: select some code or open a file.', 'invalid');
     const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
+    options = this.freshAfterUndo(store, tagName, options);
     const messages = codeTasksPrompt(requireTag(plan.plan, tagName), request.code, request.source);
-    const reply = await this.inference.structured<{ tasks: GeneratedTask[] }>('tasks-from-code', messages, TASKS_SCHEMA, { band: 'low', ...options });
+    const reply = await this.inference.structured<{ tasks: GeneratedTask[] }>('tasks-from-code', messages, CODE_TASKS_SCHEMA, { band: 'low', ...options });
     return { tag: tagName, tasks: reply.value.tasks, model: reply.model, cached: reply.cached, operation: 'Tasks from code' };
   }
 
@@ -134,19 +174,38 @@ export class AiService {
    */
   async applyProposedTasks(store: TaskStore, proposal: TaskProposal, replace = false): Promise<AiOutcome> {
     if ((await store.reload()).kind === 'missing') await createEmptyPlan(store.location, proposal.tag);
-    const outcome: GeneratedOutcome = { ids: [], warnings: [] };
-    await this.remember(store, proposal.tag, proposal.operation);
-    await store.edit(addGeneratedTasks(proposal.tasks, replace, outcome), proposal.tag);
+    const outcome: GeneratedOutcome = { ids: [], warnings: [...(proposal.notes ?? [])] };
+    await this.writeUndoably(store, proposal.tag, proposal.operation, () =>
+      store.edit(validatedOperation(addGeneratedTasks(proposal.tasks, replace, outcome), proposal.operation), proposal.tag),
+    );
     return { ...outcome, model: proposal.model, cached: proposal.cached };
   }
 
-  private async remember(store: TaskStore, tag: string, operation: string): Promise<void> {
+  /**
+   * Backs tasks.json up, makes `write`, and offers Undo for it when the file changed: a write that
+   * was refused (the validator, a lock) leaves the previous change as the one Undo restores, and a
+   * run of writes that stopped partway (update from) can still be undone.
+   */
+  private async writeUndoably(store: TaskStore, tag: string, operation: string, write: () => Promise<void>): Promise<void> {
     const backupFile = await store.backup();
-    this.changes.set(`${store.location.tasksFile}\n${tag}`, { operation, tag, backupFile, at: new Date() });
+    try {
+      await write();
+    } finally {
+      const [before, after] = await Promise.all([readFile(backupFile, 'utf8'), readFile(store.location.tasksFile, 'utf8')]);
+      if (before !== after) this.changes.set(changeKey(store, tag), { operation, tag, backupFile, at: new Date() });
+    }
+  }
+
+  /**
+   * The options for a request in a tag: the first one after an Undo there skips the cache, since
+   * the plan is back as it was and the identical request would replay the answer just undone.
+   */
+  private freshAfterUndo(store: TaskStore, tag: string, options: InferenceOptions): InferenceOptions {
+    return this.undone.delete(changeKey(store, tag)) ? { ...options, fresh: true } : options;
   }
 
   lastChange(store: TaskStore, tag: string): AiChange | undefined {
-    return this.changes.get(`${store.location.tasksFile}\n${tag}`);
+    return this.changes.get(changeKey(store, tag));
   }
 
   /** Puts the tag back as it was before its last AI change; other tags are not touched. */
@@ -157,7 +216,8 @@ export class AiService {
     const backup = readPlan(parseJson(backupText));
     if (backup.format === 'tagged' && backup.data[tag] === undefined) throw new OperationError(`The backup ${change.backupFile} has no tag "${tag}".`, 'invalid');
     await store.edit(restoreTag(new VerbatimJson(backup.format === 'legacy' ? [] : [tag], backupText)), tag);
-    this.changes.delete(`${store.location.tasksFile}\n${tag}`);
+    this.changes.delete(changeKey(store, tag));
+    this.undone.add(changeKey(store, tag));
     return change;
   }
 
@@ -226,11 +286,11 @@ export class AiService {
     if (!request.prompt.trim()) throw new OperationError('Say what changed.', 'invalid');
     const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
+    options = this.freshAfterUndo(store, tagName, options);
     const tag = requireTag(plan.plan, tagName);
     const task = requireTask(tag, request.id);
     const reply = await this.inference.structured<TaskUpdate>('update-task', updateTaskPrompt(tag, task, request.prompt), TASK_UPDATE_SCHEMA, { band: 'low', ...options });
-    await this.remember(store, tagName, `Update task ${task.id}`);
-    await store.edit(updateTask(task.id, reply.value), tagName);
+    await this.writeUndoably(store, tagName, `Update task ${task.id}`, () => store.edit(validatedOperation(updateTask(task.id, reply.value), `Update task ${task.id}`), tagName));
     return { ids: [task.id], warnings: [], model: reply.model, cached: reply.cached };
   }
 
@@ -239,20 +299,22 @@ export class AiService {
     if (!request.prompt.trim()) throw new OperationError('Say what changed.', 'invalid');
     const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
+    options = this.freshAfterUndo(store, tagName, options);
     const from = Number(request.fromId);
     if (!Number.isFinite(from)) throw new OperationError(`"${request.fromId}" is not a task id.`, 'invalid');
     const targets = requireTag(plan.plan, tagName).tasks.filter((task) => Number(task.id) >= from && task.status !== 'done' && task.status !== 'cancelled');
     if (targets.length === 0) throw new OperationError(`No open tasks from ${from} onward in tag "${tagName}".`, 'not-found');
-    await this.remember(store, tagName, `Update from ${from}`);
     const outcome: AiOutcome = { ids: [], warnings: [], model: '', cached: false };
-    for (const target of targets) {
-      const fresh = requireTag((await store.load()).plan, tagName);
-      const task = requireTask(fresh, target.id);
-      const reply = await this.inference.structured<TaskUpdate>('update-task', updateTaskPrompt(fresh, task, request.prompt), TASK_UPDATE_SCHEMA, { band: 'low', ...options });
-      await store.edit(updateTask(task.id, reply.value), tagName);
-      outcome.ids.push(task.id);
-      outcome.model = reply.model;
-    }
+    await this.writeUndoably(store, tagName, `Update from ${from}`, async () => {
+      for (const target of targets) {
+        const fresh = requireTag((await store.load()).plan, tagName);
+        const task = requireTask(fresh, target.id);
+        const reply = await this.inference.structured<TaskUpdate>('update-task', updateTaskPrompt(fresh, task, request.prompt), TASK_UPDATE_SCHEMA, { band: 'low', ...options });
+        await store.edit(validatedOperation(updateTask(task.id, reply.value), `Update task ${task.id}`), tagName);
+        outcome.ids.push(task.id);
+        outcome.model = reply.model;
+      }
+    });
     return outcome;
   }
 
@@ -261,10 +323,10 @@ export class AiService {
     if (!request.prompt.trim()) throw new OperationError('Say what to note.', 'invalid');
     const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
+    options = this.freshAfterUndo(store, tagName, options);
     const task = requireTask(requireTag(plan.plan, tagName), request.id);
     const reply = await this.inference.structured<ProgressNote>('update-subtask', subtaskNotePrompt(task, request.prompt), NOTE_SCHEMA, { band: 'low', ...options });
-    await this.remember(store, tagName, `Note on ${task.id}`);
-    await store.edit(appendNote(task.id, reply.value.note), tagName);
+    await this.writeUndoably(store, tagName, `Note on ${task.id}`, () => store.edit(validatedOperation(appendNote(task.id, reply.value.note), `Note on ${task.id}`), tagName));
     const proposedStatus = reply.value.status && reply.value.status !== task.status ? reply.value.status : undefined;
     return { ids: [task.id], warnings: [], model: reply.model, cached: reply.cached, proposedStatus };
   }
@@ -273,11 +335,11 @@ export class AiService {
     if (!request.prompt.trim()) throw new OperationError('Describe the task to add.', 'invalid');
     const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
+    options = this.freshAfterUndo(store, tagName, options);
     const messages = addTaskPrompt(requireTag(plan.plan, tagName), request.prompt);
     const reply = await this.inference.structured<NewTaskProposal>('add-task', messages, NEW_TASK_SCHEMA, { band: 'low', ...options });
     const outcome: GeneratedOutcome = { ids: [], warnings: [] };
-    await this.remember(store, tagName, 'Add task with AI');
-    await store.edit(addProposedTask(reply.value, outcome), tagName);
+    await this.writeUndoably(store, tagName, 'Add task with AI', () => store.edit(validatedOperation(addProposedTask(reply.value, outcome), 'Add task'), tagName));
     return { ...outcome, model: reply.model, cached: reply.cached };
   }
 }
@@ -309,6 +371,21 @@ function dependencyOrder(tasks: TaskNode[]): TaskNode[] {
   };
   for (const task of tasks) visit(task, new Set());
   return ordered;
+}
+
+/** Tokens a task takes in a prompt's plan view (one compact line). */
+const PLAN_LINE_TOKENS = 25;
+
+/** The tag's tasks followed by tasks proposed so far, as the plan view a PRD's next part is parsed against. */
+function withProposedTasks(tag: TagView | undefined, proposed: GeneratedTask[]): TagView | undefined {
+  if (proposed.length === 0) return tag;
+  const tasks = [...(tag?.tasks.map((task) => task.raw) ?? []), ...proposed.map((task) => ({ id: task.id, title: task.title, status: 'pending', dependencies: task.dependencies }))];
+  return readPlan({ tasks }).tags.values().next().value;
+}
+
+/** Where per-tag state (Undo, a retry after it) is kept: one tasks.json's tag. */
+function changeKey(store: TaskStore, tag: string): string {
+  return `${store.location.tasksFile}\n${tag}`;
 }
 
 function checkPrd(text: string): void {

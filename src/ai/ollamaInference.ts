@@ -1,7 +1,7 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import { Ollama, type ChatResponse } from 'ollama';
-import type { ChatMessage } from '../core/prompts';
-import { CancelledError, InvalidReplyError, ModelNotFoundError, OllamaUnreachableError } from './aiErrors';
+import { estimateTokens, promptBudget, type ChatMessage } from '../core/prompts';
+import { CancelledError, InvalidReplyError, ModelNotFoundError, OllamaUnreachableError, PromptTooLargeError } from './aiErrors';
 import { headersFor, type AiSettings, type ComplexityBand } from './aiSettings';
 import { InferenceCache } from './inferenceCache';
 
@@ -52,6 +52,8 @@ const REPAIR_ATTEMPTS = 2;
 const DIGEST_TTL_MS = 5 * 60_000;
 /** How long the model list (for digests) may take before a request goes ahead without one. */
 const DIGEST_LOOKUP_MS = 5_000;
+/** How far a truncated reply's retry may grow num_ctx (never below the setting): larger windows cost memory. */
+const NUM_CTX_CEILING = 32_768;
 /** A host that failed is skipped this long before it is tried again. */
 const HOST_RETRY_AFTER_MS = 30_000;
 
@@ -130,6 +132,12 @@ export interface ExternalChatModel {
   readonly maxInputTokens?: number;
   /** The reply's text; with `schema`, JSON for it is asked for; with `onText`, streamed there as it comes. */
   reply(messages: ChatMessage[], schema: object | undefined, signal?: AbortSignal, onText?: (text: string) => void): Promise<string>;
+}
+
+/** Request options a retry of a truncated reply grows. */
+interface ReplyRoom {
+  num_predict?: number;
+  num_ctx?: number;
 }
 
 interface StreamedReply {
@@ -262,6 +270,8 @@ export class OllamaInference {
 
   async structured<T>(operation: string, messages: ChatMessage[], schema: object, options: InferenceOptions = {}): Promise<InferenceResult<T>> {
     if (options.model) return this.askExternal<T>(options.model, operation, messages, schema, options);
+    const promptTokens = estimateTokens(messages);
+    if (promptTokens > promptBudget(this.settings.numCtx)) throw new PromptTooLargeError(promptTokens, this.settings.numCtx);
     const answer = await this.firstAnswering(operation, options, (host, model) => this.ask<T>(operation, host, model, messages, schema, options));
     if (answer.ok) return answer.value;
     const external = await this.externalFallback?.();
@@ -312,8 +322,10 @@ export class OllamaInference {
 
   /**
    * Tries each model (routed, configured, fallbacks) on each host (preferred and healthy first)
-   * until one answers; a host that fails is skipped for a while. The error, when none answers,
-   * says the most useful thing: a missing model where hosts were up, else unreachable hosts.
+   * until one answers; a host that fails is skipped for a while, and a model whose replies never
+   * fit the schema gives way to the next model. The error, when none answers, says the most
+   * useful thing: a model that answered badly, a missing model where hosts were up, else
+   * unreachable hosts.
    */
   private async firstAnswering<R>(operation: string, options: InferenceOptions, attempt: (host: string, model: string) => Promise<R>): Promise<{ ok: true; value: R } | { ok: false; error: unknown }> {
     const routed = options.band ? this.settings.modelByComplexity?.[options.band] : undefined;
@@ -321,7 +333,8 @@ export class OllamaInference {
     const unreachable = new Set<string>();
     const missing = new Set<string>();
     let lastServerError: unknown;
-    for (const model of models) {
+    let lastInvalidReply: InvalidReplyError | undefined;
+    models: for (const model of models) {
       for (const host of this.hostsInOrder(options.preferredHost)) {
         if (options.signal?.aborted) throw new CancelledError();
         try {
@@ -329,6 +342,12 @@ export class OllamaInference {
           this.downUntil.delete(host);
           return { ok: true, value };
         } catch (error) {
+          if (InvalidReplyError.is(error)) {
+            // The host is fine; this model cannot produce the answer (the same model elsewhere would not either).
+            lastInvalidReply = error;
+            options.log?.(`${operation}: ${model} gave no usable answer (${error.reason}); trying the next model.`);
+            continue models;
+          }
           const failure = classify(error);
           if (!failure || CancelledError.is(error)) throw error;
           if (failure === 'missing-model') missing.add(model);
@@ -341,6 +360,7 @@ export class OllamaInference {
         }
       }
     }
+    if (lastInvalidReply) return { ok: false, error: lastInvalidReply };
     if (missing.size > 0 && unreachable.size < this.settings.endpoints.length) return { ok: false, error: new ModelNotFoundError([...missing], this.settings.endpoints[0]) };
     return { ok: false, error: lastServerError ?? new OllamaUnreachableError(this.settings.endpoints) };
   }
@@ -349,8 +369,8 @@ export class OllamaInference {
     const requestOptions = { num_ctx: this.settings.numCtx, temperature: this.settings.temperature };
     const digest = await this.digestOf(host, model, options.signal);
     const key = InferenceCache.key({ host, model, digest, messages: base, schema, options: requestOptions, think: false });
-    return this.solve<T>(operation, host, model, key, base, schema, options, (messages, numPredict, started) =>
-      this.stream(host, model, messages, schema, { ...requestOptions, ...(numPredict ? { num_predict: numPredict } : {}) }, options, started),
+    return this.solve<T>(operation, host, model, key, base, schema, options, (messages, room, started) =>
+      this.stream(host, model, messages, schema, { ...requestOptions, ...room }, options, started),
     );
   }
 
@@ -366,7 +386,7 @@ export class OllamaInference {
     base: ChatMessage[],
     schema: object,
     options: InferenceOptions,
-    send: (messages: ChatMessage[], numPredict: number | undefined, started: number) => Promise<StreamedReply>,
+    send: (messages: ChatMessage[], room: ReplyRoom, started: number) => Promise<StreamedReply>,
   ): Promise<InferenceResult<T>> {
     const validate = validatorFor(schema);
     const started = Date.now();
@@ -378,14 +398,17 @@ export class OllamaInference {
     const messages = [...base];
     let raw = '';
     let reason = '';
-    let numPredict: number | undefined;
+    const room: ReplyRoom = {};
     for (let attempt = 0; attempt <= REPAIR_ATTEMPTS; attempt++) {
-      const reply = await send(messages, numPredict, started);
+      const reply = await send(messages, room, started);
       raw = reply.content;
       if (reply.doneReason === 'length') {
-        // Cut off: a repair prompt would be cut off too. Ask again with room to finish.
+        // Cut off: a repair prompt would be cut off too. Ask again with room to finish: more tokens
+        // to write, and a larger window to hold them (the model reloads with it, once).
         reason = 'the reply was cut off at the length limit';
-        numPredict = Math.max(4096, (numPredict ?? 2048) * 2);
+        room.num_predict = Math.max(4096, (room.num_predict ?? 2048) * 2);
+        room.num_ctx = Math.min(Math.max(NUM_CTX_CEILING, this.settings.numCtx), (room.num_ctx ?? this.settings.numCtx) * 2);
+        options.log?.(`${operation}: the reply from ${model} was cut off; asking again with num_predict ${room.num_predict} and num_ctx ${room.num_ctx}.`);
         continue;
       }
       let value: unknown;

@@ -4,6 +4,7 @@ import type { AiOutcome, AiService } from '../ai/aiService';
 import type { InferenceOptions } from '../ai/ollamaInference';
 import { CommandIds } from '../commands/commandIds';
 import { registerCommand } from '../commands/registerCommand';
+import { repairSummary } from '../core/generatedTasks';
 import { plural } from '../core/text';
 import { isProject, loadedTag, pickProject, resolveTarget } from '../commands/taskPicker';
 import { defaultSubtaskCount } from '../config';
@@ -53,8 +54,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
       throw new CancelledError();
     }
     for (const warning of outcome.warnings) log.warn(warning);
-    const note = outcome.warnings.length ? ` ${plural(outcome.warnings.length, 'invented dependency was', 'invented dependencies were')} dropped.` : '';
-    return { outcome, note };
+    return { outcome, note: repairSummary(outcome.warnings) };
   };
 
   register(CommandIds.expandTask, async (element) => {

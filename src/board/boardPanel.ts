@@ -10,6 +10,7 @@ import { affectsBoardSettings, boardColumns } from '../config';
 import { OperationError, requireTag } from '../core/operations';
 import type { TagView } from '../core/plan';
 import { errorHelp, showError } from '../messages';
+import { repairSummary } from '../core/generatedTasks';
 import { plural } from '../core/text';
 import { readComplexityReport, type ComplexityEntry } from '../store/complexityReport';
 import { JsonSyntaxError } from '../store/jsonText';
@@ -345,9 +346,8 @@ export class BoardPanel implements vscode.Disposable {
           ? await ai.expandTask(project.store, { id: message.id, tag: tag.name, prompt: message.prompt }, options)
           : await ai.updateTask(project.store, { id: message.id, tag: tag.name, prompt: message.prompt ?? '' }, options);
       for (const warning of outcome.warnings) log.warn(warning);
-      const dropped = outcome.warnings.length ? ` ${plural(outcome.warnings.length, 'invented dependency was', 'invented dependencies were')} dropped.` : '';
       const done = message.action === 'expand' ? `Added ${plural(outcome.ids.length, 'subtask')} to ${message.id}` : `Updated ${message.id}`;
-      progress(`${done} (${outcome.model}${outcome.cached ? ', cached' : ''}).${dropped}`, true);
+      progress(`${done} (${outcome.model}${outcome.cached ? ', cached' : ''}).${repairSummary(outcome.warnings)}`, true);
     } catch (error) {
       progress(CancelledError.is(error) ? error.message : 'Failed; nothing was changed.', true);
       throw error;

@@ -6,6 +6,7 @@ import { OperationError } from '../core/operations';
 import type { Project } from '../workspace/projects';
 import { CancelledError } from '../ai/aiErrors';
 import { escapeMarkdown } from '../core/markdown';
+import { repairSummary } from '../core/generatedTasks';
 import { plural } from '../core/text';
 import type { ChatServices, ChatTurn, TurnMetadata } from './chatTurn';
 import type { ProposalStore } from './proposals';
@@ -51,6 +52,10 @@ export async function replyFromCode(turn: ChatTurn, services: ChatServices, toke
     const code = editor.document.getText(selection).slice(0, MAX_CODE_CHARS);
     turn.stream.progress(`Reading ${source}…`);
     proposal = await services.ai.proposeTasksFromCode(turn.project.store, { code, source, tag: turn.tag.name }, turn.inference);
+    if (!proposal.tasks.length) {
+      turn.stream.markdown(`${escapeMarkdown(proposal.model)} read ${escapeMarkdown(source)} and found nothing it needs: no tasks to add.`);
+      return { command: 'fromcode', proposed: 0 };
+    }
   }
   showProposal(turn, services.proposals, proposal);
   return { command: 'fromcode', proposed: proposal.tasks.length };
@@ -62,7 +67,7 @@ function showProposal(turn: ChatTurn, proposals: ProposalStore, proposal: TaskPr
     return;
   }
   const lines = proposal.tasks.map((task) => `${task.id}. **${escapeMarkdown(task.title)}** (${task.priority}${task.dependencies.length ? `, after ${task.dependencies.join(', ')}` : ''}): ${escapeMarkdown(task.description)}`);
-  turn.stream.markdown(`**${plural(proposal.tasks.length, 'proposed task')}** for tag "${escapeMarkdown(proposal.tag)}" (${escapeMarkdown(proposal.model)}). Nothing is written until you apply them:\n\n${lines.join('\n')}\n\n`);
+  turn.stream.markdown(`**${plural(proposal.tasks.length, 'proposed task')}** for tag "${escapeMarkdown(proposal.tag)}" (${escapeMarkdown(proposal.model)}). Nothing is written until you apply them:\n\n${lines.join('\n')}\n\n${(proposal.notes ?? []).map((note) => `${escapeMarkdown(note)}\n\n`).join('')}`);
   const id = proposals.add(turn.project, proposal);
   turn.stream.button({ title: `Apply ${plural(proposal.tasks.length, 'Task')}`, command: CommandIds.applyProposal, arguments: [id] });
 }
@@ -76,8 +81,7 @@ export async function applyProposal(proposals: ProposalStore, ai: AiService, id:
   }
   try {
     const outcome = await ai.applyProposedTasks(entry.project.store, entry.proposal);
-    const warnings = outcome.warnings.length ? ` ${plural(outcome.warnings.length, 'invented dependency was', 'invented dependencies were')} dropped.` : '';
-    const choice = await vscode.window.showInformationMessage(`Added ${plural(outcome.ids.length, 'task')} to tag "${entry.proposal.tag}": ${outcome.ids.join(', ')}.${warnings}`, 'Undo');
+    const choice = await vscode.window.showInformationMessage(`Added ${plural(outcome.ids.length, 'task')} to tag "${entry.proposal.tag}": ${outcome.ids.join(', ')}.${repairSummary(outcome.warnings)}`, 'Undo');
     if (choice === 'Undo') await vscode.commands.executeCommand(CommandIds.undoAiChange, entry.project, entry.proposal.tag);
   } catch (error) {
     proposals.release(id as string);

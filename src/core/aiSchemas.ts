@@ -46,21 +46,29 @@ const TASK_PROPERTIES = {
 } as const;
 const TASK_REQUIRED = ['title', 'description', 'details', 'testStrategy', 'priority', 'dependencies'] as const;
 
-export const TASKS_SCHEMA = {
-  type: 'object',
-  properties: {
-    tasks: {
-      type: 'array',
-      minItems: 1,
-      items: {
-        type: 'object',
-        properties: { id: { type: 'integer' }, ...TASK_PROPERTIES },
-        required: ['id', ...TASK_REQUIRED],
+/** New tasks: at least `minItems` of them. */
+function tasksSchema(minItems: number) {
+  return {
+    type: 'object',
+    properties: {
+      tasks: {
+        type: 'array',
+        minItems,
+        items: {
+          type: 'object',
+          properties: { id: { type: 'integer' }, ...TASK_PROPERTIES },
+          required: ['id', ...TASK_REQUIRED],
+        },
       },
     },
-  },
-  required: ['tasks'],
-} as const;
+    required: ['tasks'],
+  } as const;
+}
+
+export const TASKS_SCHEMA = tasksSchema(1);
+
+/** Tasks read out of code: the prompt allows none when the code needs nothing, so must the schema. */
+export const CODE_TASKS_SCHEMA = tasksSchema(0);
 
 export interface GeneratedTask {
   id: number;

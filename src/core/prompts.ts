@@ -1,4 +1,5 @@
 import { readPlan, type TagView, type TaskNode } from './plan';
+import { CHARS_PER_TOKEN } from './planContext';
 
 /**
  * Prompts for small local models: short, explicit, one job each, the output shape spelled out
@@ -8,6 +9,19 @@ import { readPlan, type TagView, type TaskNode } from './plan';
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
+}
+
+/**
+ * A prompt's size in tokens, estimated at CHARS_PER_TOKEN characters a token: about right for
+ * English and code (a model's tokenizer may count a third more or less), and free to compute.
+ */
+export function estimateTokens(messages: ChatMessage[]): number {
+  return Math.ceil(messages.reduce((sum, message) => sum + message.content.length, 0) / CHARS_PER_TOKEN);
+}
+
+/** The tokens a prompt may take of a context window: the last quarter is kept for the answer. */
+export function promptBudget(windowTokens: number): number {
+  return Math.floor((windowTokens * 3) / 4);
 }
 
 const SYSTEM = `You are a senior software engineer planning work for a development team.
@@ -26,8 +40,17 @@ function describe(task: TaskNode): string {
     .join('\n');
 }
 
-export function expandTaskPrompt(tag: TagView, task: TaskNode, count: number, extra?: string): ChatMessage[] {
-  const existing = task.subtasks.length ? `\nIt already has these subtasks:\n${task.subtasks.map((sub) => `- ${sub.title}`).join('\n')}\nDo not repeat them.` : '';
+/**
+ * With `replacing`, the task's subtasks are about to be deleted: the model sees them as the set
+ * its answer replaces (keep what was right), not as work it must not repeat.
+ */
+export function expandTaskPrompt(tag: TagView, task: TaskNode, count: number, extra?: string, replacing = false): ChatMessage[] {
+  const list = task.subtasks.map((sub) => `- ${sub.title}`).join('\n');
+  const existing = !task.subtasks.length
+    ? ''
+    : replacing
+      ? `\nIts current subtasks will be replaced by your answer:\n${list}\nWrite the complete new set; keep any of them that are still right.`
+      : `\nIt already has these subtasks:\n${list}\nDo not repeat them.`;
   return [
     { role: 'system', content: SYSTEM },
     {
@@ -68,6 +91,27 @@ ${existing}
 Reply with {"tasks": [...]}: each with id (${first}, ${first + 1}, ${first + 2} … in order), title, description (one or two sentences), details (how to implement it), testStrategy (how to verify it), priority (low, medium, high or critical) and dependencies (ids of earlier tasks in your list${existing ? ' or of existing tasks' : ''}; [] if none).`,
     },
   ];
+}
+
+/**
+ * A PRD cut at blank lines into consecutive parts for which `fits` holds, each as large as it can
+ * be; undefined when one paragraph alone does not fit (it cannot be cut cleanly).
+ */
+export function splitPrd(prd: string, fits: (part: string) => boolean): string[] | undefined {
+  const parts: string[] = [];
+  let current = '';
+  for (const block of prd.split(/\n\s*\n/).filter((paragraph) => paragraph.trim())) {
+    const joined = current ? `${current}\n\n${block}` : block;
+    if (fits(joined)) {
+      current = joined;
+      continue;
+    }
+    if (!current || !fits(block)) return undefined;
+    parts.push(current);
+    current = block;
+  }
+  if (current) parts.push(current);
+  return parts;
 }
 
 export function codeTasksPrompt(tag: TagView, code: string, source: string): ChatMessage[] {

@@ -4,11 +4,13 @@ import { ModelNotFoundError, OllamaUnreachableError } from '../../src/ai/aiError
 import { AiService } from '../../src/ai/aiService';
 import { resolveAiSettings, type AiSettings } from '../../src/ai/aiSettings';
 import { OllamaInference, type ExternalChatModel } from '../../src/ai/ollamaInference';
-import { SUBTASKS_SCHEMA, TASKS_SCHEMA } from '../../src/core/aiSchemas';
+import { CODE_TASKS_SCHEMA, SUBTASKS_SCHEMA } from '../../src/core/aiSchemas';
 import { OperationError } from '../../src/core/operations';
 import type { ChatMessage } from '../../src/core/prompts';
 import { locatePlan } from '../../src/store/planLocation';
 import { TaskStore } from '../../src/store/taskStore';
+import { toolConfirmation } from '../../src/agentTools/toolConfirmation';
+import { PLAN_TOOLS } from '../../src/planTools';
 import { OllamaStandIn } from '../support/ollamaStandIn';
 import { makeProject, task, tagged } from '../support/planBuilder';
 
@@ -283,7 +285,7 @@ describe('AI chat: prose answers and the chat model', function () {
       assert.equal(proposal.operation, 'Tasks from code');
       const prompt = ollama.requests[0].messages!.at(-1)!.content;
       assert.ok(prompt.includes(code) && prompt.includes('src/pay.ts'));
-      assert.deepEqual(ollama.requests[0].format, TASKS_SCHEMA);
+      assert.deepEqual(ollama.requests[0].format, CODE_TASKS_SCHEMA);
       await unchanged();
 
       const outcome = await ai.applyProposedTasks(store, proposal);
@@ -298,6 +300,16 @@ describe('AI chat: prose answers and the chat model', function () {
       assert.deepEqual((await read()).master.tasks.map((t: { id: number }) => t.id), [1, 2, 5]);
     });
 
+    it('accepts "nothing needed" from code: an empty list is a valid answer, asked once, not an error', async () => {
+      const { ai, store, unchanged } = await setup();
+      ollama.script({ content: '{"tasks": []}' });
+      const proposal = await ai.proposeTasksFromCode(store, { code: 'export const answer = 42;', source: 'src/answer.ts' });
+      assert.deepEqual(proposal.tasks, []);
+      assert.equal(ollama.requestCounts['/api/chat'], 1, 'no repair round for a valid empty answer');
+      assert.match(ollama.requests[0].messages!.at(-1)!.content, /none if the code needs nothing/);
+      await unchanged();
+    });
+
     it('refuses empty code, and proposes through the chat model without asking Ollama', async () => {
       const { ai, store, unchanged } = await setup();
       await assert.rejects(ai.proposeTasksFromCode(store, { code: '  \n ', source: 'src/empty.ts' }), (error: unknown) => error instanceof OperationError && /no code/.test(error.message));
@@ -308,5 +320,18 @@ describe('AI chat: prose answers and the chat model', function () {
       assert.deepEqual(ollama.requestCounts, {});
       await unchanged();
     });
+  });
+});
+
+describe('language-model tool confirmations', () => {
+  const tool = (name: string) => PLAN_TOOLS.find((candidate) => candidate.name === name)!;
+
+  it('shows a model-written title as literal text: no link, emphasis, html or icon in the dialog', () => {
+    const { confirmation } = toolConfirmation(tool('add_task'), { title: '[Go](https://x.io) **now** <b>$(zap)' });
+    assert.equal(confirmation!.markdown, 'Add task "\\[Go\\]\\(https://x\\.io\\) \\*\\*now\\*\\* \\<b\\>\\$\\(zap\\)".\n\nThis changes tasks.json.');
+  });
+
+  it('asks no confirmation for a read-only tool', () => {
+    assert.equal(toolConfirmation(tool('get_tasks'), {}).confirmation, undefined);
   });
 });

@@ -4,6 +4,8 @@ import { InferenceCache } from '../../src/ai/inferenceCache';
 import { extractJson } from '../../src/ai/ollamaInference';
 import { addGeneratedSubtasks, addGeneratedTasks, addProposedTask, type GeneratedOutcome } from '../../src/core/generatedTasks';
 import { validatePlan } from '../../src/core/validation';
+import { validatedOperation } from '../../src/ai/validatedOperation';
+import { OperationError, type PlanOperation } from '../../src/core/operations';
 import { locatePlan } from '../../src/store/planLocation';
 import { TaskStore, type LoadedPlan } from '../../src/store/taskStore';
 import { promises as fs } from 'node:fs';
@@ -113,5 +115,27 @@ describe('generated tasks', () => {
     assert.deepEqual(result.ids, ['2']);
     assert.deepEqual(plan().plan.tags.get('master')!.byId.get('2')!.dependencies, ['1']);
     assert.equal(result.warnings.length, 1);
+  });
+});
+
+describe('the plan validator before an AI write', () => {
+  /** An edit as a faulty repair could produce: task 1 made to wait on task 2, which waits on 1. */
+  const closeCycle: PlanOperation = ({ plan, tag }) => [{ kind: 'set', path: [...plan.tags.get(tag)!.byId.get('1')!.path, 'dependencies'], value: [2] }];
+
+  it('refuses a write whose result would not validate, and leaves tasks.json as it was', async () => {
+    const { store, tasksFile } = await storeWith(tagged({ master: [task({ id: 1 }), task({ id: 2, dependencies: [1] })] }));
+    const before = await fs.readFile(tasksFile, 'utf8');
+    await assert.rejects(
+      store.edit(validatedOperation(closeCycle, 'Expand 1'), 'master'),
+      (error: unknown) => OperationError.is(error) && /^Expand 1: the model's answer would leave the plan invalid \(Task \d depends on \d, which closes a dependency cycle/.test(error.message) && /nothing was written/.test(error.message),
+    );
+    assert.equal(await fs.readFile(tasksFile, 'utf8'), before);
+  });
+
+  it('lets a write through when the only errors are ones the plan already had', async () => {
+    const { store, plan } = await storeWith(tagged({ master: [task({ id: 1, dependencies: [9] })] }));
+    const result = outcome();
+    await store.edit(validatedOperation(addProposedTask({ title: 'New', description: 'd', details: '', testStrategy: '', priority: 'low', dependencies: [1] }, result), 'Add task'), 'master');
+    assert.deepEqual(plan().plan.tags.get('master')!.byId.get('2')!.dependencies, ['1']);
   });
 });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { CancelledError, InvalidReplyError, ModelNotFoundError, OllamaUnreachableError } from '../../src/ai/aiErrors';
+import { CancelledError, InvalidReplyError, ModelNotFoundError, OllamaUnreachableError, PromptTooLargeError } from '../../src/ai/aiErrors';
 import { AiService } from '../../src/ai/aiService';
 import { resolveAiSettings, type AiSettings } from '../../src/ai/aiSettings';
 import { OllamaInference } from '../../src/ai/ollamaInference';
@@ -91,11 +91,65 @@ describe('AI service against an Ollama stand-in', function () {
     await unchanged();
   });
 
-  it('treats done_reason "length" as truncated: retries with more room, then reports', async () => {
-    const { ai, store, unchanged } = await setup();
+  it('treats done_reason "length" as truncated: retries with more tokens and a larger window (bounded, logged), then reports', async () => {
+    const { ai, store, unchanged, log, logged } = await setup();
     for (let i = 0; i < 3; i++) ollama.script({ content: subtasksReply(2).slice(0, 40), doneReason: 'length' });
-    await assert.rejects(ai.expandTask(store, { id: '1' }), (error: unknown) => InvalidReplyError.is(error) && /cut off/.test(error.reason));
+    await assert.rejects(ai.expandTask(store, { id: '1' }, { log }), (error: unknown) => InvalidReplyError.is(error) && /cut off/.test(error.reason));
     assert.ok(Number(ollama.requests[1].options?.num_predict) >= 4096);
+    assert.deepEqual(ollama.requests.map((r) => r.options?.num_ctx), [8192, 16384, 32768]);
+    assert.ok(logged.some((line) => /cut off; asking again with num_predict \d+ and num_ctx 16384/.test(line)));
+    await unchanged();
+  });
+
+  it('falls back to the next model when the first never gives a valid reply', async () => {
+    const { ai, store, log, logged } = await setup({ fallbackModels: ['llama3.1:8b'] });
+    for (let i = 0; i < 3; i++) ollama.script({ content: 'Sure! The subtasks are: first, second.' });
+    ollama.script({ content: subtasksReply(2) });
+    const outcome = await ai.expandTask(store, { id: '1', count: 2 }, { log });
+    assert.equal(outcome.model, 'llama3.1:8b');
+    assert.deepEqual(ollama.requests.map((r) => r.model), [MODEL, MODEL, MODEL, 'llama3.1:8b']);
+    assert.ok(logged.some((line) => line.includes(`${MODEL} gave no usable answer`)));
+  });
+
+  it('refuses a request too big for the window before sending it, saying how big it is and what to do', async () => {
+    const { inference } = await setup();
+    const messages = [{ role: 'user' as const, content: 'x'.repeat(40_000) }];
+    await assert.rejects(
+      inference.structured('update-task', messages, SUBTASKS_SCHEMA),
+      (error: unknown) => PromptTooLargeError.is(error) && error.estimatedTokens === 10_000 && /num_ctx 8192/.test(error.message) && /taskmaster\.ollama\.numCtx/.test(error.message),
+    );
+    assert.equal(ollama.requestCounts['/api/chat'], undefined, 'nothing was sent');
+  });
+
+  it('parses a PRD too big for the window in parts that fit, each seeing the tasks of the parts before, ids continuing', async () => {
+    const { ai, store, tasksFile } = await setup({ numCtx: 2048 });
+    const paragraph = (name: string) => `## ${name}\n${`The ${name} service must be fast and observable. `.repeat(60)}`;
+    const prd = [paragraph('ingest'), paragraph('billing'), paragraph('reports')].join('\n\n');
+    const generated = (id: number, dependencies: number[]) => ({ id, title: `T${id}`, description: 'd', details: '', testStrategy: '', priority: 'medium', dependencies });
+    ollama.script(
+      { content: JSON.stringify({ tasks: [generated(3, []), generated(4, [3])] }) },
+      { content: JSON.stringify({ tasks: [generated(5, [4]), generated(6, [5])] }) },
+      { content: JSON.stringify({ tasks: [generated(7, [6, 1])] }) },
+    );
+    const outcome = await ai.parsePrd(store, { text: prd });
+    const prompts = ollama.requests.map((request) => request.messages!.at(-1)!.content);
+    assert.equal(prompts.length, 3);
+    assert.deepEqual(prompts.map((prompt) => ['ingest', 'billing', 'reports'].filter((name) => prompt.includes(`## ${name}`))), [['ingest'], ['billing'], ['reports']]);
+    assert.match(prompts[1], /3\. \[pending\] T3\n4\. \[pending\] T4 \(after 3\)/);
+    assert.match(prompts[2], /each with id \(7, 8, 9/);
+    assert.deepEqual(outcome.ids, ['3', '4', '5', '6', '7']);
+    assert.match(outcome.warnings.join('\n'), /parsed in 3 parts/);
+    const saved = JSON.parse(await fs.readFile(tasksFile, 'utf8'));
+    assert.deepEqual(saved.master.tasks.map((t: { id: number; dependencies: number[] }) => [t.id, t.dependencies]), [[1, []], [2, [1]], [3, []], [4, [3]], [5, [4]], [6, [5]], [7, [6, 1]]]);
+  });
+
+  it('refuses a PRD that cannot be cut into parts that fit, before sending anything', async () => {
+    const { ai, store, unchanged } = await setup({ numCtx: 1024 });
+    await assert.rejects(
+      ai.parsePrd(store, { text: 'One long paragraph without a break. '.repeat(200) }),
+      (error: unknown) => PromptTooLargeError.is(error) && /^The PRD.* is too big for the model's context window: about \d+ tokens/.test(error.message) && /num_ctx 1024/.test(error.message) && /shorten/.test(error.message),
+    );
+    assert.equal(ollama.requestCounts['/api/chat'], undefined);
     await unchanged();
   });
 
@@ -189,6 +243,45 @@ describe('AI service against an Ollama stand-in', function () {
     assert.match(ollama.requests[0].messages!.at(-1)!.content, /A small web service with auth/);
   });
 
+  it('breaks a dependency cycle among new PRD tasks, says so on the CLI, and writes a plan that validates', async () => {
+    const { root, tasksFile, store } = await setup();
+    await fs.writeFile(path.join(root, 'prd.md'), '# Product\nA queue with workers.');
+    const generated = (id: number, dependencies: number[]) => ({ id, title: `T${id}`, description: 'd', details: '', testStrategy: '', priority: 'medium', dependencies });
+    ollama.script({ content: JSON.stringify({ tasks: [generated(3, [5]), generated(4, [3]), generated(5, [4])] }) });
+    const out: string[] = [];
+    const code = await runCli(['parse-prd', 'prd.md', '--project', root, '--endpoint', ollama.url, '--model', MODEL], (line) => out.push(line), () => undefined);
+    assert.equal(code, 0);
+    assert.match(out.join('\n'), /warning: The task "T3" depended on the later task "T5", which closed a dependency cycle/);
+    const saved = JSON.parse(await fs.readFile(tasksFile, 'utf8'));
+    assert.deepEqual(saved.master.tasks.map((t: { id: number; dependencies: number[] }) => [t.id, t.dependencies]), [[1, []], [2, [1]], [3, []], [4, [3]], [5, [4]]]);
+    assert.deepEqual(validatePlan((await store.reload() as LoadedPlan).plan).problems.filter((p) => p.severity === 'error'), []);
+  });
+
+  it('renumbers subtasks that share an id, keeps the dependency that is clear, drops the ambiguous one and a cycle, and says so', async () => {
+    const { ai, store } = await setup();
+    const sub = (id: number, title: string, dependencies: number[]) => ({ id, title, description: 'd', details: 'How', dependencies });
+    ollama.script({ content: JSON.stringify({ subtasks: [sub(1, 'A', [3]), sub(1, 'B', [1]), sub(2, 'C', [1]), sub(3, 'D', [2])] }) });
+    const outcome = await ai.expandTask(store, { id: '1', count: 4 });
+    assert.deepEqual(outcome.ids, ['1.1', '1.2', '1.3', '1.4']);
+    const view = (store.state as LoadedPlan).plan.tags.get('master')!;
+    // B's 1 can only be A; C's 1 is A or B, so it is dropped; A then waiting on D closes no cycle.
+    assert.deepEqual(view.byId.get('1')!.subtasks.map((s) => [s.title, s.dependencies]), [['A', ['1.4']], ['B', ['1.1']], ['C', []], ['D', ['1.3']]]);
+    assert.match(outcome.warnings.join('\n'), /The model gave id 1 to 2 subtasks; they were numbered 1, 2 in reply order/);
+    assert.match(outcome.warnings.join('\n'), /Subtask "C" named dependency 1, an id the model gave to several new subtasks; it was dropped/);
+    assert.deepEqual(validatePlan((store.state as LoadedPlan).plan).problems.filter((p) => p.severity === 'error'), []);
+  });
+
+  it('never writes subtasks that wait on each other in a circle', async () => {
+    const { ai, store } = await setup();
+    const sub = (id: number, title: string, dependencies: number[]) => ({ id, title, description: 'd', details: 'How', dependencies });
+    ollama.script({ content: JSON.stringify({ subtasks: [sub(1, 'A', [2]), sub(2, 'B', [3]), sub(3, 'C', [1])] }) });
+    const outcome = await ai.expandTask(store, { id: '1', count: 3 });
+    const view = (store.state as LoadedPlan).plan.tags.get('master')!;
+    assert.deepEqual(view.byId.get('1')!.subtasks.map((s) => s.dependencies), [['1.2'], [], ['1.1']], 'C waits on A and A on B; B waiting on C would close the circle');
+    assert.deepEqual(outcome.warnings, ['The subtask "B" depended on the later subtask "C", which closed a dependency cycle; that dependency was dropped.']);
+    assert.deepEqual(validatePlan((store.state as LoadedPlan).plan).problems.filter((p) => p.severity === 'error'), []);
+  });
+
   it('asks the model again when the user replaces the tasks, rather than replaying the cache', async () => {
     const { store, ai } = await setup();
     const reply = JSON.stringify({ tasks: [{ id: 1, title: 'Only', description: 'd', details: '', testStrategy: '', priority: 'low', dependencies: [] }] });
@@ -245,6 +338,20 @@ describe('AI updates and complexity against an Ollama stand-in', function () {
     assert.equal(expanded.ids.length, 4);
   });
 
+  it('shows the subtasks a forced expand replaces as being replaced, and those kept as ones not to repeat', async () => {
+    const { ai, store } = await project();
+    const prompts: string[] = [];
+    ollama.script(
+      (request) => (prompts.push(request.messages!.at(-1)!.content), { content: subtasksReply(2) }),
+      (request) => (prompts.push(request.messages!.at(-1)!.content), { content: subtasksReply(2) }),
+    );
+    await ai.expandTask(store, { id: '2', count: 2 });
+    assert.match(prompts[0], /already has these subtasks:\n- Subtask 1\nDo not repeat them\./);
+    await ai.expandTask(store, { id: '2', count: 2, force: true });
+    assert.match(prompts[1], /current subtasks will be replaced by your answer:\n- Subtask 1\n- Step 1\n- Step 2\nWrite the complete new set/);
+    assert.doesNotMatch(prompts[1], /Do not repeat/);
+  });
+
   it('rewrites every open task from an id onward', async () => {
     const { ai, store, tasksFile } = await project();
     const reply = (title: string) => ({ content: JSON.stringify({ title, description: 'D', details: '', testStrategy: '' }) });
@@ -293,6 +400,28 @@ describe('undo of an AI change', function () {
       assert.deepEqual(after.master, before.master);
       assert.equal(after.other.tasks[0].title, 'Edited meanwhile in another tag');
       await assert.rejects(ai.undoLastChange(store, 'master'), /No AI change to undo/);
+    } finally {
+      await ollama.stop();
+    }
+  });
+});
+
+describe('trying again after Undo', function () {
+  this.timeout(20_000);
+  it('asks the model afresh for the same request after Undo, instead of replaying the undone answer from the cache', async () => {
+    const ollama = await OllamaStandIn.start({ models: [{ name: MODEL }] });
+    try {
+      const { root } = await makeProject(tagged({ master: [task({ id: 1 })] }));
+      const store = new TaskStore(locatePlan(root));
+      await store.reload();
+      const ai = new AiService(new OllamaInference(resolveAiSettings({}, { endpoints: [ollama.url], model: MODEL })));
+      ollama.script({ content: subtasksReply(2) }, { content: subtasksReply(3) });
+      await ai.expandTask(store, { id: '1', count: 2 });
+      await ai.undoLastChange(store, 'master');
+      const retried = await ai.expandTask(store, { id: '1', count: 2 });
+      assert.equal(retried.cached, false);
+      assert.deepEqual(retried.ids, ['1.1', '1.2', '1.3'], 'the new answer, not the undone one');
+      assert.equal(ollama.requestCounts['/api/chat'], 2);
     } finally {
       await ollama.stop();
     }
@@ -372,6 +501,23 @@ describe('external fallback (Copilot)', function () {
     inference.externalFallback = async () => undefined;
     inference.clearCache();
     await assert.rejects(inference.structured('expand-task', [{ role: 'user', content: 'go' }], SUBTASKS_SCHEMA), (error: unknown) => OllamaUnreachableError.is(error));
+  });
+});
+
+describe('external fallback after invalid replies', function () {
+  this.timeout(20_000);
+  it('asks Copilot (when allowed) once every Ollama model gave only invalid replies', async () => {
+    const ollama = await OllamaStandIn.start({ models: [{ name: MODEL }] });
+    try {
+      const inference = new OllamaInference(resolveAiSettings({}, { endpoints: [ollama.url], model: MODEL }));
+      for (let i = 0; i < 3; i++) ollama.script({ content: '{"subtasks": "none"}' });
+      inference.externalFallback = async () => ({ name: 'copilot/test', reply: async () => subtasksReply(1) });
+      const result = await inference.structured<{ subtasks: unknown[] }>('expand-task', [{ role: 'user', content: 'go' }], SUBTASKS_SCHEMA);
+      assert.equal(result.model, 'copilot/test');
+      assert.equal(ollama.requestCounts['/api/chat'], 3);
+    } finally {
+      await ollama.stop();
+    }
   });
 });
 
