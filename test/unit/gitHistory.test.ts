@@ -80,7 +80,7 @@ describe('git history (a real repository)', function () {
         ],
       }),
     ).tags.get('master')!;
-    const refs = attributeCommit('Completes #4.1, see task 99', ['src/auth/login.ts', 'src/billing/invoice.ts', 'README.md'], tag);
+    const refs = attributeCommit('Completes task 4.1, see task 99', ['src/auth/login.ts', 'src/billing/invoice.ts', 'README.md'], tag);
     assert.deepEqual(
       refs.map((r) => [r.taskId, r.completes, r.by]),
       [
@@ -96,14 +96,16 @@ describe('git history (a real repository)', function () {
     await commit('Initial', { 'a.txt': '0' });
     const history = (await GitHistory.open(root)) as GitHistory;
     await history.markAllSeen();
-    const tag = readPlan(tagged({ master: [1, 2, 3, 4, 5, 6, 7].map((id) => task({ id, subtasks: [{ id: 1 }] })) })).tags.get('master')!;
-    const messages = ['Work on task 1', 'Polish #2.1', '[3.1] tests', 'tm-4: wiring', 'Task: 5\n\nbody', 'closes task 6', 'Completes #7.1'];
+    const tag = readPlan(
+      tagged({ master: [1, 2, 3, 4, 5, 6, 7].map((id) => task({ id, subtasks: [{ id: 1 }], ...(id === 3 ? { metadata: { github: { number: 31, repository: 'acme/app' } } } : {}) })) }),
+    ).tags.get('master')!;
+    const messages = ['Work on task 1', 'Polish task #2.1', 'Login tests (#31)', 'tm-4: wiring', 'Task: 5\n\nbody', 'closes task 6', 'Fixes #31', 'Completes task 7.1'];
     for (const [i, message] of messages.entries()) await commit(message, { 'a.txt': String(i + 1) });
     const commits = await history.newCommits();
     assert.deepEqual(commits.map((c) => c.message), messages, 'oldest first, each once');
     assert.deepEqual(
       commits.map((c) => attributeCommit(c.message, c.files, tag).map((a) => `${a.taskId}${a.completes ? '!' : ''}`).join(',')),
-      ['1', '2.1', '3.1', '4', '5', '6!', '7.1!'],
+      ['1', '2.1', '3', '4', '5', '6!', '3!', '7.1!'],
     );
   });
 
