@@ -5,6 +5,7 @@ import { setStatus } from '../core/operations';
 import type { AiService } from '../ai/aiService';
 import { applyProjectSettings } from '../aiCommands/projectAiSettings';
 import type { TagView } from '../core/plan';
+import type { ActivityLedger } from '../ledger';
 import { aiProgressNotes, commitKeywordsMarkDone } from '../config';
 import { GitHistory, type CommitInfo } from '../progress/gitHistory';
 import { parentsReadyToClose, ProgressTracker, type Suggestion } from '../progress/progressTracker';
@@ -31,7 +32,8 @@ export class ProgressWatcher implements vscode.Disposable {
   private readonly lastSave = new Map<string, number>();
   private readonly offered = new Set<string>();
   private readonly branches = new Map<Project, string>();
-  private tracker: ProgressTracker | undefined;
+  private ledger: ActivityLedger | undefined;
+  private readonly trackers = new Map<Project, ProgressTracker>();
 
   constructor(
     private readonly model: TaskTreeModel,
@@ -43,7 +45,7 @@ export class ProgressWatcher implements vscode.Disposable {
   ) {
     void activity.ready.then((ledger) => {
       if (!ledger) return;
-      this.tracker = new ProgressTracker(ledger);
+      this.ledger = ledger;
       for (const project of model.projects.withPlan) void this.repository(project);
     });
     this.subscriptions.push(
@@ -51,7 +53,7 @@ export class ProgressWatcher implements vscode.Disposable {
       model.projects.onDidChange((project) => {
         if (!project) return;
         this.offerParents(project);
-        if (this.tracker) void this.repository(project);
+        if (this.ledger) void this.repository(project);
       }),
     );
   }
@@ -90,12 +92,13 @@ export class ProgressWatcher implements vscode.Disposable {
   private async checkCommits(project: Project, git: GitHistory): Promise<void> {
     await this.followBranch(project, git);
     const state = project.store.state;
-    if (!this.tracker || state.kind !== 'loaded') return;
+    const tracker = this.tracker(project);
+    if (!tracker || state.kind !== 'loaded') return;
     const tag = this.model.currentTag(state);
     if (!tag) return;
     try {
       const commits = await git.newCommits();
-      for (const suggestion of this.tracker.recordCommits(commits, tag)) await this.offer(project, suggestion, commitKeywordsMarkDone());
+      for (const suggestion of tracker.recordCommits(commits, tag)) await this.offer(project, suggestion, commitKeywordsMarkDone());
       if (aiProgressNotes()) await this.writeProgressNotes(project, git, commits, tag);
       this.activeTask.setWorkingTree(await git.workingTreeStats());
     } catch (error) {
@@ -149,7 +152,8 @@ export class ProgressWatcher implements vscode.Disposable {
     const folder = vscode.workspace.getWorkspaceFolder(document.uri);
     const project = folder && this.model.projects.byFolder(folder.uri);
     const state = project?.store.state;
-    if (!project || !this.tracker || state?.kind !== 'loaded' || document.uri.scheme !== 'file') return;
+    const tracker = project && this.tracker(project);
+    if (!project || !tracker || state?.kind !== 'loaded' || document.uri.scheme !== 'file') return;
     if (document.uri.fsPath === state.location.tasksFile) return;
     const file = path.relative(project.folder.uri.fsPath, document.uri.fsPath).split(path.sep).join('/');
     if (NEVER_PROGRESS.test(file)) return;
@@ -159,8 +163,16 @@ export class ProgressWatcher implements vscode.Disposable {
     const git = await this.repository(project);
     if (git && (await git.isIgnored(file))) return;
     const tag = this.model.currentTag(state);
-    if (tag) this.tracker.recordSave(file, tag, this.activeTask.current(project)?.id, now);
+    if (tag) tracker.recordSave(file, tag, this.activeTask.current(project)?.id, now);
     if (git) this.activeTask.setWorkingTree(await git.workingTreeStats());
+  }
+
+  /** The project's tracker, once the ledger is open. */
+  private tracker(project: Project): ProgressTracker | undefined {
+    if (!this.ledger) return undefined;
+    let tracker = this.trackers.get(project);
+    if (!tracker) this.trackers.set(project, (tracker = new ProgressTracker(this.ledger, project.store.location.root)));
+    return tracker;
   }
 
   private offerParents(project: Project): void {

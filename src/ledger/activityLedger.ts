@@ -19,16 +19,16 @@ import {
 
 type Database = initSqlJs.Database;
 type SqlJsStatic = initSqlJs.SqlJsStatic;
-/** Bound values of one insert: at, kind, tag, task_id, data, source, event_key. */
-type Row = [number, string, string | null, string | null, string, string | null, string];
+/** Bound values of one insert: at, kind, tag, task_id, data, source, event_key, folder. */
+type Row = [number, string, string | null, string | null, string, string | null, string, string | null];
 
 const DEFAULT_FLUSH_DELAY_MS = 2_000;
 const DEFAULT_MAX_EVENTS = 200_000;
 const DEFAULT_MAX_AGE_DAYS = 365;
 const DAY_MS = 86_400_000;
 
-const INSERT = `INSERT OR IGNORE INTO events (at, kind, tag, task_id, data, source, event_key)
-                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`;
+const INSERT = `INSERT OR IGNORE INTO events (at, kind, tag, task_id, data, source, event_key, folder)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`;
 
 /** One sql.js runtime per wasm file: every ledger in the process shares it. */
 const runtimes = new Map<string, Promise<SqlJsStatic>>();
@@ -82,6 +82,7 @@ function toRow(event: NewLedgerEvent): Row {
     JSON.stringify(event.data ?? {}),
     event.source ?? null,
     event.key ?? newKey(),
+    event.folder ?? null,
   ];
 }
 
@@ -198,8 +199,8 @@ export class ActivityLedger {
     if (id === undefined) return undefined;
     this.unflushed.push(row);
     this.scheduleFlush();
-    const [at, kind, tag, taskId, , source, key] = row;
-    return { id, at, kind, tag, taskId, data: event.data, source, key } as LedgerEvent;
+    const [at, kind, tag, taskId, , source, key, folder] = row;
+    return { id, at, kind, tag, taskId, folder, data: event.data, source, key } as LedgerEvent;
   }
 
   /** Records many events in one transaction (imports, benchmarks). Returns how many were new. */
@@ -273,28 +274,28 @@ export class ActivityLedger {
     return queries.countEvents(this.db);
   }
 
-  history(taskId: string, tag?: string, options?: queries.HistoryOptions): LedgerEvent[] {
-    return queries.history(this.db, taskId, tag, options);
+  history(taskId: string, options?: queries.HistoryOptions): LedgerEvent[] {
+    return queries.history(this.db, taskId, options);
   }
 
-  recent(limit: number, taskId?: string): LedgerEvent[] {
-    return queries.recent(this.db, limit, taskId);
+  recent(limit: number, options?: queries.RecentOptions): LedgerEvent[] {
+    return queries.recent(this.db, limit, options);
   }
 
-  completedBetween(from: TimeInput, to: TimeInput): LedgerEvent[] {
-    return queries.completedBetween(this.db, from, to);
+  completedBetween(from: TimeInput, to: TimeInput, scope?: queries.EventScope): LedgerEvent[] {
+    return queries.completedBetween(this.db, from, to, scope);
   }
 
-  velocity(from: TimeInput, to: TimeInput, bucket: 'day' | 'week', tag?: string): queries.VelocityBucket[] {
-    return queries.velocity(this.db, from, to, bucket, tag);
+  velocity(from: TimeInput, to: TimeInput, bucket: 'day' | 'week', scope?: queries.EventScope): queries.VelocityBucket[] {
+    return queries.velocity(this.db, from, to, bucket, scope);
   }
 
-  commitsPerTask(from: TimeInput, to: TimeInput): queries.CommitCount[] {
-    return queries.commitsPerTask(this.db, from, to);
+  commitsPerTask(from: TimeInput, to: TimeInput, scope?: queries.EventScope): queries.CommitCount[] {
+    return queries.commitsPerTask(this.db, from, to, scope);
   }
 
-  lastActivity(taskIds: Iterable<string>, tag?: string): Map<string, LedgerEvent> {
-    return queries.lastActivity(this.db, taskIds, tag);
+  lastActivity(taskIds: Iterable<string>, scope?: queries.EventScope): Map<string, LedgerEvent> {
+    return queries.lastActivity(this.db, taskIds, scope);
   }
 
   private assertOpen(): void {

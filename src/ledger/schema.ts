@@ -27,6 +27,10 @@ const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
       CREATE INDEX IF NOT EXISTS events_at      ON events (at);
     `);
   },
+  // 2: the project (workspace folder) an event belongs to; NULL for events recorded before.
+  (db) => {
+    db.run('ALTER TABLE events ADD COLUMN folder TEXT');
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -73,7 +77,7 @@ export function openDatabase(SQL: SqlJsStatic, bytes?: Uint8Array): Database {
       if (result !== 'ok') throw new Error(result || 'integrity check failed');
     }
     migrate(db);
-    db.exec('SELECT id, at, kind, tag, task_id, data, source, event_key FROM events LIMIT 0');
+    db.exec('SELECT id, at, kind, tag, task_id, data, source, event_key, folder FROM events LIMIT 0');
     return db;
   } catch (error) {
     db?.close();

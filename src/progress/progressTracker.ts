@@ -12,11 +12,15 @@ export interface Suggestion {
 }
 
 /**
- * Turns commits and saves into ledger events and suggestions. Never changes a status itself:
- * a suggestion waits for the user's click (or the setting that lets commit keywords decide).
+ * Turns one project's commits and saves into ledger events and suggestions. Never changes a status
+ * itself: a suggestion waits for the user's click (or the setting that lets commit keywords decide).
  */
 export class ProgressTracker {
-  constructor(private readonly ledger: ActivityLedger) {}
+  constructor(
+    private readonly ledger: ActivityLedger,
+    /** The project's root: its events carry it, so projects of one workspace keep apart. */
+    private readonly folder: string,
+  ) {}
 
   /** Records each commit against the tasks it belongs to; returns the completions it claims. */
   recordCommits(commits: CommitInfo[], tag: TagView): Suggestion[] {
@@ -28,9 +32,10 @@ export class ProgressTracker {
           kind: 'commit',
           tag: tag.name,
           taskId: attribution.taskId,
+          folder: this.folder,
           source: 'git',
           at: commit.date,
-          key: `commit:${commit.hash}:${tag.name}:${attribution.taskId}`,
+          key: `commit:${this.folder}:${commit.hash}:${tag.name}:${attribution.taskId}`,
           data: { sha: commit.hash, message: commit.message.split('\n')[0], files: commit.files.length, by: attribution.by },
         });
         const task = tag.byId.get(attribution.taskId);
@@ -48,7 +53,7 @@ export class ProgressTracker {
     if (activeTaskId && tag.byId.has(activeTaskId)) taskIds.add(activeTaskId);
     for (const attribution of attributeCommit('', [file], tag)) taskIds.add(attribution.taskId);
     for (const taskId of taskIds) {
-      this.ledger.append({ kind: 'save', tag: tag.name, taskId, source: 'editor', at, data: { file, reason: taskId === activeTaskId ? 'active task' : 'named in the task' } });
+      this.ledger.append({ kind: 'save', tag: tag.name, taskId, folder: this.folder, source: 'editor', at, data: { file, reason: taskId === activeTaskId ? 'active task' : 'named in the task' } });
     }
     return [...taskIds];
   }
