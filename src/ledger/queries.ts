@@ -205,6 +205,25 @@ export function commitsPerTask(db: Database, from: TimeInput, to: TimeInput, sco
   }));
 }
 
+export function commitBaseline(db: Database, folder: string): string[] | undefined {
+  const [row] = all(db, 'SELECT tips FROM commit_baselines WHERE folder = ?', [folder]);
+  return row && (JSON.parse(String(row[0])) as string[]);
+}
+
+export function unseenCommits(db: Database, folder: string, shas: readonly string[]): string[] {
+  const statement = db.prepare('SELECT 1 FROM seen_commits WHERE folder = ? AND sha = ?');
+  try {
+    return shas.filter((sha) => {
+      statement.bind([folder, sha]);
+      const seen = statement.step();
+      statement.reset();
+      return !seen;
+    });
+  } finally {
+    statement.free();
+  }
+}
+
 /** The latest event of each task that has one (one indexed lookup per task). */
 export function lastActivity(db: Database, taskIds: Iterable<string>, scope: EventScope = {}): Map<string, LedgerEvent> {
   const scopeParams: SqlValue[] = [];

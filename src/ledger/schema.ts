@@ -31,6 +31,22 @@ const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
   (db) => {
     db.run('ALTER TABLE events ADD COLUMN folder TEXT');
   },
+  // 3: which commits each project has read, and what its repository held when first watched.
+  (db) => {
+    db.run(`
+      CREATE TABLE IF NOT EXISTS seen_commits (
+        folder TEXT    NOT NULL,             -- the project's root
+        sha    TEXT    NOT NULL,
+        at     INTEGER NOT NULL,             -- when it was first seen, ms since epoch
+        PRIMARY KEY (folder, sha)
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS commit_baselines (
+        folder TEXT    PRIMARY KEY,
+        tips   TEXT    NOT NULL,             -- JSON array of the ref tips at the first watch
+        at     INTEGER NOT NULL
+      );
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
