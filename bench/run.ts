@@ -25,6 +25,7 @@ import { taskMasterText } from '../test/support/planBuilder';
 import { OllamaStandIn } from '../test/support/ollamaStandIn';
 import { peerCommand } from '../test/support/taskMasterPeer';
 import { boardRenderRows } from './boardRender';
+import { gitSaveRows } from './gitSaves';
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -143,7 +144,10 @@ async function main(): Promise<void> {
   // 5. The activity ledger at 100,000 events: inserts, report queries, flush (see ledgerRows).
   rows.push(...(await ledgerRows(dir)));
 
-  // 6. The board webview's first render of 1,000 tasks in a real VS Code, against the tree's.
+  // 6. Git work per save: a 100,000-file repository against a small one.
+  rows.push(...(await gitSaveRows(dir, ms)));
+
+  // 7. The board webview's first render of 1,000 tasks in a real VS Code, against the tree's.
   rows.push(...(await boardRenderRows(dir, ms)));
 
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i].length)));

@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
+import { countLineChanges, type LineChanges } from './lineChanges';
 
 export interface CommitInfo {
   hash: string;
@@ -9,12 +12,6 @@ export interface CommitInfo {
   /** Files the commit touched, relative to the repository's root (capped: a huge commit is summarised, not listed in full). */
   files: string[];
   filesTruncated: boolean;
-}
-
-/** Lines added and removed, per file or in total. */
-export interface LineChanges {
-  insertions: number;
-  deletions: number;
 }
 
 export interface WorkingTreeStats extends LineChanges {
@@ -96,7 +93,7 @@ export class GitHistory {
   async commitsNotIn(known: readonly string[], limit: number): Promise<string[]> {
     if (!(await this.head())) return [];
     const input = ['HEAD', ...known.map((hash) => `^${hash}`)].join('\n');
-    const output = await this.runWithInput(['rev-list', `--max-count=${limit}`, '--ignore-missing', '--stdin'], `${input}\n`);
+    const output = (await this.runWithInput(['rev-list', `--max-count=${limit}`, '--ignore-missing', '--stdin'], `${input}\n`)).toString('utf8');
     return output.split('\n').filter(Boolean);
   }
 
@@ -121,12 +118,19 @@ export class GitHistory {
     return text.length > limit ? `${text.slice(0, limit)}\n… (diff cut at ${limit} characters)` : text;
   }
 
-  /** Which of these files git ignores (build output, dependencies…): one git process for all of them. */
+  /**
+   * Which of these files git ignores (build output, dependencies…). Neither call reads the index
+   * unless a file matched an ignore rule: a save costs the same in a huge repository as in a small one.
+   */
   async ignored(files: readonly string[]): Promise<Set<string>> {
     if (files.length === 0) return new Set();
     // -z: paths go in and out NUL-separated, so no name needs quoting; exit status 1 means "none".
-    const output = await this.runWithInput(['check-ignore', '--stdin', '-z'], `${files.join('\0')}\0`, [0, 1]);
-    return new Set(output.split('\0').filter(Boolean));
+    const output = await this.runWithInput(['check-ignore', '--no-index', '--stdin', '-z'], `${files.join('\0')}\0`, [0, 1]);
+    const matched = output.toString('utf8').split('\0').filter(Boolean);
+    if (matched.length === 0) return new Set();
+    // A file git tracks is never ignored, whatever the rules say.
+    const tracked = new Set((await this.run(['--literal-pathspecs', 'ls-files', '-z', '--', ...matched])).split('\0'));
+    return new Set(matched.filter((file) => !tracked.has(file)));
   }
 
   /** The commit HEAD points at (its message's first line), or undefined before the first commit. */
@@ -138,14 +142,36 @@ export class GitHistory {
   }
 
   /**
-   * Lines added and removed against HEAD per changed file: of these files only (cheap whatever
-   * the repository's size), or of the whole working tree when none are given.
+   * Lines added and removed against HEAD in these files, for those that differ: their HEAD
+   * versions come from one `git cat-file --batch` and are compared here, so the index (the size
+   * of the repository) is never read. Files HEAD does not have are left out, as `git diff HEAD` does.
    */
-  async lineChanges(files?: readonly string[]): Promise<Map<string, LineChanges>> {
+  async lineChangesOf(files: readonly string[]): Promise<Map<string, LineChanges>> {
     const changes = new Map<string, LineChanges>();
-    if (files?.length === 0) return changes;
-    // Literal pathspecs: a file named `*.ts` is that file, not a pattern. No HEAD yet: no change to measure.
-    const output = await this.run(['--literal-pathspecs', 'diff', '--numstat', '-z', 'HEAD', '--', ...(files ?? [])]).catch(() => '');
+    const named = files.filter((file) => !file.includes('\n'));
+    if (named.length === 0) return changes;
+    const output = await this.runWithInput(['cat-file', '--batch'], named.map((file) => `HEAD:${file}\n`).join(''));
+    let at = 0;
+    for (const file of named) {
+      const headerEnd = output.indexOf(0x0a, at);
+      const header = output.subarray(at, headerEnd).toString('utf8');
+      at = headerEnd + 1;
+      const blob = /^[0-9a-f]+ blob (\d+)$/.exec(header);
+      if (!blob) continue; // "missing": not in HEAD, or not a file there
+      const before = output.subarray(at, at + Number(blob[1]));
+      at += Number(blob[1]) + 1;
+      const after = await fs.readFile(path.join(this.root, file)).catch(() => Buffer.alloc(0));
+      const change = countLineChanges(before, after);
+      if (change.insertions || change.deletions) changes.set(file, change);
+    }
+    return changes;
+  }
+
+  /** Lines added and removed against HEAD in every changed file of the working tree (reads the whole index). */
+  async lineChanges(): Promise<Map<string, LineChanges>> {
+    const changes = new Map<string, LineChanges>();
+    // No HEAD yet: no change to measure.
+    const output = await this.run(['diff', '--numstat', '-z', 'HEAD']).catch(() => '');
     // -z: "added\tremoved\tpath\0"; binary files show "-" for both.
     for (const entry of output.split('\0').filter(Boolean)) {
       const [added, removed, file] = entry.split('\t');
@@ -172,7 +198,7 @@ export class GitHistory {
   }
 
   /** Runs git with `input` on its stdin (simple-git has no stdin), in the repository's root. */
-  private runWithInput(args: string[], input: string, okCodes: readonly number[] = [0]): Promise<string> {
+  private runWithInput(args: string[], input: string, okCodes: readonly number[] = [0]): Promise<Buffer> {
     this.calls++;
     return new Promise((resolve, reject) => {
       const child = spawn('git', args, { cwd: this.root, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -182,7 +208,7 @@ export class GitHistory {
       child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
       child.on('error', reject);
       child.on('close', (code) => {
-        if (okCodes.includes(code ?? -1)) resolve(Buffer.concat(out).toString('utf8'));
+        if (okCodes.includes(code ?? -1)) resolve(Buffer.concat(out));
         else reject(new Error(`git ${args[0]} failed (${code}): ${Buffer.concat(err).toString('utf8').trim()}`));
       });
       child.stdin.end(input);

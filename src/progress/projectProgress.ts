@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import type { TagView } from '../core/plan';
 import type { ActivityLedger } from '../ledger';
-import { totalOf, type CommitInfo, type GitHistory, type LineChanges, type WorkingTreeStats } from './gitHistory';
+import { totalOf, type CommitInfo, type GitHistory, type WorkingTreeStats } from './gitHistory';
+import type { LineChanges } from './lineChanges';
 import { ProgressTracker, type Suggestion } from './progressTracker';
 
 /** Commits read at once (after a pull or rebase of many): older unseen ones are skipped, not offered. */
@@ -19,7 +20,7 @@ export interface SaveContext {
  * One project's progress from its saves and its git repository (if it has one), with git work
  * bounded by what changed, not by the repository's size:
  * - saves are queued and recorded in batches: one `git check-ignore` for the whole batch, and one
- *   `git diff` of only the saved files for the uncommitted change;
+ *   `git cat-file` of only the saved files' HEAD versions for the uncommitted change;
  * - commits are read only when HEAD moved: those reachable from HEAD that this project has never
  *   seen (by hash, in the ledger), excluding what the repository held when first watched, so a
  *   commit is offered once whenever it appears and installing on an old repository asks nothing.
@@ -71,7 +72,7 @@ export class ProjectProgress {
     for (const [file, at] of counted) this.tracker.recordSave(file, context.tag, context.activeTaskId, at);
     if (this.git && counted.length > 0) {
       const files = counted.map(([file]) => file);
-      const changed = await this.git.lineChanges(files);
+      const changed = await this.git.lineChangesOf(files);
       for (const file of files) {
         const change = changed.get(file);
         if (change) this.changes.set(file, change);

@@ -1,6 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { readPlan } from '../../src/core/plan';
 import { attributeCommit } from '../../src/progress/commitAttribution';
 import { GitHistory } from '../../src/progress/gitHistory';
@@ -91,12 +89,33 @@ describe('git history (a real repository)', function () {
     );
   });
 
-  it('measures the working tree against HEAD', async () => {
-    const { root, commit } = await gitRepository();
-    await commit('Initial', { 'a.txt': 'one\ntwo\n' });
-    await fs.writeFile(path.join(root, 'a.txt'), 'one\nthree\nfour\n');
+  it('measures the working tree against HEAD, and saved files alone as git diff counts them', async () => {
+    const { root, commit, write } = await gitRepository();
+    const long = Array.from({ length: 300 }, (_, i) => `line ${i % 7}`).join('\n') + '\n';
+    await commit('Initial', { 'a.txt': 'one\ntwo\n', 'b.txt': long, 'c.txt': 'x\ny\nz\n', 'd.bin': Buffer.from([0, 1, 2]), 'same.txt': 's\n' });
+    const edited = long.split('\n');
+    edited.splice(40, 3, 'new a', 'new b');
+    edited.splice(200, 0, 'line 1', 'inserted');
+    await write({ 'a.txt': 'one\nthree\nfour\n', 'b.txt': edited.join('\n'), 'c.txt': 'x\ny\nz', 'd.bin': Buffer.from([0, 1, 3]), 'new.txt': 'untracked\n' });
     const history = (await GitHistory.open(root)) as GitHistory;
-    assert.deepEqual(await history.workingTreeStats(), { files: 1, insertions: 2, deletions: 1 });
+    assert.deepEqual(await history.workingTreeStats(), { files: 4, insertions: 2 + 4 + 1, deletions: 1 + 3 + 1 });
+    const byGit = await history.lineChanges();
+    byGit.delete('d.bin'); // numstat says "-" for binary files; counted as no change
+    assert.deepEqual(await history.lineChangesOf(['a.txt', 'b.txt', 'c.txt', 'd.bin', 'new.txt', 'same.txt']), byGit);
+  });
+
+  it('says which saved files git ignores, in one call, never a tracked one', async () => {
+    const { root, git, commit, write } = await gitRepository();
+    await commit('Initial', { '.gitignore': 'dist/\n*.log\n', 'src/a.ts': '' });
+    await write({ 'kept.log': 'tracked although ignored', 'dist/out.js': '', 'debug.log': '', 'src/b.ts': '' });
+    const history = (await GitHistory.open(root)) as GitHistory;
+    await git.raw(['add', '-f', 'kept.log']);
+    const before = history.gitCalls;
+    assert.deepEqual([...(await history.ignored(['dist/out.js', 'debug.log', 'kept.log', 'src/a.ts', 'src/b.ts']))].sort(), ['debug.log', 'dist/out.js']);
+    assert.equal(history.gitCalls - before, 2, 'check-ignore, then ls-files only for the files that matched a rule');
+    const again = history.gitCalls;
+    assert.deepEqual([...(await history.ignored(['src/a.ts', 'src/b.ts']))], []);
+    assert.equal(history.gitCalls - again, 1);
   });
 });
 

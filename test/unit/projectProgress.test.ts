@@ -104,8 +104,8 @@ describe('project progress from a real repository', function () {
     assert.deepEqual(commits[0].files, ['packages/app/src/auth/login.ts']);
     progress.recordCommits(commits, tag);
     assert.deepEqual(
-      ledger.history('1', { folder }).map((event) => event.kind),
-      ['save', 'commit'],
+      ledger.history('1', { folder }).map((event) => event.kind).sort(),
+      ['commit', 'save'],
       'the commit matches the task by the file it touched',
     );
     assert.deepEqual(progress.workingTree, { files: 0, insertions: 0, deletions: 0 }, 'measured afresh after the commit');
