@@ -54,20 +54,21 @@ export class ProgressWatcher implements vscode.Disposable {
       model.projects.onDidChange((project) => {
         if (!project) return;
         this.offerParents(project);
-        if (this.ledger) void this.projectProgress(project);
+        void this.projectProgress(project);
       }),
     );
   }
 
   /** The project's progress, started once (with its repository, if any); watching .git finds new commits. */
   private projectProgress(project: Project): Promise<ProjectProgress | undefined> {
+    // Before the ledger opens there is nowhere to record: started once it has.
+    if (!this.ledger) return Promise.resolve(undefined);
     let started = this.progress.get(project);
-    if (!started) this.progress.set(project, (started = this.start(project)));
+    if (!started) this.progress.set(project, (started = this.start(project, this.ledger)));
     return started;
   }
 
-  private async start(project: Project): Promise<ProjectProgress | undefined> {
-    if (!this.ledger) return undefined;
+  private async start(project: Project, ledger: ActivityLedger): Promise<ProjectProgress> {
     const opened = await GitHistory.open(project.folder.uri.fsPath);
     if (!GitHistory.isAvailable(opened)) {
       // Said once per folder: a notice for a missing git, a passing status bar line for a folder
@@ -75,9 +76,9 @@ export class ProgressWatcher implements vscode.Disposable {
       this.log.info(opened.message);
       if (opened.reason === 'git-missing') void vscode.window.showInformationMessage(`Taskmaster: ${opened.message}`);
       else vscode.window.setStatusBarMessage(`Taskmaster: ${project.folder.name} is not a git repository; progress comes from saves.`, 8000);
-      return ProjectProgress.open(this.ledger, project.store.location.root, undefined);
+      return ProjectProgress.open(ledger, project.store.location.root, undefined);
     }
-    const progress = await ProjectProgress.open(this.ledger, project.store.location.root, opened);
+    const progress = await ProjectProgress.open(ledger, project.store.location.root, opened);
     this.branches.set(project, (await opened.branch()) ?? '');
     const changed = this.debounced(GIT_EVENT_DELAY_MS, () => void this.checkCommits(project, progress, opened));
     for (const dir of [path.join(opened.root, '.git'), path.join(opened.root, '.git', 'logs')]) {
