@@ -25,6 +25,7 @@ import { taskMasterText } from '../test/support/planBuilder';
 import { OllamaStandIn } from '../test/support/ollamaStandIn';
 import { peerCommand } from '../test/support/taskMasterPeer';
 import { boardRenderRows } from './boardRender';
+import { gitSaveRows } from './gitSaves';
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -143,7 +144,10 @@ async function main(): Promise<void> {
   // 5. The activity ledger at 100,000 events: inserts, report queries, flush (see ledgerRows).
   rows.push(...(await ledgerRows(dir)));
 
-  // 6. The board webview's first render of 1,000 tasks in a real VS Code, against the tree's.
+  // 6. Git work per save: a 100,000-file repository against a small one.
+  rows.push(...(await gitSaveRows(dir, ms)));
+
+  // 7. The board webview's first render of 1,000 tasks in a real VS Code, against the tree's.
   rows.push(...(await boardRenderRows(dir, ms)));
 
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i].length)));
@@ -188,7 +192,7 @@ async function ledgerRows(dir: string): Promise<string[][]> {
   const bareInsert = () => {
     const db = new SQL.Database();
     db.run(`CREATE TABLE events (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, kind TEXT NOT NULL, tag TEXT, task_id TEXT,
-            data TEXT NOT NULL DEFAULT '{}', source TEXT, event_key TEXT)`);
+            data TEXT NOT NULL DEFAULT '{}', source TEXT, event_key TEXT, folder TEXT)`);
     const statement = db.prepare('INSERT INTO events (at, kind, tag, task_id, data, source, event_key) VALUES (?, ?, ?, ?, ?, ?, ?)');
     db.run('BEGIN');
     for (const event of events) {
@@ -245,14 +249,14 @@ async function ledgerRows(dir: string): Promise<string[][]> {
   const from = now - 30 * DAY_MS;
   const to = now + 1;
   const busiest = '12';
-  const historySize = ledger.history(busiest, 'master').length;
+  const historySize = ledger.history(busiest, { tag: 'master' }).length;
   // Ours through the ledger's methods; theirs: the same query functions on the bare database.
   const queries: Array<[string, () => unknown[], () => unknown[]]> = [
     [`completedBetween, last 30 days (${ledger.completedBetween(from, to).length} tasks)`, () => ledger.completedBetween(from, to), () => ledgerQueries.completedBetween(bare, from, to)],
     ['velocity by day, last 30 days', () => ledger.velocity(from, to, 'day'), () => ledgerQueries.velocity(bare, from, to, 'day')],
     [`commitsPerTask, last 30 days (${ledger.commitsPerTask(from, to).length} tasks)`, () => ledger.commitsPerTask(from, to), () => ledgerQueries.commitsPerTask(bare, from, to)],
-    [`history of task ${busiest} (${historySize} events)`, () => ledger.history(busiest, 'master'), () => ledgerQueries.history(bare, busiest, 'master')],
-    [`history of task ${busiest} with its subtasks`, () => ledger.history(busiest, 'master', { includeSubtasks: true }), () => ledgerQueries.history(bare, busiest, 'master', { includeSubtasks: true })],
+    [`history of task ${busiest} (${historySize} events)`, () => ledger.history(busiest, { tag: 'master' }), () => ledgerQueries.history(bare, busiest, { tag: 'master' })],
+    [`history of task ${busiest} with its subtasks`, () => ledger.history(busiest, { tag: 'master', includeSubtasks: true }), () => ledgerQueries.history(bare, busiest, { tag: 'master', includeSubtasks: true })],
   ];
   for (const [label, ours, theirs] of queries) {
     if (JSON.stringify(ours()) !== JSON.stringify(theirs())) throw new Error(`${label}: the ledger and the bare table disagree`);

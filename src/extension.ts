@@ -55,7 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   const activityService = activity;
 
   const treeView = vscode.window.createTreeView<TreeElement>(ViewIds.tasks, {
-    treeDataProvider: new TaskTreeProvider(model, (element) => activityService.historyLines(element.task, element.tag)),
+    treeDataProvider: new TaskTreeProvider(model, (element) => activityService.historyLines(element.project, element.task, element.tag)),
     showCollapseAll: true,
   });
   context.subscriptions.push(treeView);

@@ -33,7 +33,7 @@ export function registerActivityCommands(context: vscode.ExtensionContext, servi
 
   register(CommandIds.showActivity, async (element) => {
     const target = element ? await resolveTarget(model, element, 'Show the activity of which task?') : undefined;
-    const events = target ? (await ledger()).history(target.task.id, target.tag.name, { includeSubtasks: true }).reverse() : (await ledger()).recent(100);
+    const events = target ? (await ledger()).history(target.task.id, { tag: target.tag.name, folder: target.project.store.location.root, includeSubtasks: true }).reverse() : (await ledger()).recent(100);
     const title = target ? `Activity of ${target.task.id} ${target.task.title}` : 'Recent activity';
     const body = events.length ? events.map((event) => `    ${eventLine(event)}`).join('\n') : 'Nothing recorded yet.';
     await showMarkdown(`# ${title}\n\n${body}\n\n*Ledger: \`${activity.ledgerFile}\` (use it with \`tml report --ledger\`).*\n`);
@@ -68,7 +68,7 @@ export function registerActivityCommands(context: vscode.ExtensionContext, servi
       { placeHolder: `Progress report for tag "${loaded.tag.name}": which period?` },
     );
     if (!choice) return;
-    const report = renderProgressReport(await ledger(), loaded.tag, parsePeriod(choice.period));
+    const report = renderProgressReport(await ledger(), loaded.tag, parsePeriod(choice.period), project.store.location.root);
     const file = path.join(project.store.location.taskmasterDir, 'reports', `progress-${loaded.tag.name}-${new Date().toISOString().slice(0, 10)}.md`);
     await vscode.workspace.fs.createDirectory(vscode.Uri.file(path.dirname(file)));
     await writeFileAtomic(file, report);

@@ -63,23 +63,23 @@ export class ActivityService {
     const before = this.previous.get(project);
     this.previous.set(project, state.plan);
     if (!before) return;
-    const recorded = this.recorder.recordPlanChange(state.location.tasksFile, before, state.plan, state.text, 'tasks.json');
+    const recorded = this.recorder.recordPlanChange(state.location, before, state.plan, state.text, 'tasks.json');
     if (recorded) this.log.debug(`Recorded ${recorded} status change(s) in ${path.basename(state.location.tasksFile)}`);
   }
 
   /** A task's recorded history in a few lines (nothing while the ledger is still opening). */
-  historyLines(task: TaskNode, tag: string): string[] {
-    return this.ledger ? summarizeHistory(this.ledger.history(task.id, tag, { includeSubtasks: true }), task.status) : [];
+  historyLines(project: Project, task: TaskNode, tag: string): string[] {
+    return this.ledger ? summarizeHistory(this.ledger.history(task.id, { tag, folder: project.store.location.root, includeSubtasks: true }), task.status) : [];
   }
 
   /** A tag's completions for the board's dashboard; none while the ledger is still opening. */
-  completionHistory(tag: string): CompletionHistory | undefined {
-    return this.ledger && completionHistory(this.ledger, tag, new Date());
+  completionHistory(project: Project, tag: string): CompletionHistory | undefined {
+    return this.ledger && completionHistory(this.ledger, { tag, folder: project.store.location.root }, new Date());
   }
 
-  /** Events since `at` (ms), oldest first; none while the ledger is still opening. */
-  eventsSince(at: number, limit = 500): LedgerEvent[] {
-    return (this.ledger?.recent(limit) ?? []).filter((event) => event.at >= at).reverse();
+  /** A project's events since `at` (ms), oldest first; none while the ledger is still opening. */
+  eventsSince(project: Project, at: number, limit = 500): LedgerEvent[] {
+    return (this.ledger?.recent(limit, { folder: project.store.location.root }) ?? []).filter((event) => event.at >= at).reverse();
   }
 
   async close(): Promise<void> {

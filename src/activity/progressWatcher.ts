@@ -5,18 +5,20 @@ import { setStatus } from '../core/operations';
 import type { AiService } from '../ai/aiService';
 import { applyProjectSettings } from '../aiCommands/projectAiSettings';
 import type { TagView } from '../core/plan';
+import type { ActivityLedger } from '../ledger';
 import { aiProgressNotes, commitKeywordsMarkDone } from '../config';
 import { GitHistory, type CommitInfo } from '../progress/gitHistory';
-import { parentsReadyToClose, ProgressTracker, type Suggestion } from '../progress/progressTracker';
+import { ProjectProgress } from '../progress/projectProgress';
+import { parentsReadyToClose, type Suggestion } from '../progress/progressTracker';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
 import type { ActiveTask } from './activeTask';
 import type { ActivityService } from './activityService';
 
-/** Saves of the same file closer together than this count once (an editor's save bursts). */
-const SAVE_COALESCE_MS = 2000;
-/** Paths that are never progress, even where git does not ignore them. */
-const NEVER_PROGRESS = /(^|\/)(\.git|node_modules|dist|out|build)\//;
+/** Saves are recorded in batches this long: a burst of saves costs one round of git work. */
+const SAVE_BATCH_MS = 2000;
+/** .git changes come in bursts (a commit writes several files): read HEAD once the burst settles. */
+const GIT_EVENT_DELAY_MS = 500;
 
 /**
  * Follows the work: file saves and new commits (through the repository's HEAD log) are recorded
@@ -26,12 +28,13 @@ const NEVER_PROGRESS = /(^|\/)(\.git|node_modules|dist|out|build)\//;
  */
 export class ProgressWatcher implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
-  private readonly repositories = new Map<Project, GitHistory | undefined>();
+  private readonly progress = new Map<Project, Promise<ProjectProgress | undefined>>();
   private readonly watchers: FSWatcher[] = [];
-  private readonly lastSave = new Map<string, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly saveTimers = new Map<Project, NodeJS.Timeout>();
   private readonly offered = new Set<string>();
   private readonly branches = new Map<Project, string>();
-  private tracker: ProgressTracker | undefined;
+  private ledger: ActivityLedger | undefined;
 
   constructor(
     private readonly model: TaskTreeModel,
@@ -43,23 +46,29 @@ export class ProgressWatcher implements vscode.Disposable {
   ) {
     void activity.ready.then((ledger) => {
       if (!ledger) return;
-      this.tracker = new ProgressTracker(ledger);
-      for (const project of model.projects.withPlan) void this.repository(project);
+      this.ledger = ledger;
+      for (const project of model.projects.withPlan) void this.projectProgress(project);
     });
     this.subscriptions.push(
       vscode.workspace.onDidSaveTextDocument((document) => void this.saved(document)),
       model.projects.onDidChange((project) => {
         if (!project) return;
         this.offerParents(project);
-        if (this.tracker) void this.repository(project);
+        void this.projectProgress(project);
       }),
     );
   }
 
-  /** The project's repository, opened once; watching its HEAD log finds new commits. */
-  private async repository(project: Project): Promise<GitHistory | undefined> {
-    if (this.repositories.has(project)) return this.repositories.get(project);
-    this.repositories.set(project, undefined);
+  /** The project's progress, started once (with its repository, if any); watching .git finds new commits. */
+  private projectProgress(project: Project): Promise<ProjectProgress | undefined> {
+    // Before the ledger opens there is nowhere to record: started once it has.
+    if (!this.ledger) return Promise.resolve(undefined);
+    let started = this.progress.get(project);
+    if (!started) this.progress.set(project, (started = this.start(project, this.ledger)));
+    return started;
+  }
+
+  private async start(project: Project, ledger: ActivityLedger): Promise<ProjectProgress> {
     const opened = await GitHistory.open(project.folder.uri.fsPath);
     if (!GitHistory.isAvailable(opened)) {
       // Said once per folder: a notice for a missing git, a passing status bar line for a folder
@@ -67,16 +76,11 @@ export class ProgressWatcher implements vscode.Disposable {
       this.log.info(opened.message);
       if (opened.reason === 'git-missing') void vscode.window.showInformationMessage(`Taskmaster: ${opened.message}`);
       else vscode.window.setStatusBarMessage(`Taskmaster: ${project.folder.name} is not a git repository; progress comes from saves.`, 8000);
-      return undefined;
+      return ProjectProgress.open(ledger, project.store.location.root, undefined);
     }
-    this.repositories.set(project, opened);
-    await opened.markAllSeen();
+    const progress = await ProjectProgress.open(ledger, project.store.location.root, opened);
     this.branches.set(project, (await opened.branch()) ?? '');
-    let timer: NodeJS.Timeout | undefined;
-    const changed = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void this.checkCommits(project, opened), 500);
-    };
+    const changed = this.debounced(GIT_EVENT_DELAY_MS, () => void this.checkCommits(project, progress, opened));
     for (const dir of [path.join(opened.root, '.git'), path.join(opened.root, '.git', 'logs')]) {
       try {
         this.watchers.push(watch(dir, changed));
@@ -84,20 +88,37 @@ export class ProgressWatcher implements vscode.Disposable {
         // A worktree or submodule keeps .git elsewhere; saves still count.
       }
     }
-    return opened;
+    // Commits made while the window was closed, or while it was starting, are offered now.
+    changed();
+    return progress;
   }
 
-  private async checkCommits(project: Project, git: GitHistory): Promise<void> {
+  /** `work` once calls stop coming for `delayMs`. */
+  private debounced(delayMs: number, work: () => void): () => void {
+    let timer: NodeJS.Timeout | undefined;
+    return () => {
+      if (timer) this.timers.delete(timer);
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        this.timers.delete(timer!);
+        work();
+      }, delayMs);
+      this.timers.add(timer);
+    };
+  }
+
+  private async checkCommits(project: Project, progress: ProjectProgress, git: GitHistory): Promise<void> {
     await this.followBranch(project, git);
     const state = project.store.state;
-    if (!this.tracker || state.kind !== 'loaded') return;
+    if (state.kind !== 'loaded') return;
     const tag = this.model.currentTag(state);
     if (!tag) return;
     try {
-      const commits = await git.newCommits();
-      for (const suggestion of this.tracker.recordCommits(commits, tag)) await this.offer(project, suggestion, commitKeywordsMarkDone());
+      const commits = await progress.newCommits();
+      if (commits.length === 0) return;
+      for (const suggestion of progress.recordCommits(commits, tag)) await this.offer(project, suggestion, commitKeywordsMarkDone());
       if (aiProgressNotes()) await this.writeProgressNotes(project, git, commits, tag);
-      this.activeTask.setWorkingTree(await git.workingTreeStats());
+      this.activeTask.setWorkingTree(progress.workingTree);
     } catch (error) {
       this.log.warn(`Reading new commits failed: ${(error as Error).message}`);
     }
@@ -149,18 +170,26 @@ export class ProgressWatcher implements vscode.Disposable {
     const folder = vscode.workspace.getWorkspaceFolder(document.uri);
     const project = folder && this.model.projects.byFolder(folder.uri);
     const state = project?.store.state;
-    if (!project || !this.tracker || state?.kind !== 'loaded' || document.uri.scheme !== 'file') return;
+    if (!project || state?.kind !== 'loaded' || document.uri.scheme !== 'file') return;
     if (document.uri.fsPath === state.location.tasksFile) return;
-    const file = path.relative(project.folder.uri.fsPath, document.uri.fsPath).split(path.sep).join('/');
-    if (NEVER_PROGRESS.test(file)) return;
-    const now = Date.now();
-    if (now - (this.lastSave.get(file) ?? 0) < SAVE_COALESCE_MS) return;
-    this.lastSave.set(file, now);
-    const git = await this.repository(project);
-    if (git && (await git.isIgnored(file))) return;
-    const tag = this.model.currentTag(state);
-    if (tag) this.tracker.recordSave(file, tag, this.activeTask.current(project)?.id, now);
-    if (git) this.activeTask.setWorkingTree(await git.workingTreeStats());
+    const progress = await this.projectProgress(project);
+    if (!progress?.queueSave(document.uri.fsPath) || this.saveTimers.has(project)) return;
+    const timer = setTimeout(() => {
+      this.saveTimers.delete(project);
+      void this.recordSaves(project, progress);
+    }, SAVE_BATCH_MS);
+    this.saveTimers.set(project, timer);
+  }
+
+  private async recordSaves(project: Project, progress: ProjectProgress): Promise<void> {
+    const state = project.store.state;
+    const tag = state.kind === 'loaded' ? this.model.currentTag(state) : undefined;
+    try {
+      const recorded = await progress.flushSaves(tag && { tag, activeTaskId: this.activeTask.current(project)?.id });
+      if (recorded.length > 0 && progress.git) this.activeTask.setWorkingTree(progress.workingTree);
+    } catch (error) {
+      this.log.warn(`Recording saves failed: ${(error as Error).message}`);
+    }
   }
 
   private offerParents(project: Project): void {
@@ -185,6 +214,7 @@ export class ProgressWatcher implements vscode.Disposable {
 
   dispose(): void {
     for (const watcher of this.watchers) watcher.close();
+    for (const timer of [...this.timers, ...this.saveTimers.values()]) clearTimeout(timer);
     vscode.Disposable.from(...this.subscriptions).dispose();
   }
 }

@@ -288,7 +288,7 @@ export class BoardPanel implements vscode.Disposable {
       return { kind: 'missing', message };
     }
     const { activity } = this.services;
-    return buildBoardState({ project: project.folder.name, projectUri: project.folder.uri.toString(), plan: state.plan, tag, columns: boardColumns(project.folder.uri), complexity, history: activity.completionHistory(tag.name) });
+    return buildBoardState({ project: project.folder.name, projectUri: project.folder.uri.toString(), plan: state.plan, tag, columns: boardColumns(project.folder.uri), complexity, history: activity.completionHistory(project, tag.name) });
   }
 
   private postOpenTask({ project, tag, complexity }: Snapshot): void {

@@ -91,7 +91,7 @@ export async function replyProgress(turn: ChatTurn, services: ChatServices): Pro
     working.uncommitted = await git.workingTreeStats();
   }
   const now = new Date();
-  const events = services.activity.eventsSince(startOfDay(now)).filter((event) => !event.tag || event.tag === turn.tag.name);
+  const events = services.activity.eventsSince(turn.project, startOfDay(now)).filter((event) => !event.tag || event.tag === turn.tag.name);
   const done = turn.tag.tasks.filter((task) => task.status === 'done').length;
   turn.stream.markdown(`**Progress in tag "${escapeMarkdown(turn.tag.name)}"**: ${done} of ${plural(turn.tag.tasks.length, 'task')} done.\n\n${renderRecentProgress(events, working, now)}`);
   if (!GitHistory.isAvailable(git)) turn.stream.markdown(`\n\n${git.message}`);

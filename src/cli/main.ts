@@ -289,12 +289,12 @@ async function dispatch(command: string, args: string[], options: Options, store
       try {
         if (command === 'history') {
           need(args, 1, 'history <id> --ledger <file>');
-          const events = ledger.history(args[0], options.tag, { includeSubtasks: true });
+          const events = ledger.history(args[0], { tag: options.tag, folder: path.resolve(store.location.root), includeSubtasks: true });
           print(events, () => (events.length ? events.map(eventLine).join('\n') : `No recorded activity for ${args[0]}.`));
           return 0;
         }
         const tag = await loadTag(store, options);
-        const report = renderProgressReport(ledger, tag, parsePeriod(options.since ?? '7d'));
+        const report = renderProgressReport(ledger, tag, parsePeriod(options.since ?? '7d'), path.resolve(store.location.root));
         if (options.out) {
           await writeFileAtomic(path.resolve(options.project, options.out), report);
           out(`Wrote ${options.out}`);

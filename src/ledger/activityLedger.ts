@@ -19,16 +19,29 @@ import {
 
 type Database = initSqlJs.Database;
 type SqlJsStatic = initSqlJs.SqlJsStatic;
-/** Bound values of one insert: at, kind, tag, task_id, data, source, event_key. */
-type Row = [number, string, string | null, string | null, string, string | null, string];
+type SqlValue = initSqlJs.SqlValue;
+/** Bound values of one insert: at, kind, tag, task_id, data, source, event_key, folder. */
+type Row = [number, string, string | null, string | null, string, string | null, string, string | null];
 
 const DEFAULT_FLUSH_DELAY_MS = 2_000;
 const DEFAULT_MAX_EVENTS = 200_000;
 const DEFAULT_MAX_AGE_DAYS = 365;
 const DAY_MS = 86_400_000;
 
-const INSERT = `INSERT OR IGNORE INTO events (at, kind, tag, task_id, data, source, event_key)
-                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`;
+const INSERT = `INSERT OR IGNORE INTO events (at, kind, tag, task_id, data, source, event_key, folder)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`;
+/** The first baseline recorded for a folder stays: another window's later one is ignored. */
+const INSERT_BASELINE = 'INSERT OR IGNORE INTO commit_baselines (folder, tips, at) VALUES (?, ?, ?)';
+const INSERT_SEEN = 'INSERT OR IGNORE INTO seen_commits (folder, sha, at) VALUES (?, ?, ?)';
+
+/**
+ * A write in memory and not yet in the file: an insert that, on a flush finding the file changed by
+ * another window, is applied again to the file's version (each is an INSERT OR IGNORE on a unique key).
+ */
+interface PendingWrite {
+  sql: string;
+  values: SqlValue[];
+}
 
 /** One sql.js runtime per wasm file: every ledger in the process shares it. */
 const runtimes = new Map<string, Promise<SqlJsStatic>>();
@@ -82,6 +95,7 @@ function toRow(event: NewLedgerEvent): Row {
     JSON.stringify(event.data ?? {}),
     event.source ?? null,
     event.key ?? newKey(),
+    event.folder ?? null,
   ];
 }
 
@@ -111,7 +125,7 @@ function toRow(event: NewLedgerEvent): Row {
  * `maxEvents` are deleted. Freed pages are reused by later inserts, so the file stays bounded.
  */
 export class ActivityLedger {
-  private unflushed: Row[] = [];
+  private unflushed: PendingWrite[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushChain: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -194,12 +208,13 @@ export class ActivityLedger {
   append(event: NewLedgerEvent): LedgerEvent | undefined {
     this.assertOpen();
     const row = toRow(event);
-    const id = this.insert(this.db, row);
+    const write = { sql: INSERT, values: row };
+    const id = this.insert(this.db, write);
     if (id === undefined) return undefined;
-    this.unflushed.push(row);
+    this.unflushed.push(write);
     this.scheduleFlush();
-    const [at, kind, tag, taskId, , source, key] = row;
-    return { id, at, kind, tag, taskId, data: event.data, source, key } as LedgerEvent;
+    const [at, kind, tag, taskId, , source, key, folder] = row;
+    return { id, at, kind, tag, taskId, folder, data: event.data, source, key } as LedgerEvent;
   }
 
   /** Records many events in one transaction (imports, benchmarks). Returns how many were new. */
@@ -213,7 +228,7 @@ export class ActivityLedger {
         const row = toRow(event);
         statement.bind(row);
         if (statement.step()) {
-          this.unflushed.push(row);
+          this.unflushed.push({ sql: INSERT, values: row });
           added++;
         }
         statement.reset();
@@ -231,7 +246,7 @@ export class ActivityLedger {
     return added;
   }
 
-  /** Events acknowledged but not yet written to the file. */
+  /** Events (and commits marked seen) acknowledged but not yet written to the file. */
   get pendingCount(): number {
     return this.unflushed.length;
   }
@@ -273,28 +288,60 @@ export class ActivityLedger {
     return queries.countEvents(this.db);
   }
 
-  history(taskId: string, tag?: string, options?: queries.HistoryOptions): LedgerEvent[] {
-    return queries.history(this.db, taskId, tag, options);
+  history(taskId: string, options?: queries.HistoryOptions): LedgerEvent[] {
+    return queries.history(this.db, taskId, options);
   }
 
-  recent(limit: number, taskId?: string): LedgerEvent[] {
-    return queries.recent(this.db, limit, taskId);
+  recent(limit: number, options?: queries.RecentOptions): LedgerEvent[] {
+    return queries.recent(this.db, limit, options);
   }
 
-  completedBetween(from: TimeInput, to: TimeInput): LedgerEvent[] {
-    return queries.completedBetween(this.db, from, to);
+  completedBetween(from: TimeInput, to: TimeInput, scope?: queries.EventScope): LedgerEvent[] {
+    return queries.completedBetween(this.db, from, to, scope);
   }
 
-  velocity(from: TimeInput, to: TimeInput, bucket: 'day' | 'week', tag?: string): queries.VelocityBucket[] {
-    return queries.velocity(this.db, from, to, bucket, tag);
+  velocity(from: TimeInput, to: TimeInput, bucket: 'day' | 'week', scope?: queries.EventScope): queries.VelocityBucket[] {
+    return queries.velocity(this.db, from, to, bucket, scope);
   }
 
-  commitsPerTask(from: TimeInput, to: TimeInput): queries.CommitCount[] {
-    return queries.commitsPerTask(this.db, from, to);
+  commitsPerTask(from: TimeInput, to: TimeInput, scope?: queries.EventScope): queries.CommitCount[] {
+    return queries.commitsPerTask(this.db, from, to, scope);
   }
 
-  lastActivity(taskIds: Iterable<string>, tag?: string): Map<string, LedgerEvent> {
-    return queries.lastActivity(this.db, taskIds, tag);
+  lastActivity(taskIds: Iterable<string>, scope?: queries.EventScope): Map<string, LedgerEvent> {
+    return queries.lastActivity(this.db, taskIds, scope);
+  }
+
+  /**
+   * The ref tips of a folder's repository when it was first watched (commits reachable from them
+   * were there before, and are never offered); undefined before the first watch.
+   */
+  commitBaseline(folder: string): string[] | undefined {
+    return queries.commitBaseline(this.db, folder);
+  }
+
+  /** Records the first watch's ref tips; a baseline already recorded (by any window) stays. */
+  setCommitBaseline(folder: string, tips: readonly string[]): void {
+    this.assertOpen();
+    this.write({ sql: INSERT_BASELINE, values: [folder, JSON.stringify(tips), Date.now()] });
+  }
+
+  /** The commits among `shas` not yet seen for the folder, in the given order. */
+  unseenCommits(folder: string, shas: readonly string[]): string[] {
+    return queries.unseenCommits(this.db, folder, shas);
+  }
+
+  /** Marks commits as seen for the folder: each is offered once, whenever it appears. */
+  markCommitsSeen(folder: string, shas: readonly string[]): void {
+    this.assertOpen();
+    const at = Date.now();
+    for (const sha of shas) this.write({ sql: INSERT_SEEN, values: [folder, sha, at] });
+  }
+
+  private write(write: PendingWrite): void {
+    this.insert(this.db, write);
+    this.unflushed.push(write);
+    this.scheduleFlush();
   }
 
   private assertOpen(): void {
@@ -305,11 +352,11 @@ export class ActivityLedger {
     this.options.onNotice?.(notice);
   }
 
-  /** Inserts one row; the new id, or undefined when the key was already there. */
-  private insert(db: Database, row: Row): number | undefined {
-    const statement = db.prepare(INSERT);
+  /** Runs one insert; the new event's id, or undefined when its key was already there (or it returns none). */
+  private insert(db: Database, write: PendingWrite): number | undefined {
+    const statement = db.prepare(write.sql);
     try {
-      statement.bind(row);
+      statement.bind(write.values);
       return statement.step() ? Number(statement.get()[0]) : undefined;
     } finally {
       statement.free();
@@ -342,7 +389,7 @@ export class ActivityLedger {
       if (disk) {
         try {
           const merged = openDatabase(this.SQL, disk.bytes);
-          for (const row of this.unflushed) this.insert(merged, row);
+          for (const write of this.unflushed) this.insert(merged, write);
           this.db.close();
           this.db = merged;
           this.stamp = disk.stamp;
@@ -375,6 +422,8 @@ export class ActivityLedger {
     if (this.maxAgeDays > 0) {
       this.db.run('DELETE FROM events WHERE at < ?', [Date.now() - this.maxAgeDays * DAY_MS]);
       deleted += this.db.getRowsModified();
+      // A commit seen that long ago is also reachable from the HEADs read since: rarely offered again.
+      this.db.run('DELETE FROM seen_commits WHERE at < ?', [Date.now() - this.maxAgeDays * DAY_MS]);
     }
     const remaining = this.count();
     if (this.maxEvents > 0 && remaining > this.maxEvents) {

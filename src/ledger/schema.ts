@@ -27,6 +27,26 @@ const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [
       CREATE INDEX IF NOT EXISTS events_at      ON events (at);
     `);
   },
+  // 2: the project (workspace folder) an event belongs to; NULL for events recorded before.
+  (db) => {
+    db.run('ALTER TABLE events ADD COLUMN folder TEXT');
+  },
+  // 3: which commits each project has read, and what its repository held when first watched.
+  (db) => {
+    db.run(`
+      CREATE TABLE IF NOT EXISTS seen_commits (
+        folder TEXT    NOT NULL,             -- the project's root
+        sha    TEXT    NOT NULL,
+        at     INTEGER NOT NULL,             -- when it was first seen, ms since epoch
+        PRIMARY KEY (folder, sha)
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS commit_baselines (
+        folder TEXT    PRIMARY KEY,
+        tips   TEXT    NOT NULL,             -- JSON array of the ref tips at the first watch
+        at     INTEGER NOT NULL
+      );
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -73,7 +93,7 @@ export function openDatabase(SQL: SqlJsStatic, bytes?: Uint8Array): Database {
       if (result !== 'ok') throw new Error(result || 'integrity check failed');
     }
     migrate(db);
-    db.exec('SELECT id, at, kind, tag, task_id, data, source, event_key FROM events LIMIT 0');
+    db.exec('SELECT id, at, kind, tag, task_id, data, source, event_key, folder FROM events LIMIT 0');
     return db;
   } catch (error) {
     db?.close();

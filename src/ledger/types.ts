@@ -55,6 +55,8 @@ interface NewEventBase<K extends LedgerEventKind> {
   at?: number | Date | string;
   tag?: string;
   taskId?: string;
+  /** The project it belongs to: the absolute path of its root (the folder holding .taskmaster). */
+  folder?: string;
   /** Who noticed it: 'extension', 'cli', 'git', 'tasks.json', ... */
   source?: string;
   /**
@@ -75,6 +77,8 @@ export type LedgerEvent = {
     kind: K;
     tag: string | null;
     taskId: string | null;
+    /** Null for events recorded before the ledger kept folders, and for workspace-wide ones (AI calls). */
+    folder: string | null;
     data: EventDataByKind[K];
     source: string | null;
     key: string;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { InferenceRecord } from '../ai/ollamaInference';
 import type { Plan } from '../core/plan';
 import type { ActivityLedger } from '../ledger';
+import type { PlanLocation } from '../store/planLocation';
 import { diffStatuses } from './statusChanges';
 
 /**
@@ -11,17 +12,18 @@ import { diffStatuses } from './statusChanges';
 export class ActivityRecorder {
   constructor(readonly ledger: ActivityLedger) {}
 
-  /** Status changes between two versions of a plan file, whoever made them. */
-  recordPlanChange(tasksFile: string, before: Plan | undefined, after: Plan, afterText: string, source: string): number {
+  /** Status changes between two versions of a project's plan file, whoever made them. */
+  recordPlanChange(location: PlanLocation, before: Plan | undefined, after: Plan, afterText: string, source: string): number {
     const version = createHash('sha1').update(afterText).digest('hex').slice(0, 12);
     return this.ledger.appendMany(
       diffStatuses(before, after).map((change) => ({
         kind: 'status' as const,
         tag: change.tag,
         taskId: change.taskId,
+        folder: location.root,
         source,
         data: { from: change.from, to: change.to, title: change.title },
-        key: `status:${tasksFile}:${change.tag}:${change.taskId}:${change.from ?? ''}>${change.to}:${version}`,
+        key: `status:${location.tasksFile}:${change.tag}:${change.taskId}:${change.from ?? ''}>${change.to}:${version}`,
       })),
     );
   }

@@ -60,14 +60,15 @@ function duration(ms: number): string {
 }
 
 /**
- * A markdown progress report for one tag: what was completed in the period, what is in progress
- * with its latest activity, what is blocked and why, velocity, and commits per task.
+ * A markdown progress report for one tag of the project at `folder` (its root): what was completed
+ * in the period, what is in progress with its latest activity, what is blocked and why, velocity,
+ * and commits per task.
  */
-export function renderProgressReport(ledger: ActivityLedger, tag: TagView, period: ReportPeriod): string {
-  const inTag = (event: { tag: string | null }) => event.tag === null || event.tag === tag.name;
-  const completed = ledger.completedBetween(period.from, period.to).filter(inTag);
+export function renderProgressReport(ledger: ActivityLedger, tag: TagView, period: ReportPeriod, folder: string): string {
+  const scope = { tag: tag.name, folder };
+  const completed = ledger.completedBetween(period.from, period.to, scope);
   const inProgress = tag.tasks.filter((task) => task.status === 'in-progress');
-  const activity = ledger.lastActivity(inProgress.map((task) => task.id), tag.name);
+  const activity = ledger.lastActivity(inProgress.map((task) => task.id), scope);
   const lines = [
     `# Progress report: ${tag.name}`,
     '',
@@ -94,12 +95,12 @@ export function renderProgressReport(ledger: ActivityLedger, tag: TagView, perio
     '',
     '| Day | Done |',
     '| --- | --- |',
-    ...ledger.velocity(period.from, period.to, 'day').map((bucket) => `| ${bucket.label} | ${bucket.done} |`),
+    ...ledger.velocity(period.from, period.to, 'day', scope).map((bucket) => `| ${bucket.label} | ${bucket.done} |`),
     '',
     '## Commits per task',
     '',
   ];
-  const commits = ledger.commitsPerTask(period.from, period.to).filter(inTag);
+  const commits = ledger.commitsPerTask(period.from, period.to, scope);
   if (commits.length === 0) lines.push('No commits were attributed to tasks in this period.');
   else lines.push('| Task | Commits |', '| --- | --- |', ...commits.map((entry) => `| ${entry.taskId} ${markdownCell(tag.byId.get(entry.taskId)?.title ?? '')} | ${entry.commits} |`));
   return lines.join('\n') + '\n';

@@ -12,25 +12,41 @@ export interface Suggestion {
 }
 
 /**
- * Turns commits and saves into ledger events and suggestions. Never changes a status itself:
- * a suggestion waits for the user's click (or the setting that lets commit keywords decide).
+ * Turns one project's commits and saves into ledger events and suggestions. Never changes a status
+ * itself: a suggestion waits for the user's click (or the setting that lets commit keywords decide).
  */
 export class ProgressTracker {
-  constructor(private readonly ledger: ActivityLedger) {}
+  constructor(
+    private readonly ledger: ActivityLedger,
+    /** The project's root: its events carry it, so projects of one workspace keep apart. */
+    private readonly folder: string,
+    /** The project's folder relative to the repository's root ('' or 'packages/app/'). */
+    private readonly prefix = '',
+  ) {}
+
+  /**
+   * The names a task's text may use for these repository paths: the path itself, and for a file
+   * in the project's folder below the root, also its path from that folder.
+   */
+  private namesOf(files: readonly string[]): string[] {
+    if (!this.prefix) return [...files];
+    return [...files, ...files.filter((file) => file.startsWith(this.prefix)).map((file) => file.slice(this.prefix.length))];
+  }
 
   /** Records each commit against the tasks it belongs to; returns the completions it claims. */
   recordCommits(commits: CommitInfo[], tag: TagView): Suggestion[] {
     const suggestions: Suggestion[] = [];
     for (const commit of commits) {
       const short = commit.hash.slice(0, 7);
-      for (const attribution of attributeCommit(commit.message, commit.files, tag)) {
+      for (const attribution of attributeCommit(commit.message, this.namesOf(commit.files), tag)) {
         this.ledger.append({
           kind: 'commit',
           tag: tag.name,
           taskId: attribution.taskId,
+          folder: this.folder,
           source: 'git',
           at: commit.date,
-          key: `commit:${commit.hash}:${tag.name}:${attribution.taskId}`,
+          key: `commit:${this.folder}:${commit.hash}:${tag.name}:${attribution.taskId}`,
           data: { sha: commit.hash, message: commit.message.split('\n')[0], files: commit.files.length, by: attribution.by },
         });
         const task = tag.byId.get(attribution.taskId);
@@ -42,13 +58,13 @@ export class ProgressTracker {
     return suggestions;
   }
 
-  /** Records a save against the tasks it belongs to: the active task, and tasks that name the file. */
+  /** Records a save (a path from the repository's root) against the active task and tasks that name the file. */
   recordSave(file: string, tag: TagView, activeTaskId: string | undefined, at = Date.now()): string[] {
     const taskIds = new Set<string>();
     if (activeTaskId && tag.byId.has(activeTaskId)) taskIds.add(activeTaskId);
-    for (const attribution of attributeCommit('', [file], tag)) taskIds.add(attribution.taskId);
+    for (const attribution of attributeCommit('', this.namesOf([file]), tag)) taskIds.add(attribution.taskId);
     for (const taskId of taskIds) {
-      this.ledger.append({ kind: 'save', tag: tag.name, taskId, source: 'editor', at, data: { file, reason: taskId === activeTaskId ? 'active task' : 'named in the task' } });
+      this.ledger.append({ kind: 'save', tag: tag.name, taskId, folder: this.folder, source: 'editor', at, data: { file, reason: taskId === activeTaskId ? 'active task' : 'named in the task' } });
     }
     return [...taskIds];
   }

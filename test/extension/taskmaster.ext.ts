@@ -75,7 +75,7 @@ export function taskmasterTests(): void {
       assert.equal(shown?.task.status, 'done', 'the model shows the new status as soon as the command returns');
       const ledger = await api.activity.ready;
       assert.ok(ledger, 'the activity ledger opened (its wasm ships in dist/)');
-      const recorded = ledger.history(element.task.id, element.tag).filter((event) => event.kind === 'status');
+      const recorded = ledger.history(element.task.id, { tag: element.tag }).filter((event) => event.kind === 'status');
       assert.equal(recorded.at(-1)?.kind === 'status' && recorded.at(-1)?.data.to, 'done', 'the change is in the activity ledger');
     });
 

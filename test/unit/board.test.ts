@@ -221,7 +221,7 @@ describe('board state', () => {
     const ledger = await ActivityLedger.open(path.join(await tempDir(), 'activity.sqlite'), (file) => path.join(path.dirname(require.resolve('sql.js/dist/sql-wasm.wasm')), file));
     const done = (taskId: string, at: number, tagName = 'master') => ({ kind: 'status' as const, taskId, tag: tagName, at, data: { from: 'pending', to: 'done' } });
     ledger.appendMany([done('1', now.getTime()), done('3', now.getTime()), done('5', now.getTime() - 10 * 86_400_000), done('1', now.getTime(), 'feature')]);
-    const history = completionHistory(ledger, 'master', now);
+    const history = completionHistory(ledger, { tag: 'master' }, now);
     await ledger.close();
 
     const state = buildBoardState({ project: path.basename(root), projectUri: `file://${root}`, plan: plan.plan, tag, columns: COLUMNS, complexity, history }) as PlanBoard;

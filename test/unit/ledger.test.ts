@@ -392,10 +392,10 @@ describe('ActivityLedger', () => {
         ledger.history('1').map((e) => e.kind),
         ['status', 'save', 'commit', 'status', 'commit'],
       );
-      assert.equal(ledger.history('1', 'feature').length, 0);
-      assert.equal(ledger.history('3', 'feature').length, 3);
+      assert.equal(ledger.history('1', { tag: 'feature' }).length, 0);
+      assert.equal(ledger.history('3', { tag: 'feature' }).length, 3);
       assert.deepEqual(
-        ledger.history('1', undefined, { includeSubtasks: true }).map((e) => e.taskId),
+        ledger.history('1', { includeSubtasks: true }).map((e) => e.taskId),
         ['1', '1', '1', '1.1', '1', '1.2', '1'],
       );
       assert.equal(ledger.history('1.1').length, 1);
@@ -412,7 +412,7 @@ describe('ActivityLedger', () => {
         ],
       );
       assert.deepEqual(
-        ledger.recent(2, '2').map((e) => e.data),
+        ledger.recent(2, { taskId: '2' }).map((e) => e.data),
         [
           { from: 'in-progress', to: 'completed' },
           { sha: 'ccc', message: 'task 2' },
@@ -455,7 +455,7 @@ describe('ActivityLedger', () => {
         ],
       );
       assert.equal(weeks[0].start, new Date(2025, 2, 3).getTime());
-      assert.deepEqual(ledger.velocity(t(5), t(20), 'week', 'feature').map((b) => b.done), [0, 1, 0], 'one tag');
+      assert.deepEqual(ledger.velocity(t(5), t(20), 'week', { tag: 'feature' }).map((b) => b.done), [0, 1, 0], 'one tag');
     });
 
     it('commitsPerTask: distinct commits per task in the range, most first', () => {
@@ -475,7 +475,61 @@ describe('ActivityLedger', () => {
       assert.equal(last.get('1')?.kind, 'commit');
       assert.equal(last.get('2')?.at, t(6, 15));
       assert.equal(last.get('3')?.at, t(12));
-      assert.equal(ledger.lastActivity(['3'], 'master').size, 0);
+      assert.equal(ledger.lastActivity(['3'], { tag: 'master' }).size, 0);
+    });
+  });
+
+  describe('several projects (multi-root) in one ledger', () => {
+    // Local times within the retention window (these events are written and read back).
+    const today = new Date();
+    const t = (day: number, hour = 12) => new Date(today.getFullYear(), today.getMonth(), today.getDate() - 20 + day, hour).getTime();
+    const inFolder = (folder: string, event: NewLedgerEvent): NewLedgerEvent => ({ ...event, folder });
+
+    /** A ledger file as the first schema wrote it: no folder column, user_version 1. */
+    async function schemaOneFile(events: Array<[number, string, string, string, string]>): Promise<string> {
+      const SQL = await initSqlJs({ locateFile: locateWasm });
+      const db = new SQL.Database();
+      db.run(`CREATE TABLE events (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, kind TEXT NOT NULL, tag TEXT, task_id TEXT,
+              data TEXT NOT NULL DEFAULT '{}', source TEXT, event_key TEXT UNIQUE);
+              CREATE INDEX events_task_at ON events (task_id, at); CREATE INDEX events_kind_at ON events (kind, at);
+              CREATE INDEX events_at ON events (at); PRAGMA user_version = 1;`);
+      for (const [at, kind, tag, taskId, data] of events) db.run('INSERT INTO events (at, kind, tag, task_id, data, event_key) VALUES (?, ?, ?, ?, ?, ?)', [at, kind, tag, taskId, data, `old${at}`]);
+      const file = await ledgerFile();
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(file, db.export());
+      db.close();
+      return file;
+    }
+
+    it('keeps two folders with the same tag apart, and shows events from before folders to both', async () => {
+      const file = await schemaOneFile([[t(3), 'status', 'master', '1', JSON.stringify({ from: 'pending', to: 'done' })]]);
+      const ledger = await open(file);
+      assert.deepEqual(ledger.history('1').map((e) => e.folder), [null], 'the old event is kept, without a folder');
+      ledger.appendMany([
+        inFolder('/work/api', status('2', t(4), 'done')),
+        inFolder('/work/api', commit('2', t(4, 13), 'a1')),
+        inFolder('/work/api', save('2', t(4, 14))),
+        inFolder('/work/web', status('2', t(5), 'done')),
+        inFolder('/work/web', status('3', t(5, 13), 'done')),
+        inFolder('/work/web', commit('3', t(5, 14), 'b1')),
+      ]);
+      await ledger.close();
+      const reopened = await open(file);
+      const api = { tag: 'master', folder: '/work/api' };
+      const web = { tag: 'master', folder: '/work/web' };
+      assert.deepEqual(reopened.history('2', api).map((e) => [e.kind, e.folder]), [['status', '/work/api'], ['commit', '/work/api'], ['save', '/work/api']]);
+      assert.deepEqual(reopened.history('1', web).map((e) => e.kind), ['status'], 'an event from before folders shows in every folder');
+      assert.deepEqual(reopened.completedBetween(t(1), t(10), api).map((e) => e.taskId), ['1', '2']);
+      assert.deepEqual(reopened.completedBetween(t(1), t(10), web).map((e) => e.taskId), ['1', '2', '3']);
+      assert.deepEqual(reopened.velocity(t(3, 0), t(6, 0), 'day', api).map((b) => b.done), [1, 1, 0]);
+      assert.deepEqual(reopened.velocity(t(3, 0), t(6, 0), 'day', web).map((b) => b.done), [1, 0, 2]);
+      assert.deepEqual(reopened.commitsPerTask(t(1), t(10), api).map((c) => c.taskId), ['2']);
+      assert.deepEqual(reopened.commitsPerTask(t(1), t(10), web).map((c) => c.taskId), ['3']);
+      assert.equal(reopened.lastActivity(['2'], api).get('2')?.kind, 'save');
+      assert.equal(reopened.lastActivity(['2'], web).get('2')?.kind, 'status');
+      assert.deepEqual(reopened.recent(10, { folder: '/work/api' }).map((e) => e.taskId), ['2', '2', '2', '1']);
+      assert.equal(reopened.recent(10).length, 7, 'without a folder: the whole workspace');
+      await reopened.close();
     });
   });
 

@@ -27,8 +27,8 @@ describe('activity recording and progress reports', function () {
     const v1 = tagged({ master: [task({ id: 1 }), task({ id: 2 })] });
     const v2 = tagged({ master: [task({ id: 1, status: 'done' }), task({ id: 2, status: 'in-progress' })] });
     const [a, b] = [readPlan(v1), readPlan(v2)];
-    assert.equal(recorder.recordPlanChange('/p/tasks.json', a, b, taskMasterText(v2), 'tasks.json'), 2);
-    assert.equal(recorder.recordPlanChange('/p/tasks.json', a, b, taskMasterText(v2), 'tasks.json'), 0, 'the second window adds nothing');
+    assert.equal(recorder.recordPlanChange(locatePlan('/p'), a, b, taskMasterText(v2), 'tasks.json'), 2);
+    assert.equal(recorder.recordPlanChange(locatePlan('/p'), a, b, taskMasterText(v2), 'tasks.json'), 0, 'the second window adds nothing');
     assert.deepEqual(ledger.history('1').map((e) => e.kind === 'status' && e.data.to), ['done']);
     await ledger.close();
   });
@@ -39,8 +39,12 @@ describe('activity recording and progress reports', function () {
     const ledgerFile = path.join(root, 'activity.sqlite');
     const ledger = await ActivityLedger.open(ledgerFile, locateSqlWasm);
     const before = tagged({ master: [task({ id: 1 }), task({ id: 2 }), task({ id: 3, dependencies: [2] }), task({ id: 4, status: 'blocked' })] });
-    new ActivityRecorder(ledger).recordPlanChange(path.join(root, 'tasks.json'), readPlan(before), readPlan(data), taskMasterText(data), 'tasks.json');
-    ledger.append({ kind: 'commit', tag: 'master', taskId: '2', data: { sha: 'abcdef1234567', message: 'Work on 2' } });
+    new ActivityRecorder(ledger).recordPlanChange(locatePlan(root), readPlan(before), readPlan(data), taskMasterText(data), 'tasks.json');
+    ledger.append({ kind: 'commit', tag: 'master', taskId: '2', folder: root, data: { sha: 'abcdef1234567', message: 'Work on 2' } });
+    // Another workspace folder of the same window, with a tag of the same name: not this project's.
+    const other = path.join(path.dirname(root), 'another-project');
+    ledger.append({ kind: 'status', tag: 'master', taskId: '3', folder: other, data: { from: 'pending', to: 'done' } });
+    ledger.append({ kind: 'commit', tag: 'master', taskId: '1', folder: other, data: { sha: 'fedcba9876543', message: 'Elsewhere' } });
     await ledger.close();
 
     const history = await cli(['history', '1', '--ledger', ledgerFile, '--project', root]);
@@ -55,6 +59,7 @@ describe('activity recording and progress reports', function () {
     assert.match(text, /- 3 Task 3 — waits on 2 \(in-progress\)/);
     assert.match(text, /- 4 Task 4 — marked blocked/);
     assert.match(text, /\| 2 Task 2 \| 1 \|/);
+    assert.doesNotMatch(text, /\| 1 Task 1 \|/, "another folder's commit is not in this report");
 
     assert.equal((await cli(['report', '--project', root])).code, 2, 'the ledger path is required');
     assert.throws(() => parsePeriod('soon'), /not a period/);

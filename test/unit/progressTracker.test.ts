@@ -19,7 +19,7 @@ describe('progress tracking', function () {
 
   it('records commits once each, and suggests completions the message claims', async () => {
     const ledger = await ActivityLedger.open(path.join(await tempDir(), 'a.sqlite'), locateSqlWasm);
-    const tracker = new ProgressTracker(ledger);
+    const tracker = new ProgressTracker(ledger, '/work/app');
     const commit = { hash: 'a1b2c3d4e5f6', message: 'closes task 1, also task 3', author: 'x', date: new Date().toISOString(), files: ['src/auth/login.ts'], filesTruncated: false };
     const suggestions = tracker.recordCommits([commit], tag);
     assert.deepEqual(suggestions.map((s) => [s.taskId, s.message]), [['1', 'Commit a1b2c3d says it completes 1 "Task 1". Mark it done?']]);
@@ -30,7 +30,7 @@ describe('progress tracking', function () {
 
   it('attributes a save to the active task and to tasks that name the file', async () => {
     const ledger = await ActivityLedger.open(path.join(await tempDir(), 'b.sqlite'), locateSqlWasm);
-    const tracker = new ProgressTracker(ledger);
+    const tracker = new ProgressTracker(ledger, '/work/app');
     assert.deepEqual(tracker.recordSave('src/auth/login.ts', tag, '2.1').sort(), ['1', '2.1']);
     assert.deepEqual(tracker.recordSave('README.md', tag, undefined), []);
     assert.equal(ledger.count(), 2);

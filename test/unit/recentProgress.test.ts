@@ -9,7 +9,7 @@ const NOW = new Date(at(17));
 const stamp = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
 
 let nextId = 1;
-const base = (time: number, taskId: string | null) => ({ id: nextId++, at: time, tag: 'master', taskId, source: 'test', key: `k${nextId}` });
+const base = (time: number, taskId: string | null) => ({ id: nextId++, at: time, tag: 'master', taskId, folder: null, source: 'test', key: `k${nextId}` });
 const status = (time: number, taskId: string, from: string | undefined, to: string): LedgerEvent => ({ ...base(time, taskId), kind: 'status', data: { from, to } });
 const save = (time: number, taskId: string | null, file = 'src/a.ts'): LedgerEvent => ({ ...base(time, taskId), kind: 'save', data: { file } });
 const commit = (time: number, taskId: string, sha: string, message: string): LedgerEvent => ({ ...base(time, taskId), kind: 'commit', data: { sha, message } });
