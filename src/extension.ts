@@ -34,6 +34,7 @@ export interface TaskmasterApi {
 }
 
 let activity: ActivityService | undefined;
+let progressWatcher: ProgressWatcher | undefined;
 
 /** Composition root: build the services, register the surfaces, push every disposable at once. */
 export async function activate(context: vscode.ExtensionContext): Promise<TaskmasterApi> {
@@ -63,7 +64,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   context.subscriptions.push(new TaskStatusBar(model), new PlanDiagnostics(projects));
   registerTaskCommands(context, { model, treeView, log });
   const activeTask = new ActiveTask(model);
-  context.subscriptions.push(activeTask, new ProgressWatcher(model, activity, activeTask, ai, context.secrets, log));
+  progressWatcher = new ProgressWatcher(model, activity, activeTask, ai, context.secrets, log);
+  context.subscriptions.push(activeTask, progressWatcher);
   registerActivityCommands(context, { model, activity, activeTask, log });
   registerAiCommands(context, { model, ai, log, secrets: context.secrets });
   registerModelCommands(context, { extensionUri: context.extensionUri, model, ai, log, secrets: context.secrets });
@@ -94,7 +96,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   return { projects, model, activity };
 }
 
-/** Flushes the activity ledger: VS Code waits for this, so an acknowledged event is not lost. */
-export function deactivate(): Promise<void> | undefined {
-  return activity?.close();
+/**
+ * Records the saves still waiting for their batch, then flushes the activity ledger: VS Code waits
+ * for this, so an acknowledged event is not lost.
+ */
+export async function deactivate(): Promise<void> {
+  await progressWatcher?.flushPendingSaves();
+  await activity?.close();
 }

@@ -212,8 +212,25 @@ export class ProgressWatcher implements vscode.Disposable {
     if (choice === 'Mark done') await project.store.edit(setStatus([suggestion.taskId], 'done'), suggestion.tag);
   }
 
+  /**
+   * Records the saves still waiting for their batch: on shutdown (deactivate waits for it), so a
+   * save made just before closing the window is not lost.
+   */
+  async flushPendingSaves(): Promise<void> {
+    const pending = [...this.saveTimers.keys()];
+    for (const timer of this.saveTimers.values()) clearTimeout(timer);
+    this.saveTimers.clear();
+    await Promise.all(
+      pending.map(async (project) => {
+        const progress = await this.progress.get(project);
+        if (progress) await this.recordSaves(project, progress);
+      }),
+    );
+  }
+
   dispose(): void {
     for (const watcher of this.watchers) watcher.close();
+    // Pending save batches stay queued for flushPendingSaves, which deactivate calls.
     for (const timer of [...this.timers, ...this.saveTimers.values()]) clearTimeout(timer);
     vscode.Disposable.from(...this.subscriptions).dispose();
   }

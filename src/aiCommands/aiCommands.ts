@@ -4,6 +4,7 @@ import type { AiOutcome, AiService } from '../ai/aiService';
 import type { InferenceOptions } from '../ai/ollamaInference';
 import { CommandIds } from '../commands/commandIds';
 import { registerCommand } from '../commands/registerCommand';
+import { showError } from '../messages';
 import { repairSummary } from '../core/generatedTasks';
 import { plural } from '../core/text';
 import { isProject, loadedTag, pickProject, resolveTarget } from '../commands/taskPicker';
@@ -30,6 +31,23 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
   /** A result message, with the log one click away when something was dropped or failed. */
   const report = (message: string, withLog: boolean) =>
     void vscode.window.showInformationMessage(message, ...(withLog ? ['Show Log'] : [])).then((choice) => choice && log.show());
+
+  /**
+   * Says what an AI change did, with Undo and Try Again. Try Again undoes the change and asks the
+   * model afresh: after an Undo the service skips the cache, so the undone answer is not replayed.
+   */
+  const reportChange = (message: string, withLog: boolean, project: Project, tag: string, again: () => Promise<void>) =>
+    void vscode.window.showInformationMessage(message, 'Undo', 'Try Again', ...(withLog ? ['Show Log'] : [])).then(async (choice) => {
+      if (choice === 'Show Log') log.show();
+      if (choice === 'Undo') await vscode.commands.executeCommand(CommandIds.undoAiChange, project, tag);
+      if (choice !== 'Try Again') return;
+      try {
+        await ai.undoLastChange(project.store, tag);
+        await again();
+      } catch (error) {
+        await showError(error, log);
+      }
+    });
 
   /** Applies the project's settings, then runs the work with progress, cancellation and logging. */
   const run = async (project: Project, title: string, work: (options: InferenceOptions) => Promise<AiOutcome>): Promise<{ outcome: AiOutcome; note: string }> => {
@@ -72,10 +90,13 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
       validateInput: (text) => (/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 20 ? undefined : 'A number from 1 to 20.'),
     });
     if (!countText) return;
-    const { outcome, note } = await run(target.project, `Expanding ${target.task.id}`, (options) =>
-      ai.expandTask(target.project.store, { id: target.task.id, count: Number(countText), force, tag: target.tag.name }, options),
-    );
-    report(`Added ${plural(outcome.ids.length, 'subtask')} to ${target.task.id} (${outcome.model}${outcome.cached ? ', cached' : ''}).${note}`, outcome.warnings.length > 0);
+    const expand = async (): Promise<void> => {
+      const { outcome, note } = await run(target.project, `Expanding ${target.task.id}`, (options) =>
+        ai.expandTask(target.project.store, { id: target.task.id, count: Number(countText), force, tag: target.tag.name }, options),
+      );
+      reportChange(`Added ${plural(outcome.ids.length, 'subtask')} to ${target.task.id} (${outcome.model}${outcome.cached ? ', cached' : ''}).${note}`, outcome.warnings.length > 0, target.project, target.tag.name, expand);
+    };
+    await expand();
   });
 
   register(CommandIds.expandAll, async () => {
@@ -123,8 +144,14 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     }
     const countText = await vscode.window.showInputBox({ title: 'About how many tasks?', value: '10', validateInput: (t) => (/^\d+$/.test(t) && Number(t) >= 1 && Number(t) <= 50 ? undefined : 'A number from 1 to 50.') });
     if (!countText) return;
-    const { outcome, note } = await run(project, 'Parsing the PRD', (options) => ai.parsePrd(project.store, { text, count: Number(countText), replace, tag: loaded?.tag.name }, options));
-    report(`Added ${plural(outcome.ids.length, 'task')} from the PRD (${outcome.model}${outcome.cached ? ', cached' : ''}).${note}`, outcome.warnings.length > 0);
+    const parse = async (): Promise<void> => {
+      const { outcome, note } = await run(project, 'Parsing the PRD', (options) => ai.parsePrd(project.store, { text, count: Number(countText), replace, tag: loaded?.tag.name }, options));
+      const message = `Added ${plural(outcome.ids.length, 'task')} from the PRD (${outcome.model}${outcome.cached ? ', cached' : ''}).${note}`;
+      // A plan the PRD started has nothing to go back to: Undo and Try Again need one that existed.
+      if (loaded) reportChange(message, outcome.warnings.length > 0, project, loaded.tag.name, parse);
+      else report(message, outcome.warnings.length > 0);
+    };
+    await parse();
   });
 
   register(CommandIds.addTaskWithAi, async () => {
@@ -133,8 +160,11 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     if (!project || !loaded) return;
     const prompt = await vscode.window.showInputBox({ title: 'Add a task with AI', placeHolder: 'What should be done? e.g. "rate-limit the public API"' });
     if (!prompt?.trim()) return;
-    const { outcome, note } = await run(project, 'Writing the task', (options) => ai.addTaskFromPrompt(project.store, { prompt, tag: loaded.tag.name }, options));
-    report(`Added task ${outcome.ids[0]} (${outcome.model}).${note}`, outcome.warnings.length > 0);
+    const add = async (): Promise<void> => {
+      const { outcome, note } = await run(project, 'Writing the task', (options) => ai.addTaskFromPrompt(project.store, { prompt, tag: loaded.tag.name }, options));
+      reportChange(`Added task ${outcome.ids[0]} (${outcome.model}).${note}`, outcome.warnings.length > 0, project, loaded.tag.name, add);
+    };
+    await add();
   });
 
   register(CommandIds.analyzeComplexity, async () => {
@@ -184,12 +214,14 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     });
     if (!prompt?.trim()) return;
     const request = { id: target.task.id, prompt, tag: target.tag.name };
-    const { outcome } = await run(target.project, kind === 'task' ? `Updating ${target.task.id}` : `Writing a note on ${target.task.id}`, (options) =>
-      kind === 'task' ? ai.updateTask(target.project.store, request, options) : ai.updateSubtask(target.project.store, request, options),
-    );
-    void vscode.window.showInformationMessage(kind === 'task' ? `Updated ${target.task.id} (${outcome.model}).` : `Added a note to ${target.task.id} (${outcome.model}).`, 'Undo').then(
-      (choice) => choice && vscode.commands.executeCommand(CommandIds.undoAiChange, target.project),
-    );
+    const change = async (): Promise<void> => {
+      const { outcome, note } = await run(target.project, kind === 'task' ? `Updating ${target.task.id}` : `Writing a note on ${target.task.id}`, (options) =>
+        kind === 'task' ? ai.updateTask(target.project.store, request, options) : ai.updateSubtask(target.project.store, request, options),
+      );
+      const message = kind === 'task' ? `Updated ${target.task.id} (${outcome.model}).${note}` : `Added a note to ${target.task.id} (${outcome.model}).${note}`;
+      reportChange(message, outcome.warnings.length > 0, target.project, target.tag.name, change);
+    };
+    await change();
   };
   register(CommandIds.updateTaskWithAi, (element) => promptedChange(element, 'task'));
   register(CommandIds.updateFromWithAi, async (element) => {
@@ -197,12 +229,13 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     if (!target) return;
     const prompt = await vscode.window.showInputBox({ title: `What changed? Tasks ${target.task.id} and later that are not done are rewritten.`, placeHolder: 'e.g. "we deploy with NixOS modules, not Docker"' });
     if (!prompt?.trim()) return;
-    const { outcome } = await run(target.project, `Updating tasks from ${target.task.id}`, (options) =>
-      ai.updateFrom(target.project.store, { fromId: target.task.id, prompt, tag: target.tag.name }, options),
-    );
-    void vscode.window.showInformationMessage(`Updated ${plural(outcome.ids.length, 'task')} (${outcome.ids.join(', ')}).`, 'Undo').then(
-      (choice) => choice && vscode.commands.executeCommand(CommandIds.undoAiChange, target.project),
-    );
+    const update = async (): Promise<void> => {
+      const { outcome, note } = await run(target.project, `Updating tasks from ${target.task.id}`, (options) =>
+        ai.updateFrom(target.project.store, { fromId: target.task.id, prompt, tag: target.tag.name }, options),
+      );
+      reportChange(`Updated ${plural(outcome.ids.length, 'task')} (${outcome.ids.join(', ')}).${note}`, outcome.warnings.length > 0, target.project, target.tag.name, update);
+    };
+    await update();
   });
   register(CommandIds.addNoteWithAi, (element) => promptedChange(element, 'note'));
 

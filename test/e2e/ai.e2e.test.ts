@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SUBTASKS_SCHEMA, TASKS_SCHEMA, type GeneratedSubtask, type GeneratedTask } from '../../src/core/aiSchemas';
 import { OllamaStandIn, type ChatRequestSeen } from '../support/ollamaStandIn';
-import { eventually, expandTreeRow, openFile, openViewContainer, pickQuickPickItem, runCommand, waitForInputBox, waitForRows } from './vscodeHarness';
+import { clickNotificationButton, eventually, expandTreeRow, openFile, openViewContainer, pickQuickPickItem, runCommand, waitForInputBox, waitForRows } from './vscodeHarness';
 import type { RawTask } from '../../src/core/task';
 import { packageExtension, readTasks, TASKS_FILE, tml, vscodeSession, type PackagedExtension } from './stagedExtension';
 
@@ -123,7 +123,7 @@ describe('AI commands in a real VS Code, with a local Ollama (stand-in)', functi
     assert.equal(count.value, '10', 'the default count');
     await count.accept();
 
-    await waitForNotification(`Added 3 tasks from the PRD (${MODEL}). 1 invented dependency was dropped.`);
+    await waitForNotification(`Added 3 tasks from the PRD (${MODEL}). 1 repair to the model's answer: Task "${GENERATED[2].title}" named dependency 99, which does not exist; it was dropped.`);
 
     // The plan on disk: the three tasks as the model wrote them, numbered from 1, 99 gone.
     const tasks = readTasks(vs.workspace()).master.tasks;
@@ -191,6 +191,34 @@ describe('AI commands in a real VS Code, with a local Ollama (stand-in)', functi
     const rows = await waitForRows(page, `task 1 and its ${n} subtasks`, (shown) => expected.every((row) => shown.includes(row)));
     const start = rows.indexOf(expected[0]);
     assert.deepEqual(rows.slice(start, start + expected.length), expected, 'the subtasks right under task 1, in order');
+  });
+
+  it('"Try Again" on that notification puts the subtasks back and asks the model afresh, not the cache', async () => {
+    const page = vs.page();
+    const first = readTasks(vs.workspace()).master.tasks.find((task) => task.id === 1)!;
+    const n = first.subtasks?.length ?? 0;
+    assert.ok(n > 0, 'needs the subtasks of the previous test');
+    const chatsBefore = chatRequests().length;
+    const retried: GeneratedSubtask[] = Array.from({ length: n }, (_, index) => ({
+      id: index + 1,
+      title: `Second try, step ${index + 1}`,
+      description: `Another split, part ${index + 1}.`,
+      details: `Do part ${index + 1} differently.`,
+      testStrategy: `Check part ${index + 1} again.`,
+      dependencies: [],
+    }));
+    standIn().script({ content: JSON.stringify({ subtasks: retried }), chunkSize: 64 });
+
+    await clickNotificationButton(page, `Added ${n} subtasks to 1 (${MODEL}).`, 'Try Again');
+
+    const titles = await eventually('task 1 to hold the second answer\'s subtasks', () => {
+      const subtasks = readTasks(vs.workspace()).master.tasks.find((task) => task.id === 1)?.subtasks ?? [];
+      return subtasks[0]?.title === retried[0].title ? subtasks.map((sub) => sub.title) : undefined;
+    }, 20_000);
+    assert.deepEqual(titles, retried.map((sub) => sub.title), 'the first answer\'s subtasks are gone, not kept beside the new ones');
+    const chats = chatRequests().slice(chatsBefore);
+    assert.equal(chats.length, 1, 'the identical request went to the model again instead of being answered from the cache');
+    assert.ok(lastUserMessage(chats[0]).includes(`Task 1: ${GENERATED[0].title}`), 'the same task was asked about');
   });
 
   it('"Add Task with AI…" with Ollama stopped says it is not reachable and leaves tasks.json alone', async () => {
