@@ -97,7 +97,7 @@ describe('Progress in a real VS Code on a git repository (code-server)', functio
     const task = pendingTask(original, 0);
 
     await openViewContainer(page, 'Taskmaster');
-    await waitForRows(page, 'the master tasks', (rows) => rows.some((row) => row.startsWith(`${task.id} ${task.title},`)));
+    await waitForRows(page, 'the master tasks', (rows) => rows.some((row) => row.startsWith(`${task.id} ${task.title},`)), 30_000); // the first view of a session: slow on a loaded machine
     // Commits made before the extension has read the history count as already seen, and a commit
     // is only noticed once .git/logs is watched: wait until the extension host watches it.
     const logs = path.join(workspace, '.git', 'logs');

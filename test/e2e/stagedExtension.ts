@@ -78,7 +78,9 @@ export function stagedSuite(name: string, alsoNeeds: string[] = []): { scratch()
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), `tml-e2e-${name}-`));
     packaged = packageExtension(scratch, alsoNeeds);
   });
-  after(() => scratch && fs.rmSync(scratch, { recursive: true, force: true }));
+  // Mocha runs after-hooks in the order they were made, so VS Code (vscodeSession, made later) may still
+  // be writing into the workspace here: retry while it finishes.
+  after(() => scratch && fs.rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }));
   return {
     scratch: () => scratch,
     packaged: () => {
