@@ -141,7 +141,7 @@ export class AiService {
   }
 
   private async remember(store: TaskStore, tag: string, operation: string): Promise<void> {
-    const backupFile = await store.backup();
+    const backupFile = await store.backup(tag);
     this.changes.set(`${store.location.tasksFile}\n${tag}`, { operation, tag, backupFile, at: new Date() });
   }
 
