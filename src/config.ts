@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { AiSettings } from './ai/aiSettings';
 import { isTaskStatus, type TaskStatus } from './core/task';
 import { DEFAULT_PRIORITY_BY_LABEL } from './github/issueImport';
+import { DEFAULT_BACKUPS_TO_KEEP } from './store/taskStore';
 
 /** Every setting the extension reads, typed, in one place. */
 const SECTION = 'taskmaster';
@@ -24,6 +25,7 @@ export const SettingKeys = {
   githubApiUrl: 'github.apiUrl',
   githubPriorityByLabel: 'github.priorityByLabel',
   boardColumns: 'board.columns',
+  backupsToKeep: 'backups.keep',
 } as const;
 
 /** A setting's value only where the user set one (so a project's Task Master config can apply). */
@@ -99,6 +101,12 @@ export function affectsAiSettings(event: vscode.ConfigurationChangeEvent): boole
 /** Which model answers free questions and AI work asked in @taskmaster: the chat's own, or Ollama. */
 export function chatEngine(): 'copilot' | 'ollama' {
   return vscode.workspace.getConfiguration(SECTION).get<string>(SettingKeys.chatEngine) === 'ollama' ? 'ollama' : 'copilot';
+}
+
+/** How many backups of each tag `.taskmaster/backups/` keeps; never fewer than the one Undo needs. */
+export function backupsToKeep(scope?: vscode.Uri): number {
+  const configured = vscode.workspace.getConfiguration(SECTION, scope).get<number>(SettingKeys.backupsToKeep);
+  return Math.max(1, Math.floor(configured ?? DEFAULT_BACKUPS_TO_KEEP));
 }
 
 const DEFAULT_BOARD_COLUMNS: TaskStatus[] = ['pending', 'in-progress', 'review', 'done'];

@@ -187,7 +187,7 @@ export class AiService {
    * run of writes that stopped partway (update from) can still be undone.
    */
   private async writeUndoably(store: TaskStore, tag: string, operation: string, write: () => Promise<void>): Promise<void> {
-    const backupFile = await store.backup();
+    const backupFile = await store.backup(tag);
     try {
       await write();
     } finally {

@@ -16,14 +16,16 @@ export class ReadOnlyFileError extends Error {
 /**
  * Replaces a file's content in one step: write a temp file beside it, flush it, rename it over,
  * flush the folder. Readers (the CLI, git, another window) see the old file or the new one,
- * never half of either, and a crash right after leaves the new one.
+ * never half of either, and a crash right after leaves the new one. A symbolic link stays a
+ * link: the file it points to is the one replaced.
  */
 export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
-  const existing = await fs.stat(file).catch(() => undefined);
+  const target = await fs.realpath(file).catch(() => file);
+  const existing = await fs.stat(target).catch(() => undefined);
   // Renaming over a read-only file would succeed (and as root even writing would): honour the
   // user's intent by checking the permission bits themselves.
-  if (existing && (existing.mode & 0o222) === 0) throw new ReadOnlyFileError(file);
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  if (existing && (existing.mode & 0o222) === 0) throw new ReadOnlyFileError(target);
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await fs.open(temp, 'wx', existing ? existing.mode & 0o777 : 0o644);
   try {
     await handle.writeFile(content);
@@ -32,12 +34,31 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
     await handle.close();
   }
   try {
-    await fs.rename(temp, file);
+    await renameWithRetry(temp, target);
   } catch (error) {
     await fs.rm(temp, { force: true });
     throw error;
   }
-  await syncDirectory(path.dirname(file));
+  await syncDirectory(path.dirname(target));
+}
+
+const RENAME_ATTEMPTS = 6;
+
+/**
+ * On Windows a virus scanner, indexer or another editor briefly holding the target makes a rename
+ * fail with EPERM, EBUSY or EACCES; like VS Code's own save, try again a few times with a short
+ * backoff (elsewhere these errors are lasting, and cost only that short wait).
+ */
+export async function renameWithRetry(from: string, to: string, rename: (from: string, to: string) => Promise<void> = fs.rename): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await rename(from, to);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (attempt === RENAME_ATTEMPTS || !['EPERM', 'EBUSY', 'EACCES'].includes(code ?? '')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100, attempt * 20)));
+    }
+  }
 }
 
 /** Makes the rename itself durable on POSIX; Windows cannot open folders, and needs not. */

@@ -1,4 +1,4 @@
-import { promises as fs, watch, type FSWatcher } from 'node:fs';
+import { constants as fsConstants, promises as fs, watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import { Emitter, type Disposable } from '../core/event';
 import type { PlanOperation } from '../core/operations';
@@ -51,6 +51,16 @@ export class PlanMissingError extends Error {
   }
 }
 
+export interface TaskStoreOptions {
+  /** How many backups of each tag `.taskmaster/backups/` keeps (read at each backup; at least 1). */
+  backupsToKeep?: () => number;
+}
+
+export const DEFAULT_BACKUPS_TO_KEEP = 20;
+
+/** The timestamp part of a backup's name: an ISO time with ':' and '.' made file-name safe. */
+const BACKUP_STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z\.json$/;
+
 /** How often the file's identity is checked, as a safety net under the file-system watcher. */
 const POLL_INTERVAL_MS = 500;
 const WATCH_DEBOUNCE_MS = 50;
@@ -70,7 +80,10 @@ export class TaskStore implements Disposable {
   private reloadTimer: NodeJS.Timeout | undefined;
   private fileSignature = '';
 
-  constructor(readonly location: PlanLocation) {
+  constructor(
+    readonly location: PlanLocation,
+    private readonly options: TaskStoreOptions = {},
+  ) {
     this._state = { kind: 'missing', location };
   }
 
@@ -157,14 +170,27 @@ export class TaskStore implements Disposable {
   }
 
   /**
-   * Copies tasks.json to `.taskmaster/backups/` before a change that replaces much of it, so the
-   * user can always get the previous plan back. Returns the backup's path.
+   * Copies tasks.json to `.taskmaster/backups/tasks-<tag>-<time>.json` before a change to `tag`
+   * that replaces much of it, so the user can always get the previous plan back, and removes that
+   * tag's oldest backups beyond the number to keep. Returns the new backup's path.
    */
-  async backup(): Promise<string> {
+  async backup(tag: string): Promise<string> {
     const dir = path.join(this.location.taskmasterDir, 'backups');
     await fs.mkdir(dir, { recursive: true });
-    const file = path.join(dir, `tasks-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    await fs.copyFile(this.location.tasksFile, file);
+    const prefix = `tasks-${tag}-`;
+    let file: string;
+    for (let at = Date.now(); ; at++) {
+      file = path.join(dir, `${prefix}${new Date(at).toISOString().replace(/[:.]/g, '-')}.json`);
+      try {
+        await fs.copyFile(this.location.tasksFile, file, fsConstants.COPYFILE_EXCL);
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
+    const keep = Math.max(1, this.options.backupsToKeep?.() ?? DEFAULT_BACKUPS_TO_KEEP);
+    const ofTag = (await fs.readdir(dir)).filter((name) => name.startsWith(prefix) && BACKUP_STAMP.test(name.slice(prefix.length))).sort();
+    await Promise.all(ofTag.slice(0, -keep).map((name) => fs.rm(path.join(dir, name), { force: true })));
     return file;
   }
 

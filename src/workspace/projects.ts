@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { backupsToKeep } from '../config';
 import { locatePlan } from '../store/planLocation';
 import { TaskStore, type PlanState } from '../store/taskStore';
 
@@ -58,7 +59,7 @@ export class Projects implements vscode.Disposable {
       folders
         .filter((folder) => !this.projects.has(folder.uri.toString()))
         .map(async (folder) => {
-          const store = new TaskStore(locatePlan(folder.uri.fsPath));
+          const store = new TaskStore(locatePlan(folder.uri.fsPath), { backupsToKeep: () => backupsToKeep(folder.uri) });
           const project: Project = { folder, store };
           this.projects.set(folder.uri.toString(), project);
           let previous = store.state.kind;
