@@ -64,7 +64,7 @@ describe('tml CLI', () => {
 
   it('adds tasks and dependencies, validates and lists tags', async () => {
     const { root, tasksFile } = await makeProject(plan());
-    const added = await tml(['add-task', '--title', 'Ship it', '--priority', 'critical', '--dependencies', '2,3', '--json', '--project', root]);
+    const added = await tml(['add-task', '--title', 'Ship it', '--description', 'Release', '--priority', 'critical', '--dependencies', '2,3', '--json', '--project', root]);
     assert.deepEqual(JSON.parse(added.out), { id: 4 });
     assert.equal((await tml(['add-dependency', '2', '4', '--project', root])).code, 2, 'a cycle is refused');
     assert.equal((await tml(['remove-dependency', '4', '3', '--project', root])).code, 0);
