@@ -208,7 +208,7 @@ async function currentBranch(project: string): Promise<string> {
 
 /** A branch name as a tag name: characters tags cannot hold become "-". */
 export function tagNameForBranch(branch: string): string {
-  return branch.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  return branch.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
 }
 
 async function runTagCommand(command: string, args: string[], options: ParityOptions, store: TaskStore, print: Print): Promise<number> {

@@ -1,4 +1,4 @@
-import { isValidTagName, OperationError, requireTag, type JsonEdit, type PlanOperation } from './operations';
+import { OperationError, requireTag, type JsonEdit, type PlanOperation } from './operations';
 import { DEFAULT_TAG, type Plan } from './plan';
 
 /**
@@ -13,9 +13,14 @@ export interface CreateTagInput {
   description?: string;
 }
 
+/** Task Master's rule for new tag names (stricter than the names it reads: no dots). */
+export function isTaskMasterTagName(name: string): boolean {
+  return /^[A-Za-z0-9_-]+$/.test(name);
+}
+
 function checkNewName(plan: Plan, name: string): void {
-  if (!isValidTagName(name)) {
-    throw new OperationError(`"${name}" is not a usable tag name: use letters, digits, '.', '_' or '-'.`, 'invalid');
+  if (!isTaskMasterTagName(name)) {
+    throw new OperationError(`"${name}" is not a tag name Task Master accepts: use letters, digits, '-' or '_'.`, 'invalid');
   }
   if (plan.tags.has(name)) throw new OperationError(`Tag "${name}" already exists.`, 'invalid');
 }
