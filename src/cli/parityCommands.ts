@@ -197,9 +197,9 @@ async function runTagsSubcommand(args: string[], options: ParityOptions, store: 
 
 async function currentBranch(project: string): Promise<string> {
   try {
-    const { stdout } = await promisify(execFile)('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: project });
+    const { stdout } = await promisify(execFile)('git', ['symbolic-ref', '--short', 'HEAD'], { cwd: project });
     const branch = stdout.trim();
-    if (branch && branch !== 'HEAD') return branch;
+    if (branch) return branch;
   } catch {
     // reported below
   }
