@@ -7,6 +7,8 @@ import { JsonScanner } from '../../src/store/jsonScanner';
  *   the `date` of `renamed`/`copiedFrom`);
  * - ids and dependencies are compared as the tasks they name: 3 and "3" are one task, and in a
  *   subtask 2 and "5.2" are the same sibling (Task Master's own reading);
+ * - a task without `dependencies` or `subtasks` is a task with none (task-master's set-status
+ *   writes the empty lists into every task of the tag);
  * - `parentId: "undefined"`, which task-master's set-status writes on every subtask it saves
  *   (a bug: README, "Differences from task-master");
  * - a tag's metadata is compared on the keys both files have: task-master's set-status replaces
@@ -38,6 +40,10 @@ function normalizeTask(task: Json, parentId?: unknown): Json {
     else if (key === 'dependencies' && Array.isArray(value)) out.dependencies = value.map((dep) => dependencyValue(dep, parentId));
     else if (key === 'subtasks' && Array.isArray(value)) out.subtasks = value.map((sub) => (isObject(sub) ? normalizeTask(sub, task.id) : sub));
     else out[key] = value;
+  }
+  if (parentId === undefined) {
+    out.dependencies ??= [];
+    out.subtasks ??= [];
   }
   return out;
 }
