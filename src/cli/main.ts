@@ -18,7 +18,7 @@ import { TaskStore } from '../store/taskStore';
 import { version } from '../../package.json';
 import { parseCommandLine, UsageError, wantsJson, type OptionValues } from './commandLine';
 import { formatTask } from './format';
-import { loadTag, runParityCommand } from './parityCommands';
+import { loadTag, runParityCommand, type ParityOptions } from './parityCommands';
 
 const USAGE = `tml: Task Master plans from the command line
 
@@ -71,17 +71,9 @@ An option a command does not take is refused (exit 2).
 Exit codes: 0 success, 1 a named task or tag does not exist, 2 bad input,
 3 the model step failed (Ollama unreachable, model missing, no valid answer).`;
 
-interface Options {
-  project: string;
+/** Every option of every command; those of the task-master commands are ParityOptions. */
+interface Options extends ParityOptions {
   file?: string;
-  tag?: string;
-  json: boolean;
-  status?: string;
-  title?: string;
-  description?: string;
-  details?: string;
-  priority?: string;
-  dependencies?: string;
   prompt?: string;
   num?: string;
   force?: boolean;
@@ -93,14 +85,6 @@ interface Options {
   replace?: boolean;
   endpoint?: string;
   model?: string;
-  id?: string;
-  parent?: string;
-  dependsOn?: string;
-  withSubtasks?: boolean;
-  copyFrom?: string;
-  copyFromCurrent?: boolean;
-  fromBranch?: boolean;
-  yes?: boolean;
 }
 
 type Output = (line: string) => void;

@@ -3,16 +3,9 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { runCli } from '../../src/cli/main';
+import { tml } from '../support/tmlRunner';
 import { makeProject, task, tagged, taskMasterText } from '../support/planBuilder';
 import { OllamaStandIn } from '../support/ollamaStandIn';
-
-async function tml(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, (line) => out.push(line), (line) => err.push(line));
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const plan = () =>
   tagged({

@@ -3,18 +3,11 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { runCli } from '../../src/cli/main';
 import { tagNameForBranch } from '../../src/cli/parityCommands';
 import { findRemovableDependencies } from '../../src/core/dependencyRepair';
 import { readPlan } from '../../src/core/plan';
+import { tml } from '../support/tmlRunner';
 import { makeProject, task, tagged } from '../support/planBuilder';
-
-async function tml(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, (line) => out.push(line), (line) => err.push(line));
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const plan = () =>
   tagged({
