@@ -12,7 +12,8 @@ import { JsonScanner } from '../../src/store/jsonScanner';
  * - `parentId: "undefined"`, which task-master's set-status writes on every subtask it saves
  *   (a bug: README, "Differences from task-master");
  * - a tag's metadata is compared on the keys both files have: task-master's set-status replaces
- *   it with its own fields and drops `created` and `description` (README).
+ *   it with its own fields and drops `created` and `description` (README); its next whole-file
+ *   write fills the lost description in as "Tasks for <tag> context", which is set aside too.
  */
 const TIMESTAMP_KEYS = new Set(['updatedAt', 'createdAt', 'created', 'updated', 'lastModified']);
 
@@ -82,6 +83,10 @@ export function comparablePlans(theirs: unknown, ours: unknown): { theirs: Json;
       if (isObject(a[tag])) delete (a[tag] as Json).metadata;
       if (isObject(b[tag])) delete (b[tag] as Json).metadata;
       continue;
+    }
+    if (ma.description === `Tasks for ${tag} context` && mb.description !== ma.description) {
+      delete ma.description;
+      delete mb.description;
     }
     for (const key of Object.keys(ma)) if (!(key in mb)) delete ma[key];
     for (const key of Object.keys(mb)) if (!(key in ma)) delete mb[key];
