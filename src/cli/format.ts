@@ -4,12 +4,12 @@ function row(task: TaskNode, indent: string): string {
   return `${indent}${task.id.padEnd(6)} ${task.status.padEnd(11)} ${task.parentId ? ''.padEnd(8) : task.priority.padEnd(8)} ${task.title}`;
 }
 
-export function formatTaskList(tag: TagView, tasks: TaskNode[]): string {
+export function formatTaskList(tag: TagView, tasks: TaskNode[], withSubtasks = true): string {
   const done = tag.tasks.filter((task) => task.status === 'done').length;
   const lines = [`Tag ${tag.name}: ${tag.tasks.length} tasks, ${done} done`];
   for (const task of tasks) {
     lines.push(row(task, ''));
-    for (const sub of task.subtasks) lines.push(row(sub, '  '));
+    if (withSubtasks) for (const sub of task.subtasks) lines.push(row(sub, '  '));
   }
   return lines.join('\n');
 }

@@ -1,24 +1,12 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { InvalidReplyError, ModelNotFoundError, OllamaUnreachableError } from '../ai/aiErrors';
 import { AiService, type AiOutcome } from '../ai/aiService';
 import { HEADER_ORIGINS_ENV, HEADERS_ENV, parseHeaders, readTaskmasterAiConfig, resolveAiSettings, type AiSettings } from '../ai/aiSettings';
 import { OllamaInference } from '../ai/ollamaInference';
 import { findNextTask } from '../core/nextTask';
-import {
-  addDependency,
-  addTask,
-  OperationError,
-  parsePriority,
-  parseStatus,
-  removeDependency,
-  requireTag,
-  requireTask,
-  setStatus,
-} from '../core/operations';
-import type { TagView } from '../core/plan';
+import { OperationError, requireTag } from '../core/operations';
 import { validatePlan } from '../core/validation';
 import { ActivityLedger, locateSqlWasm } from '../ledger';
 import { PlanMcpServer } from '../mcp/planMcpServer';
@@ -28,61 +16,64 @@ import { JsonLocator } from '../store/jsonText';
 import { locatePlan } from '../store/planLocation';
 import { TaskStore } from '../store/taskStore';
 import { version } from '../../package.json';
-import { formatTask, formatTaskList } from './format';
+import { parseCommandLine, UsageError, wantsJson, type OptionValues } from './commandLine';
+import { formatTask } from './format';
+import { loadTag, runParityCommand, type ParityOptions } from './parityCommands';
 
 const USAGE = `tml: Task Master plans from the command line
 
 Usage: tml <command> [arguments] [options]
 
-Commands:
-  list                                   the tasks of a tag (--status to filter)
-  show <id>                              one task or subtask ("12" or "12.3")
-  next                                   the task to work on next, as task-master next picks it
-  set-status <id>[,<id>...] <status>     pending, in-progress, review, done, deferred, cancelled, blocked
-  add-task --title T [--description D] [--details X] [--priority P] [--dependencies 1,2]
-  add-task --prompt "what to add"          the model writes the task (title, details, dependencies)
-  expand <id> [--num N] [--prompt P] [--force]   break a task into subtasks with the model
-  expand --all [--force]                 expand every pending task, prerequisites first, across hosts
-  parse-prd <file> [--num N] [--replace]   turn a requirements document into tasks with the model
-  analyze-complexity                     rate open tasks; writes .taskmaster/reports/task-complexity-report.json
-  update-task <id> --prompt "change"     rewrite a task for a change, with the model
-  update-subtask <id> --prompt "note"    append a timestamped implementation note, with the model
-  update --from <id> --prompt "change"   rewrite every open task from that id onward, with the model
-  report --ledger <file> [--since 7d] [--out file]   progress report (markdown) from the activity ledger
-  history <id> --ledger <file>           what happened to a task, from the activity ledger
-  add-dependency <id> <depends-on>
-  remove-dependency <id> <depends-on>
-  validate                               dependency and field problems, with file positions
-  tags                                   the tags and their task counts
-  mcp                                    serve the plan tools to MCP clients over stdio (see README)
+Commands (task-master's own command lines work: same names and flags; short forms shown too):
+  list [status|all] [-s status] [--with-subtasks]      the tasks of a tag ("all" shows subtasks)
+  show <id>[,<id>...]   (or --id)                      tasks or subtasks ("12" or "12.3")
+  next                                                 the task to work on next, as task-master next picks it
+  set-status --id <id>[,<id>...] --status <status>     (or set-status <ids> <status>) pending, in-progress,
+                                                       review, done, deferred, cancelled, blocked; a parent
+                                                       follows its subtasks as in task-master
+  add-task --title T --description D [--details X] [--priority P] [--dependencies 1,2]
+  add-task --prompt "what to add"                      the model writes the task (title, details, dependencies)
+  add-subtask --parent <id> --title T [-d D] [--details X] [--dependencies 1,2] [-s status]
+  add-dependency --id <id> --depends-on <id>           (or add-dependency <id> <depends-on>)
+  remove-dependency --id <id> --depends-on <id>        (or remove-dependency <id> <depends-on>)
+  validate-dependencies                                missing, self, duplicate and circular dependencies
+  fix-dependencies                                     remove missing, self and duplicate dependencies
+  validate                                             dependency and field problems, with file positions
+  tags [list]                                          the tags and their task counts
+  add-tag <name> [--copy-from-current | --copy-from <tag>] [--from-branch] [-d text]   (or tags add)
+  use-tag <name>                                       switch the current tag in state.json (or tags use)
+  delete-tag <name> -y                                 delete a tag and its tasks (or tags remove)
+  rename-tag <old> <new>                               (or tags rename)
+  copy-tag <source> <target> [-d text]                 (or tags copy)
+  expand <id> [--num N] [--prompt P] [--force]         break a task into subtasks with the model
+  expand --all [--force]                               expand every pending task, prerequisites first, across hosts
+  parse-prd <file> [--num N] [--replace]               turn a requirements document into tasks with the model
+  analyze-complexity                                   rate open tasks; writes .taskmaster/reports/task-complexity-report.json
+  update-task <id> --prompt "change"                   rewrite a task for a change, with the model
+  update-subtask <id> --prompt "note"                  append a timestamped implementation note, with the model
+  update --from <id> --prompt "change"                 rewrite every open task from that id onward, with the model
+  report --ledger <file> [--since 7d] [--out file]     progress report (markdown) from the activity ledger
+  history <id> --ledger <file>                         what happened to a task, from the activity ledger
+  mcp                                                  serve the plan tools to MCP clients over stdio (see README)
 
 Options:
-  --project <dir>   project root (default: the current folder)
-  --file <path>     tasks.json to use (default: .taskmaster/tasks/tasks.json)
+  --project <dir>   project root (default: the current folder); -p on list, show, next, set-status
+  --file <path>     tasks.json to use (default: .taskmaster/tasks/tasks.json); -f on the other commands
   --tag <tag>       tag to use (default: currentTag of .taskmaster/state.json, else master)
-  --json            machine-readable output
+  --json            machine-readable output; --format json (-f json on list, show, next, set-status) too
   --endpoint <url>  Ollama host(s), comma-separated (default: .taskmaster/config.json, else 127.0.0.1:11434)
   --model <name>    Ollama model (default: .taskmaster/config.json, else qwen2.5-coder:7b)
   (environment) TML_OLLAMA_HEADERS="Name: value; Other: value"   headers for an Ollama behind a proxy
   (environment) TML_OLLAMA_HEADER_ORIGINS=http://host:port[,…]  send those headers to these origins only
   --help            this text
+An option a command does not take is refused (exit 2).
 
 Exit codes: 0 success, 1 a named task or tag does not exist, 2 bad input,
 3 the model step failed (Ollama unreachable, model missing, no valid answer).`;
 
-class UsageError extends Error {}
-
-interface Options {
-  project: string;
+/** Every option of every command; those of the task-master commands are ParityOptions. */
+interface Options extends ParityOptions {
   file?: string;
-  tag?: string;
-  json: boolean;
-  status?: string;
-  title?: string;
-  description?: string;
-  details?: string;
-  priority?: string;
-  dependencies?: string;
   prompt?: string;
   num?: string;
   force?: boolean;
@@ -98,47 +89,58 @@ interface Options {
 
 type Output = (line: string) => void;
 
+function toOptions(values: OptionValues): Options {
+  const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const flag = (name: string) => values[name] === true;
+  return {
+    project: text('project') ?? process.cwd(),
+    file: text('file'),
+    tag: text('tag'),
+    json: wantsJson(values),
+    status: text('status'),
+    title: text('title'),
+    description: text('description'),
+    details: text('details'),
+    priority: text('priority'),
+    dependencies: text('dependencies'),
+    prompt: text('prompt'),
+    num: text('num'),
+    force: flag('force'),
+    all: flag('all'),
+    from: text('from'),
+    ledger: text('ledger'),
+    since: text('since'),
+    out: text('out'),
+    replace: flag('replace'),
+    endpoint: text('endpoint'),
+    model: text('model'),
+    id: text('id'),
+    parent: text('parent'),
+    dependsOn: text('depends-on'),
+    withSubtasks: flag('with-subtasks'),
+    copyFrom: text('copy-from'),
+    copyFromCurrent: flag('copy-from-current'),
+    fromBranch: flag('from-branch'),
+    yes: flag('yes'),
+  };
+}
+
 export async function runCli(argv: string[], out: Output, err: Output): Promise<number> {
-  let parsed;
+  let command: string | undefined;
+  let args: string[];
+  let options: Options;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        project: { type: 'string' },
-        file: { type: 'string', short: 'f' },
-        tag: { type: 'string' },
-        json: { type: 'boolean' },
-        status: { type: 'string', short: 's' },
-        title: { type: 'string' },
-        description: { type: 'string' },
-        details: { type: 'string' },
-        priority: { type: 'string' },
-        dependencies: { type: 'string' },
-        prompt: { type: 'string' },
-        num: { type: 'string' },
-        force: { type: 'boolean' },
-        all: { type: 'boolean' },
-        from: { type: 'string' },
-        ledger: { type: 'string' },
-        since: { type: 'string' },
-        out: { type: 'string' },
-        replace: { type: 'boolean' },
-        endpoint: { type: 'string' },
-        model: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    const line = parseCommandLine(argv);
+    ({ command, args } = line);
+    if (line.values.help || !command) {
+      out(USAGE);
+      return command || line.values.help ? 0 : 2;
+    }
+    options = toOptions(line.values);
   } catch (error) {
-    err(`tml: ${(error as Error).message}. Run tml --help for usage.`);
+    err(`tml: ${(error as Error).message}`);
     return 2;
   }
-  const [command, ...args] = parsed.positionals;
-  if (parsed.values.help || !command) {
-    out(USAGE);
-    return command || parsed.values.help ? 0 : 2;
-  }
-  const options: Options = { ...parsed.values, project: parsed.values.project ?? process.cwd(), json: parsed.values.json ?? false };
   const store = new TaskStore(locatePlan(options.project, options.file));
   try {
     return await dispatch(command, args, options, store, out, err);
@@ -152,84 +154,28 @@ export async function runCli(argv: string[], out: Output, err: Output): Promise<
   }
 }
 
-async function loadTag(store: TaskStore, options: Options): Promise<TagView> {
-  const state = await store.load();
-  // TASKMASTER_TAG is Task Master's own override of the current tag; honour it the same way.
-  return requireTag(state.plan, options.tag ?? process.env.TASKMASTER_TAG ?? state.currentTag);
-}
-
 function need(args: string[], count: number, usage: string): void {
   if (args.length < count) throw new UsageError(`missing arguments. Usage: tml ${usage}`);
 }
 
 async function dispatch(command: string, args: string[], options: Options, store: TaskStore, out: Output, err: Output): Promise<number> {
   const print = (json: unknown, text: () => string) => out(options.json ? JSON.stringify(json, null, 2) : text());
+  if (!(command === 'add-task' && options.prompt)) {
+    const code = await runParityCommand(command, args, options, store, out);
+    if (code !== undefined) return code;
+  }
   switch (command) {
-    case 'list': {
-      const tag = await loadTag(store, options);
-      const status = options.status ? parseStatus(options.status) : undefined;
-      const tasks = status ? tag.tasks.filter((task) => task.status === status) : tag.tasks;
-      print(
-        tasks.map((task) => task.raw),
-        () => formatTaskList(tag, tasks),
-      );
-      return 0;
-    }
-    case 'show': {
-      need(args, 1, 'show <id>');
-      const task = requireTask(await loadTag(store, options), args[0]);
-      print({ ...task.raw, id: task.fileId }, () => formatTask(task));
-      return 0;
-    }
     case 'next': {
-      const tag = await loadTag(store, options);
+      const tag = await loadTag(store, options.tag);
       const next = findNextTask(tag);
       print(next ? { ...next.raw, id: next.fileId } : null, () =>
         next ? formatTask(next) : 'No eligible task: every pending task waits on unfinished dependencies, or all are done.',
       );
       return 0;
     }
-    case 'set-status': {
-      need(args, 2, 'set-status <id>[,<id>...] <status>');
-      const ids = args[0].split(',').map((id) => id.trim()).filter(Boolean);
-      const status = parseStatus(args[1]);
-      await store.edit(setStatus(ids, status), options.tag);
-      print({ ids, status }, () => `Set ${ids.join(', ')} to ${status}.`);
-      return 0;
-    }
     case 'add-task': {
-      if (options.prompt) {
-        const outcome = await (await aiService(options)).addTaskFromPrompt(store, { prompt: options.prompt, tag: options.tag });
-        return printOutcome(outcome, 'Added task', options, out);
-      }
-      if (!options.title) throw new UsageError('add-task needs --title. Usage: tml add-task --title T [--description D] [--priority P] [--dependencies 1,2]');
-      let id = '';
-      await store.edit(
-        addTask(
-          {
-            title: options.title,
-            description: options.description,
-            details: options.details,
-            priority: options.priority ? parsePriority(options.priority) : undefined,
-            dependencies: options.dependencies?.split(',').map((dep) => dep.trim()).filter(Boolean),
-          },
-          (newId) => (id = newId),
-        ),
-        options.tag,
-      );
-      print({ id: Number(id) }, () => `Added task ${id}: ${options.title}`);
-      return 0;
-    }
-    case 'add-dependency':
-    case 'remove-dependency': {
-      need(args, 2, `${command} <id> <depends-on>`);
-      const [id, dependency] = args;
-      const adding = command === 'add-dependency';
-      await store.edit(adding ? addDependency(id, dependency) : removeDependency(id, dependency), options.tag);
-      print({ id, dependency, action: adding ? 'added' : 'removed' }, () =>
-        adding ? `${id} now depends on ${dependency}.` : `${id} no longer depends on ${dependency}.`,
-      );
-      return 0;
+      const outcome = await (await aiService(options)).addTaskFromPrompt(store, { prompt: options.prompt!, tag: options.tag });
+      return printOutcome(outcome, 'Added task', options, out);
     }
     case 'validate': {
       const state = await store.load();
@@ -247,17 +193,6 @@ async function dispatch(command: string, args: string[], options: Options, store
           : located.map((p) => `${file}:${p.line}:${p.column}: ${p.severity}: ${p.message}`).join('\n'),
       );
       return located.some((problem) => problem.severity === 'error') ? 1 : 0;
-    }
-    case 'tags': {
-      const state = await store.load();
-      const tags = [...state.plan.tags.values()].map((tag) => ({
-        name: tag.name,
-        current: tag.name === state.currentTag,
-        tasks: tag.tasks.length,
-        done: tag.tasks.filter((task) => task.status === 'done').length,
-      }));
-      print(tags, () => tags.map((t) => `${t.current ? '*' : ' '} ${t.name}  ${t.done}/${t.tasks} done`).join('\n'));
-      return 0;
     }
     case 'expand': {
       if (options.all) {
@@ -293,7 +228,7 @@ async function dispatch(command: string, args: string[], options: Options, store
           print(events, () => (events.length ? events.map(eventLine).join('\n') : `No recorded activity for ${args[0]}.`));
           return 0;
         }
-        const tag = await loadTag(store, options);
+        const tag = await loadTag(store, options.tag);
         const report = renderProgressReport(ledger, tag, parsePeriod(options.since ?? '7d'), path.resolve(store.location.root));
         if (options.out) {
           await writeFileAtomic(path.resolve(options.project, options.out), report);

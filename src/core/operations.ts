@@ -192,6 +192,8 @@ export function addSubtask(parentId: string, input: AddTaskInput & { status?: Ta
       status: input.status ?? 'pending',
       dependencies: dependencies.map((dep) => dependencyValue(parent.id, dep)),
       ...(input.testStrategy ? { testStrategy: input.testStrategy } : {}),
+      // Task Master's add-subtask records the parent's id on the subtask.
+      parentTaskId: parent.raw.id,
     };
     const edit: JsonEdit = Array.isArray(parent.raw.subtasks)
       ? { kind: 'append', path: [...parent.path, 'subtasks'], values: [subtask] }

@@ -65,3 +65,21 @@ export async function mapWithLimit<T, R>(items: T[], limit: number, work: (item:
   await Promise.all(workers);
   return results;
 }
+
+export interface PeerRun {
+  code: number;
+  /** Set when the run was stopped (its time ran out on a busy machine). */
+  signal?: string;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `task-master <argv>` inside a project folder, as a user in that project would. */
+export function runPeer(peer: PeerCommand, argv: string[], projectRoot: string): Promise<PeerRun> {
+  return new Promise((resolve) => {
+    execFile(peer.command, [...peer.args, ...argv], { cwd: projectRoot, env: peer.env, timeout: 180_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, signal: error?.signal ?? undefined, stdout, stderr });
+    });
+  });
+}

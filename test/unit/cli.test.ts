@@ -3,16 +3,9 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { runCli } from '../../src/cli/main';
+import { tml } from '../support/tmlRunner';
 import { makeProject, task, tagged, taskMasterText } from '../support/planBuilder';
 import { OllamaStandIn } from '../support/ollamaStandIn';
-
-async function tml(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, (line) => out.push(line), (line) => err.push(line));
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const plan = () =>
   tagged({
@@ -64,7 +57,7 @@ describe('tml CLI', () => {
 
   it('adds tasks and dependencies, validates and lists tags', async () => {
     const { root, tasksFile } = await makeProject(plan());
-    const added = await tml(['add-task', '--title', 'Ship it', '--priority', 'critical', '--dependencies', '2,3', '--json', '--project', root]);
+    const added = await tml(['add-task', '--title', 'Ship it', '--description', 'Release', '--priority', 'critical', '--dependencies', '2,3', '--json', '--project', root]);
     assert.deepEqual(JSON.parse(added.out), { id: 4 });
     assert.equal((await tml(['add-dependency', '2', '4', '--project', root])).code, 2, 'a cycle is refused');
     assert.equal((await tml(['remove-dependency', '4', '3', '--project', root])).code, 0);

@@ -1,0 +1,257 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fixDependencies, findRemovableDependencies } from '../core/dependencyRepair';
+import { addDependency, addSubtask, addTask, parsePriority, parseStatus, removeDependency, requireTag, requireTask } from '../core/operations';
+import { DEFAULT_TAG, type TagView } from '../core/plan';
+import { setStatuses } from '../core/statusChange';
+import { copyTag, createTag, deleteTag, renameTag } from '../core/tagOperations';
+import { canonicalId } from '../core/ids';
+import { validatePlan } from '../core/validation';
+import type { TaskStore } from '../store/taskStore';
+import { UsageError } from './commandLine';
+import { formatTask, formatTaskList } from './format';
+
+/** What the commands below need from the command line. */
+export interface ParityOptions {
+  project: string;
+  tag?: string;
+  json: boolean;
+  id?: string;
+  status?: string;
+  title?: string;
+  description?: string;
+  details?: string;
+  priority?: string;
+  dependencies?: string;
+  parent?: string;
+  dependsOn?: string;
+  withSubtasks?: boolean;
+  copyFrom?: string;
+  copyFromCurrent?: boolean;
+  fromBranch?: boolean;
+  yes?: boolean;
+}
+
+type Output = (line: string) => void;
+
+export async function loadTag(store: TaskStore, tag: string | undefined): Promise<TagView> {
+  const state = await store.load();
+  // TASKMASTER_TAG is Task Master's own override of the current tag; honour it the same way.
+  return requireTag(state.plan, tag ?? process.env.TASKMASTER_TAG ?? state.currentTag);
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+}
+
+function required(value: string | undefined, usage: string): string {
+  if (!value) throw new UsageError(`missing arguments. Usage: tml ${usage}`);
+  return value;
+}
+
+/**
+ * The commands task-master 0.43 has, with its command lines (and tml's short positional forms).
+ * Returns the exit code, or undefined for a command that is not one of these.
+ */
+export async function runParityCommand(command: string, args: string[], options: ParityOptions, store: TaskStore, out: Output): Promise<number | undefined> {
+  const print = (json: unknown, text: () => string) => out(options.json ? JSON.stringify(json, null, 2) : text());
+  switch (command) {
+    case 'list': {
+      const tag = await loadTag(store, options.tag);
+      const filter = args[0] ?? options.status;
+      const withSubtasks = options.withSubtasks || filter === 'all';
+      const status = filter && filter !== 'all' ? parseStatus(filter) : undefined;
+      const tasks = status ? tag.tasks.filter((task) => task.status === status) : tag.tasks;
+      print(
+        tasks.map((task) => task.raw),
+        () => formatTaskList(tag, tasks, withSubtasks),
+      );
+      return 0;
+    }
+    case 'show': {
+      const ids = list(args[0] ?? options.id);
+      if (ids.length === 0) required(undefined, 'show <id>[,<id>...]');
+      const tag = await loadTag(store, options.tag);
+      const tasks = ids.map((id) => requireTask(tag, id));
+      const json = tasks.map((task) => ({ ...task.raw, id: task.fileId }));
+      print(json.length === 1 ? json[0] : json, () => tasks.map(formatTask).join('\n\n'));
+      return 0;
+    }
+    case 'set-status': {
+      const usage = 'set-status --id <id>[,<id>...] --status <status>';
+      const ids = list(required(args[0] ?? options.id, usage));
+      const status = parseStatus(required(args[1] ?? options.status, usage));
+      await store.edit(setStatuses(ids, status), options.tag);
+      print({ ids, status }, () => `Set ${ids.join(', ')} to ${status}.`);
+      return 0;
+    }
+    case 'add-task': {
+      if (!options.title || !options.description) {
+        throw new UsageError('add-task needs --prompt, or both --title and --description (Task Master refuses a task without a description).');
+      }
+      let id = '';
+      const input = {
+        title: options.title,
+        description: options.description,
+        details: options.details,
+        priority: options.priority ? parsePriority(options.priority) : undefined,
+        dependencies: list(options.dependencies),
+      };
+      await store.edit(addTask(input, (newId) => (id = newId)), options.tag);
+      print({ id: Number(id) }, () => `Added task ${id}: ${options.title}`);
+      return 0;
+    }
+    case 'add-subtask': {
+      const usage = 'add-subtask --parent <id> --title <title> [--description D] [--details X] [--dependencies 1,2] [--status S]';
+      const parent = required(options.parent, usage);
+      const title = required(options.title, usage);
+      let id = '';
+      const input = {
+        title,
+        description: options.description,
+        details: options.details,
+        dependencies: list(options.dependencies),
+        status: options.status ? parseStatus(options.status) : undefined,
+      };
+      await store.edit(addSubtask(parent, input, (newId) => (id = newId)), options.tag);
+      print({ id }, () => `Added subtask ${id}: ${title}`);
+      return 0;
+    }
+    case 'add-dependency':
+    case 'remove-dependency': {
+      const usage = `${command} --id <id> --depends-on <id>`;
+      const id = required(args[0] ?? options.id, usage);
+      const dependency = required(args[1] ?? options.dependsOn, usage);
+      const adding = command === 'add-dependency';
+      if (!adding) {
+        // Task Master treats removing a dependency that is not there as done: nothing to change.
+        const task = requireTask(await loadTag(store, options.tag), id);
+        const target = canonicalId(dependency);
+        if (!task.dependencies.includes(target) && !task.dependencies.includes(`${task.parentId}.${target}`)) {
+          print({ id, dependency, action: 'none' }, () => `${task.id} does not depend on ${target}: nothing to change.`);
+          return 0;
+        }
+      }
+      await store.edit(adding ? addDependency(id, dependency) : removeDependency(id, dependency), options.tag);
+      print({ id, dependency, action: adding ? 'added' : 'removed' }, () =>
+        adding ? `${id} now depends on ${dependency}.` : `${id} no longer depends on ${dependency}.`,
+      );
+      return 0;
+    }
+    case 'validate-dependencies': {
+      const tag = await loadTag(store, options.tag);
+      const state = await store.load();
+      const cycles = validatePlan(state.plan).invalidDependencies.filter((entry) => entry.tag === tag.name && entry.reason === 'cycle');
+      const issues = [
+        ...findRemovableDependencies(tag).map(({ taskId, dependency, reason }) => ({ taskId, dependency, reason: reason as string })),
+        ...cycles.map(({ taskId, dependency }) => ({ taskId, dependency, reason: 'cycle' })),
+      ];
+      // Like Task Master, finding problems is not a failure of the command: it exits 0 either way.
+      print(issues, () =>
+        issues.length === 0 ? `Tag ${tag.name}: all dependencies are valid.` : issues.map((i) => `${i.taskId} -> ${i.dependency}: ${i.reason}`).join('\n'),
+      );
+      return 0;
+    }
+    case 'fix-dependencies': {
+      let removed: Array<{ taskId: string; dependency: string; reason: string }> = [];
+      await store.edit(fixDependencies((found) => (removed = found)), options.tag);
+      print(removed, () =>
+        removed.length === 0 ? 'No invalid dependencies.' : removed.map((r) => `removed ${r.taskId} -> ${r.dependency} (${r.reason})`).join('\n'),
+      );
+      return 0;
+    }
+    case 'tags':
+      return runTagsSubcommand(args, options, store, print);
+    case 'add-tag':
+    case 'use-tag':
+    case 'delete-tag':
+    case 'rename-tag':
+    case 'copy-tag':
+      return runTagCommand(command, args, options, store, print);
+    default:
+      return undefined;
+  }
+}
+
+type Print = (json: unknown, text: () => string) => void;
+
+const TAGS_SUBCOMMANDS: Record<string, string> = { add: 'add-tag', use: 'use-tag', remove: 'delete-tag', rename: 'rename-tag', copy: 'copy-tag' };
+
+async function runTagsSubcommand(args: string[], options: ParityOptions, store: TaskStore, print: Print): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub && sub !== 'list') {
+    const command = TAGS_SUBCOMMANDS[sub];
+    if (!command) throw new UsageError(`unknown tags command "${sub}": use list, add, use, remove, rename or copy.`);
+    return runTagCommand(command, rest, options, store, print);
+  }
+  const state = await store.load();
+  const tags = [...state.plan.tags.values()].map((tag) => ({
+    name: tag.name,
+    current: tag.name === state.currentTag,
+    tasks: tag.tasks.length,
+    done: tag.tasks.filter((task) => task.status === 'done').length,
+  }));
+  print(tags, () => tags.map((t) => `${t.current ? '*' : ' '} ${t.name}  ${t.done}/${t.tasks} done`).join('\n'));
+  return 0;
+}
+
+async function currentBranch(project: string): Promise<string> {
+  try {
+    const { stdout } = await promisify(execFile)('git', ['symbolic-ref', '--short', 'HEAD'], { cwd: project });
+    const branch = stdout.trim();
+    if (branch) return branch;
+  } catch {
+    // reported below
+  }
+  throw new UsageError(`--from-branch needs a git branch: ${project} is not on one (not a repository, or a detached HEAD).`);
+}
+
+/** A branch name as a tag name: characters tags cannot hold become "-". */
+export function tagNameForBranch(branch: string): string {
+  return branch.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+}
+
+async function runTagCommand(command: string, args: string[], options: ParityOptions, store: TaskStore, print: Print): Promise<number> {
+  const state = await store.load();
+  switch (command) {
+    case 'add-tag': {
+      const name = options.fromBranch ? tagNameForBranch(await currentBranch(options.project)) : required(args[0], 'add-tag <name> [--copy-from-current | --copy-from <tag>] [-d <description>]');
+      const copyFrom = options.copyFromCurrent ? state.currentTag : options.copyFrom;
+      await store.edit(createTag({ name, copyFrom, description: options.description }));
+      print({ name, copiedFrom: copyFrom ?? null }, () => `Created tag ${name}${copyFrom ? ` with the tasks of ${copyFrom}` : ''}.`);
+      return 0;
+    }
+    case 'use-tag': {
+      const name = required(args[0], 'use-tag <name>');
+      requireTag(state.plan, name);
+      await store.setCurrentTag(name);
+      print({ currentTag: name }, () => `Now on tag ${name}.`);
+      return 0;
+    }
+    case 'delete-tag': {
+      const name = required(args[0], 'delete-tag <name> -y');
+      const tag = requireTag(state.plan, name);
+      if (!options.yes) throw new UsageError(`delete-tag removes tag ${name} and its ${tag.tasks.length} tasks: add -y to confirm.`);
+      await store.edit(deleteTag(name));
+      if (state.currentTag === name) await store.setCurrentTag(DEFAULT_TAG);
+      print({ deleted: name }, () => `Deleted tag ${name}.`);
+      return 0;
+    }
+    case 'rename-tag': {
+      const from = required(args[0], 'rename-tag <old> <new>');
+      const to = required(args[1], 'rename-tag <old> <new>');
+      await store.edit(renameTag(from, to));
+      if (state.currentTag === from) await store.setCurrentTag(to);
+      print({ from, to }, () => `Renamed tag ${from} to ${to}.`);
+      return 0;
+    }
+    case 'copy-tag': {
+      const source = required(args[0], 'copy-tag <source> <target>');
+      const target = required(args[1], 'copy-tag <source> <target>');
+      await store.edit(copyTag(source, target, options.description));
+      print({ source, target }, () => `Copied tag ${source} to ${target}.`);
+      return 0;
+    }
+  }
+  throw new UsageError(`unknown command "${command}".`);
+}

@@ -1,0 +1,138 @@
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { tagNameForBranch } from '../../src/cli/parityCommands';
+import { findRemovableDependencies } from '../../src/core/dependencyRepair';
+import { readPlan } from '../../src/core/plan';
+import { tml } from '../support/tmlRunner';
+import { makeProject, task, tagged } from '../support/planBuilder';
+
+const plan = () =>
+  tagged({
+    master: [task({ id: 1 }), task({ id: 2, dependencies: [1] }), task({ id: 3, subtasks: [{ id: 1 }, { id: 2, dependencies: [1] }] })],
+  });
+
+async function saved(tasksFile: string) {
+  return JSON.parse(await fs.readFile(tasksFile, 'utf8'));
+}
+
+describe('tml with task-master command lines', () => {
+  it('sets several statuses with --id/--status; the parent follows its subtasks', async () => {
+    const { root, tasksFile } = await makeProject(plan());
+    assert.equal((await tml(['set-status', '--id', '3.1', '--status', 'done', '-p', root])).code, 0);
+    let file = await saved(tasksFile);
+    assert.equal(file.master.tasks[2].status, 'in-progress', 'one subtask done: the parent is in progress');
+    assert.ok(file.master.tasks[2].subtasks[0].updatedAt && file.master.tasks[2].updatedAt);
+    assert.equal(file.master.tasks[2].subtasks[1].updatedAt, undefined, 'an unchanged subtask is not stamped');
+    assert.equal((await tml(['status', '3.2', 'done', '--project', root])).code, 0);
+    file = await saved(tasksFile);
+    assert.equal(file.master.tasks[2].status, 'done', 'all subtasks done: the parent is done');
+    assert.equal((await tml(['set-status', '-i', '3.1,3.2', '-s', 'pending', '-p', root])).code, 0);
+    assert.equal((await saved(tasksFile)).master.tasks[2].status, 'pending', 'all pending again: the parent is pending');
+    const before = await fs.readFile(tasksFile, 'utf8');
+    const partial = await tml(['set-status', '--id', '1,9', '--status', 'done', '-p', root]);
+    assert.equal(partial.code, 1);
+    assert.equal(await fs.readFile(tasksFile, 'utf8'), before, 'a missing id changes nothing');
+  });
+
+  it('keeps taskCount and completedCount true where the tag has them', async () => {
+    const data = plan() as { master: { metadata: Record<string, unknown> } };
+    data.master.metadata = { lastModified: '2025-01-01T00:00:00.000Z', taskCount: 3, completedCount: 0 };
+    const { root, tasksFile } = await makeProject(data);
+    assert.equal((await tml(['set-status', '--id', '1,2', '--status', 'done', '-p', root])).code, 0);
+    const metadata = (await saved(tasksFile)).master.metadata;
+    assert.equal(metadata.completedCount, 2);
+    assert.notEqual(metadata.lastModified, '2025-01-01T00:00:00.000Z');
+  });
+
+  it('adds subtasks and dependencies with task-master flags; a missing dependency to remove is a no-op', async () => {
+    const { root, tasksFile } = await makeProject(plan());
+    const file = path.relative(root, tasksFile);
+    const added = await tml(['add-subtask', '-p', '1', '-t', 'Step', '-d', 'Do it', '--dependencies', '', '-s', 'review', '-f', tasksFile, '--json']);
+    assert.equal(added.code, 0, added.err);
+    assert.equal(JSON.parse(added.out).id, '1.1');
+    const sub = (await saved(tasksFile)).master.tasks[0].subtasks[0];
+    assert.deepEqual([sub.title, sub.description, sub.status, sub.parentTaskId], ['Step', 'Do it', 'review', 1]);
+    assert.equal((await tml(['add-dependency', '-i', '3', '-d', '2', '--project', root, '--file', file])).code, 0);
+    assert.deepEqual((await saved(tasksFile)).master.tasks[2].dependencies, [2]);
+    const before = await fs.readFile(tasksFile, 'utf8');
+    const none = await tml(['remove-dependency', '--id', '1', '--depends-on', '2', '--project', root]);
+    assert.equal(none.code, 0);
+    assert.match(none.out, /does not depend on 2/);
+    assert.equal(await fs.readFile(tasksFile, 'utf8'), before);
+    assert.equal((await tml(['remove-dependency', '--id', '9', '--depends-on', '1', '--project', root])).code, 1);
+  });
+
+  it('needs a description for a manual task, as task-master does', async () => {
+    const { root } = await makeProject(plan());
+    const result = await tml(['add-task', '--title', 'Lonely', '--project', root]);
+    assert.equal(result.code, 2);
+    assert.match(result.err, /both --title and --description/);
+  });
+
+  it('refuses an option the command does not take, and reads -f per command', async () => {
+    const { root, tasksFile } = await makeProject(plan());
+    const unknown = await tml(['set-status', '--id', '1', '--status', 'done', '--bogus', '-p', root]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /Unknown option '--bogus' for set-status/);
+    assert.equal((await tml(['next', '-f', 'json', '-p', root])).code, 0, '-f is --format on next');
+    assert.equal(JSON.parse((await tml(['show', '3', '--format', 'json', '-p', root])).out).id, 3);
+    assert.equal((await tml(['list', '-f', 'yaml', '-p', root])).code, 2);
+    assert.equal((await tml(['fix-dependencies', '-f', tasksFile])).code, 0, '-f is --file on fix-dependencies');
+    assert.equal((await tml(['add-dependency', '--prompt', 'x', '-p', root])).code, 2, 'add-dependency has no --prompt');
+  });
+
+  it('lists subtasks only when asked, as task-master list does', async () => {
+    const { root } = await makeProject(plan());
+    assert.doesNotMatch((await tml(['list', '-p', root])).out, /Subtask 1/);
+    assert.match((await tml(['list', '--with-subtasks', '-p', root])).out, /Subtask 1/);
+    assert.match((await tml(['list', 'all', '-p', root])).out, /Subtask 1/);
+  });
+
+  it('finds missing, self and duplicate dependencies, reading subtask numbers as siblings, and leaves cycles', () => {
+    const view = readPlan(
+      tagged({ master: [task({ id: 1, dependencies: [1, 9, '2', 2] }), task({ id: 2, dependencies: [1] }), task({ id: 3, subtasks: [{ id: 1, dependencies: [1, 2, '3.2'] }, { id: 2 }] })] }),
+    ).tags.get('master')!;
+    const found = findRemovableDependencies(view).map(({ taskId, dependency, reason }) => `${taskId}->${dependency}:${reason}`);
+    assert.deepEqual(found, ['1->1:self', '1->9:missing', '1->2:duplicate', '3.1->3.1:self', '3.1->3.2:duplicate']);
+  });
+
+  it('creates, copies, renames, switches and deletes tags, following the current tag in state.json', async () => {
+    const { root, tasksFile } = await makeProject(plan(), { currentTag: 'master' });
+    const run = async (...args: string[]) => {
+      const result = await tml([...args, '--project', root]);
+      assert.equal(result.code, 0, `${args.join(' ')}: ${result.err}`);
+    };
+    await run('add-tag', 'feat', '--copy-from-current', '-d', 'Feature work');
+    await run('tags', 'use', 'feat');
+    await run('rename-tag', 'feat', 'feature');
+    const state = async () => JSON.parse(await fs.readFile(path.join(root, '.taskmaster', 'state.json'), 'utf8')).currentTag;
+    assert.equal(await state(), 'feature', 'renaming the current tag keeps it current');
+    await run('copy-tag', 'feature', 'copy');
+    let file = await saved(tasksFile);
+    assert.deepEqual(Object.keys(file), ['master', 'feature', 'copy']);
+    assert.deepEqual(file.copy.tasks, file.master.tasks);
+    assert.equal(file.feature.metadata.renamed.from, 'feat');
+    assert.equal(file.copy.metadata.copiedFrom.tag, 'feature');
+    assert.equal((await tml(['copy-tag', 'feature', 'copy', '--project', root])).code, 2, 'an existing target is refused');
+    assert.equal((await tml(['add-tag', 'v1.2', '--project', root])).code, 2, "task-master's tag names have no dots");
+    assert.equal((await tml(['delete-tag', 'feature', '--project', root])).code, 2, 'deleting needs -y');
+    await run('delete-tag', 'feature', '-y');
+    assert.equal(await state(), 'master', 'deleting the current tag goes back to master');
+    file = await saved(tasksFile);
+    assert.deepEqual(Object.keys(file), ['master', 'copy']);
+    assert.equal((await tml(['delete-tag', 'master', '-y', '--project', root])).code, 2);
+  });
+
+  it('names a tag after the git branch with --from-branch', async () => {
+    const { root, tasksFile } = await makeProject(plan());
+    const git = (...args: string[]) => promisify(execFile)('git', args, { cwd: root });
+    await git('init', '-q', '-b', 'feature/login-page');
+    const result = await tml(['add-tag', '--from-branch', '--project', root]);
+    assert.equal(result.code, 0, result.err);
+    assert.ok('feature-login-page' in (await saved(tasksFile)));
+    assert.equal(tagNameForBranch('bugfix/#12 crash'), 'bugfix-12-crash');
+  });
+});
