@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -442,7 +442,7 @@ describe('ActivityLedger', () => {
       assert.equal((await keysOnDisk(file)).length, 2);
     });
 
-    it('separate processes appending and flushing at once lose and duplicate nothing', async function () {
+    it('separate processes appending, flushing and folding at once lose and duplicate nothing', async function () {
       this.timeout(30_000);
       const file = await ledgerFile();
       const dir = path.dirname(path.dirname(file));
@@ -453,7 +453,8 @@ describe('ActivityLedger', () => {
         `import { ActivityLedger } from ${JSON.stringify(ledgerModule)};
         const [file, wasmDir, name] = process.argv.slice(2);
         (async () => {
-          const ledger = await ActivityLedger.open(file, (f) => wasmDir + '/' + f, { flushDelayMs: 5 });
+          // Folds every 40 journal entries, so each process also loads snapshots the others folded.
+          const ledger = await ActivityLedger.open(file, (f) => wasmDir + '/' + f, { flushDelayMs: 5, compaction: { afterEntries: 40 } });
           for (let i = 0; i < 150; i++) {
             ledger.append({ kind: 'save', taskId: name, data: { file: String(i) }, key: name + ':' + i });
             if (i % 10 === 0) await new Promise((r) => setTimeout(r, 3));
@@ -466,9 +467,54 @@ describe('ActivityLedger', () => {
         run(process.execPath, ['--import', 'tsx', script, file, wasmDir, name], { cwd: path.resolve(__dirname, '../..') }),
       );
       await Promise.all(writers);
-      const onDisk = await keysOnDisk(file);
+      assert.equal(await exists(`${file}.journal`), false, 'the last close folded the journal');
+      const onDisk = await keysInSnapshot(file);
       assert.equal(onDisk.length, 450);
       assert.equal(new Set(onDisk).size, 450);
+      const reader = await open(file);
+      assert.equal(reader.count(), 450);
+      await reader.close();
+    });
+  });
+
+  describe('a killed process', () => {
+    it('loses nothing acknowledged more than 2 s before SIGKILL (default batching, as in the extension)', async function () {
+      this.timeout(30_000);
+      const file = await ledgerFile();
+      const script = path.join(path.dirname(path.dirname(file)), 'recorder.ts');
+      const ledgerModule = path.resolve(__dirname, '../../src/ledger');
+      await fs.writeFile(
+        script,
+        `import { ActivityLedger } from ${JSON.stringify(ledgerModule)};
+        const [file, wasmDir] = process.argv.slice(2);
+        (async () => {
+          const ledger = await ActivityLedger.open(file, (f) => wasmDir + '/' + f);
+          for (let i = 0; ; i++) {
+            const key = 'kill:' + i;
+            ledger.append({ kind: 'save', taskId: String(i % 10), data: { file: 'src/f' + i + '.ts' }, key });
+            process.stdout.write('ack ' + key + ' ' + Date.now() + '\\n');
+            await new Promise((r) => setTimeout(r, 10));
+          }
+        })();`,
+      );
+      const child = spawn(process.execPath, ['--import', 'tsx', script, file, wasmDir], { cwd: path.resolve(__dirname, '../..') });
+      let output = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      const acknowledged = () => [...output.matchAll(/^ack (\S+) (\d+)$/gm)].map(([, key, at]) => ({ key, at: Number(at) }));
+      await waitFor(() => acknowledged().length > 0, 20_000);
+      // Several batches in, at a moment that falls anywhere within a batch window.
+      await sleep(4_000 + Math.random() * 1_000);
+      const killedAt = Date.now();
+      child.kill('SIGKILL');
+      await exited;
+
+      const due = acknowledged().filter((ack) => ack.at < killedAt - 2_000);
+      assert.ok(due.length > 50, `the recorder acknowledged only ${due.length} events in time`);
+      const reopened = await open(file);
+      const stored = new Set(reopened.recent(100_000).map((event) => event.key));
+      await reopened.close();
+      assert.deepEqual(due.filter((ack) => !stored.has(ack.key)), [], 'acknowledged events missing after the kill');
     });
   });
 
