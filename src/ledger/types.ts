@@ -102,7 +102,7 @@ export interface RetentionPolicy {
 
 /** When the journal is folded into the database file (also always on close). */
 export interface CompactionPolicy {
-  /** Once the journal holds this many entries. Default 2,000 (replaying them on open stays cheap). */
+  /** Once the journal holds this many entries. Default 500 (replaying them on open stays cheap). */
   afterEntries?: number;
   /** Once nothing has been written for this long. Default 30,000 ms. */
   afterQuietMs?: number;
