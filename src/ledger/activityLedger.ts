@@ -7,7 +7,7 @@ import { withFileLock } from '../store/fileLock';
 import { fileStamp, moveAside, sameStamp, type FileStamp } from './files';
 import { appendJournal, journalFileOf, readJournal, type JournalEntry, type JournalPosition, type JournalRead, type JournalTable } from './journal';
 import * as queries from './queries';
-import { LedgerUnreadableError, openDatabase } from './schema';
+import { LedgerUnreadableError, openDatabase, useMemoryJournal } from './schema';
 import {
   toMillis,
   type LedgerEvent,
@@ -560,6 +560,7 @@ export class ActivityLedger {
   private async fold(): Promise<void> {
     this.applyRetention();
     const bytes = this.db.export();
+    useMemoryJournal(this.db);
     await writeFileAtomic(this.file, bytes);
     this.position.snapshot = await fileStamp(this.file);
     await fs.rm(this.journalFile, { force: true });

@@ -165,6 +165,18 @@ describe('ActivityLedger', () => {
       assert.equal((await keysOnDisk(file)).length, 6);
     });
 
+    it('appendMany that fails midway stores and writes none of its events (rollback works)', async () => {
+      const file = await ledgerFile();
+      const ledger = await open(file);
+      ledger.append(save('1', T0));
+      const batch = [save('2', T0), save('3', T0), save('4', 'not a time' as unknown as number)];
+      assert.throws(() => ledger.appendMany(batch), /Not a time/);
+      assert.equal(ledger.count(), 1);
+      assert.equal(ledger.pendingCount, 1);
+      await ledger.close();
+      assert.equal((await keysOnDisk(file)).length, 1);
+    });
+
     it('writes atomically: no temp files are left beside the ledger', async () => {
       const file = await ledgerFile();
       const ledger = await open(file);
