@@ -65,6 +65,14 @@ async function keysInSnapshot(file: string): Promise<string[]> {
   }
 }
 
+/** Opening the ledger again brings no notice and holds `count` events. */
+async function assertReopensCleanly(file: string, count: number): Promise<void> {
+  const reopened = await open(file);
+  assert.equal(reopened.openNotice, undefined);
+  assert.equal(reopened.count(), count);
+  await reopened.close();
+}
+
 /** The event keys in the journal beside the file: its lines read as plain JSON. */
 async function keysInJournal(file: string): Promise<string[]> {
   const text = await fs.readFile(`${file}.journal`, 'utf8').catch(() => '');
@@ -272,10 +280,7 @@ describe('ActivityLedger', () => {
       assert.deepEqual(new Set(reopened.recent(100).map((e) => e.key)), new Set(keys));
       reopened.append(save('new', T0 + 100));
       await reopened.close();
-      const last = await open(file);
-      assert.equal(last.openNotice, undefined);
-      assert.equal(last.count(), 21);
-      await last.close();
+      await assertReopensCleanly(file, 21);
     });
 
     it('a crash between writing the file and removing the journal loses and doubles nothing', async () => {
@@ -330,10 +335,7 @@ describe('ActivityLedger', () => {
       assert.equal(ledger.count(), 0);
       ledger.append(save('1', T0));
       await ledger.close();
-      const reopened = await open(file);
-      assert.equal(reopened.openNotice, undefined);
-      assert.equal(reopened.count(), 1);
-      await reopened.close();
+      await assertReopensCleanly(file, 1);
     }
 
     it('of random bytes is moved aside with a notice, and a new ledger works', async () => {
