@@ -100,9 +100,18 @@ export interface RetentionPolicy {
   maxAgeDays?: number;
 }
 
+/** When the journal is folded into the database file (also always on close). */
+export interface CompactionPolicy {
+  /** Once the journal holds this many entries. Default 500 (replaying them on open stays cheap). */
+  afterEntries?: number;
+  /** Once nothing has been written for this long. Default 30,000 ms. */
+  afterQuietMs?: number;
+}
+
 export interface LedgerOptions {
-  /** How long appended events wait in memory before they are written. Default 2000 ms. */
+  /** How long appended events wait in memory before they are written to the journal. Default 1000 ms. */
   flushDelayMs?: number;
+  compaction?: CompactionPolicy;
   retention?: RetentionPolicy;
   /** Told about recoveries and failed writes. */
   onNotice?: (notice: LedgerNotice) => void;

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import initSqlJs from 'sql.js';
@@ -53,8 +53,9 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-/** Every event key in the file, read with plain sql.js (not through the ledger). */
-async function keysOnDisk(file: string): Promise<string[]> {
+/** Every event key in the database file, read with plain sql.js (not through the ledger). */
+async function keysInSnapshot(file: string): Promise<string[]> {
+  if (!(await exists(file))) return [];
   const SQL = await initSqlJs({ locateFile: locateWasm });
   const db = new SQL.Database(await fs.readFile(file));
   try {
@@ -62,6 +63,30 @@ async function keysOnDisk(file: string): Promise<string[]> {
   } finally {
     db.close();
   }
+}
+
+/** Opening the ledger again brings no notice and holds `count` events. */
+async function assertReopensCleanly(file: string, count: number): Promise<void> {
+  const reopened = await open(file);
+  assert.equal(reopened.openNotice, undefined);
+  assert.equal(reopened.count(), count);
+  await reopened.close();
+}
+
+/** The event keys in the journal beside the file: its lines read as plain JSON. */
+async function keysInJournal(file: string): Promise<string[]> {
+  const text = await fs.readFile(`${file}.journal`, 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .slice(1, -1)
+    .map((line) => JSON.parse(line) as { into: string; values: unknown[] })
+    .filter((entry) => entry.into === 'events')
+    .map((entry) => String(entry.values[6]));
+}
+
+/** Every event key on disk: the database file's, then the journal's not yet folded into it. */
+async function keysOnDisk(file: string): Promise<string[]> {
+  return [...(await keysInSnapshot(file)), ...(await keysInJournal(file))];
 }
 
 describe('ActivityLedger', () => {
@@ -114,15 +139,15 @@ describe('ActivityLedger', () => {
       await last.close();
     });
 
-    it('batches appends within the flush window into one write (observed on the file)', async () => {
+    it('batches appends within the flush window into one write (observed on the journal)', async () => {
       const file = await ledgerFile();
       const ledger = await open(file, { flushDelayMs: 800 });
       const versions = new Set<string>();
       let sampling = true;
       const sampler = (async () => {
         while (sampling) {
-          const stat = await fs.stat(file).catch(() => undefined);
-          if (stat) versions.add(`${stat.ino}:${stat.size}:${stat.mtimeMs}`);
+          const stat = await fs.stat(`${file}.journal`).catch(() => undefined);
+          if (stat) versions.add(`${stat.size}`);
           await sleep(5);
         }
       })();
@@ -148,12 +173,153 @@ describe('ActivityLedger', () => {
       assert.equal((await keysOnDisk(file)).length, 6);
     });
 
+    it('appendMany that fails midway stores and writes none of its events (rollback works)', async () => {
+      const file = await ledgerFile();
+      const ledger = await open(file);
+      ledger.append(save('1', T0));
+      const batch = [save('2', T0), save('3', T0), save('4', 'not a time' as unknown as number)];
+      assert.throws(() => ledger.appendMany(batch), /Not a time/);
+      assert.equal(ledger.count(), 1);
+      assert.equal(ledger.pendingCount, 1);
+      await ledger.close();
+      assert.equal((await keysOnDisk(file)).length, 1);
+    });
+
     it('writes atomically: no temp files are left beside the ledger', async () => {
       const file = await ledgerFile();
       const ledger = await open(file);
       ledger.append(save('1', T0));
       await ledger.close();
       assert.deepEqual(await fs.readdir(path.dirname(file)), ['activity.sqlite']);
+    });
+  });
+
+  describe('the journal', () => {
+    /** A ledger of `count` events folded into its file, and the file's stamp. */
+    async function foldedLedger(count: number): Promise<string> {
+      const file = await ledgerFile();
+      const ledger = await open(file);
+      ledger.appendMany(Array.from({ length: count }, (_, i) => save(String(i % 50), T0 + i, `src/file-${i}.ts`)));
+      await ledger.close();
+      return file;
+    }
+
+    const stampOf = async (file: string) => {
+      const stat = await fs.stat(file);
+      return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+    };
+
+    it('a flush appends the new event to the journal and leaves the database file as it was', async () => {
+      const file = await foldedLedger(2_000);
+      const before = await stampOf(file);
+      const ledger = await open(file);
+      const stored = ledger.append(save('7', Date.now()))!;
+      assert.equal(await ledger.flush(), true);
+      assert.equal(await stampOf(file), before, 'the database file is not rewritten');
+      assert.deepEqual(await keysInJournal(file), [stored.key]);
+      ledger.append(save('8', Date.now()));
+      await ledger.flush();
+      assert.equal((await keysInJournal(file)).length, 2, 'the next batch is appended');
+      await ledger.close();
+      assert.equal(await exists(`${file}.journal`), false, 'close folds the journal into the file');
+      assert.equal((await keysInSnapshot(file)).length, 2_002);
+    });
+
+    it('after a crash, reopening loads the file and replays the journal: events, seen commits and baselines', async () => {
+      const file = await foldedLedger(100);
+      const crashed = await open(file);
+      const stored = crashed.append(save('9', Date.now()))!;
+      crashed.markCommitsSeen('/work/api', ['aaa', 'bbb']);
+      crashed.setCommitBaseline('/work/api', ['tip1']);
+      await crashed.flush();
+      // `crashed` is abandoned without close, as a killed process would leave it.
+      const reopened = await open(file);
+      assert.equal(reopened.openNotice, undefined);
+      assert.equal(reopened.count(), 101);
+      assert.equal(reopened.history('9').at(-1)?.key, stored.key);
+      assert.deepEqual(reopened.unseenCommits('/work/api', ['aaa', 'ccc', 'bbb']), ['ccc']);
+      assert.deepEqual(reopened.commitBaseline('/work/api'), ['tip1']);
+      await reopened.close();
+    });
+
+    it('a last line cut off mid-JSON is dropped, never the lines before it, and later writes do not join it', async () => {
+      const file = await ledgerFile();
+      const crashed = await open(file);
+      const keys = [1, 2, 3].map((i) => crashed.append(save(String(i), T0 + i))!.key);
+      await crashed.flush();
+      const journal = `${file}.journal`;
+      const whole = await fs.readFile(journal);
+      await fs.writeFile(journal, whole.subarray(0, whole.length - 25));
+      const reopened = await open(file);
+      assert.equal(reopened.openNotice, undefined, 'an unfinished last write is what a crash leaves: no alarm');
+      assert.deepEqual(reopened.recent(10).map((e) => e.key).reverse(), keys.slice(0, 2));
+      const added = reopened.append(save('4', T0 + 4))!.key;
+      await reopened.flush();
+      assert.deepEqual(await keysInJournal(file), [keys[0], keys[1], added]);
+      const third = await open(file);
+      assert.equal(third.openNotice, undefined);
+      assert.equal(third.count(), 3);
+      await third.close();
+      await reopened.close();
+    });
+
+    it('garbage bytes at the end are skipped with a notice and kept aside; every event before them loads', async () => {
+      const file = await ledgerFile();
+      const crashed = await open(file);
+      const keys = Array.from({ length: 20 }, (_, i) => crashed.append(save(String(i), T0 + i))!.key);
+      await crashed.flush();
+      const garbage = Buffer.concat([randomBytes(3_000), Buffer.from('\n{"into":"events","values":[1]}\n'), randomBytes(500)]);
+      await fs.appendFile(`${file}.journal`, garbage);
+      const notices: LedgerNotice[] = [];
+      const reopened = await open(file, { ...MANUAL, onNotice: (notice) => notices.push(notice) });
+      assert.equal(reopened.openNotice?.kind, 'recovered');
+      assert.deepEqual(notices, [reopened.openNotice]);
+      assert.match(reopened.openNotice!.message, /could not be read and were skipped; every readable event was kept/);
+      const copy = reopened.openNotice!.movedTo!;
+      assert.ok((await fs.readFile(copy)).subarray(-garbage.length).equals(garbage), 'the damaged journal is kept for inspection');
+      assert.deepEqual(new Set(reopened.recent(100).map((e) => e.key)), new Set(keys));
+      reopened.append(save('new', T0 + 100));
+      await reopened.close();
+      await assertReopensCleanly(file, 21);
+    });
+
+    it('a crash between writing the file and removing the journal loses and doubles nothing', async () => {
+      const file = await foldedLedger(50);
+      const ledger = await open(file);
+      for (let i = 0; i < 5; i++) ledger.append(save('late', T0 + 1_000 + i));
+      await ledger.flush();
+      const journal = await fs.readFile(`${file}.journal`);
+      await ledger.close(); // the fold: the file now holds the 5, the journal is gone
+      await fs.writeFile(`${file}.journal`, journal); // as if the process died before removing it
+      const reopened = await open(file);
+      assert.equal(reopened.count(), 55);
+      reopened.append(save('after', Date.now()));
+      await reopened.close();
+      const onDisk = await keysOnDisk(file);
+      assert.equal(onDisk.length, 56);
+      assert.equal(new Set(onDisk).size, 56);
+    });
+
+    it('is folded into the file after a quiet spell, and once it holds afterEntries entries', async () => {
+      const file = await ledgerFile();
+      const quiet = await open(file, { ...MANUAL, compaction: { afterQuietMs: 100 } });
+      quiet.append(save('1', T0));
+      await quiet.flush();
+      assert.equal(await exists(`${file}.journal`), true);
+      await waitFor(() => !existsSync(`${file}.journal`));
+      assert.equal((await keysInSnapshot(file)).length, 1);
+      await quiet.close();
+
+      const longFile = await ledgerFile();
+      const long = await open(longFile, { ...MANUAL, compaction: { afterEntries: 10 } });
+      for (let i = 0; i < 9; i++) long.append(save(String(i), T0 + i));
+      await long.flush();
+      assert.equal((await keysInJournal(longFile)).length, 9);
+      long.append(save('9', T0 + 9));
+      await long.flush();
+      assert.equal(await exists(`${longFile}.journal`), false);
+      assert.equal((await keysInSnapshot(longFile)).length, 10);
+      await long.close();
     });
   });
 
@@ -169,10 +335,7 @@ describe('ActivityLedger', () => {
       assert.equal(ledger.count(), 0);
       ledger.append(save('1', T0));
       await ledger.close();
-      const reopened = await open(file);
-      assert.equal(reopened.openNotice, undefined);
-      assert.equal(reopened.count(), 1);
-      await reopened.close();
+      await assertReopensCleanly(file, 1);
     }
 
     it('of random bytes is moved aside with a notice, and a new ledger works', async () => {
@@ -293,7 +456,7 @@ describe('ActivityLedger', () => {
       assert.equal((await keysOnDisk(file)).length, 2);
     });
 
-    it('separate processes appending and flushing at once lose and duplicate nothing', async function () {
+    it('separate processes appending, flushing and folding at once lose and duplicate nothing', async function () {
       this.timeout(30_000);
       const file = await ledgerFile();
       const dir = path.dirname(path.dirname(file));
@@ -304,7 +467,8 @@ describe('ActivityLedger', () => {
         `import { ActivityLedger } from ${JSON.stringify(ledgerModule)};
         const [file, wasmDir, name] = process.argv.slice(2);
         (async () => {
-          const ledger = await ActivityLedger.open(file, (f) => wasmDir + '/' + f, { flushDelayMs: 5 });
+          // Folds every 40 journal entries, so each process also loads snapshots the others folded.
+          const ledger = await ActivityLedger.open(file, (f) => wasmDir + '/' + f, { flushDelayMs: 5, compaction: { afterEntries: 40 } });
           for (let i = 0; i < 150; i++) {
             ledger.append({ kind: 'save', taskId: name, data: { file: String(i) }, key: name + ':' + i });
             if (i % 10 === 0) await new Promise((r) => setTimeout(r, 3));
@@ -317,30 +481,77 @@ describe('ActivityLedger', () => {
         run(process.execPath, ['--import', 'tsx', script, file, wasmDir, name], { cwd: path.resolve(__dirname, '../..') }),
       );
       await Promise.all(writers);
-      const onDisk = await keysOnDisk(file);
+      assert.equal(await exists(`${file}.journal`), false, 'the last close folded the journal');
+      const onDisk = await keysInSnapshot(file);
       assert.equal(onDisk.length, 450);
       assert.equal(new Set(onDisk).size, 450);
+      const reader = await open(file);
+      assert.equal(reader.count(), 450);
+      await reader.close();
+    });
+  });
+
+  describe('a killed process', () => {
+    it('loses nothing acknowledged more than 2 s before SIGKILL (default batching, as in the extension)', async function () {
+      this.timeout(30_000);
+      const file = await ledgerFile();
+      const script = path.join(path.dirname(path.dirname(file)), 'recorder.ts');
+      const ledgerModule = path.resolve(__dirname, '../../src/ledger');
+      await fs.writeFile(
+        script,
+        `import { ActivityLedger } from ${JSON.stringify(ledgerModule)};
+        const [file, wasmDir] = process.argv.slice(2);
+        (async () => {
+          const ledger = await ActivityLedger.open(file, (f) => wasmDir + '/' + f);
+          for (let i = 0; ; i++) {
+            const key = 'kill:' + i;
+            ledger.append({ kind: 'save', taskId: String(i % 10), data: { file: 'src/f' + i + '.ts' }, key });
+            process.stdout.write('ack ' + key + ' ' + Date.now() + '\\n');
+            await new Promise((r) => setTimeout(r, 10));
+          }
+        })();`,
+      );
+      const child = spawn(process.execPath, ['--import', 'tsx', script, file, wasmDir], { cwd: path.resolve(__dirname, '../..') });
+      let output = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      const acknowledged = () => [...output.matchAll(/^ack (\S+) (\d+)$/gm)].map(([, key, at]) => ({ key, at: Number(at) }));
+      await waitFor(() => acknowledged().length > 0, 20_000);
+      // Several batches in, at a moment that falls anywhere within a batch window.
+      await sleep(4_000 + Math.random() * 1_000);
+      const killedAt = Date.now();
+      child.kill('SIGKILL');
+      await exited;
+
+      const due = acknowledged().filter((ack) => ack.at < killedAt - 2_000);
+      assert.ok(due.length > 50, `the recorder acknowledged only ${due.length} events in time`);
+      const reopened = await open(file);
+      const stored = new Set(reopened.recent(100_000).map((event) => event.key));
+      await reopened.close();
+      assert.deepEqual(due.filter((ack) => !stored.has(ack.key)), [], 'acknowledged events missing after the kill');
     });
   });
 
   describe('retention', () => {
-    it('keeps at most maxEvents, dropping the oldest, on flush', async () => {
+    it('keeps at most maxEvents, dropping the oldest, when the journal is folded into the file', async () => {
       const file = await ledgerFile();
       const base = Date.now() - 60_000;
       const ledger = await open(file, { ...MANUAL, retention: { maxEvents: 10 } });
       for (let i = 0; i < 15; i++) ledger.append(save(String(i), base + i));
-      assert.equal(ledger.count(), 15, 'retention waits for the write');
+      assert.equal(ledger.count(), 15, 'retention waits for the fold');
       await ledger.flush();
-      assert.equal(ledger.count(), 10);
-      assert.deepEqual(
-        ledger.recent(100).map((e) => e.taskId).reverse(),
-        ['5', '6', '7', '8', '9', '10', '11', '12', '13', '14'],
-      );
+      assert.equal(ledger.count(), 15, 'a flush only appends to the journal');
       await ledger.close();
       assert.equal((await keysOnDisk(file)).length, 10);
+      const again = await open(file);
+      assert.deepEqual(
+        again.recent(100).map((e) => e.taskId).reverse(),
+        ['5', '6', '7', '8', '9', '10', '11', '12', '13', '14'],
+      );
+      await again.close();
     });
 
-    it('drops events older than maxAgeDays on flush', async () => {
+    it('drops events older than maxAgeDays when the journal is folded into the file', async () => {
       const file = await ledgerFile();
       const day = 86_400_000;
       const ledger = await open(file, { ...MANUAL, retention: { maxAgeDays: 30 } });
