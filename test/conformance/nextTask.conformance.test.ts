@@ -102,7 +102,7 @@ describe('next task conformance with task-master-ai 0.43', function () {
     assert.ok(answers.every((answer) => answer && 'id' in answer), 'task-master accepted every plan');
   });
 
-  it('edits a file task-master itself wrote, changing only the status and the tag stamp', async () => {
+  it('edits a file task-master itself wrote, changing only the status and the stamps', async () => {
     const root = await tempDir('tml-written-by-tm-');
     const tasksFile = path.join(root, '.taskmaster', 'tasks', 'tasks.json');
     await fs.mkdir(path.dirname(tasksFile), { recursive: true });
@@ -117,8 +117,12 @@ describe('next task conformance with task-master-ai 0.43', function () {
     assert.equal(await runCli(['set-status', '2', 'in-progress', '--file', tasksFile], (line) => out.push(line), () => undefined), 0);
     const after = await fs.readFile(tasksFile, 'utf8');
     const expected = JSON.parse(written);
+    const changed = JSON.parse(after);
     expected.master.tasks[1].status = 'in-progress';
-    expected.master.metadata.lastModified = JSON.parse(after).master.metadata.lastModified;
+    // As task-master does, the changed task is stamped.
+    assert.match(String(changed.master.tasks[1].updatedAt), /^\d{4}-\d\d-\d\dT/);
+    expected.master.tasks[1].updatedAt = changed.master.tasks[1].updatedAt;
+    expected.master.metadata.lastModified = changed.master.metadata.lastModified;
     assert.equal(after, JSON.stringify(expected, null, 2));
   });
 

@@ -186,7 +186,7 @@ function findLedgerFile(userDataDir: string): string | undefined {
   const storage = path.join(userDataDir, 'User', 'workspaceStorage');
   const found = (fs.existsSync(storage) ? fs.readdirSync(storage) : [])
     .map((hash) => path.join(storage, hash, EXTENSION_ID, 'activity.sqlite'))
-    .filter((file) => fs.existsSync(file));
+    .filter((file) => fs.existsSync(file) || fs.existsSync(`${file}.journal`));
   assert.ok(found.length <= 1, `one ledger, not ${found.join(', ')}`);
   return found[0];
 }
@@ -200,7 +200,9 @@ async function readLedger(userDataDir: string, scratch: string): Promise<LedgerE
   const file = findLedgerFile(userDataDir);
   if (!file) return [];
   const copy = path.join(fs.mkdtempSync(path.join(scratch, 'ledger-')), 'activity.sqlite');
-  fs.copyFileSync(file, copy);
+  if (fs.existsSync(file)) fs.copyFileSync(file, copy);
+  // Recent batches live in the journal beside the file until they are folded in.
+  if (fs.existsSync(`${file}.journal`)) fs.copyFileSync(`${file}.journal`, `${copy}.journal`);
   const ledger = await ActivityLedger.open(copy, locateSqlWasm);
   try {
     assert.equal(ledger.openNotice, undefined, `the ledger copy reads: ${ledger.openNotice?.message}`);
