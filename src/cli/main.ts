@@ -77,8 +77,6 @@ interface Options extends ParityOptions {
   prompt?: string;
   num?: string;
   force?: boolean;
-  all?: boolean;
-  from?: string;
   ledger?: string;
   since?: string;
   out?: string;
@@ -122,6 +120,13 @@ function toOptions(values: OptionValues): Options {
     copyFromCurrent: flag('copy-from-current'),
     fromBranch: flag('from-branch'),
     yes: flag('yes'),
+    taskId: text('task-id'),
+    convert: flag('convert'),
+    to: text('to'),
+    fromTag: text('from-tag'),
+    toTag: text('to-tag'),
+    withDependencies: flag('with-dependencies'),
+    ignoreDependencies: flag('ignore-dependencies'),
   };
 }
 

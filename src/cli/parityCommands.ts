@@ -2,10 +2,11 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fixDependencies, findRemovableDependencies } from '../core/dependencyRepair';
 import { addDependency, addSubtask, addTask, parsePriority, parseStatus, removeDependency, requireTag, requireTask } from '../core/operations';
-import { DEFAULT_TAG, type TagView } from '../core/plan';
+import { DEFAULT_TAG, findTask, type TagView } from '../core/plan';
 import { setStatuses } from '../core/statusChange';
 import { copyTag, createTag, deleteTag, renameTag } from '../core/tagOperations';
 import { canonicalId } from '../core/ids';
+import { clearSubtasks, makeSubtask, moveTasks, moveTasksToTag, removeSubtask, removeTasks } from '../core/taskStructure';
 import { validatePlan } from '../core/validation';
 import type { TaskStore } from '../store/taskStore';
 import { UsageError } from './commandLine';
@@ -30,6 +31,15 @@ export interface ParityOptions {
   copyFromCurrent?: boolean;
   fromBranch?: boolean;
   yes?: boolean;
+  all?: boolean;
+  from?: string;
+  to?: string;
+  taskId?: string;
+  convert?: boolean;
+  fromTag?: string;
+  toTag?: string;
+  withDependencies?: boolean;
+  ignoreDependencies?: boolean;
 }
 
 type Output = (line: string) => void;
@@ -102,10 +112,15 @@ export async function runParityCommand(command: string, args: string[], options:
       return 0;
     }
     case 'add-subtask': {
-      const usage = 'add-subtask --parent <id> --title <title> [--description D] [--details X] [--dependencies 1,2] [--status S]';
+      const usage = 'add-subtask --parent <id> (--task-id <id> | --title <title> [--description D] [--details X] [--dependencies 1,2] [--status S])';
       const parent = required(options.parent, usage);
-      const title = required(options.title, usage);
       let id = '';
+      if (options.taskId) {
+        await store.edit(makeSubtask(parent, options.taskId, (newId) => (id = newId)), options.tag);
+        print({ id, from: options.taskId }, () => `Task ${options.taskId} is now subtask ${id}.`);
+        return 0;
+      }
+      const title = required(options.title, usage);
       const input = {
         title,
         description: options.description,
@@ -117,6 +132,42 @@ export async function runParityCommand(command: string, args: string[], options:
       print({ id }, () => `Added subtask ${id}: ${title}`);
       return 0;
     }
+    case 'remove-task': {
+      const ids = list(required(args[0] ?? options.id, 'remove-task --id <id>[,<id>...] -y'));
+      const tag = await loadTag(store, options.tag);
+      // Like Task Master: ids that do not exist are skipped with a warning, the others removed.
+      const found = ids.filter((id) => findTask(tag, id));
+      const missing = ids.filter((id) => !found.includes(id));
+      if (missing.length) out(`warning: no task ${missing.join(', ')} in tag "${tag.name}"; skipped.`);
+      if (found.length === 0) return 0;
+      if (!options.yes) throw new UsageError(`remove-task deletes ${found.join(', ')} (and their subtasks): add -y to confirm.`);
+      await store.edit(removeTasks(found), options.tag);
+      print({ removed: found, missing }, () => `Removed ${found.join(', ')}.`);
+      return 0;
+    }
+    case 'clear-subtasks': {
+      if (!options.all && !options.id) throw new UsageError('missing arguments. Usage: tml clear-subtasks --id <id>[,<id>...] | --all');
+      const tag = await loadTag(store, options.tag);
+      const ids = options.all ? tag.tasks.map((task) => task.id) : list(options.id);
+      const found = ids.filter((id) => findTask(tag, id));
+      const missing = ids.filter((id) => !found.includes(id));
+      if (missing.length) out(`warning: no task ${missing.join(', ')} in tag "${tag.name}"; skipped.`);
+      if (found.length) await store.edit(clearSubtasks(options.all ? 'all' : found), options.tag);
+      print({ cleared: found, missing }, () => `Cleared the subtasks of ${found.join(', ') || 'no task'}.`);
+      return 0;
+    }
+    case 'remove-subtask': {
+      const ids = list(required(args[0] ?? options.id, 'remove-subtask --id <parent>.<subtask>[,...] [--convert]'));
+      const converted: string[] = [];
+      // One id after the other, as Task Master does: each removal is its own write.
+      for (const id of ids) await store.edit(removeSubtask(id, options.convert, (taskId) => converted.push(taskId)), options.tag);
+      print({ removed: ids, converted }, () =>
+        options.convert ? ids.map((id, i) => `Subtask ${id} is now task ${converted[i]}.`).join('\n') : `Removed ${ids.join(', ')}.`,
+      );
+      return 0;
+    }
+    case 'move':
+      return runMove(options, store, print);
     case 'add-dependency':
     case 'remove-dependency': {
       const usage = `${command} --id <id> --depends-on <id>`;
@@ -174,6 +225,24 @@ export async function runParityCommand(command: string, args: string[], options:
 }
 
 type Print = (json: unknown, text: () => string) => void;
+
+/** `move`: within a tag (--from, --to), or to another tag when --to-tag names one (Task Master's rule). */
+async function runMove(options: ParityOptions, store: TaskStore, print: Print): Promise<number> {
+  const from = list(options.from);
+  if (from.length === 0) throw new UsageError('missing arguments. Usage: tml move --from <id>[,<id>...] (--to <id>[,<id>...] | --to-tag <tag> [--from-tag <tag>])');
+  const state = await store.load();
+  const sourceTag = options.fromTag ?? options.tag ?? process.env.TASKMASTER_TAG ?? state.currentTag;
+  if (options.toTag && options.toTag !== sourceTag) {
+    const request = { ids: from, fromTag: sourceTag, toTag: options.toTag, withDependencies: options.withDependencies, ignoreDependencies: options.ignoreDependencies };
+    await store.edit(moveTasksToTag(request));
+    print(request, () => `Moved ${from.join(', ')} from "${sourceTag}" to "${options.toTag}".`);
+    return 0;
+  }
+  const to = list(required(options.to, 'move --from <id>[,<id>...] --to <id>[,<id>...]'));
+  await store.edit(moveTasks({ from, to }), options.tag);
+  print({ from, to }, () => from.map((id, i) => `Moved ${id} to ${to[i]}.`).join('\n'));
+  return 0;
+}
 
 const TAGS_SUBCOMMANDS: Record<string, string> = { add: 'add-tag', use: 'use-tag', remove: 'delete-tag', rename: 'rename-tag', copy: 'copy-tag' };
 

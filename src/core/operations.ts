@@ -360,7 +360,7 @@ function checkDependency(view: TagView, task: TaskNode, dependency: TaskNode): v
 }
 
 /** Whether `from` waits on `target`, following dependencies transitively. */
-function dependsOn(view: TagView, from: TaskNode, target: string): boolean {
+export function dependsOn(view: TagView, from: TaskNode, target: string): boolean {
   const seen = new Set<string>();
   const stack = [from];
   while (stack.length) {
