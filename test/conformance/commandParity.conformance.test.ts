@@ -171,6 +171,132 @@ function dependencyScenario(): Scenario {
   };
 }
 
+type TagData = Record<string, { tasks: Array<Record<string, unknown>> }>;
+const tasksIn = (data: unknown, tag: string) => (data as TagData)[tag]?.tasks ?? [];
+const taskIn = (data: unknown, tag: string, id: number) => tasksIn(data, tag).find((t) => t.id === id) as { dependencies: unknown[]; subtasks?: Array<{ id: unknown; dependencies: unknown[] }> };
+
+function structureScenarios(): Scenario[] {
+  const removal = tagged({
+    master: [
+      task({ id: 1 }),
+      task({ id: 2 }),
+      task({ id: 3, dependencies: [1], subtasks: [{ id: 1 }, { id: 2, dependencies: [1] }, { id: 3 }] }),
+      task({ id: 4, dependencies: [3, 2], priority: 'high' }),
+      task({ id: 5, priority: 'low', subtasks: [{ id: 1 }, { id: 2, dependencies: ['3.1'], details: 'keep' }] }),
+      task({ id: 6, dependencies: [5] }),
+      task({ id: 7, details: 'moves under 4' }),
+    ],
+    other: [task({ id: 1 })],
+  });
+  const within = tagged({
+    master: [
+      task({ id: 1 }),
+      task({ id: 2, dependencies: [1] }),
+      task({ id: 3, dependencies: [2], subtasks: [{ id: 1 }, { id: 2, dependencies: [1] }, { id: 3 }] }),
+      task({ id: 4, dependencies: ['3.1'] }),
+      task({ id: 5 }),
+    ],
+  });
+  const across = tagged({
+    master: [task({ id: 1 }), task({ id: 2, dependencies: [1] }), task({ id: 3, dependencies: [2] }), task({ id: 4 }), task({ id: 5, dependencies: [4] }), task({ id: 6 })],
+    feat: [task({ id: 10 })],
+  });
+  return [
+    {
+      name: 'remove-task, remove-subtask, clear-subtasks and add-subtask --task-id',
+      text: JSON.stringify(removal, null, 2),
+      steps: [
+        step('remove-task', '--id', '2', '-y'),
+        step('remove-task', '--id', '3.3', '-y'),
+        step('remove-task', '--id', '99', '-y'),
+        step('remove-subtask', '--id', '5.2', '--convert'),
+        step('remove-subtask', '--id', '3.5'),
+        step('remove-subtask', '--id', '5.1'),
+        step('add-subtask', '--parent', '4', '--task-id', '1'),
+        step('add-subtask', '--parent', '4', '--task-id', '7'),
+        step('add-subtask', '-p', '4', '-i', '6'),
+        step('clear-subtasks', '--id', '4'),
+        step('clear-subtasks', '--all'),
+        step('remove-task', '--id', '5,8', '-y'),
+        {
+          argv: ['remove-task', '--id', '1', '--tag', 'other', '-y'],
+          differs: {
+            reason: 'remove-task drops dependencies on the removed ids from every tag',
+            check: ({ theirs, ours }) => {
+              assert.deepEqual(tasksIn(ours.data, 'other'), [], 'the last task of the tag is gone, the tag stays');
+              assert.deepEqual(tasksIn(theirs.data, 'other'), [], 'in both');
+              assert.deepEqual(taskIn(theirs.data, 'master', 3).dependencies, [], "task-master drops master's 3 -> 1");
+              assert.deepEqual(taskIn(ours.data, 'master', 3).dependencies, [1], 'tml keeps it');
+            },
+          },
+        },
+        step('remove-subtask', '--id', '3.2'),
+        {
+          argv: ['remove-task', '--id', '3', '-y'],
+          differs: {
+            reason: "remove-task leaves dependencies on the removed task's subtasks",
+            check: ({ theirs, ours }) => {
+              assert.ok(!taskIn(ours.data, 'master', 3), 'removed');
+              assert.ok(tasksIn(theirs.data, 'master').some((t) => (t.dependencies as unknown[]).includes('3.1')), 'task-master keeps a dependency on 3.1');
+              assert.ok(!tasksIn(ours.data, 'master').some((t) => (t.dependencies as unknown[]).some((d) => String(d).startsWith('3'))), 'tml drops every dependency on 3 and 3.x');
+            },
+          },
+        },
+      ],
+    },
+    {
+      name: 'move within a tag',
+      text: JSON.stringify(within, null, 2),
+      steps: [
+        step('move', '--from', '2', '--to', '7'),
+        step('move', '--from', '7,5', '--to', '8,9'),
+        step('move', '--from', '3.2', '--to', '3.4'),
+        step('move', '--from', '3.1', '--to', '3.2'),
+        step('move', '--from', '3.3', '--to', '10'),
+        step('move', '--from', '9', '--to', '3.5'),
+        step('move', '--from', '3.5', '--to', '8.1'),
+        step('move', '--from', '8', '--to', '4'),
+        step('move', '--from', '10', '--to', '6.1'),
+        refusedByTml('move to an existing subtask id writes a second subtask with that id', 'move', '--from', '8.1', '--to', '3.2'),
+        {
+          argv: ['move', '--from', '3', '--to', '12'],
+          differs: {
+            reason: "move leaves dependencies on the moved task's subtasks at the old id",
+            check: ({ theirs, ours }) => {
+              assert.deepEqual(taskIn(theirs.data, 'master', 4).dependencies, ['3.1'], 'task-master: 4 -> 3.1, which no longer exists');
+              assert.deepEqual(taskIn(ours.data, 'master', 4).dependencies, ['12.1'], 'tml: 4 -> 12.1');
+            },
+          },
+        },
+      ],
+    },
+    {
+      name: 'move across tags',
+      text: JSON.stringify(across, null, 2),
+      steps: [
+        step('move', '--from', '2', '--from-tag', 'master', '--to-tag', 'feat'),
+        step('move', '--from', '6', '--to-tag', 'feat'),
+        step('move', '--from', '3', '--from-tag', 'master', '--to-tag', 'feat', '--with-dependencies'),
+        step('move', '--from', '5', '--from-tag', 'master', '--to-tag', 'fresh', '--ignore-dependencies'),
+        step('move', '--from', '4', '--from-tag', 'master', '--to-tag', 'fresh'),
+        step('move', '--from', '10', '--from-tag', 'feat', '--to-tag', 'fresh'),
+        step('move', '--from', '6', '--from-tag', 'feat', '--to-tag', 'master'),
+        {
+          argv: ['move', '--from', '1', '--from-tag', 'feat', '--to-tag', 'master'],
+          differs: {
+            reason: 'move to another tag leaves dependencies on the moved task in the source tag',
+            check: ({ theirs, ours }) => {
+              assert.deepEqual(taskIn(theirs.data, 'feat', 2).dependencies, [1], 'task-master: 2 -> 1, which is in another tag now');
+              assert.deepEqual(taskIn(ours.data, 'feat', 2).dependencies, [], 'tml drops it');
+              assert.ok(taskIn(ours.data, 'master', 1), 'moved');
+            },
+          },
+        },
+      ],
+    },
+  ];
+}
+
 function generatedScenarios(count: number): Scenario[] {
   const random = seededRandom(20261205);
   return Array.from({ length: count }, (_, i) => {
@@ -213,7 +339,7 @@ describe('command parity with task-master-ai 0.43 (tasks.json after every step)'
   before(async function () {
     if (!peer) throw new Error(`task-master-ai is not installed at ${peerScript()}: run scripts/install-e2e.sh (npm test does).`);
     this.timeout(30 * 60_000);
-    scenarios = [...fixtureScenarios(await fs.readFile(FIXTURE, 'utf8')), dependencyScenario(), ...generatedScenarios(6)];
+    scenarios = [...fixtureScenarios(await fs.readFile(FIXTURE, 'utf8')), dependencyScenario(), ...structureScenarios(), ...generatedScenarios(6)];
     await mapWithLimit(scenarios, 2, async (scenario) => {
       const base = await tempDir('tml-parity-');
       const theirsRoot = path.join(base, 'task-master');
@@ -280,6 +406,11 @@ describe('command parity with task-master-ai 0.43 (tasks.json after every step)'
         "task-master's fix-dependencies keeps a top-level task's dependency on itself",
         'a subtask depending on a top-level task is read back as a sibling',
         'set-status with a missing id: task-master writes the ids before it, then fails',
+        'remove-task drops dependencies on the removed ids from every tag',
+        "remove-task leaves dependencies on the removed task's subtasks",
+        'move to an existing subtask id writes a second subtask with that id',
+        "move leaves dependencies on the moved task's subtasks at the old id",
+        'move to another tag leaves dependencies on the moved task in the source tag',
       ].sort(),
     );
   });

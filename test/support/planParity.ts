@@ -13,7 +13,8 @@ import { JsonScanner } from '../../src/store/jsonScanner';
  *   (a bug: README, "Differences from task-master");
  * - a tag's metadata is compared on the keys both files have: task-master's set-status replaces
  *   it with its own fields and drops `created` and `description` (README); its next whole-file
- *   write fills the lost description in as "Tasks for <tag> context", which is set aside too.
+ *   write fills the lost description in as "Tasks for <tag> context", which is set aside too;
+ * - the `timestamp` of each `metadata.moveHistory` entry a move to another tag records.
  */
 const TIMESTAMP_KEYS = new Set(['updatedAt', 'createdAt', 'created', 'updated', 'lastModified']);
 
@@ -40,7 +41,9 @@ function normalizeTask(task: Json, parentId?: unknown): Json {
     if (key === 'id') out.id = idValue(value);
     else if (key === 'dependencies' && Array.isArray(value)) out.dependencies = value.map((dep) => dependencyValue(dep, parentId));
     else if (key === 'subtasks' && Array.isArray(value)) out.subtasks = value.map((sub) => (isObject(sub) ? normalizeTask(sub, task.id) : sub));
-    else out[key] = value;
+    else if (key === 'metadata' && isObject(value) && Array.isArray(value.moveHistory)) {
+      out.metadata = { ...value, moveHistory: value.moveHistory.map((entry) => (isObject(entry) ? withoutKey(entry, 'timestamp') : entry)) };
+    }    else out[key] = value;
   }
   if (parentId === undefined) {
     out.dependencies ??= [];
@@ -57,6 +60,10 @@ function normalizeMetadata(metadata: unknown): Json | undefined {
     out[key] = isObject(value) ? Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'date')) : value;
   }
   return out;
+}
+
+function withoutKey(object: Json, key: string): Json {
+  return Object.fromEntries(Object.entries(object).filter(([k]) => k !== key));
 }
 
 export function normalizePlan(data: unknown): Json {
