@@ -356,6 +356,20 @@ function numberOf(id: string): number {
   return number;
 }
 
+/** What Task Master carries over when a task becomes a subtask or the other way round, in its key order. */
+function carriedFields(item: Raw, id: number, extra: Raw = {}): Raw {
+  return {
+    id,
+    title: item.title,
+    description: item.description,
+    status: item.status || 'pending',
+    dependencies: item.dependencies || [],
+    ...extra,
+    details: item.details || '',
+    testStrategy: item.testStrategy || '',
+  };
+}
+
 function moveOne(draft: TagDraft, from: string, to: string): void {
   if (from === to) return;
   const toSubtask = isSubtaskId(to);
@@ -373,15 +387,7 @@ function moveOne(draft: TagDraft, from: string, to: string): void {
       throw new OperationError(`Task ${from} has subtasks; Task Master nests subtasks one level deep (it would drop them). Move or clear them first.`, 'invalid');
     }
     if (findDraftSubtask(draft, to)) throw new OperationError(`Subtask ${to} already exists: move ${from} to a subtask number ${parentOf(to)} does not use.`, 'invalid');
-    const subtask = {
-      id: numberOf(lastSegment(to)),
-      title: task.title,
-      description: task.description,
-      status: task.status || 'pending',
-      dependencies: task.dependencies || [],
-      details: task.details || '',
-      testStrategy: task.testStrategy || '',
-    };
+    const subtask = carriedFields(task, numberOf(lastSegment(to)));
     removeFrom(draft.tasks, task);
     parent.subtasks = [...subtasksOf(parent), draft.adopt(subtask, draft.idBefore(task)!)];
     return;
@@ -393,17 +399,7 @@ function moveOne(draft: TagDraft, from: string, to: string): void {
     if (findDraftTask(draft, to)) throw new OperationError(`Task ${to} already exists: move ${from} to an id no task has, or to a subtask id.`, 'invalid');
     const { subtask } = source;
     const number = numberOf(to);
-    const task = {
-      id: number,
-      title: subtask.title,
-      description: subtask.description,
-      status: subtask.status || 'pending',
-      dependencies: subtask.dependencies || [],
-      priority: subtask.priority || 'medium',
-      details: subtask.details || '',
-      testStrategy: subtask.testStrategy || '',
-      subtasks: [],
-    };
+    const task = { ...carriedFields(subtask, number, { priority: subtask.priority || 'medium' }), subtasks: [] };
     removeFrom(siblings, subtask);
     const before = draft.tasks.findIndex((other) => Number(canonicalId(other.id)) > number);
     draft.tasks.splice(before < 0 ? draft.tasks.length : before, 0, draft.adopt(task, draft.idBefore(subtask)!));

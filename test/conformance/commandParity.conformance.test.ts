@@ -214,10 +214,17 @@ function structureScenarios(): Scenario[] {
         step('remove-subtask', '--id', '5.1'),
         step('add-subtask', '--parent', '4', '--task-id', '1'),
         step('add-subtask', '--parent', '4', '--task-id', '7'),
-        step('add-subtask', '-p', '4', '-i', '6'),
+        {
+          argv: ['add-subtask', '-p', '4', '-i', '6'],
+          differs: {
+            reason: "add-subtask --task-id copies the task's dependencies on tasks, which a subtask reads as its siblings",
+            check: ({ theirs, ours }) => {
+              assert.deepEqual(taskIn(theirs.data, 'master', 4).subtasks![1].dependencies, [5], 'task-master: 6 -> 5 becomes 4.2 -> 4.5');
+              assert.deepEqual(taskIn(ours.data, 'master', 4).subtasks![1].dependencies, [], 'tml drops it');
+            },
+          },
+        },
         step('clear-subtasks', '--id', '4'),
-        step('clear-subtasks', '--all'),
-        step('remove-task', '--id', '5,8', '-y'),
         {
           argv: ['remove-task', '--id', '1', '--tag', 'other', '-y'],
           differs: {
@@ -236,12 +243,13 @@ function structureScenarios(): Scenario[] {
           differs: {
             reason: "remove-task leaves dependencies on the removed task's subtasks",
             check: ({ theirs, ours }) => {
-              assert.ok(!taskIn(ours.data, 'master', 3), 'removed');
-              assert.ok(tasksIn(theirs.data, 'master').some((t) => (t.dependencies as unknown[]).includes('3.1')), 'task-master keeps a dependency on 3.1');
-              assert.ok(!tasksIn(ours.data, 'master').some((t) => (t.dependencies as unknown[]).some((d) => String(d).startsWith('3'))), 'tml drops every dependency on 3 and 3.x');
+              assert.deepEqual(taskIn(theirs.data, 'master', 8).dependencies, ['3.1', 5], 'task-master keeps 8 -> 3.1');
+              assert.deepEqual(taskIn(ours.data, 'master', 8).dependencies, [5], 'tml drops it');
             },
           },
         },
+        step('clear-subtasks', '--all'),
+        step('remove-task', '--id', '5,8', '-y'),
       ],
     },
     {
@@ -408,6 +416,7 @@ describe('command parity with task-master-ai 0.43 (tasks.json after every step)'
         'set-status with a missing id: task-master writes the ids before it, then fails',
         'remove-task drops dependencies on the removed ids from every tag',
         "remove-task leaves dependencies on the removed task's subtasks",
+        "add-subtask --task-id copies the task's dependencies on tasks, which a subtask reads as its siblings",
         'move to an existing subtask id writes a second subtask with that id',
         "move leaves dependencies on the moved task's subtasks at the old id",
         'move to another tag leaves dependencies on the moved task in the source tag',
