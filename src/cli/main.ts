@@ -34,6 +34,13 @@ Commands (task-master's own command lines work: same names and flags; short form
   add-task --title T --description D [--details X] [--priority P] [--dependencies 1,2]
   add-task --prompt "what to add"                      the model writes the task (title, details, dependencies)
   add-subtask --parent <id> --title T [-d D] [--details X] [--dependencies 1,2] [-s status]
+  add-subtask --parent <id> --task-id <id>             make an existing task a subtask of the parent
+  remove-task --id <id>[,<id>...] -y                   remove tasks (with their subtasks) or subtasks
+  clear-subtasks --id <id>[,<id>...] | --all           remove the subtasks of tasks
+  remove-subtask --id <p.s>[,...] [--convert]          remove a subtask, or make it a task
+  move --from <id>[,...] --to <id>[,...]               renumber a task, or move between tasks and subtasks
+  move --from <id>[,...] [--from-tag T] --to-tag T [--with-dependencies | --ignore-dependencies]
+                                                       move tasks to another tag
   add-dependency --id <id> --depends-on <id>           (or add-dependency <id> <depends-on>)
   remove-dependency --id <id> --depends-on <id>        (or remove-dependency <id> <depends-on>)
   validate-dependencies                                missing, self, duplicate and circular dependencies
