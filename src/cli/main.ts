@@ -45,6 +45,8 @@ Commands (task-master's own command lines work: same names and flags; short form
   delete-tag <name> -y                                 delete a tag and its tasks (or tags remove)
   rename-tag <old> <new>                               (or tags rename)
   copy-tag <source> <target> [-d text]                 (or tags copy)
+  generate [-o <dir>] [--tag T]                        one markdown file per task (task_001.md) in .taskmaster/tasks
+  sync-readme [--with-subtasks] [-s status] [--tag T]  the task list into README.md, between export markers
   expand <id> [--num N] [--prompt P] [--force]         break a task into subtasks with the model
   expand --all [--force]                               expand every pending task, prerequisites first, across hosts
   parse-prd <file> [--num N] [--replace]               turn a requirements document into tasks with the model
@@ -122,6 +124,7 @@ function toOptions(values: OptionValues): Options {
     copyFromCurrent: flag('copy-from-current'),
     fromBranch: flag('from-branch'),
     yes: flag('yes'),
+    output: text('output'),
   };
 }
 

@@ -9,6 +9,7 @@ import { canonicalId } from '../core/ids';
 import { validatePlan } from '../core/validation';
 import type { TaskStore } from '../store/taskStore';
 import { UsageError } from './commandLine';
+import { runDocumentCommand } from './documentCommands';
 import { formatTask, formatTaskList } from './format';
 
 /** What the commands below need from the command line. */
@@ -30,6 +31,7 @@ export interface ParityOptions {
   copyFromCurrent?: boolean;
   fromBranch?: boolean;
   yes?: boolean;
+  output?: string;
 }
 
 type Output = (line: string) => void;
@@ -168,12 +170,15 @@ export async function runParityCommand(command: string, args: string[], options:
     case 'rename-tag':
     case 'copy-tag':
       return runTagCommand(command, args, options, store, print);
+    case 'generate':
+    case 'sync-readme':
+      return runDocumentCommand(command, options, store, print);
     default:
       return undefined;
   }
 }
 
-type Print = (json: unknown, text: () => string) => void;
+export type Print = (json: unknown, text: () => string) => void;
 
 const TAGS_SUBCOMMANDS: Record<string, string> = { add: 'add-tag', use: 'use-tag', remove: 'delete-tag', rename: 'rename-tag', copy: 'copy-tag' };
 
