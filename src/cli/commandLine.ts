@@ -41,6 +41,8 @@ const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   'delete-tag': { ...TAG_FILE, yes: flag('y') },
   'rename-tag': TAG_FILE,
   'copy-tag': { ...TAG_FILE, description: text('d') },
+  generate: { tag: text('t'), output: text('o'), project: text('p'), format: text('f') },
+  'sync-readme': { file: text('f'), 'with-subtasks': flag(), status: text('s'), tag: text('t') },
   expand: { num: text(), prompt: text(), force: flag(), all: flag(), ...MODEL },
   'parse-prd': { num: text(), replace: flag(), ...MODEL },
   'analyze-complexity': MODEL,

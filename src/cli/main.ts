@@ -52,6 +52,8 @@ Commands (task-master's own command lines work: same names and flags; short form
   delete-tag <name> -y                                 delete a tag and its tasks (or tags remove)
   rename-tag <old> <new>                               (or tags rename)
   copy-tag <source> <target> [-d text]                 (or tags copy)
+  generate [-o <dir>] [--tag T]                        one markdown file per task (task_001.md) in .taskmaster/tasks
+  sync-readme [--with-subtasks] [-s status] [--tag T]  the task list into README.md, between export markers
   expand <id> [--num N] [--prompt P] [--force]         break a task into subtasks with the model
   expand --all [--force]                               expand every pending task, prerequisites first, across hosts
   parse-prd <file> [--num N] [--replace]               turn a requirements document into tasks with the model
@@ -134,6 +136,7 @@ function toOptions(values: OptionValues): Options {
     toTag: text('to-tag'),
     withDependencies: flag('with-dependencies'),
     ignoreDependencies: flag('ignore-dependencies'),
+    output: text('output'),
   };
 }
 

@@ -10,6 +10,7 @@ import { clearSubtasks, makeSubtask, moveTasks, moveTasksToTag, removeSubtask, r
 import { validatePlan } from '../core/validation';
 import type { TaskStore } from '../store/taskStore';
 import { UsageError } from './commandLine';
+import { runDocumentCommand } from './documentCommands';
 import { formatTask, formatTaskList } from './format';
 
 /** What the commands below need from the command line. */
@@ -40,6 +41,7 @@ export interface ParityOptions {
   toTag?: string;
   withDependencies?: boolean;
   ignoreDependencies?: boolean;
+  output?: string;
 }
 
 type Output = (line: string) => void;
@@ -219,12 +221,15 @@ export async function runParityCommand(command: string, args: string[], options:
     case 'rename-tag':
     case 'copy-tag':
       return runTagCommand(command, args, options, store, print);
+    case 'generate':
+    case 'sync-readme':
+      return runDocumentCommand(command, options, store, print);
     default:
       return undefined;
   }
 }
 
-type Print = (json: unknown, text: () => string) => void;
+export type Print = (json: unknown, text: () => string) => void;
 
 /** `move`: within a tag (--from, --to), or to another tag when --to-tag names one (Task Master's rule). */
 async function runMove(options: ParityOptions, store: TaskStore, print: Print): Promise<number> {

@@ -1,5 +1,5 @@
-import { markdownCell } from '../core/markdown';
 import type { Plan, TagView, TaskNode } from '../core/plan';
+import { taskTable } from '../core/readmeExport';
 
 /**
  * The plan as readable markdown, one section per tag, for repositories whose documentation lives
@@ -15,9 +15,7 @@ function renderTag(tag: TagView): string[] {
   const done = tag.tasks.filter((task) => task.status === 'done').length;
   const description = typeof tag.metadata?.description === 'string' ? tag.metadata.description : '';
   const lines = [`## ${tag.name}`, '', ...(description ? [description, ''] : []), `${done} of ${tag.tasks.length} tasks done.`, ''];
-  lines.push('| Task | Status | Priority | Depends on |', '| --- | --- | --- | --- |');
-  for (const task of tag.tasks) lines.push(`| ${task.id}. ${markdownCell(task.title)} | ${task.status} | ${task.priority} | ${task.dependencies.join(', ') || '–'} |`);
-  lines.push('');
+  lines.push(...taskTable(tag.tasks), '');
   for (const task of tag.tasks) lines.push(...renderTask(task));
   return lines;
 }
