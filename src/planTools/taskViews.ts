@@ -68,3 +68,10 @@ export function statusCounts(tasks: readonly TaskNode[]): Partial<Record<TaskSta
 export function warningsField(list: string[]): { warnings?: string[] } {
   return list.length ? { warnings: list } : {};
 }
+
+/** One page of a long list: `total` counts every entry, `nextOffset` is there while more remain. */
+export function page<T>(entries: readonly T[], offset: number, limit: number) {
+  const items = entries.slice(offset, offset + limit);
+  const end = offset + items.length;
+  return { total: entries.length, offset, ...(end < entries.length ? { nextOffset: end } : {}), items };
+}
