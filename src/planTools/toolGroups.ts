@@ -15,6 +15,9 @@ const CORE = ['get_tasks', 'next_task', 'get_task', 'set_task_status', 'update_s
 const STANDARD = [...CORE, 'initialize_project', 'analyze_project_complexity', 'expand_all', 'add_subtask', 'remove_task', 'add_task', 'complexity_report'];
 const GROUPS: Record<string, readonly string[] | 'all'> = { core: CORE, lean: CORE, standard: STANDARD, all: 'all' };
 
+/** Task Master's environment variable choosing the tools its MCP server serves. */
+export const TOOLS_ENV = 'TASK_MASTER_TOOLS';
+
 /** The group served when nothing is chosen: Task Master's default, so its agent rules and token budget hold. */
 export const DEFAULT_TOOL_GROUP = 'core';
 
