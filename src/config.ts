@@ -26,7 +26,7 @@ export const SettingKeys = {
   githubPriorityByLabel: 'github.priorityByLabel',
   boardColumns: 'board.columns',
   backupsToKeep: 'backups.keep',
-  mcpTools: 'mcp.tools',
+  mcpTools: 'mcpServer.tools',
 } as const;
 
 /** A setting's value only where the user set one (so a project's Task Master config can apply). */
@@ -129,5 +129,5 @@ export function mcpTools(scope?: vscode.Uri): string {
 }
 
 export function affectsMcpSettings(event: vscode.ConfigurationChangeEvent): boolean {
-  return affectsAiSettings(event) || event.affectsConfiguration(`${SECTION}.mcp`);
+  return affectsAiSettings(event) || event.affectsConfiguration(`${SECTION}.mcpServer`);
 }

@@ -10,7 +10,7 @@ import type { Projects } from '../workspace/projects';
 /**
  * Offers `tml mcp` to VS Code's MCP support, one server per folder with a plan, so agent mode
  * and any MCP-aware chat see Task Master's tool names over the same core as the extension, the
- * tools chosen by the taskmaster.mcp.tools setting as TASK_MASTER_TOOLS chooses them. The
+ * tools chosen by the taskmaster.mcpServer.tools setting as TASK_MASTER_TOOLS chooses them. The
  * user's Ollama host and model settings travel as flags, the proxy headers from SecretStorage in the
  * environment; the project's config.json does the rest.
  */

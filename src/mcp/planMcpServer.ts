@@ -76,7 +76,7 @@ export class PlanMcpServer {
   private unservedMessage(name: string): string {
     const served = `Tools: ${this.tools.map((candidate) => candidate.name).join(', ')}.`;
     if (!PLAN_TOOLS.some((candidate) => candidate.name === name)) return `No tool "${name}". ${served}`;
-    return `Tool "${name}" is not enabled on this server. ${served} Enable it with TASK_MASTER_TOOLS=all (or a list naming it); in VS Code, the taskmaster.mcp.tools setting.`;
+    return `Tool "${name}" is not enabled on this server. ${served} Enable it with TASK_MASTER_TOOLS=all (or a list naming it); in VS Code, the taskmaster.mcpServer.tools setting.`;
   }
 
   private async aiFor(projectRoot: string): Promise<AiService> {
