@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { resolveCallScope, servedInputSchema } from '../../src/mcp/bridgeArguments';
-import { PLAN_TOOLS } from '../../src/planTools';
+import { PLAN_TOOLS, selectPlanTools } from '../../src/planTools';
+import { gitRepository } from '../support/gitRepository';
 import { OllamaStandIn } from '../support/ollamaStandIn';
 import { makeProject, task, tagged, taskMasterText, tempDir } from '../support/planBuilder';
 
@@ -39,6 +40,39 @@ describe('Task Master\'s path arguments on every MCP tool', () => {
   });
 });
 
+const CORE = ['get_tasks', 'get_task', 'next_task', 'set_task_status', 'update_subtask', 'expand_task', 'parse_prd'];
+const STANDARD = [
+  'get_tasks', 'get_task', 'next_task', 'complexity_report', 'set_task_status', 'add_task', 'add_subtask', 'update_subtask',
+  'expand_task', 'expand_all', 'parse_prd', 'analyze_project_complexity', 'initialize_project',
+];
+const names = (value: string | undefined) => selectPlanTools(value, PLAN_TOOLS).tools.map((tool) => tool.name);
+
+describe('TASK_MASTER_TOOLS: which tools are served, by Task Master\'s rules', () => {
+  it('serves core (also called lean) when unset or blank, as Task Master does', () => {
+    for (const value of [undefined, '', '  ', 'core', 'lean', 'CORE', ' Lean ']) {
+      assert.deepEqual(selectPlanTools(value, PLAN_TOOLS), { tools: PLAN_TOOLS.filter((tool) => CORE.includes(tool.name)), warnings: [] }, String(value));
+    }
+  });
+
+  it('serves standard (core and the planning tools) and all', () => {
+    assert.deepEqual(names('standard'), STANDARD);
+    assert.deepEqual(names('Standard'), STANDARD);
+    assert.deepEqual(names('all'), PLAN_TOOLS.map((tool) => tool.name));
+  });
+
+  it('reads any other value as tool names: any case, _ and - alike, unknown names warned', () => {
+    const selection = selectPlanTools('Get_Tasks, response_language,add-dependency,bogus,move_task', PLAN_TOOLS);
+    assert.deepEqual(selection.tools.map((tool) => tool.name), ['get_tasks', 'add_dependency', 'response-language']);
+    assert.deepEqual(selection.warnings, ['Unknown tool "bogus".', '"move_task" is a Task Master tool that tml does not serve.']);
+  });
+
+  it('serves every tool, with a warning, when a list selects none', () => {
+    const selection = selectPlanTools('bogus, ,', PLAN_TOOLS);
+    assert.equal(selection.tools.length, PLAN_TOOLS.length);
+    assert.deepEqual(selection.warnings, ['Unknown tool "bogus".', 'No tool selected: serving all tools.']);
+  });
+});
+
 describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', function () {
   this.timeout(30_000);
   const clients: Client[] = [];
@@ -51,8 +85,10 @@ describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', functi
     await Promise.all(clients.splice(0).map((client) => client.close()));
   });
 
-  async function connect(workspace: string, flags: string[] = []) {
-    const transport = new StdioClientTransport({ command: process.execPath, args: [cli, 'mcp', '--project', workspace, ...flags], stderr: 'pipe' });
+  /** `tools` is TASK_MASTER_TOOLS; null leaves it unset. */
+  async function connect(workspace: string, flags: string[] = [], tools: string | null = 'all') {
+    const env = tools === null ? undefined : { TASK_MASTER_TOOLS: tools };
+    const transport = new StdioClientTransport({ command: process.execPath, args: [cli, 'mcp', '--project', workspace, ...flags], env, stderr: 'pipe' });
     const stderr: string[] = [];
     transport.stderr?.on('data', (chunk) => stderr.push(String(chunk)));
     const client = new Client({ name: 'mcp-server-test', version: '1.0.0' });
@@ -79,22 +115,37 @@ describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', functi
     assert.match(stdout, /\n {2}mcp {3,}serve the plan tools/);
   });
 
-  it('lists the 11 tools under Task Master\'s names with their schemas and path arguments', async () => {
+  it('lists the tools TASK_MASTER_TOOLS chooses, core by default, with their schemas and path arguments', async () => {
     const { root } = await makeProject(plan());
-    const { client, stderr } = await connect(root);
+    const listed = async (tools?: string) => {
+      const { client, stderr } = await connect(root, [], tools ?? null);
+      return { names: (await client.listTools()).tools.map((tool) => tool.name), stderr: stderr.join('') };
+    };
+    const unset = await listed(undefined);
+    assert.deepEqual(unset.names, CORE);
+    assert.match(unset.stderr, /serving 7 plan tools/);
+    assert.deepEqual((await listed('standard')).names, STANDARD);
+    const custom = await listed('Get_Tasks,response_language,bogus');
+    assert.deepEqual(custom.names, ['get_tasks', 'response-language']);
+    assert.match(custom.stderr, /TASK_MASTER_TOOLS: Unknown tool "bogus"\./);
+    const { client } = await connect(root);
     const { tools } = await client.listTools();
-    assert.deepEqual(
-      tools.map((tool) => tool.name),
-      ['get_tasks', 'get_task', 'next_task', 'set_task_status', 'add_task', 'add_subtask', 'update_subtask', 'expand_task', 'parse_prd', 'analyze_project_complexity', 'validate_dependencies'],
-    );
+    assert.deepEqual(tools.map((tool) => tool.name), PLAN_TOOLS.map((tool) => tool.name));
     const byName = new Map(tools.map((tool) => [tool.name, tool]));
     const setStatus = byName.get('set_task_status')!;
     assert.deepEqual(setStatus.inputSchema.required, ['id', 'status']);
     assert.deepEqual(Object.keys(setStatus.inputSchema.properties!), ['id', 'status', 'tag', 'projectRoot', 'file', 'complexityReport']);
+    // Task Master's argument names, as its own server lists them.
+    const argumentsOf = (name: string) => Object.keys(byName.get(name)!.inputSchema.properties!);
+    assert.deepEqual(argumentsOf('add_dependency').slice(0, 2), ['id', 'dependsOn']);
+    assert.deepEqual(argumentsOf('rename_tag').slice(0, 2), ['oldName', 'newName']);
+    assert.deepEqual(argumentsOf('copy_tag').slice(0, 3), ['sourceName', 'targetName', 'description']);
+    assert.deepEqual(argumentsOf('add_tag').slice(0, 5), ['name', 'copyFromCurrent', 'copyFromTag', 'fromBranch', 'description']);
+    assert.deepEqual(argumentsOf('models').slice(0, 4), ['setMain', 'setResearch', 'setFallback', 'listAvailableModels']);
+    assert.deepEqual(byName.get('update')!.inputSchema.required, ['from', 'prompt']);
     for (const tool of tools) assert.ok(tool.inputSchema.properties!.file && tool.inputSchema.properties!.complexityReport, `${tool.name} takes Task Master's file and complexityReport`);
     assert.equal(byName.get('get_tasks')!.annotations?.readOnlyHint, true);
     assert.equal(setStatus.annotations?.readOnlyHint, false);
-    assert.match(stderr.join(''), /serving 11 plan tools/);
   });
 
   it('next_task and set_task_status work on tasks.json on disk, with Task Master\'s projectRoot', async () => {
@@ -150,6 +201,8 @@ describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', functi
     assert.match(errorText(await call('get_tasks', { projectRoot: 42 })), /`projectRoot` must be a path string/);
     assert.match(errorText(await call('remove_task', { id: '1' })), /No tool "remove_task"\. Tools: get_tasks, get_task/);
     assert.equal(json(await call('get_tasks')).total, 3, 'the server still answers after errors');
+    const core = await connect(root, [], 'core');
+    assert.match(errorText(await core.call('add_task', { title: 'T' })), /^Tool "add_task" is not enabled on this server\. Tools: get_tasks, .*TASK_MASTER_TOOLS=all/);
   });
 
   it('answers a tasks.json that is not UTF-8 with an isError naming where, and writes nothing', async () => {
