@@ -2,11 +2,9 @@ import { fixDependencies as fixDependenciesOperation, type RemovedDependency } f
 import type { PlanTool } from './planTool';
 import { inTag, TAG_ARGUMENT } from './toolArguments';
 import { readTag } from './toolContext';
+import { MAX_LISTED_PROBLEMS } from './taskViews';
 
 type FixDependenciesInput = { tag?: string };
-
-/** A badly broken plan can lose thousands; the first ones say enough (a second call finds none left). */
-const MAX_LISTED = 100;
 
 export const fixDependencies: PlanTool<FixDependenciesInput> = {
   name: 'fix_dependencies',
@@ -21,6 +19,6 @@ export const fixDependencies: PlanTool<FixDependenciesInput> = {
     const tag = await readTag(context, input.tag);
     let removed: RemovedDependency[] = [];
     await context.store.edit(fixDependenciesOperation((found) => (removed = found)), tag.name);
-    return { tag: tag.name, total: removed.length, removed: removed.slice(0, MAX_LISTED) };
+    return { tag: tag.name, total: removed.length, removed: removed.slice(0, MAX_LISTED_PROBLEMS) };
   },
 };

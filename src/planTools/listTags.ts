@@ -1,4 +1,5 @@
 import type { PlanTool } from './planTool';
+import { tagCounts } from './taskViews';
 
 type ListTagsInput = { showMetadata: boolean };
 
@@ -20,8 +21,7 @@ export const listTags: PlanTool<ListTagsInput> = {
     const tags = [...state.plan.tags.values()].map((tag) => ({
       name: tag.name,
       current: tag.name === state.currentTag,
-      tasks: tag.tasks.length,
-      done: tag.tasks.filter((task) => task.status === 'done').length,
+      ...tagCounts(tag),
       ...(input.showMetadata ? { metadata: tag.metadata ?? {} } : {}),
     }));
     return { currentTag: state.currentTag, tags };

@@ -1,7 +1,7 @@
 import { canonicalId } from '../core/ids';
 import { removeDependency as removeDependencyOperation, requireTask } from '../core/operations';
 import type { PlanTool } from './planTool';
-import { inTag, TAG_ARGUMENT, TASK_ID_ARGUMENT } from './toolArguments';
+import { DEPENDENCY_LINK_SCHEMA, inTag } from './toolArguments';
 import { readTag } from './toolContext';
 
 type RemoveDependencyInput = { id: string; dependsOn: string; tag?: string };
@@ -12,16 +12,7 @@ export const removeDependency: PlanTool<RemoveDependencyInput> = {
   description:
     'Stop a task or subtask waiting on another. A dependency that is not there changes nothing (`removed` is false), as in Task Master. ' +
     'Returns the task\'s dependencies after the change.',
-  inputSchema: {
-    type: 'object',
-    properties: {
-      id: { ...TASK_ID_ARGUMENT, description: 'The task that waits, e.g. "12" or "12.3".' },
-      dependsOn: { ...TASK_ID_ARGUMENT, description: 'The task it should no longer wait on.' },
-      tag: TAG_ARGUMENT,
-    },
-    required: ['id', 'dependsOn'],
-    additionalProperties: false,
-  },
+  inputSchema: DEPENDENCY_LINK_SCHEMA,
   mutates: true,
   describeCall: (input) => `Make ${input.id} no longer depend on ${input.dependsOn}${inTag(input.tag)}`,
   async run(input, context) {

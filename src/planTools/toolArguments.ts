@@ -1,6 +1,6 @@
 import { parseStatus } from '../core/operations';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskStatus } from '../core/task';
-import { ToolInputError } from './planTool';
+import { ToolInputError, type JsonSchemaObject } from './planTool';
 
 /** Argument schemas several tools share, so each argument is described to models once. */
 export const TAG_ARGUMENT = {
@@ -18,6 +18,18 @@ export const EXISTING_TAG_ARGUMENT = { type: 'string', minLength: 1, description
 export const NEW_TAG_ARGUMENT = { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9_-]+$', description: 'Name of the new tag: letters, digits, "-" and "_".' };
 
 export const TASK_ID_ARGUMENT = { type: 'string', minLength: 1, description: 'Task id ("12") or subtask id ("12.3").' };
+
+/** The input of add_dependency and remove_dependency: the two ends of a dependency, in a tag. */
+export const DEPENDENCY_LINK_SCHEMA: JsonSchemaObject = {
+  type: 'object',
+  properties: {
+    id: { ...TASK_ID_ARGUMENT, description: 'The task that waits, e.g. "12" or "12.3".' },
+    dependsOn: { ...TASK_ID_ARGUMENT, description: 'The task it waits on, e.g. "7" or "12.1".' },
+    tag: TAG_ARGUMENT,
+  },
+  required: ['id', 'dependsOn'],
+  additionalProperties: false,
+};
 
 /** Task Master's `id` that may name several tasks: read it with `idList`. */
 export const ID_LIST_ARGUMENT = {

@@ -1,6 +1,7 @@
 import { requireTag } from '../core/operations';
 import type { PlanTool } from './planTool';
 import { EXISTING_TAG_ARGUMENT } from './toolArguments';
+import { tagCounts } from './taskViews';
 
 type UseTagInput = { name: string };
 
@@ -16,6 +17,6 @@ export const useTag: PlanTool<UseTagInput> = {
   async run(input, context) {
     const tag = requireTag((await context.store.load()).plan, input.name);
     await context.store.setCurrentTag(tag.name);
-    return { currentTag: tag.name, tasks: tag.tasks.length, done: tag.tasks.filter((task) => task.status === 'done').length };
+    return { currentTag: tag.name, ...tagCounts(tag) };
   },
 };
