@@ -2,7 +2,7 @@ import type { PlanTool } from './planTool';
 import { inTag, RESEARCH_ARGUMENT, TAG_ARGUMENT } from './toolArguments';
 import { inferenceOptions, readTag } from './toolContext';
 
-type ExpandAllInput = { num?: number; prompt?: string; force: boolean; research?: boolean; tag?: string };
+type ExpandAllInput = { num?: number; prompt?: string; force: boolean; tag?: string };
 
 export const expandAll: PlanTool<ExpandAllInput> = {
   name: 'expand_all',

@@ -4,7 +4,7 @@ import { inTag, quoted, RESEARCH_ARGUMENT, TAG_ARGUMENT } from './toolArguments'
 import { inferenceOptions, readTag } from './toolContext';
 import { taskRow } from './taskViews';
 
-type UpdateInput = { from: string; prompt: string; research?: boolean; tag?: string };
+type UpdateInput = { from: string; prompt: string; tag?: string };
 
 export const update: PlanTool<UpdateInput> = {
   name: 'update',

@@ -3,7 +3,7 @@ import type { PlanTool } from './planTool';
 import { inTag, quoted, RESEARCH_ARGUMENT, TAG_ARGUMENT, TASK_ID_ARGUMENT } from './toolArguments';
 import { inferenceOptions, readTag, readTaskDetail } from './toolContext';
 
-type UpdateTaskInput = { id: string; prompt: string; append: boolean; research?: boolean; tag?: string };
+type UpdateTaskInput = { id: string; prompt: string; append: boolean; tag?: string };
 
 export const updateTask: PlanTool<UpdateTaskInput> = {
   name: 'update_task',

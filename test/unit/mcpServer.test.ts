@@ -345,7 +345,7 @@ describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', functi
       const { root, tasksFile } = await makeProject(plan());
       const { call } = await connect(root, ['--endpoint', ollama.url, '--model', 'llama3.2:3b']);
       ollama.script({ content: JSON.stringify({ subtasks: [{ id: 1, title: 'Routes', description: '', details: '', dependencies: [] }] }) });
-      const result = json(await call('expand_task', { id: '2', num: 1 }));
+      const result = json(await call('expand_task', { id: '2', num: 1, research: false }));
       assert.deepEqual([result.subtasks[0].id, result.model], ['2.1', 'llama3.2:3b']);
       assert.equal(ollama.requests[0].model, 'llama3.2:3b');
       assert.equal(JSON.parse(await fs.readFile(tasksFile, 'utf8')).master.tasks[1].subtasks[0].title, 'Routes');
