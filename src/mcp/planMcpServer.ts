@@ -3,7 +3,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { AiService } from '../ai/aiService';
-import { PLAN_TOOLS, runPlanTool, type PlanTool } from '../planTools';
+import { PLAN_TOOLS, runPlanTool, TASK_MASTER_TOOL_NAMES, type PlanTool } from '../planTools';
 import { locatePlan } from '../store/planLocation';
 import { taskmasterConfigPath } from '../store/taskmasterConfig';
 import { TaskStore } from '../store/taskStore';
@@ -75,6 +75,7 @@ export class PlanMcpServer {
 
   private unservedMessage(name: string): string {
     const served = `Tools: ${this.tools.map((candidate) => candidate.name).join(', ')}.`;
+    if ((TASK_MASTER_TOOL_NAMES as readonly string[]).includes(name) && !PLAN_TOOLS.some((candidate) => candidate.name === name)) return `Task Master's "${name}" is not served by Taskmaster Local. ${served}`;
     if (!PLAN_TOOLS.some((candidate) => candidate.name === name)) return `No tool "${name}". ${served}`;
     return `Tool "${name}" is not enabled on this server. ${served} Enable it with TASK_MASTER_TOOLS=all (or a list naming it); in VS Code, the taskmaster.mcpServer.tools setting.`;
   }
@@ -88,7 +89,7 @@ export class PlanMcpServer {
     if (known?.configStamp === configStamp) return known.service;
     const service = this.options.createAi(projectRoot);
     this.services.set(projectRoot, { configStamp, service });
-    service.catch(() => this.services.delete(projectRoot));
+    service.catch(() => this.services.get(projectRoot)?.service === service && this.services.delete(projectRoot));
     return service;
   }
 

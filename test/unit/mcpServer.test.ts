@@ -199,7 +199,8 @@ describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', functi
     assert.match(errorText(await call('set_task_status', { id: '2', status: 'finished' })), /`status` must be one of pending, in-progress, review, done, deferred, cancelled, blocked \(got "finished"\)/);
     assert.match(errorText(await call('get_task', { id: '9' })), /No task 9 in tag "master"\. Closest ids: 3, 2, 1\./);
     assert.match(errorText(await call('get_tasks', { projectRoot: 42 })), /`projectRoot` must be a path string/);
-    assert.match(errorText(await call('remove_task', { id: '1' })), /No tool "remove_task"\. Tools: get_tasks, get_task/);
+    assert.match(errorText(await call('remove_tasks', { id: '1' })), /^No tool "remove_tasks"\. Tools: get_tasks, get_task/);
+    assert.match(errorText(await call('remove_task', { id: '1' })), /^Task Master's "remove_task" is not served by Taskmaster Local\. Tools: get_tasks/);
     assert.equal(json(await call('get_tasks')).total, 3, 'the server still answers after errors');
     const core = await connect(root, [], 'core');
     assert.match(errorText(await core.call('add_task', { title: 'T' })), /^Tool "add_task" is not enabled on this server\. Tools: get_tasks, .*TASK_MASTER_TOOLS=all/);
