@@ -269,6 +269,9 @@ describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', functi
       assert.ok(created.includes(path.join('.taskmaster', 'config.json')) && !created.some((file: string) => file.endsWith('tasks.json')), created.join());
       assert.equal(await fs.readFile(tasksFile, 'utf8'), before);
       assert.deepEqual(json(await call('initialize_project')).created, [], 'a second run creates nothing');
+      const fresh = json(await call('initialize_project', { projectRoot: 'web' }));
+      assert.ok(fresh.created.includes(path.join('.taskmaster', 'tasks', 'tasks.json')), fresh.created.join());
+      assert.deepEqual(json(await call('get_tasks', { projectRoot: 'web' })).total, 0);
 
       const listed = json(await call('models', { listAvailableModels: true }));
       assert.deepEqual([listed.main.modelId, listed.fallback.modelId], ['qwen2.5-coder:7b', 'llama3.1:8b']);
