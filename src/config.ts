@@ -26,6 +26,7 @@ export const SettingKeys = {
   githubPriorityByLabel: 'github.priorityByLabel',
   boardColumns: 'board.columns',
   backupsToKeep: 'backups.keep',
+  mcpTools: 'mcpServer.tools',
 } as const;
 
 /** A setting's value only where the user set one (so a project's Task Master config can apply). */
@@ -120,4 +121,13 @@ export function boardColumns(scope?: vscode.Uri): TaskStatus[] {
 
 export function affectsBoardSettings(event: vscode.ConfigurationChangeEvent): boolean {
   return event.affectsConfiguration(`${SECTION}.board`);
+}
+
+/** The TASK_MASTER_TOOLS value for the MCP servers the extension offers: a group or a list of tool names. */
+export function mcpTools(scope?: vscode.Uri): string {
+  return vscode.workspace.getConfiguration(SECTION, scope).get<string>(SettingKeys.mcpTools) ?? '';
+}
+
+export function affectsMcpSettings(event: vscode.ConfigurationChangeEvent): boolean {
+  return affectsAiSettings(event) || event.affectsConfiguration(`${SECTION}.mcpServer`);
 }

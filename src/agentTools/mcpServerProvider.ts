@@ -3,12 +3,14 @@ import * as vscode from 'vscode';
 import { MCP_PROVIDER_ID } from '../commands/commandIds';
 import { formatHeaders, HEADER_ORIGINS_ENV, HEADERS_ENV } from '../ai/aiSettings';
 import { HEADERS_SECRET, readProxyHeaders } from '../aiCommands/projectAiSettings';
-import { affectsAiSettings, explicitAiSettings } from '../config';
+import { affectsMcpSettings, explicitAiSettings, mcpTools } from '../config';
+import { TOOLS_ENV } from '../planTools';
 import type { Projects } from '../workspace/projects';
 
 /**
  * Offers `tml mcp` to VS Code's MCP support, one server per folder with a plan, so agent mode
- * and any MCP-aware chat see Task Master's tool names over the same core as the extension. The
+ * and any MCP-aware chat see Task Master's tool names over the same core as the extension, the
+ * tools chosen by the taskmaster.mcpServer.tools setting as TASK_MASTER_TOOLS chooses them. The
  * user's Ollama host and model settings travel as flags, the proxy headers from SecretStorage in the
  * environment; the project's config.json does the rest.
  */
@@ -24,7 +26,7 @@ export function registerMcpServerProvider(context: vscode.ExtensionContext, proj
     projects.onDidChange(() => {
       if (foldersWithPlan() !== folders) changed.fire();
     }),
-    vscode.workspace.onDidChangeConfiguration((event) => affectsAiSettings(event) && changed.fire()),
+    vscode.workspace.onDidChangeConfiguration((event) => affectsMcpSettings(event) && changed.fire()),
     secrets.onDidChange((event) => event.key === HEADERS_SECRET && changed.fire()),
     vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, {
       onDidChangeMcpServerDefinitions: changed.event,
@@ -38,7 +40,8 @@ export function registerMcpServerProvider(context: vscode.ExtensionContext, proj
           if (settings.endpoints?.length) args.push('--endpoint', settings.endpoints.join(','));
           if (settings.model) args.push('--model', settings.model);
           // The editor's own runtime runs the CLI: in desktop VS Code it is Electron, told to act as Node.
-          return new vscode.McpStdioServerDefinition(`Taskmaster (${project.folder.name})`, process.execPath, args, env, version);
+          const serverEnv = { ...env, [TOOLS_ENV]: mcpTools(project.folder.uri) };
+          return new vscode.McpStdioServerDefinition(`Taskmaster (${project.folder.name})`, process.execPath, args, serverEnv, version);
         });
       },
     }),

@@ -1,6 +1,10 @@
 import { PLAN_TOOLS, type PlanTool } from '../planTools';
 
-/** The plan tools Copilot's agent mode gets: everything but the whole-plan AI runs (PRD, complexity). */
+/**
+ * The plan tools Copilot's agent mode gets as language-model tools, each change confirmed: the daily
+ * work on tasks. Whole-plan AI runs, tags, models and project setup are served by the MCP server
+ * only, where taskmaster.mcpServer.tools chooses them.
+ */
 const LANGUAGE_MODEL_TOOL_NAMES = ['get_tasks', 'get_task', 'next_task', 'set_task_status', 'add_task', 'add_subtask', 'update_subtask', 'expand_task', 'validate_dependencies'];
 
 export function languageModelTools(): PlanTool[] {

@@ -227,7 +227,7 @@ export class AiService {
    */
   async expandAll(
     store: TaskStore,
-    request: { tag?: string; force?: boolean; count?: number } = {},
+    request: { tag?: string; force?: boolean; count?: number; prompt?: string } = {},
     options: InferenceOptions = {},
     onTaskDone?: (id: string, outcome: AiOutcome) => void,
   ): Promise<{ expanded: string[]; failed: Array<{ id: string; error: string }> }> {
@@ -243,7 +243,7 @@ export class AiService {
         for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
           if (options.signal?.aborted) return;
           try {
-            const outcome = await this.expandTask(store, { id, tag: tagName, force: request.force, count: request.count }, { ...options, preferredHost: host });
+            const outcome = await this.expandTask(store, { id, tag: tagName, force: request.force, count: request.count, prompt: request.prompt }, { ...options, preferredHost: host });
             expanded.push(id);
             onTaskDone?.(id, outcome);
           } catch (error) {

@@ -10,6 +10,7 @@ import { OperationError, requireTag } from '../core/operations';
 import { validatePlan } from '../core/validation';
 import { ActivityLedger, locateSqlWasm } from '../ledger';
 import { PlanMcpServer } from '../mcp/planMcpServer';
+import { PLAN_TOOLS, selectPlanTools, TOOLS_ENV } from '../planTools';
 import { eventLine, parsePeriod, renderProgressReport } from '../progress/progressReport';
 import { writeFileAtomic } from '../store/atomicWrite';
 import { JsonLocator } from '../store/jsonText';
@@ -74,6 +75,7 @@ Options:
   --model <name>    Ollama model (default: .taskmaster/config.json, else qwen2.5-coder:7b)
   (environment) TML_OLLAMA_HEADERS="Name: value; Other: value"   headers for an Ollama behind a proxy
   (environment) TML_OLLAMA_HEADER_ORIGINS=http://host:port[,…]  send those headers to these origins only
+  (environment) TASK_MASTER_TOOLS=core|standard|all|name,name   the tools tml mcp serves (default core)
   --help            this text
 An option a command does not take is refused (exit 2).
 
@@ -278,7 +280,10 @@ async function dispatch(command: string, args: string[], options: Options, store
     }
     case 'mcp': {
       // stdout belongs to the protocol from here on: everything else goes to `err` (stderr).
-      const server = new PlanMcpServer({ workspaceRoot: path.resolve(options.project), createAi: (project) => aiService({ ...options, project }), log: err, version });
+      const selection = selectPlanTools(process.env[TOOLS_ENV], PLAN_TOOLS);
+      for (const warning of selection.warnings) err(`tml mcp: ${TOOLS_ENV}: ${warning}`);
+      const createAi = (project: string) => aiService({ ...options, project });
+      const server = new PlanMcpServer({ workspaceRoot: path.resolve(options.project), createAi, log: err, version, tools: selection.tools });
       await server.serveStdio();
       return 0;
     }

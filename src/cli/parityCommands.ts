@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { fixDependencies, findRemovableDependencies } from '../core/dependencyRepair';
 import { addDependency, addSubtask, addTask, parsePriority, parseStatus, removeDependency, requireTag, requireTask } from '../core/operations';
 import { DEFAULT_TAG, findTask, type TagView } from '../core/plan';
@@ -8,6 +6,7 @@ import { copyTag, createTag, deleteTag, renameTag } from '../core/tagOperations'
 import { canonicalId } from '../core/ids';
 import { clearSubtasks, makeSubtask, moveTasks, moveTasksToTag, removeSubtask, removeTasks } from '../core/taskStructure';
 import { validatePlan } from '../core/validation';
+import { currentGitBranch, tagNameForBranch } from '../store/gitBranch';
 import type { TaskStore } from '../store/taskStore';
 import { UsageError } from './commandLine';
 import { runDocumentCommand } from './documentCommands';
@@ -270,19 +269,9 @@ async function runTagsSubcommand(args: string[], options: ParityOptions, store: 
 }
 
 async function currentBranch(project: string): Promise<string> {
-  try {
-    const { stdout } = await promisify(execFile)('git', ['symbolic-ref', '--short', 'HEAD'], { cwd: project });
-    const branch = stdout.trim();
-    if (branch) return branch;
-  } catch {
-    // reported below
-  }
-  throw new UsageError(`--from-branch needs a git branch: ${project} is not on one (not a repository, or a detached HEAD).`);
-}
-
-/** A branch name as a tag name: characters tags cannot hold become "-". */
-export function tagNameForBranch(branch: string): string {
-  return branch.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  const branch = await currentGitBranch(project);
+  if (!branch) throw new UsageError(`--from-branch needs a git branch: ${project} is not on one (not a repository, or a detached HEAD).`);
+  return branch;
 }
 
 async function runTagCommand(command: string, args: string[], options: ParityOptions, store: TaskStore, print: Print): Promise<number> {

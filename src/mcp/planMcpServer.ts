@@ -1,9 +1,11 @@
+import { stat } from 'node:fs/promises';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { AiService } from '../ai/aiService';
-import { PLAN_TOOLS, runPlanTool, type PlanTool } from '../planTools';
+import { PLAN_TOOLS, runPlanTool, TASK_MASTER_TOOL_NAMES, type PlanTool } from '../planTools';
 import { locatePlan } from '../store/planLocation';
+import { taskmasterConfigPath } from '../store/taskmasterConfig';
 import { TaskStore } from '../store/taskStore';
 import { resolveCallScope, servedInputSchema } from './bridgeArguments';
 
@@ -15,6 +17,8 @@ export interface PlanMcpServerOptions {
   /** Diagnostics (stderr for `tml mcp`): never the protocol's stdout. */
   log: (line: string) => void;
   version: string;
+  /** The tools served (TASK_MASTER_TOOLS); default every plan tool. */
+  tools?: readonly PlanTool[];
 }
 
 /**
@@ -25,10 +29,12 @@ export class PlanMcpServer {
   readonly server: Server;
   /** One store per tasks.json: a file unchanged since the last call is not parsed again. */
   private readonly stores = new Map<string, TaskStore>();
-  /** One AI service per project: its inference cache lives as long as the server. */
-  private readonly services = new Map<string, Promise<AiService>>();
+  /** One AI service per project, kept while its config.json is unchanged (the models tool changes it). */
+  private readonly services = new Map<string, { configStamp: string; service: Promise<AiService> }>();
+  private readonly tools: readonly PlanTool[];
 
   constructor(private readonly options: PlanMcpServerOptions) {
+    this.tools = options.tools ?? PLAN_TOOLS;
     this.server = new Server(
       { name: 'taskmaster-local', title: 'Taskmaster Local', version: options.version },
       {
@@ -39,13 +45,13 @@ export class PlanMcpServer {
           'expand_task, parse_prd, analyze_project_complexity and add_task with `prompt` run on a local Ollama model.',
       },
     );
-    this.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: PLAN_TOOLS.map(listedTool) }));
+    this.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.tools.map(listedTool) }));
     this.server.setRequestHandler(CallToolRequestSchema, (request, extra) => this.call(request.params.name, request.params.arguments ?? {}, extra.signal));
   }
 
   private async call(name: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
-    const tool = PLAN_TOOLS.find((candidate) => candidate.name === name);
-    if (!tool) return failure(`No tool "${name}". Tools: ${PLAN_TOOLS.map((candidate) => candidate.name).join(', ')}.`);
+    const tool = this.tools.find((candidate) => candidate.name === name);
+    if (!tool) return failure(this.unservedMessage(name));
     try {
       const scope = await resolveCallScope(this.options.workspaceRoot, args);
       const location = locatePlan(scope.projectRoot, scope.tasksFile);
@@ -67,13 +73,23 @@ export class PlanMcpServer {
     return store;
   }
 
-  private aiFor(projectRoot: string): Promise<AiService> {
-    let service = this.services.get(projectRoot);
-    if (!service) {
-      service = this.options.createAi(projectRoot);
-      this.services.set(projectRoot, service);
-      service.catch(() => this.services.delete(projectRoot));
-    }
+  private unservedMessage(name: string): string {
+    const served = `Tools: ${this.tools.map((candidate) => candidate.name).join(', ')}.`;
+    if ((TASK_MASTER_TOOL_NAMES as readonly string[]).includes(name) && !PLAN_TOOLS.some((candidate) => candidate.name === name)) return `Task Master's "${name}" is not served by Taskmaster Local. ${served}`;
+    if (!PLAN_TOOLS.some((candidate) => candidate.name === name)) return `No tool "${name}". ${served}`;
+    return `Tool "${name}" is not enabled on this server. ${served} Enable it with TASK_MASTER_TOOLS=all (or a list naming it); in VS Code, the taskmaster.mcpServer.tools setting.`;
+  }
+
+  private async aiFor(projectRoot: string): Promise<AiService> {
+    const configStamp = await stat(taskmasterConfigPath(projectRoot)).then(
+      (info) => `${info.mtimeMs}:${info.size}`,
+      () => 'none',
+    );
+    const known = this.services.get(projectRoot);
+    if (known?.configStamp === configStamp) return known.service;
+    const service = this.options.createAi(projectRoot);
+    this.services.set(projectRoot, { configStamp, service });
+    service.catch(() => this.services.get(projectRoot)?.service === service && this.services.delete(projectRoot));
     return service;
   }
 
@@ -84,7 +100,7 @@ export class PlanMcpServer {
     const closed = new Promise<void>((resolve) => (this.server.onclose = resolve));
     process.stdin.once('end', () => void this.server.close());
     await this.server.connect(new StdioServerTransport());
-    this.options.log(`tml mcp: serving ${PLAN_TOOLS.length} plan tools for ${this.options.workspaceRoot}`);
+    this.options.log(`tml mcp: serving ${this.tools.length} plan tools for ${this.options.workspaceRoot}`);
     await closed;
     this.dispose();
   }

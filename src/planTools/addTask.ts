@@ -1,7 +1,7 @@
 import { addTask as addTaskOperation } from '../core/operations';
 import type { TaskPriority } from '../core/task';
 import { ToolInputError, type PlanTool, type PlanToolContext } from './planTool';
-import { DEPENDENCIES_ARGUMENT, inTag, PRIORITY_ARGUMENT, quoted, splitList, TAG_ARGUMENT } from './toolArguments';
+import { DEPENDENCIES_ARGUMENT, inTag, PRIORITY_ARGUMENT, quoted, RESEARCH_ARGUMENT, splitList, TAG_ARGUMENT } from './toolArguments';
 import { inferenceOptions, readTag, readTaskDetail } from './toolContext';
 import { warningsField } from './taskViews';
 
@@ -36,6 +36,7 @@ export const addTask: PlanTool<AddTaskInput> = {
       dependencies: DEPENDENCIES_ARGUMENT,
       priority: PRIORITY_ARGUMENT,
       prompt: { type: 'string', minLength: 1, description: 'Instead of `title`: what the task should achieve; the local model writes the task.' },
+      research: RESEARCH_ARGUMENT,
       tag: TAG_ARGUMENT,
     },
     additionalProperties: false,

@@ -1,6 +1,6 @@
 import { requireTask } from '../core/operations';
 import type { PlanTool } from './planTool';
-import { inTag, TAG_ARGUMENT } from './toolArguments';
+import { inTag, RESEARCH_ARGUMENT, TAG_ARGUMENT } from './toolArguments';
 import { inferenceOptions, readTag } from './toolContext';
 import { subtaskRow, warningsField } from './taskViews';
 
@@ -20,6 +20,7 @@ export const expandTask: PlanTool<ExpandTaskInput> = {
       num: { type: 'integer', minimum: 1, maximum: 50, description: 'How many subtasks to ask for.' },
       prompt: { type: 'string', description: 'Extra guidance for the breakdown, e.g. "split by API endpoint".' },
       force: { type: 'boolean', default: false, description: 'Replace the task\'s existing subtasks instead of adding after them.' },
+      research: RESEARCH_ARGUMENT,
       tag: TAG_ARGUMENT,
     },
     required: ['id'],

@@ -1,14 +1,10 @@
 import type { TaskNode } from '../core/plan';
 import type { PlanTool } from './planTool';
-import { inTag, statusFilter, TAG_ARGUMENT } from './toolArguments';
+import { inTag, PAGE_ARGUMENTS, statusFilter, TAG_ARGUMENT } from './toolArguments';
 import { readTag } from './toolContext';
-import { statusCounts, subtaskRow, taskRow } from './taskViews';
+import { page, statusCounts, subtaskRow, taskRow } from './taskViews';
 
 type GetTasksInput = { status?: string; withSubtasks: boolean; query?: string; offset: number; limit: number; tag?: string };
-
-/** Plans reach megabytes; a page of compact rows keeps a model's context for the work. */
-const DEFAULT_LIMIT = 50;
-const MAX_LIMIT = 200;
 
 export const getTasks: PlanTool<GetTasksInput> = {
   name: 'get_tasks',
@@ -23,8 +19,7 @@ export const getTasks: PlanTool<GetTasksInput> = {
       status: { type: 'string', description: 'Only tasks with these statuses, comma-separated, e.g. "pending,in-progress". "all" or nothing: every status.' },
       withSubtasks: { type: 'boolean', default: false, description: 'Also list each task\'s subtasks as rows (`subtaskList`).' },
       query: { type: 'string', description: 'Only tasks whose title, description, details or subtask titles contain this text (any case).' },
-      offset: { type: 'integer', minimum: 0, default: 0, description: 'How many matching tasks to skip: the `nextOffset` of the previous page.' },
-      limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, description: `Tasks per page (at most ${MAX_LIMIT}).` },
+      ...PAGE_ARGUMENTS,
       tag: TAG_ARGUMENT,
     },
     additionalProperties: false,
@@ -36,15 +31,12 @@ export const getTasks: PlanTool<GetTasksInput> = {
     const statuses = statusFilter(input.status);
     const text = input.query?.trim().toLowerCase();
     const matching = tag.tasks.filter((task) => (!statuses || statuses.has(task.status)) && (!text || mentions(task, text)));
-    const page = matching.slice(input.offset, input.offset + input.limit);
-    const end = input.offset + page.length;
+    const { items, ...paging } = page(matching, input.offset, input.limit);
     return {
       tag: tag.name,
-      total: matching.length,
-      offset: input.offset,
-      ...(end < matching.length ? { nextOffset: end } : {}),
+      ...paging,
       statusCounts: statusCounts(tag.tasks),
-      tasks: page.map((task) => (input.withSubtasks ? { ...taskRow(task), subtaskList: task.subtasks.map(subtaskRow) } : taskRow(task))),
+      tasks: items.map((task) => (input.withSubtasks ? { ...taskRow(task), subtaskList: task.subtasks.map(subtaskRow) } : taskRow(task))),
     };
   },
 };

@@ -1,31 +1,68 @@
+import { addDependency } from './addDependency';
 import { addSubtask } from './addSubtask';
+import { addTag } from './addTag';
 import { addTask } from './addTask';
 import { analyzeProjectComplexity } from './analyzeProjectComplexity';
+import { complexityReport } from './complexityReport';
+import { copyTag } from './copyTag';
+import { deleteTag } from './deleteTag';
+import { expandAll } from './expandAll';
 import { expandTask } from './expandTask';
+import { fixDependencies } from './fixDependencies';
 import { getTask } from './getTask';
 import { getTasks } from './getTasks';
+import { initializeProject } from './initializeProject';
+import { listTags } from './listTags';
+import { models } from './models';
 import { nextTask } from './nextTask';
 import { parsePrd } from './parsePrd';
 import type { PlanTool } from './planTool';
+import { removeDependency } from './removeDependency';
+import { renameTag } from './renameTag';
+import { responseLanguage } from './responseLanguage';
 import { setTaskStatus } from './setTaskStatus';
+import { update } from './update';
 import { updateSubtask } from './updateSubtask';
+import { updateTask } from './updateTask';
+import { useTag } from './useTag';
 import { validateDependencies } from './validateDependencies';
 
 export { ToolInputError, type JsonSchemaObject, type PlanTool, type PlanToolContext } from './planTool';
 export { resolveInside } from './projectPaths';
 export { describePlanToolCall, runPlanTool, type PlanToolOutcome } from './runPlanTool';
+export { DEFAULT_TOOL_GROUP, selectPlanTools, TASK_MASTER_TOOL_NAMES, TOOLS_ENV, type ToolSelection } from './toolGroups';
 
-/** Every plan tool, in the order a model meets them: reading, working through, planning with the model. */
+/**
+ * Every plan tool, in the order a model meets them: reading, working through, planning with the
+ * model, dependencies, tags, project setup. A new tool is its own file plus one line here; the
+ * groups of TASK_MASTER_TOOLS (toolGroups.ts) already know Task Master's names.
+ */
 export const PLAN_TOOLS: readonly PlanTool[] = [
   getTasks,
   getTask,
   nextTask,
+  complexityReport,
   setTaskStatus,
   addTask,
   addSubtask,
   updateSubtask,
+  updateTask,
+  update,
   expandTask,
+  expandAll,
   parsePrd,
   analyzeProjectComplexity,
+  addDependency,
+  removeDependency,
   validateDependencies,
+  fixDependencies,
+  listTags,
+  addTag,
+  useTag,
+  copyTag,
+  renameTag,
+  deleteTag,
+  initializeProject,
+  models,
+  responseLanguage,
 ];

@@ -3,7 +3,7 @@ import { requireTask } from '../core/operations';
 import { DEFAULT_TAG } from '../core/plan';
 import { ToolInputError, type PlanTool } from './planTool';
 import { resolveInside } from './projectPaths';
-import { inTag, TAG_ARGUMENT } from './toolArguments';
+import { inTag, RESEARCH_ARGUMENT, TAG_ARGUMENT } from './toolArguments';
 import { inferenceOptions, readTag } from './toolContext';
 import { taskRow, warningsField } from './taskViews';
 
@@ -27,6 +27,7 @@ export const parsePrd: PlanTool<ParsePrdInput> = {
       numTasks: { type: 'integer', minimum: 1, maximum: 50, description: 'About how many tasks to create (default 10).' },
       append: { type: 'boolean', default: false, description: 'Add the new tasks after the tag\'s existing tasks.' },
       force: { type: 'boolean', default: false, description: 'Replace the tag\'s existing tasks.' },
+      research: RESEARCH_ARGUMENT,
       tag: TAG_ARGUMENT,
     },
     additionalProperties: false,

@@ -57,6 +57,11 @@ export function taskDetail(task: TaskNode, tag: TagView, keepSubtask: (sub: Task
   };
 }
 
+/** A tag's size for tag listings: its top-level tasks, and how many are done. */
+export function tagCounts(tag: TagView): { tasks: number; done: number } {
+  return { tasks: tag.tasks.length, done: tag.tasks.filter((task) => task.status === 'done').length };
+}
+
 /** How many top-level tasks have each status, e.g. { pending: 12, done: 30 }. */
 export function statusCounts(tasks: readonly TaskNode[]): Partial<Record<TaskStatus, number>> {
   const counts: Partial<Record<TaskStatus, number>> = {};
@@ -68,3 +73,13 @@ export function statusCounts(tasks: readonly TaskNode[]): Partial<Record<TaskSta
 export function warningsField(list: string[]): { warnings?: string[] } {
   return list.length ? { warnings: list } : {};
 }
+
+/** One page of a long list: `total` counts every entry, `nextOffset` is there while more remain. */
+export function page<T>(entries: readonly T[], offset: number, limit: number) {
+  const items = entries.slice(offset, offset + limit);
+  const end = offset + items.length;
+  return { total: entries.length, offset, ...(end < entries.length ? { nextOffset: end } : {}), items };
+}
+
+/** A badly broken plan can have thousands of dependency problems; the first ones say enough. */
+export const MAX_LISTED_PROBLEMS = 100;

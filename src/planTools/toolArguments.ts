@@ -1,6 +1,6 @@
 import { parseStatus } from '../core/operations';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskStatus } from '../core/task';
-import { ToolInputError } from './planTool';
+import { ToolInputError, type JsonSchemaObject } from './planTool';
 
 /** Argument schemas several tools share, so each argument is described to models once. */
 export const TAG_ARGUMENT = {
@@ -11,7 +11,25 @@ export const TAG_ARGUMENT = {
   description: 'Tag (named task list) to work in. Default: the current tag of .taskmaster/state.json, else "master".',
 };
 
+/** A tag that exists, named by a tag tool (those work on tags, not in one). */
+export const EXISTING_TAG_ARGUMENT = { type: 'string', minLength: 1, description: 'Name of an existing tag.' };
+
+/** A tag to create: Task Master's rule for new names. */
+export const NEW_TAG_ARGUMENT = { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9_-]+$', description: 'Name of the new tag: letters, digits, "-" and "_".' };
+
 export const TASK_ID_ARGUMENT = { type: 'string', minLength: 1, description: 'Task id ("12") or subtask id ("12.3").' };
+
+/** The input of add_dependency and remove_dependency: the two ends of a dependency, in a tag. */
+export const DEPENDENCY_LINK_SCHEMA: JsonSchemaObject = {
+  type: 'object',
+  properties: {
+    id: { ...TASK_ID_ARGUMENT, description: 'The task that waits, e.g. "12" or "12.3".' },
+    dependsOn: { ...TASK_ID_ARGUMENT, description: 'The task it waits on, e.g. "7" or "12.1".' },
+    tag: TAG_ARGUMENT,
+  },
+  required: ['id', 'dependsOn'],
+  additionalProperties: false,
+};
 
 /** Task Master's `id` that may name several tasks: read it with `idList`. */
 export const ID_LIST_ARGUMENT = {
@@ -28,6 +46,19 @@ export const DEPENDENCIES_ARGUMENT = {
   type: 'string',
   description: 'Comma-separated ids of tasks that must be done first, e.g. "1,3.2".',
 };
+
+/** Plans reach megabytes; a page of compact rows keeps a model's context for the work. */
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 200;
+
+/** `offset` and `limit` of a tool whose list can be long: read them with `page`. */
+export const PAGE_ARGUMENTS = {
+  offset: { type: 'integer', minimum: 0, default: 0, description: 'How many entries to skip: the `nextOffset` of the previous page.' },
+  limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: `Entries per page (at most ${MAX_PAGE_SIZE}).` },
+};
+
+/** Task Master's `research` switch: here the project's local model answers either way. */
+export const RESEARCH_ARGUMENT = { type: 'boolean', description: 'Accepted as Task Master takes it; the local model answers either way.' };
 
 /** "1, 2,3.1" as ["1", "2", "3.1"]: Task Master's comma lists of ids. */
 export function splitList(value: string | undefined): string[] {

@@ -1,6 +1,6 @@
 import { appendNote } from '../core/operations';
 import { ToolInputError, type PlanTool } from './planTool';
-import { inTag, quoted, TAG_ARGUMENT, TASK_ID_ARGUMENT } from './toolArguments';
+import { inTag, quoted, RESEARCH_ARGUMENT, TAG_ARGUMENT, TASK_ID_ARGUMENT } from './toolArguments';
 import { readTag, readTaskDetail } from './toolContext';
 
 type UpdateSubtaskInput = { id: string; prompt: string; tag?: string };
@@ -19,6 +19,7 @@ export const updateSubtask: PlanTool<UpdateSubtaskInput> = {
     properties: {
       id: TASK_ID_ARGUMENT,
       prompt: { type: 'string', minLength: 1, description: 'The note to append, exactly as it should be kept.' },
+      research: RESEARCH_ARGUMENT,
       tag: TAG_ARGUMENT,
     },
     required: ['id', 'prompt'],

@@ -2,11 +2,9 @@ import { requireTag } from '../core/operations';
 import { validatePlan } from '../core/validation';
 import type { PlanTool } from './planTool';
 import { inTag, TAG_ARGUMENT } from './toolArguments';
+import { MAX_LISTED_PROBLEMS } from './taskViews';
 
 type ValidateDependenciesInput = { tag?: string };
-
-/** A badly broken plan can have thousands of problems; the first ones say enough. */
-const MAX_PROBLEMS = 100;
 
 export const validateDependencies: PlanTool<ValidateDependenciesInput> = {
   name: 'validate_dependencies',
@@ -25,7 +23,7 @@ export const validateDependencies: PlanTool<ValidateDependenciesInput> = {
       tag: tag.name,
       ok: !problems.some((problem) => problem.severity === 'error'),
       total: problems.length,
-      problems: problems.slice(0, MAX_PROBLEMS).map((problem) => ({ severity: problem.severity, ...(problem.taskId ? { taskId: problem.taskId } : {}), message: problem.message })),
+      problems: problems.slice(0, MAX_LISTED_PROBLEMS).map((problem) => ({ severity: problem.severity, ...(problem.taskId ? { taskId: problem.taskId } : {}), message: problem.message })),
     };
   },
 };

@@ -35,12 +35,21 @@ export function complexityReportPath(location: PlanLocation, tag: string): strin
 }
 
 export async function readComplexityReport(location: PlanLocation, tag: string): Promise<ComplexityReport | undefined> {
+  return readComplexityReportFile(complexityReportPath(location, tag)).catch(() => undefined);
+}
+
+/** A report file: undefined when there is none; a file that is not a readable report throws, saying why. */
+export async function readComplexityReportFile(file: string): Promise<ComplexityReport | undefined> {
+  let text: string;
   try {
-    const report = JSON.parse(await fs.readFile(complexityReportPath(location, tag), 'utf8')) as ComplexityReport;
-    return Array.isArray(report?.complexityAnalysis) ? report : undefined;
-  } catch {
-    return undefined;
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
+  const report = JSON.parse(text) as ComplexityReport;
+  if (!Array.isArray(report?.complexityAnalysis)) throw new Error(`${file} is not a complexity report: it has no complexityAnalysis list.`);
+  return report;
 }
 
 /** Writes the report, keeping entries of tasks this run did not analyse, as Task Master does. */

@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { resolveCallScope, servedInputSchema } from '../../src/mcp/bridgeArguments';
-import { PLAN_TOOLS } from '../../src/planTools';
+import { PLAN_TOOLS, selectPlanTools } from '../../src/planTools';
+import { gitRepository } from '../support/gitRepository';
 import { OllamaStandIn } from '../support/ollamaStandIn';
 import { makeProject, task, tagged, taskMasterText, tempDir } from '../support/planBuilder';
 
@@ -39,6 +40,39 @@ describe('Task Master\'s path arguments on every MCP tool', () => {
   });
 });
 
+const CORE = ['get_tasks', 'get_task', 'next_task', 'set_task_status', 'update_subtask', 'expand_task', 'parse_prd'];
+const STANDARD = [
+  'get_tasks', 'get_task', 'next_task', 'complexity_report', 'set_task_status', 'add_task', 'add_subtask', 'update_subtask',
+  'expand_task', 'expand_all', 'parse_prd', 'analyze_project_complexity', 'initialize_project',
+];
+const names = (value: string | undefined) => selectPlanTools(value, PLAN_TOOLS).tools.map((tool) => tool.name);
+
+describe('TASK_MASTER_TOOLS: which tools are served, by Task Master\'s rules', () => {
+  it('serves core (also called lean) when unset or blank, as Task Master does', () => {
+    for (const value of [undefined, '', '  ', 'core', 'lean', 'CORE', ' Lean ']) {
+      assert.deepEqual(selectPlanTools(value, PLAN_TOOLS), { tools: PLAN_TOOLS.filter((tool) => CORE.includes(tool.name)), warnings: [] }, String(value));
+    }
+  });
+
+  it('serves standard (core and the planning tools) and all', () => {
+    assert.deepEqual(names('standard'), STANDARD);
+    assert.deepEqual(names('Standard'), STANDARD);
+    assert.deepEqual(names('all'), PLAN_TOOLS.map((tool) => tool.name));
+  });
+
+  it('reads any other value as tool names: any case, _ and - alike, unknown names warned', () => {
+    const selection = selectPlanTools('Get_Tasks, response_language,add-dependency,bogus,move_task', PLAN_TOOLS);
+    assert.deepEqual(selection.tools.map((tool) => tool.name), ['get_tasks', 'add_dependency', 'response-language']);
+    assert.deepEqual(selection.warnings, ['Unknown tool "bogus".', '"move_task" is a Task Master tool that tml does not serve.']);
+  });
+
+  it('serves every tool, with a warning, when a list selects none', () => {
+    const selection = selectPlanTools('bogus, ,', PLAN_TOOLS);
+    assert.equal(selection.tools.length, PLAN_TOOLS.length);
+    assert.deepEqual(selection.warnings, ['Unknown tool "bogus".', 'No tool selected: serving all tools.']);
+  });
+});
+
 describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', function () {
   this.timeout(30_000);
   const clients: Client[] = [];
@@ -51,8 +85,10 @@ describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', functi
     await Promise.all(clients.splice(0).map((client) => client.close()));
   });
 
-  async function connect(workspace: string, flags: string[] = []) {
-    const transport = new StdioClientTransport({ command: process.execPath, args: [cli, 'mcp', '--project', workspace, ...flags], stderr: 'pipe' });
+  /** `tools` is TASK_MASTER_TOOLS; null leaves it unset. */
+  async function connect(workspace: string, flags: string[] = [], tools: string | null = 'all') {
+    const env = tools === null ? undefined : { TASK_MASTER_TOOLS: tools };
+    const transport = new StdioClientTransport({ command: process.execPath, args: [cli, 'mcp', '--project', workspace, ...flags], env, stderr: 'pipe' });
     const stderr: string[] = [];
     transport.stderr?.on('data', (chunk) => stderr.push(String(chunk)));
     const client = new Client({ name: 'mcp-server-test', version: '1.0.0' });
@@ -79,22 +115,37 @@ describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', functi
     assert.match(stdout, /\n {2}mcp {3,}serve the plan tools/);
   });
 
-  it('lists the 11 tools under Task Master\'s names with their schemas and path arguments', async () => {
+  it('lists the tools TASK_MASTER_TOOLS chooses, core by default, with their schemas and path arguments', async () => {
     const { root } = await makeProject(plan());
-    const { client, stderr } = await connect(root);
+    const listed = async (tools?: string) => {
+      const { client, stderr } = await connect(root, [], tools ?? null);
+      return { names: (await client.listTools()).tools.map((tool) => tool.name), stderr: stderr.join('') };
+    };
+    const unset = await listed(undefined);
+    assert.deepEqual(unset.names, CORE);
+    assert.match(unset.stderr, /serving 7 plan tools/);
+    assert.deepEqual((await listed('standard')).names, STANDARD);
+    const custom = await listed('Get_Tasks,response_language,bogus');
+    assert.deepEqual(custom.names, ['get_tasks', 'response-language']);
+    assert.match(custom.stderr, /TASK_MASTER_TOOLS: Unknown tool "bogus"\./);
+    const { client } = await connect(root);
     const { tools } = await client.listTools();
-    assert.deepEqual(
-      tools.map((tool) => tool.name),
-      ['get_tasks', 'get_task', 'next_task', 'set_task_status', 'add_task', 'add_subtask', 'update_subtask', 'expand_task', 'parse_prd', 'analyze_project_complexity', 'validate_dependencies'],
-    );
+    assert.deepEqual(tools.map((tool) => tool.name), PLAN_TOOLS.map((tool) => tool.name));
     const byName = new Map(tools.map((tool) => [tool.name, tool]));
     const setStatus = byName.get('set_task_status')!;
     assert.deepEqual(setStatus.inputSchema.required, ['id', 'status']);
     assert.deepEqual(Object.keys(setStatus.inputSchema.properties!), ['id', 'status', 'tag', 'projectRoot', 'file', 'complexityReport']);
+    // Task Master's argument names, as its own server lists them.
+    const argumentsOf = (name: string) => Object.keys(byName.get(name)!.inputSchema.properties!);
+    assert.deepEqual(argumentsOf('add_dependency').slice(0, 2), ['id', 'dependsOn']);
+    assert.deepEqual(argumentsOf('rename_tag').slice(0, 2), ['oldName', 'newName']);
+    assert.deepEqual(argumentsOf('copy_tag').slice(0, 3), ['sourceName', 'targetName', 'description']);
+    assert.deepEqual(argumentsOf('add_tag').slice(0, 5), ['name', 'copyFromCurrent', 'copyFromTag', 'fromBranch', 'description']);
+    assert.deepEqual(argumentsOf('models').slice(0, 4), ['setMain', 'setResearch', 'setFallback', 'listAvailableModels']);
+    assert.deepEqual(byName.get('update')!.inputSchema.required, ['from', 'prompt']);
     for (const tool of tools) assert.ok(tool.inputSchema.properties!.file && tool.inputSchema.properties!.complexityReport, `${tool.name} takes Task Master's file and complexityReport`);
     assert.equal(byName.get('get_tasks')!.annotations?.readOnlyHint, true);
     assert.equal(setStatus.annotations?.readOnlyHint, false);
-    assert.match(stderr.join(''), /serving 11 plan tools/);
   });
 
   it('next_task and set_task_status work on tasks.json on disk, with Task Master\'s projectRoot', async () => {
@@ -148,8 +199,11 @@ describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', functi
     assert.match(errorText(await call('set_task_status', { id: '2', status: 'finished' })), /`status` must be one of pending, in-progress, review, done, deferred, cancelled, blocked \(got "finished"\)/);
     assert.match(errorText(await call('get_task', { id: '9' })), /No task 9 in tag "master"\. Closest ids: 3, 2, 1\./);
     assert.match(errorText(await call('get_tasks', { projectRoot: 42 })), /`projectRoot` must be a path string/);
-    assert.match(errorText(await call('remove_task', { id: '1' })), /No tool "remove_task"\. Tools: get_tasks, get_task/);
+    assert.match(errorText(await call('remove_tasks', { id: '1' })), /^No tool "remove_tasks"\. Tools: get_tasks, get_task/);
+    assert.match(errorText(await call('remove_task', { id: '1' })), /^Task Master's "remove_task" is not served by Taskmaster Local\. Tools: get_tasks/);
     assert.equal(json(await call('get_tasks')).total, 3, 'the server still answers after errors');
+    const core = await connect(root, [], 'core');
+    assert.match(errorText(await core.call('add_task', { title: 'T' })), /^Tool "add_task" is not enabled on this server\. Tools: get_tasks, .*TASK_MASTER_TOOLS=all/);
   });
 
   it('answers a tasks.json that is not UTF-8 with an isError naming where, and writes nothing', async () => {
@@ -162,13 +216,140 @@ describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', functi
     assert.deepEqual(await fs.readFile(tasksFile), latin1);
   });
 
+  it('edits dependencies: add_dependency, remove_dependency, fix_dependencies', async () => {
+    const broken = tagged({ master: [task({ id: 1 }), task({ id: 2, dependencies: [1, 9] }), task({ id: 3, dependencies: [3] })] });
+    const { root, tasksFile } = await makeProject(broken);
+    const { call } = await connect(root);
+    assert.deepEqual(json(await call('add_dependency', { id: '3', dependsOn: '2' })).dependencies, ['3', '2']);
+    assert.match(errorText(await call('add_dependency', { id: '1', dependsOn: '3' })), /would make a cycle/);
+    assert.deepEqual(json(await call('remove_dependency', { id: '2', dependsOn: '1' })), { tag: 'master', id: '2', removed: true, dependencies: ['9'] });
+    assert.equal(json(await call('remove_dependency', { id: '2', dependsOn: '1' })).removed, false);
+    const fixed = json(await call('fix_dependencies', { projectRoot: root }));
+    assert.deepEqual(fixed.removed, [
+      { taskId: '2', dependency: '9', reason: 'missing' },
+      { taskId: '3', dependency: '3', reason: 'self' },
+    ]);
+    const saved = JSON.parse(await fs.readFile(tasksFile, 'utf8')).master.tasks;
+    assert.deepEqual(saved.map((entry: { dependencies: unknown[] }) => entry.dependencies), [[], [], [2]]);
+  });
+
+  it('manages tags: list_tags, add_tag, use_tag, copy_tag, rename_tag, delete_tag', async () => {
+    const repo = await gitRepository();
+    await repo.commit('start', { '.taskmaster/tasks/tasks.json': taskMasterText(plan()) });
+    await repo.git.checkoutLocalBranch('feature/login');
+    const tasksFile = path.join(repo.root, '.taskmaster', 'tasks', 'tasks.json');
+    const { call } = await connect(repo.root);
+    assert.deepEqual(json(await call('add_tag', { name: 'ideas', description: 'Later' })), { name: 'ideas', copiedFrom: null, tasks: 0 });
+    assert.deepEqual(json(await call('add_tag', { fromBranch: true, copyFromCurrent: true })), { name: 'feature-login', copiedFrom: 'master', tasks: 3 });
+    assert.match(errorText(await call('add_tag', { name: 'ideas' })), /Tag "ideas" already exists/);
+    assert.deepEqual(json(await call('use_tag', { name: 'feature-login' })), { currentTag: 'feature-login', tasks: 3, done: 1 });
+    assert.equal(json(await call('get_tasks')).tag, 'feature-login', 'tools without a tag work in the current one');
+    assert.deepEqual(json(await call('copy_tag', { sourceName: 'master', targetName: 'spare' })), { source: 'master', target: 'spare', tasks: 3 });
+    assert.equal(json(await call('rename_tag', { oldName: 'feature-login', newName: 'login' })).currentTag, 'login');
+    assert.match(errorText(await call('rename_tag', { oldName: 'master', newName: 'main' })), /"master" tag cannot be renamed/);
+    const listed = json(await call('list_tags', { showMetadata: true }));
+    assert.deepEqual(listed.tags.map((tag: { name: string; current: boolean }) => [tag.name, tag.current]), [['master', false], ['ideas', false], ['spare', false], ['login', true]]);
+    assert.equal(listed.tags[1].metadata.description, 'Later');
+    assert.match(errorText(await call('delete_tag', { name: 'login', yes: false })), /`yes` is false: tag "login" and its 3 tasks were kept/);
+    const deleted = json(await call('delete_tag', { name: 'login' }));
+    assert.deepEqual([deleted.deleted, deleted.tasks, deleted.currentTag], ['login', 3, 'master']);
+    assert.match(deleted.backup, /^\.taskmaster[\\/]backups[\\/]tasks-login-/);
+    assert.deepEqual(Object.keys(JSON.parse(await fs.readFile(tasksFile, 'utf8'))), ['master', 'ideas', 'spare']);
+    assert.equal(JSON.parse(await fs.readFile(path.join(repo.root, '.taskmaster', 'state.json'), 'utf8')).currentTag, 'master');
+  });
+
+  it('initialize_project lays out .taskmaster/ without replacing what is there; models and response-language edit its config.json', async () => {
+    const ollama = await OllamaStandIn.start({ models: [{ name: 'llama3.2:3b' }, { name: 'qwen2.5-coder:7b' }] });
+    try {
+      const { root, tasksFile } = await makeProject(plan());
+      const before = await fs.readFile(tasksFile, 'utf8');
+      const { call } = await connect(root, ['--endpoint', ollama.url]);
+      assert.match(errorText(await call('models')), /No .*config\.json: run initialize_project/);
+      const created = json(await call('initialize_project', { projectRoot: root, yes: true, skipInstall: true })).created;
+      assert.ok(created.includes(path.join('.taskmaster', 'config.json')) && !created.some((file: string) => file.endsWith('tasks.json')), created.join());
+      assert.equal(await fs.readFile(tasksFile, 'utf8'), before);
+      assert.deepEqual(json(await call('initialize_project')).created, [], 'a second run creates nothing');
+      const fresh = json(await call('initialize_project', { projectRoot: 'web' }));
+      assert.ok(fresh.created.includes(path.join('.taskmaster', 'tasks', 'tasks.json')), fresh.created.join());
+      assert.deepEqual(json(await call('get_tasks', { projectRoot: 'web' })).total, 0);
+
+      const listed = json(await call('models', { listAvailableModels: true }));
+      assert.deepEqual([listed.main.modelId, listed.fallback.modelId], ['qwen2.5-coder:7b', 'llama3.1:8b']);
+      assert.deepEqual(listed.available.map((model: { name: string }) => model.name), ['llama3.2:3b', 'qwen2.5-coder:7b']);
+      ollama.script({ content: JSON.stringify({ title: 'Build the API', description: 'REST', details: 'Express', testStrategy: 'Tests' }) });
+      json(await call('update_task', { id: '2', prompt: 'use Express' }));
+      const set = json(await call('models', { setMain: 'llama3.2:3b', setFallback: 'mistral:7b', ollama: true }));
+      assert.equal(set.main.modelId, 'llama3.2:3b');
+      assert.deepEqual(set.warnings, [`The fallback model mistral:7b is not installed on any reachable Ollama host (${ollama.url}): run "ollama pull mistral:7b" before using it.`]);
+      const config = JSON.parse(await fs.readFile(path.join(root, '.taskmaster', 'config.json'), 'utf8'));
+      assert.deepEqual(config.models.main, { provider: 'ollama', modelId: 'llama3.2:3b', maxTokens: 8192, temperature: 0.2 });
+      // The server's next AI call reads the changed config.json.
+      ollama.script({ content: JSON.stringify({ title: 'Build the API', description: 'GraphQL', details: 'Apollo', testStrategy: 'Tests' }) });
+      json(await call('update_task', { id: '2', prompt: 'use GraphQL' }));
+      assert.deepEqual(ollama.requests.map((request) => request.model), ['qwen2.5-coder:7b', 'llama3.2:3b']);
+
+      assert.deepEqual(json(await call('response-language')), { responseLanguage: 'English' });
+      assert.deepEqual(json(await call('response-language', { language: 'Deutsch' })), { responseLanguage: 'Deutsch' });
+      assert.equal(JSON.parse(await fs.readFile(path.join(root, '.taskmaster', 'config.json'), 'utf8')).global.responseLanguage, 'Deutsch');
+    } finally {
+      await ollama.stop();
+    }
+  });
+
+  it('refuses a config.json it cannot parse, and leaves it as it is', async () => {
+    const { root } = await makeProject(plan());
+    const file = path.join(root, '.taskmaster', 'config.json');
+    await fs.writeFile(file, '{ "models": ');
+    const { call } = await connect(root);
+    assert.match(errorText(await call('models', { setMain: 'llama3.2:3b' })), /config\.json is not valid JSON .*it was left as it is/);
+    assert.match(errorText(await call('response-language', { language: 'Deutsch' })), /is not valid JSON/);
+    assert.equal(await fs.readFile(file, 'utf8'), '{ "models": ');
+  });
+
+  it('runs update_task, update, expand_all and complexity_report on the Ollama stand-in', async () => {
+    const ollama = await OllamaStandIn.start({ models: [{ name: 'llama3.2:3b' }] });
+    try {
+      const { root, tasksFile } = await makeProject(plan());
+      const { call } = await connect(root, ['--endpoint', ollama.url, '--model', 'llama3.2:3b']);
+      const rewrite = (title: string) => ({ content: JSON.stringify({ title, description: 'D', details: 'X', testStrategy: 'T' }) });
+      const saved = async () => JSON.parse(await fs.readFile(tasksFile, 'utf8')).master.tasks;
+
+      ollama.script(rewrite('Build the GraphQL API'));
+      assert.equal(json(await call('update_task', { id: '2', prompt: 'GraphQL', research: false })).task.title, 'Build the GraphQL API');
+      const appended = json(await call('update_task', { id: '2', prompt: 'Schema first.', append: true }));
+      assert.match(appended.task.details, /<info added on .*>\nSchema first\.\n<\/info added on/);
+
+      ollama.script(rewrite('API v2'), rewrite('Docs v2'));
+      const updated = json(await call('update', { from: '2', prompt: 'version 2' }));
+      assert.deepEqual(updated.tasks.map((row: { title: string }) => row.title), ['API v2', 'Docs v2']);
+      assert.match(errorText(await call('update', { from: '2.1', prompt: 'x' })), /`from` must match pattern/);
+
+      const subtasks = (title: string) => ({ content: JSON.stringify({ subtasks: [{ id: 1, title, description: '', details: '', dependencies: [] }] }) });
+      ollama.script(subtasks('Schema'), subtasks('Outline'));
+      const expanded = json(await call('expand_all', { num: 1, prompt: 'one step each' }));
+      assert.deepEqual([expanded.expanded, expanded.failed], [['2', '3'], []]);
+      assert.deepEqual((await saved()).map((entry: { subtasks: Array<{ title: string }> }) => entry.subtasks.map((sub) => sub.title)), [[], ['Schema'], ['Outline']]);
+      assert.match(JSON.stringify(ollama.requests.at(-1)!.messages), /one step each/, 'the prompt reaches the model');
+
+      assert.match(errorText(await call('complexity_report')), /No complexity report at \.taskmaster[\\/]reports[\\/]task-complexity-report\.json: run analyze_project_complexity/);
+      ollama.script({ content: JSON.stringify({ analyses: [2, 3].map((taskId) => ({ taskId, complexityScore: taskId * 3, recommendedSubtasks: taskId, expansionPrompt: 'p', reasoning: 'r' })) }) });
+      json(await call('analyze_project_complexity'));
+      const report = json(await call('complexity_report', { limit: 1 }));
+      assert.deepEqual([report.total, report.nextOffset, report.tasks[0].taskId, report.tasks[0].complexityScore], [2, 1, 3, 9]);
+      const named = json(await call('complexity_report', { file: '.taskmaster/reports/task-complexity-report.json', offset: 1 }));
+      assert.deepEqual([named.report, named.tasks.map((entry: { taskId: number }) => entry.taskId)], [path.join('.taskmaster', 'reports', 'task-complexity-report.json'), [2]]);
+    } finally {
+      await ollama.stop();
+    }
+  });
+
   it('runs AI tools on the Ollama host and model given by --endpoint and --model', async () => {
     const ollama = await OllamaStandIn.start({ models: [{ name: 'llama3.2:3b' }] });
     try {
       const { root, tasksFile } = await makeProject(plan());
       const { call } = await connect(root, ['--endpoint', ollama.url, '--model', 'llama3.2:3b']);
       ollama.script({ content: JSON.stringify({ subtasks: [{ id: 1, title: 'Routes', description: '', details: '', dependencies: [] }] }) });
-      const result = json(await call('expand_task', { id: '2', num: 1 }));
+      const result = json(await call('expand_task', { id: '2', num: 1, research: false }));
       assert.deepEqual([result.subtasks[0].id, result.model], ['2.1', 'llama3.2:3b']);
       assert.equal(ollama.requests[0].model, 'llama3.2:3b');
       assert.equal(JSON.parse(await fs.readFile(tasksFile, 'utf8')).master.tasks[1].subtasks[0].title, 'Routes');

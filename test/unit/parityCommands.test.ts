@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { tagNameForBranch } from '../../src/cli/parityCommands';
+import { tagNameForBranch } from '../../src/store/gitBranch';
 import { findRemovableDependencies } from '../../src/core/dependencyRepair';
 import { readPlan } from '../../src/core/plan';
 import { tml } from '../support/tmlRunner';

@@ -63,12 +63,15 @@ async function setup(data: unknown = plan(), ollamaUrl = NO_OLLAMA) {
 }
 
 describe('plan tools', () => {
-  it('are the 11 Task Master tools, none importing vscode', async () => {
-    assert.deepEqual(
-      PLAN_TOOLS.map((tool) => tool.name),
-      ['get_tasks', 'get_task', 'next_task', 'set_task_status', 'add_task', 'add_subtask', 'update_subtask', 'expand_task', 'parse_prd', 'analyze_project_complexity', 'validate_dependencies'],
-    );
-    for (const tool of PLAN_TOOLS) assert.equal(tool.inputSchema.properties.tag !== undefined, true, `${tool.name} takes a tag`);
+  it('are 27 of Task Master\'s tools under its names, none importing vscode', async () => {
+    assert.deepEqual(PLAN_TOOLS.map((tool) => tool.name), [
+      'get_tasks', 'get_task', 'next_task', 'complexity_report', 'set_task_status', 'add_task', 'add_subtask', 'update_subtask', 'update_task', 'update',
+      'expand_task', 'expand_all', 'parse_prd', 'analyze_project_complexity', 'add_dependency', 'remove_dependency', 'validate_dependencies',
+      'fix_dependencies', 'list_tags', 'add_tag', 'use_tag', 'copy_tag', 'rename_tag', 'delete_tag', 'initialize_project', 'models', 'response-language',
+    ]);
+    // Tools about tags themselves or the whole project take none, as in Task Master.
+    const projectWide = ['list_tags', 'add_tag', 'use_tag', 'copy_tag', 'rename_tag', 'delete_tag', 'initialize_project', 'models', 'response-language'];
+    for (const tool of PLAN_TOOLS) assert.equal(tool.inputSchema.properties.tag !== undefined, !projectWide.includes(tool.name), `${tool.name} takes a tag`);
     const folder = path.join(__dirname, '..', '..', 'src', 'planTools');
     for (const file of await fs.readdir(folder)) {
       assert.doesNotMatch(await fs.readFile(path.join(folder, file), 'utf8'), /from 'vscode'/, file);
@@ -197,6 +200,15 @@ describe('plan tools', () => {
       assert.equal((await readTasks()).master.tasks[3].status, 'done');
     });
 
+    it('moves a parent with its subtasks as Task Master does, and reports it', async () => {
+      const { ok, readTasks } = await setup();
+      const result = await ok('set_task_status', { id: '3.2', status: 'done' });
+      assert.deepEqual(result.parents, [{ id: '3', previousStatus: 'in-progress', status: 'done' }]);
+      assert.equal((await readTasks()).master.tasks[2].status, 'done');
+      const reopened = await ok('set_task_status', { id: '3.1,3.2', status: 'pending' });
+      assert.deepEqual(reopened.parents, [{ id: '3', previousStatus: 'done', status: 'pending' }]);
+    });
+
     it('refuses a status Task Master does not know, naming the ones it does', async () => {
       const { fails, readTasks } = await setup();
       const before = await readTasks();
@@ -307,7 +319,23 @@ describe('plan tools', () => {
   });
 
   it('describes every call in one sentence for a confirmation', () => {
-    const validInput: Record<string, unknown> = { get_task: { id: '1' }, set_task_status: { id: '1', status: 'done' }, add_task: { title: 'T' }, add_subtask: { id: '1', title: 'T' }, update_subtask: { id: '1.1', prompt: 'P' }, expand_task: { id: '1' } };
+    const validInput: Record<string, unknown> = {
+      get_task: { id: '1' },
+      set_task_status: { id: '1', status: 'done' },
+      add_task: { title: 'T' },
+      add_subtask: { id: '1', title: 'T' },
+      update_subtask: { id: '1.1', prompt: 'P' },
+      update_task: { id: '1', prompt: 'P' },
+      update: { from: '2', prompt: 'P' },
+      expand_task: { id: '1' },
+      add_dependency: { id: '2', dependsOn: '1' },
+      remove_dependency: { id: '2', dependsOn: '1' },
+      add_tag: { name: 'feature' },
+      use_tag: { name: 'feature' },
+      copy_tag: { sourceName: 'master', targetName: 'copy' },
+      rename_tag: { oldName: 'feature', newName: 'later' },
+      delete_tag: { name: 'feature' },
+    };
     const describe = (name: string, input: unknown) => describePlanToolCall(toolNamed(name), input);
     assert.equal(describe('set_task_status', { id: '3,4.1', status: 'done', tag: 'feature' }), 'Set 3, 4.1 to done in tag "feature"');
     assert.equal(describe('get_tasks', { status: 'pending' }), 'List pending tasks');
