@@ -450,9 +450,8 @@ export function moveTasksToTag(request: TagMoveRequest): PlanOperation {
     }
     const named = request.ids.map((id) => requireTask(source, id));
     const moving = request.withDependencies ? withPrerequisites(source, named) : [...new Set(named)];
-    const movingIds = new Set(moving.map((task) => task.id));
-    const stays = (dependency: string) => source.byId.has(dependency) && !movingIds.has(dependency.split('.')[0]);
-    const conflicts = moving.flatMap((task) => [task, ...task.subtasks].flatMap((node) => node.dependencies.filter(stays).map((dependency) => `${node.id} depends on ${dependency}`)));
+    const stays = staysBehind(source, moving);
+    const conflicts = dependenciesLeftBehind(source, moving.map((task) => task.id));
     if (conflicts.length > 0 && !request.ignoreDependencies) {
       throw new OperationError(
         `Cannot move to "${toTag}": ${conflicts.join(', ')}, which stays in "${fromTag}". Add --with-dependencies to move what they depend on too, or --ignore-dependencies to drop those dependencies.`,
@@ -478,6 +477,24 @@ export function moveTasksToTag(request: TagMoveRequest): PlanOperation {
     targetDraft.tasks.push(...moved);
     return [...edits, ...writeDraft(targetDraft, now)];
   };
+}
+
+/**
+ * What moving the tasks `ids` (top-level ids of `view`) to another tag would leave behind: each
+ * dependency of a moved task or subtask on a task that stays, as "<from> depends on <on>". Empty
+ * when the move needs no decision; otherwise a surface asks whether to move those too
+ * (`withDependencies`) or drop them (`ignoreDependencies`).
+ */
+export function dependenciesLeftBehind(view: TagView, ids: string[]): string[] {
+  const moving = ids.map((id) => requireTask(view, id));
+  const stays = staysBehind(view, moving);
+  return moving.flatMap((task) => [task, ...task.subtasks].flatMap((node) => node.dependencies.filter(stays).map((dependency) => `${node.id} depends on ${dependency}`)));
+}
+
+/** Whether a dependency names a task (or subtask) of `view` that is not among `moving`. */
+function staysBehind(view: TagView, moving: TaskNode[]): (dependency: string) => boolean {
+  const movingIds = new Set(moving.map((task) => task.id));
+  return (dependency) => view.byId.has(dependency) && !movingIds.has(dependency.split('.')[0]);
 }
 
 /** The named tasks, then what they depend on (transitively, depth first, in dependency order). */
