@@ -15,7 +15,7 @@ import { eventLine, parsePeriod, renderProgressReport } from '../progress/progre
 import { writeFileAtomic } from '../store/atomicWrite';
 import { JsonLocator } from '../store/jsonText';
 import { locatePlan } from '../store/planLocation';
-import { TaskStore } from '../store/taskStore';
+import { describeUndoneChange, describeWriters, TaskStore } from '../store/taskStore';
 import { version } from '../../package.json';
 import { parseCommandLine, UsageError, wantsJson, type OptionValues } from './commandLine';
 import { formatTask } from './format';
@@ -159,8 +159,13 @@ export async function runCli(argv: string[], out: Output, err: Output): Promise<
     return 2;
   }
   const store = new TaskStore(locatePlan(options.project, options.file));
+  store.onDidUndoneChange((undone) => err(`tml: ${describeUndoneChange(undone)}`));
   try {
-    return await dispatch(command, args, options, store, out, err);
+    const code = await dispatch(command, args, options, store, out, err);
+    await store.settled((writers) =>
+      err(`tml: waiting for ${describeWriters(writers)} to finish: it read tasks.json before this change and its write could undo it. Ctrl-C stops waiting (the change is written; that write may still undo it).`),
+    );
+    return code;
   } catch (error) {
     err(`tml: ${(error as Error).message}`);
     if (InvalidReplyError.is(error)) err(`Last reply from the model:\n${error.rawReply}`);

@@ -6,7 +6,7 @@ import type { AiService } from '../ai/aiService';
 import { PLAN_TOOLS, runPlanTool, TASK_MASTER_TOOL_NAMES, type PlanTool } from '../planTools';
 import { locatePlan } from '../store/planLocation';
 import { taskmasterConfigPath } from '../store/taskmasterConfig';
-import { TaskStore } from '../store/taskStore';
+import { describeUndoneChange, TaskStore } from '../store/taskStore';
 import { resolveCallScope, servedInputSchema } from './bridgeArguments';
 
 export interface PlanMcpServerOptions {
@@ -68,6 +68,7 @@ export class PlanMcpServer {
     let store = this.stores.get(location.tasksFile);
     if (!store) {
       store = new TaskStore(location);
+      store.onDidUndoneChange((undone) => this.options.log(`tml mcp: ${describeUndoneChange(undone)}`));
       this.stores.set(location.tasksFile, store);
     }
     return store;

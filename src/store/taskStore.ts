@@ -7,6 +7,8 @@ import { writeFileAtomic } from './atomicWrite';
 import { withFileLock } from './fileLock';
 import { applyJsonEdits, decodeUtf8, JsonSyntaxError, parseJson, verifyJsonEdits } from './jsonText';
 import type { PlanLocation } from './planLocation';
+import { changedEntries, describeEntry, revertedEntries, type ChangedEntry } from './staleOverwrite';
+import { isRunning, processClock, startPrecision, taskMasterProcesses, type TaskMasterProcess } from './taskMasterProcesses';
 
 /** What the store knows of the plan file right now. */
 export type PlanState =
@@ -58,6 +60,31 @@ export interface TaskStoreOptions {
 
 export const DEFAULT_BACKUPS_TO_KEEP = 20;
 
+/** A change of ours that a task-master write made from an older read undid, and what became of it. */
+export interface UndoneChange {
+  /** "task 3 in "master"", … */
+  entries: string[];
+  writers: TaskMasterProcess[];
+  /** Set when applying the change again failed (the plan no longer allows it). */
+  error?: Error;
+}
+
+export function describeWriters(writers: TaskMasterProcess[]): string {
+  return writers.map((writer) => `task-master (pid ${writer.pid}: ${writer.command})`).join(', ') || 'task-master';
+}
+
+/** What happened, for a notification or a log line. */
+export function describeUndoneChange(undone: UndoneChange): string {
+  const what = `${describeWriters(undone.writers)} wrote tasks.json from a read made before a change of ours and undid it (${undone.entries.join(', ')})`;
+  return undone.error ? `${what}; applying the change again failed: ${undone.error.message}` : `${what}; the change has been applied again.`;
+}
+
+/** How long after a write an MCP server, which never exits, may still write from an older read. */
+const SERVER_WATCH_MS = 60_000;
+const GUARD_POLL_MS = 100;
+/** Applying a change again is itself guarded; this bounds a writer that keeps undoing it. */
+const MAX_REAPPLY = 3;
+
 /** The timestamp part of a backup's name: an ISO time with ':' and '.' made file-name safe. */
 const BACKUP_STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z\.json$/;
 
@@ -79,6 +106,12 @@ export class TaskStore implements Disposable {
   private poll: NodeJS.Timeout | undefined;
   private reloadTimer: NodeJS.Timeout | undefined;
   private fileSignature = '';
+  private readonly guards = new Set<Promise<void>>();
+  private readonly guardedWriters = new Map<number, TaskMasterProcess>();
+  private disposed = false;
+  private readonly _onDidUndoneChange = new Emitter<UndoneChange>();
+  /** Fires when a task-master write from an older read undid a change of ours; it has been applied again (or `error` says why not). */
+  readonly onDidUndoneChange = this._onDidUndoneChange.event;
 
   constructor(
     readonly location: PlanLocation,
@@ -138,6 +171,11 @@ export class TaskStore implements Disposable {
    * edits, write atomically. An edit made meanwhile by the CLI or an editor is kept.
    */
   edit(operation: PlanOperation, tag?: string): Promise<void> {
+    return this.apply(operation, tag, 0);
+  }
+
+  private apply(operation: PlanOperation, tag: string | undefined, reapplied: number): Promise<void> {
+    let written: { tag: string; changes: ChangedEntry[]; writers: TaskMasterProcess[] } | undefined;
     const run = () =>
       withFileLock(this.location.tasksFile, async () => {
         const text = await readText(this.location.tasksFile).catch((error: Error) => this.refuse({ kind: 'unreadable', location: this.location, error }));
@@ -146,7 +184,8 @@ export class TaskStore implements Disposable {
         // The file as last read is the usual case: skip parsing it again.
         const current = this._state.kind === 'loaded' && this._state.text === text ? this._state : this.parse(text);
         if (current.kind !== 'loaded') this.refuse(current);
-        const edits = operation({ plan: current.plan, tag: tag ?? this.stateTag ?? DEFAULT_TAG, now: new Date() });
+        const editTag = tag ?? this.stateTag ?? DEFAULT_TAG;
+        const edits = operation({ plan: current.plan, tag: editTag, now: new Date() });
         if (edits.length === 0) {
           this.setState(current);
           return;
@@ -156,11 +195,89 @@ export class TaskStore implements Disposable {
         if (updated.kind !== 'loaded') throw new Error('Internal error: the edit produced invalid JSON; nothing was written.');
         verifyJsonEdits(text, edits, updated.plan.data);
         await writeFileAtomic(this.location.tasksFile, updated.text);
+        const changes = changedEntries(current.plan, updated.plan);
+        // Listed while the lock is still held: a task-master process that read before this write
+        // cannot have written yet (its write takes the lock), so it is still running here.
+        if (changes.length > 0) written = { tag: editTag, changes, writers: await possibleStaleWriters(this.location.root) };
         this.setState(updated);
       });
-    const result = this.queue.then(run, run);
+    const result = this.queue.then(run, run).then(() => {
+      if (written && written.writers.length > 0) this.track(this.guard(operation, written.tag, written.changes, written.writers, reapplied));
+    });
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  private track(guard: Promise<void>): void {
+    this.guards.add(guard);
+    void guard.finally(() => this.guards.delete(guard));
+  }
+
+  /**
+   * Watches a write of ours while a task-master process that may have read the file before it is
+   * still running (until it exits; an MCP server for a minute). If the file then holds what we
+   * changed exactly as it was before, that process wrote from its older read: the change is
+   * applied again to the file as it is now.
+   */
+  private async guard(operation: PlanOperation, tag: string, changes: ChangedEntry[], writers: TaskMasterProcess[], reapplied: number): Promise<void> {
+    for (const writer of writers) this.guardedWriters.set(writer.pid, writer);
+    const serverDeadline = Date.now() + SERVER_WATCH_MS;
+    const watching = () => writers.some((writer) => (writer.server ? Date.now() < serverDeadline : isRunning(writer.pid)));
+    let signature = await statSignature(this.location.tasksFile);
+    let checkedText: string | undefined;
+    try {
+      for (;;) {
+        const running = watching();
+        const now = await statSignature(this.location.tasksFile);
+        // A final look once the writers are gone, whatever the file's stat says (two writes can share one).
+        if (now !== signature || !running) {
+          signature = now;
+          const text = await readText(this.location.tasksFile).catch(() => undefined);
+          if (text !== undefined && text !== checkedText) {
+            checkedText = text;
+            const state = this.parse(text);
+            const undone = state.kind === 'loaded' ? revertedEntries(changes, state.plan) : [];
+            if (undone.length > 0) {
+              await this.reapply(operation, tag, undone, writers, reapplied);
+              return;
+            }
+          }
+        }
+        if (!running || this.disposed) return;
+        await new Promise((resolve) => setTimeout(resolve, GUARD_POLL_MS));
+      }
+    } finally {
+      for (const writer of writers) if (!isRunning(writer.pid)) this.guardedWriters.delete(writer.pid);
+    }
+  }
+
+  private async reapply(operation: PlanOperation, tag: string, undone: ChangedEntry[], writers: TaskMasterProcess[], reapplied: number): Promise<void> {
+    const entries = undone.map(describeEntry);
+    if (reapplied >= MAX_REAPPLY) {
+      const error = new Error(`task-master undid this change ${MAX_REAPPLY + 1} times in a row; it was not applied again. Make it once task-master has finished.`);
+      this._onDidUndoneChange.fire({ entries, writers, error });
+      return;
+    }
+    try {
+      await this.apply(operation, tag, reapplied + 1);
+      this._onDidUndoneChange.fire({ entries, writers });
+    } catch (error) {
+      this._onDidUndoneChange.fire({ entries, writers, error: error as Error });
+    }
+  }
+
+  /**
+   * Resolves once no write of ours can still be undone by a task-master process that read the file
+   * before it (a CLI about to exit waits here). `onWait` hears which processes it waits for, once,
+   * if that takes more than a moment.
+   */
+  async settled(onWait?: (writers: TaskMasterProcess[]) => void): Promise<void> {
+    const notice = setTimeout(() => onWait?.([...this.guardedWriters.values()]), 1_000);
+    try {
+      while (this.guards.size > 0) await Promise.all([...this.guards]);
+    } finally {
+      clearTimeout(notice);
+    }
   }
 
   /** Records a plan that cannot be edited and throws the error that says why. */
@@ -243,11 +360,13 @@ export class TaskStore implements Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     clearInterval(this.poll);
     clearTimeout(this.reloadTimer);
     for (const watcher of this.watchers) watcher.close();
     this.watchers = [];
     this._onDidChange.dispose();
+    this._onDidUndoneChange.dispose();
   }
 }
 
@@ -283,6 +402,12 @@ async function readCurrentTag(stateFile: string): Promise<string | undefined> {
   // Older Task Master versions wrote `activeTag`.
   const tag = state?.currentTag || state?.activeTag;
   return typeof tag === 'string' && tag ? tag : undefined;
+}
+
+/** task-master processes of the project that started before now, so may have read the file before a write just made. */
+async function possibleStaleWriters(root: string): Promise<TaskMasterProcess[]> {
+  const now = await processClock();
+  return (await taskMasterProcesses(root)).filter((writer) => writer.startedAt <= now + startPrecision());
 }
 
 async function statSignature(file: string): Promise<string> {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { backupsToKeep } from '../config';
 import { locatePlan } from '../store/planLocation';
-import { TaskStore, type PlanState } from '../store/taskStore';
+import { describeUndoneChange, TaskStore, type PlanState, type UndoneChange } from '../store/taskStore';
 
 /** One workspace folder and the store of its plan. */
 export interface Project {
@@ -69,6 +69,7 @@ export class Projects implements vscode.Disposable {
             previous = state.kind;
             this._onDidChange.fire(project);
           });
+          store.onDidUndoneChange((undone) => this.warnUndone(undone));
           await store.reload();
           store.startWatching();
         }),
@@ -80,6 +81,12 @@ export class Projects implements vscode.Disposable {
   private logState(project: Project, state: PlanState): void {
     if (state.kind === 'unreadable') this.log.warn(`${state.location.tasksFile}: ${state.error.message}`);
     else this.log.info(`${project.folder.name}: plan ${state.kind}`);
+  }
+
+  private warnUndone(undone: UndoneChange): void {
+    const message = describeUndoneChange(undone);
+    this.log.warn(message);
+    void (undone.error ? vscode.window.showWarningMessage(message) : vscode.window.showInformationMessage(message));
   }
 
   private warnDeleted(project: Project): void {
