@@ -1,7 +1,8 @@
 /**
  * End-to-end: the board's structural operations in a real VS Code (code-server, see
  * vscodeHarness.ts) with the packaged extension, on a copy of demo/: a card dragged onto another
- * tag's chip moves there as `task-master move --to-tag` moves it, and a removed card comes back
+ * tag's chip moves there as `task-master move --to-tag` moves it (asking first when dependencies
+ * would stay behind), and a removed card comes back
  * byte for byte with Undo. Needs a current build (node esbuild.mjs).
  */
 import * as assert from 'node:assert/strict';
@@ -46,6 +47,19 @@ describe('The board\'s tag moves and removal in a real VS Code (code-server)', f
     assert.deepEqual(history.map(({ fromTag, toTag }) => ({ fromTag, toTag })), [{ fromTag: 'master', toTag: OTHER_TAG }]);
     assert.ok(Date.parse(history[0].timestamp) > Date.parse(before.master.metadata.updated), `moved at ${history[0].timestamp}`);
     await board.locator('[data-task-id="9"]').waitFor({ state: 'detached', timeout: 10_000 });
+  });
+
+  it('asks before a move that would leave dependencies behind, and drops them when told to', async () => {
+    // Task 13 depends on 6, which stays in master.
+    assert.deepEqual(readTasks(vs.workspace()).master.tasks.find((candidate) => candidate.id === 13)?.dependencies, [6]);
+    await board.locator('[data-task-id="13"]').dragTo(board.locator(`[data-tag-chip="${OTHER_TAG}"]`));
+    const dialog = vs.page().locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await dialog.innerText(), /13 depends on 6/);
+    await dialog.locator('.dialog-buttons .monaco-button', { hasText: /^Drop Those Dependencies$/ }).click();
+    const moved = await eventually(`task 13 in tag "${OTHER_TAG}"`, () => readTasks(vs.workspace())[OTHER_TAG].tasks.find((candidate) => candidate.id === 13));
+    assert.deepEqual(moved.dependencies, []);
+    assert.ok(readTasks(vs.workspace()).master.tasks.some((candidate) => candidate.id === 6), 'what it depended on stays');
   });
 
   it('removes a card after a confirmation, and Undo gives tasks.json back byte for byte', async () => {
