@@ -75,7 +75,7 @@ describe('The board\'s tag moves and removal in a real VS Code (code-server)', f
     await dialog.locator('.dialog-buttons .monaco-button', { hasText: /^Remove$/ }).click();
     await eventually('task 10 removed from tasks.json', () => (readTasks(vs.workspace()).master.tasks.some((candidate) => candidate.id === 10) ? undefined : true));
     assert.deepEqual(readTasks(vs.workspace()).master.tasks.find((candidate) => candidate.id === 11)?.dependencies, [], 'the dependency on 10 went with it');
-    await clickNotificationButton(vs.page(), /^Removed task 10 /, 'Undo');
+    await clickNotificationButton(vs.page(), /^Removed task 10 /, 'Undo', 30_000);
     await eventually('tasks.json as it was before the removal', () => (fs.readFileSync(file, 'utf8') === before ? true : undefined));
     await board.locator('[data-task-id="10"]').waitFor({ state: 'visible', timeout: 10_000 });
   });
