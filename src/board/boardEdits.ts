@@ -1,21 +1,26 @@
-import { addSubtask, combineOperations, moveSubtask, setDependencies, setStatus, updateTask, type PlanOperation } from '../core/operations';
+import { addSubtask, combineOperations, moveSubtask, setDependencies, updateTask, type PlanOperation } from '../core/operations';
+import { setStatuses } from '../core/statusChange';
+import { moveTasksToTag } from '../core/taskStructure';
 import type { WebviewMessage } from './protocol';
 
-/** The board's messages that change the plan. */
+/** The board's messages that change the plan in one plain write (a tag move and a removal ask first). */
 export type BoardEditMessage = Extract<WebviewMessage, { type: 'setStatus' | 'saveTask' | 'addSubtask' | 'moveSubtask' }>;
+
+/** What to do with the dependencies a tag move would leave behind, as the user chose. */
+export type LeftBehindChoice = 'none' | 'moveThemToo' | 'dropThem';
 
 /** The plan operation a board edit asks for: the same operations the commands run, so the board edits exactly as the tree does. */
 export function boardEdit(message: BoardEditMessage): PlanOperation {
   switch (message.type) {
     case 'setStatus':
-      return setStatus([message.id], message.status);
+      return setStatuses([message.id], message.status);
     case 'saveTask': {
       const { status, ...fields } = message.changes;
       // One write for the whole form: fields, status and dependencies land together or not at all
       // (a refused dependency, a cycle say, leaves the title unsaved too).
       return combineOperations([
         updateTask(message.id, fields),
-        ...(status ? [setStatus([message.id], status)] : []),
+        ...(status ? [setStatuses([message.id], status)] : []),
         ...(message.dependencies ? [setDependencies(message.id, message.dependencies)] : []),
       ]);
     }
@@ -24,4 +29,15 @@ export function boardEdit(message: BoardEditMessage): PlanOperation {
     case 'moveSubtask':
       return moveSubtask(message.parentId, message.subtaskId, message.toIndex);
   }
+}
+
+/** The move a `moveToTag` asks for, as `task-master move --from <id> --from-tag --to-tag` with the user's choice for what stays behind. */
+export function boardTagMove(message: Extract<WebviewMessage, { type: 'moveToTag' }>, choice: LeftBehindChoice): PlanOperation {
+  return moveTasksToTag({
+    ids: [message.id],
+    fromTag: message.tag,
+    toTag: message.toTag,
+    withDependencies: choice === 'moveThemToo',
+    ignoreDependencies: choice === 'dropThem',
+  });
 }

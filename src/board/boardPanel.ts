@@ -7,17 +7,19 @@ import { applyProjectSettings } from '../aiCommands/projectAiSettings';
 import { CommandIds, ViewIds } from '../commands/commandIds';
 import { taskRef } from '../commands/taskPicker';
 import { affectsBoardSettings, boardColumns } from '../config';
-import { OperationError, requireTag } from '../core/operations';
-import type { TagView } from '../core/plan';
+import { OperationError, requireTag, requireTask } from '../core/operations';
+import type { Plan, TagView } from '../core/plan';
 import { errorHelp, showError } from '../messages';
 import { repairSummary } from '../core/generatedTasks';
+import { dependenciesLeftBehind } from '../core/taskStructure';
 import { plural } from '../core/text';
 import { readComplexityReport, type ComplexityEntry } from '../store/complexityReport';
 import { JsonSyntaxError } from '../store/jsonText';
 import { PlanMissingError, PlanUnreadableError } from '../store/taskStore';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
-import { boardEdit } from './boardEdits';
+import { boardEdit, boardTagMove, type LeftBehindChoice } from './boardEdits';
+import { removeTasksUndoably, undoRemoval } from './boardRemoval';
 import { boardHtml, boardWebviewOptions } from './boardHtml';
 import { boardTask, buildBoardState } from './boardState';
 import { describeRejected, parseWebviewMessage, type BoardPlace, type BoardState, type ExtensionMessage, type WebviewMessage } from './protocol';
@@ -172,10 +174,61 @@ export class BoardPanel implements vscode.Disposable {
         await vscode.commands.executeCommand(CommandIds.showTask, taskRef(project, tag.name, message.id));
         return;
       }
+      case 'moveToTag':
+        return this.moveToTag(message);
+      case 'removeTask':
+        return this.removeTask(message);
       default: {
         const { project, tag } = this.target(message);
         await project.store.edit(boardEdit(message), tag.name);
       }
+    }
+  }
+
+  /**
+   * Moves a task to another tag as `task-master move --to-tag` does. When it depends on tasks that
+   * would stay behind, the user chooses: move those too, drop those dependencies, or nothing.
+   */
+  private async moveToTag(message: Extract<WebviewMessage, { type: 'moveToTag' }>): Promise<void> {
+    const { project, plan, tag } = this.target(message);
+    // A tag removed since the board showed it is not made again by a drop.
+    requireTag(plan, message.toTag);
+    const leftBehind = dependenciesLeftBehind(tag, [message.id]);
+    let choice: LeftBehindChoice = 'none';
+    if (leftBehind.length) {
+      const moveToo = 'Move Them Too';
+      const drop = 'Drop Those Dependencies';
+      const picked = await vscode.window.showWarningMessage(
+        `Task ${message.id} depends on tasks that stay in "${tag.name}". Move it to "${message.toTag}" how?`,
+        { modal: true, detail: `${leftBehind.join('; ')}.\n\n${moveToo}: they move to "${message.toTag}" as well. ${drop}: task ${message.id} moves alone, without them.` },
+        moveToo,
+        drop,
+      );
+      if (!picked) return;
+      choice = picked === moveToo ? 'moveThemToo' : 'dropThem';
+    }
+    await project.store.edit(boardTagMove(message, choice));
+  }
+
+  /** Removes a task with its subtasks once the user confirms, then offers Undo (see boardRemoval). */
+  private async removeTask(message: Extract<WebviewMessage, { type: 'removeTask' }>): Promise<void> {
+    const { project, tag } = this.target(message);
+    const task = requireTask(tag, message.id);
+    const subtasks = task.subtasks.length ? ` and its ${plural(task.subtasks.length, 'subtask')}` : '';
+    const remove = 'Remove';
+    const confirmed = await vscode.window.showWarningMessage(
+      `Remove task ${task.id} "${task.title}"${subtasks}?`,
+      { modal: true, detail: `From tag "${tag.name}". Dependencies on it are dropped. You can undo this until the tag changes again.` },
+      remove,
+    );
+    if (confirmed !== remove) return;
+    const removal = await removeTasksUndoably(project.store, tag.name, [task.id]);
+    const choice = await vscode.window.showInformationMessage(`Removed task ${task.id} "${task.title}"${subtasks}.`, 'Undo');
+    if (choice !== 'Undo') return;
+    try {
+      await undoRemoval(project.store, removal);
+    } catch (error) {
+      await showError(error, this.services.log);
     }
   }
 
@@ -201,7 +254,7 @@ export class BoardPanel implements vscode.Disposable {
    * The project and tag a request names: those the board showed when the user acted. Refused when
    * the project has left the workspace or has no readable plan, or the tag is gone from it.
    */
-  private target(place: BoardPlace): { project: Project; tag: TagView } {
+  private target(place: BoardPlace): { project: Project; plan: Plan; tag: TagView } {
     const project = this.services.model.projects.byFolder(vscode.Uri.parse(place.projectUri));
     if (!project) {
       const now = this.describeShown();
@@ -210,7 +263,7 @@ export class BoardPanel implements vscode.Disposable {
     const state = project.store.state;
     if (state.kind === 'missing') throw new PlanMissingError(state.location.tasksFile);
     if (state.kind === 'unreadable') throw new PlanUnreadableError(state.location.tasksFile, state.error);
-    return { project, tag: requireTag(state.plan, place.tag) };
+    return { project, plan: state.plan, tag: requireTag(state.plan, place.tag) };
   }
 
   /** What the board shows now, for a message: `tag "x" of folder`, or that it shows no plan. */

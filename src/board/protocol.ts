@@ -133,13 +133,20 @@ export type WebviewMessage =
   /** Stops the AI action running on a task; it ends with `progress` done, nothing written. */
   | { type: 'cancelAiAction'; id: string }
   | { type: 'openTasksFile'; line?: number; column?: number }
-  | ({ type: 'revealInTree'; id: string } & BoardPlace);
+  | ({ type: 'revealInTree'; id: string } & BoardPlace)
+  /** Moves a task (with its subtasks) from the tag shown to another tag (`task-master move --to-tag`). */
+  | ({ type: 'moveToTag'; id: string; toTag: string } & BoardPlace)
+  /** Removes a task with its subtasks (`task-master remove-task`), once the user confirms. */
+  | ({ type: 'removeTask'; id: string } & BoardPlace);
 
 const ID = /^\d+(\.\d+)?$/;
+/** A top-level task: only tasks move between tags (a subtask is made a task first). */
+const TASK_ID = /^\d+$/;
 const MAX_TEXT = 200_000;
 const MAX_DEPENDENCIES = 1000;
 
 const isId = (value: unknown): value is string => typeof value === 'string' && ID.test(value);
+const isTaskId = (value: unknown): value is string => typeof value === 'string' && TASK_ID.test(value);
 const isText = (value: unknown, max = MAX_TEXT): value is string => typeof value === 'string' && value.length <= max;
 const isPosition = (value: unknown) => value === undefined || (Number.isInteger(value) && (value as number) > 0);
 const isTag = (value: unknown): value is string => isText(value, 200) && value.length > 0;
@@ -191,7 +198,10 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return isId(message.id) && isTaskStatus(message.status) ? { type: 'setStatus', ...place, id: message.id, status: message.status } : undefined;
     case 'openTask':
     case 'revealInTree':
+    case 'removeTask':
       return isId(message.id) ? { type: message.type, ...place, id: message.id } : undefined;
+    case 'moveToTag':
+      return isTaskId(message.id) && isTag(message.toTag) && message.toTag !== place.tag ? { type: 'moveToTag', ...place, id: message.id, toTag: message.toTag } : undefined;
     case 'saveTask': {
       const changes = parseChanges(message.changes);
       const dependencies = message.dependencies === undefined ? undefined : parseDependencies(message.dependencies);

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import type { RawTask } from '../../src/core/task';
-import { copyDemo, readTasks, ROOT, stagedSuite, TASKS_FILE, tml, vscodeSession } from './stagedExtension';
+import { boardFrame, copyDemo, readTasks, ROOT, stagedSuite, TASKS_FILE, tml, vscodeSession } from './stagedExtension';
 import { eventually, openViewContainer, pickQuickPickItem, runCommand, statusBarTexts } from './vscodeHarness';
 
 const SCREENSHOTS = path.join(ROOT, 'resources', 'screenshots');
@@ -141,11 +141,6 @@ describe('The board in a real VS Code (code-server)', function () {
     await saveScreenshots(vs.page(), board, 'light');
   });
 });
-
-/** The board page inside the webview's two iframes. */
-function boardFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-}
 
 function screenshotsWanted(): boolean {
   return process.env.TML_UPDATE_SCREENSHOTS === '1' || !fs.existsSync(path.join(SCREENSHOTS, 'board-kanban-dark.png'));

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { eventually, launchVSCode, screenshotOnFailure, watchNotifications, type LaunchOptions, type VSCodeSession } from './vscodeHarness';
+import type { FrameLocator, Page } from 'playwright-core';
 import type { RawTask } from '../../src/core/task';
 
 /** tasks.json as the tests read it back from disk. */
@@ -35,6 +36,11 @@ export async function expectOnlyMarkedDone(workspace: string, task: RawTask, bef
   after.master.tasks.find((candidate) => candidate.id === task.id)!.status = task.status;
   after.master.metadata.updated = original.master.metadata.updated;
   assert.equal(JSON.stringify(after, null, 2), before);
+}
+
+/** The board page inside the webview's two iframes. */
+export function boardFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 }
 
 export const ROOT = path.resolve(__dirname, '..', '..');

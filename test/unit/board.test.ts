@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { boardEdit, type BoardEditMessage } from '../../src/board/boardEdits';
+import { boardEdit, boardTagMove, type BoardEditMessage, type LeftBehindChoice } from '../../src/board/boardEdits';
+import { removeTasksUndoably, undoRemoval } from '../../src/board/boardRemoval';
 import { boardTask, buildBoardState, type BoardSource } from '../../src/board/boardState';
 import { completionHistory } from '../../src/progress/completionHistory';
 import { criticalPath } from '../../src/board/criticalPath';
@@ -9,7 +10,7 @@ import { layoutGraph } from '../../src/board/graphLayout';
 import { describeRejected, parseWebviewMessage, type BoardState, type WebviewMessage } from '../../src/board/protocol';
 import { changedTaskFields, normaliseTaskField } from '../../src/board/taskFields';
 import { findNextTask } from '../../src/core/nextTask';
-import { addDependency, moveSubtask, OperationError, setDependencies } from '../../src/core/operations';
+import { addDependency, moveSubtask, OperationError, setDependencies, setStatus } from '../../src/core/operations';
 import { readPlan, type TagView } from '../../src/core/plan';
 import { ActivityLedger } from '../../src/ledger';
 import { readComplexityReport, writeComplexityReport } from '../../src/store/complexityReport';
@@ -40,6 +41,9 @@ describe('board protocol', () => {
     { type: 'cancelAiAction', id: '3' },
     { type: 'openTasksFile', line: 4, column: 7 },
     { type: 'openTasksFile', line: undefined, column: undefined },
+    { type: 'moveToTag', ...at, id: '3', toTag: 'feature-x' },
+    { type: 'removeTask', ...at, id: '3' },
+    { type: 'removeTask', ...at, id: '3.2' },
   ];
 
   it('accepts every well-formed message as it is', () => {
@@ -60,6 +64,8 @@ describe('board protocol', () => {
       { type: 'addSubtask', parentId: '3', title: 'x' },
       { type: 'moveSubtask', parentId: '3', subtaskId: '3.2', toIndex: 0 },
       { type: 'aiAction', id: '3', action: 'expand' },
+      { type: 'moveToTag', id: '3', toTag: 'feature-x' },
+      { type: 'removeTask', id: '3' },
     ];
     for (const request of requests) {
       assert.ok(parseWebviewMessage({ ...request, ...at }), JSON.stringify(request));
@@ -135,6 +141,17 @@ describe('board protocol', () => {
       { type: 'openTasksFile', line: -3 },
       { type: 'openTasksFile', line: 2.5 },
       { type: 'openTasksFile', column: '4' },
+      { type: 'moveToTag', id: '3' },
+      { type: 'moveToTag', id: '3', toTag: '' },
+      { type: 'moveToTag', id: '3', toTag: 7 },
+      { type: 'moveToTag', id: '3', toTag: 'x'.repeat(201) },
+      // Only tasks move between tags; and a move to the tag shown goes nowhere.
+      { type: 'moveToTag', id: '3.1', toTag: 'feature-x' },
+      { type: 'moveToTag', id: '3', toTag: 'master' },
+      { type: 'moveToTag', id: 3, toTag: 'feature-x' },
+      { type: 'removeTask' },
+      { type: 'removeTask', id: '3.x' },
+      { type: 'removeTask', id: ['3'] },
     ];
     for (const raw of malformed) {
       assert.equal(parseWebviewMessage(raw), undefined, JSON.stringify(raw));
@@ -396,6 +413,97 @@ describe('board edits', () => {
     const before = await read();
     await assert.rejects(applyRequest(store, { type: 'saveTask', id: '1', changes: { title: 'Lost with the cycle' }, dependencies: ['2'] }), /cycle/);
     assert.equal(await read(), before, 'neither the title nor the dependencies');
+  });
+
+  it('changes a status as task-master set-status does: the parent follows its subtasks, both stamped', async () => {
+    const { store, read } = await openStore(sample());
+    await applyRequest(store, { type: 'setStatus', id: '2.1', status: 'done' });
+    const two = JSON.parse(await read()).master.tasks[1];
+    assert.equal(two.subtasks[0].status, 'done');
+    assert.equal(two.status, 'in-progress', 'a parent with a done subtask is in progress');
+    assert.ok(two.updatedAt && two.subtasks[0].updatedAt, 'both stamped');
+    await applyRequest(store, { type: 'saveTask', id: '2.2', changes: { status: 'done' } });
+    await applyRequest(store, { type: 'setStatus', id: '2.3', status: 'done' });
+    assert.equal(JSON.parse(await read()).master.tasks[1].status, 'done', 'all subtasks done: the parent is done');
+  });
+
+  describe('moving a card to another tag', () => {
+    const twoTags = () => ({ ...sample(), ...tagged({ feature: [task({ id: 7 })] }) });
+    const move = (choice: LeftBehindChoice) => {
+      const message = parseWebviewMessage({ type: 'moveToTag', projectUri: 'file:///work/demo', tag: 'master', id: '3', toTag: 'feature' });
+      assert.ok(message?.type === 'moveToTag');
+      return boardTagMove(message, choice);
+    };
+    const idsIn = (text: string, tag: string) => JSON.parse(text)[tag].tasks.map((t: { id: number }) => t.id);
+
+    it('refuses, writing nothing, when the task depends on one that stays and the user chose nothing', async () => {
+      const { store, read } = await openStore(twoTags());
+      const before = await read();
+      await assert.rejects(store.edit(move('none')), /Cannot move to "feature": 3 depends on 2, which stays in "master"/);
+      assert.equal(await read(), before);
+    });
+
+    it('drops the dependencies left behind, stamping the move as Task Master does', async () => {
+      const { store, read } = await openStore(twoTags());
+      await store.edit(move('dropThem'));
+      const after = JSON.parse(await read());
+      assert.deepEqual(idsIn(await read(), 'master'), [1, 2]);
+      const moved = after.feature.tasks.find((t: { id: number }) => t.id === 3);
+      assert.deepEqual(moved.dependencies, []);
+      assert.equal(moved.tag, 'feature');
+      assert.deepEqual(moved.metadata.moveHistory.map((entry: Record<string, string>) => [entry.fromTag, entry.toTag]), [['master', 'feature']]);
+    });
+
+    it('moves what it depends on too, when asked', async () => {
+      const { store, read } = await openStore(twoTags());
+      await store.edit(move('moveThemToo'));
+      assert.deepEqual(idsIn(await read(), 'master'), []);
+      assert.deepEqual(idsIn(await read(), 'feature'), [7, 3, 2, 1]);
+    });
+  });
+
+  describe('removing a card with Undo', () => {
+    const twoTags = () => ({ ...sample(), ...tagged({ feature: [task({ id: 7 })] }) });
+
+    it('removes a task with its subtasks and the dependencies on it; Undo gives the file back byte for byte', async () => {
+      const { store, read } = await openStore(twoTags());
+      const before = await read();
+      const removal = await removeTasksUndoably(store, 'master', ['2']);
+      const removed = JSON.parse(await read()).master.tasks;
+      assert.deepEqual(removed.map((t: { id: number }) => t.id), [1, 3]);
+      assert.deepEqual(removed[1].dependencies, [], 'the dependency on 2 went with it');
+      assert.equal(await fs.readFile(removal.backupFile, 'utf8'), before, 'a backup of the file before');
+      await undoRemoval(store, removal);
+      assert.equal(await read(), before);
+    });
+
+    it('refuses Undo, writing nothing, once the tag has changed since the removal', async () => {
+      const { store, read } = await openStore(twoTags());
+      const removal = await removeTasksUndoably(store, 'master', ['3']);
+      await store.edit(setStatus(['1'], 'pending'), 'master');
+      const changed = await read();
+      await assert.rejects(undoRemoval(store, removal), (e: unknown) => OperationError.is(e) && /Tag "master" has changed since task 3 was removed/.test(e.message));
+      assert.equal(await read(), changed);
+    });
+
+    it('undoes regardless of changes to other tags, and keeps them', async () => {
+      const { store, read } = await openStore(twoTags());
+      const removal = await removeTasksUndoably(store, 'master', ['3']);
+      await store.edit(setStatus(['7'], 'done'), 'feature');
+      await undoRemoval(store, removal);
+      const after = JSON.parse(await read());
+      assert.deepEqual(after.master.tasks.map((t: { id: number }) => t.id), [1, 2, 3]);
+      assert.equal(after.feature.tasks[0].status, 'done');
+    });
+
+    it('undoes in a flat (legacy) tasks.json too', async () => {
+      const { store, read } = await openStore({ tasks: [task({ id: 1 }), task({ id: 2, dependencies: [1] })] });
+      const before = await read();
+      const removal = await removeTasksUndoably(store, 'master', ['1']);
+      assert.deepEqual(JSON.parse(await read()).tasks.map((t: { id: number }) => t.id), [2]);
+      await undoRemoval(store, removal);
+      assert.equal(await read(), before);
+    });
   });
 
   it('refuses an edit to a task deleted meanwhile, writing nothing', async () => {

@@ -222,11 +222,51 @@ describe('board webview (Chromium, no VS Code)', function () {
     assert.equal(await page.locator('[data-task-id]').count(), 2, 'a new state keeps the filter');
   });
 
-  it('switches tag through the tag select', async () => {
+  const chip = (tag: string) => page.locator(`[data-tag-chip="${tag}"]`);
+
+  it('switches tag through the tag chips, by click or keyboard, the tag shown marked current', async () => {
     await send({ type: 'state', state: sample() });
     await takePosted();
-    await page.locator('[data-tag-select]').selectOption('feature');
+    assert.equal(await chip('master').getAttribute('aria-current'), 'true');
+    assert.equal(await chip('feature').getAttribute('aria-current'), null);
+    await chip('master').click();
+    assert.deepEqual(await takePosted(), [], 'the tag shown is no switch');
+    await chip('feature').click();
     assert.deepEqual(await takePosted(), [{ type: 'switchTag', tag: 'feature' }]);
+    await chip('feature').focus();
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await takePosted(), [{ type: 'switchTag', tag: 'feature' }]);
+  });
+
+  it('moves a card to another tag when it is dropped on that tag\'s chip, and not on the tag shown', async () => {
+    await send({ type: 'state', state: sample() });
+    await takePosted();
+    await card('3').hover();
+    await page.mouse.down();
+    await chip('feature').hover();
+    await chip('feature').hover({ position: { x: 4, y: 4 } });
+    assert.ok(await chip('feature').evaluate((el) => el.classList.contains('is-drop-target')), 'the chip under the card is highlighted');
+    await page.mouse.up();
+    assert.equal(await page.locator('.is-drop-target').count(), 0);
+    assert.deepEqual(await takePosted(), [{ type: 'moveToTag', ...AT, id: '3', toTag: 'feature' }]);
+    await card('3').dragTo(chip('master'));
+    assert.deepEqual(await takePosted(), []);
+  });
+
+  it('moves a card to another tag and removes it from its menu', async () => {
+    await send({ type: 'state', state: planState(SAMPLE, { nextId: '4', tags: ['master', 'feature', 'later'] }) });
+    await takePosted();
+    await card('3').focus();
+    await page.keyboard.press('m');
+    assert.deepEqual(await page.locator('[data-move-to-tag]').evaluateAll((items) => items.map((item) => item.textContent)), ['feature', 'later'], 'every tag but the one shown');
+    await page.locator('[data-move-to-tag="later"]').click();
+    assert.deepEqual(await takePosted(), [{ type: 'moveToTag', ...AT, id: '3', toTag: 'later' }]);
+    await page.keyboard.press('m');
+    await page.keyboard.press('End');
+    assert.equal(await page.evaluate('document.activeElement.hasAttribute("data-remove-task")'), true, 'the keyboard reaches every item');
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await takePosted(), [{ type: 'removeTask', ...AT, id: '3' }]);
+    assert.equal(await page.evaluate('document.activeElement.dataset.taskId'), '3', 'focus back on the card');
   });
 
   it('opens a card in the editor and saves only the changed fields; an update keeps the edits', async () => {
@@ -319,11 +359,12 @@ describe('board webview (Chromium, no VS Code)', function () {
     assert.deepEqual(await takePosted(), [{ type: 'saveTask', ...AT, id: '3', changes: { details: '## Plan\n- a\n- b\n' } }], 'only the real difference');
   });
 
-  it('puts the tag select back on the tag shown when a switch is refused', async () => {
+  it('keeps the tag shown marked current when a switch is refused', async () => {
     await send({ type: 'state', state: sample() });
-    await page.locator('[data-tag-select]').selectOption('feature');
+    await page.locator('[data-tag-chip="feature"]').click();
     await send({ type: 'error', message: 'No tag "feature" in tasks.json. Tags: master.' });
-    assert.equal(await page.locator('[data-tag-select]').inputValue(), 'master');
+    assert.equal(await page.locator('[data-tag-chip="master"]').getAttribute('aria-current'), 'true');
+    assert.equal(await page.locator('[data-tag-chip="feature"]').getAttribute('aria-current'), null);
   });
 
   it('clears the dependency search on Escape without closing the editor', async () => {

@@ -40,9 +40,15 @@ export class BoardApp {
       showView: (view) => this.showView(view),
       setFilter: (filter) => this.setFilter(filter),
       switchTag: (tag) => post({ type: 'switchTag', tag }),
+      moveToTag: (id, tag) => this.moveToTag(id, tag),
       openTask,
     });
-    this.kanban = new KanbanView({ setStatus: (id, status) => this.setStatus(id, status), openTask });
+    this.kanban = new KanbanView({
+      setStatus: (id, status) => this.setStatus(id, status),
+      moveToTag: (id, tag) => this.moveToTag(id, tag),
+      removeTask: (id) => this.request((place) => post({ type: 'removeTask', ...place, id })),
+      openTask,
+    });
     this.graph = new GraphView((id) => {
       this.remember({ graphTargetId: id });
       this.render('graph');
@@ -97,8 +103,6 @@ export class BoardApp {
         break;
       case 'error':
         this.notices.show(message.message, 'error');
-        // A refused tag switch leaves the select on the tag still shown.
-        this.toolbar.resetTag();
         break;
     }
   }
@@ -146,11 +150,19 @@ export class BoardApp {
     this.renderIfStale();
   }
 
-  private setStatus(id: string, status: TaskStatus): void {
+  /** Makes a request about the project and tag shown; false when no plan is shown. */
+  private request(send: (place: BoardPlace) => void): boolean {
     const plan = this.plan();
-    if (!plan) return;
-    post({ type: 'setStatus', projectUri: plan.projectUri, tag: plan.tag, id, status });
-    this.liveRegion.textContent = `Moving #${id} to ${STATUS_LABELS[status]}.`;
+    if (plan) send({ projectUri: plan.projectUri, tag: plan.tag });
+    return !!plan;
+  }
+
+  private setStatus(id: string, status: TaskStatus): void {
+    if (this.request((place) => post({ type: 'setStatus', ...place, id, status }))) this.liveRegion.textContent = `Moving #${id} to ${STATUS_LABELS[status]}.`;
+  }
+
+  private moveToTag(id: string, toTag: string): void {
+    if (this.request((place) => post({ type: 'moveToTag', ...place, id, toTag }))) this.liveRegion.textContent = `Moving #${id} to tag ${toTag}.`;
   }
 
   private startAi(place: BoardPlace, id: string, action: AiAction, prompt: string | undefined): void {

@@ -25,7 +25,7 @@ export function renderCard(card: BoardCard, aiRunning: boolean): HTMLElement {
       priorityBadge(card.priority),
       card.isNext && el('span', { class: 'badge next-badge' }, el('span', { 'aria-hidden': 'true' }, '★'), ' Next'),
       aiRunning && el('span', { class: 'badge ai-badge' }, el('span', { class: 'spinner', 'aria-hidden': 'true' }), ' AI working'),
-      el('button', { type: 'button', class: 'card-menu-button icon-button', tabindex: -1, title: 'Move to…', 'aria-label': 'Move to…', 'data-move-menu': card.id }, '⋯'),
+      el('button', { type: 'button', class: 'card-menu-button icon-button', tabindex: -1, title: 'Move or remove…', 'aria-label': 'Move or remove…', 'data-move-menu': card.id }, '⋯'),
     ),
     el('div', { class: 'card-title' }, card.title),
   );

@@ -3,8 +3,9 @@
  * PAGE_SIZE matching cards and a "Show more" button, and cards whose data did not change keep their
  * DOM across renders, so a plan of thousands stays quick and a re-render keeps focus and scroll.
  *
- * Moving a card: drag it to another column, press Ctrl/Cmd+Left/Right, or pick from "Move to…".
- * The board posts `setStatus` and waits for the extension's next state: one source of truth.
+ * Moving a card: drag it to another column, press Ctrl/Cmd+Left/Right, or pick from its menu,
+ * which also moves it to another tag or removes it (dropping it on a tag in the toolbar moves it
+ * there too). The board posts the request and waits for the extension's next state: one source of truth.
  */
 import type { BoardCard, BoardState } from '../../src/board/protocol';
 import type { TaskStatus } from '../../src/core/task';
@@ -13,14 +14,19 @@ import { renderCard } from './card';
 import { isFilterActive, matchesFilter, type CardFilter } from './cardFilter';
 import { closestTo, el, reconcileChildren } from './dom';
 import { STATUS_LABELS, statusIcon } from './labels';
-import { MoveMenu } from './moveMenu';
+import { CardMenu } from './cardMenu';
 
 export type PlanState = Extract<BoardState, { kind: 'plan' }>;
 
 export interface KanbanActions {
   setStatus(id: string, status: TaskStatus): void;
+  moveToTag(id: string, tag: string): void;
+  removeTask(id: string): void;
   openTask(id: string): void;
 }
+
+/** The drag data type of a card, so drop targets outside the kanban (the tag chips) can tell a card from other drags. */
+export const CARD_DRAG_TYPE = 'application/x-taskmaster-card';
 
 const PAGE_SIZE = 100;
 
@@ -36,23 +42,25 @@ export class KanbanView {
   readonly element = el('div', { class: 'kanban' });
   private readonly columnsElement = el('div', { class: 'kanban-columns' });
   private readonly note = el('p', { class: 'kanban-note', 'data-kanban-note': '' });
-  private readonly moveMenu = new MoveMenu();
+  private readonly menu = new CardMenu();
   private readonly columns = new Map<TaskStatus, Column>();
   private readonly cards = new Map<string, { signature: string; element: HTMLElement }>();
   /** How many matching cards each column shows (grows by PAGE_SIZE with "Show more"). */
   private readonly shown = new Map<TaskStatus, number>();
   private cardById = new Map<string, BoardCard>();
   private columnOrder: TaskStatus[] = [];
+  /** The tags a card can move to: all but the one shown. */
+  private otherTags: string[] = [];
   private draggedId: string | undefined;
   /** The last render again: "Show more" needs no new state. */
   private rerender: () => void = () => undefined;
 
   constructor(private readonly actions: KanbanActions) {
     this.element.append(
-      el('p', { id: 'card-keys-hint', class: 'visually-hidden' }, 'Enter opens the task. Control or Command with Left or Right Arrow moves it to the next column. M opens the Move to menu.'),
+      el('p', { id: 'card-keys-hint', class: 'visually-hidden' }, 'Enter opens the task. Control or Command with Left or Right Arrow moves it to the next column. M opens its menu: move to a status or a tag, or remove it.'),
       this.note,
       this.columnsElement,
-      this.moveMenu.element,
+      this.menu.element,
     );
     this.element.addEventListener('click', (event) => this.onClick(event));
     this.element.addEventListener('keydown', (event) => this.onKeyDown(event));
@@ -60,7 +68,7 @@ export class KanbanView {
       const card = closestTo(event, '.card');
       if (!card) return;
       event.preventDefault();
-      this.openMoveMenu(card);
+      this.openMenu(card);
     });
     this.listenForDrags();
   }
@@ -70,6 +78,7 @@ export class KanbanView {
     const focusedId = this.focusedCardId();
     this.cardById = new Map(state.cards.map((card) => [card.id, card]));
     this.columnOrder = state.columns;
+    this.otherTags = state.tags.filter((tag) => tag !== state.tag);
 
     const byStatus = new Map<TaskStatus, BoardCard[]>();
     for (const card of state.cards) {
@@ -166,7 +175,7 @@ export class KanbanView {
   private onClick(event: MouseEvent): void {
     const card = closestTo(event, '.card');
     if (!card?.dataset.taskId) return;
-    if (closestTo(event, '[data-move-menu]')) this.openMoveMenu(card);
+    if (closestTo(event, '[data-move-menu]')) this.openMenu(card);
     else this.actions.openTask(card.dataset.taskId);
   }
 
@@ -181,7 +190,7 @@ export class KanbanView {
       this.moveToNeighbour(id, event.key === 'ArrowRight' ? 1 : -1);
     } else if (event.key === 'm' || event.key === 'M') {
       // (The context-menu key and Shift+F10 arrive as a `contextmenu` event.)
-      this.openMoveMenu(card);
+      this.openMenu(card);
     } else if (!this.focusNeighbour(card, event.key)) {
       return;
     }
@@ -219,10 +228,17 @@ export class KanbanView {
     return true;
   }
 
-  private openMoveMenu(card: HTMLElement): void {
+  private openMenu(card: HTMLElement): void {
     const id = card.dataset.taskId;
     const current = id === undefined ? undefined : this.cardById.get(id);
-    if (current) this.moveMenu.open(card, current.status, (status) => this.actions.setStatus(current.id, status));
+    if (!current) return;
+    this.menu.open(card, {
+      status: current.status,
+      otherTags: this.otherTags,
+      setStatus: (status) => this.actions.setStatus(current.id, status),
+      moveToTag: (tag) => this.actions.moveToTag(current.id, tag),
+      remove: () => this.actions.removeTask(current.id),
+    });
   }
 
   private listenForDrags(): void {
@@ -238,9 +254,10 @@ export class KanbanView {
       if (!card?.dataset.taskId || !event.dataTransfer) return;
       this.draggedId = card.dataset.taskId;
       event.dataTransfer.setData('text/plain', card.dataset.taskId);
+      event.dataTransfer.setData(CARD_DRAG_TYPE, card.dataset.taskId);
       event.dataTransfer.effectAllowed = 'move';
       card.classList.add('is-dragging');
-      this.moveMenu.close(false);
+      this.menu.close(false);
     });
     this.element.addEventListener('dragend', () => {
       this.columnsElement.querySelector('.is-dragging')?.classList.remove('is-dragging');

@@ -1,12 +1,15 @@
 /**
- * The board's toolbar: view tabs, the tag switcher, the card filter and the next task.
+ * The board's toolbar: view tabs, the tags, the card filter and the next task.
  * The filter fields are the user's: a new state never overwrites what they typed.
+ *
+ * The tags are a row of chips, the one shown marked current: a click (or Enter) switches to a tag,
+ * and a card dropped on another tag's chip moves there.
  */
 import type { TaskPriority } from '../../src/core/task';
 import { TASK_PRIORITIES } from '../../src/core/task';
 import type { CardFilter } from './cardFilter';
-import { button, el } from './dom';
-import type { PlanState } from './kanban';
+import { button, closestTo, el } from './dom';
+import { CARD_DRAG_TYPE, type PlanState } from './kanban';
 import { PRIORITY_LABELS } from './labels';
 import { VIEW_NAMES, type ViewName } from './vscodeApi';
 
@@ -14,6 +17,7 @@ export interface ToolbarActions {
   showView(view: ViewName): void;
   setFilter(filter: CardFilter): void;
   switchTag(tag: string): void;
+  moveToTag(id: string, tag: string): void;
   openTask(id: string): void;
 }
 
@@ -23,14 +27,14 @@ export class Toolbar {
   readonly element = el('header', { class: 'toolbar' });
   private readonly tabs: Record<ViewName, HTMLButtonElement>;
   private readonly project = el('span', { class: 'project-name', 'data-project': '' });
-  private readonly tag = el('select', { id: 'tag-select', 'data-tag-select': '' });
-  private readonly tagGroup = el('div', { class: 'toolbar-group' }, this.project, el('label', { for: 'tag-select' }, 'Tag'), this.tag);
+  private readonly tags = el('div', { class: 'tag-chips', role: 'group', 'aria-labelledby': 'tags-label', 'data-tag-chips': '' });
+  private readonly tagGroup = el('div', { class: 'toolbar-group' }, this.project, el('span', { id: 'tags-label' }, 'Tag'), this.tags);
   private readonly filterGroup = el('div', { class: 'toolbar-group filter-group', role: 'search' });
   private readonly text = el('input', { type: 'search', id: 'filter-text', placeholder: 'Filter: id, title, description', 'data-filter-text': '' });
   private readonly priority = el('select', { id: 'filter-priority', 'data-filter-priority': '' }, el('option', { value: '' }, 'All priorities'), ...TASK_PRIORITIES.map((priority) => el('option', { value: priority }, PRIORITY_LABELS[priority])));
   private readonly next: HTMLButtonElement;
   private nextId: string | undefined;
-  /** The tag the board shows (the select may hold a choice not yet made good). */
+  /** The tag the board shows: its chip is marked current, and takes no drops. */
   private shownTag: string | undefined;
 
   constructor(filter: CardFilter, private readonly actions: ToolbarActions) {
@@ -48,7 +52,11 @@ export class Toolbar {
     const onFilter = () => actions.setFilter({ text: this.text.value, priority: this.priority.value as TaskPriority | '' });
     this.text.addEventListener('input', onFilter);
     this.priority.addEventListener('change', onFilter);
-    this.tag.addEventListener('change', () => actions.switchTag(this.tag.value));
+    this.tags.addEventListener('click', (event) => {
+      const tag = closestTo(event, '[data-tag-chip]')?.dataset.tagChip;
+      if (tag !== undefined && tag !== this.shownTag) actions.switchTag(tag);
+    });
+    this.listenForCardDrops();
     this.next = button('', () => this.nextId && actions.openTask(this.nextId), { class: 'next-task', 'data-next-task': '' });
 
     this.filterGroup.append(
@@ -78,9 +86,22 @@ export class Toolbar {
     if (!state) return;
 
     this.project.textContent = state.project;
-    this.tag.replaceChildren(...state.tags.map((tag) => el('option', { value: tag }, tag)));
-    this.tag.value = state.tag;
     this.shownTag = state.tag;
+    this.tags.replaceChildren(
+      ...state.tags.map((tag) =>
+        el(
+          'button',
+          {
+            type: 'button',
+            class: 'tag-chip',
+            'aria-current': tag === state.tag ? 'true' : undefined,
+            title: tag === state.tag ? `Tag "${tag}" is shown` : `Show tag "${tag}"; drop a card here to move it to "${tag}"`,
+            'data-tag-chip': tag,
+          },
+          tag,
+        ),
+      ),
+    );
     // The next task may be a subtask ("4.2"): its parent's card is the one on the board.
     const parentId = state.nextId?.split('.')[0];
     const next = state.cards.find((card) => card.id === parentId);
@@ -91,9 +112,32 @@ export class Toolbar {
     this.next.title = next ? `Open the next task, #${state.nextId}` : 'No pending task has all its dependencies done';
   }
 
-  /** Puts the tag select back on the tag shown (a switch was refused). */
-  resetTag(): void {
-    if (this.shownTag !== undefined) this.tag.value = this.shownTag;
+  /** A card dragged from the kanban onto another tag's chip moves to that tag. */
+  private listenForCardDrops(): void {
+    const target = (event: DragEvent): HTMLElement | undefined => {
+      const chip = closestTo(event, '[data-tag-chip]');
+      return chip && chip.dataset.tagChip !== this.shownTag && event.dataTransfer?.types.includes(CARD_DRAG_TYPE) ? chip : undefined;
+    };
+    const clear = () => this.tags.querySelectorAll('.is-drop-target').forEach((chip) => chip.classList.remove('is-drop-target'));
+    this.tags.addEventListener('dragover', (event) => {
+      const chip = target(event);
+      if (!chip) return;
+      event.preventDefault();
+      event.dataTransfer!.dropEffect = 'move';
+      chip.classList.add('is-drop-target');
+    });
+    this.tags.addEventListener('dragleave', (event) => {
+      const chip = closestTo(event, '[data-tag-chip]');
+      if (chip && !chip.contains(event.relatedTarget as Node | null)) chip.classList.remove('is-drop-target');
+    });
+    this.tags.addEventListener('drop', (event) => {
+      const chip = target(event);
+      clear();
+      const id = event.dataTransfer?.getData(CARD_DRAG_TYPE);
+      if (!chip?.dataset.tagChip || !id) return;
+      event.preventDefault();
+      this.actions.moveToTag(id, chip.dataset.tagChip);
+    });
   }
 
   /** Arrow keys move between tabs, as in any tab list. */
