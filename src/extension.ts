@@ -11,6 +11,7 @@ import { registerAiCommands } from './aiCommands/aiCommands';
 import { registerModelCommands } from './aiCommands/modelCommands';
 import { registerBoard } from './board/registerBoard';
 import { copilotFallback } from './copilot/copilotFallback';
+import { registerStructureCommands } from './commands/structureCommands';
 import { registerTaskCommands } from './commands/taskCommands';
 import { registerLanguageModelTools } from './agentTools/languageModelTools';
 import { registerMcpServerProvider } from './agentTools/mcpServerProvider';
@@ -58,11 +59,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   const treeView = vscode.window.createTreeView<TreeElement>(ViewIds.tasks, {
     treeDataProvider: new TaskTreeProvider(model, (element) => activityService.historyLines(element.project, element.task, element.tag)),
     showCollapseAll: true,
+    // Remove Task and Move to Tag act on every selected row.
+    canSelectMany: true,
   });
   context.subscriptions.push(treeView);
 
   context.subscriptions.push(new TaskStatusBar(model), new PlanDiagnostics(projects));
   registerTaskCommands(context, { model, treeView, log });
+  registerStructureCommands(context, { model, log });
   const activeTask = new ActiveTask(model);
   progressWatcher = new ProgressWatcher(model, activity, activeTask, ai, context.secrets, log);
   context.subscriptions.push(activeTask, progressWatcher);

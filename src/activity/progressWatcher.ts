@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { setStatus } from '../core/operations';
+import { setStatuses } from '../core/statusChange';
 import type { AiService } from '../ai/aiService';
 import { applyProjectSettings } from '../aiCommands/projectAiSettings';
 import type { TagView } from '../core/plan';
@@ -143,7 +143,7 @@ export class ProgressWatcher implements vscode.Disposable {
         if (status) {
           void vscode.window.showInformationMessage(`${outcome.model} reads commit ${commit.hash.slice(0, 7)} as making ${active.id} "${status}". Set it?`, 'Set status', 'Not yet').then(
             async (choice) => {
-              if (choice === 'Set status') await project.store.edit(setStatus([active.id], status), tag.name);
+              if (choice === 'Set status') await project.store.edit(setStatuses([active.id], status), tag.name);
             },
           );
         }
@@ -204,12 +204,12 @@ export class ProgressWatcher implements vscode.Disposable {
     if (this.offered.has(key)) return;
     this.offered.add(key);
     if (apply) {
-      await project.store.edit(setStatus([suggestion.taskId], 'done'), suggestion.tag);
+      await project.store.edit(setStatuses([suggestion.taskId], 'done'), suggestion.tag);
       void vscode.window.showInformationMessage(suggestion.message.replace(/ Mark it done\?$/, ' Marked done.'));
       return;
     }
     const choice = await vscode.window.showInformationMessage(suggestion.message, 'Mark done', 'Not yet');
-    if (choice === 'Mark done') await project.store.edit(setStatus([suggestion.taskId], 'done'), suggestion.tag);
+    if (choice === 'Mark done') await project.store.edit(setStatuses([suggestion.taskId], 'done'), suggestion.tag);
   }
 
   /**

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { taskRef } from '../commands/taskPicker';
 import { findNextTask, nextTaskReason, noNextTaskReason } from '../core/nextTask';
-import { OperationError, parseStatus, requireTask, setStatus } from '../core/operations';
+import { OperationError, parseStatus, requireTask } from '../core/operations';
+import { setStatuses } from '../core/statusChange';
 import { allTasks } from '../core/plan';
 import { escapeMarkdown } from '../core/markdown';
 import { isTaskStatus, TASK_STATUSES } from '../core/task';
@@ -61,7 +62,7 @@ export async function replyStatus(turn: ChatTurn): Promise<TurnMetadata> {
   if (!idText || !statusText) throw new OperationError('Say which task and which status: `/status 12 done`.', 'invalid');
   const task = requireTask(tag, taskIdArgument(idText, '/status <id> <status>'));
   const status = parseStatus(statusText);
-  await project.store.edit(setStatus([task.id], status), tag.name);
+  await project.store.edit(setStatuses([task.id], status), tag.name);
   stream.markdown(trustedMarkdown(`${taskLink(project, tag.name, task)} was \`${task.status}\`, now \`${status}\` (saved to ${path.basename(project.store.location.tasksFile)}).`));
   return { command: 'status', taskId: task.id, taskStatus: status };
 }

@@ -1,20 +1,8 @@
 import * as vscode from 'vscode';
 import { registerCommand } from './registerCommand';
-import {
-  addDependency,
-  addSubtask,
-  addTag,
-  addTask,
-  deleteTask,
-  isValidTagName,
-  removeDependency,
-  removeInvalidDependencies,
-  setStatus,
-  updateTask,
-  type PlanOperation,
-  type TaskFields,
-} from '../core/operations';
+import { addDependency, addSubtask, addTask, removeDependency, removeInvalidDependencies, updateTask, type PlanOperation, type TaskFields } from '../core/operations';
 import { allTasks, type TaskNode } from '../core/plan';
+import { setStatuses } from '../core/statusChange';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../core/task';
 import { validatePlan } from '../core/validation';
 import { JsonLocator } from '../store/jsonText';
@@ -43,7 +31,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     if (!target) return;
     const chosen = status ?? (await pickStatus(target.task));
     if (!chosen) return;
-    await apply(target, setStatus([target.task.id], chosen));
+    await apply(target, setStatuses([target.task.id], chosen));
   };
 
   register(CommandIds.setStatus, (element) => changeStatus(element));
@@ -51,7 +39,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
   register(CommandIds.startTask, async (element) => {
     const target = await resolveTarget(model, element, 'Start which task?');
     if (!target) return;
-    await apply(target, setStatus([target.task.id], 'in-progress'));
+    await apply(target, setStatuses([target.task.id], 'in-progress'));
     // The task just started is the one being worked on.
     await vscode.commands.executeCommand(CommandIds.selectActiveTask, model.taskElement(target.project, target.tag, target.task));
   });
@@ -124,18 +112,6 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
       { placeHolder: `Edit which field of ${target.task.id} ${target.task.title}?` },
     );
     if (field) await editField(model.taskElement(target.project, target.tag, target.task), field.key);
-  });
-
-  register(CommandIds.deleteTask, async (element) => {
-    const target = await resolveTarget(model, element, 'Delete which task?');
-    if (!target) return;
-    const dependents = [...allTasks(target.tag)].filter((task) => task.dependencies.includes(target.task.id));
-    const detail = [
-      target.task.subtasks.length ? `Its ${target.task.subtasks.length} subtask(s) are deleted with it.` : '',
-      dependents.length ? `${dependents.map((task) => task.id).join(', ')} depend on it; those dependencies are removed.` : '',
-    ].filter(Boolean).join(' ');
-    const confirm = await vscode.window.showWarningMessage(`Delete ${target.task.id} "${target.task.title}"?`, { modal: true, detail: detail || undefined }, 'Delete');
-    if (confirm === 'Delete') await apply(target, deleteTask(target.task.id));
   });
 
   register(CommandIds.addDependency, async (element) => {
@@ -220,24 +196,6 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     }));
     const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Switch to which tag?' });
     if (picked && picked.label !== loaded.tag.name) await project.store.setCurrentTag(picked.label);
-  });
-
-  register(CommandIds.addTag, async () => {
-    const project = await pickProject(model, { needsPlan: true });
-    const loaded = project && loadedTag(model, project);
-    if (!project || !loaded) return;
-    const name = await vscode.window.showInputBox({
-      title: 'New tag',
-      placeHolder: 'feature-auth',
-      validateInput: (text) =>
-        !isValidTagName(text) ? 'Use letters, digits, ".", "_" or "-".' : loaded.state.plan.tags.has(text) ? `Tag "${text}" already exists.` : undefined,
-    });
-    if (!name) return;
-    const description = await vscode.window.showInputBox({ title: `Description of tag "${name}" (optional)` });
-    if (description === undefined) return;
-    await project.store.edit(addTag(name, description));
-    const choice = await vscode.window.showInformationMessage(`Added tag "${name}".`, 'Switch to It');
-    if (choice) await project.store.setCurrentTag(name);
   });
 
   register(CommandIds.initialize, async () => {

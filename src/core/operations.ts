@@ -1,5 +1,5 @@
 import { canonicalId, isSubtaskId, parentOf } from './ids';
-import { allTasks, closestIds, findTask, selectTag, type JsonPath, type Plan, type TagView, type TaskNode } from './plan';
+import { closestIds, findTask, selectTag, type JsonPath, type Plan, type TagView, type TaskNode } from './plan';
 import { TASK_PRIORITIES, TASK_STATUSES, isTaskPriority, isTaskStatus, type TaskPriority, type TaskStatus } from './task';
 import type { InvalidDependency } from './validation';
 
@@ -279,27 +279,6 @@ export function moveSubtask(parentId: string, subtaskId: string, toIndex: number
   };
 }
 
-/** Deletes a task (or subtask) and every dependency on it, so nothing is left pointing nowhere. */
-export function deleteTask(id: string): PlanOperation {
-  return ({ plan, tag, now }) => {
-    const view = requireTag(plan, tag);
-    const task = requireTask(view, id);
-    const removed = new Set([task.id, ...task.subtasks.map((sub) => sub.id)]);
-    const edits: JsonEdit[] = [{ kind: 'remove', path: task.path }];
-    for (const other of allTasks(view)) {
-      if (removed.has(other.id) || isInside(other.path, task.path)) continue;
-      if (other.dependencies.some((dep) => removed.has(dep))) {
-        edits.push(keepDependencies(other, (dep) => !removed.has(dep)));
-      }
-    }
-    return [...edits, ...touchTag(view, now)];
-  };
-}
-
-function isInside(path: JsonPath, container: JsonPath): boolean {
-  return path.length > container.length && container.every((segment, i) => path[i] === segment);
-}
-
 /** Rewrites a task's dependency list keeping the entries (as written) whose resolved id passes. */
 function keepDependencies(task: TaskNode, keep: (dep: string, index: number) => boolean): JsonEdit {
   const path = [...task.path, 'dependencies'];
@@ -426,22 +405,4 @@ export function restoreTag(block: VerbatimJson): PlanOperation {
 
 export function isValidTagName(name: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name);
-}
-
-export function addTag(name: string, description = ''): PlanOperation {
-  return ({ plan, now }) => {
-    if (!isValidTagName(name)) {
-      throw new OperationError(`"${name}" is not a usable tag name: use letters, digits, '.', '_' or '-'.`, 'invalid');
-    }
-    if (plan.tags.has(name)) throw new OperationError(`Tag "${name}" already exists.`, 'invalid');
-    const stamp = now.toISOString();
-    const block = { tasks: [], metadata: { created: stamp, updated: stamp, description } };
-    if (plan.format === 'legacy') {
-      // A flat file has no room for tags: move its list under "master", as Task Master does, each member with its bytes.
-      const keys = ['tasks', ...Object.keys(plan.data).filter((key) => key !== 'tasks')];
-      const master = Object.fromEntries(keys.map((key) => [key, new VerbatimJson([key])]));
-      return [{ kind: 'set', path: [], value: { master, [name]: block } }];
-    }
-    return [{ kind: 'set', path: [name], value: block }];
-  };
 }

@@ -1,4 +1,4 @@
-import { OperationError, requireTag, type JsonEdit, type PlanOperation } from './operations';
+import { OperationError, requireTag, VerbatimJson, type JsonEdit, type PlanOperation } from './operations';
 import { DEFAULT_TAG, type Plan } from './plan';
 
 /**
@@ -39,8 +39,10 @@ function sourceTasks(plan: Plan, source: string): unknown[] {
 /** Adds a tag block at the end of the file; a flat (pre-tag) file is first moved under "master". */
 function putTag(plan: Plan, name: string, block: Record<string, unknown>): JsonEdit[] {
   if (plan.format === 'legacy') {
-    const { tasks, ...rest } = plan.data;
-    return [{ kind: 'set', path: [], value: { [DEFAULT_TAG]: { tasks, ...rest }, [name]: block } }];
+    // Each member of the flat file keeps its bytes under "master".
+    const keys = ['tasks', ...Object.keys(plan.data).filter((key) => key !== 'tasks')];
+    const master = Object.fromEntries(keys.map((key) => [key, new VerbatimJson([key])]));
+    return [{ kind: 'set', path: [], value: { [DEFAULT_TAG]: master, [name]: block } }];
   }
   return [{ kind: 'set', path: [name], value: block }];
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { TaskNode } from '../core/plan';
+import { DEFAULT_TAG, type TaskNode } from '../core/plan';
 import type { TaskStatus } from '../core/task';
 import { CommandIds } from '../commands/commandIds';
 import { readGitHubLink } from '../github/gitHubLink';
@@ -73,7 +73,8 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement> {
         item.tooltip = typeof description === 'string' && description ? `${element.tag}: ${description}` : element.tag;
         // Without this, a string tooltip becomes the row's accessible name instead of what it shows.
         item.accessibilityInformation = { label: `${element.tag} ${item.description}` };
-        item.contextValue = 'tag';
+        // "tag[:master][:current]": the tag menu hides what cannot apply (renaming master, using the current tag).
+        item.contextValue = `tag${element.tag === DEFAULT_TAG ? ':master' : ''}${element.current ? ':current' : ''}`;
         return item;
       }
       case 'task':
@@ -116,7 +117,8 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement> {
     item.description = parts.join(' · ');
     item.iconPath = element.isNext ? new vscode.ThemeIcon('arrow-circle-right', new vscode.ThemeColor('charts.green')) : statusIcon(task.status);
     item.tooltip = this.tooltip(element);
-    item.contextValue = `${task.parentId === undefined ? 'task' : 'subtask'}:${task.status}`;
+    // "task:<status>[:subtasks]" or "subtask:<status>": the menus offer Clear Subtasks and Convert to Subtask Of by it.
+    item.contextValue = `${task.parentId === undefined ? 'task' : 'subtask'}:${task.status}${task.subtasks.length ? ':subtasks' : ''}`;
     item.accessibilityInformation = { label: `${task.id} ${task.title}, ${item.description}` };
     return item;
   }

@@ -4,7 +4,8 @@ import { AiService } from '../../src/ai/aiService';
 import { resolveAiSettings } from '../../src/ai/aiSettings';
 import { OllamaInference } from '../../src/ai/ollamaInference';
 import { runCli } from '../../src/cli/main';
-import { addTag, addTask, moveSubtask, removeDependency, setDependencies, setStatus } from '../../src/core/operations';
+import { addTask, moveSubtask, removeDependency, setDependencies, setStatus } from '../../src/core/operations';
+import { createTag } from '../../src/core/tagOperations';
 import { JsonScanner } from '../../src/store/jsonScanner';
 import { JsonSyntaxError } from '../../src/store/jsonText';
 import { locatePlan } from '../../src/store/planLocation';
@@ -199,7 +200,7 @@ describe('the file stays the user\'s', () => {
     it('a new tag on a legacy file moves the list under "master" with its bytes', async () => {
       const legacy = `{\n  "tasks": ${sliceAt(SPELLED, ['master', 'tasks']).replace(/\n {2}/g, '\n')},\n  "extra": 1.50\n}\n`;
       const { store, read } = await openStore(legacy);
-      await store.edit(addTag('feature'));
+      await store.edit(createTag({ name: 'feature' }));
       const after = await read();
       assert.equal(unindented(sliceAt(after, ['master', 'tasks'])), unindented(sliceAt(legacy, ['tasks'])));
       assert.equal(sliceAt(after, ['master', 'extra']), '1.50');

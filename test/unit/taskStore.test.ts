@@ -4,15 +4,15 @@ import * as path from 'node:path';
 import {
   addDependency,
   addSubtask,
-  addTag,
   addTask,
-  deleteTask,
   removeDependency,
   removeInvalidDependencies,
   setStatus,
   updateTask,
   OperationError,
 } from '../../src/core/operations';
+import { createTag } from '../../src/core/tagOperations';
+import { removeTasks } from '../../src/core/taskStructure';
 import { validatePlan } from '../../src/core/validation';
 import { ReadOnlyFileError } from '../../src/store/atomicWrite';
 import { locatePlan } from '../../src/store/planLocation';
@@ -101,7 +101,7 @@ describe('TaskStore', () => {
   it('edits fields, and deletes a task with every dependency on it', async () => {
     const { store, read } = await openStore(sample());
     await store.edit(updateTask('3', { title: 'Renamed', details: 'line 1\nline 2', priority: 'critical' }));
-    await store.edit(deleteTask('2'));
+    await store.edit(removeTasks(['2']));
     const tasks = JSON.parse(await read()).master.tasks;
     assert.deepEqual(tasks.map((t: { id: number }) => t.id), [1, 3]);
     assert.deepEqual(tasks[1].dependencies, []);
@@ -135,13 +135,13 @@ describe('TaskStore', () => {
 
   it('adds tags, moving a legacy flat list under master', async () => {
     const { store, read } = await openStore({ tasks: [task({ id: 1 })], extra: true });
-    await store.edit(addTag('feature-x', 'New work'));
+    await store.edit(createTag({ name: 'feature-x', description: 'New work' }));
     const data = JSON.parse(await read());
     assert.deepEqual(Object.keys(data), ['master', 'feature-x']);
     assert.equal(data.master.extra, true);
     assert.equal(data['feature-x'].metadata.description, 'New work');
-    await assert.rejects(store.edit(addTag('feature-x')), /already exists/);
-    await assert.rejects(store.edit(addTag('bad name')), /not a usable tag name/);
+    await assert.rejects(store.edit(createTag({ name: 'feature-x' })), /already exists/);
+    await assert.rejects(store.edit(createTag({ name: 'bad name' })), /not a tag name Task Master accepts/);
   });
 
   it('never writes over a file it cannot parse', async () => {
