@@ -11,15 +11,15 @@ import { OperationError, requireTag, requireTask } from '../core/operations';
 import type { Plan, TagView } from '../core/plan';
 import { errorHelp, showError } from '../messages';
 import { repairSummary } from '../core/generatedTasks';
-import { dependenciesLeftBehind } from '../core/taskStructure';
+import { dependenciesLeftBehind, removeTasks } from '../core/taskStructure';
 import { plural } from '../core/text';
 import { readComplexityReport, type ComplexityEntry } from '../store/complexityReport';
 import { JsonSyntaxError } from '../store/jsonText';
 import { PlanMissingError, PlanUnreadableError } from '../store/taskStore';
+import { editUndoably } from '../store/undoableEdit';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
 import { boardEdit, boardTagMove, type LeftBehindChoice } from './boardEdits';
-import { removeTasksUndoably, undoRemoval } from './boardRemoval';
 import { boardHtml, boardWebviewOptions } from './boardHtml';
 import { boardTask, buildBoardState } from './boardState';
 import { describeRejected, parseWebviewMessage, type BoardPlace, type BoardState, type ExtensionMessage, type WebviewMessage } from './protocol';
@@ -210,7 +210,7 @@ export class BoardPanel implements vscode.Disposable {
     await project.store.edit(boardTagMove(message, choice));
   }
 
-  /** Removes a task with its subtasks once the user confirms, then offers Undo (see boardRemoval). */
+  /** Removes a task with its subtasks once the user confirms, then offers Undo (as the tree's Remove Task does). */
   private async removeTask(message: Extract<WebviewMessage, { type: 'removeTask' }>): Promise<void> {
     const { project, tag } = this.target(message);
     const task = requireTask(tag, message.id);
@@ -222,11 +222,11 @@ export class BoardPanel implements vscode.Disposable {
       remove,
     );
     if (confirmed !== remove) return;
-    const removal = await removeTasksUndoably(project.store, tag.name, [task.id]);
+    const removal = await editUndoably(project.store, removeTasks([task.id]), { tag: tag.name, affectedTags: [tag.name] });
     const choice = await vscode.window.showInformationMessage(`Removed task ${task.id} "${task.title}"${subtasks}.`, 'Undo');
-    if (choice !== 'Undo') return;
+    if (choice !== 'Undo' || !removal) return;
     try {
-      await undoRemoval(project.store, removal);
+      await removal.undo();
     } catch (error) {
       await showError(error, this.services.log);
     }

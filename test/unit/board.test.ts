@@ -2,7 +2,6 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { boardEdit, boardTagMove, type BoardEditMessage, type LeftBehindChoice } from '../../src/board/boardEdits';
-import { removeTasksUndoably, undoRemoval } from '../../src/board/boardRemoval';
 import { boardTask, buildBoardState, type BoardSource } from '../../src/board/boardState';
 import { completionHistory } from '../../src/progress/completionHistory';
 import { criticalPath } from '../../src/board/criticalPath';
@@ -10,7 +9,7 @@ import { layoutGraph } from '../../src/board/graphLayout';
 import { describeRejected, parseWebviewMessage, type BoardState, type WebviewMessage } from '../../src/board/protocol';
 import { changedTaskFields, normaliseTaskField } from '../../src/board/taskFields';
 import { findNextTask } from '../../src/core/nextTask';
-import { addDependency, moveSubtask, OperationError, setDependencies, setStatus } from '../../src/core/operations';
+import { addDependency, moveSubtask, OperationError, setDependencies } from '../../src/core/operations';
 import { readPlan, type TagView } from '../../src/core/plan';
 import { ActivityLedger } from '../../src/ledger';
 import { readComplexityReport, writeComplexityReport } from '../../src/store/complexityReport';
@@ -459,50 +458,6 @@ describe('board edits', () => {
       await store.edit(move('moveThemToo'));
       assert.deepEqual(idsIn(await read(), 'master'), []);
       assert.deepEqual(idsIn(await read(), 'feature'), [7, 3, 2, 1]);
-    });
-  });
-
-  describe('removing a card with Undo', () => {
-    const twoTags = () => ({ ...sample(), ...tagged({ feature: [task({ id: 7 })] }) });
-
-    it('removes a task with its subtasks and the dependencies on it; Undo gives the file back byte for byte', async () => {
-      const { store, read } = await openStore(twoTags());
-      const before = await read();
-      const removal = await removeTasksUndoably(store, 'master', ['2']);
-      const removed = JSON.parse(await read()).master.tasks;
-      assert.deepEqual(removed.map((t: { id: number }) => t.id), [1, 3]);
-      assert.deepEqual(removed[1].dependencies, [], 'the dependency on 2 went with it');
-      assert.equal(await fs.readFile(removal.backupFile, 'utf8'), before, 'a backup of the file before');
-      await undoRemoval(store, removal);
-      assert.equal(await read(), before);
-    });
-
-    it('refuses Undo, writing nothing, once the tag has changed since the removal', async () => {
-      const { store, read } = await openStore(twoTags());
-      const removal = await removeTasksUndoably(store, 'master', ['3']);
-      await store.edit(setStatus(['1'], 'pending'), 'master');
-      const changed = await read();
-      await assert.rejects(undoRemoval(store, removal), (e: unknown) => OperationError.is(e) && /Tag "master" has changed since task 3 was removed/.test(e.message));
-      assert.equal(await read(), changed);
-    });
-
-    it('undoes regardless of changes to other tags, and keeps them', async () => {
-      const { store, read } = await openStore(twoTags());
-      const removal = await removeTasksUndoably(store, 'master', ['3']);
-      await store.edit(setStatus(['7'], 'done'), 'feature');
-      await undoRemoval(store, removal);
-      const after = JSON.parse(await read());
-      assert.deepEqual(after.master.tasks.map((t: { id: number }) => t.id), [1, 2, 3]);
-      assert.equal(after.feature.tasks[0].status, 'done');
-    });
-
-    it('undoes in a flat (legacy) tasks.json too', async () => {
-      const { store, read } = await openStore({ tasks: [task({ id: 1 }), task({ id: 2, dependencies: [1] })] });
-      const before = await read();
-      const removal = await removeTasksUndoably(store, 'master', ['1']);
-      assert.deepEqual(JSON.parse(await read()).tasks.map((t: { id: number }) => t.id), [2]);
-      await undoRemoval(store, removal);
-      assert.equal(await read(), before);
     });
   });
 

@@ -60,6 +60,17 @@ describe('undoable edits (editUndoably)', () => {
     store.dispose();
   });
 
+  it('takes back a removal in a flat (legacy) tasks.json, read as the tag "master"', async () => {
+    const { store, read } = await openStore({ tasks: [task({ id: 1 }), task({ id: 2, dependencies: [1] })] });
+    const before = await read();
+    const edit = await editUndoably(store, removeTasks(['1']), { tag: 'master', affectedTags: ['master'] });
+    assert.ok(edit);
+    assert.deepEqual(JSON.parse(await read()).tasks.map((t: { id: number }) => t.id), [2]);
+    await edit.undo();
+    assert.equal(await read(), before);
+    store.dispose();
+  });
+
   it('takes back clearing subtasks byte for byte', async () => {
     const { store, read, before } = await undoable();
     const edit = await editUndoably(store, clearSubtasks(['2']), { tag: 'master', affectedTags: ['master'] });
