@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import type { RawTask } from '../../src/core/task';
-import { boardFrame, copyDemo, readTasks, ROOT, stagedSuite, TASKS_FILE, tml, vscodeSession } from './stagedExtension';
+import { boardFrame, copyDemo, openBoard, readTasks, ROOT, stagedSuite, TASKS_FILE, tml, vscodeSession } from './stagedExtension';
 import { eventually, openViewContainer, pickQuickPickItem, runCommand, statusBarTexts } from './vscodeHarness';
 
 const SCREENSHOTS = path.join(ROOT, 'resources', 'screenshots');
@@ -29,9 +29,7 @@ describe('The board in a real VS Code (code-server)', function () {
   let board: FrameLocator;
   before(async function () {
     this.timeout(60_000);
-    await runCommand(vs.page(), 'Taskmaster: Open Board');
-    board = boardFrame(vs.page());
-    await board.locator('[data-task-id]').first().waitFor({ state: 'visible', timeout: 20_000 });
+    board = await openBoard(vs.page());
   });
 
   it('shows a card per task of the current tag in its status column, the next task marked', async () => {

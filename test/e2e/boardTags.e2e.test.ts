@@ -9,8 +9,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
-import { boardFrame, copyDemo, readTasks, stagedSuite, TASKS_FILE, vscodeSession } from './stagedExtension';
-import { clickNotificationButton, eventually, runCommand } from './vscodeHarness';
+import { copyDemo, openBoard, readTasks, stagedSuite, TASKS_FILE, vscodeSession } from './stagedExtension';
+import { clickNotificationButton, eventually } from './vscodeHarness';
 
 const OTHER_TAG = 'homelab-ollama';
 
@@ -25,9 +25,7 @@ describe('The board\'s tag moves and removal in a real VS Code (code-server)', f
   let board: FrameLocator;
   before(async function () {
     this.timeout(60_000);
-    await runCommand(vs.page(), 'Taskmaster: Open Board');
-    board = boardFrame(vs.page());
-    await board.locator('[data-task-id]').first().waitFor({ state: 'visible', timeout: 20_000 });
+    board = await openBoard(vs.page());
   });
 
   it('moves a card to another tag when it is dropped on that tag\'s chip, stamped as Task Master stamps a move', async () => {

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { eventually, launchVSCode, screenshotOnFailure, watchNotifications, type LaunchOptions, type VSCodeSession } from './vscodeHarness';
+import { eventually, launchVSCode, runCommand, screenshotOnFailure, watchNotifications, type LaunchOptions, type VSCodeSession } from './vscodeHarness';
 import type { FrameLocator, Page } from 'playwright-core';
 import type { RawTask } from '../../src/core/task';
 
@@ -41,6 +41,14 @@ export async function expectOnlyMarkedDone(workspace: string, task: RawTask, bef
 /** The board page inside the webview's two iframes. */
 export function boardFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+/** Opens the board from the palette and waits for its first card. */
+export async function openBoard(page: Page): Promise<FrameLocator> {
+  await runCommand(page, 'Taskmaster: Open Board');
+  const board = boardFrame(page);
+  await board.locator('[data-task-id]').first().waitFor({ state: 'visible', timeout: 20_000 });
+  return board;
 }
 
 export const ROOT = path.resolve(__dirname, '..', '..');
