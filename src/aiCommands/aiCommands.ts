@@ -80,7 +80,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     if (!target) return;
     let force = false;
     if (target.task.subtasks.length) {
-      const choice = await vscode.window.showQuickPick(['Add to the existing subtasks', 'Replace the existing subtasks'], { placeHolder: `${target.task.id} already has ${target.task.subtasks.length} subtasks` });
+      const choice = await vscode.window.showQuickPick(['Add to the existing subtasks', 'Replace the existing subtasks'], { placeHolder: `${target.task.id} already has ${plural(target.task.subtasks.length, 'subtask')}` });
       if (!choice) return;
       force = choice.startsWith('Replace');
     }
@@ -138,7 +138,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     if (text === undefined) return;
     let replace = false;
     if (loaded?.tag.tasks.length) {
-      const choice = await vscode.window.showQuickPick(['Append to the current tasks', 'Replace the current tasks (a backup is kept)'], { placeHolder: `Tag "${loaded.tag.name}" has ${loaded.tag.tasks.length} tasks` });
+      const choice = await vscode.window.showQuickPick(['Append to the current tasks', 'Replace the current tasks (a backup is kept)'], { placeHolder: `Tag "${loaded.tag.name}" has ${plural(loaded.tag.tasks.length, 'task')}` });
       if (!choice) return;
       replace = choice.startsWith('Replace');
     }

@@ -7,6 +7,7 @@ import { HEADER_ORIGINS_ENV, HEADERS_ENV, parseHeaders, readTaskmasterAiConfig, 
 import { OllamaInference } from '../ai/ollamaInference';
 import { findNextTask } from '../core/nextTask';
 import { OperationError, requireTag } from '../core/operations';
+import { plural } from '../core/text';
 import { validatePlan } from '../core/validation';
 import { ActivityLedger, locateSqlWasm } from '../ledger';
 import { PlanMcpServer } from '../mcp/planMcpServer';
@@ -231,7 +232,7 @@ async function dispatch(command: string, args: string[], options: Options, store
       print(result, () =>
         [
           `Wrote ${result.file} (${result.model}):`,
-          ...result.entries.map((entry) => `  ${String(entry.taskId).padEnd(5)} complexity ${String(entry.complexityScore).padStart(2)}  ${entry.recommendedSubtasks} subtasks  ${entry.taskTitle}`),
+          ...result.entries.map((entry) => `  ${String(entry.taskId).padEnd(5)} complexity ${String(entry.complexityScore).padStart(2)}  ${plural(entry.recommendedSubtasks, 'subtask')}  ${entry.taskTitle}`),
           ...result.warnings.map((warning) => `warning: ${warning}`),
         ].join('\n'),
       );

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { requireTask } from '../core/operations';
 import { DEFAULT_TAG } from '../core/plan';
+import { plural } from '../core/text';
 import { ToolInputError, type PlanTool } from './planTool';
 import { resolveInside } from './projectPaths';
 import { inTag, RESEARCH_ARGUMENT, TAG_ARGUMENT } from './toolArguments';
@@ -47,7 +48,7 @@ export const parsePrd: PlanTool<ParsePrdInput> = {
     if (!missing) {
       const tag = await readTag(context, input.tag);
       if (tag.tasks.length > 0 && !input.append && !input.force) {
-        throw new ToolInputError(`Tag "${tag.name}" already has ${tag.tasks.length} tasks: pass \`append: true\` to add the PRD's tasks after them, or \`force: true\` to replace them.`);
+        throw new ToolInputError(`Tag "${tag.name}" already has ${plural(tag.tasks.length, 'task')}: pass \`append: true\` to add the PRD's tasks after them, or \`force: true\` to replace them.`);
       }
       tagName = tag.name;
     }
