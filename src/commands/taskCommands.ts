@@ -7,6 +7,7 @@ import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } fr
 import { validatePlan } from '../core/validation';
 import { JsonLocator } from '../store/jsonText';
 import { initializeProject } from '../store/projectInit';
+import { projectDefaultPriority } from '../store/taskmasterConfig';
 import { openFileAt } from '../messages';
 import type { TaskTreeModel, TreeElement } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
@@ -56,9 +57,10 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     const project = await pickProject(model, { needsPlan: true });
     const loaded = project && loadedTag(model, project);
     if (!project || !loaded) return;
-    const fields = await askNewTask('task');
+    const fields = await askNewTask('task', await projectDefaultPriority(project.folder.uri.fsPath));
     if (!fields) return;
     const dependencies = await vscode.window.showQuickPick(taskPickItems(loaded.tag.tasks), {
+      title: 'New task (4/4): dependencies',
       placeHolder: 'Depends on (optional): pick the tasks that must be done first, or press Enter for none',
       canPickMany: true,
     });
@@ -253,14 +255,21 @@ async function pickPriority(task: TaskNode): Promise<TaskPriority | undefined> {
   return picked?.label;
 }
 
-async function askNewTask(kind: 'task' | 'subtask'): Promise<{ title: string; description: string; priority?: TaskPriority } | undefined> {
-  const title = await vscode.window.showInputBox({ title: `New ${kind}: title`, validateInput: (text) => (text.trim() ? undefined : 'A title is needed.') });
+/** The new task's fields, one numbered step each; the priority list starts at the project's default. */
+async function askNewTask(kind: 'task' | 'subtask', defaultPriority: TaskPriority = 'medium'): Promise<{ title: string; description: string; priority?: TaskPriority } | undefined> {
+  const steps = kind === 'task' ? 4 : 2;
+  const step = (n: number, what: string) => `New ${kind} (${n}/${steps}): ${what}`;
+  const title = await vscode.window.showInputBox({ title: step(1, 'title'), prompt: 'What is to be done, in a few words', validateInput: (text) => (text.trim() ? undefined : 'A title is needed.') });
   if (!title) return undefined;
-  const description = await vscode.window.showInputBox({ title: `New ${kind}: description (optional)` });
+  const description = await vscode.window.showInputBox({ title: step(2, 'description (optional)'), prompt: 'A sentence or two; press Enter to leave it empty' });
   if (description === undefined) return undefined;
   if (kind === 'subtask') return { title, description };
-  const priority = await vscode.window.showQuickPick([...TASK_PRIORITIES].reverse(), { placeHolder: 'Priority' });
-  return priority ? { title, description, priority: priority as TaskPriority } : undefined;
+  const order = [defaultPriority, ...TASK_PRIORITIES.filter((priority) => priority !== defaultPriority)];
+  const picked = await vscode.window.showQuickPick(
+    order.map((priority) => ({ label: priority, description: priority === defaultPriority ? 'project default' : undefined })),
+    { title: step(3, 'priority'), placeHolder: `Priority (Enter: ${defaultPriority})` },
+  );
+  return picked ? { title, description, priority: picked.label } : undefined;
 }
 
 async function revealInFile(target: TaskTarget, field?: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { OperationError } from '../core/operations';
+import { TASK_PRIORITIES, type TaskPriority } from '../core/task';
 import { writeFileAtomic } from './atomicWrite';
 
 export type TaskmasterConfig = Record<string, unknown>;
@@ -44,4 +45,12 @@ export function configSection(config: TaskmasterConfig, name: string): Record<st
   const created: Record<string, unknown> = {};
   config[name] = created;
   return created;
+}
+
+/** The priority a new task gets: `global.defaultPriority` of config.json when it is one, else medium (as Task Master). */
+export async function projectDefaultPriority(projectRoot: string): Promise<TaskPriority> {
+  const config = await readTaskmasterConfig(projectRoot).catch(() => undefined);
+  const global = config?.global as Record<string, unknown> | undefined;
+  const priority = global?.defaultPriority;
+  return (TASK_PRIORITIES as readonly unknown[]).includes(priority) ? (priority as TaskPriority) : 'medium';
 }
