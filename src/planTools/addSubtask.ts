@@ -1,7 +1,8 @@
+import { commaList } from '../core/ids';
 import { addSubtask as addSubtaskOperation } from '../core/operations';
 import type { TaskStatus } from '../core/task';
 import type { PlanTool } from './planTool';
-import { DEPENDENCIES_ARGUMENT, inTag, quoted, splitList, TAG_ARGUMENT, TASK_STATUS_ARGUMENT } from './toolArguments';
+import { DEPENDENCIES_ARGUMENT, inTag, quoted, TAG_ARGUMENT, TASK_STATUS_ARGUMENT } from './toolArguments';
 import { readTag, readTaskDetail } from './toolContext';
 
 type AddSubtaskInput = { id: string; title: string; description?: string; details?: string; status?: TaskStatus; dependencies?: string; tag?: string };
@@ -32,7 +33,7 @@ export const addSubtask: PlanTool<AddSubtaskInput> = {
     const tag = await readTag(context, input.tag);
     let id = '';
     const { title, description, details, status } = input;
-    const dependencies = splitList(input.dependencies);
+    const dependencies = commaList(input.dependencies);
     // One edit, status included: a retry after a failure can never add the subtask twice.
     await context.store.edit(addSubtaskOperation(input.id, { title, description, details, dependencies, status }, (newId) => (id = newId)), tag.name);
     return { tag: tag.name, task: await readTaskDetail(context, tag.name, id) };
