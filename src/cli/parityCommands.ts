@@ -1,6 +1,6 @@
 import { fixDependencies, findRemovableDependencies } from '../core/dependencyRepair';
 import { addDependency, addSubtask, addTask, parsePriority, parseStatus, removeDependency, requireTag, requireTask } from '../core/operations';
-import { DEFAULT_TAG, findTask, type TagView } from '../core/plan';
+import { DEFAULT_TAG, partitionIds, type TagView } from '../core/plan';
 import { setStatuses } from '../core/statusChange';
 import { copyTag, createTag, deleteTag, renameTag } from '../core/tagOperations';
 import { canonicalId, commaList } from '../core/ids';
@@ -133,8 +133,7 @@ export async function runParityCommand(command: string, args: string[], options:
       const ids = commaList(required(args[0] ?? options.id, 'remove-task --id <id>[,<id>...] -y'));
       const tag = await loadTag(store, options.tag);
       // Like Task Master: ids that do not exist are skipped with a warning, the others removed.
-      const found = ids.filter((id) => findTask(tag, id));
-      const missing = ids.filter((id) => !found.includes(id));
+      const { found, missing } = partitionIds(tag, ids);
       if (missing.length) out(`warning: no task ${missing.join(', ')} in tag "${tag.name}"; skipped.`);
       if (found.length === 0) return 0;
       if (!options.yes) throw new UsageError(`remove-task deletes ${found.join(', ')} (and their subtasks): add -y to confirm.`);
@@ -146,8 +145,7 @@ export async function runParityCommand(command: string, args: string[], options:
       if (!options.all && !options.id) throw new UsageError('missing arguments. Usage: tml clear-subtasks --id <id>[,<id>...] | --all');
       const tag = await loadTag(store, options.tag);
       const ids = options.all ? tag.tasks.map((task) => task.id) : commaList(options.id);
-      const found = ids.filter((id) => findTask(tag, id));
-      const missing = ids.filter((id) => !found.includes(id));
+      const { found, missing } = partitionIds(tag, ids);
       if (missing.length) out(`warning: no task ${missing.join(', ')} in tag "${tag.name}"; skipped.`);
       if (found.length) await store.edit(clearSubtasks(options.all ? 'all' : found), options.tag);
       print({ cleared: found, missing }, () => `Cleared the subtasks of ${found.join(', ') || 'no task'}.`);

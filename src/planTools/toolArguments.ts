@@ -48,6 +48,9 @@ export const DEPENDENCIES_ARGUMENT = {
   description: 'Comma-separated ids of tasks that must be done first, e.g. "1,3.2".',
 };
 
+/** Task Master's `skipGenerate`: tml writes no task files after an edit, so there is nothing to skip. */
+export const SKIP_GENERATE_ARGUMENT = { type: 'boolean', description: 'Accepted as Task Master takes it; no task files are written after an edit here (the generate tool writes them).' };
+
 /** Plans reach megabytes; a page of compact rows keeps a model's context for the work. */
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 200;
