@@ -1,10 +1,10 @@
 import { fixDependencies, findRemovableDependencies } from '../core/dependencyRepair';
 import { addDependency, addSubtask, addTask, parsePriority, parseStatus, removeDependency, requireTag, requireTask } from '../core/operations';
-import { DEFAULT_TAG, findTask, type TagView } from '../core/plan';
+import { DEFAULT_TAG, partitionIds, type TagView } from '../core/plan';
 import { setStatuses } from '../core/statusChange';
 import { copyTag, createTag, deleteTag, renameTag } from '../core/tagOperations';
-import { canonicalId } from '../core/ids';
-import { clearSubtasks, makeSubtask, moveTasks, moveTasksToTag, removeSubtask, removeTasks } from '../core/taskStructure';
+import { canonicalId, commaList } from '../core/ids';
+import { clearSubtasks, makeSubtask, planMove, removeSubtask, removeTasks } from '../core/taskStructure';
 import { validatePlan } from '../core/validation';
 import { currentGitBranch, tagNameForBranch } from '../store/gitBranch';
 import type { TaskStore } from '../store/taskStore';
@@ -51,10 +51,6 @@ export async function loadTag(store: TaskStore, tag: string | undefined): Promis
   return requireTag(state.plan, tag ?? process.env.TASKMASTER_TAG ?? state.currentTag);
 }
 
-function list(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((part) => part.trim()).filter(Boolean);
-}
-
 function required(value: string | undefined, usage: string): string {
   if (!value) throw new UsageError(`missing arguments. Usage: tml ${usage}`);
   return value;
@@ -80,7 +76,7 @@ export async function runParityCommand(command: string, args: string[], options:
       return 0;
     }
     case 'show': {
-      const ids = list(args[0] ?? options.id);
+      const ids = commaList(args[0] ?? options.id);
       if (ids.length === 0) required(undefined, 'show <id>[,<id>...]');
       const tag = await loadTag(store, options.tag);
       const tasks = ids.map((id) => requireTask(tag, id));
@@ -90,7 +86,7 @@ export async function runParityCommand(command: string, args: string[], options:
     }
     case 'set-status': {
       const usage = 'set-status --id <id>[,<id>...] --status <status>';
-      const ids = list(required(args[0] ?? options.id, usage));
+      const ids = commaList(required(args[0] ?? options.id, usage));
       const status = parseStatus(required(args[1] ?? options.status, usage));
       await store.edit(setStatuses(ids, status), options.tag);
       print({ ids, status }, () => `Set ${ids.join(', ')} to ${status}.`);
@@ -106,7 +102,7 @@ export async function runParityCommand(command: string, args: string[], options:
         description: options.description,
         details: options.details,
         priority: options.priority ? parsePriority(options.priority) : undefined,
-        dependencies: list(options.dependencies),
+        dependencies: commaList(options.dependencies),
       };
       await store.edit(addTask(input, (newId) => (id = newId)), options.tag);
       print({ id: Number(id) }, () => `Added task ${id}: ${options.title}`);
@@ -126,7 +122,7 @@ export async function runParityCommand(command: string, args: string[], options:
         title,
         description: options.description,
         details: options.details,
-        dependencies: list(options.dependencies),
+        dependencies: commaList(options.dependencies),
         status: options.status ? parseStatus(options.status) : undefined,
       };
       await store.edit(addSubtask(parent, input, (newId) => (id = newId)), options.tag);
@@ -134,11 +130,10 @@ export async function runParityCommand(command: string, args: string[], options:
       return 0;
     }
     case 'remove-task': {
-      const ids = list(required(args[0] ?? options.id, 'remove-task --id <id>[,<id>...] -y'));
+      const ids = commaList(required(args[0] ?? options.id, 'remove-task --id <id>[,<id>...] -y'));
       const tag = await loadTag(store, options.tag);
       // Like Task Master: ids that do not exist are skipped with a warning, the others removed.
-      const found = ids.filter((id) => findTask(tag, id));
-      const missing = ids.filter((id) => !found.includes(id));
+      const { found, missing } = partitionIds(tag, ids);
       if (missing.length) out(`warning: no task ${missing.join(', ')} in tag "${tag.name}"; skipped.`);
       if (found.length === 0) return 0;
       if (!options.yes) throw new UsageError(`remove-task deletes ${found.join(', ')} (and their subtasks): add -y to confirm.`);
@@ -149,16 +144,15 @@ export async function runParityCommand(command: string, args: string[], options:
     case 'clear-subtasks': {
       if (!options.all && !options.id) throw new UsageError('missing arguments. Usage: tml clear-subtasks --id <id>[,<id>...] | --all');
       const tag = await loadTag(store, options.tag);
-      const ids = options.all ? tag.tasks.map((task) => task.id) : list(options.id);
-      const found = ids.filter((id) => findTask(tag, id));
-      const missing = ids.filter((id) => !found.includes(id));
+      const ids = options.all ? tag.tasks.map((task) => task.id) : commaList(options.id);
+      const { found, missing } = partitionIds(tag, ids);
       if (missing.length) out(`warning: no task ${missing.join(', ')} in tag "${tag.name}"; skipped.`);
       if (found.length) await store.edit(clearSubtasks(options.all ? 'all' : found), options.tag);
       print({ cleared: found, missing }, () => `Cleared the subtasks of ${found.join(', ') || 'no task'}.`);
       return 0;
     }
     case 'remove-subtask': {
-      const ids = list(required(args[0] ?? options.id, 'remove-subtask --id <parent>.<subtask>[,...] [--convert]'));
+      const ids = commaList(required(args[0] ?? options.id, 'remove-subtask --id <parent>.<subtask>[,...] [--convert]'));
       const converted: string[] = [];
       // One id after the other, as Task Master does: each removal is its own write.
       for (const id of ids) await store.edit(removeSubtask(id, options.convert, (taskId) => converted.push(taskId)), options.tag);
@@ -232,19 +226,16 @@ export type Print = (json: unknown, text: () => string) => void;
 
 /** `move`: within a tag (--from, --to), or to another tag when --to-tag names one (Task Master's rule). */
 async function runMove(options: ParityOptions, store: TaskStore, print: Print): Promise<number> {
-  const from = list(options.from);
-  if (from.length === 0) throw new UsageError('missing arguments. Usage: tml move --from <id>[,<id>...] (--to <id>[,<id>...] | --to-tag <tag> [--from-tag <tag>])');
   const state = await store.load();
-  const sourceTag = options.fromTag ?? options.tag ?? process.env.TASKMASTER_TAG ?? state.currentTag;
-  if (options.toTag && options.toTag !== sourceTag) {
-    const request = { ids: from, fromTag: sourceTag, toTag: options.toTag, withDependencies: options.withDependencies, ignoreDependencies: options.ignoreDependencies };
-    await store.edit(moveTasksToTag(request));
-    print(request, () => `Moved ${from.join(', ')} from "${sourceTag}" to "${options.toTag}".`);
-    return 0;
+  const move = planMove(options, options.tag ?? process.env.TASKMASTER_TAG ?? state.currentTag);
+  await store.edit(move.operation, move.tag);
+  if (move.kind === 'to-tag') {
+    const { request } = move;
+    print(request, () => `Moved ${request.ids.join(', ')} from "${request.fromTag}" to "${request.toTag}".`);
+  } else {
+    const { from, to } = move.request;
+    print({ from, to }, () => from.map((id, i) => `Moved ${id} to ${to[i]}.`).join('\n'));
   }
-  const to = list(required(options.to, 'move --from <id>[,<id>...] --to <id>[,<id>...]'));
-  await store.edit(moveTasks({ from, to }), options.tag);
-  print({ from, to }, () => from.map((id, i) => `Moved ${id} to ${to[i]}.`).join('\n'));
   return 0;
 }
 

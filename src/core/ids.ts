@@ -14,6 +14,14 @@ export function canonicalId(raw: RawId | unknown): string {
   return String(raw);
 }
 
+/** "1, 2,3.1" as ["1", "2", "3.1"]: Task Master's comma lists (of ids, statuses, dependencies). */
+export function commaList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
 export function subtaskId(parentId: string, rawSubId: RawId): string {
   const sub = canonicalId(rawSubId);
   // Some files store a subtask's own id already dotted ("3.2"); keep only its last segment.

@@ -262,6 +262,12 @@ export function findTask(tag: TagView, id: string): TaskNode | undefined {
   return tag.byId.get(canonicalId(id));
 }
 
+/** The ids the tag has and those it has not, each in the order given: commands that skip unknown ids say which. */
+export function partitionIds(tag: TagView, ids: readonly string[]): { found: string[]; missing: string[] } {
+  const found = ids.filter((id) => findTask(tag, id));
+  return { found, missing: ids.filter((id) => !found.includes(id)) };
+}
+
 /** The ids nearest to one that was not found, for a helpful "did you mean" message. */
 export function closestIds(tag: TagView, id: string, count = 3): string[] {
   const wanted = canonicalId(id);

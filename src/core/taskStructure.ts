@@ -1,4 +1,4 @@
-import { canonicalId, isSubtaskId, parentOf } from './ids';
+import { canonicalId, commaList, isSubtaskId, parentOf } from './ids';
 import { OperationError, VerbatimJson, dependsOn, requireTag, requireTask, touchTag, type JsonEdit, type PlanOperation } from './operations';
 import { resolveDependency, type JsonPath, type Plan, type TagView, type TaskNode } from './plan';
 
@@ -188,13 +188,16 @@ function numericId(id: unknown): unknown {
 
 /**
  * Removes tasks and subtasks (`task-master remove-task`); a task goes with its subtasks, and every
- * dependency on what went is dropped. Every id must exist.
+ * dependency on what went is dropped. Every id must exist. An id named twice, or a subtask named
+ * beside its own task, is removed once: task-master ends with the same file (it reports the
+ * second one as already removed).
  */
 export function removeTasks(ids: string[]): PlanOperation {
   return ({ plan, tag, now }) => {
     const view = requireTag(plan, tag);
     if (ids.length === 0) throw new OperationError('Name at least one task id to remove.', 'invalid');
-    const targets = ids.map((id) => requireTask(view, id));
+    const named = new Set(ids.map((id) => requireTask(view, id)));
+    const targets = [...named].filter((task) => !(task.parent && named.has(task.parent)));
     const draft = new TagDraft(plan, view);
     const removed = new Set<string>();
     for (const task of targets) {
@@ -477,6 +480,42 @@ export function moveTasksToTag(request: TagMoveRequest): PlanOperation {
     targetDraft.tasks.push(...moved);
     return [...edits, ...writeDraft(targetDraft, now)];
   };
+}
+
+/** A move as task-master's `move` command and `move_task` tool take it: comma lists of ids, and tags. */
+export interface MoveArguments {
+  /** The ids to move: "5", "5.2", "5,6". */
+  from?: string;
+  /** Where each goes, pairwise with `from`; unused by a move to another tag. */
+  to?: string;
+  fromTag?: string;
+  toTag?: string;
+  withDependencies?: boolean;
+  ignoreDependencies?: boolean;
+}
+
+/** A move read from its arguments: the operation, and the tag to hand `TaskStore.edit` with it. */
+export type PlannedMove =
+  | { kind: 'within'; tag: string; operation: PlanOperation; request: MoveRequest }
+  | { kind: 'to-tag'; tag: string; operation: PlanOperation; request: TagMoveRequest };
+
+/**
+ * Task Master's reading of a move: to another tag when `toTag` names one other than the source
+ * (`fromTag`, else `tag`, the tag the call works in), each task keeping its id; otherwise within
+ * `tag`, each `from` id to the `to` id in the same place of its list.
+ */
+export function planMove(args: MoveArguments, tag: string): PlannedMove {
+  const from = commaList(args.from);
+  if (from.length === 0) throw new OperationError('Name the ids to move (--from), such as 5 or 5,6.', 'invalid');
+  const fromTag = args.fromTag ?? tag;
+  if (args.toTag && args.toTag !== fromTag) {
+    const request = { ids: from, fromTag, toTag: args.toTag, withDependencies: args.withDependencies, ignoreDependencies: args.ignoreDependencies };
+    return { kind: 'to-tag', tag: fromTag, operation: moveTasksToTag(request), request };
+  }
+  const to = commaList(args.to);
+  if (to.length === 0) throw new OperationError('Name where each id goes (--to), such as 7 or 7.3; or the tag to move them to (--to-tag).', 'invalid');
+  const request = { from, to };
+  return { kind: 'within', tag, operation: moveTasks(request), request };
 }
 
 /**

@@ -1,7 +1,8 @@
+import { commaList } from '../core/ids';
 import { addTask as addTaskOperation } from '../core/operations';
 import type { TaskPriority } from '../core/task';
 import { ToolInputError, type PlanTool, type PlanToolContext } from './planTool';
-import { DEPENDENCIES_ARGUMENT, inTag, PRIORITY_ARGUMENT, quoted, RESEARCH_ARGUMENT, splitList, TAG_ARGUMENT } from './toolArguments';
+import { DEPENDENCIES_ARGUMENT, inTag, PRIORITY_ARGUMENT, quoted, RESEARCH_ARGUMENT, TAG_ARGUMENT } from './toolArguments';
 import { inferenceOptions, readTag, readTaskDetail } from './toolContext';
 import { warningsField } from './taskViews';
 
@@ -61,7 +62,7 @@ async function addAsWritten(input: AddTaskInput & { title: string }, context: Pl
   const tag = await readTag(context, input.tag);
   let id = '';
   const { title, description, details, testStrategy, priority } = input;
-  const dependencies = splitList(input.dependencies);
+  const dependencies = commaList(input.dependencies);
   await context.store.edit(addTaskOperation({ title, description, details, testStrategy, priority, dependencies }, (newId) => (id = newId)), tag.name);
   return { tag: tag.name, task: await readTaskDetail(context, tag.name, id) };
 }

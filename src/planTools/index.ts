@@ -3,21 +3,26 @@ import { addSubtask } from './addSubtask';
 import { addTag } from './addTag';
 import { addTask } from './addTask';
 import { analyzeProjectComplexity } from './analyzeProjectComplexity';
+import { clearSubtasks } from './clearSubtasks';
 import { complexityReport } from './complexityReport';
 import { copyTag } from './copyTag';
 import { deleteTag } from './deleteTag';
 import { expandAll } from './expandAll';
 import { expandTask } from './expandTask';
 import { fixDependencies } from './fixDependencies';
+import { generate } from './generate';
 import { getTask } from './getTask';
 import { getTasks } from './getTasks';
 import { initializeProject } from './initializeProject';
 import { listTags } from './listTags';
 import { models } from './models';
+import { moveTask } from './moveTask';
 import { nextTask } from './nextTask';
 import { parsePrd } from './parsePrd';
 import type { PlanTool } from './planTool';
 import { removeDependency } from './removeDependency';
+import { removeSubtask } from './removeSubtask';
+import { removeTask } from './removeTask';
 import { renameTag } from './renameTag';
 import { responseLanguage } from './responseLanguage';
 import { setTaskStatus } from './setTaskStatus';
@@ -34,7 +39,7 @@ export { DEFAULT_TOOL_GROUP, selectPlanTools, TASK_MASTER_TOOL_NAMES, TOOLS_ENV,
 
 /**
  * Every plan tool, in the order a model meets them: reading, working through, planning with the
- * model, dependencies, tags, project setup. A new tool is its own file plus one line here; the
+ * model, restructuring, dependencies, tags, project setup. A new tool is its own file plus one line here; the
  * groups of TASK_MASTER_TOOLS (toolGroups.ts) already know Task Master's names.
  */
 export const PLAN_TOOLS: readonly PlanTool[] = [
@@ -48,6 +53,10 @@ export const PLAN_TOOLS: readonly PlanTool[] = [
   updateSubtask,
   updateTask,
   update,
+  removeTask,
+  removeSubtask,
+  clearSubtasks,
+  moveTask,
   expandTask,
   expandAll,
   parsePrd,
@@ -62,6 +71,7 @@ export const PLAN_TOOLS: readonly PlanTool[] = [
   copyTag,
   renameTag,
   deleteTag,
+  generate,
   initializeProject,
   models,
   responseLanguage,

@@ -1,3 +1,4 @@
+import { commaList } from '../core/ids';
 import { parseStatus } from '../core/operations';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskStatus } from '../core/task';
 import { ToolInputError, type JsonSchemaObject } from './planTool';
@@ -47,6 +48,9 @@ export const DEPENDENCIES_ARGUMENT = {
   description: 'Comma-separated ids of tasks that must be done first, e.g. "1,3.2".',
 };
 
+/** Task Master's `skipGenerate`: tml writes no task files after an edit, so there is nothing to skip. */
+export const SKIP_GENERATE_ARGUMENT = { type: 'boolean', description: 'Accepted as Task Master takes it; no task files are written after an edit here (the generate tool writes them).' };
+
 /** Plans reach megabytes; a page of compact rows keeps a model's context for the work. */
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 200;
@@ -60,24 +64,16 @@ export const PAGE_ARGUMENTS = {
 /** Task Master's `research` switch: here the project's local model answers either way. */
 export const RESEARCH_ARGUMENT = { type: 'boolean', description: 'Accepted as Task Master takes it; the local model answers either way.' };
 
-/** "1, 2,3.1" as ["1", "2", "3.1"]: Task Master's comma lists of ids. */
-export function splitList(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-}
-
 /** The ids of an `id` list argument; at least one. */
 export function idList(value: string): string[] {
-  const ids = splitList(value);
+  const ids = commaList(value);
   if (ids.length === 0) throw new ToolInputError('`id` names no task: give an id such as "12" or "12.3".');
   return ids;
 }
 
 /** A comma list of statuses as a set, or undefined for no filter ("all" or nothing). */
 export function statusFilter(value: string | undefined): Set<TaskStatus> | undefined {
-  const names = splitList(value);
+  const names = commaList(value);
   if (names.length === 0 || names.includes('all')) return undefined;
   return new Set(names.map(parseStatus));
 }

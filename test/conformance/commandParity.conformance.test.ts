@@ -197,6 +197,9 @@ function structureScenarios(): Scenario[] {
       task({ id: 5 }),
     ],
   });
+  const together = tagged({
+    master: [task({ id: 1, subtasks: [{ id: 1 }, { id: 2 }] }), task({ id: 2, subtasks: [{ id: 1 }] }), task({ id: 3, dependencies: [1, 2] })],
+  });
   const across = tagged({
     master: [task({ id: 1 }), task({ id: 2, dependencies: [1] }), task({ id: 3, dependencies: [2] }), task({ id: 4 }), task({ id: 5, dependencies: [4] }), task({ id: 6 })],
     feat: [task({ id: 10 })],
@@ -250,6 +253,24 @@ function structureScenarios(): Scenario[] {
         },
         step('clear-subtasks', '--all'),
         step('remove-task', '--id', '5,8', '-y'),
+      ],
+    },
+    {
+      name: 'remove-task naming a task with its own subtask',
+      text: JSON.stringify(together, null, 2),
+      steps: [
+        step('remove-task', '--id', '2.1,2', '-y'),
+        {
+          argv: ['remove-task', '--id', '1,1.1', '-y'],
+          differs: {
+            reason: 'remove-task with a task and then its own subtask: task-master removes the task, then fails on the subtask',
+            check: ({ theirs, ours }) => {
+              assert.ok(!theirs.ok && ours.ok, 'task-master exits 1, tml 0');
+              const plans = comparablePlans(theirs.data, ours.data);
+              assert.deepEqual(plans.ours, plans.theirs, 'the same file');
+            },
+          },
+        },
       ],
     },
     {
@@ -414,6 +435,7 @@ describe('command parity with task-master-ai 0.43 (tasks.json after every step)'
         "task-master's fix-dependencies keeps a top-level task's dependency on itself",
         'a subtask depending on a top-level task is read back as a sibling',
         'set-status with a missing id: task-master writes the ids before it, then fails',
+        'remove-task with a task and then its own subtask: task-master removes the task, then fails on the subtask',
         'remove-task drops dependencies on the removed ids from every tag',
         "remove-task leaves dependencies on the removed task's subtasks",
         "add-subtask --task-id copies the task's dependencies on tasks, which a subtask reads as its siblings",

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { runCli } from '../../src/cli/main';
 import { resolveCallScope, servedInputSchema } from '../../src/mcp/bridgeArguments';
 import { PLAN_TOOLS, selectPlanTools } from '../../src/planTools';
 import { gitRepository } from '../support/gitRepository';
@@ -43,7 +44,7 @@ describe('Task Master\'s path arguments on every MCP tool', () => {
 const CORE = ['get_tasks', 'get_task', 'next_task', 'set_task_status', 'update_subtask', 'expand_task', 'parse_prd'];
 const STANDARD = [
   'get_tasks', 'get_task', 'next_task', 'complexity_report', 'set_task_status', 'add_task', 'add_subtask', 'update_subtask',
-  'expand_task', 'expand_all', 'parse_prd', 'analyze_project_complexity', 'initialize_project',
+  'remove_task', 'expand_task', 'expand_all', 'parse_prd', 'analyze_project_complexity', 'initialize_project',
 ];
 const names = (value: string | undefined) => selectPlanTools(value, PLAN_TOOLS).tools.map((tool) => tool.name);
 
@@ -61,9 +62,9 @@ describe('TASK_MASTER_TOOLS: which tools are served, by Task Master\'s rules', (
   });
 
   it('reads any other value as tool names: any case, _ and - alike, unknown names warned', () => {
-    const selection = selectPlanTools('Get_Tasks, response_language,add-dependency,bogus,move_task', PLAN_TOOLS);
-    assert.deepEqual(selection.tools.map((tool) => tool.name), ['get_tasks', 'add_dependency', 'response-language']);
-    assert.deepEqual(selection.warnings, ['Unknown tool "bogus".', '"move_task" is a Task Master tool that tml does not serve.']);
+    const selection = selectPlanTools('Get_Tasks, response_language,add-dependency,bogus,research,Move-Task', PLAN_TOOLS);
+    assert.deepEqual(selection.tools.map((tool) => tool.name), ['get_tasks', 'move_task', 'add_dependency', 'response-language']);
+    assert.deepEqual(selection.warnings, ['Unknown tool "bogus".', '"research" is a Task Master tool that tml does not serve.']);
   });
 
   it('serves every tool, with a warning, when a list selects none', () => {
@@ -200,7 +201,7 @@ describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', functi
     assert.match(errorText(await call('get_task', { id: '9' })), /No task 9 in tag "master"\. Closest ids: 3, 2, 1\./);
     assert.match(errorText(await call('get_tasks', { projectRoot: 42 })), /`projectRoot` must be a path string/);
     assert.match(errorText(await call('remove_tasks', { id: '1' })), /^No tool "remove_tasks"\. Tools: get_tasks, get_task/);
-    assert.match(errorText(await call('remove_task', { id: '1' })), /^Task Master's "remove_task" is not served by Taskmaster Local\. Tools: get_tasks/);
+    assert.match(errorText(await call('research', { query: 'q' })), /^Task Master's "research" is not served by Taskmaster Local\. Tools: get_tasks/);
     assert.equal(json(await call('get_tasks')).total, 3, 'the server still answers after errors');
     const core = await connect(root, [], 'core');
     assert.match(errorText(await core.call('add_task', { title: 'T' })), /^Tool "add_task" is not enabled on this server\. Tools: get_tasks, .*TASK_MASTER_TOOLS=all/);
@@ -231,6 +232,106 @@ describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', functi
     ]);
     const saved = JSON.parse(await fs.readFile(tasksFile, 'utf8')).master.tasks;
     assert.deepEqual(saved.map((entry: { dependencies: unknown[] }) => entry.dependencies), [[], [], [2]]);
+  });
+
+  describe('restructuring tools change tasks.json as the tml command with the same arguments does', () => {
+    const structure = taskMasterText(
+      tagged({
+        master: [
+          task({ id: 1 }),
+          task({ id: 2, dependencies: [1] }),
+          task({ id: 3, dependencies: [1], priority: 'high', subtasks: [{ id: 1 }, { id: 2, dependencies: [1] }, { id: 3 }] }),
+          task({ id: 4, dependencies: [3, '3.2'] }),
+          task({ id: 5, title: 'Loose end' }),
+        ],
+        other: [task({ id: 1, title: 'Elsewhere' })],
+      }),
+    );
+    /** The same plan in two projects of one workspace: one for the MCP server, one for the CLI. */
+    let workspace: string;
+    let pairs = 0;
+    let server: Awaited<ReturnType<typeof connect>>;
+    beforeEach(async () => {
+      workspace = await tempDir();
+      server = await connect(workspace);
+    });
+    const withoutTimes = (text: string) => text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, '<time>');
+
+    /** Runs the tool on one copy and `tml <argv>` on the other; both files must end the same, and changed. */
+    async function sameAsCli(tool: string, args: Record<string, unknown>, argv: string[]) {
+      const pair = path.join(workspace, `pair-${++pairs}`);
+      const [mcp, cliProject] = [path.join(pair, 'mcp'), path.join(pair, 'cli')];
+      for (const root of [mcp, cliProject]) {
+        await fs.mkdir(path.join(root, '.taskmaster', 'tasks'), { recursive: true });
+        await fs.writeFile(path.join(root, '.taskmaster', 'tasks', 'tasks.json'), structure);
+      }
+      const result = json(await server.call(tool, { projectRoot: path.relative(workspace, mcp), ...args }));
+      const errors: string[] = [];
+      assert.equal(await runCli([...argv, '--project', cliProject], () => undefined, (line) => errors.push(line)), 0, errors.join('\n'));
+      const [ours, theirs] = await Promise.all([mcp, cliProject].map((root) => fs.readFile(path.join(root, '.taskmaster', 'tasks', 'tasks.json'), 'utf8')));
+      assert.notEqual(ours, structure, `${tool} changed nothing`);
+      assert.equal(withoutTimes(ours), withoutTimes(theirs), `${tool} ${JSON.stringify(args)} vs tml ${argv.join(' ')}`);
+      return { result, saved: JSON.parse(ours), mcp, cliProject };
+    }
+
+    it('remove_task: comma lists (a task with its own subtask removed once), in a named tag', async () => {
+      const removed = await sameAsCli('remove_task', { id: '3,3.2', confirm: true }, ['remove-task', '--id', '3,3.2', '-y']);
+      assert.deepEqual(removed.result, { tag: 'master', removed: [{ id: '3', title: 'Task 3', subtasks: 3 }, { id: '3.2', title: 'Subtask 2', subtasks: 0 }] });
+      assert.deepEqual(removed.saved.master.tasks.map((entry: { id: number }) => entry.id), [1, 2, 4, 5]);
+      await sameAsCli('remove_task', { id: '1', tag: 'other' }, ['remove-task', '--id', '1', '--tag', 'other', '-y']);
+      await sameAsCli('remove_task', { id: '2, 3.1', file: '.taskmaster/tasks/tasks.json' }, ['remove-task', '--id', '2,3.1', '-y']);
+      assert.match(errorText(await server.call('remove_task', { projectRoot: path.relative(workspace, removed.mcp), id: '1,9' })), /No task 9 in tag "master"/);
+      assert.deepEqual(JSON.parse(await fs.readFile(path.join(removed.mcp, '.taskmaster', 'tasks', 'tasks.json'), 'utf8')), removed.saved, 'an unknown id removes nothing');
+    });
+
+    it('remove_subtask and clear_subtasks', async () => {
+      const converted = await sameAsCli('remove_subtask', { id: '3.2', convert: true, skipGenerate: true }, ['remove-subtask', '--id', '3.2', '--convert']);
+      assert.deepEqual([converted.result.removed, converted.result.task.id, converted.result.task.dependencies], ['3.2', '6', ['3.1', '3']]);
+      assert.deepEqual((await sameAsCli('remove_subtask', { id: '3.1' }, ['remove-subtask', '--id', '3.1'])).result, { tag: 'master', removed: '3.1' });
+      assert.match(errorText(await server.call('remove_subtask', { projectRoot: path.relative(workspace, converted.mcp), id: '3' })), /takes a subtask id as <parent>\.<subtask>/);
+      const cleared = await sameAsCli('clear_subtasks', { id: '3,9' }, ['clear-subtasks', '--id', '3,9']);
+      assert.deepEqual(cleared.result, { tag: 'master', cleared: [{ id: '3', subtasks: 3 }], missing: ['9'] });
+      assert.deepEqual(cleared.saved.master.tasks[3].dependencies, [3], "4's dependency on 3.2 went with it");
+      await sameAsCli('clear_subtasks', { all: true }, ['clear-subtasks', '--all']);
+      assert.match(errorText(await server.call('clear_subtasks', { projectRoot: path.relative(workspace, converted.mcp) })), /Name the tasks in `id`.*or set `all: true`/);
+    });
+
+    it('move_task within a tag and to another tag, as `tml move` reads from, to, fromTag and toTag', async () => {
+      const within = await sameAsCli('move_task', { from: '1,3.1', to: '9,5.1' }, ['move', '--from', '1,3.1', '--to', '9,5.1']);
+      assert.deepEqual(within.result, { tag: 'master', moved: [{ from: '1', to: '9' }, { from: '3.1', to: '5.1' }] });
+      const across = await sameAsCli('move_task', { from: '4', toTag: 'next', withDependencies: true }, ['move', '--from', '4', '--to-tag', 'next', '--with-dependencies']);
+      assert.deepEqual(across.result, { fromTag: 'master', toTag: 'next', moved: ['1', '3', '4'] });
+      await sameAsCli('move_task', { from: '2', fromTag: 'master', toTag: 'other', tag: 'other', ignoreDependencies: true }, ['move', '--from', '2', '--from-tag', 'master', '--to-tag', 'other', '--ignore-dependencies']);
+      const project = path.relative(workspace, within.mcp);
+      assert.match(errorText(await server.call('move_task', { projectRoot: project, from: '4', toTag: 'next' })), /4 depends on 3, 4 depends on 3\.2, which stays in "master"\. Add --with-dependencies/);
+      assert.match(errorText(await server.call('move_task', { projectRoot: project, from: '4' })), /Name where each id goes \(--to\)/);
+    });
+
+    it('add_subtask with taskId makes an existing task the subtask', async () => {
+      const made = await sameAsCli('add_subtask', { id: '3', taskId: '5' }, ['add-subtask', '--parent', '3', '--task-id', '5']);
+      assert.deepEqual([made.result.from, made.result.task.id, made.result.task.title], ['5', '3.4', 'Loose end']);
+      assert.match(errorText(await server.call('add_subtask', { projectRoot: path.relative(workspace, made.mcp), id: '3' })), /`title` is required to add a new subtask; or give `taskId`/);
+    });
+
+    it('generate writes the task files `tml generate` writes, inside the project only', async () => {
+      const project = path.join(workspace, 'generated');
+      for (const side of ['mcp', 'cli']) {
+        await fs.mkdir(path.join(project, side, '.taskmaster', 'tasks'), { recursive: true });
+        await fs.writeFile(path.join(project, side, '.taskmaster', 'tasks', 'tasks.json'), structure);
+      }
+      const result = json(await server.call('generate', { projectRoot: 'generated/mcp', output: 'docs/tasks', tag: 'master' }));
+      assert.deepEqual(result, { tag: 'master', count: 5, directory: path.join('docs', 'tasks'), orphanedFilesRemoved: 0 });
+      assert.equal(await runCli(['generate', '--output', 'docs/tasks', '--project', path.join(project, 'cli')], () => undefined, () => undefined), 0);
+      const files = async (side: string) => {
+        const folder = path.join(project, side, 'docs', 'tasks');
+        const names = (await fs.readdir(folder)).sort();
+        return Promise.all(names.map(async (name) => [name, await fs.readFile(path.join(folder, name), 'utf8')]));
+      };
+      assert.deepEqual(await files('mcp'), await files('cli'));
+      assert.equal((await files('mcp')).length, 5);
+      assert.equal(json(await server.call('generate', { projectRoot: 'generated/mcp' })).directory, path.join('.taskmaster', 'tasks'));
+      assert.match(errorText(await server.call('generate', { projectRoot: 'generated/mcp', output: '../cli/out' })), /^`output` "\.\.\/cli\/out" is outside/);
+    });
   });
 
   it('manages tags: list_tags, add_tag, use_tag, copy_tag, rename_tag, delete_tag', async () => {

@@ -63,11 +63,12 @@ async function setup(data: unknown = plan(), ollamaUrl = NO_OLLAMA) {
 }
 
 describe('plan tools', () => {
-  it('are 27 of Task Master\'s tools under its names, none importing vscode', async () => {
+  it('are 32 of Task Master\'s tools under its names, none importing vscode', async () => {
     assert.deepEqual(PLAN_TOOLS.map((tool) => tool.name), [
       'get_tasks', 'get_task', 'next_task', 'complexity_report', 'set_task_status', 'add_task', 'add_subtask', 'update_subtask', 'update_task', 'update',
+      'remove_task', 'remove_subtask', 'clear_subtasks', 'move_task',
       'expand_task', 'expand_all', 'parse_prd', 'analyze_project_complexity', 'add_dependency', 'remove_dependency', 'validate_dependencies',
-      'fix_dependencies', 'list_tags', 'add_tag', 'use_tag', 'copy_tag', 'rename_tag', 'delete_tag', 'initialize_project', 'models', 'response-language',
+      'fix_dependencies', 'list_tags', 'add_tag', 'use_tag', 'copy_tag', 'rename_tag', 'delete_tag', 'generate', 'initialize_project', 'models', 'response-language',
     ]);
     // Tools about tags themselves or the whole project take none, as in Task Master.
     const projectWide = ['list_tags', 'add_tag', 'use_tag', 'copy_tag', 'rename_tag', 'delete_tag', 'initialize_project', 'models', 'response-language'];
@@ -335,11 +336,18 @@ describe('plan tools', () => {
       copy_tag: { sourceName: 'master', targetName: 'copy' },
       rename_tag: { oldName: 'feature', newName: 'later' },
       delete_tag: { name: 'feature' },
+      remove_task: { id: '2' },
+      remove_subtask: { id: '1.1' },
+      move_task: { from: '2', to: '7' },
     };
     const describe = (name: string, input: unknown) => describePlanToolCall(toolNamed(name), input);
     assert.equal(describe('set_task_status', { id: '3,4.1', status: 'done', tag: 'feature' }), 'Set 3, 4.1 to done in tag "feature"');
     assert.equal(describe('get_tasks', { status: 'pending' }), 'List pending tasks');
     assert.equal(describe('add_subtask', { id: 3, title: 'Publish' }), 'Add subtask "Publish" to task 3');
+    assert.equal(describe('add_subtask', { id: 3, taskId: 5 }), 'Make task 5 a subtask of task 3');
+    assert.equal(describe('remove_subtask', { id: '3.1', convert: true }), 'Make subtask 3.1 a task');
+    assert.equal(describe('move_task', { from: '5', toTag: 'done' }), 'Move 5 to tag "done"');
+    assert.equal(describe('clear_subtasks', { all: true }), 'Clear the subtasks of every task');
     assert.equal(describe('expand_task', { id: '5', num: '4', force: true }), 'Break task 5 into 4 subtasks with the local model, replacing its subtasks');
     assert.equal(describe('parse_prd', {}), 'Turn .taskmaster/docs/prd.txt into about 10 tasks with the local model');
     assert.equal(describe('set_task_status', { id: '3', status: 'finished' }), undefined, 'a call that will be refused needs no confirmation');

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { OperationError, type PlanOperation } from '../../src/core/operations';
-import { clearSubtasks, makeSubtask, moveTasks, moveTasksToTag, removeSubtask, removeTasks } from '../../src/core/taskStructure';
+import { clearSubtasks, makeSubtask, moveTasks, moveTasksToTag, planMove, removeSubtask, removeTasks } from '../../src/core/taskStructure';
 import { openStore, task, tagged } from '../support/planBuilder';
 
 type Task = { id: unknown; dependencies: unknown[]; subtasks?: Task[]; [key: string]: unknown };
@@ -56,6 +56,13 @@ describe('task structure operations (remove, clear, convert, move)', () => {
 
     it('refuses an unknown id, naming the closest, and writes nothing', async () => {
       await refused(plan(), removeTasks(['1', '9']), /No task 9 in tag "master"\. Closest ids: 4/);
+    });
+
+    it('removes a task named with one of its own subtasks, or twice, once (task-master ends the same)', async () => {
+      const alone = await apply(plan(), removeTasks(['3']));
+      for (const named of [['3', '3.2'], ['3.2', '3'], ['3', '3']]) {
+        assert.deepEqual((await apply(plan(), removeTasks(named))).after.master.tasks, alone.after.master.tasks, named.join());
+      }
     });
   });
 
@@ -122,6 +129,27 @@ describe('task structure operations (remove, clear, convert, move)', () => {
       await refused(plan(), moveTasks({ from: ['1', '2'], to: ['7'] }), /--from names 2, --to names 1/);
       await refused(plan(), moveTasks({ from: ['3'], to: ['1.1'] }), /Task 3 has subtasks/);
       await refused(plan(), moveTasks({ from: ['1'], to: ['3.2'] }), /Subtask 3\.2 already exists/);
+    });
+  });
+
+  describe("planMove: task-master's reading of from, to and the tags", () => {
+    it('moves within the tag of the call unless toTag names another; to-tag moves keep ids and edit the source tag', () => {
+      const within = planMove({ from: '5, 6', to: '7,8', fromTag: 'feat' }, 'master');
+      assert.deepEqual([within.kind, within.tag, within.request], ['within', 'master', { from: ['5', '6'], to: ['7', '8'] }]);
+      assert.equal(planMove({ from: '5', to: '7', toTag: 'master' }, 'master').kind, 'within', 'the same tag is a move within it');
+      const across = planMove({ from: '5,6', to: '9', toTag: 'done', withDependencies: true }, 'master');
+      assert.deepEqual([across.kind, across.tag, across.request], ['to-tag', 'master', { ids: ['5', '6'], fromTag: 'master', toTag: 'done', withDependencies: true, ignoreDependencies: undefined }]);
+      assert.equal(planMove({ from: '5', fromTag: 'feat', toTag: 'done' }, 'master').tag, 'feat');
+    });
+
+    it('refuses a move without ids, and one within a tag without destinations', () => {
+      assert.throws(() => planMove({ from: ' , ' }, 'master'), /Name the ids to move \(--from\)/);
+      assert.throws(() => planMove({ from: '5', fromTag: 'feat', toTag: 'feat' }, 'master'), /Name where each id goes \(--to\)/);
+    });
+
+    it('its operation is the move it names', async () => {
+      const { after } = await apply(plan(), planMove({ from: '2', toTag: 'next', ignoreDependencies: true }, 'master').operation);
+      assert.deepEqual([ids(after), ids(after, 'next')], [[1, 3, 4], [2]]);
     });
   });
 
