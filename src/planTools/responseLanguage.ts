@@ -1,4 +1,4 @@
-import { configSection, readTaskmasterConfig, updateTaskmasterConfig } from '../store/taskmasterConfig';
+import { responseLanguageSetting } from '../store/taskmasterConfig';
 import type { PlanTool } from './planTool';
 import { quoted } from './toolArguments';
 
@@ -17,12 +17,5 @@ export const responseLanguage: PlanTool<ResponseLanguageInput> = {
   },
   mutates: true,
   describeCall: (input) => (input.language === undefined ? 'Read the response language' : `Set the response language to ${quoted(input.language)}`),
-  async run(input, context) {
-    const language = input.language?.trim();
-    const config = language
-      ? await updateTaskmasterConfig(context.projectRoot, (current) => (configSection(current, 'global').responseLanguage = language))
-      : await readTaskmasterConfig(context.projectRoot);
-    const global = config.global as Record<string, unknown> | undefined;
-    return { responseLanguage: typeof global?.responseLanguage === 'string' ? global.responseLanguage : null };
-  },
+  run: (input, context) => responseLanguageSetting(context.projectRoot, input.language),
 };

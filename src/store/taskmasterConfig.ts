@@ -54,3 +54,16 @@ export async function projectDefaultPriority(projectRoot: string): Promise<TaskP
   const priority = global?.defaultPriority;
   return (TASK_PRIORITIES as readonly unknown[]).includes(priority) ? (priority as TaskPriority) : 'medium';
 }
+
+/**
+ * The language Task Master writes tasks in (`global.responseLanguage`): sets it when `language` is
+ * given, then returns the language now set (null when the config names none).
+ */
+export async function responseLanguageSetting(projectRoot: string, language?: string): Promise<{ responseLanguage: string | null }> {
+  const wanted = language?.trim();
+  const config = wanted
+    ? await updateTaskmasterConfig(projectRoot, (current) => (configSection(current, 'global').responseLanguage = wanted))
+    : await readTaskmasterConfig(projectRoot);
+  const global = config.global as Record<string, unknown> | undefined;
+  return { responseLanguage: typeof global?.responseLanguage === 'string' ? global.responseLanguage : null };
+}
