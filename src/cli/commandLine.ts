@@ -52,6 +52,9 @@ const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   report: { ledger: text(), since: text(), out: text() },
   history: { ledger: text() },
   validate: {},
+  models: { 'set-main': text(), 'set-research': text(), 'set-fallback': text(), ollama: flag(), 'list-available': flag(), endpoint: text(), format: text() },
+  lang: { response: text(), format: text() },
+  'complexity-report': { file: text('f'), tag: text('t'), format: text() },
   mcp: MODEL,
 };
 

@@ -19,6 +19,7 @@ import { locatePlan } from '../store/planLocation';
 import { describeUndoneChange, describeWriters, TaskStore } from '../store/taskStore';
 import { version } from '../../package.json';
 import { parseCommandLine, UsageError, wantsJson, type OptionValues } from './commandLine';
+import { runConfigCommand, type ConfigOptions } from './configCommands';
 import { formatTask } from './format';
 import { loadTag, runParityCommand, type ParityOptions } from './parityCommands';
 
@@ -60,6 +61,10 @@ Commands (task-master's own command lines work: same names and flags; short form
   expand --all [--force]                               expand every pending task, prerequisites first, across hosts
   parse-prd <file> [--num N] [--replace]               turn a requirements document into tasks with the model
   analyze-complexity                                   rate open tasks; writes .taskmaster/reports/task-complexity-report.json
+  complexity-report [-f <report>] [--tag T]            the ratings, most complex first, with the expand command for each
+  models [--set-main M] [--set-research M] [--set-fallback M] [--ollama] [--list-available] [--endpoint URL]
+                                                       the Ollama models of .taskmaster/config.json; set one per role
+  lang [--response <language>]                         the language tasks are written in (global.responseLanguage)
   update-task <id> --prompt "change"                   rewrite a task for a change, with the model
   update-subtask <id> --prompt "note"                  append a timestamped implementation note, with the model
   update --from <id> --prompt "change"                 rewrite every open task from that id onward, with the model
@@ -84,8 +89,7 @@ Exit codes: 0 success, 1 a named task or tag does not exist, 2 bad input,
 3 the model step failed (Ollama unreachable, model missing, no valid answer).`;
 
 /** Every option of every command; those of the task-master commands are ParityOptions. */
-interface Options extends ParityOptions {
-  file?: string;
+interface Options extends ParityOptions, ConfigOptions {
   prompt?: string;
   num?: string;
   force?: boolean;
@@ -140,6 +144,11 @@ function toOptions(values: OptionValues): Options {
     withDependencies: flag('with-dependencies'),
     ignoreDependencies: flag('ignore-dependencies'),
     output: text('output'),
+    setMain: text('set-main'),
+    setResearch: text('set-research'),
+    setFallback: text('set-fallback'),
+    listAvailable: flag('list-available'),
+    response: text('response'),
   };
 }
 
@@ -238,6 +247,10 @@ async function dispatch(command: string, args: string[], options: Options, store
       );
       return 0;
     }
+    case 'models':
+    case 'lang':
+    case 'complexity-report':
+      return runConfigCommand(command, options, store, print, () => aiService(options));
     case 'report':
     case 'history': {
       if (!options.ledger) throw new UsageError(`${command} needs --ledger <file>: the activity ledger (Taskmaster: Show Activity shows its path)`);

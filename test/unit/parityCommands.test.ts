@@ -8,6 +8,7 @@ import { findRemovableDependencies } from '../../src/core/dependencyRepair';
 import { readPlan } from '../../src/core/plan';
 import { tml } from '../support/tmlRunner';
 import { makeProject, task, tagged } from '../support/planBuilder';
+import { OllamaStandIn } from '../support/ollamaStandIn';
 
 const plan = () =>
   tagged({
@@ -134,5 +135,117 @@ describe('tml with task-master command lines', () => {
     assert.equal(result.code, 0, result.err);
     assert.ok('feature-login-page' in (await saved(tasksFile)));
     assert.equal(tagNameForBranch('bugfix/#12 crash'), 'bugfix-12-crash');
+  });
+});
+
+/** A config.json as task-master init writes it, trimmed to the fields these commands touch and one they must keep. */
+const taskMasterConfig = {
+  models: {
+    main: { provider: 'anthropic', modelId: 'claude-sonnet-4', maxTokens: 64000, temperature: 0.2 },
+    fallback: { provider: 'ollama', modelId: 'llama3.1:8b', maxTokens: 8192, temperature: 0.1 },
+  },
+  global: { logLevel: 'info', defaultSubtasks: 5, projectName: 'Demo', responseLanguage: 'English' },
+};
+
+async function projectWithConfig() {
+  const project = await makeProject(plan());
+  const configFile = path.join(project.root, '.taskmaster', 'config.json');
+  await fs.writeFile(configFile, JSON.stringify(taskMasterConfig, null, 2) + '\n');
+  return { ...project, configFile };
+}
+
+/** A report in the shape task-master analyze-complexity writes. */
+const report = (entries: Array<{ taskId: number; taskTitle: string; complexityScore: number; recommendedSubtasks: number; expansionPrompt: string }>) => ({
+  meta: { generatedAt: '2026-01-05T10:00:00.000Z', tasksAnalyzed: entries.length, totalTasks: 3, analysisCount: entries.length, thresholdScore: 5, projectName: 'Demo', usedResearch: false },
+  complexityAnalysis: entries.map((entry) => ({ ...entry, reasoning: 'Several parts.' })),
+});
+
+describe('tml models, lang and complexity-report', () => {
+  it('models --set-main writes an Ollama model into config.json and keeps every other field', async () => {
+    const { root, configFile } = await projectWithConfig();
+    const ollama = await OllamaStandIn.start({ models: [{ name: 'qwen2.5-coder:7b' }] });
+    try {
+      const set = await tml(['models', '--set-main', 'qwen2.5-coder:7b', '--ollama', '--endpoint', ollama.url, '--project', root]);
+      assert.equal(set.code, 0, set.err);
+      assert.match(set.out, /^main {6}qwen2\.5-coder:7b \(ollama\)$/m);
+      assert.doesNotMatch(set.out, /warning/, 'the model is installed');
+      const config = await saved(configFile);
+      assert.deepEqual(config.models.main, { provider: 'ollama', modelId: 'qwen2.5-coder:7b', maxTokens: 64000, temperature: 0.2 });
+      assert.deepEqual(config.models.fallback, taskMasterConfig.models.fallback);
+      assert.deepEqual(config.global, taskMasterConfig.global);
+      const read = JSON.parse((await tml(['models', '--format', 'json', '--project', root])).out);
+      assert.deepEqual(read, { main: { provider: 'ollama', modelId: 'qwen2.5-coder:7b' }, research: null, fallback: { provider: 'ollama', modelId: 'llama3.1:8b' }, ollamaBaseURL: null });
+    } finally {
+      await ollama.stop();
+    }
+  });
+
+  it('models --list-available lists what the Ollama host has, and warns about a model it lacks', async () => {
+    const { root, configFile } = await projectWithConfig();
+    const ollama = await OllamaStandIn.start({ models: [{ name: 'llama3.2:3b' }, { name: 'qwen2.5-coder:7b' }] });
+    try {
+      const listed = await tml(['models', '--list-available', '--json', '--endpoint', ollama.url, '--project', root]);
+      assert.equal(listed.code, 0, listed.err);
+      assert.deepEqual(JSON.parse(listed.out).available.map((model: { name: string; host: string }) => [model.name, model.host]), [['llama3.2:3b', ollama.url], ['qwen2.5-coder:7b', ollama.url]]);
+      const text = await tml(['models', '--list-available', '--set-research', 'mistral:7b', '--endpoint', ollama.url, '--project', root]);
+      assert.match(text.out, /^Available on the Ollama hosts:\n {2}llama3\.2:3b/m);
+      assert.match(text.out, /warning: The research model mistral:7b is not installed on any reachable Ollama host/);
+      assert.deepEqual((await saved(configFile)).models.research, { provider: 'ollama', modelId: 'mistral:7b' }, 'set even so: it may be pulled later');
+    } finally {
+      await ollama.stop();
+    }
+  });
+
+  it('lang --response sets the response language; lang prints it', async () => {
+    const { root, configFile } = await projectWithConfig();
+    assert.equal((await tml(['lang', '--project', root])).out, 'Response language: English');
+    const set = await tml(['lang', '--response', 'Deutsch', '--project', root]);
+    assert.equal(set.code, 0, set.err);
+    assert.equal((await tml(['lang', '--project', root])).out, 'Response language: Deutsch');
+    assert.deepEqual(JSON.parse((await tml(['lang', '--json', '--project', root])).out), { responseLanguage: 'Deutsch' });
+    assert.deepEqual((await saved(configFile)).global, { ...taskMasterConfig.global, responseLanguage: 'Deutsch' });
+  });
+
+  it('complexity-report prints the report of the current tag, most complex first, with the expand command', async () => {
+    const { root } = await makeProject(plan());
+    const reports = path.join(root, '.taskmaster', 'reports');
+    await fs.mkdir(reports, { recursive: true });
+    await fs.writeFile(
+      path.join(reports, 'task-complexity-report.json'),
+      JSON.stringify(report([
+        { taskId: 1, taskTitle: 'Set up the repo', complexityScore: 3, recommendedSubtasks: 2, expansionPrompt: 'Split setup.' },
+        { taskId: 3, taskTitle: 'Build the API', complexityScore: 8, recommendedSubtasks: 6, expansionPrompt: "Cover each endpoint's errors." },
+      ]), null, 2),
+    );
+    const shown = await tml(['complexity-report', '--project', root]);
+    assert.equal(shown.code, 0, shown.err);
+    const lines = shown.out.split('\n');
+    assert.equal(lines[0], `Complexity report ${path.join('.taskmaster', 'reports', 'task-complexity-report.json')}`);
+    assert.deepEqual(lines.slice(3), [
+      'ID    Score  Subtasks  Title',
+      '3     8      6         Build the API',
+      `      tml expand 3 --num 6 --prompt 'Cover each endpoint'\\''s errors.'`,
+      '1     3      2         Set up the repo',
+      `      tml expand 1 --num 2 --prompt 'Split setup.'`,
+    ]);
+    const json = JSON.parse((await tml(['complexity-report', '--json', '--project', root])).out);
+    assert.deepEqual(json.map((entry: { taskId: number }) => entry.taskId), [3, 1]);
+    const named = await tml(['complexity-report', '-f', path.join('.taskmaster', 'reports', 'task-complexity-report.json'), '--json', '--project', root]);
+    assert.deepEqual(JSON.parse(named.out), json);
+  });
+
+  it('complexity-report reads the tag\'s own report, and exits 1 saying to run analyze-complexity when there is none', async () => {
+    const { root } = await makeProject(tagged({ master: [task({ id: 1 })], feature: [task({ id: 1 })] }));
+    const missing = await tml(['complexity-report', '--project', root]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /No complexity report at .*task-complexity-report\.json: run tml analyze-complexity first\./);
+    const reports = path.join(root, '.taskmaster', 'reports');
+    await fs.mkdir(reports, { recursive: true });
+    await fs.writeFile(path.join(reports, 'task-complexity-report_feature.json'), JSON.stringify(report([{ taskId: 1, taskTitle: 'Feature', complexityScore: 5, recommendedSubtasks: 3, expansionPrompt: '' }])));
+    const feature = await tml(['complexity-report', '--tag', 'feature', '--project', root]);
+    assert.equal(feature.code, 0, feature.err);
+    assert.match(feature.out, /^1 {5}5 {6}3 {9}Feature\n {6}tml expand 1 --num 3$/m);
+    const otherMissing = await tml(['complexity-report', '--tag', 'master', '--project', root]);
+    assert.match(otherMissing.err, /run tml analyze-complexity --tag master first/);
   });
 });
