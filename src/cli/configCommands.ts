@@ -72,9 +72,15 @@ async function printComplexityReport(options: ConfigOptions, store: TaskStore, p
     const summary = meta
       ? `Generated ${meta.generatedAt}; ${plural(meta.tasksAnalyzed, 'task')} analysed of ${meta.totalTasks}; threshold ${meta.thresholdScore}.`
       : `${plural(entries.length, 'task')} analysed.`;
-    return [`Complexity report ${shown}`, summary, '', `${'ID'.padEnd(6)}${'Score'.padEnd(7)}${'Subtasks'.padEnd(10)}Title`, ...entries.flatMap(entryLines)].join('\n');
+    return [`Complexity report ${shown}`, summary, distribution(entries), '', `${'ID'.padEnd(6)}${'Score'.padEnd(7)}${'Subtasks'.padEnd(10)}Title`, ...entries.flatMap(entryLines)].join('\n');
   });
   return 0;
+}
+
+/** Task Master's bands: low 1-4, medium 5-7, high 8-10. */
+function distribution(entries: ComplexityEntry[]): string {
+  const count = (low: number, high: number) => entries.filter((entry) => entry.complexityScore >= low && entry.complexityScore <= high).length;
+  return `Low (1-4): ${count(1, 4)}, medium (5-7): ${count(5, 7)}, high (8-10): ${count(8, 10)}.`;
 }
 
 function entryLines(entry: ComplexityEntry): string[] {

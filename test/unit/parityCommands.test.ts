@@ -221,7 +221,9 @@ describe('tml models, lang and complexity-report', () => {
     assert.equal(shown.code, 0, shown.err);
     const lines = shown.out.split('\n');
     assert.equal(lines[0], `Complexity report ${path.join('.taskmaster', 'reports', 'task-complexity-report.json')}`);
-    assert.deepEqual(lines.slice(3), [
+    assert.equal(lines[1], 'Generated 2026-01-05T10:00:00.000Z; 2 tasks analysed of 3; threshold 5.');
+    assert.equal(lines[2], 'Low (1-4): 1, medium (5-7): 0, high (8-10): 1.');
+    assert.deepEqual(lines.slice(4), [
       'ID    Score  Subtasks  Title',
       '3     8      6         Build the API',
       `      tml expand 3 --num 6 --prompt 'Cover each endpoint'\\''s errors.'`,
