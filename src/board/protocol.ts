@@ -145,10 +145,12 @@ export type WebviewMessage =
    */
   | ({ type: 'tagAction'; action: TagAction } & BoardPlace);
 
-export type TagAction = 'add' | 'rename' | 'copy' | 'delete';
+/** What a tag's own menu offers; `add` is the board's "+". */
+export type TagMenuAction = 'rename' | 'copy' | 'delete';
+export type TagAction = 'add' | TagMenuAction;
 
 /** What a tag's menu offers: as the tree, and as Task Master, "master" is never renamed or deleted. */
-export function tagActionsFor(tag: string): TagAction[] {
+export function tagActionsFor(tag: string): TagMenuAction[] {
   return tag === DEFAULT_TAG ? ['copy'] : ['rename', 'copy', 'delete'];
 }
 
@@ -230,7 +232,7 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
         ? { type: 'moveSubtask', ...place, parentId: message.parentId, subtaskId: message.subtaskId, toIndex: message.toIndex as number }
         : undefined;
     case 'tagAction':
-      return message.action === 'add' || tagActionsFor(place.tag).includes(message.action as TagAction) ? { type: 'tagAction', ...place, action: message.action as TagAction } : undefined;
+      return message.action === 'add' || tagActionsFor(place.tag).includes(message.action as TagMenuAction) ? { type: 'tagAction', ...place, action: message.action as TagAction } : undefined;
     case 'aiAction':
       return isId(message.id) && (message.action === 'expand' || message.action === 'update') && (message.prompt === undefined || isText(message.prompt, 10_000))
         ? { type: 'aiAction', ...place, id: message.id, action: message.action, prompt: message.prompt as string | undefined }
