@@ -5,7 +5,7 @@ import type { AiService } from '../ai/aiService';
 import type { InferenceOptions } from '../ai/ollamaInference';
 import { applyProjectSettings } from '../aiCommands/projectAiSettings';
 import { CommandIds, ViewIds } from '../commands/commandIds';
-import { taskRef } from '../commands/taskPicker';
+import { tagRef, taskRef } from '../commands/taskPicker';
 import { affectsBoardSettings, boardColumns } from '../config';
 import { OperationError, requireTag, requireTask } from '../core/operations';
 import type { Plan, TagView } from '../core/plan';
@@ -22,7 +22,7 @@ import type { Project } from '../workspace/projects';
 import { boardEdit, boardTagMove, type LeftBehindChoice } from './boardEdits';
 import { boardHtml, boardWebviewOptions } from './boardHtml';
 import { boardTask, buildBoardState } from './boardState';
-import { describeRejected, parseWebviewMessage, type BoardPlace, type BoardState, type ExtensionMessage, type WebviewMessage } from './protocol';
+import { describeRejected, parseWebviewMessage, type BoardPlace, type BoardState, type ExtensionMessage, type TagAction, type WebviewMessage } from './protocol';
 
 export interface BoardServices {
   extensionUri: vscode.Uri;
@@ -40,6 +40,8 @@ const PROGRESS_INTERVAL_MS = 250;
 
 const NO_PLAN = 'No Task Master plan in this workspace. Run "Taskmaster: Initialize Taskmaster" to start one.';
 const MALFORMED = 'The board sent a request the extension could not read; nothing was changed.';
+
+const TAG_COMMANDS: Record<TagAction, string> = { add: CommandIds.addTag, rename: CommandIds.renameTag, copy: CommandIds.copyTag, delete: CommandIds.deleteTag };
 
 type ProgressMessage = Extract<ExtensionMessage, { type: 'progress' }>;
 
@@ -178,6 +180,12 @@ export class BoardPanel implements vscode.Disposable {
         return this.moveToTag(message);
       case 'removeTask':
         return this.removeTask(message);
+      case 'tagAction': {
+        // The tree's own tag commands, given the chip's tag: they ask for names and confirmations, and offer Undo, as in the tree.
+        const { project, tag } = this.target(message);
+        await vscode.commands.executeCommand(TAG_COMMANDS[message.action], tagRef(project, tag.name));
+        return;
+      }
       default: {
         const { project, tag } = this.target(message);
         await project.store.edit(boardEdit(message), tag.name);

@@ -8,6 +8,7 @@
  * Every request about a task names the project and tag the board showed when the user acted
  * (`BoardPlace`): the extension applies it there, or refuses, never to whatever is current by then.
  */
+import { DEFAULT_TAG } from '../core/plan';
 import { isTaskPriority, isTaskStatus, type TaskPriority, type TaskStatus } from '../core/task';
 import { normaliseTaskField } from './taskFields';
 
@@ -137,7 +138,21 @@ export type WebviewMessage =
   /** Moves a task (with its subtasks) from the tag shown to another tag (`task-master move --to-tag`). */
   | ({ type: 'moveToTag'; id: string; toTag: string } & BoardPlace)
   /** Removes a task with its subtasks (`task-master remove-task`), once the user confirms. */
-  | ({ type: 'removeTask'; id: string } & BoardPlace);
+  | ({ type: 'removeTask'; id: string } & BoardPlace)
+  /**
+   * Runs the tree's tag command on `tag` (a chip's tag; for `add`, the tag shown): the extension
+   * asks for names and confirmations as the tree does.
+   */
+  | ({ type: 'tagAction'; action: TagAction } & BoardPlace);
+
+/** What a tag's own menu offers; `add` is the board's "+". */
+export type TagMenuAction = 'rename' | 'copy' | 'delete';
+export type TagAction = 'add' | TagMenuAction;
+
+/** What a tag's menu offers: as the tree, and as Task Master, "master" is never renamed or deleted. */
+export function tagActionsFor(tag: string): TagMenuAction[] {
+  return tag === DEFAULT_TAG ? ['copy'] : ['rename', 'copy', 'delete'];
+}
 
 const ID = /^\d+(\.\d+)?$/;
 /** A top-level task: only tasks move between tags (a subtask is made a task first). */
@@ -216,6 +231,8 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return isId(message.parentId) && isId(message.subtaskId) && Number.isInteger(message.toIndex) && (message.toIndex as number) >= 0
         ? { type: 'moveSubtask', ...place, parentId: message.parentId, subtaskId: message.subtaskId, toIndex: message.toIndex as number }
         : undefined;
+    case 'tagAction':
+      return message.action === 'add' || tagActionsFor(place.tag).includes(message.action as TagMenuAction) ? { type: 'tagAction', ...place, action: message.action as TagAction } : undefined;
     case 'aiAction':
       return isId(message.id) && (message.action === 'expand' || message.action === 'update') && (message.prompt === undefined || isText(message.prompt, 10_000))
         ? { type: 'aiAction', ...place, id: message.id, action: message.action, prompt: message.prompt as string | undefined }

@@ -22,7 +22,7 @@ import {
   UNDO,
   type Confirmation,
 } from './structureChoices';
-import { isTaskElement, loadedTag, pickProject, resolveTarget, taskPickItems } from './taskPicker';
+import { isTagRef, isTaskElement, loadedTag, pickProject, resolveTarget, taskPickItems } from './taskPicker';
 
 export interface StructureCommandServices {
   model: TaskTreeModel;
@@ -148,8 +148,9 @@ export function registerStructureCommands(context: vscode.ExtensionContext, serv
     await undoably(project, operation, tag.name, [tag.name, toTag], `Moved ${ids.join(', ')} to tag "${toTag}".`);
   });
 
-  register(CommandIds.addTag, async () => {
-    const project = await pickProject(model, { needsPlan: true });
+  register(CommandIds.addTag, async (element) => {
+    const given = givenTag(model, element);
+    const project = given ? given.project : await pickProject(model, { needsPlan: true });
     const loaded = project && loadedTag(model, project);
     if (!project || !loaded) return;
     const branch = await currentGitBranch(project.folder.uri.fsPath);
@@ -257,16 +258,24 @@ function isTagElement(value: unknown): value is TagElement {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'tag' && 'project' in value;
 }
 
-/** The tag a command acts on: the tag row it was given, else the user's pick among those that fit. */
+/** The project and tag a command was given: a tag row, or a tag reference (the board's chips). */
+function givenTag(model: TaskTreeModel, element: unknown): { project: Project | undefined; tag: string } | undefined {
+  if (isTagElement(element)) return { project: element.project, tag: element.tag };
+  if (isTagRef(element)) return { project: model.projects.byFolder(vscode.Uri.parse(element.folder)), tag: element.tag };
+  return undefined;
+}
+
+/** The tag a command acts on: the tag row or reference it was given, else the user's pick among those that fit. */
 async function resolveTag(model: TaskTreeModel, element: unknown, placeHolder: string, fits: (name: string) => boolean = () => true): Promise<TagTarget | undefined> {
-  const project = isTagElement(element) ? element.project : await pickProject(model, { needsPlan: true });
+  const given = givenTag(model, element);
+  const project = given ? given.project : await pickProject(model, { needsPlan: true });
   const loaded = project && loadedTag(model, project);
   if (!project || !loaded) return undefined;
   const { plan } = loaded.state;
   const current = loaded.tag.name;
-  if (isTagElement(element)) {
-    const tag = plan.tags.get(element.tag);
-    if (!tag) void vscode.window.showWarningMessage(`Tag "${element.tag}" is no longer in the plan.`);
+  if (given) {
+    const tag = plan.tags.get(given.tag);
+    if (!tag) void vscode.window.showWarningMessage(`Tag "${given.tag}" is no longer in the plan.`);
     return tag && { project, plan, tag, current };
   }
   const names = [...plan.tags.keys()].filter(fits);

@@ -91,6 +91,22 @@ export function taskRef(project: Project, tag: string, id: string): TaskRef {
   return { folder: project.folder.uri.toString(), tag, id };
 }
 
+/** A tag named by plain data, as the board names one of its tag chips. */
+export interface TagRef {
+  /** The workspace folder's URI, as a string. */
+  folder: string;
+  tag: string;
+}
+
+export function tagRef(project: Project, tag: string): TagRef {
+  return { folder: project.folder.uri.toString(), tag };
+}
+
+export function isTagRef(value: unknown): value is TagRef {
+  const ref = value as Partial<TagRef & TaskRef> | undefined;
+  return typeof ref?.folder === 'string' && typeof ref.tag === 'string' && ref.id === undefined;
+}
+
 function isTaskRef(value: unknown): value is TaskRef {
   const ref = value as Partial<TaskRef> | undefined;
   return typeof ref?.folder === 'string' && typeof ref.tag === 'string' && typeof ref.id === 'string';

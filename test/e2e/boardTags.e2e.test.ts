@@ -2,19 +2,20 @@
  * End-to-end: the board's structural operations in a real VS Code (code-server, see
  * vscodeHarness.ts) with the packaged extension, on a copy of demo/: a card dragged onto another
  * tag's chip moves there as `task-master move --to-tag` moves it (asking first when dependencies
- * would stay behind), and a removed card comes back
- * byte for byte with Undo. Needs a current build (node esbuild.mjs).
+ * would stay behind), a removed card comes back byte for byte with Undo, and a tag renamed from
+ * its chip's menu is renamed in tasks.json through the tree's command. Needs a current build
+ * (node esbuild.mjs).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { copyDemo, openBoard, readTasks, stagedSuite, TASKS_FILE, vscodeSession } from './stagedExtension';
-import { clickNotificationButton, eventually } from './vscodeHarness';
+import { clickNotificationButton, eventually, waitForInputBox } from './vscodeHarness';
 
 const OTHER_TAG = 'homelab-ollama';
 
-describe('The board\'s tag moves and removal in a real VS Code (code-server)', function () {
+describe('The board\'s tags: moves, removal and renaming in a real VS Code (code-server)', function () {
   this.timeout(60_000);
   const staged = stagedSuite('board-tags');
   const vs = vscodeSession(
@@ -76,5 +77,23 @@ describe('The board\'s tag moves and removal in a real VS Code (code-server)', f
     await clickNotificationButton(vs.page(), /^Removed task 10 /, 'Undo', 30_000);
     await eventually('tasks.json as it was before the removal', () => (fs.readFileSync(file, 'utf8') === before ? true : undefined));
     await board.locator('[data-task-id="10"]').waitFor({ state: 'visible', timeout: 10_000 });
+  });
+
+  it('renames a tag from its chip\'s menu with the tree\'s command: tasks.json and the chip have the new name', async () => {
+    const renamed = 'homelab-local';
+    const before = readTasks(vs.workspace())[OTHER_TAG];
+    await board.locator(`[data-tag-chip="${OTHER_TAG}"]`).click({ button: 'right' });
+    await board.locator('[data-tag-menu] [data-tag-action="rename"]').click();
+    const box = await waitForInputBox(vs.page(), `Rename tag "${OTHER_TAG}" to`);
+    assert.equal(box.value, OTHER_TAG, 'the chip\'s tag is the one renamed, without a question which');
+    await box.accept(renamed);
+    const after = await eventually(`tag "${renamed}" in tasks.json`, () => {
+      const data = readTasks(vs.workspace());
+      return data[renamed] ? data : undefined;
+    });
+    assert.equal(after[OTHER_TAG], undefined, 'the old name is gone');
+    assert.deepEqual(after[renamed].tasks.map((task) => task.id), before.tasks.map((task) => task.id), 'with its tasks');
+    await board.locator(`[data-tag-chip="${renamed}"]`).waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await board.locator(`[data-tag-chip="${OTHER_TAG}"]`).count(), 0);
   });
 });

@@ -6,7 +6,7 @@ import { boardTask, buildBoardState, type BoardSource } from '../../src/board/bo
 import { completionHistory } from '../../src/progress/completionHistory';
 import { criticalPath } from '../../src/board/criticalPath';
 import { layoutGraph } from '../../src/board/graphLayout';
-import { describeRejected, parseWebviewMessage, type BoardState, type WebviewMessage } from '../../src/board/protocol';
+import { describeRejected, parseWebviewMessage, tagActionsFor, type BoardState, type WebviewMessage } from '../../src/board/protocol';
 import { changedTaskFields, normaliseTaskField } from '../../src/board/taskFields';
 import { findNextTask } from '../../src/core/nextTask';
 import { addDependency, moveSubtask, OperationError, setDependencies } from '../../src/core/operations';
@@ -43,6 +43,10 @@ describe('board protocol', () => {
     { type: 'moveToTag', ...at, id: '3', toTag: 'feature-x' },
     { type: 'removeTask', ...at, id: '3' },
     { type: 'removeTask', ...at, id: '3.2' },
+    { type: 'tagAction', ...at, action: 'add' },
+    { type: 'tagAction', ...at, action: 'copy' },
+    { type: 'tagAction', ...at, tag: 'feature-x', action: 'rename' },
+    { type: 'tagAction', ...at, tag: 'feature-x', action: 'delete' },
   ];
 
   it('accepts every well-formed message as it is', () => {
@@ -65,6 +69,7 @@ describe('board protocol', () => {
       { type: 'aiAction', id: '3', action: 'expand' },
       { type: 'moveToTag', id: '3', toTag: 'feature-x' },
       { type: 'removeTask', id: '3' },
+      { type: 'tagAction', action: 'copy' },
     ];
     for (const request of requests) {
       assert.ok(parseWebviewMessage({ ...request, ...at }), JSON.stringify(request));
@@ -72,6 +77,11 @@ describe('board protocol', () => {
         assert.equal(parseWebviewMessage({ ...request, ...place }), undefined, JSON.stringify({ ...request, ...place }));
       }
     }
+  });
+
+  it('offers rename and delete on every tag but "master", copy on all', () => {
+    assert.deepEqual(tagActionsFor('master'), ['copy']);
+    assert.deepEqual(tagActionsFor('feature-x'), ['rename', 'copy', 'delete']);
   });
 
   it('describes a rejected message for the log, even one JSON cannot write', () => {
@@ -151,6 +161,13 @@ describe('board protocol', () => {
       { type: 'removeTask' },
       { type: 'removeTask', id: '3.x' },
       { type: 'removeTask', id: ['3'] },
+      { type: 'tagAction', action: 'use' },
+      { type: 'tagAction', action: 'Rename' },
+      { type: 'tagAction', action: ['add'] },
+      { type: 'tagAction' },
+      // As the tree and Task Master: "master" is never renamed or deleted.
+      { type: 'tagAction', ...at, action: 'rename' },
+      { type: 'tagAction', ...at, action: 'delete' },
     ];
     for (const raw of malformed) {
       assert.equal(parseWebviewMessage(raw), undefined, JSON.stringify(raw));

@@ -253,6 +253,38 @@ describe('board webview (Chromium, no VS Code)', function () {
     assert.deepEqual(await takePosted(), []);
   });
 
+  it('manages tags from a chip\'s menu and "+", by mouse or keyboard: no rename or delete on master', async () => {
+    await send({ type: 'state', state: planState(SAMPLE, { nextId: '4', tags: ['master', 'feature', 'later'] }) });
+    await takePosted();
+    const actions = () => page.locator('[data-tag-menu] [data-tag-action]').evaluateAll((items) => items.map((item) => `${item.getAttribute('data-tag-action')} ${item.textContent}`));
+
+    await chip('later').click({ button: 'right' });
+    assert.deepEqual(await actions(), ['rename Rename…', 'copy Copy…', 'delete Delete…']);
+    await page.locator('[data-tag-action="rename"]').click();
+    assert.deepEqual(await takePosted(), [{ type: 'tagAction', ...AT, tag: 'later', action: 'rename' }], 'the chip\'s tag, not the one shown; no switch');
+    assert.equal(await page.locator('[data-tag-menu]').isHidden(), true);
+
+    await chip('master').focus();
+    await page.keyboard.press('Shift+F10');
+    assert.deepEqual(await actions(), ['copy Copy…'], 'master is never renamed or deleted');
+    assert.equal(await page.evaluate('document.activeElement.dataset.tagAction'), 'copy', 'the menu takes the focus');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.evaluate('document.activeElement.dataset.tagChip'), 'master', 'Escape gives the focus back to the chip');
+
+    await chip('feature').focus();
+    await page.keyboard.press('ContextMenu');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await takePosted(), [{ type: 'tagAction', ...AT, tag: 'feature', action: 'delete' }]);
+    assert.equal(await page.evaluate('document.activeElement.dataset.tagChip'), 'feature', 'focus back on the chip');
+
+    await chip('later').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate('document.activeElement.hasAttribute("data-add-tag")'), true, '"+" follows the last chip in the tab order');
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await takePosted(), [{ type: 'tagAction', ...AT, action: 'add' }], 'added next to the tag shown');
+  });
+
   it('moves a card to another tag and removes it from its menu', async () => {
     await send({ type: 'state', state: planState(SAMPLE, { nextId: '4', tags: ['master', 'feature', 'later'] }) });
     await takePosted();

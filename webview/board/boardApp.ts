@@ -42,6 +42,7 @@ export class BoardApp {
       switchTag: (tag) => post({ type: 'switchTag', tag }),
       moveToTag: (id, tag) => this.moveToTag(id, tag),
       openTask,
+      tagAction: (action, tag) => this.request((place) => post({ type: 'tagAction', ...place, tag, action })),
     });
     this.kanban = new KanbanView({
       setStatus: (id, status) => this.setStatus(id, status),

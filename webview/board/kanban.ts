@@ -14,7 +14,8 @@ import { renderCard } from './card';
 import { isFilterActive, matchesFilter, type CardFilter } from './cardFilter';
 import { closestTo, el, reconcileChildren } from './dom';
 import { STATUS_LABELS, statusIcon } from './labels';
-import { CardMenu } from './cardMenu';
+import { CARD_MENU_ATTRIBUTES, cardMenuEntries } from './cardMenu';
+import { PopupMenu } from './menu';
 
 export type PlanState = Extract<BoardState, { kind: 'plan' }>;
 
@@ -42,7 +43,7 @@ export class KanbanView {
   readonly element = el('div', { class: 'kanban' });
   private readonly columnsElement = el('div', { class: 'kanban-columns' });
   private readonly note = el('p', { class: 'kanban-note', 'data-kanban-note': '' });
-  private readonly menu = new CardMenu();
+  private readonly menu = new PopupMenu(CARD_MENU_ATTRIBUTES);
   private readonly columns = new Map<TaskStatus, Column>();
   private readonly cards = new Map<string, { signature: string; element: HTMLElement }>();
   /** How many matching cards each column shows (grows by PAGE_SIZE with "Show more"). */
@@ -232,13 +233,16 @@ export class KanbanView {
     const id = card.dataset.taskId;
     const current = id === undefined ? undefined : this.cardById.get(id);
     if (!current) return;
-    this.menu.open(card, {
-      status: current.status,
-      otherTags: this.otherTags,
-      setStatus: (status) => this.actions.setStatus(current.id, status),
-      moveToTag: (tag) => this.actions.moveToTag(current.id, tag),
-      remove: () => this.actions.removeTask(current.id),
-    });
+    this.menu.open(
+      card,
+      cardMenuEntries({
+        status: current.status,
+        otherTags: this.otherTags,
+        setStatus: (status) => this.actions.setStatus(current.id, status),
+        moveToTag: (tag) => this.actions.moveToTag(current.id, tag),
+        remove: () => this.actions.removeTask(current.id),
+      }),
+    );
   }
 
   private listenForDrags(): void {

@@ -3,14 +3,18 @@
  * The filter fields are the user's: a new state never overwrites what they typed.
  *
  * The tags are a row of chips, the one shown marked current: a click (or Enter) switches to a tag,
- * and a card dropped on another tag's chip moves there.
+ * and a card dropped on another tag's chip moves there. A chip's menu (right-click, Shift+F10 or
+ * the context-menu key) renames, copies or deletes its tag, and "+" adds one: the extension runs
+ * the tree's tag commands, which ask for the name.
  */
+import { tagActionsFor, type TagAction, type TagMenuAction } from '../../src/board/protocol';
 import type { TaskPriority } from '../../src/core/task';
 import { TASK_PRIORITIES } from '../../src/core/task';
 import type { CardFilter } from './cardFilter';
 import { button, closestTo, el } from './dom';
 import { CARD_DRAG_TYPE, type PlanState } from './kanban';
 import { PRIORITY_LABELS } from './labels';
+import { PopupMenu, type MenuEntry } from './menu';
 import { VIEW_NAMES, type ViewName } from './vscodeApi';
 
 export interface ToolbarActions {
@@ -19,7 +23,10 @@ export interface ToolbarActions {
   switchTag(tag: string): void;
   moveToTag(id: string, tag: string): void;
   openTask(id: string): void;
+  tagAction(action: TagAction, tag: string): void;
 }
+
+const TAG_ACTION_LABELS: Record<TagMenuAction, string> = { rename: 'Rename…', copy: 'Copy…', delete: 'Delete…' };
 
 const VIEW_LABELS: Record<ViewName, string> = { board: 'Board', graph: 'Graph', dashboard: 'Dashboard' };
 
@@ -28,7 +35,22 @@ export class Toolbar {
   private readonly tabs: Record<ViewName, HTMLButtonElement>;
   private readonly project = el('span', { class: 'project-name', 'data-project': '' });
   private readonly tags = el('div', { class: 'tag-chips', role: 'group', 'aria-labelledby': 'tags-label', 'data-tag-chips': '' });
-  private readonly tagGroup = el('div', { class: 'toolbar-group' }, this.project, el('span', { id: 'tags-label' }, 'Tag'), this.tags);
+  private readonly tagMenu = new PopupMenu({ 'aria-label': 'Tag actions', 'data-tag-menu': '' });
+  private readonly addTag = button('+', () => this.shownTag !== undefined && this.actions.tagAction('add', this.shownTag), {
+    class: 'tag-chip tag-add',
+    title: 'Add a tag…',
+    'aria-label': 'Add a tag…',
+    'data-add-tag': '',
+  });
+  private readonly tagGroup = el(
+    'div',
+    { class: 'toolbar-group' },
+    this.project,
+    el('span', { id: 'tags-label' }, 'Tag'),
+    el('p', { id: 'tag-keys-hint', class: 'visually-hidden' }, 'Enter shows the tag. Shift+F10 or the context menu key opens its menu: rename, copy or delete it.'),
+    this.tags,
+    this.addTag,
+  );
   private readonly filterGroup = el('div', { class: 'toolbar-group filter-group', role: 'search' });
   private readonly text = el('input', { type: 'search', id: 'filter-text', placeholder: 'Filter: id, title, description', 'data-filter-text': '' });
   private readonly priority = el('select', { id: 'filter-priority', 'data-filter-priority': '' }, el('option', { value: '' }, 'All priorities'), ...TASK_PRIORITIES.map((priority) => el('option', { value: priority }, PRIORITY_LABELS[priority])));
@@ -56,6 +78,12 @@ export class Toolbar {
       const tag = closestTo(event, '[data-tag-chip]')?.dataset.tagChip;
       if (tag !== undefined && tag !== this.shownTag) actions.switchTag(tag);
     });
+    this.tags.addEventListener('contextmenu', (event) => {
+      const chip = closestTo(event, '[data-tag-chip]');
+      if (!chip) return;
+      event.preventDefault();
+      this.openTagMenu(chip);
+    });
     this.listenForCardDrops();
     this.next = button('', () => this.nextId && actions.openTask(this.nextId), { class: 'next-task', 'data-next-task': '' });
 
@@ -70,6 +98,7 @@ export class Toolbar {
       this.tagGroup,
       this.filterGroup,
       this.next,
+      this.tagMenu.element,
     );
   }
 
@@ -96,6 +125,7 @@ export class Toolbar {
             class: 'tag-chip',
             'aria-current': tag === state.tag ? 'true' : undefined,
             title: tag === state.tag ? `Tag "${tag}" is shown` : `Show tag "${tag}"; drop a card here to move it to "${tag}"`,
+            'aria-describedby': 'tag-keys-hint',
             'data-tag-chip': tag,
           },
           tag,
@@ -110,6 +140,13 @@ export class Toolbar {
     this.next.replaceChildren(el('span', { 'aria-hidden': 'true' }, '★ '), label);
     this.next.disabled = !next;
     this.next.title = next ? `Open the next task, #${state.nextId}` : 'No pending task has all its dependencies done';
+  }
+
+  private openTagMenu(chip: HTMLElement): void {
+    const tag = chip.dataset.tagChip;
+    if (tag === undefined) return;
+    const items = tagActionsFor(tag).map((action): MenuEntry => ({ kind: 'item', label: TAG_ACTION_LABELS[action], onPick: () => this.actions.tagAction(action, tag), attributes: { 'data-tag-action': action } }));
+    this.tagMenu.open(chip, [{ kind: 'title', label: `Tag "${tag}"` }, ...items]);
   }
 
   /** A card dragged from the kanban onto another tag's chip moves to that tag. */
