@@ -19,6 +19,18 @@ import { readFile } from 'node:fs/promises';
 import { appendNote, OperationError, requireTag, requireTask, restoreTag, updateTask, VerbatimJson } from '../core/operations';
 import { DEFAULT_TAG, readPlan, selectTag, type TagView, type TaskNode } from '../core/plan';
 import { CHARS_PER_TOKEN, planContext } from '../core/planContext';
+import { applyScopeChanges } from '../core/scopeChange';
+import {
+  isReplacedByRescope,
+  newSubtaskCount,
+  SCOPED_TASK_SCHEMA,
+  scopedSubtasksPrompt,
+  scopeTaskPrompt,
+  type ScopeChange,
+  type ScopeDirection,
+  type ScopedTask,
+  type ScopeStrength,
+} from '../core/scopePrompts';
 import {
   addTaskPrompt,
   codeTasksPrompt,
@@ -37,7 +49,7 @@ import { readComplexityReport, writeComplexityReport, type ComplexityEntry } fro
 import { decodeUtf8, parseJson } from '../store/jsonText';
 import { createEmptyPlan } from '../store/projectInit';
 import type { TaskStore } from '../store/taskStore';
-import { CancelledError, PromptTooLargeError } from './aiErrors';
+import { CancelledError, InvalidReplyError, PromptTooLargeError } from './aiErrors';
 import { complexityBand } from './aiSettings';
 import { ModelManager } from './modelManager';
 import { validatedOperation } from './validatedOperation';
@@ -294,6 +306,53 @@ export class AiService {
     return { ids: [task.id], warnings: [], model: reply.model, cached: reply.cached };
   }
 
+  /**
+   * Task Master's scope-up / scope-down: each task rewritten to be more or less complex, then its
+   * pending subtasks replaced by new ones fitting the new scope (others kept). Every task is asked
+   * for before anything is written, and all are written in one edit that Undo restores.
+   */
+  async scopeTasks(store: TaskStore, request: ScopeRequest, options: InferenceOptions = {}): Promise<AiOutcome> {
+    const plan = await store.load();
+    const tagName = request.tag ?? plan.currentTag;
+    options = this.freshAfterUndo(store, tagName, options);
+    const tag = requireTag(plan.plan, tagName);
+    if (request.ids.length === 0) throw new OperationError('Name at least one task id to scope.', 'invalid');
+    const tasks = request.ids.map((id) => requireTask(tag, id));
+    const subtask = tasks.find((task) => task.parentId !== undefined);
+    if (subtask) throw new OperationError(`${subtask.id} is a subtask; scope ${request.direction} takes task ids (scope its parent ${subtask.parentId}).`, 'invalid');
+    const { direction, strength, prompt } = request;
+    const report = await readComplexityReport(store.location, tagName);
+    const changes: ScopeChange[] = [];
+    const outcome: AiOutcome = { ids: [], warnings: [], model: '', cached: true };
+    for (const task of tasks) {
+      const score = report?.complexityAnalysis.find((entry) => String(entry.taskId) === task.id)?.complexityScore;
+      const taskOptions = { band: score ? complexityBand(score) : undefined, ...options };
+      const reply = await this.inference.structured<ScopedTask>(`scope-${direction}`, scopeTaskPrompt(tag, task, direction, strength, prompt), SCOPED_TASK_SCHEMA, taskOptions);
+      outcome.model = reply.model;
+      outcome.cached &&= reply.cached;
+      const kept = task.subtasks.filter((sub) => !isReplacedByRescope(sub));
+      const replaced = task.subtasks.length - kept.length;
+      const change: ScopeChange = { id: task.id, fields: reply.value };
+      if (replaced > 0) {
+        const count = newSubtaskCount(direction, strength, kept.length, replaced, score);
+        const messages = scopedSubtasksPrompt(reply.value, kept, count, direction, strength, prompt);
+        // As in Task Master, subtasks the model cannot write leave the old ones; the task is still rescoped.
+        try {
+          const subtasks = await this.inference.structured<{ subtasks: GeneratedSubtask[] }>(`scope-${direction}-subtasks`, messages, SUBTASKS_SCHEMA, taskOptions);
+          change.subtasks = subtasks.value.subtasks;
+          outcome.cached &&= subtasks.cached;
+        } catch (error) {
+          if (!InvalidReplyError.is(error)) throw error;
+          outcome.warnings.push(`Task ${task.id}: the model gave no usable subtasks, so its subtasks were left as they were.`);
+        }
+      }
+      changes.push(change);
+    }
+    const label = `Scope ${direction} ${tasks.map((task) => task.id).join(', ')}`;
+    await this.writeUndoably(store, tagName, label, () => store.edit(validatedOperation(applyScopeChanges(changes, outcome), label), tagName));
+    return outcome;
+  }
+
   /** Rewrites every open task from an id onward for a change, as Task Master's `update --from`. */
   async updateFrom(store: TaskStore, request: { fromId: string; prompt: string; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
     if (!request.prompt.trim()) throw new OperationError('Say what changed.', 'invalid');
@@ -342,6 +401,16 @@ export class AiService {
     await this.writeUndoably(store, tagName, 'Add task with AI', () => store.edit(validatedOperation(addProposedTask(reply.value, outcome), 'Add task'), tagName));
     return { ...outcome, model: reply.model, cached: reply.cached };
   }
+}
+
+export interface ScopeRequest {
+  /** Task ids (not subtasks), as task-master's comma list. */
+  ids: string[];
+  direction: ScopeDirection;
+  strength: ScopeStrength;
+  /** Extra instructions for the rewrite. */
+  prompt?: string;
+  tag?: string;
 }
 
 /** Tasks per complexity request: small models keep their focus on a short list. */

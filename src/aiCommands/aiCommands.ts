@@ -6,6 +6,7 @@ import { CommandIds } from '../commands/commandIds';
 import { registerCommand } from '../commands/registerCommand';
 import { showError } from '../messages';
 import { repairSummary } from '../core/generatedTasks';
+import { DEFAULT_SCOPE_STRENGTH, SCOPE_STRENGTHS, type ScopeDirection, type ScopeStrength } from '../core/scopePrompts';
 import { plural } from '../core/text';
 import { isProject, loadedTag, pickProject, resolveTarget } from '../commands/taskPicker';
 import { defaultSubtaskCount } from '../config';
@@ -239,6 +240,31 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
   });
   register(CommandIds.addNoteWithAi, (element) => promptedChange(element, 'note'));
 
+  /** Scope Up / Scope Down: the strength to change by, optional instructions, then the rescoping. */
+  const rescope = async (element: unknown, direction: ScopeDirection) => {
+    const verb = direction === 'up' ? 'Scope up' : 'Scope down';
+    const target = await resolveTarget(model, element, `${verb} which task?`, (task) => task.parentId === undefined);
+    if (!target) return;
+    // The default first, so Enter takes it, as task-master's --strength does when left out.
+    const strengths = [DEFAULT_SCOPE_STRENGTH, ...SCOPE_STRENGTHS.filter((strength) => strength !== DEFAULT_SCOPE_STRENGTH)];
+    const items = strengths.map((strength) => ({ label: strength, description: STRENGTH_HINTS[direction][strength], strength }));
+    const picked = await vscode.window.showQuickPick(items, { placeHolder: `${verb} ${target.task.id} ${target.task.title}: by how much? Pending subtasks are replaced; the others are kept.` });
+    if (!picked) return;
+    const prompt = await vscode.window.showInputBox({
+      title: `${verb} ${target.task.id}: any instructions? (optional)`,
+      placeHolder: direction === 'up' ? 'e.g. "add metrics and a load test"' : 'e.g. "drop the admin UI"',
+    });
+    if (prompt === undefined) return;
+    const request = { ids: [target.task.id], direction, strength: picked.strength, prompt: prompt.trim() || undefined, tag: target.tag.name };
+    const scope = async (): Promise<void> => {
+      const { outcome, note } = await run(target.project, `Scoping ${direction} ${target.task.id}`, (options) => ai.scopeTasks(target.project.store, request, options));
+      reportChange(`Scoped ${direction} ${target.task.id} (${picked.strength}, ${outcome.model}).${note}`, outcome.warnings.length > 0, target.project, target.tag.name, scope);
+    };
+    await scope();
+  };
+  register(CommandIds.scopeUpTask, (element) => rescope(element, 'up'));
+  register(CommandIds.scopeDownTask, (element) => rescope(element, 'down'));
+
   register(CommandIds.undoAiChange, async (arg, tagArg) => {
     const project = isProject(arg) ? arg : await pickProject(model, { needsPlan: true });
     const loaded = project && loadedTag(model, project);
@@ -260,6 +286,12 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     void vscode.window.showInformationMessage(`Undid "${change.operation}".`);
   });
 }
+
+/** What each strength means in the quick pick. */
+const STRENGTH_HINTS: Record<ScopeDirection, Record<ScopeStrength, string>> = {
+  up: { light: 'a few more details and edge cases', regular: 'more steps, error handling and tests', heavy: 'advanced features, extensive handling and tests' },
+  down: { light: 'trim a few non-essentials', regular: 'core functionality only', heavy: 'the bare minimum that works' },
+};
 
 /** The PRD text: a given file, the active editor's document, or a file the user picks. */
 async function readPrd(project: Project, uri: vscode.Uri | undefined): Promise<string | undefined> {

@@ -49,6 +49,9 @@ const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   update: { from: text(), prompt: text(), ...MODEL },
   'update-task': { prompt: text(), ...MODEL },
   'update-subtask': { prompt: text(), ...MODEL },
+  // -r (--research) is accepted as Task Master takes it: the configured local model answers either way.
+  'scope-up': { id: text('i'), strength: text('s'), prompt: text('p'), research: flag('r'), file: text('f'), ...MODEL },
+  'scope-down': { id: text('i'), strength: text('s'), prompt: text('p'), research: flag('r'), file: text('f'), ...MODEL },
   report: { ledger: text(), since: text(), out: text() },
   history: { ledger: text() },
   validate: {},

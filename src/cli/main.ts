@@ -5,8 +5,10 @@ import { InvalidReplyError, ModelNotFoundError, OllamaUnreachableError } from '.
 import { AiService, type AiOutcome } from '../ai/aiService';
 import { HEADER_ORIGINS_ENV, HEADERS_ENV, parseHeaders, readTaskmasterAiConfig, resolveAiSettings, type AiSettings } from '../ai/aiSettings';
 import { OllamaInference } from '../ai/ollamaInference';
+import { commaList } from '../core/ids';
 import { findNextTask } from '../core/nextTask';
 import { OperationError, requireTag } from '../core/operations';
+import { parseScopeStrength } from '../core/scopePrompts';
 import { plural } from '../core/text';
 import { validatePlan } from '../core/validation';
 import { ActivityLedger, locateSqlWasm } from '../ledger';
@@ -68,6 +70,11 @@ Commands (task-master's own command lines work: same names and flags; short form
   update-task <id> --prompt "change"                   rewrite a task for a change, with the model
   update-subtask <id> --prompt "note"                  append a timestamped implementation note, with the model
   update --from <id> --prompt "change"                 rewrite every open task from that id onward, with the model
+  scope-up --id <id>[,<id>...] [-s light|regular|heavy] [-p "instructions"]
+                                                       make tasks more complex with the model; pending
+                                                       subtasks are replaced, started or settled ones kept
+  scope-down --id <id>[,<id>...] [-s light|regular|heavy] [-p "instructions"]
+                                                       make tasks simpler, the same way
   report --ledger <file> [--since 7d] [--out file]     progress report (markdown) from the activity ledger
   history <id> --ledger <file>                         what happened to a task, from the activity ledger
   mcp                                                  serve the plan tools to MCP clients over stdio (see README)
@@ -91,6 +98,7 @@ Exit codes: 0 success, 1 a named task or tag does not exist, 2 bad input,
 /** Every option of every command; those of the task-master commands are ParityOptions. */
 interface Options extends ParityOptions, ConfigOptions {
   prompt?: string;
+  strength?: string;
   num?: string;
   force?: boolean;
   ledger?: string;
@@ -118,6 +126,7 @@ function toOptions(values: OptionValues): Options {
     priority: text('priority'),
     dependencies: text('dependencies'),
     prompt: text('prompt'),
+    strength: text('strength'),
     num: text('num'),
     force: flag('force'),
     all: flag('all'),
@@ -288,6 +297,14 @@ async function dispatch(command: string, args: string[], options: Options, store
       const request = { id: args[0], prompt: options.prompt, tag: options.tag };
       const outcome = command === 'update-task' ? await service.updateTask(store, request) : await service.updateSubtask(store, request);
       return printOutcome(outcome, command === 'update-task' ? 'Updated' : 'Added a note to', options, out);
+    }
+    case 'scope-up':
+    case 'scope-down': {
+      const ids = commaList(options.id);
+      if (ids.length === 0) throw new UsageError(`${command} needs --id <id>[,<id>...]`);
+      const direction = command === 'scope-up' ? 'up' : 'down';
+      const request = { ids, direction, strength: parseScopeStrength(options.strength), prompt: options.prompt, tag: options.tag } as const;
+      return printOutcome(await (await aiService(options)).scopeTasks(store, request), `Scoped ${direction}`, options, out);
     }
     case 'parse-prd': {
       need(args, 1, 'parse-prd <file> [--num N] [--replace]');

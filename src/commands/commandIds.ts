@@ -51,6 +51,8 @@ export const CommandIds = {
   showComplexityReport: 'taskmasterLocal.showComplexityReport',
   updateTaskWithAi: 'taskmasterLocal.updateTaskWithAi',
   updateFromWithAi: 'taskmasterLocal.updateFromWithAi',
+  scopeUpTask: 'taskmasterLocal.scopeUpTask',
+  scopeDownTask: 'taskmasterLocal.scopeDownTask',
   addNoteWithAi: 'taskmasterLocal.addNoteWithAi',
   undoAiChange: 'taskmasterLocal.undoAiChange',
   createOptimizedModel: 'taskmasterLocal.createOptimizedModel',

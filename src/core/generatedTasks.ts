@@ -26,7 +26,7 @@ function highestNumber(ids: string[]): number {
   return ids.reduce((max, id) => Math.max(max, Number(id.slice(id.lastIndexOf('.') + 1)) || 0), 0);
 }
 
-interface ReplyItem {
+export interface ReplyItem {
   id: number;
   title: string;
   dependencies: number[];
@@ -36,7 +36,7 @@ interface ReplyItem {
  * The dependencies of each reply item as real numbers (item `i` becomes `start + i + 1`), or as
  * existing ids where `exists` says a plan item has that id, with every repair noted.
  */
-function resolveDependencies(items: ReplyItem[], start: number, noun: 'task' | 'subtask', exists: (id: number) => boolean, notes: string[]): number[][] {
+export function resolveDependencies(items: ReplyItem[], start: number, noun: 'task' | 'subtask', exists: (id: number) => boolean, notes: string[]): number[][] {
   const holders = new Map<number, number[]>();
   items.forEach((item, index) => holders.set(item.id, [...(holders.get(item.id) ?? []), index]));
   for (const [id, indexes] of holders) {

@@ -25,6 +25,8 @@ import { removeSubtask } from './removeSubtask';
 import { removeTask } from './removeTask';
 import { renameTag } from './renameTag';
 import { responseLanguage } from './responseLanguage';
+import { scopeDownTask } from './scopeDownTask';
+import { scopeUpTask } from './scopeUpTask';
 import { setTaskStatus } from './setTaskStatus';
 import { update } from './update';
 import { updateSubtask } from './updateSubtask';
@@ -59,6 +61,8 @@ export const PLAN_TOOLS: readonly PlanTool[] = [
   moveTask,
   expandTask,
   expandAll,
+  scopeUpTask,
+  scopeDownTask,
   parsePrd,
   analyzeProjectComplexity,
   addDependency,

@@ -2,7 +2,7 @@
  * End-to-end: the AI commands of the packaged extension in a real VS Code (code-server, see
  * vscodeHarness.ts), talking to the Ollama stand-in (test/support/ollamaStandIn.ts) on 127.0.0.1,
  * as a user runs them from the command palette. One VS Code session; the tests build on each other
- * (parse a PRD into an empty plan, expand a task it created, then fail with Ollama stopped).
+ * (parse a PRD into an empty plan, expand a task it created, scope it up, then fail with Ollama stopped).
  * Needs a current build (node esbuild.mjs). Failing tests leave a screenshot and the VS Code logs in
  * test-results/.
  */
@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SUBTASKS_SCHEMA, TASKS_SCHEMA, type GeneratedSubtask, type GeneratedTask } from '../../src/core/aiSchemas';
+import { newSubtaskCount, SCOPED_TASK_SCHEMA } from '../../src/core/scopePrompts';
 import { OllamaStandIn, type ChatRequestSeen } from '../support/ollamaStandIn';
 import { clickNotificationButton, eventually, expandTreeRow, openFile, openViewContainer, pickQuickPickItem, runCommand, waitForInputBox, waitForRows } from './vscodeHarness';
 import type { RawTask } from '../../src/core/task';
@@ -219,6 +220,49 @@ describe('AI commands in a real VS Code, with a local Ollama (stand-in)', functi
     const chats = chatRequests().slice(chatsBefore);
     assert.equal(chats.length, 1, 'the identical request went to the model again instead of being answered from the cache');
     assert.ok(lastUserMessage(chats[0]).includes(`Task 1: ${GENERATED[0].title}`), 'the same task was asked about');
+  });
+
+  it('"Scope Up Task…" on task 1 rewrites it heavier, keeps its done subtask and replaces the pending ones', async () => {
+    const page = vs.page();
+    const title = GENERATED[0].title;
+    tml(vs.workspace(), 'set-status', '--id', '1.1', '--status', 'done');
+    const before = readTasks(vs.workspace()).master.tasks.find((task) => task.id === 1)!;
+    const [done, ...pending] = before.subtasks ?? [];
+    assert.ok(done?.status === 'done' && pending.length > 0, 'needs task 1 with subtasks from the tests before');
+    const chatsBefore = chatRequests().length;
+    const scoped = {
+      title: 'Serve recipes as JSON over HTTP, cached and measured',
+      description: 'The HTTP server, with response caching and request metrics.',
+      details: 'ETag caching, a /metrics endpoint, structured errors.',
+      testStrategy: 'Routes, cache hits and metrics under load.',
+      priority: 'high',
+    };
+    const added: GeneratedSubtask[] = [
+      { id: 1, title: 'Cache responses with ETags', description: 'Conditional GETs.', details: 'Hash the body.', testStrategy: 'A repeat GET is a 304.', dependencies: [] },
+      { id: 2, title: 'Expose request metrics', description: 'Counts and latencies.', details: 'A /metrics route.', testStrategy: 'Counts rise per request.', dependencies: [1] },
+    ];
+    standIn().script({ content: JSON.stringify(scoped) }, { content: JSON.stringify({ subtasks: added }) });
+
+    await runCommand(page, 'Taskmaster: Scope Up Task…');
+    await pickQuickPickItem(page, { placeholder: 'Scope up which task?', filter: title, label: `1 ${title}` });
+    await pickQuickPickItem(page, { placeholder: `Scope up 1 ${title}: by how much? Pending subtasks are replaced; the others are kept.`, label: 'heavy' });
+    const box = await waitForInputBox(page, 'Scope up 1: any instructions? (optional)');
+    await box.accept('add caching and metrics');
+
+    await waitForNotification(`Scoped up 1 (heavy, ${MODEL}).`);
+    const chats = chatRequests().slice(chatsBefore);
+    assert.equal(chats.length, 2, 'one request for the task, one for its subtasks');
+    assert.deepEqual(chats[0].format, plain(SCOPED_TASK_SCHEMA));
+    assert.match(lastUserMessage(chats[0]), /MORE complex \(heavy change\)[\s\S]*add caching and metrics/);
+    assert.match(lastUserMessage(chats[1]), new RegExp(`Write ${newSubtaskCount('up', 'heavy', 1, pending.length)} subtasks`));
+
+    const after = readTasks(vs.workspace()).master.tasks.find((task) => task.id === 1)!;
+    assert.deepEqual([after.id, after.status, after.dependencies], [before.id, before.status, before.dependencies], 'id, status and dependencies stay');
+    assert.deepEqual([after.title, after.description, after.details, after.testStrategy, after.priority], Object.values(scoped));
+    assert.deepEqual(after.subtasks, [
+      done,
+      ...added.map((sub, index) => ({ id: index + 2, title: sub.title, description: sub.description, details: sub.details, status: 'pending', dependencies: index ? [2] : [], testStrategy: sub.testStrategy })),
+    ]);
   });
 
   it('"Add Task with AI…" with Ollama stopped says it is not reachable and leaves tasks.json alone', async () => {

@@ -63,11 +63,11 @@ async function setup(data: unknown = plan(), ollamaUrl = NO_OLLAMA) {
 }
 
 describe('plan tools', () => {
-  it('are 32 of Task Master\'s tools under its names, none importing vscode', async () => {
+  it('are 34 of Task Master\'s tools under its names, none importing vscode', async () => {
     assert.deepEqual(PLAN_TOOLS.map((tool) => tool.name), [
       'get_tasks', 'get_task', 'next_task', 'complexity_report', 'set_task_status', 'add_task', 'add_subtask', 'update_subtask', 'update_task', 'update',
       'remove_task', 'remove_subtask', 'clear_subtasks', 'move_task',
-      'expand_task', 'expand_all', 'parse_prd', 'analyze_project_complexity', 'add_dependency', 'remove_dependency', 'validate_dependencies',
+      'expand_task', 'expand_all', 'scope_up_task', 'scope_down_task', 'parse_prd', 'analyze_project_complexity', 'add_dependency', 'remove_dependency', 'validate_dependencies',
       'fix_dependencies', 'list_tags', 'add_tag', 'use_tag', 'copy_tag', 'rename_tag', 'delete_tag', 'generate', 'initialize_project', 'models', 'response-language',
     ]);
     // Tools about tags themselves or the whole project take none, as in Task Master.
@@ -329,6 +329,8 @@ describe('plan tools', () => {
       update_task: { id: '1', prompt: 'P' },
       update: { from: '2', prompt: 'P' },
       expand_task: { id: '1' },
+      scope_up_task: { id: '1,2' },
+      scope_down_task: { id: '2', strength: 'heavy', prompt: 'core only' },
       add_dependency: { id: '2', dependsOn: '1' },
       remove_dependency: { id: '2', dependsOn: '1' },
       add_tag: { name: 'feature' },
@@ -349,6 +351,7 @@ describe('plan tools', () => {
     assert.equal(describe('move_task', { from: '5', toTag: 'done' }), 'Move 5 to tag "done"');
     assert.equal(describe('clear_subtasks', { all: true }), 'Clear the subtasks of every task');
     assert.equal(describe('expand_task', { id: '5', num: '4', force: true }), 'Break task 5 into 4 subtasks with the local model, replacing its subtasks');
+    assert.equal(describe('scope_down_task', { id: '2, 3', strength: 'heavy', prompt: 'core only' }), 'Scope down task 2, 3 (heavy) with the local model for "core only"');
     assert.equal(describe('parse_prd', {}), 'Turn .taskmaster/docs/prd.txt into about 10 tasks with the local model');
     assert.equal(describe('set_task_status', { id: '3', status: 'finished' }), undefined, 'a call that will be refused needs no confirmation');
     for (const tool of PLAN_TOOLS) assert.ok(describePlanToolCall(tool, validInput[tool.name])?.length, tool.name);

@@ -1,0 +1,3 @@
+import { scopeTool } from './scopeTool';
+
+export const scopeDownTask = scopeTool('down');

@@ -1,0 +1,3 @@
+import { scopeTool } from './scopeTool';
+
+export const scopeUpTask = scopeTool('up');
