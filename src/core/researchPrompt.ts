@@ -91,7 +91,7 @@ export function researchPrompt(material: ResearchMaterial, budgetTokens: number)
     }
     const bodyRoom = room - 2 - render(piece, CLIP_NOTE).length;
     if (piece.clippable && bodyRoom >= MIN_CLIP_CHARS) {
-      kept.push(render(piece, `${piece.body.slice(0, bodyRoom)}${CLIP_NOTE}`));
+      kept.push(render(piece, `${clipAtLine(piece.body, bodyRoom)}${CLIP_NOTE}`));
       room = 0;
       cuts.push(`${piece.label} was shortened`);
     } else cuts.push(`${piece.label} was left out`);
@@ -102,7 +102,8 @@ export function researchPrompt(material: ResearchMaterial, budgetTokens: number)
 
 function pieces(material: ResearchMaterial): Piece[] {
   const custom = material.customContext?.trim();
-  const task = (node: TaskNode, kind: string): Piece => ({ heading: `## ${kind} task`, body: describeForQuestion(node), clippable: false, label: `task ${node.id}` });
+  // The task's own heading goes one level down, under the one saying why it is here.
+  const task = (node: TaskNode, kind: string): Piece => ({ heading: `## ${kind} task ${node.id}`, body: describeForQuestion(node).replace(/^## /, '### '), clippable: false, label: `task ${node.id}` });
   return [
     ...(custom ? [{ heading: '## Context from the developer', body: custom, clippable: true, label: 'your custom context' }] : []),
     ...material.tasks.map((node) => task(node, 'Chosen')),
@@ -110,6 +111,13 @@ function pieces(material: ResearchMaterial): Piece[] {
     ...material.relatedTasks.map((node) => task(node, 'Related')),
     ...(material.tree ? [{ heading: '## Project file tree', body: material.tree, fence: '```', clippable: true, label: 'the project tree' }] : []),
   ];
+}
+
+/** The text's first `limit` characters, ending at a line break when one is in its second half. */
+function clipAtLine(text: string, limit: number): string {
+  const clipped = text.slice(0, limit);
+  const lineEnd = clipped.lastIndexOf('\n');
+  return lineEnd > limit / 2 ? clipped.slice(0, lineEnd) : clipped;
 }
 
 function render(piece: Piece, body: string): string {

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { OperationError } from '../core/operations';
-import { researchFileName, RESEARCH_DOCS_DIR } from '../core/researchRecord';
+import { researchDocument, researchFileName, RESEARCH_DOCS_DIR, type ResearchRecord } from '../core/researchRecord';
 import type { ResearchFileText } from '../core/researchPrompt';
 import { ToolInputError } from '../planTools/planTool';
 import { resolveInside } from '../planTools/projectPaths';
@@ -104,13 +104,14 @@ export async function projectTree(root: string): Promise<string> {
 }
 
 /**
- * Writes a research document to .taskmaster/docs/research under Task Master's name for it; a name
- * already taken that day gets -2, -3… so an earlier answer is never overwritten.
+ * Writes a research answer to .taskmaster/docs/research under Task Master's name for it; a name
+ * already taken that day gets -2, -3… so an earlier answer is never overwritten. Returns the file.
  */
-export async function writeResearchFile(root: string, query: string, content: string, now: Date): Promise<string> {
+export async function writeResearchFile(root: string, record: ResearchRecord, now = new Date()): Promise<string> {
   const folder = path.join(root, RESEARCH_DOCS_DIR);
   await fs.mkdir(folder, { recursive: true });
-  const name = researchFileName(query, now);
+  const name = researchFileName(record.query, now);
+  const content = researchDocument(record, now);
   for (let attempt = 1; ; attempt++) {
     const file = path.join(folder, attempt === 1 ? name : name.replace(/\.md$/, `-${attempt}.md`));
     const taken = await fs.stat(file).then(
