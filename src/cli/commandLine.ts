@@ -49,6 +49,7 @@ const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   update: { from: text(), prompt: text(), ...MODEL },
   'update-task': { prompt: text(), ...MODEL },
   'update-subtask': { prompt: text(), ...MODEL },
+  research: { id: text('i'), files: text('f'), context: text('c'), tree: flag('t'), detail: text('d'), 'save-to': text(), 'save-file': flag(), ...MODEL },
   report: { ledger: text(), since: text(), out: text() },
   history: { ledger: text() },
   validate: {},

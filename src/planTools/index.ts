@@ -19,6 +19,7 @@ import { parsePrd } from './parsePrd';
 import type { PlanTool } from './planTool';
 import { removeDependency } from './removeDependency';
 import { renameTag } from './renameTag';
+import { research } from './research';
 import { responseLanguage } from './responseLanguage';
 import { setTaskStatus } from './setTaskStatus';
 import { update } from './update';
@@ -29,6 +30,7 @@ import { validateDependencies } from './validateDependencies';
 
 export { ToolInputError, type JsonSchemaObject, type PlanTool, type PlanToolContext } from './planTool';
 export { resolveInside } from './projectPaths';
+export { researchView, saveResearch } from './research';
 export { describePlanToolCall, runPlanTool, type PlanToolOutcome } from './runPlanTool';
 export { DEFAULT_TOOL_GROUP, selectPlanTools, TASK_MASTER_TOOL_NAMES, TOOLS_ENV, type ToolSelection } from './toolGroups';
 
@@ -52,6 +54,7 @@ export const PLAN_TOOLS: readonly PlanTool[] = [
   expandAll,
   parsePrd,
   analyzeProjectComplexity,
+  research,
   addDependency,
   removeDependency,
   validateDependencies,

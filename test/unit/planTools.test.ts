@@ -63,10 +63,10 @@ async function setup(data: unknown = plan(), ollamaUrl = NO_OLLAMA) {
 }
 
 describe('plan tools', () => {
-  it('are 27 of Task Master\'s tools under its names, none importing vscode', async () => {
+  it('are 28 of Task Master\'s tools under its names, none importing vscode', async () => {
     assert.deepEqual(PLAN_TOOLS.map((tool) => tool.name), [
       'get_tasks', 'get_task', 'next_task', 'complexity_report', 'set_task_status', 'add_task', 'add_subtask', 'update_subtask', 'update_task', 'update',
-      'expand_task', 'expand_all', 'parse_prd', 'analyze_project_complexity', 'add_dependency', 'remove_dependency', 'validate_dependencies',
+      'expand_task', 'expand_all', 'parse_prd', 'analyze_project_complexity', 'research', 'add_dependency', 'remove_dependency', 'validate_dependencies',
       'fix_dependencies', 'list_tags', 'add_tag', 'use_tag', 'copy_tag', 'rename_tag', 'delete_tag', 'initialize_project', 'models', 'response-language',
     ]);
     // Tools about tags themselves or the whole project take none, as in Task Master.
@@ -328,6 +328,7 @@ describe('plan tools', () => {
       update_task: { id: '1', prompt: 'P' },
       update: { from: '2', prompt: 'P' },
       expand_task: { id: '1' },
+      research: { query: 'Which queue library?' },
       add_dependency: { id: '2', dependsOn: '1' },
       remove_dependency: { id: '2', dependsOn: '1' },
       add_tag: { name: 'feature' },

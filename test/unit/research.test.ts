@@ -12,6 +12,7 @@ import { locatePlan } from '../../src/store/planLocation';
 import { writeResearchFile } from '../../src/store/researchContext';
 import { TaskStore } from '../../src/store/taskStore';
 import { gitRepository } from '../support/gitRepository';
+import { tml } from '../support/tmlRunner';
 import { OllamaStandIn } from '../support/ollamaStandIn';
 import { tagged, task, taskMasterText, tempDir } from '../support/planBuilder';
 
@@ -143,6 +144,39 @@ describe('research: a question answered on Ollama with the project\'s context', 
     const messages = ollama.requests[0].messages!.map((m) => ({ role: m.role as 'user', content: m.content }));
     assert.ok(estimateTokens(messages) <= promptBudget(2048), `${estimateTokens(messages)} tokens`);
     assert.match(messages.at(-1)!.content, /### 2: Build the login API[\s\S]*const x = 1;\n… \(cut here to fit the model's window\)\n```/);
+  });
+});
+
+describe('tml research', function () {
+  this.timeout(20_000);
+
+  it('takes task-master\'s flags, streams the answer, names the Ollama model, and saves with --save-to and --save-file', async () => {
+    const ollama = await OllamaStandIn.start({ models: [{ name: MODEL }] });
+    try {
+      const repo = await gitRepository();
+      await repo.commit('start', { '.taskmaster/tasks/tasks.json': taskMasterText(plan()), 'src/auth/login.ts': 'export const login = 1;\n' });
+      ollama.script({ content: 'First line.\nSecond line about #2.', chunkSize: 5 });
+      const run = await tml(['research', 'How do we rotate JWT keys?', '-i', '2', '-f', 'src/auth/login.ts', '-c', 'Kubernetes', '--tree', '-d', 'low', '--save-to', '2.1', '--save-file', '--endpoint', ollama.url, '--project', repo.root]);
+      assert.equal(run.code, 0, run.err);
+      const lines = run.out.split('\n');
+      assert.match(lines[0], /^Researching "How do we rotate JWT keys\?" with your Ollama model \(task-master would ask its cloud research model\)/);
+      assert.ok(run.out.includes('\nFirst line.\nSecond line about #2.\n'), run.out);
+      assert.match(run.out, new RegExp(`Answered by ${MODEL} on Ollama at ${ollama.url.replace(/[.]/g, '\\.')}, detail low, with tasks 2; files src/auth/login\\.ts; the project tree\\.`));
+      assert.match(run.out, /Saved to task 2\.1\.\nSaved to \.taskmaster\/docs\/research\/\d{4}-\d\d-\d\d_how-do-we-rotate-jwt-keys\.md\./);
+      const sent = ollama.requests[0].messages!.at(-1)!.content;
+      assert.match(sent, /Kubernetes[\s\S]*### 2: Build the login API[\s\S]*## File src\/auth\/login\.ts[\s\S]*## Project file tree/);
+      const saved = JSON.parse(await fs.readFile(path.join(repo.root, '.taskmaster/tasks/tasks.json'), 'utf8'));
+      assert.match(saved.master.tasks[1].subtasks[0].details, /## Research Query: How do we rotate JWT keys\?[\s\S]*Second line about #2\./);
+
+      const refused = await tml(['research', 'Read it', '-f', '../../etc/passwd', '--endpoint', ollama.url, '--project', repo.root]);
+      assert.equal(refused.code, 2);
+      assert.match(refused.err, /is outside/);
+      const badDetail = await tml(['research', 'Q', '-d', 'huge', '--project', repo.root]);
+      assert.deepEqual([badDetail.code, /one of low, medium, high/.test(badDetail.err)], [2, true]);
+      assert.equal(ollama.requests.length, 1);
+    } finally {
+      await ollama.stop();
+    }
   });
 });
 
