@@ -8,6 +8,7 @@ import { AiService } from './ai/aiService';
 import { DEFAULT_AI_SETTINGS } from './ai/aiSettings';
 import { OllamaInference } from './ai/ollamaInference';
 import { registerAiCommands } from './aiCommands/aiCommands';
+import { registerResearchCommands } from './aiCommands/researchCommand';
 import { registerModelCommands } from './aiCommands/modelCommands';
 import { registerBoard } from './board/registerBoard';
 import { copilotFallback } from './copilot/copilotFallback';
@@ -72,6 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   context.subscriptions.push(activeTask, progressWatcher);
   registerActivityCommands(context, { model, activity, activeTask, log });
   registerAiCommands(context, { model, ai, log, secrets: context.secrets });
+  registerResearchCommands(context, { model, ai, log, secrets: context.secrets });
   registerModelCommands(context, { extensionUri: context.extensionUri, model, ai, log, secrets: context.secrets });
   registerGitHubCommands(context, { model, log });
   context.subscriptions.push(new OllamaStatusBar(ai, projects, context.secrets));

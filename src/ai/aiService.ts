@@ -18,7 +18,6 @@ import { addGeneratedSubtasks, addGeneratedTasks, addProposedTask, type Generate
 import { readFile } from 'node:fs/promises';
 import { appendNote, OperationError, requireTag, requireTask, restoreTag, updateTask, VerbatimJson } from '../core/operations';
 import { DEFAULT_TAG, readPlan, selectTag, type TagView, type TaskNode } from '../core/plan';
-import { CHARS_PER_TOKEN, planContext } from '../core/planContext';
 import { applyScopeChanges } from '../core/scopeChange';
 import {
   isReplacedByRescope,
@@ -31,6 +30,7 @@ import {
   type ScopedTask,
   type ScopeStrength,
 } from '../core/scopePrompts';
+import { CHARS_PER_TOKEN, focusTasks, planContext } from '../core/planContext';
 import {
   addTaskPrompt,
   codeTasksPrompt,
@@ -45,9 +45,12 @@ import {
   updateTaskPrompt,
   type ChatMessage,
 } from '../core/prompts';
+import { researchPrompt, type DetailLevel } from '../core/researchPrompt';
+import { researchNote, type ResearchRecord } from '../core/researchRecord';
 import { readComplexityReport, writeComplexityReport, type ComplexityEntry } from '../store/complexityReport';
 import { decodeUtf8, parseJson } from '../store/jsonText';
 import { createEmptyPlan } from '../store/projectInit';
+import { projectTree, readResearchFiles } from '../store/researchContext';
 import type { TaskStore } from '../store/taskStore';
 import { CancelledError, InvalidReplyError, PromptTooLargeError } from './aiErrors';
 import { complexityBand } from './aiSettings';
@@ -66,6 +69,31 @@ export const DEFAULT_SUBTASK_COUNT = 5;
 export const DEFAULT_PRD_TASK_COUNT = 10;
 /** The plan view sent with a question never takes more than this, whatever the window: answers stay quick. */
 const MAX_QUESTION_CONTEXT_CHARS = 48_000;
+
+/** A research question and its context, named as Task Master's research tool names them. */
+export interface ResearchRequest {
+  query: string;
+  /** Tasks or subtasks ("12", "12.3") whose text goes along. */
+  taskIds?: string[];
+  /** Files, relative to the project root, whose text goes along; a path outside it is refused. */
+  filePaths?: string[];
+  customContext?: string;
+  includeProjectTree?: boolean;
+  detailLevel?: DetailLevel;
+  tag?: string;
+}
+
+/** A research answer, with what was sent along and what had to be cut to fit. */
+export interface ResearchAnswer extends ResearchRecord {
+  contextTokens: number;
+  tag?: string;
+  tasks: string[];
+  /** Tasks the question named or matched, sent along besides the chosen ones. */
+  relatedTasks: string[];
+  files: string[];
+  projectTree: boolean;
+  cuts: string[];
+}
 
 /** What Undo puts back: the file as it was before an AI change to a tag. */
 export interface AiChange {
@@ -178,6 +206,62 @@ export class AiService {
     const context = planContext(tag, question, Math.min(MAX_QUESTION_CONTEXT_CHARS, Math.floor(windowChars / 2)));
     const { model } = await this.inference.prose('plan-question', [...history, ...planQuestionPrompt(context.text, question)], onText, options);
     return { model };
+  }
+
+  /**
+   * Task Master's `research`: a question answered with the project's context (the chosen tasks and
+   * those the question is about, files, the file tree), sized to the window and streamed to
+   * `onText`. Always on Ollama, never a chat's model: Task Master sends this to a cloud search
+   * model, so the answer says which local model gave it.
+   */
+  async research(store: TaskStore, request: ResearchRequest, onText: (text: string) => void = () => undefined, options: InferenceOptions = {}): Promise<ResearchAnswer> {
+    if (!request.query.trim()) throw new OperationError('The research question is empty: say what to find out.', 'invalid');
+    // A project without tasks.json can still ask; an unreadable one is reported by load().
+    const plan = (await store.reload()).kind === 'missing' ? undefined : await store.load();
+    const tag = plan && requireTag(plan.plan, request.tag ?? plan.currentTag);
+    if (!tag && request.taskIds?.length) throw new OperationError(`No plan at ${store.location.tasksFile}, so no task can be given as context.`, 'not-found');
+    const tasks = tag ? [...new Set((request.taskIds ?? []).map((id) => requireTask(tag, id)))] : [];
+    const relatedTasks = tag ? focusTasks(tag, request.query).filter((task) => !tasks.includes(task)) : [];
+    const root = store.location.root;
+    const files = await readResearchFiles(root, request.filePaths ?? []);
+    const tree = request.includeProjectTree ? await projectTree(root) : undefined;
+    const detailLevel = request.detailLevel ?? 'medium';
+    const material = { query: request.query, detailLevel, tasks, relatedTasks, files, tree, customContext: request.customContext };
+    const prompt = researchPrompt(material, promptBudget(this.inference.numCtx));
+    for (const cut of prompt.cuts) options.log?.(`research: ${cut} to fit the model's window (num_ctx ${this.inference.numCtx}).`);
+    let answer = '';
+    const { model, host } = await this.inference.prose('research', prompt.messages, (text) => {
+      answer += text;
+      onText(text);
+    }, { ...options, model: undefined });
+    return {
+      query: request.query.trim(),
+      answer,
+      detailLevel,
+      contextChars: prompt.contextChars,
+      contextTokens: estimateTokens(prompt.messages),
+      model,
+      host,
+      tag: tag?.name,
+      tasks: tasks.map((task) => task.id),
+      relatedTasks: relatedTasks.map((task) => task.id),
+      files: files.map((file) => file.path),
+      projectTree: tree !== undefined,
+      cuts: prompt.cuts,
+    };
+  }
+
+  /**
+   * Appends a research answer to a task's or subtask's details in a timestamped block, as Task
+   * Master's `--save-to` does; Undo Last AI Change takes it back. Returns the task's id.
+   */
+  async saveResearchToTask(store: TaskStore, record: ResearchRecord, request: { id: string; tag?: string }): Promise<string> {
+    const plan = await store.load();
+    const tagName = request.tag ?? plan.currentTag;
+    const task = requireTask(requireTag(plan.plan, tagName), request.id);
+    const operation = `Research note on ${task.id}`;
+    await this.writeUndoably(store, tagName, operation, () => store.edit(validatedOperation(appendNote(task.id, researchNote(record, new Date())), operation), tagName));
+    return task.id;
   }
 
   /**

@@ -110,6 +110,7 @@ export function replyHelp(turn: Pick<ChatTurn, 'stream' | 'inference'>): TurnMet
 - \`/expand <id>\`: break a task into subtasks
 - \`/progress\`: what moved since the last commit and today
 - \`/fromcode [todos]\`: tasks from the selection, the open file, or the workspace's TODO/FIXME comments
+- \`/research <question>\`: an answer from your local Ollama model with the plan's context and \`#file\` references, to save to a task or a file
 - Or ask anything: "what should I do after 12?", "which tasks touch the auth service?"
 
 Questions are answered by ${turn.inference.model ? 'the model picked in this chat' : 'your local Ollama model'} (setting \`taskmaster.chat.engine\`), from a compact view of the plan, never the whole file.`);

@@ -8,6 +8,7 @@ import { errorHelp } from '../messages';
 import { replyExpand, replyHelp, replyList, replyNext, replyProgress, replyShow, replyStatus } from './chatCommands';
 import type { ChatServices, ChatTurn, TurnMetadata } from './chatTurn';
 import { answerQuestion } from './planQuestion';
+import { replyResearch } from './researchReply';
 import { applyProposal, replyFromCode, replyPlan } from './planRequests';
 
 type Reply = (turn: ChatTurn, services: ChatServices, token: vscode.CancellationToken) => TurnMetadata | Promise<TurnMetadata>;
@@ -22,6 +23,7 @@ const REPLIES: Record<string, Reply> = {
   expand: replyExpand,
   progress: replyProgress,
   fromcode: replyFromCode,
+  research: replyResearch,
 };
 
 /** @taskmaster in Copilot Chat: every answer comes from the same core, store and AI service. */

@@ -10,10 +10,11 @@ import { findNextTask } from '../core/nextTask';
 import { OperationError, requireTag } from '../core/operations';
 import { parseScopeStrength } from '../core/scopePrompts';
 import { plural } from '../core/text';
+import { parseDetailLevel } from '../core/researchPrompt';
 import { validatePlan } from '../core/validation';
 import { ActivityLedger, locateSqlWasm } from '../ledger';
 import { PlanMcpServer } from '../mcp/planMcpServer';
-import { PLAN_TOOLS, selectPlanTools, TOOLS_ENV } from '../planTools';
+import { PLAN_TOOLS, researchView, saveResearch, selectPlanTools, TOOLS_ENV } from '../planTools';
 import { eventLine, parsePeriod, renderProgressReport } from '../progress/progressReport';
 import { writeFileAtomic } from '../store/atomicWrite';
 import { JsonLocator } from '../store/jsonText';
@@ -75,6 +76,10 @@ Commands (task-master's own command lines work: same names and flags; short form
                                                        subtasks are replaced, started or settled ones kept
   scope-down --id <id>[,<id>...] [-s light|regular|heavy] [-p "instructions"]
                                                        make tasks simpler, the same way
+  research "<question>" [-i 1,2.1] [-f src/a.ts,src/b.ts] [-c "context"] [--tree] [-d low|medium|high]
+           [--save-to <id>] [--save-file]            a question answered with the project's context by your
+                                                       Ollama model (task-master asks a cloud search model);
+                                                       saved as a note on a task, or in .taskmaster/docs/research
   report --ledger <file> [--since 7d] [--out file]     progress report (markdown) from the activity ledger
   history <id> --ledger <file>                         what happened to a task, from the activity ledger
   mcp                                                  serve the plan tools to MCP clients over stdio (see README)
@@ -107,6 +112,12 @@ interface Options extends ParityOptions, ConfigOptions {
   replace?: boolean;
   endpoint?: string;
   model?: string;
+  files?: string;
+  context?: string;
+  tree?: boolean;
+  detail?: string;
+  saveTo?: string;
+  saveFile?: boolean;
 }
 
 type Output = (line: string) => void;
@@ -158,6 +169,12 @@ function toOptions(values: OptionValues): Options {
     setFallback: text('set-fallback'),
     listAvailable: flag('list-available'),
     response: text('response'),
+    files: text('files'),
+    context: text('context'),
+    tree: flag('tree'),
+    detail: text('detail'),
+    saveTo: text('save-to'),
+    saveFile: flag('save-file'),
   };
 }
 
@@ -306,6 +323,8 @@ async function dispatch(command: string, args: string[], options: Options, store
       const request = { ids, direction, strength: parseScopeStrength(options.strength), prompt: options.prompt, tag: options.tag } as const;
       return printOutcome(await (await aiService(options)).scopeTasks(store, request), `Scoped ${direction}`, options, out);
     }
+    case 'research':
+      return research(args, options, store, out);
     case 'parse-prd': {
       need(args, 1, 'parse-prd <file> [--num N] [--replace]');
       const text = await readFile(path.resolve(options.project, args[0]), 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -326,6 +345,48 @@ async function dispatch(command: string, args: string[], options: Options, store
     default:
       throw new UsageError(`unknown command "${command}". Run tml --help for the list.`);
   }
+}
+
+/** `tml research`: task-master's command line; the answer streams out line by line, then who gave it and where it was saved. */
+async function research(args: string[], options: Options, store: TaskStore, out: Output): Promise<number> {
+  need(args, 1, 'research "<question>" [-i ids] [-f files] [-c context] [--tree] [-d low|medium|high] [--save-to id] [--save-file]');
+  const request = {
+    query: args.join(' '),
+    taskIds: commaList(options.id),
+    filePaths: commaList(options.files),
+    customContext: options.context,
+    includeProjectTree: options.tree,
+    detailLevel: parseDetailLevel(options.detail),
+    tag: options.tag,
+  };
+  const service = await aiService(options);
+  if (!options.json) out(`Researching "${request.query.trim()}" with your Ollama model (task-master would ask its cloud research model)…\n`);
+  let pending = '';
+  const onText = (text: string) => {
+    const lines = (pending + text).split('\n');
+    pending = lines.pop()!;
+    for (const line of lines) out(line);
+  };
+  const answer = await service.research(store, request, options.json ? undefined : onText);
+  const saving = await saveResearch(service, store, answer, { saveTo: options.saveTo, saveToFile: options.saveFile, tag: options.tag });
+  const view = researchView(answer, saving, store.location.root);
+  if (options.json) out(JSON.stringify(view, null, 2));
+  else {
+    if (pending) out(pending);
+    const context = [
+      answer.tasks.length && `tasks ${answer.tasks.join(', ')}`,
+      answer.relatedTasks.length && `related tasks ${answer.relatedTasks.join(', ')}`,
+      answer.files.length && `files ${answer.files.join(', ')}`,
+      answer.projectTree && 'the project tree',
+    ].filter(Boolean);
+    out(`\nAnswered by ${view.answeredBy}, detail ${answer.detailLevel}${context.length ? `, with ${context.join('; ')}` : ''}.`);
+    for (const cut of answer.cuts) out(`note: ${cut} to fit the model's window.`);
+    if (view.savedTo) out(`Saved to task ${view.savedTo}.`);
+    if (view.savedFilePath) out(`Saved to ${view.savedFilePath}.`);
+  }
+  if (!saving.saveError) return 0;
+  if (!options.json) out(`Not saved: ${saving.saveError}`);
+  return 1;
 }
 
 function count(value: string | undefined): number | undefined {

@@ -64,6 +64,9 @@ export const CommandIds = {
   importGitHubIssues: 'taskmasterLocal.importGitHubIssues',
   syncGitHubStatus: 'taskmasterLocal.syncGitHubStatus',
   openBoard: 'taskmasterLocal.openBoard',
+  research: 'taskmasterLocal.research',
+  saveResearchToTask: 'taskmasterLocal.saveResearchToTask',
+  saveResearchToFile: 'taskmasterLocal.saveResearchToFile',
 } as const;
 
 /** The per-status commands behind the tree's "Set Status" submenu. */

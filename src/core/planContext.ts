@@ -63,7 +63,8 @@ function taskLine(task: TaskNode): string {
   return `${task.id} [${task.status}] ${task.priority}: ${task.title}${after}${subtasks}`;
 }
 
-function describeForQuestion(task: TaskNode): string {
+/** A task with its description, details and test strategy (each clipped), and its subtasks as lines. */
+export function describeForQuestion(task: TaskNode): string {
   const clip = (text: string) => (text.length > DETAIL_LIMIT ? `${text.slice(0, DETAIL_LIMIT)}…` : text);
   return [
     `## ${task.id}: ${task.title} [${task.status}]`,

@@ -24,6 +24,7 @@ import { removeDependency } from './removeDependency';
 import { removeSubtask } from './removeSubtask';
 import { removeTask } from './removeTask';
 import { renameTag } from './renameTag';
+import { research } from './research';
 import { responseLanguage } from './responseLanguage';
 import { scopeDownTask } from './scopeDownTask';
 import { scopeUpTask } from './scopeUpTask';
@@ -36,6 +37,7 @@ import { validateDependencies } from './validateDependencies';
 
 export { ToolInputError, type JsonSchemaObject, type PlanTool, type PlanToolContext } from './planTool';
 export { resolveInside } from './projectPaths';
+export { researchView, saveResearch } from './research';
 export { describePlanToolCall, runPlanTool, type PlanToolOutcome } from './runPlanTool';
 export { DEFAULT_TOOL_GROUP, selectPlanTools, TASK_MASTER_TOOL_NAMES, TOOLS_ENV, type ToolSelection } from './toolGroups';
 
@@ -65,6 +67,7 @@ export const PLAN_TOOLS: readonly PlanTool[] = [
   scopeDownTask,
   parsePrd,
   analyzeProjectComplexity,
+  research,
   addDependency,
   removeDependency,
   validateDependencies,

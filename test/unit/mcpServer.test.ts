@@ -397,6 +397,31 @@ describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', functi
     }
   });
 
+  it('research answers with a file and tasks as context on Ollama, saves to a task and a file, and refuses a path outside', async () => {
+    const ollama = await OllamaStandIn.start({ models: [{ name: 'qwen2.5-coder:7b' }] });
+    try {
+      const { root, tasksFile } = await makeProject(plan());
+      await fs.writeFile(path.join(root, 'api.ts'), 'export const routes = ["/users"];\n');
+      const { call } = await connect(root, ['--endpoint', ollama.url]);
+      ollama.script({ content: 'Add pagination to /users.' });
+      const answer = json(
+        await call('research', { projectRoot: root, query: 'What should the API add next?', taskIds: '2', filePaths: 'api.ts', detailLevel: 'low', saveTo: '2', saveToFile: true }),
+      );
+      assert.equal(answer.result, 'Add pagination to /users.');
+      assert.equal(answer.answeredBy, `qwen2.5-coder:7b on Ollama at ${ollama.url}`);
+      assert.deepEqual([answer.tasks, answer.files, answer.savedTo], [['2'], ['api.ts'], '2']);
+      assert.match(answer.savedFilePath, /^\.taskmaster\/docs\/research\/\d{4}-\d\d-\d\d_what-should-the-api-add-next\.md$/);
+      assert.match(await fs.readFile(path.join(root, answer.savedFilePath), 'utf8'), /\*\*Response:\*\*\n\nAdd pagination to \/users\./);
+      const sent = ollama.requests[0].messages!.at(-1)!.content;
+      assert.match(sent, /### 2: Build the API[\s\S]*## File api\.ts\n```\nexport const routes/);
+      assert.match(JSON.parse(await fs.readFile(tasksFile, 'utf8')).master.tasks[1].details, /<info added on [^>]+>\n## Research Query: What should the API add next\?[\s\S]*Add pagination to \/users\./);
+      assert.match(errorText(await call('research', { query: 'Read it', filePaths: '../secret.txt' })), /"\.\.\/secret\.txt" is outside/);
+      assert.equal(ollama.requests.length, 1);
+    } finally {
+      await ollama.stop();
+    }
+  });
+
   it('refuses a config.json it cannot parse, and leaves it as it is', async () => {
     const { root } = await makeProject(plan());
     const file = path.join(root, '.taskmaster', 'config.json');

@@ -63,11 +63,11 @@ async function setup(data: unknown = plan(), ollamaUrl = NO_OLLAMA) {
 }
 
 describe('plan tools', () => {
-  it('are 34 of Task Master\'s tools under its names, none importing vscode', async () => {
+  it('are 35 of Task Master\'s tools under its names, none importing vscode', async () => {
     assert.deepEqual(PLAN_TOOLS.map((tool) => tool.name), [
       'get_tasks', 'get_task', 'next_task', 'complexity_report', 'set_task_status', 'add_task', 'add_subtask', 'update_subtask', 'update_task', 'update',
       'remove_task', 'remove_subtask', 'clear_subtasks', 'move_task',
-      'expand_task', 'expand_all', 'scope_up_task', 'scope_down_task', 'parse_prd', 'analyze_project_complexity', 'add_dependency', 'remove_dependency', 'validate_dependencies',
+      'expand_task', 'expand_all', 'scope_up_task', 'scope_down_task', 'parse_prd', 'analyze_project_complexity', 'research', 'add_dependency', 'remove_dependency', 'validate_dependencies',
       'fix_dependencies', 'list_tags', 'add_tag', 'use_tag', 'copy_tag', 'rename_tag', 'delete_tag', 'generate', 'initialize_project', 'models', 'response-language',
     ]);
     // Tools about tags themselves or the whole project take none, as in Task Master.
@@ -331,6 +331,7 @@ describe('plan tools', () => {
       expand_task: { id: '1' },
       scope_up_task: { id: '1,2' },
       scope_down_task: { id: '2', strength: 'heavy', prompt: 'core only' },
+      research: { query: 'Which queue library?' },
       add_dependency: { id: '2', dependsOn: '1' },
       remove_dependency: { id: '2', dependsOn: '1' },
       add_tag: { name: 'feature' },
