@@ -25,7 +25,9 @@ import { OllamaStatusBar } from './statusBar/ollamaStatusBar';
 import { TaskStatusBar } from './statusBar/taskStatusBar';
 import { TaskTreeModel, type TreeElement } from './tree/taskTreeModel';
 import { TaskTreeProvider } from './tree/taskTreeProvider';
-import { Projects } from './workspace/projects';
+import { TaskDocuments } from './tree/taskDocuments';
+import type { TaskNode } from './core/plan';
+import { Projects, type Project } from './workspace/projects';
 
 /** The public surface returned by activate(), used by the extension-host tests. */
 export interface TaskmasterApi {
@@ -45,7 +47,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   const projects = new Projects(log);
   context.subscriptions.push(projects);
 
-  const model = new TaskTreeModel(projects);
+  const model = new TaskTreeModel(projects, context.workspaceState);
   context.subscriptions.push(model);
 
   // Settings are applied per project when a command runs (a project's Task Master config counts).
@@ -56,8 +58,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   activity = new ActivityService(path.join(storage.fsPath, 'activity.sqlite'), projects, inference, log);
   const activityService = activity;
 
+  const history = (project: Project, task: TaskNode, tag: string) => activityService.historyLines(project, task, tag);
+  const taskDocuments = new TaskDocuments(projects, history);
+  context.subscriptions.push(taskDocuments);
   const treeView = vscode.window.createTreeView<TreeElement>(ViewIds.tasks, {
-    treeDataProvider: new TaskTreeProvider(model, (element) => activityService.historyLines(element.project, element.task, element.tag)),
+    treeDataProvider: new TaskTreeProvider(model, history),
     showCollapseAll: true,
     // Remove Task and Move to Tag act on every selected row.
     canSelectMany: true,
@@ -65,7 +70,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   context.subscriptions.push(treeView);
 
   context.subscriptions.push(new TaskStatusBar(model), new PlanDiagnostics(projects));
-  registerTaskCommands(context, { model, treeView, log });
+  registerTaskCommands(context, { model, treeView, taskDocuments, log });
   registerStructureCommands(context, { model, log });
   const activeTask = new ActiveTask(model);
   progressWatcher = new ProgressWatcher(model, activity, activeTask, ai, context.secrets, log);
@@ -86,6 +91,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
     void vscode.commands.executeCommand('setContext', ContextKeys.hasPlan, hasPlan);
     const open = model.openTaskCount();
     treeView.badge = open ? { value: open, tooltip: `${open} open task${open === 1 ? '' : 's'}` } : undefined;
+    // An active filter or Hide Done shows beside the view's title, so a short tree never looks like the whole plan.
+    treeView.description = model.filterDescription;
   };
   context.subscriptions.push(model.onDidChange(updateView));
 

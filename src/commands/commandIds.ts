@@ -62,6 +62,10 @@ export const CommandIds = {
   importGitHubIssues: 'taskmasterLocal.importGitHubIssues',
   syncGitHubStatus: 'taskmasterLocal.syncGitHubStatus',
   openBoard: 'taskmasterLocal.openBoard',
+  openInBoard: 'taskmasterLocal.openInBoard',
+  revealNextTask: 'taskmasterLocal.revealNextTask',
+  hideDone: 'taskmasterLocal.hideDone',
+  showDone: 'taskmasterLocal.showDone',
 } as const;
 
 /** The per-status commands behind the tree's "Set Status" submenu. */
@@ -84,4 +88,5 @@ export const ContextKeys = {
   ready: 'taskmasterLocal.ready',
   hasPlan: 'taskmasterLocal.hasPlan',
   filtered: 'taskmasterLocal.filtered',
+  doneHidden: 'taskmasterLocal.doneHidden',
 } as const;
