@@ -26,6 +26,7 @@ import { TaskStatusBar } from './statusBar/taskStatusBar';
 import { TaskTreeModel, type TreeElement } from './tree/taskTreeModel';
 import { TaskTreeProvider } from './tree/taskTreeProvider';
 import { TaskDocuments } from './tree/taskDocuments';
+import { describeFilter, isFilterActive } from './tree/taskFilter';
 import type { TaskNode } from './core/plan';
 import { Projects, type Project } from './workspace/projects';
 
@@ -91,8 +92,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
     void vscode.commands.executeCommand('setContext', ContextKeys.hasPlan, hasPlan);
     const open = model.openTaskCount();
     treeView.badge = open ? { value: open, tooltip: `${open} open task${open === 1 ? '' : 's'}` } : undefined;
-    // An active filter or Hide Done shows beside the view's title, so a short tree never looks like the whole plan.
+    // What the tree leaves out shows beside the view's title, and an active filter above the rows
+    // too (a narrow sidebar cuts the title off), so a short tree never looks like the whole plan.
     treeView.description = model.filterDescription;
+    treeView.message = isFilterActive(model.filter) ? `Filtered (${describeFilter(model.filter)}). Clear Filter shows every task.` : undefined;
   };
   context.subscriptions.push(model.onDidChange(updateView));
 

@@ -5,7 +5,8 @@ import { unmetDependencies } from './taskOrder';
 /**
  * A task as one reads it (what `task-master show` prints): title, status, priority, description,
  * details, test strategy, dependencies with their state, subtasks with theirs, and its recorded
- * history. Plan text is escaped: nothing in tasks.json becomes a link, html or heading.
+ * history. Description, details and test strategy are markdown (as Task Master and the board treat
+ * them); ids, titles and history are escaped, so they cannot become links, html or headings.
  */
 export function taskViewMarkdown(task: TaskNode, tag: TagView, history: readonly string[] = []): string {
   const parts = [`# ${escape(task.id)} ${escape(task.title)}`];
@@ -13,9 +14,9 @@ export function taskViewMarkdown(task: TaskNode, tag: TagView, history: readonly
   const waiting = unmetDependencies(task, tag);
   if (task.status === 'pending' && waiting.length) facts.push(`**Blocked:** waits on ${waiting.map(escape).join(', ')}`);
   parts.push(facts.join('  \n'));
-  if (task.description) parts.push(escape(task.description));
-  if (task.details) parts.push(`## Details\n\n${escapeLines(task.details)}`);
-  if (task.testStrategy) parts.push(`## Test strategy\n\n${escapeLines(task.testStrategy)}`);
+  if (task.description) parts.push(task.description);
+  if (task.details) parts.push(`## Details\n\n${task.details}`);
+  if (task.testStrategy) parts.push(`## Test strategy\n\n${task.testStrategy}`);
   if (task.dependencies.length) {
     const lines = task.dependencies.map((dep) => {
       const node = tag.byId.get(dep);
@@ -34,9 +35,4 @@ export function taskViewMarkdown(task: TaskNode, tag: TagView, history: readonly
 
 function checkbox(task: TaskNode): string {
   return task.status === 'done' ? '[x]' : '[ ]';
-}
-
-/** Multi-line plan text, each line escaped, its line breaks kept. */
-function escapeLines(text: string): string {
-  return text.split('\n').map((line) => `${escape(line)}  `).join('\n');
 }

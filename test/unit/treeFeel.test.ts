@@ -31,8 +31,8 @@ describe('The tree as a new user meets it (issue 14)', () => {
       task({ id: 2, title: 'Pin nixpkgs', status: 'in-progress' }),
       task({
         id: 3,
-        title: 'Serve *models*',
-        description: 'Ollama on grey-area, [not a link](https://example.com)',
+        title: 'Serve *models* [not a link](https://example.com)',
+        description: 'Ollama on **grey-area**',
         details: 'Line one\nLine two',
         testStrategy: 'curl the API',
         priority: 'high',
@@ -43,11 +43,11 @@ describe('The tree as a new user meets it (issue 14)', () => {
 
     it('reads like task-master show: fields, dependencies and subtasks with their state, and history', () => {
       const text = taskViewMarkdown(tag.byId.get('3')!, tag, ['Started 2 days ago']);
-      assert.match(text, /^# 3 Serve \\\*models\\\*\n/);
+      assert.match(text, /^# 3 Serve \\\*models\\\* \\\[not a link\\\]\\\(https:\/\/example\\\.com\\\)\n/, 'a title cannot make a link');
       assert.match(text, /\*\*Status:\*\* pending {2}\n\*\*Priority:\*\* high {2}\n\*\*Tag:\*\* master/);
       assert.match(text, /\*\*Blocked:\*\* waits on 2, 9/);
-      assert.ok(text.includes('\\[not a link\\]\\(https://example\\.com\\)'), 'plan text cannot make a link');
-      assert.match(text, /## Details\n\nLine one {2}\nLine two {2}/);
+      assert.ok(text.includes('\n\nOllama on **grey-area**\n\n'), 'the description is markdown, as on the board');
+      assert.match(text, /## Details\n\nLine one\nLine two\n/);
       assert.match(text, /## Test strategy\n\ncurl the API/);
       assert.match(text, /## Dependencies\n\n- \[x\] 1 Set up the flake \(done\)\n- \[ \] 2 Pin nixpkgs \(in-progress\)\n- 9 \(missing from the plan\)/);
       assert.match(text, /## Subtasks \(1\/2 done\)\n\n- \[x\] 3\\\.1 Open the port \(done\)\n- \[ \] 3\\\.2 Add the unit \(pending\)/);
