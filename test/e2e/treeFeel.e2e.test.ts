@@ -81,7 +81,7 @@ describe('The Tasks tree as a new user meets it (code-server)', function () {
     await eventually(`row ${next.id} selected`, async () => ((await row.getAttribute('aria-selected')) === 'true' ? true : undefined));
   });
 
-  it('shows an active filter in the view title until Clear Filter', async () => {
+  it('shows an active filter above the rows until Clear Filter', async () => {
     await runCommand(vs.page(), 'Taskmaster: Filter Tasks…');
     await pickQuickPickItem(vs.page(), { placeholder: 'Show tasks with these statuses (none picked: all)', label: 'review' });
     await vs.page().keyboard.press('Enter');
