@@ -26,7 +26,10 @@ import { OllamaStatusBar } from './statusBar/ollamaStatusBar';
 import { TaskStatusBar } from './statusBar/taskStatusBar';
 import { TaskTreeModel, type TreeElement } from './tree/taskTreeModel';
 import { TaskTreeProvider } from './tree/taskTreeProvider';
-import { Projects } from './workspace/projects';
+import { TaskDocuments } from './tree/taskDocuments';
+import { describeFilter, isFilterActive } from './tree/taskFilter';
+import type { TaskNode } from './core/plan';
+import { Projects, type Project } from './workspace/projects';
 
 /** The public surface returned by activate(), used by the extension-host tests. */
 export interface TaskmasterApi {
@@ -46,7 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   const projects = new Projects(log);
   context.subscriptions.push(projects);
 
-  const model = new TaskTreeModel(projects);
+  const model = new TaskTreeModel(projects, context.workspaceState);
   context.subscriptions.push(model);
 
   // Settings are applied per project when a command runs (a project's Task Master config counts).
@@ -57,8 +60,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   activity = new ActivityService(path.join(storage.fsPath, 'activity.sqlite'), projects, inference, log);
   const activityService = activity;
 
+  const history = (project: Project, task: TaskNode, tag: string) => activityService.historyLines(project, task, tag);
+  const taskDocuments = new TaskDocuments(projects, history);
+  context.subscriptions.push(taskDocuments);
   const treeView = vscode.window.createTreeView<TreeElement>(ViewIds.tasks, {
-    treeDataProvider: new TaskTreeProvider(model, (element) => activityService.historyLines(element.project, element.task, element.tag)),
+    treeDataProvider: new TaskTreeProvider(model, history),
     showCollapseAll: true,
     // Remove Task and Move to Tag act on every selected row.
     canSelectMany: true,
@@ -66,7 +72,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   context.subscriptions.push(treeView);
 
   context.subscriptions.push(new TaskStatusBar(model), new PlanDiagnostics(projects));
-  registerTaskCommands(context, { model, treeView, log });
+  registerTaskCommands(context, { model, treeView, taskDocuments, log });
   registerStructureCommands(context, { model, log });
   const activeTask = new ActiveTask(model);
   progressWatcher = new ProgressWatcher(model, activity, activeTask, ai, context.secrets, log);
@@ -88,6 +94,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
     void vscode.commands.executeCommand('setContext', ContextKeys.hasPlan, hasPlan);
     const open = model.openTaskCount();
     treeView.badge = open ? { value: open, tooltip: `${open} open task${open === 1 ? '' : 's'}` } : undefined;
+    // What the tree leaves out shows beside the view's title, and an active filter above the rows
+    // too (a narrow sidebar cuts the title off), so a short tree never looks like the whole plan.
+    treeView.description = model.filterDescription;
+    treeView.message = isFilterActive(model.filter) ? `Filtered (${describeFilter(model.filter)}). Clear Filter shows every task.` : undefined;
   };
   context.subscriptions.push(model.onDidChange(updateView));
 

@@ -14,7 +14,7 @@ export function trustedMarkdown(text: string): vscode.MarkdownString {
   return markdown;
 }
 
-/** `[#12 Title](command:…)`: a task reference that opens the task in the tree when clicked. */
+/** `[#12 Title](command:…)`: a task reference that opens the task (its view and its tree row) when clicked. */
 export function taskLink(project: Project, tag: string, task: TaskNode, withTitle = true): string {
   const args = encodeURIComponent(JSON.stringify([taskRef(project, tag, task.id)]));
   // A label is one line: a blank line in a title would end the link early.

@@ -67,6 +67,10 @@ export const CommandIds = {
   research: 'taskmasterLocal.research',
   saveResearchToTask: 'taskmasterLocal.saveResearchToTask',
   saveResearchToFile: 'taskmasterLocal.saveResearchToFile',
+  openInBoard: 'taskmasterLocal.openInBoard',
+  revealNextTask: 'taskmasterLocal.revealNextTask',
+  hideDone: 'taskmasterLocal.hideDone',
+  showDone: 'taskmasterLocal.showDone',
 } as const;
 
 /** The per-status commands behind the tree's "Set Status" submenu. */
@@ -89,4 +93,5 @@ export const ContextKeys = {
   ready: 'taskmasterLocal.ready',
   hasPlan: 'taskmasterLocal.hasPlan',
   filtered: 'taskmasterLocal.filtered',
+  doneHidden: 'taskmasterLocal.doneHidden',
 } as const;

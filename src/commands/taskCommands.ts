@@ -9,6 +9,7 @@ import { JsonLocator } from '../store/jsonText';
 import { initializeProject } from '../store/projectInit';
 import { projectDefaultPriority } from '../store/taskmasterConfig';
 import { openFileAt } from '../messages';
+import type { TaskDocuments } from '../tree/taskDocuments';
 import type { TaskTreeModel, TreeElement } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
 import { CommandIds, setStatusCommandId } from './commandIds';
@@ -17,6 +18,7 @@ import { isProject, loadedTag, pickProject, resolveTarget, taskPickItems, type T
 export interface CommandServices {
   model: TaskTreeModel;
   treeView: vscode.TreeView<TreeElement>;
+  taskDocuments: TaskDocuments;
   log: vscode.LogOutputChannel;
 }
 
@@ -48,10 +50,21 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
 
   // The status bar passes the project it shows; from the palette there is no argument.
   register(CommandIds.showNextTask, (project?: unknown) => showNextTask(services, isProject(project) ? project : undefined));
+  register(CommandIds.revealNextTask, async () => {
+    const found = await findNext(services, undefined);
+    if (found) await revealTask(services, found, { focus: true });
+  });
+  // A tree row's click, chat links, the board's Reveal in Tree: the task to read, and its row in the tree.
   register(CommandIds.showTask, async (element) => {
     const target = await resolveTarget(model, element, 'Show which task?');
-    if (target) await revealTask(services, target);
+    if (!target) return;
+    await services.taskDocuments.show(target.project, target.tag.name, target.task.id);
+    await revealTask(services, target, { focus: false });
   });
+  // The board shows the current tag and has no way to be told a task: it opens on its own.
+  register(CommandIds.openInBoard, () => vscode.commands.executeCommand(CommandIds.openBoard));
+  register(CommandIds.hideDone, () => model.setHideDone(true));
+  register(CommandIds.showDone, () => model.setHideDone(false));
 
   register(CommandIds.addTask, async () => {
     const project = await pickProject(model, { needsPlan: true });
@@ -59,7 +72,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     if (!project || !loaded) return;
     const fields = await askNewTask('task', await projectDefaultPriority(project.folder.uri.fsPath));
     if (!fields) return;
-    const dependencies = await vscode.window.showQuickPick(taskPickItems(loaded.tag.tasks), {
+    const dependencies = await vscode.window.showQuickPick(taskPickItems(loaded.tag.tasks, model.nextTask(loaded.tag)), {
       title: 'New task (4/4): dependencies',
       placeHolder: 'Depends on (optional): pick the tasks that must be done first, or press Enter for none',
       canPickMany: true,
@@ -120,7 +133,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     const target = await resolveTarget(model, element, 'Add a dependency to which task?');
     if (!target) return;
     const candidates = [...allTasks(target.tag)].filter((task) => task.id !== target.task.id && !target.task.dependencies.includes(task.id));
-    const picked = await vscode.window.showQuickPick(taskPickItems(candidates), { placeHolder: `${target.task.id} depends on which task?`, matchOnDescription: true });
+    const picked = await vscode.window.showQuickPick(taskPickItems(candidates, model.nextTask(target.tag)), { placeHolder: `${target.task.id} depends on which task?`, matchOnDescription: true });
     if (picked) await apply(target, addDependency(target.task.id, picked.task.id));
   });
 
@@ -278,30 +291,44 @@ async function revealInFile(target: TaskTarget, field?: string): Promise<void> {
   await openFileAt(document.uri, start.line, start.column);
 }
 
-export async function revealTask(services: CommandServices, target: TaskTarget): Promise<void> {
-  const element = services.model.taskElement(target.project, target.tag, target.task);
-  await services.treeView.reveal(element, { select: true, focus: false, expand: true });
+/** Selects the task's row, unless the filter or Hide Done leaves it out: then says so, with a way to show it. */
+async function revealTask(services: CommandServices, target: TaskTarget, options: { focus: boolean } = { focus: false }): Promise<void> {
+  const { model, treeView } = services;
+  if (!model.isShown(target.task)) {
+    const choice = await vscode.window.showInformationMessage(`Task ${target.task.id} is hidden in the tree (${model.filterDescription}).`, 'Show All Tasks');
+    if (choice !== 'Show All Tasks') return;
+    model.setFilter({});
+    await model.setHideDone(false);
+  }
+  await treeView.reveal(model.taskElement(target.project, target.tag, target.task), { select: true, focus: options.focus, expand: true });
 }
 
-async function showNextTask(services: CommandServices, shown: Project | undefined): Promise<void> {
+/** The next task of the project shown (or picked), or undefined after saying why there is none. */
+async function findNext(services: CommandServices, shown: Project | undefined): Promise<TaskTarget | undefined> {
   const project = shown ?? (await pickProject(services.model, { needsPlan: true }));
   const loaded = project && loadedTag(services.model, project);
-  if (!project || !loaded) return;
+  if (!project || !loaded) return undefined;
   const next = services.model.nextTask(loaded.tag);
   if (!next) {
     const open = loaded.tag.tasks.filter((task) => task.status !== 'done' && task.status !== 'cancelled').length;
     void vscode.window.showInformationMessage(
       open ? `No task is ready in tag "${loaded.tag.name}": the ${open} open task(s) wait on unfinished dependencies or are deferred/blocked.` : `Everything in tag "${loaded.tag.name}" is done.`,
     );
-    return;
+    return undefined;
   }
-  await revealTask(services, { project, tag: loaded.tag, task: next });
+  return { project, tag: loaded.tag, task: next };
+}
+
+async function showNextTask(services: CommandServices, shown: Project | undefined): Promise<void> {
+  const found = await findNext(services, shown);
+  if (!found) return;
+  const { project, tag, task: next } = found;
+  await revealTask(services, found);
   const deps = next.dependencies.length ? `all ${next.dependencies.length} dependencies done` : 'no dependencies';
   const actions = next.status === 'in-progress' ? ['Mark Done', 'Reveal in tasks.json'] : ['Start', 'Reveal in tasks.json'];
-  const element = services.model.taskElement(project, loaded.tag, next);
+  const element = services.model.taskElement(project, tag, next);
   const choice = await vscode.window.showInformationMessage(`Next task ${next.id}: ${next.title} (${next.parentId ? 'subtask' : `${next.priority} priority`}, ${deps})`, ...actions);
   if (choice === 'Start') await vscode.commands.executeCommand(CommandIds.startTask, element);
   if (choice === 'Mark Done') await vscode.commands.executeCommand(CommandIds.markDone, element);
   if (choice === 'Reveal in tasks.json') await vscode.commands.executeCommand(CommandIds.revealInFile, element);
 }
-

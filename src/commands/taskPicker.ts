@@ -4,6 +4,7 @@ import { JsonSyntaxError } from '../store/jsonText';
 import type { LoadedPlan } from '../store/taskStore';
 import type { TaskElement, TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
+import { orderForPicking } from '../core/taskOrder';
 import { CommandIds } from './commandIds';
 
 /** A task a command acts on, with the project and tag it lives in. */
@@ -63,12 +64,13 @@ export interface TaskPickItem extends vscode.QuickPickItem {
   task: TaskNode;
 }
 
-export function taskPickItems(tasks: Iterable<TaskNode>): TaskPickItem[] {
+/** Quick pick items for tasks, open work first (see orderForPicking), each subtask under its parent. */
+export function taskPickItems(tasks: Iterable<TaskNode>, next?: TaskNode): TaskPickItem[] {
   const items: TaskPickItem[] = [];
-  for (const task of tasks) {
+  for (const task of orderForPicking(tasks, next)) {
     items.push({
       label: `${task.parentId ? '    ' : ''}${task.id} ${task.title}`,
-      description: task.parentId === undefined ? `${task.status} · ${task.priority}` : task.status,
+      description: [...(task === next ? ['▶ next'] : []), task.status, ...(task.parentId === undefined ? [task.priority] : [])].join(' · '),
       detail: task.description || undefined,
       task,
     });
@@ -136,7 +138,7 @@ export async function resolveTarget(model: TaskTreeModel, element: unknown, plac
     void vscode.window.showInformationMessage(`No task in tag "${loaded.tag.name}" fits.`);
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(taskPickItems(candidates), { placeHolder, matchOnDescription: true, matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(taskPickItems(candidates, model.nextTask(loaded.tag)), { placeHolder, matchOnDescription: true, matchOnDetail: true });
   return picked ? { project, tag: loaded.tag, task: picked.task } : undefined;
 }
 

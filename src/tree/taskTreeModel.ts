@@ -1,20 +1,26 @@
 import * as vscode from 'vscode';
 import { findNextTask } from '../core/nextTask';
 import { selectTag, type TagView, type TaskNode } from '../core/plan';
+import { unmetDependencies } from '../core/taskOrder';
 import { JsonSyntaxError } from '../store/jsonText';
 import type { LoadedPlan } from '../store/taskStore';
 import type { Project, Projects } from '../workspace/projects';
-import { isFilterActive, matchesFilter, visibleSubtasks, type TaskFilter } from './taskFilter';
+import { ContextKeys } from '../commands/commandIds';
+import { describeFilter, isFilterActive, isShown, matchesFilter, visibleSubtasks, type TaskFilter } from './taskFilter';
+import { tagRowKey, tagsCurrentFirst } from './tagOrder';
 
 /** The tree's elements. Rebuilt on every change; `key` keeps identity (expansion, selection) stable. */
 export type TreeElement =
   | { kind: 'project'; key: string; project: Project }
   | { kind: 'tag'; key: string; project: Project; tag: string; current: boolean }
-  | { kind: 'task'; key: string; project: Project; tag: string; task: TaskNode; isNext: boolean }
+  /** `waitingOn`: the unfinished dependencies of a pending task (it is blocked), else empty. */
+  | { kind: 'task'; key: string; project: Project; tag: string; task: TaskNode; isNext: boolean; waitingOn: string[] }
   | { kind: 'error'; key: string; project: Project; message: string; line?: number; column?: number }
   | { kind: 'message'; key: string; project?: Project; text: string };
 
 export type TaskElement = Extract<TreeElement, { kind: 'task' }>;
+
+const HIDE_DONE_KEY = 'taskmasterLocal.hideDone';
 
 /**
  * What the tree shows, independent of rendering: projects, tags, tasks, the filter, and which task
@@ -27,18 +33,54 @@ export class TaskTreeModel implements vscode.Disposable {
   private readonly nextCache = new WeakMap<TagView, TaskNode | undefined>();
   private _filter: TaskFilter = {};
 
-  constructor(readonly projects: Projects) {
+  constructor(
+    readonly projects: Projects,
+    /** Where Hide Done is remembered: the workspace's state. */
+    private readonly workspaceState: vscode.Memento,
+  ) {
     this.subscriptions.push(projects.onDidChange(() => this._onDidChange.fire()));
+    this.publishFilterState();
   }
 
+  /** The user's filter (statuses, text); Clear Filter clears it. */
   get filter(): TaskFilter {
     return this._filter;
   }
 
   setFilter(filter: TaskFilter): void {
-    this._filter = filter;
-    void vscode.commands.executeCommand('setContext', 'taskmasterLocal.filtered', isFilterActive(filter));
+    this._filter = { statuses: filter.statuses, text: filter.text };
+    this.publishFilterState();
     this._onDidChange.fire();
+  }
+
+  get hideDone(): boolean {
+    return this.workspaceState.get<boolean>(HIDE_DONE_KEY, false);
+  }
+
+  async setHideDone(hide: boolean): Promise<void> {
+    await this.workspaceState.update(HIDE_DONE_KEY, hide);
+    this.publishFilterState();
+    this._onDidChange.fire();
+  }
+
+  /** What the tree leaves out, in words for the view's title; undefined when it shows everything. */
+  get filterDescription(): string | undefined {
+    return describeFilter(this.shown);
+  }
+
+  /** Whether a task has a row under the filter and Hide Done (reveal needs one). */
+  isShown(task: TaskNode): boolean {
+    return isShown(task, this.shown);
+  }
+
+  /** The filter the rows obey: the user's, and Hide Done. */
+  private get shown(): TaskFilter {
+    return { ...this._filter, hideDone: this.hideDone };
+  }
+
+  private publishFilterState(): void {
+    void vscode.commands.executeCommand('setContext', ContextKeys.filtered, isFilterActive(this._filter));
+    void vscode.commands.executeCommand('setContext', ContextKeys.doneHidden, this.hideDone);
   }
 
   /** The next task of a tag, computed once per loaded plan. */
@@ -68,7 +110,7 @@ export class TaskTreeModel implements vscode.Disposable {
         return view ? this.taskElements(element.project, view, view.tasks) : [];
       }
       case 'task':
-        return this.taskElements(element.project, this.tagOf(element), visibleSubtasks(element.task, this._filter));
+        return this.taskElements(element.project, this.tagOf(element), visibleSubtasks(element.task, this.shown));
       default:
         return [];
     }
@@ -114,7 +156,7 @@ export class TaskTreeModel implements vscode.Disposable {
       const shown = this.currentTag(state)?.name;
       problems.push({ kind: 'message', key: `${base}:tag`, project, text: `Tag "${state.currentTag}" (from state.json) does not exist; showing "${shown}". Use Switch Tag to pick one.` });
     }
-    if (this.showsTags(project)) return [...problems, ...[...state.plan.tags.keys()].map((tag) => this.tagElement(project, tag))];
+    if (this.showsTags(project)) return [...problems, ...tagsCurrentFirst(state.plan.tags.keys(), this.currentTag(state)?.name).map((tag) => this.tagElement(project, tag))];
     const view = this.currentTag(state);
     // A freshly initialised plan has a tag without tasks: say what to do rather than show a blank view.
     if (view?.tasks.length === 0) problems.push({ kind: 'message', key: `${base}:no-tasks`, project, text: `Tag "${view.name}" has no tasks yet. Add one with "Add Task", or turn a requirements document into tasks with "Parse PRD with AI".` });
@@ -124,11 +166,11 @@ export class TaskTreeModel implements vscode.Disposable {
   private tagElement(project: Project, tag: string): Extract<TreeElement, { kind: 'tag' }> {
     const state = project.store.state;
     const current = state.kind === 'loaded' && this.currentTag(state)?.name === tag;
-    return { kind: 'tag', key: `${project.folder.uri}|tag|${tag}`, project, tag, current };
+    return { kind: 'tag', key: tagRowKey(`${project.folder.uri}`, tag, current), project, tag, current };
   }
 
   private taskElements(project: Project, view: TagView, tasks: TaskNode[]): TreeElement[] {
-    const filtered = tasks.filter((task) => task.parentId !== undefined || matchesFilter(task, this._filter));
+    const filtered = tasks.filter((task) => task.parentId !== undefined || matchesFilter(task, this.shown));
     return filtered.map((task) => this.taskElement(project, view, task));
   }
 
@@ -140,6 +182,7 @@ export class TaskTreeModel implements vscode.Disposable {
       tag: view.name,
       task,
       isNext: this.nextTask(view) === task,
+      waitingOn: task.status === 'pending' ? unmetDependencies(task, view) : [],
     };
   }
 

@@ -6,6 +6,7 @@ import { readGitHubLink } from '../github/gitHubLink';
 import { escapeMarkdown as escape } from '../core/markdown';
 import { gitHubTooltipSection } from './gitHubTooltip';
 import type { TaskTreeModel, TreeElement } from './taskTreeModel';
+import type { Project } from '../workspace/projects';
 
 const STATUS_ICONS: Record<TaskStatus, [string, string | undefined]> = {
   pending: ['circle-large-outline', undefined],
@@ -22,8 +23,8 @@ export function statusIcon(status: TaskStatus): vscode.ThemeIcon {
   return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
 }
 
-/** A task's recorded history, for its tooltip (from the activity ledger, when there is one). */
-export type TaskHistory = (element: Extract<TreeElement, { kind: 'task' }>) => string[];
+/** A task's recorded history, for its tooltip and its view (from the activity ledger, when there is one). */
+export type TaskHistory = (project: Project, task: TaskNode, tag: string) => string[];
 
 /** Renders the model's elements as tree items; holds no state of its own. */
 export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement> {
@@ -39,7 +40,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement> {
   /** On hover: the tooltip gains the task's history (started, saves, commits, time in progress). */
   resolveTreeItem(item: vscode.TreeItem, element: TreeElement): vscode.TreeItem {
     if (element.kind !== 'task' || !this.history || !(item.tooltip instanceof vscode.MarkdownString)) return item;
-    const lines = this.history(element);
+    const lines = this.history(element.project, element.task, element.tag);
     if (lines.length) item.tooltip.appendMarkdown(`\n\n**History**\n\n${lines.map((line) => `- ${escape(line)}`).join('\n')}\n`);
     return item;
   }
@@ -109,17 +110,27 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement> {
         ? vscode.TreeItemCollapsibleState.Expanded
         : vscode.TreeItemCollapsibleState.Collapsed
       : vscode.TreeItemCollapsibleState.None;
-    const item = new vscode.TreeItem(`${task.id} ${task.title}`, collapsible);
+    const label = `${task.id} ${task.title}`;
+    // The next task's label is highlighted whole, so it stands out from afar, not only by its description.
+    const item = new vscode.TreeItem(element.isNext ? { label, highlights: [[0, label.length]] } : label, collapsible);
     item.id = element.key;
     const parts: string[] = [task.status];
     if (task.parentId === undefined) parts.push(task.priority);
     if (element.isNext) parts.unshift('▶ next');
+    // As on the board: a pending task whose dependencies are not all done is blocked by them.
+    if (element.waitingOn.length) parts.push(`blocked by ${element.waitingOn.join(', ')}`);
     item.description = parts.join(' · ');
-    item.iconPath = element.isNext ? new vscode.ThemeIcon('arrow-circle-right', new vscode.ThemeColor('charts.green')) : statusIcon(task.status);
+    item.iconPath = element.isNext
+      ? new vscode.ThemeIcon('arrow-circle-right', new vscode.ThemeColor('charts.green'))
+      : element.waitingOn.length
+        ? new vscode.ThemeIcon('lock', new vscode.ThemeColor('disabledForeground'))
+        : statusIcon(task.status);
     item.tooltip = this.tooltip(element);
     // "task:<status>[:subtasks]" or "subtask:<status>": the menus offer Clear Subtasks and Convert to Subtask Of by it.
     item.contextValue = `${task.parentId === undefined ? 'task' : 'subtask'}:${task.status}${task.subtasks.length ? ':subtasks' : ''}`;
     item.accessibilityInformation = { label: `${task.id} ${task.title}, ${item.description}` };
+    // A click opens the task to read; the twistie still expands it.
+    item.command = { command: CommandIds.showTask, title: 'Show Task', arguments: [element] };
     return item;
   }
 

@@ -43,12 +43,12 @@ describe('Taskmaster Local in a real VS Code (code-server)', function () {
       assert.ok(next, 'the demo plan has a next task');
       const expected = [
         tagLabel('master', data.master.tasks, true),
-        ...data.master.tasks.map((task) => rowLabel(task, String(task.id) === String(next.id))),
+        ...data.master.tasks.map((task) => rowLabel(task, String(task.id) === String(next.id), waitingOn(task, data.master.tasks))),
         tagLabel('homelab-ollama', data['homelab-ollama'].tasks, false),
       ];
       const rows = await waitForRows(vs.page(), 'every master task and both tags', (shown) => expected.every((row) => shown.includes(row)));
       assert.deepEqual(rows.filter((row) => expected.includes(row)), expected, 'rows in file order');
-      assert.deepEqual(rows.filter((row) => row.includes('▶ next')), [rowLabel(next, true)]);
+      assert.deepEqual(rows.filter((row) => row.includes('▶ next')), [rowLabel(next, true, waitingOn(next, data.master.tasks))]);
       for (const task of data['homelab-ollama'].tasks) assert.ok(!rows.includes(rowLabel(task)), 'the other tag stays collapsed');
       await saveReadmeScreenshot(vs.page());
     });
@@ -213,16 +213,22 @@ function readIfExists(file: string | undefined): string {
 }
 
 /** What `tml next --json` answers for the workspace: the task, or null when none is ready. */
-/** A task's tree row as its aria-label reads: "<id> <title>, [▶ next · ]<status>[ · <priority>]" (subtasks show no priority). */
+/** The dependencies of a pending top-level task that are not done: the row says it is blocked by them. */
+function waitingOn(task: RawTask, tasks: RawTask[]): string[] {
+  if (task.status !== 'pending') return [];
+  return (task.dependencies ?? []).map(String).filter((dep) => tasks.find((other) => String(other.id) === dep)?.status !== 'done');
+}
+
 /** A tag row: its name, how many of its tasks are done, and whether it is the current tag. */
 function tagLabel(name: string, tasks: RawTask[], current: boolean): string {
   const done = tasks.filter((task) => task.status === 'done').length;
   return `${name} ${done}/${tasks.length} done${current ? ' · current tag' : ''}`;
 }
 
-function rowLabel(task: RawTask, next = false): string {
+/** A task's tree row as its aria-label reads: "<id> <title>, [▶ next · ]<status>[ · <priority>][ · blocked by <ids>]" (subtasks show no priority). */
+function rowLabel(task: RawTask, next = false, blockedBy: string[] = []): string {
   const isSubtask = String(task.id).includes('.');
-  const parts = [...(next ? ['▶ next'] : []), task.status, ...(isSubtask ? [] : [task.priority ?? 'medium'])];
+  const parts = [...(next ? ['▶ next'] : []), task.status, ...(isSubtask ? [] : [task.priority ?? 'medium']), ...(blockedBy.length ? [`blocked by ${blockedBy.join(', ')}`] : [])];
   return `${task.id} ${task.title}, ${parts.join(' · ')}`;
 }
 

@@ -1,0 +1,140 @@
+/**
+ * End-to-end: the Tasks tree as a new user meets it (issue 14) in a real VS Code (code-server, see
+ * vscodeHarness.ts) with the packaged extension, on a copy of demo/: Switch Tag reorders and expands,
+ * a click opens the task to read, Hide Done, Reveal Next Task, blocked rows, the filter in the
+ * view's title, pickers with open work first, Open in Board. Needs a current build (node esbuild.mjs).
+ */
+import * as assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import type { RawTask } from '../../src/core/task';
+import { boardFrame, copyDemo, readTasks, stagedSuite, tml, vscodeSession } from './stagedExtension';
+import { eventually, openViewContainer, pickQuickPickItem, runCommand, waitForRows } from './vscodeHarness';
+
+describe('The Tasks tree as a new user meets it (code-server)', function () {
+  this.timeout(90_000);
+  const staged = stagedSuite('tree-feel');
+  const vs = vscodeSession(
+    () => staged.packaged().extensionDir,
+    () => ({ workspace: copyDemo(staged.scratch()) }),
+  );
+  const task = (id: number) => readTasks(vs.workspace()).master.tasks.find((candidate) => candidate.id === id)!;
+
+  before(async function () {
+    this.timeout(60_000);
+    await openViewContainer(vs.page(), 'Taskmaster');
+    await waitForRows(vs.page(), 'the master tasks', (rows) => rows.some((row) => row.startsWith('13 ')), 30_000);
+    await eventually('the view to finish loading', async () => ((await vs.page().locator('.part.sidebar .monaco-progress-container.active').count()) === 0 ? true : undefined), 30_000);
+  });
+
+  it('after Switch Tag shows the new current tag first and expanded, the old one collapsed below', async () => {
+    for (const [tag, other] of [['homelab-ollama', 'master'], ['master', 'homelab-ollama']]) {
+      await runCommand(vs.page(), 'Taskmaster: Switch Tag…');
+      await pickQuickPickItem(vs.page(), { placeholder: 'Switch to which tag?', label: tag });
+      const first = readTasks(vs.workspace())[tag].tasks[0];
+      const rows = await waitForRows(vs.page(), `"${tag}" first, expanded, "${other}" collapsed`, (shown) =>
+        shown[0]?.startsWith(`${tag} `) && shown[0].endsWith('current tag') && shown[1]?.startsWith(`${first.id} ${first.title}`) && shown.some((row) => row.startsWith(`${other} `)),
+      );
+      const otherRow = vs.page().locator(`.part.sidebar .monaco-list-row[aria-label^="${other} "]`);
+      assert.equal(await otherRow.getAttribute('aria-expanded'), 'false', `"${other}" is collapsed: ${rows.join(' | ')}`);
+      assert.equal(rows[rows.length - 1].startsWith(`${other} `), true, 'the other tag is the last row');
+    }
+  });
+
+  it('marks blocked tasks with what they wait on, and highlights the next task', async () => {
+    const rows = await waitForRows(vs.page(), 'task 8 blocked by 4', (shown) => shown.some((row) => row.startsWith('8 ')));
+    assert.ok(rows.includes(`8 ${task(8).title}, pending · high · blocked by 4`), rows.join('\n'));
+    assert.ok(rows.includes(`7 ${task(7).title}, pending · medium`), 'task 7 waits on done work only: not blocked');
+    const next = tml(vs.workspace(), 'next') as RawTask;
+    const nextRow = vs.page().locator(`.part.sidebar .monaco-list-row[aria-label^="${next.id} "]`);
+    assert.equal(await nextRow.locator('.label-name .highlight').count(), 1, 'the next task\'s label is highlighted');
+  });
+
+  it('opens a task to read when its row is clicked, and Show Task opens the same view', async () => {
+    await vs.page().locator(`.part.sidebar .monaco-list-row[aria-label^="8 "] .label-name`).click();
+    const preview = await taskPreview(vs.page(), 'Task 8.md', `8 ${task(8).title}`);
+    const expected = [`8 ${task(8).title}`, 'Status: pending', 'Priority: high', 'Blocked: waits on 4', 'Dependencies', `4 ${task(4).title} (in-progress)`, task(8).description ?? ''];
+    assert.deepEqual(expected.filter((text) => !preview.includes(text)), [], `the view shows every field:\n${preview}`);
+
+    await runCommand(vs.page(), 'Taskmaster: Show Task');
+    await pickQuickPickItem(vs.page(), { placeholder: 'Show which task?', filter: task(4).title, label: `4 ${task(4).title}` });
+    const four = await taskPreview(vs.page(), 'Task 4.md', `4 ${task(4).title}`);
+    assert.ok(four.includes('Subtasks (1/3 done)'), four);
+    assert.equal(await vs.page().locator('.tab[aria-label*="Task 8.md"]').count(), 0, 'the view shows one task at a time');
+  });
+
+  it('hides done tasks with one click, the title bar showing the state, and shows them again', async () => {
+    const doneRow = `1 ${task(1).title}`;
+    await waitForRows(vs.page(), 'done task 1', (rows) => rows.some((row) => row.startsWith(doneRow)));
+    await titleAction(vs.page(), 'Hide Done Tasks');
+    await waitForRows(vs.page(), 'no done task', (rows) => rows.some((row) => row.startsWith('7 ')) && !rows.some((row) => /, done( ·|$)/.test(row)));
+    await titleAction(vs.page(), 'Show Done Tasks');
+    await waitForRows(vs.page(), 'done task 1 back', (rows) => rows.some((row) => row.startsWith(doneRow)));
+    await vs.page().locator('.part.sidebar .title-actions .action-label[aria-label^="Hide Done Tasks"]').waitFor({ state: 'visible', timeout: 5000 });
+  });
+
+  it('reveals and selects the next task from the title bar, even when the tree is collapsed', async () => {
+    const next = tml(vs.workspace(), 'next') as RawTask;
+    await titleAction(vs.page(), 'Collapse All');
+    await waitForRows(vs.page(), 'the tree collapsed', (rows) => !rows.some((row) => row.startsWith(`${next.id} `)));
+    await titleAction(vs.page(), 'Reveal Next Task');
+    const row = vs.page().locator(`.part.sidebar .monaco-list-row[aria-label^="${next.id} "]`);
+    await eventually(`row ${next.id} selected`, async () => ((await row.getAttribute('aria-selected')) === 'true' ? true : undefined));
+  });
+
+  it('shows an active filter above the rows until Clear Filter', async () => {
+    await runCommand(vs.page(), 'Taskmaster: Filter Tasks…');
+    await pickQuickPickItem(vs.page(), { placeholder: 'Show tasks with these statuses (none picked: all)', label: 'review' });
+    await vs.page().keyboard.press('Enter');
+    const input = vs.page().locator('.quick-input-widget input.input');
+    await eventually('the text filter box', async () => ((await input.inputValue()).startsWith('>') || !(await input.isVisible()) ? undefined : true));
+    await input.fill('grey-area');
+    await vs.page().keyboard.press('Enter');
+    const message = vs.page().locator('.part.sidebar .tree-explorer-viewlet-tree-view > .message:not(.hide)');
+    await eventually('the filter above the rows', async () => ((await message.innerText().catch(() => '')).includes('Filtered (status: review · text: "grey-area")') ? true : undefined));
+    await waitForRows(vs.page(), 'only task 6', (rows) => rows.filter((row) => /^\d+ /.test(row)).every((row) => row.startsWith('6 ')));
+    await titleAction(vs.page(), 'Clear Filter');
+    await message.waitFor({ state: 'hidden', timeout: 5000 });
+    await waitForRows(vs.page(), 'every task again', (rows) => rows.some((row) => row.startsWith('7 ')));
+  });
+
+  it('offers work in progress first and done tasks last in the task pickers', async () => {
+    await runCommand(vs.page(), 'Taskmaster: Set Status…');
+    const input = vs.page().locator('.quick-input-widget input.input');
+    await eventually('the task picker', async () => ((await input.getAttribute('placeholder')) === 'Set the status of which task?' ? true : undefined));
+    const labels = await vs.page().$$eval('.quick-input-list .monaco-list-row .label-name', (names) => names.map((name) => (name.textContent ?? '').trim()));
+    await vs.page().keyboard.press('Escape');
+    assert.equal(labels[0], `4 ${task(4).title}`, `in-progress task 4 first: ${labels.join(' | ')}`);
+    // Only the first rows are rendered: none of them is a done task (file order would start with three).
+    const done = readTasks(vs.workspace()).master.tasks.filter((candidate) => candidate.status === 'done').map((candidate) => `${candidate.id} ${candidate.title}`);
+    assert.deepEqual(labels.filter((label) => done.includes(label)), [], `no done task among the first rows: ${labels.join(' | ')}`);
+  });
+
+  it('opens the board from a task\'s context menu', async () => {
+    const row = vs.page().locator(`.part.sidebar .monaco-list-row[aria-label^="7 "]`);
+    const entry = vs.page().locator('.context-view .monaco-menu .action-label', { hasText: /^\s*Open in Board\s*$/ }).first();
+    await row.click({ button: 'right' });
+    await entry.waitFor({ state: 'visible', timeout: 10_000 });
+    // The menu ignores a click that comes right after it opened (the right button's release): click until it closes.
+    await eventually('"Open in Board" to run', async () => {
+      if (await entry.isVisible()) await entry.click({ timeout: 2000 }).catch(() => undefined);
+      return (await entry.isVisible()) ? undefined : true;
+    });
+    await boardFrame(vs.page()).locator('[data-task-id="7"]').first().waitFor({ state: 'visible', timeout: 20_000 });
+  });
+});
+
+/** Runs an action of the view's title bar (its icon, or the "…" menu when it is not shown as one). */
+async function titleAction(page: Page, title: string): Promise<void> {
+  const icon = page.locator(`.part.sidebar .title-actions .action-label[aria-label^="${title}"]`).first();
+  await icon.click({ timeout: 10_000 });
+}
+
+/** The text of the task view's preview tab (`Preview <name>`), once it shows `heading`. */
+async function taskPreview(page: Page, name: string, heading: string): Promise<string> {
+  await page.locator(`.tab[aria-label*="${name}"]`).first().waitFor({ state: 'visible', timeout: 15_000 });
+  const body = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame').locator('body');
+  return eventually(`the preview of ${name}`, async () => {
+    const text = (await body.innerText({ timeout: 2000 })).replace(/[ \t]+/g, ' ');
+    return text.includes(heading) ? text : undefined;
+  }, 15_000);
+}
