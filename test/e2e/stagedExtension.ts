@@ -33,7 +33,13 @@ export async function expectOnlyMarkedDone(workspace: string, task: RawTask, bef
   });
   const updated = after.master.metadata.updated;
   assert.ok(Date.parse(updated) > Date.parse(original.master.metadata.updated), `metadata.updated is now ${updated}`);
-  after.master.tasks.find((candidate) => candidate.id === task.id)!.status = task.status;
+  // As task-master set-status does, the task is stamped with when it changed.
+  const changed = after.master.tasks.find((candidate) => candidate.id === task.id)! as RawTask & { updatedAt?: string };
+  assert.ok(Date.parse(changed.updatedAt ?? '') >= Date.parse(updated) - 60_000, `task ${task.id} has updatedAt ${changed.updatedAt}`);
+  const originalTask = original.master.tasks.find((candidate) => candidate.id === task.id)! as RawTask & { updatedAt?: string };
+  if (originalTask.updatedAt === undefined) delete changed.updatedAt;
+  else changed.updatedAt = originalTask.updatedAt;
+  changed.status = task.status;
   after.master.metadata.updated = original.master.metadata.updated;
   assert.equal(JSON.stringify(after, null, 2), before);
 }
