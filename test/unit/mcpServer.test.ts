@@ -62,9 +62,9 @@ describe('TASK_MASTER_TOOLS: which tools are served, by Task Master\'s rules', (
   });
 
   it('reads any other value as tool names: any case, _ and - alike, unknown names warned', () => {
-    const selection = selectPlanTools('Get_Tasks, response_language,add-dependency,bogus,research,Move-Task', PLAN_TOOLS);
+    const selection = selectPlanTools('Get_Tasks, response_language,add-dependency,bogus,rules,Move-Task', PLAN_TOOLS);
     assert.deepEqual(selection.tools.map((tool) => tool.name), ['get_tasks', 'move_task', 'add_dependency', 'response-language']);
-    assert.deepEqual(selection.warnings, ['Unknown tool "bogus".', '"research" is a Task Master tool that tml does not serve.']);
+    assert.deepEqual(selection.warnings, ['Unknown tool "bogus".', '"rules" is a Task Master tool that tml does not serve.']);
   });
 
   it('serves every tool, with a warning, when a list selects none', () => {
@@ -201,7 +201,7 @@ describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', functi
     assert.match(errorText(await call('get_task', { id: '9' })), /No task 9 in tag "master"\. Closest ids: 3, 2, 1\./);
     assert.match(errorText(await call('get_tasks', { projectRoot: 42 })), /`projectRoot` must be a path string/);
     assert.match(errorText(await call('remove_tasks', { id: '1' })), /^No tool "remove_tasks"\. Tools: get_tasks, get_task/);
-    assert.match(errorText(await call('research', { query: 'q' })), /^Task Master's "research" is not served by Taskmaster Local\. Tools: get_tasks/);
+    assert.match(errorText(await call('rules', { action: 'add' })), /^Task Master's "rules" is not served by Taskmaster Local\. Tools: get_tasks/);
     assert.equal(json(await call('get_tasks')).total, 3, 'the server still answers after errors');
     const core = await connect(root, [], 'core');
     assert.match(errorText(await core.call('add_task', { title: 'T' })), /^Tool "add_task" is not enabled on this server\. Tools: get_tasks, .*TASK_MASTER_TOOLS=all/);
