@@ -95,6 +95,16 @@ export interface ResearchAnswer extends ResearchRecord {
   cuts: string[];
 }
 
+/** What went along with the question, in words: "tasks 1, 2", "files src/a.ts", "the project tree". */
+export function researchContextParts(answer: ResearchAnswer): string[] {
+  return [
+    answer.tasks.length ? `tasks ${answer.tasks.join(', ')}` : '',
+    answer.relatedTasks.length ? `related tasks ${answer.relatedTasks.join(', ')}` : '',
+    answer.files.length ? `files ${answer.files.join(', ')}` : '',
+    answer.projectTree ? 'the project tree' : '',
+  ].filter(Boolean);
+}
+
 /** What Undo puts back: the file as it was before an AI change to a tag. */
 export interface AiChange {
   operation: string;

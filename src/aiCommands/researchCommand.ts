@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AiService, ResearchAnswer } from '../ai/aiService';
+import { researchContextParts, type AiService, type ResearchAnswer } from '../ai/aiService';
 import { CommandIds } from '../commands/commandIds';
 import { registerCommand } from '../commands/registerCommand';
 import { loadedTag, pickProject, taskPickItems, type TaskPickItem } from '../commands/taskPicker';
@@ -119,12 +119,7 @@ async function pickContext(folder: vscode.WorkspaceFolder, tag: TagView) {
 
 /** The answer as a document: the question, who answered, what went along, then the answer. */
 function researchMarkdown(answer: ResearchAnswer): string {
-  const context = [
-    answer.tasks.length && `tasks ${answer.tasks.join(', ')}`,
-    answer.relatedTasks.length && `related tasks ${answer.relatedTasks.join(', ')}`,
-    answer.files.length && `files ${answer.files.join(', ')}`,
-    answer.projectTree && 'the project tree',
-  ].filter(Boolean);
+  const context = researchContextParts(answer);
   return [
     `# Research: ${escapeMarkdown(answer.query)}`,
     '',

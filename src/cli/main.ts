@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { InvalidReplyError, ModelNotFoundError, OllamaUnreachableError } from '../ai/aiErrors';
-import { AiService, type AiOutcome } from '../ai/aiService';
+import { AiService, researchContextParts, type AiOutcome } from '../ai/aiService';
 import { HEADER_ORIGINS_ENV, HEADERS_ENV, parseHeaders, readTaskmasterAiConfig, resolveAiSettings, type AiSettings } from '../ai/aiSettings';
 import { OllamaInference } from '../ai/ollamaInference';
 import { commaList } from '../core/ids';
@@ -373,12 +373,7 @@ async function research(args: string[], options: Options, store: TaskStore, out:
   if (options.json) out(JSON.stringify(view, null, 2));
   else {
     if (pending) out(pending);
-    const context = [
-      answer.tasks.length && `tasks ${answer.tasks.join(', ')}`,
-      answer.relatedTasks.length && `related tasks ${answer.relatedTasks.join(', ')}`,
-      answer.files.length && `files ${answer.files.join(', ')}`,
-      answer.projectTree && 'the project tree',
-    ].filter(Boolean);
+    const context = researchContextParts(answer);
     out(`\nAnswered by ${view.answeredBy}, detail ${answer.detailLevel}${context.length ? `, with ${context.join('; ')}` : ''}.`);
     for (const cut of answer.cuts) out(`note: ${cut} to fit the model's window.`);
     if (view.savedTo) out(`Saved to task ${view.savedTo}.`);
