@@ -143,7 +143,7 @@ describe('AI commands in a real VS Code, with a local Ollama (stand-in)', functi
     assert.deepEqual(chat.format, plain(TASKS_SCHEMA), 'format is the tasks schema');
 
     // The tree: one row per task, task 1 (no dependencies, high priority) marked next.
-    const expected = GENERATED.map((task) => rowLabel({ ...task, status: 'pending' }, cliNext(vs.workspace())));
+    const expected = tasks.map((task) => rowLabel(task, cliNext(vs.workspace())));
     const rows = await waitForRows(page, 'the three new tasks', (shown) => expected.every((row) => shown.includes(row)));
     assert.deepEqual(rows.filter((row) => /^\d+ /.test(row)), expected, 'task rows in file order');
     assert.ok(!rows.some((row) => row.includes('has no tasks yet')), 'the empty-plan hint is gone');
@@ -309,9 +309,18 @@ function cliNext(workspace: string): string | undefined {
 }
 
 /** A task's tree row as its aria-label reads: "<id> <title>, [▶ next · ]<status>[ · <priority>]" (subtasks show no priority). */
-function rowLabel(task: Pick<RawTask, 'id' | 'title' | 'status' | 'priority'>, nextId: string | undefined): string {
+/** A tree row as the tree writes it; every task here is pending, so each dependency still blocks it. */
+function rowLabel(task: Pick<RawTask, 'id' | 'title' | 'status' | 'priority' | 'dependencies'>, nextId: string | undefined): string {
   const isSubtask = String(task.id).includes('.');
-  const parts = [...(String(task.id) === nextId ? ['▶ next'] : []), task.status, ...(isSubtask ? [] : [task.priority ?? 'medium'])];
+  const parent = String(task.id).split('.')[0];
+  // In a subtask a plain number names a sibling.
+  const blockedBy = (task.dependencies ?? []).map((dependency) => (isSubtask && typeof dependency === 'number' ? `${parent}.${dependency}` : String(dependency)));
+  const parts = [
+    ...(String(task.id) === nextId ? ['▶ next'] : []),
+    task.status,
+    ...(isSubtask ? [] : [task.priority ?? 'medium']),
+    ...(task.status === 'pending' && blockedBy.length ? [`blocked by ${blockedBy.join(', ')}`] : []),
+  ];
   return `${task.id} ${task.title}, ${parts.join(' · ')}`;
 }
 
