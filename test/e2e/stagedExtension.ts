@@ -100,7 +100,7 @@ export function stagedSuite(name: string, alsoNeeds: string[] = []): { scratch()
   });
   // Mocha runs after-hooks in the order they were made, so VS Code (vscodeSession, made later) may still
   // be writing into the workspace here: retry while it finishes.
-  after(() => scratch && fs.rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }));
+  after(() => scratch && fs.rmSync(scratch, { recursive: true, force: true, maxRetries: 50, retryDelay: 200 }));
   return {
     scratch: () => scratch,
     packaged: () => {
