@@ -38,91 +38,118 @@ function heapAfter(work: () => unknown): number {
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const mb = (value: number) => `${(value / 1024 / 1024).toFixed(1)} MB`;
 
-async function main(): Promise<void> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tml-bench-'));
-  const rows: string[][] = [];
-  console.log(`Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${mb(os.totalmem())} RAM, Node ${process.version}`);
+type Section = (context: { dir: string; largePlanText: string; largeProject: string }) => Promise<string[][]>;
 
-  // 1. Load + index of a 10,000-task plan, against a bare JSON.parse of the same text.
-  const text = taskMasterText(generateLargePlan(10_000));
-  const parseMs = time(7, () => JSON.parse(text));
-  const loadMs = time(7, () => {
-    const plan = readPlan(parseJson(text));
-    findNextTask(plan.tags.get('master')!);
-  });
-  rows.push(['load + index + next of 10,000 tasks (' + mb(text.length) + ')', ms(loadMs), `JSON.parse ${ms(parseMs)}`, `${(loadMs / parseMs).toFixed(2)}× (goal ≤ 3×)`]);
-  const parseHeap = heapAfter(() => JSON.parse(text));
-  const loadHeap = heapAfter(() => readPlan(parseJson(text)));
-  rows.push(['heap held by the loaded plan', mb(loadHeap), `JSON.parse ${mb(parseHeap)}`, `${(loadHeap / parseHeap).toFixed(2)}×`]);
+/** Sections in run order; `npm run bench -- next views` runs only the named ones. */
+const SECTIONS: Record<string, Section> = {
+  // Load + index of a 10,000-task plan, against a bare JSON.parse of the same text.
+  async load({ largePlanText: text }) {
+    const parseMs = time(7, () => JSON.parse(text));
+    const loadMs = time(7, () => {
+      const plan = readPlan(parseJson(text));
+      findNextTask(plan.tags.get('master')!);
+    });
+    const parseHeap = heapAfter(() => JSON.parse(text));
+    const loadHeap = heapAfter(() => readPlan(parseJson(text)));
+    return [
+      ['load + index + next of 10,000 tasks (' + mb(text.length) + ')', ms(loadMs), `JSON.parse ${ms(parseMs)}`, `${(loadMs / parseMs).toFixed(2)}× (goal ≤ 3×)`],
+      ['heap held by the loaded plan', mb(loadHeap), `JSON.parse ${mb(parseHeap)}`, `${(loadHeap / parseHeap).toFixed(2)}×`],
+    ];
+  },
 
-  // 2. An atomic, locked save of that plan (set one status), against a plain fs.writeFile.
-  const project = path.join(dir, 'large');
-  const tasksFile = path.join(project, '.taskmaster', 'tasks', 'tasks.json');
-  await fs.mkdir(path.dirname(tasksFile), { recursive: true });
-  await fs.writeFile(tasksFile, text);
-  const store = new TaskStore(locatePlan(project));
-  let flip = false;
-  const saveMs = await timeAsync(5, async () => {
-    flip = !flip;
-    await store.edit(setStatus(['5000'], flip ? 'review' : 'pending'));
-  });
-  const writeMs = await timeAsync(5, () => fs.writeFile(path.join(dir, 'plain.json'), text));
-  rows.push(['atomic save of the 10,000-task plan (re-read, edit, fsync, rename)', ms(saveMs), `fs.writeFile ${ms(writeMs)}`, `${(saveMs / writeMs).toFixed(1)}×`]);
-  store.dispose();
+  // An atomic, locked save of that plan (set one status), against a plain fs.writeFile.
+  async save({ dir, largeProject }) {
+    const store = new TaskStore(locatePlan(largeProject));
+    let flip = false;
+    const saveMs = await timeAsync(5, async () => {
+      flip = !flip;
+      await store.edit(setStatus(['5000'], flip ? 'review' : 'pending'));
+    });
+    const text = await fs.readFile(path.join(largeProject, '.taskmaster', 'tasks', 'tasks.json'), 'utf8');
+    const writeMs = await timeAsync(5, () => fs.writeFile(path.join(dir, 'plain.json'), text));
+    store.dispose();
+    return [['atomic save of the 10,000-task plan (re-read, edit, fsync, rename)', ms(saveMs), `fs.writeFile ${ms(writeMs)}`, `${(saveMs / writeMs).toFixed(1)}×`]];
+  },
 
-  // 3. `tml next` against `task-master next` on the same files, whole processes.
-  const peer = peerCommand();
-  const small = path.join(dir, 'small');
-  await fs.mkdir(path.join(small, '.taskmaster', 'tasks'), { recursive: true });
-  await fs.writeFile(path.join(small, '.taskmaster', 'tasks', 'tasks.json'), taskMasterText(generateLargePlan(50, 7)));
-  const cli = path.join(__dirname, '..', 'dist', 'cli.js');
-  for (const [label, root, runs] of [['50-task plan', small, 5], ['10,000-task plan', project, 3]] as const) {
-    const file = path.join(root, '.taskmaster', 'tasks', 'tasks.json');
-    const ours = time(runs, () => execFileSync(process.execPath, [cli, 'next', '--json', '--file', file], { cwd: peer?.cwd }));
-    if (!peer) {
-      rows.push([`tml next, ${label}`, ms(ours), 'task-master not installed (scripts/install-e2e.sh)', '-']);
-      continue;
+  // `tml next` against `task-master next` on the same files, whole processes.
+  async next({ dir, largeProject }) {
+    const rows: string[][] = [];
+    const peer = peerCommand();
+    const small = path.join(dir, 'small');
+    await fs.mkdir(path.join(small, '.taskmaster', 'tasks'), { recursive: true });
+    await fs.writeFile(path.join(small, '.taskmaster', 'tasks', 'tasks.json'), taskMasterText(generateLargePlan(50, 7)));
+    const cli = path.join(__dirname, '..', 'dist', 'cli.js');
+    for (const [label, root, runs] of [['50-task plan', small, 5], ['10,000-task plan', largeProject, 3]] as const) {
+      const file = path.join(root, '.taskmaster', 'tasks', 'tasks.json');
+      const ours = time(runs, () => execFileSync(process.execPath, [cli, 'next', '--json', '--file', file], { cwd: peer?.cwd }));
+      if (!peer) {
+        rows.push([`tml next, ${label}`, ms(ours), 'task-master not installed (scripts/install-e2e.sh)', '-']);
+        continue;
+      }
+      const theirs = time(runs, () => execFileSync(peer.command, [...peer.args, 'next', '--project', root, '--format', 'json'], { cwd: peer.cwd, env: peer.env, stdio: 'pipe' }));
+      rows.push([`tml next vs task-master next, ${label}`, ms(ours), `task-master ${ms(theirs)}`, `${(theirs / ours).toFixed(1)}× faster (goal ≥ 20×)`]);
     }
-    const theirs = time(runs, () => execFileSync(peer.command, [...peer.args, 'next', '--project', root, '--format', 'json'], { cwd: peer.cwd, env: peer.env, stdio: 'pipe' }));
-    rows.push([`tml next vs task-master next, ${label}`, ms(ours), `task-master ${ms(theirs)}`, `${(theirs / ours).toFixed(1)}× faster (goal ≥ 20×)`]);
-  }
+    return rows;
+  },
 
-  // 4. The AI path (prompt, structured call, repair loop, validation) against a bare ollama client
+  // The AI path (prompt, structured call, repair loop, validation) against a bare ollama client
   // call, on the same stand-in reply; and a cache hit.
-  const ollama = await OllamaStandIn.start({ models: [{ name: 'bench:7b' }] });
-  const reply = JSON.stringify({ subtasks: Array.from({ length: 5 }, (_, i) => ({ id: i + 1, title: `Step ${i + 1}`, description: 'd', details: 'x'.repeat(200), dependencies: [] })) });
-  const scripted = { content: reply, chunkSize: 24, chunkDelayMs: 1 };
-  const messages = [{ role: 'user' as const, content: 'Break the task into 5 subtasks.' }];
-  const inference = new OllamaInference(resolveAiSettings({}, { endpoints: [ollama.url], model: 'bench:7b' }));
-  const bare = new Ollama({ host: ollama.url });
-  const aiRuns = 15;
-  const bareMs = await timeAsync(aiRuns, async () => {
-    ollama.script(scripted);
-    let text = '';
-    for await (const chunk of await bare.chat({ model: 'bench:7b', messages, format: SUBTASKS_SCHEMA, stream: true })) text += chunk.message.content;
-    JSON.parse(text);
-  });
-  const aiMs = await timeAsync(aiRuns, async () => {
-    ollama.script(scripted);
-    inference.clearCache();
-    await inference.structured('expand-task', messages, SUBTASKS_SCHEMA);
-  });
-  rows.push(['AI structured call vs bare ollama client, same stand-in reply', ms(aiMs), `ollama.chat ${ms(bareMs)}`, `${(((aiMs - bareMs) / bareMs) * 100).toFixed(1)}% overhead (goal ≤ 5%)`]);
-  const hitMs = await timeAsync(aiRuns, async () => {
-    await inference.structured('expand-task', messages, SUBTASKS_SCHEMA);
-  });
-  rows.push(['AI cache hit (identical request)', ms(hitMs), `uncached ${ms(aiMs)}`, `${(aiMs / hitMs).toFixed(0)}× faster`]);
-  await ollama.stop();
+  async ai() {
+    const ollama = await OllamaStandIn.start({ models: [{ name: 'bench:7b' }] });
+    try {
+      const reply = JSON.stringify({ subtasks: Array.from({ length: 5 }, (_, i) => ({ id: i + 1, title: `Step ${i + 1}`, description: 'd', details: 'x'.repeat(200), dependencies: [] })) });
+      const scripted = { content: reply, chunkSize: 24, chunkDelayMs: 1 };
+      const messages = [{ role: 'user' as const, content: 'Break the task into 5 subtasks.' }];
+      const inference = new OllamaInference(resolveAiSettings({}, { endpoints: [ollama.url], model: 'bench:7b' }));
+      const bare = new Ollama({ host: ollama.url });
+      const aiRuns = 15;
+      const bareMs = await timeAsync(aiRuns, async () => {
+        ollama.script(scripted);
+        let text = '';
+        for await (const chunk of await bare.chat({ model: 'bench:7b', messages, format: SUBTASKS_SCHEMA, stream: true })) text += chunk.message.content;
+        JSON.parse(text);
+      });
+      const aiMs = await timeAsync(aiRuns, async () => {
+        ollama.script(scripted);
+        inference.clearCache();
+        await inference.structured('expand-task', messages, SUBTASKS_SCHEMA);
+      });
+      const hitMs = await timeAsync(aiRuns, async () => {
+        await inference.structured('expand-task', messages, SUBTASKS_SCHEMA);
+      });
+      return [
+        ['AI structured call vs bare ollama client, same stand-in reply', ms(aiMs), `ollama.chat ${ms(bareMs)}`, `${(((aiMs - bareMs) / bareMs) * 100).toFixed(1)}% overhead (goal ≤ 5%)`],
+        ['AI cache hit (identical request)', ms(hitMs), `uncached ${ms(aiMs)}`, `${(aiMs / hitMs).toFixed(0)}× faster`],
+      ];
+    } finally {
+      await ollama.stop();
+    }
+  },
 
-  // 5. The activity ledger at 100,000 events: inserts, report queries, flush (see ledgerRows).
-  rows.push(...(await ledgerRows(dir, ms, mb)));
+  // The activity ledger at 100,000 events: inserts, report queries, flush (see ledgerRows).
+  ledger: ({ dir }) => ledgerRows(dir, ms, mb),
 
-  // 6. Git work per save: a 100,000-file repository against a small one.
-  rows.push(...(await gitSaveRows(dir, ms)));
+  // Git work per save: a 100,000-file repository against a small one.
+  git: ({ dir }) => gitSaveRows(dir, ms),
 
-  // 7. The board webview's first render of 1,000 tasks in a real VS Code, against the tree's.
-  rows.push(...(await boardRenderRows(dir, ms)));
+  // The board webview's and the Tasks tree's first render in a real VS Code.
+  views: ({ dir }) => boardRenderRows(dir, ms),
+};
 
+async function main(): Promise<void> {
+  const chosen = process.argv.slice(2);
+  const unknown = chosen.filter((name) => !(name in SECTIONS));
+  if (unknown.length > 0) throw new Error(`Unknown bench section ${unknown.join(', ')}; the sections are ${Object.keys(SECTIONS).join(', ')}.`);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tml-bench-'));
+  console.log(`Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${mb(os.totalmem())} RAM, Node ${process.version}`);
+  const largePlanText = taskMasterText(generateLargePlan(10_000));
+  const largeProject = path.join(dir, 'large');
+  await fs.mkdir(path.join(largeProject, '.taskmaster', 'tasks'), { recursive: true });
+  await fs.writeFile(path.join(largeProject, '.taskmaster', 'tasks', 'tasks.json'), largePlanText);
+  const rows: string[][] = [];
+  for (const [name, section] of Object.entries(SECTIONS)) {
+    if (chosen.length === 0 || chosen.includes(name)) rows.push(...(await section({ dir, largePlanText, largeProject })));
+  }
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  |  '));
   await fs.rm(dir, { recursive: true, force: true });
