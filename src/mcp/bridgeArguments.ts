@@ -1,5 +1,6 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import { resolveInside, ToolInputError, type PlanTool } from '../planTools';
+import { ToolInputError, type PlanTool } from '../planTools';
+import { resolveInside } from '../store/projectPaths';
 
 /**
  * Task Master's MCP tools also take `projectRoot`, `file` (the tasks.json) and `complexityReport`

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { TASK_FILES_DIR, writeTaskFiles } from '../store/taskFileWriter';
 import type { PlanTool } from './planTool';
-import { resolveInside } from './projectPaths';
+import { resolveInside } from '../store/projectPaths';
 import { inTag, TAG_ARGUMENT } from './toolArguments';
 import { readTag } from './toolContext';
 

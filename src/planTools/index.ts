@@ -36,7 +36,6 @@ import { useTag } from './useTag';
 import { validateDependencies } from './validateDependencies';
 
 export { ToolInputError, type JsonSchemaObject, type PlanTool, type PlanToolContext } from './planTool';
-export { resolveInside } from './projectPaths';
 export { researchView, saveResearch } from './research';
 export { describePlanToolCall, runPlanTool, type PlanToolOutcome } from './runPlanTool';
 export { DEFAULT_TOOL_GROUP, selectPlanTools, TASK_MASTER_TOOL_NAMES, TOOLS_ENV, type ToolSelection } from './toolGroups';

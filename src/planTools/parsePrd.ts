@@ -3,7 +3,7 @@ import { requireTask } from '../core/operations';
 import { DEFAULT_TAG } from '../core/plan';
 import { plural } from '../core/text';
 import { ToolInputError, type PlanTool } from './planTool';
-import { resolveInside } from './projectPaths';
+import { resolveInside } from '../store/projectPaths';
 import { inTag, RESEARCH_ARGUMENT, TAG_ARGUMENT } from './toolArguments';
 import { inferenceOptions, readTag } from './toolContext';
 import { taskRow, warningsField } from './taskViews';

@@ -3,10 +3,9 @@ import * as path from 'node:path';
 import { OperationError } from '../core/operations';
 import { researchDocument, researchFileName, RESEARCH_DOCS_DIR, type ResearchRecord } from '../core/researchRecord';
 import type { ResearchFileText } from '../core/researchPrompt';
-import { ToolInputError } from '../planTools/planTool';
-import { resolveInside } from '../planTools/projectPaths';
 import { GitHistory } from '../progress/gitHistory';
 import { writeFileAtomic } from './atomicWrite';
+import { resolveInside } from './projectPaths';
 
 /** A file is read up to this size (Task Master skips files over 50 KB; here their start is kept). */
 const MAX_FILE_CHARS = 50 * 1024;
@@ -24,7 +23,7 @@ const ALWAYS_SKIPPED = new Set(['.git', 'node_modules']);
 export async function readResearchFiles(root: string, paths: readonly string[]): Promise<ResearchFileText[]> {
   const files: ResearchFileText[] = [];
   for (const given of paths) {
-    const file = await insideProject(root, given);
+    const file = await resolveInside(root, given, 'file');
     const bytes = await fs.readFile(file).catch((error: NodeJS.ErrnoException) => {
       throw new OperationError(error.code === 'ENOENT' ? `File not found: ${given}` : `Cannot read ${given}: ${error.message}`, error.code === 'ENOENT' ? 'not-found' : 'invalid');
     });
@@ -34,16 +33,6 @@ export async function readResearchFiles(root: string, paths: readonly string[]):
     files.push({ path: path.relative(await fs.realpath(root), file) || path.basename(file), text: shown });
   }
   return files;
-}
-
-async function insideProject(root: string, given: string): Promise<string> {
-  try {
-    return await resolveInside(root, given, 'file');
-  } catch (error) {
-    // The same refusal wherever the path came from (CLI, chat, a tool call): the plan's error kind.
-    if (ToolInputError.is(error)) throw new OperationError(error.message, 'invalid');
-    throw error;
-  }
 }
 
 /**

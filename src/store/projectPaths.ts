@@ -1,17 +1,17 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ToolInputError } from './planTool';
+import { OperationError } from '../core/operations';
 
 /**
- * Resolves a path argument (relative to `base`, by default the root) and refuses one that lands
- * outside the root folder once symlinks are followed: `..`, absolute paths elsewhere and links
- * pointing out are all refused. Returns the real path, the one to read or write. A `file://` URI
+ * Resolves a path given by a tool call, a command or a research question (relative to `base`, by
+ * default the root) and refuses one that lands outside the root folder once symlinks are followed:
+ * `..`, absolute paths elsewhere and links pointing out are all refused (an invalid operation). Returns the real path, the one to read or write. A `file://` URI
  * (Task Master's clients send them) counts as its path.
  */
 export async function resolveInside(root: string, candidate: string, argument: string, base = root): Promise<string> {
   const given = candidate.startsWith('file://') ? fileURLToPath(candidate) : candidate;
-  const outside = () => new ToolInputError(`\`${argument}\` "${candidate}" is outside ${root}; only paths inside that folder are allowed.`);
+  const outside = () => new OperationError(`\`${argument}\` "${candidate}" is outside ${root}; only paths inside that folder are allowed.`, 'invalid');
   const realRoot = await fs.realpath(root);
   // Checked on the text first: a path elsewhere (a network share above all) is never touched.
   const lexical = path.resolve(base, given);
