@@ -22,6 +22,8 @@ export interface AiSettings {
   headerOrigins?: string[];
   /** Optional model per complexity band: quick work on a small model, hard work on a large one. */
   modelByComplexity?: Partial<Record<ComplexityBand, string>>;
+  /** The language every answer is asked in (Task Master's `global.responseLanguage`); unset: no instruction. */
+  responseLanguage?: string;
 }
 
 export type ComplexityBand = 'low' | 'medium' | 'high';
@@ -61,10 +63,11 @@ export function normalizeEndpoint(url: string): string {
 
 /**
  * What an existing Task Master project says about Ollama in `.taskmaster/config.json`
- * (`models.main/fallback` with `provider: "ollama"`, `global.ollamaBaseURL`).
+ * (`models.main/fallback` with `provider: "ollama"`, `global.ollamaBaseURL`) and the language its
+ * answers are wanted in (`global.responseLanguage`).
  */
 export async function readTaskmasterAiConfig(root: string): Promise<Partial<AiSettings>> {
-  let config: { models?: Record<string, { provider?: string; modelId?: string }>; global?: { ollamaBaseURL?: string } };
+  let config: { models?: Record<string, { provider?: string; modelId?: string }>; global?: { ollamaBaseURL?: string; responseLanguage?: unknown } };
   try {
     config = JSON.parse(await fs.readFile(path.join(root, '.taskmaster', 'config.json'), 'utf8'));
   } catch {
@@ -76,6 +79,8 @@ export async function readTaskmasterAiConfig(root: string): Promise<Partial<AiSe
   const fallback = config.models?.fallback;
   if (fallback?.provider === 'ollama' && fallback.modelId) result.fallbackModels = [fallback.modelId];
   if (config.global?.ollamaBaseURL) result.endpoints = [normalizeEndpoint(config.global.ollamaBaseURL)];
+  const language = config.global?.responseLanguage;
+  if (typeof language === 'string' && language.trim()) result.responseLanguage = language.trim();
   return result;
 }
 

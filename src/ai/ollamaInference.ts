@@ -1,6 +1,6 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import { Ollama, type ChatResponse } from 'ollama';
-import { estimateTokens, promptBudget, type ChatMessage } from '../core/prompts';
+import { estimateTokens, inResponseLanguage, promptBudget, type ChatMessage } from '../core/prompts';
 import { CancelledError, InvalidReplyError, ModelNotFoundError, OllamaUnreachableError, PromptTooLargeError } from './aiErrors';
 import { headersFor, type AiSettings, type ComplexityBand } from './aiSettings';
 import { InferenceCache } from './inferenceCache';
@@ -268,7 +268,8 @@ export class OllamaInference {
     return this.settings.endpoints.filter((host) => (this.downUntil.get(host) ?? 0) <= now);
   }
 
-  async structured<T>(operation: string, messages: ChatMessage[], schema: object, options: InferenceOptions = {}): Promise<InferenceResult<T>> {
+  async structured<T>(operation: string, prompt: ChatMessage[], schema: object, options: InferenceOptions = {}): Promise<InferenceResult<T>> {
+    const messages = inResponseLanguage(prompt, this.settings.responseLanguage);
     if (options.model) return this.askExternal<T>(options.model, operation, messages, schema, options);
     const promptTokens = estimateTokens(messages);
     if (promptTokens > promptBudget(this.settings.numCtx)) throw new PromptTooLargeError(promptTokens, this.settings.numCtx);
@@ -287,7 +288,8 @@ export class OllamaInference {
    * model when given, else the first Ollama model and host that answers. Reasoning in <think>
    * tags is left out. Never cached: questions are about the plan as it is now.
    */
-  async prose(operation: string, messages: ChatMessage[], onText: (text: string) => void, options: InferenceOptions = {}): Promise<{ model: string; host: string }> {
+  async prose(operation: string, prompt: ChatMessage[], onText: (text: string) => void, options: InferenceOptions = {}): Promise<{ model: string; host: string }> {
+    const messages = inResponseLanguage(prompt, this.settings.responseLanguage);
     const started = Date.now();
     if (options.model) {
       let streamed = false;
@@ -523,7 +525,8 @@ export class OllamaInference {
 
   /**
    * One uncached, unrepaired request to one model on one host, timed: time to first token,
-   * tokens per second, total time, and whether the reply fits the schema.
+   * tokens per second, total time, and whether the reply fits the schema. Sent as given, in no
+   * response language: the benchmark is the same request everywhere, so results compare.
    */
   async measure(host: string, model: string, messages: ChatMessage[], schema: object, signal?: AbortSignal): Promise<BenchmarkResult> {
     const started = Date.now();

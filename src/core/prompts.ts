@@ -27,6 +27,18 @@ export function promptBudget(windowTokens: number): number {
 const SYSTEM = `You are a senior software engineer planning work for a development team.
 You break work into concrete, verifiable tasks. You answer with JSON only, matching the requested schema exactly.`;
 
+/**
+ * The messages with answers asked in `language` (Task Master's `global.responseLanguage`), worded
+ * and placed as Task Master does: "Always respond in …" closing the system prompt. Every prompt
+ * goes through here on its way to a model; without a language they are sent as they are.
+ */
+export function inResponseLanguage(messages: ChatMessage[], language: string | undefined): ChatMessage[] {
+  if (!language) return messages;
+  const instruction = `Always respond in ${language}.`;
+  if (!messages.some((message) => message.role === 'system')) return [{ role: 'system', content: instruction }, ...messages];
+  return messages.map((message) => (message.role === 'system' ? { ...message, content: `${message.content}\n\n${instruction}` } : message));
+}
+
 /** One line per task: enough for a model to pick dependencies without the whole file. */
 export function compactPlan(tag: TagView, limit = 200): string {
   const lines = tag.tasks.slice(0, limit).map((task) => `${task.id}. [${task.status}] ${task.title}${task.dependencies.length ? ` (after ${task.dependencies.join(', ')})` : ''}`);

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CancelledError, InvalidReplyError, ModelNotFoundError, OllamaUnreachableError, PromptTooLargeError } from '../../src/ai/aiErrors';
 import { AiService } from '../../src/ai/aiService';
-import { resolveAiSettings, type AiSettings } from '../../src/ai/aiSettings';
+import { readTaskmasterAiConfig, resolveAiSettings, type AiSettings } from '../../src/ai/aiSettings';
 import { OllamaInference } from '../../src/ai/ollamaInference';
 import { runCli } from '../../src/cli/main';
 import { SUBTASKS_SCHEMA } from '../../src/core/aiSchemas';
@@ -562,5 +562,55 @@ describe('host health', function () {
     } finally {
       await Promise.all([first.stop(), second.stop()]);
     }
+  });
+});
+
+describe('response language (global.responseLanguage of .taskmaster/config.json)', function () {
+  this.timeout(20_000);
+  let ollama: OllamaStandIn;
+  beforeEach(async () => {
+    ollama = await OllamaStandIn.start({ models: [{ name: MODEL }] });
+  });
+  afterEach(() => ollama.stop());
+
+  async function projectWith(global: Record<string, unknown> | undefined) {
+    const project = await makeProject(tagged({ master: [task({ id: 1, title: 'Build the API' })] }));
+    if (global) await fs.writeFile(path.join(project.root, '.taskmaster', 'config.json'), JSON.stringify({ models: {}, global }));
+    return project;
+  }
+  const cli = (root: string, ...argv: string[]) => runCli([...argv, '--project', root, '--endpoint', ollama.url, '--model', MODEL], () => undefined, () => undefined);
+  const systemPrompts = () => ollama.requests.map((request) => request.messages!.find((message) => message.role === 'system')!.content);
+
+  it('closes every system prompt with Task Master\'s "Always respond in <language>." when one is set: JSON tasks and prose research alike', async () => {
+    const { root } = await projectWith({ responseLanguage: 'Deutsch' });
+    ollama.script({ content: subtasksReply(2) }, { content: 'Eine Antwort.' });
+    assert.equal(await cli(root, 'expand', '1', '--num', '2'), 0);
+    assert.equal(await cli(root, 'research', 'Wie bauen wir die API?'), 0);
+    assert.equal(ollama.requests.length, 2);
+    for (const system of systemPrompts()) assert.match(system, /\S\n\nAlways respond in Deutsch\.$/);
+    assert.doesNotMatch(ollama.requests[0].messages!.at(-1)!.content, /Always respond/, 'the user message is left as it was');
+  });
+
+  it('adds nothing when the config sets no language, or there is no config', async () => {
+    for (const global of [{ projectName: 'Demo' }, undefined]) {
+      const { root } = await projectWith(global);
+      ollama.script({ content: subtasksReply(2) });
+      assert.equal(await cli(root, 'expand', '1', '--num', '2'), 0);
+    }
+    assert.equal(ollama.requests.length, 2);
+    for (const request of ollama.requests) assert.doesNotMatch(JSON.stringify(request.messages), /Always respond in/);
+  });
+
+  it('is read with the rest of the project\'s AI settings, which the editor applies before each use', async () => {
+    const { root } = await projectWith({ responseLanguage: ' Français ', ollamaBaseURL: 'http://127.0.0.1:11500/api' });
+    assert.deepEqual(await readTaskmasterAiConfig(root), { endpoints: ['http://127.0.0.1:11500'], responseLanguage: 'Français' });
+    const inference = new OllamaInference(resolveAiSettings({}, { endpoints: [ollama.url], model: MODEL }));
+    inference.updateSettings(resolveAiSettings({ responseLanguage: 'Français' }, { endpoints: [ollama.url], model: MODEL }));
+    const asked: string[] = [];
+    const answered = await inference.structured('expand-task', [{ role: 'user', content: 'go' }], SUBTASKS_SCHEMA, {
+      model: { name: 'copilot/test', reply: async (messages) => (asked.push(JSON.stringify(messages)), subtasksReply(1)) },
+    });
+    assert.equal(answered.model, 'copilot/test');
+    assert.deepEqual(JSON.parse(asked[0]), [{ role: 'system', content: 'Always respond in Français.' }, { role: 'user', content: 'go' }], 'a chat model is asked in the language too');
   });
 });

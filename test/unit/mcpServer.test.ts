@@ -392,6 +392,11 @@ describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', functi
       assert.deepEqual(json(await call('response-language')), { responseLanguage: 'English' });
       assert.deepEqual(json(await call('response-language', { language: 'Deutsch' })), { responseLanguage: 'Deutsch' });
       assert.equal(JSON.parse(await fs.readFile(path.join(root, '.taskmaster', 'config.json'), 'utf8')).global.responseLanguage, 'Deutsch');
+      // Every model request asks in the project's language: English as initialized, then Deutsch.
+      ollama.script({ content: JSON.stringify({ title: 'Die API bauen', description: 'GraphQL', details: 'Apollo', testStrategy: 'Tests' }) });
+      json(await call('update_task', { id: '2', prompt: 'auf Deutsch' }));
+      const languages = ollama.requests.map((request) => /Always respond in (\w+)\.$/.exec(request.messages!.find((message) => message.role === 'system')!.content)?.[1]);
+      assert.deepEqual(languages, ['English', 'English', 'Deutsch']);
     } finally {
       await ollama.stop();
     }
