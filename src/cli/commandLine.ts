@@ -52,7 +52,7 @@ const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   // -r (--research) is accepted as Task Master takes it: the configured local model answers either way.
   'scope-up': { id: text('i'), strength: text('s'), prompt: text('p'), research: flag('r'), file: text('f'), ...MODEL },
   'scope-down': { id: text('i'), strength: text('s'), prompt: text('p'), research: flag('r'), file: text('f'), ...MODEL },
-  research: { id: text('i'), files: text('f'), context: text('c'), tree: flag('t'), detail: text('d'), 'save-to': text(), 'save-file': flag(), ...MODEL },
+  research: { id: text('i'), files: text('f'), context: text('c'), tree: flag('t'), save: text('s'), detail: text('d'), 'save-to': text(), 'save-file': flag(), ...MODEL },
   report: { ledger: text(), since: text(), out: text() },
   history: { ledger: text() },
   validate: {},

@@ -19,6 +19,7 @@ import { eventLine, parsePeriod, renderProgressReport } from '../progress/progre
 import { writeFileAtomic } from '../store/atomicWrite';
 import { JsonLocator } from '../store/jsonText';
 import { locatePlan } from '../store/planLocation';
+import { resolveInside } from '../store/projectPaths';
 import { describeUndoneChange, describeWriters, TaskStore } from '../store/taskStore';
 import { version } from '../../package.json';
 import { parseCommandLine, UsageError, wantsJson, type OptionValues } from './commandLine';
@@ -77,9 +78,10 @@ Commands (task-master's own command lines work: same names and flags; short form
   scope-down --id <id>[,<id>...] [-s light|regular|heavy] [-p "instructions"]
                                                        make tasks simpler, the same way
   research "<question>" [-i 1,2.1] [-f src/a.ts,src/b.ts] [-c "context"] [--tree] [-d low|medium|high]
-           [--save-to <id>] [--save-file]            a question answered with the project's context by your
+           [--save-to <id>] [--save-file] [-s <file>] a question answered with the project's context by your
                                                        Ollama model (task-master asks a cloud search model);
-                                                       saved as a note on a task, or in .taskmaster/docs/research
+                                                       saved as a note on a task, in .taskmaster/docs/research
+                                                       or in the file -s names
   report --ledger <file> [--since 7d] [--out file]     progress report (markdown) from the activity ledger
   history <id> --ledger <file>                         what happened to a task, from the activity ledger
   mcp                                                  serve the plan tools to MCP clients over stdio (see README)
@@ -118,6 +120,7 @@ interface Options extends ParityOptions, ConfigOptions {
   detail?: string;
   saveTo?: string;
   saveFile?: boolean;
+  save?: string;
 }
 
 type Output = (line: string) => void;
@@ -175,6 +178,7 @@ function toOptions(values: OptionValues): Options {
     detail: text('detail'),
     saveTo: text('save-to'),
     saveFile: flag('save-file'),
+    save: text('save'),
   };
 }
 
@@ -349,16 +353,19 @@ async function dispatch(command: string, args: string[], options: Options, store
 
 /** `tml research`: task-master's command line; the answer streams out line by line, then who gave it and where it was saved. */
 async function research(args: string[], options: Options, store: TaskStore, out: Output): Promise<number> {
-  need(args, 1, 'research "<question>" [-i ids] [-f files] [-c context] [--tree] [-d low|medium|high] [--save-to id] [--save-file]');
+  need(args, 1, 'research "<question>" [-i ids] [-f files] [-c context] [--tree] [-d low|medium|high] [--save-to id] [--save-file] [-s file]');
   const request = {
     query: args.join(' '),
-    taskIds: commaList(options.id),
+    taskIds: commaList(options.id).map((id) => taskIdArgument(id, '--id')),
     filePaths: commaList(options.files),
     customContext: options.context,
     includeProjectTree: options.tree,
     detailLevel: parseDetailLevel(options.detail),
     tag: options.tag,
   };
+  // Checked before the model is asked, as task-master does: a bad target would waste the answer.
+  const saveTo = options.saveTo === undefined ? undefined : taskIdArgument(options.saveTo, '--save-to');
+  const saveAs = options.save === undefined ? undefined : await resolveInside(options.project, options.save, '--save');
   const service = await aiService(options);
   if (!options.json) out(`Researching "${request.query.trim()}" with your Ollama model (task-master would ask its cloud research model)…\n`);
   let pending = '';
@@ -368,7 +375,7 @@ async function research(args: string[], options: Options, store: TaskStore, out:
     for (const line of lines) out(line);
   };
   const answer = await service.research(store, request, options.json ? undefined : onText);
-  const saving = await saveResearch(service, store, answer, { saveTo: options.saveTo, saveToFile: options.saveFile, tag: options.tag });
+  const saving = await saveResearch(service, store, answer, { saveTo, saveToFile: options.saveFile, saveAs, tag: options.tag });
   const view = researchView(answer, saving, store.location.root);
   if (options.json) out(JSON.stringify(view, null, 2));
   else {
@@ -378,10 +385,17 @@ async function research(args: string[], options: Options, store: TaskStore, out:
     for (const cut of answer.cuts) out(`note: ${cut} to fit the model's window.`);
     if (view.savedTo) out(`Saved to task ${view.savedTo}.`);
     if (view.savedFilePath) out(`Saved to ${view.savedFilePath}.`);
+    if (view.savedAs) out(`Saved to ${view.savedAs}.`);
   }
   if (!saving.saveError) return 0;
   if (!options.json) out(`Not saved: ${saving.saveError}`);
   return 1;
+}
+
+/** A task or subtask id as task-master's research takes it ("15" or "15.2"), else a usage error. */
+function taskIdArgument(id: string, flag: string): string {
+  if (!/^\d+(\.\d+)?$/.test(id.trim())) throw new UsageError(`${flag} "${id}" is not a task id: give "15" for a task or "15.2" for a subtask`);
+  return id.trim();
 }
 
 function count(value: string | undefined): number | undefined {

@@ -20,19 +20,20 @@ export function answeredBy(record: Pick<ResearchRecord, 'model' | 'host'>): stri
 }
 
 /**
- * The text appended to a task's details (inside appendNote's timestamped block), laid out as Task
- * Master saves research to a task, plus the model that answered.
+ * An answer laid out as Task Master saves research: to a task (the text appended inside
+ * appendNote's timestamped block, headings from `##`) or to a file named with `--save` (headings
+ * from `#`), plus the model that answered.
  */
-export function researchNote(record: ResearchRecord, now: Date): string {
+export function researchNote(record: ResearchRecord, now: Date, topHeading: '#' | '##' = '##'): string {
   return [
-    `## Research Query: ${record.query.trim()}`,
+    `${topHeading} Research Query: ${record.query.trim()}`,
     '',
     `**Detail Level:** ${record.detailLevel}`,
     `**Context Size:** ${record.contextChars} characters`,
     `**Timestamp:** ${now.toISOString()}`,
     `**Answered by:** ${answeredBy(record)}`,
     '',
-    '### Results',
+    `${topHeading}# Results`,
     '',
     record.answer.trim(),
   ].join('\n');

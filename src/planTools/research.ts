@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { AiService, ResearchAnswer } from '../ai/aiService';
 import { DETAIL_LEVELS, parseDetailLevel } from '../core/researchPrompt';
 import { answeredBy } from '../core/researchRecord';
-import { writeResearchFile } from '../store/researchContext';
+import { writeResearchAs, writeResearchFile } from '../store/researchContext';
 import type { TaskStore } from '../store/taskStore';
 import type { PlanTool } from './planTool';
 import { commaList } from '../core/ids';
@@ -25,6 +25,8 @@ type ResearchInput = {
 export interface ResearchSaving {
   savedTo?: string;
   savedFilePath?: string;
+  /** The file named with `tml research --save` (a CLI flag of Task Master's, not an MCP argument). */
+  savedAsPath?: string;
   saveError?: string;
 }
 
@@ -76,12 +78,13 @@ export async function saveResearch(
   ai: AiService,
   store: TaskStore,
   answer: ResearchAnswer,
-  target: { saveTo?: string; saveToFile?: boolean; tag?: string },
+  target: { saveTo?: string; saveToFile?: boolean; saveAs?: string; tag?: string },
 ): Promise<ResearchSaving> {
   const saving: ResearchSaving = {};
   try {
     if (target.saveTo) saving.savedTo = await ai.saveResearchToTask(store, answer, { id: target.saveTo, tag: answer.tag ?? target.tag });
     if (target.saveToFile) saving.savedFilePath = await writeResearchFile(store.location.root, answer);
+    if (target.saveAs) saving.savedAsPath = await writeResearchAs(target.saveAs, answer);
   } catch (error) {
     saving.saveError = (error as Error).message;
   }
@@ -107,6 +110,7 @@ export function researchView(answer: ResearchAnswer, saving: ResearchSaving, roo
     ...(answer.cuts.length ? { cuts: answer.cuts } : {}),
     ...(saving.savedTo ? { savedTo: saving.savedTo } : {}),
     ...(saving.savedFilePath ? { savedFilePath: path.relative(root, saving.savedFilePath) } : {}),
+    ...(saving.savedAsPath ? { savedAs: path.relative(root, saving.savedAsPath) } : {}),
     ...(saving.saveError ? { saveError: saving.saveError } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { OperationError } from '../core/operations';
-import { researchDocument, researchFileName, RESEARCH_DOCS_DIR, type ResearchRecord } from '../core/researchRecord';
+import { researchDocument, researchFileName, researchNote, RESEARCH_DOCS_DIR, type ResearchRecord } from '../core/researchRecord';
 import type { ResearchFileText } from '../core/researchPrompt';
 import { GitHistory } from '../progress/gitHistory';
 import { writeFileAtomic } from './atomicWrite';
@@ -111,4 +111,14 @@ export async function writeResearchFile(root: string, record: ResearchRecord, no
     await writeFileAtomic(file, content);
     return file;
   }
+}
+
+/**
+ * Task Master's `research --save <file>`: the answer written to a file the user named (inside the
+ * project, resolved beforehand with resolveInside), replacing what was there, as Task Master does.
+ */
+export async function writeResearchAs(file: string, record: ResearchRecord, now = new Date()): Promise<string> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await writeFileAtomic(file, researchNote(record, now, '#') + '\n');
+  return file;
 }

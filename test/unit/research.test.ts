@@ -178,6 +178,35 @@ describe('tml research', function () {
       await ollama.stop();
     }
   });
+
+  it('takes -s/--save <file>, --file for tasks.json beside -f for context files, and -d in any case, as task-master does', async () => {
+    const ollama = await OllamaStandIn.start({ models: [{ name: MODEL }] });
+    try {
+      const repo = await gitRepository();
+      await repo.commit('start', { 'plans/tasks.json': taskMasterText(plan()), 'src/auth/login.ts': 'export const login = 1;\n' });
+      ollama.script({ content: 'Rotate keys monthly.' }, { content: 'Again.' });
+      const run = await tml(['research', 'Key rotation?', '--file', 'plans/tasks.json', '-f', 'src/auth/login.ts', '-i', '2', '-d', 'HIGH', '-s', 'notes/rotation.md', '--endpoint', ollama.url, '--project', repo.root]);
+      assert.equal(run.code, 0, run.err);
+      assert.match(run.out, /detail high, with tasks 2; files src\/auth\/login\.ts[.;]/);
+      assert.match(run.out, /Saved to notes\/rotation\.md\./);
+      const saved = await fs.readFile(path.join(repo.root, 'notes/rotation.md'), 'utf8');
+      assert.match(saved, /^# Research Query: Key rotation\?\n\n\*\*Detail Level:\*\* high\n\*\*Context Size:\*\* \d+ characters\n\*\*Timestamp:\*\* \S+\n\*\*Answered by:\*\* .*\n\n## Results\n\nRotate keys monthly\.\n$/);
+      assert.match(ollama.requests[0].messages!.at(-1)!.content, /### 2: Build the login API/, 'task 2 was read from the --file tasks.json');
+      const again = await tml(['research', 'Again?', '--save', 'notes/rotation.md', '--json', '--endpoint', ollama.url, '--project', repo.root, '--file', 'plans/tasks.json']);
+      assert.equal(JSON.parse(again.out).savedAs, path.join('notes', 'rotation.md'));
+      assert.match(await fs.readFile(path.join(repo.root, 'notes/rotation.md'), 'utf8'), /Again\?[\s\S]*Again\.\n$/, 'the file is replaced, as task-master does');
+
+      // Bad targets are refused before the model is asked.
+      for (const [flag, value, message] of [['-s', '../outside.md', /is outside/], ['--save-to', 'two', /--save-to "two" is not a task id/], ['-i', '2,x', /--id "x" is not a task id/]] as const) {
+        const refused = await tml(['research', 'Q', flag, value, '--endpoint', ollama.url, '--project', repo.root, '--file', 'plans/tasks.json']);
+        assert.equal(refused.code, 2, `${flag} ${value}`);
+        assert.match(refused.err, message);
+      }
+      assert.equal(ollama.requests.length, 2);
+    } finally {
+      await ollama.stop();
+    }
+  });
 });
 
 describe('research prompt and record: pure parts', () => {
