@@ -12,7 +12,7 @@ import { OllamaInference } from '../src/ai/ollamaInference';
 import { SUBTASKS_SCHEMA } from '../src/core/aiSchemas';
 import { findNextTask } from '../src/core/nextTask';
 import { readPlan } from '../src/core/plan';
-import { setStatus } from '../src/core/operations';
+import { setStatuses } from '../src/core/statusChange';
 import { parseJson } from '../src/store/jsonText';
 import { locatePlan } from '../src/store/planLocation';
 import { TaskStore } from '../src/store/taskStore';
@@ -63,7 +63,7 @@ const SECTIONS: Record<string, Section> = {
     let flip = false;
     const saveMs = await timeAsync(5, async () => {
       flip = !flip;
-      await store.edit(setStatus(['5000'], flip ? 'review' : 'pending'));
+      await store.edit(setStatuses(['5000'], flip ? 'review' : 'pending'));
     });
     const text = await fs.readFile(path.join(largeProject, '.taskmaster', 'tasks', 'tasks.json'), 'utf8');
     const writeMs = await timeAsync(5, () => fs.writeFile(path.join(dir, 'plain.json'), text));

@@ -95,18 +95,6 @@ export function parsePriority(value: string): TaskPriority {
   return value;
 }
 
-/** Sets the status of the named tasks and nothing else, as `task-master set-status` would be diffed. */
-export function setStatus(ids: string[], status: TaskStatus): PlanOperation {
-  return ({ plan, tag, now }) => {
-    const view = requireTag(plan, tag);
-    const tasks = new Map(ids.map((id) => requireTask(view, id)).map((task) => [task.id, task]));
-    const edits: JsonEdit[] = [...tasks.values()]
-      .filter((task) => task.raw.status !== status)
-      .map((task) => ({ kind: 'set', path: [...task.path, 'status'], value: status }));
-    return edits.length ? [...edits, ...touchTag(view, now)] : [];
-  };
-}
-
 export interface TaskFields {
   title?: string;
   description?: string;

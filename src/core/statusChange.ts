@@ -13,14 +13,28 @@ import type { TaskStatus } from './task';
  * first: a missing id changes nothing.
  */
 export function setStatuses(ids: string[], status: TaskStatus): PlanOperation {
+  return changeStatuses(ids.map((id) => ({ id, status })));
+}
+
+/** A status for one task or subtask. */
+export interface StatusChange {
+  id: string;
+  status: TaskStatus;
+}
+
+/**
+ * Several tasks, each to its own status, in one write with setStatuses' semantics (applied in the
+ * order given): how a sync that closes some tasks and cancels others changes them.
+ */
+export function changeStatuses(changes: StatusChange[]): PlanOperation {
   return ({ plan, tag, now }) => {
     const view = requireTag(plan, tag);
-    if (ids.length === 0) throw new OperationError('Name at least one task id.', 'invalid');
-    const targets = ids.map((id) => requireTask(view, id));
+    if (changes.length === 0) throw new OperationError('Name at least one task id.', 'invalid');
+    const targets = changes.map((change) => ({ task: requireTask(view, change.id), status: change.status }));
     const statuses = new Map<TaskNode, string | undefined>();
     const stamped = new Set<TaskNode>();
     const statusOf = (task: TaskNode) => (statuses.has(task) ? statuses.get(task) : rawStatus(task));
-    for (const task of targets) {
+    for (const { task, status } of targets) {
       if (statusOf(task) === status) continue;
       statuses.set(task, status);
       stamped.add(task);

@@ -1,5 +1,6 @@
-import { combineOperations, setStatus, type PlanOperation } from '../core/operations';
+import { combineOperations, type PlanOperation } from '../core/operations';
 import type { TagView } from '../core/plan';
+import { changeStatuses } from '../core/statusChange';
 import { isClosedStatus } from '../core/task';
 import { GitHubError } from './gitHubError';
 import { parseRepositoryName, repositoryName, type GitHubClient } from './gitHubClient';
@@ -52,12 +53,13 @@ export async function proposeStatusSync(tag: TagView, client: GitHubClient, onPr
   return sync;
 }
 
-/** Applies accepted proposals: the statuses, and the issue state recorded on each task. */
+/**
+ * Applies accepted proposals: the statuses as `task-master set-status` sets them (updatedAt, the
+ * tag's counts), and the issue state recorded on each task.
+ */
 export function applyStatusProposals(proposals: StatusProposal[]): PlanOperation {
-  const idsFor = (status: StatusProposal['status']) => proposals.filter((proposal) => proposal.status === status).map((proposal) => proposal.taskId);
   return combineOperations([
-    setStatus(idsFor('done'), 'done'),
-    setStatus(idsFor('cancelled'), 'cancelled'),
+    changeStatuses(proposals.map((proposal) => ({ id: proposal.taskId, status: proposal.status }))),
     ...proposals.map((proposal) => updateGitHubLink(proposal.taskId, { state: 'closed' })),
   ]);
 }

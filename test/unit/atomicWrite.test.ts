@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { setStatus } from '../../src/core/operations';
+import { setStatuses } from '../../src/core/statusChange';
 import { renameWithRetry } from '../../src/store/atomicWrite';
 import { locatePlan } from '../../src/store/planLocation';
 import { TaskStore } from '../../src/store/taskStore';
@@ -18,7 +18,7 @@ describe('writeFileAtomic', () => {
     await fs.rename(tasksFile, shared);
     await fs.symlink(shared, tasksFile);
     const store = new TaskStore(locatePlan(root));
-    await store.edit(setStatus(['1'], 'done'), 'master');
+    await store.edit(setStatuses(['1'], 'done'), 'master');
     assert.ok((await fs.lstat(tasksFile)).isSymbolicLink(), 'tasks.json is still a link');
     assert.equal(await fs.readlink(tasksFile), shared);
     assert.equal(JSON.parse(await fs.readFile(shared, 'utf8')).master.tasks[0].status, 'done');

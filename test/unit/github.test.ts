@@ -298,6 +298,8 @@ describe('GitHub issues as tasks in tasks.json', () => {
     await importIssues(store);
     const imported = JSON.parse(readFileSync(tasksFile, 'utf8'));
     imported.master.tasks[4].status = 'done';
+    imported.master.tasks[1].subtasks = [{ id: 1, title: 'Reproduce', status: 'pending', dependencies: [] }];
+    imported.master.metadata = { ...imported.master.metadata, taskCount: 5, completedCount: 2 };
     await fs.writeFile(tasksFile, JSON.stringify(imported, null, 2));
     await store.reload();
     github.closeIssue(7);
@@ -317,6 +319,13 @@ describe('GitHub issues as tasks in tasks.json', () => {
     const tasks = read();
     assert.deepEqual(tasks.map((candidate) => candidate.status), ['done', 'done', 'pending', 'cancelled', 'done']);
     assert.deepEqual([tasks[1].metadata.github.state, tasks[3].metadata.github.state], ['closed', 'closed']);
+    // As task-master set-status changes them: the changed tasks stamped, the rest not, a done
+    // task's subtasks left as they are, the tag's completed count kept true.
+    assert.deepEqual(tasks.map((candidate) => typeof candidate.updatedAt), ['undefined', 'string', 'undefined', 'string', 'undefined']);
+    assert.equal(tasks[1].subtasks[0].status, 'pending');
+    const saved = JSON.parse(readFileSync(tasksFile, 'utf8')).master.metadata;
+    assert.equal(saved.completedCount, 3);
+    assert.equal(saved.updated, tasks[1].updatedAt, 'the tag is stamped with the same time');
     assert.deepEqual((await proposeStatusSync(tag(), client)).proposals, [], 'nothing left to propose');
   });
 

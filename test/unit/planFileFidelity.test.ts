@@ -4,7 +4,8 @@ import { AiService } from '../../src/ai/aiService';
 import { resolveAiSettings } from '../../src/ai/aiSettings';
 import { OllamaInference } from '../../src/ai/ollamaInference';
 import { runCli } from '../../src/cli/main';
-import { addTask, moveSubtask, removeDependency, setDependencies, setStatus } from '../../src/core/operations';
+import { addTask, moveSubtask, removeDependency, setDependencies } from '../../src/core/operations';
+import { setStatuses } from '../../src/core/statusChange';
 import { createTag } from '../../src/core/tagOperations';
 import { JsonScanner } from '../../src/store/jsonScanner';
 import { JsonSyntaxError } from '../../src/store/jsonText';
@@ -68,7 +69,7 @@ describe('the file stays the user\'s', () => {
     it('edits the "status" a reader sees when a task repeats it', async () => {
       const text = '{\n  "master": {\n    "tasks": [\n      {\n        "id": 1,\n        "title": "A",\n        "status": "pending",\n        "dependencies": [],\n        "status": "pending"\n      }\n    ]\n  }\n}\n';
       const { store, read } = await openStore(text);
-      await store.edit(setStatus(['1'], 'done'));
+      await store.edit(setStatuses(['1'], 'done'));
       assert.equal((await parsed(read)).master.tasks[0].status, 'done');
     });
 
@@ -84,7 +85,7 @@ describe('the file stays the user\'s', () => {
       const data = taskMasterText(tagged({ master: [task({ id: 1, title: 'Seen' })] }));
       const text = data.replace('{\n', '{\n  "master": { "tasks": [{ "id": 1, "title": "Shadowed", "status": "pending" }] },\n');
       const { store, read } = await openStore(text);
-      await store.edit(setStatus(['1'], 'done'));
+      await store.edit(setStatuses(['1'], 'done'));
       const after = await parsed(read);
       assert.equal(after.master.tasks[0].title, 'Seen');
       assert.equal(after.master.tasks[0].status, 'done');
@@ -112,7 +113,7 @@ describe('the file stays the user\'s', () => {
       assert.ok(JsonSyntaxError.is(error), String(error));
       assert.deepEqual(error.position, { line: 4, column: 31 });
       assert.match(error.reason, /not UTF-8.*0xE9.*byte 61/);
-      await assert.rejects(opened.edit(setStatus(['1'], 'done')), (e: unknown) => PlanUnreadableError.is(e) && /:4:31:/.test(e.message));
+      await assert.rejects(opened.edit(setStatuses(['1'], 'done')), (e: unknown) => PlanUnreadableError.is(e) && /:4:31:/.test(e.message));
       assert.deepEqual(await fs.readFile(tasksFile), latin1);
     });
 
@@ -128,9 +129,9 @@ describe('the file stays the user\'s', () => {
     it('do not include a byte order mark, which is read and kept as before', async () => {
       const text = '\uFEFF' + taskMasterText(tagged({ master: [task({ id: 1, title: 'Caf\u00e9' })] }));
       const { store, read } = await openStore(text);
-      await store.edit(setStatus(['1'], 'done'));
-      const withoutStamp = (content: string) => content.replace(/"updated": "[^"]*"/, '');
-      assert.equal(withoutStamp(await read()), withoutStamp(text.replace('"status": "pending"', '"status": "done"')));
+      await store.edit(setStatuses(['1'], 'done'));
+      const withoutStamps = (content: string) => content.replace(/"updated": "[^"]*"/, '').replace(/,\s*"updatedAt": "[^"]*"/, '');
+      assert.equal(withoutStamps(await read()), withoutStamps(text.replace('"status": "pending"', '"status": "done"')));
     });
   });
 

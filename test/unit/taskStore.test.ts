@@ -7,10 +7,10 @@ import {
   addTask,
   removeDependency,
   removeInvalidDependencies,
-  setStatus,
   updateTask,
   OperationError,
 } from '../../src/core/operations';
+import { changeStatuses, setStatuses } from '../../src/core/statusChange';
 import { createTag } from '../../src/core/tagOperations';
 import { removeTasks } from '../../src/core/taskStructure';
 import { validatePlan } from '../../src/core/validation';
@@ -30,13 +30,16 @@ const sample = () =>
   });
 
 describe('TaskStore', () => {
-  it('changes only the status (and the tag timestamp) when setting a status', async () => {
+  it('changes only the statuses and stamps task-master set-status changes when setting a status', async () => {
     const { store, read } = await openStore(sample());
     const before = await read();
-    await store.edit(setStatus(['2.1'], 'in-progress'));
+    await store.edit(setStatuses(['2.1'], 'in-progress'));
     const after = await read();
     const expected = JSON.parse(before);
-    expected.master.tasks[1].subtasks[0].status = 'in-progress';
+    const stamp = JSON.parse(after).master.tasks[1].updatedAt;
+    // The parent follows its subtask, and both get updatedAt, appended to the fields they had.
+    Object.assign(expected.master.tasks[1], { status: 'in-progress', updatedAt: stamp });
+    Object.assign(expected.master.tasks[1].subtasks[0], { status: 'in-progress', updatedAt: stamp });
     expected.master.metadata.updated = JSON.parse(after).master.metadata.updated;
     assert.equal(after, taskMasterText(expected));
     assert.notEqual(expected.master.metadata.updated, '2025-01-01T00:00:00.000Z');
@@ -44,20 +47,30 @@ describe('TaskStore', () => {
 
   it('changes nothing else when a parent is marked done, and writes nothing for a no-op', async () => {
     const { store, read, tasksFile } = await openStore(sample());
-    await store.edit(setStatus(['2'], 'done'));
+    await store.edit(setStatuses(['2'], 'done'));
     const two = loadedPlan(store).plan.tags.get('master')!.byId.get('2')!;
     assert.deepEqual([two.status, ...two.subtasks.map((s) => s.status)], ['done', 'pending', 'pending']);
     const before = await read();
     const { mtimeMs } = await fs.stat(tasksFile);
-    await store.edit(setStatus(['2'], 'done'));
+    await store.edit(setStatuses(['2'], 'done'));
     assert.equal(await read(), before);
     assert.equal((await fs.stat(tasksFile)).mtimeMs, mtimeMs);
+  });
+
+  it('gives each task its own status in one write, one after the other, the parent following its subtasks', async () => {
+    const { store, read } = await openStore(sample());
+    await store.edit(changeStatuses([{ id: '2.1', status: 'done' }, { id: '2.2', status: 'cancelled' }, { id: '3', status: 'deferred' }]));
+    const [, two, three] = JSON.parse(await read()).master.tasks;
+    assert.deepEqual([two.status, two.subtasks[0].status, two.subtasks[1].status, three.status], ['in-progress', 'done', 'cancelled', 'deferred']);
+    assert.ok([two, two.subtasks[0], two.subtasks[1], three].every((changed) => changed.updatedAt === two.updatedAt && typeof two.updatedAt === 'string'));
+    await store.edit(changeStatuses([{ id: '2.2', status: 'done' }]));
+    assert.equal(JSON.parse(await read()).master.tasks[1].status, 'done', 'its last open subtask done, the parent is done');
   });
 
   it('keeps the lastModified stamp of Task Master\'s newer metadata current', async () => {
     const data = { master: { tasks: [task({ id: 1 })], metadata: { version: '1.0.0', lastModified: '2025-01-01T00:00:00.000Z', taskCount: 1, completedCount: 0, tags: ['master'] } } };
     const { store, read } = await openStore(data);
-    await store.edit(setStatus(['1'], 'review'));
+    await store.edit(setStatuses(['1'], 'review'));
     const metadata = JSON.parse(await read()).master.metadata;
     assert.notEqual(metadata.lastModified, '2025-01-01T00:00:00.000Z');
     assert.deepEqual(Object.keys(metadata), ['version', 'lastModified', 'taskCount', 'completedCount', 'tags']);
@@ -65,11 +78,11 @@ describe('TaskStore', () => {
 
   it('applies edits to the tag named, or to the current tag of state.json', async () => {
     const { store, read } = await openStore(sample(), { currentTag: 'feature' });
-    await store.edit(setStatus(['1'], 'review'));
+    await store.edit(setStatuses(['1'], 'review'));
     assert.equal(JSON.parse(await read()).feature.tasks[0].status, 'review');
-    await store.edit(setStatus(['3'], 'blocked'), 'master');
+    await store.edit(setStatuses(['3'], 'blocked'), 'master');
     assert.equal(JSON.parse(await read()).master.tasks[2].status, 'blocked');
-    await assert.rejects(store.edit(setStatus(['1'], 'done'), 'nope'), (e: unknown) => OperationError.is(e) && e.kind === 'not-found');
+    await assert.rejects(store.edit(setStatuses(['1'], 'done'), 'nope'), (e: unknown) => OperationError.is(e) && e.kind === 'not-found');
   });
 
   it('adds tasks and subtasks with the next ids in Task Master shape', async () => {
@@ -148,7 +161,7 @@ describe('TaskStore', () => {
     const broken = '{\n  "master": {\n    "tasks": [\n      {"id": 1,}\n    ]\n  }\n}\n';
     const { store, read } = await openStore(broken);
     assert.equal(store.state.kind, 'unreadable');
-    await assert.rejects(store.edit(setStatus(['1'], 'done')), (e: unknown) => PlanUnreadableError.is(e) && /:4:/.test(e.message));
+    await assert.rejects(store.edit(setStatuses(['1'], 'done')), (e: unknown) => PlanUnreadableError.is(e) && /:4:/.test(e.message));
     assert.equal(await read(), broken);
   });
 
@@ -156,7 +169,7 @@ describe('TaskStore', () => {
     const { store, read, tasksFile } = await openStore(sample());
     await fs.chmod(tasksFile, 0o444);
     const before = await read();
-    await assert.rejects(store.edit(setStatus(['3'], 'done')), (e: unknown) => ReadOnlyFileError.is(e));
+    await assert.rejects(store.edit(setStatuses(['3'], 'done')), (e: unknown) => ReadOnlyFileError.is(e));
     assert.equal(await read(), before);
     assert.deepEqual((await fs.readdir(path.dirname(tasksFile))).sort(), ['tasks.json']);
   });
@@ -165,9 +178,9 @@ describe('TaskStore', () => {
     const { root, store, read, tasksFile } = await openStore(sample());
     const other = new TaskStore(locatePlan(root));
     await Promise.all([
-      store.edit(setStatus(['1'], 'review')),
-      other.edit(setStatus(['2'], 'in-progress')),
-      store.edit(setStatus(['3'], 'deferred')),
+      store.edit(setStatuses(['1'], 'review')),
+      other.edit(setStatuses(['2'], 'in-progress')),
+      store.edit(setStatuses(['3'], 'deferred')),
       other.edit(addTask({ title: 'Five' })),
     ]);
     const tasks = JSON.parse(await read()).master.tasks;
@@ -180,7 +193,7 @@ describe('TaskStore', () => {
     const data = JSON.parse(await read());
     data.master.tasks[0].title = 'Changed by the CLI';
     await fs.writeFile(tasksFile, taskMasterText(data));
-    await store.edit(setStatus(['3'], 'done'));
+    await store.edit(setStatuses(['3'], 'done'));
     const after = JSON.parse(await read());
     assert.equal(after.master.tasks[0].title, 'Changed by the CLI');
     assert.equal(after.master.tasks[2].status, 'done');
