@@ -36,7 +36,7 @@ export interface ReplyItem {
  * The dependencies of each reply item as real numbers (item `i` becomes `start + i + 1`), or as
  * existing ids where `exists` says a plan item has that id, with every repair noted.
  */
-export function resolveDependencies(items: ReplyItem[], start: number, noun: 'task' | 'subtask', exists: (id: number) => boolean, notes: string[]): number[][] {
+function resolveDependencies(items: ReplyItem[], start: number, noun: 'task' | 'subtask', exists: (id: number) => boolean, notes: string[]): number[][] {
   const holders = new Map<number, number[]>();
   items.forEach((item, index) => holders.set(item.id, [...(holders.get(item.id) ?? []), index]));
   for (const [id, indexes] of holders) {
@@ -94,24 +94,29 @@ export function addGeneratedSubtasks(parentId: string, subtasks: GeneratedSubtas
     const view = requireTag(plan, tag);
     const parent = requireTask(view, parentId);
     const start = replace ? 0 : highestNumber(parent.subtasks.map((sub) => sub.id));
-    const dependencies = resolveDependencies(subtasks, start, 'subtask', () => false, outcome.warnings);
-    const values = subtasks.map((sub, index) => {
-      const own = start + index + 1;
-      outcome.ids.push(`${parent.id}.${own}`);
-      return {
-        id: own,
-        title: sub.title,
-        description: sub.description,
-        details: sub.details,
-        status: 'pending',
-        dependencies: dependencies[index],
-        ...(sub.testStrategy ? { testStrategy: sub.testStrategy } : {}),
-      };
-    });
+    const values = generatedSubtaskValues(subtasks, start, outcome.warnings);
+    outcome.ids.push(...values.map((value) => `${parent.id}.${value.id}`));
     const path = [...parent.path, 'subtasks'];
     const edit: JsonEdit = replace || !Array.isArray(parent.raw.subtasks) ? { kind: 'set', path, value: values } : { kind: 'append', path, values };
     return [edit, ...touchTag(view, now)];
   };
+}
+
+/**
+ * A model's subtasks as Task Master writes them, pending and numbered after `start`, their
+ * dependencies repaired (what was repaired is said in `notes`): what expand and rescoping add.
+ */
+export function generatedSubtaskValues(subtasks: GeneratedSubtask[], start: number, notes: string[]) {
+  const dependencies = resolveDependencies(subtasks, start, 'subtask', () => false, notes);
+  return subtasks.map((sub, index) => ({
+    id: start + index + 1,
+    title: sub.title,
+    description: sub.description,
+    details: sub.details,
+    status: 'pending',
+    dependencies: dependencies[index],
+    ...(sub.testStrategy ? { testStrategy: sub.testStrategy } : {}),
+  }));
 }
 
 export function addGeneratedTasks(tasks: GeneratedTask[], replace: boolean, outcome: GeneratedOutcome): PlanOperation {

@@ -1,4 +1,4 @@
-import { resolveDependencies, type GeneratedOutcome } from './generatedTasks';
+import { generatedSubtaskValues, type GeneratedOutcome } from './generatedTasks';
 import { combineOperations, requireTag, requireTask, touchTag, updateTask, VerbatimJson, type JsonEdit, type PlanOperation } from './operations';
 import { allTasks, resolveDependency, type TaskNode } from './plan';
 import { isReplacedByRescope, type ScopeChange } from './scopePrompts';
@@ -30,16 +30,7 @@ function replaceSubtasks(changes: ScopeChange[], outcome: GeneratedOutcome): Pla
         return dependencies ? { ...sub.raw, dependencies } : new VerbatimJson(sub.path);
       });
       const start = kept.reduce((highest, sub) => Math.max(highest, Number(sub.raw.id) || 0), 0);
-      const resolved = resolveDependencies(change.subtasks, start, 'subtask', () => false, outcome.warnings);
-      const added = change.subtasks.map((sub, index) => ({
-        id: start + index + 1,
-        title: sub.title,
-        description: sub.description,
-        details: sub.details,
-        status: 'pending',
-        dependencies: resolved[index],
-        ...(sub.testStrategy ? { testStrategy: sub.testStrategy } : {}),
-      }));
+      const added = generatedSubtaskValues(change.subtasks, start, outcome.warnings);
       edits.push({ kind: 'set', path: [...task.path, 'subtasks'], value: [...keptValues, ...added] });
     }
     const rebuiltIds = new Set(rebuilt.map((task) => task.id));

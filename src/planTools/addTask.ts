@@ -2,9 +2,9 @@ import { commaList } from '../core/ids';
 import { addTask as addTaskOperation } from '../core/operations';
 import type { TaskPriority } from '../core/task';
 import { ToolInputError, type PlanTool, type PlanToolContext } from './planTool';
-import { DEPENDENCIES_ARGUMENT, inTag, PRIORITY_ARGUMENT, quoted, RESEARCH_ARGUMENT, TAG_ARGUMENT } from './toolArguments';
+import { DEPENDENCIES_ARGUMENT, inTag, MODEL_TOOL_ARGUMENTS, PRIORITY_ARGUMENT, quoted } from './toolArguments';
 import { inferenceOptions, readTag, readTaskDetail } from './toolContext';
-import { warningsField } from './taskViews';
+import { modelFields } from './taskViews';
 
 type AddTaskInput = {
   prompt?: string;
@@ -37,8 +37,7 @@ export const addTask: PlanTool<AddTaskInput> = {
       dependencies: DEPENDENCIES_ARGUMENT,
       priority: PRIORITY_ARGUMENT,
       prompt: { type: 'string', minLength: 1, description: 'Instead of `title`: what the task should achieve; the local model writes the task.' },
-      research: RESEARCH_ARGUMENT,
-      tag: TAG_ARGUMENT,
+      ...MODEL_TOOL_ARGUMENTS,
     },
     additionalProperties: false,
   },
@@ -74,5 +73,5 @@ async function addWithModel(input: AddTaskInput & { prompt: string }, context: P
   }
   const tag = await readTag(context, input.tag);
   const outcome = await context.ai.addTaskFromPrompt(context.store, { prompt: input.prompt, tag: tag.name }, inferenceOptions(context));
-  return { tag: tag.name, task: await readTaskDetail(context, tag.name, outcome.ids[0]), model: outcome.model, ...warningsField(outcome.warnings) };
+  return { tag: tag.name, task: await readTaskDetail(context, tag.name, outcome.ids[0]), ...modelFields(outcome) };
 }

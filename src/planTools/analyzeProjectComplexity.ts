@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import type { PlanTool } from './planTool';
-import { inTag, RESEARCH_ARGUMENT, TAG_ARGUMENT } from './toolArguments';
+import { inTag, MODEL_TOOL_ARGUMENTS } from './toolArguments';
 import { inferenceOptions, readTag } from './toolContext';
-import { warningsField } from './taskViews';
+import { modelFields } from './taskViews';
 
 type AnalyzeProjectComplexityInput = { tag?: string };
 
@@ -12,7 +12,7 @@ export const analyzeProjectComplexity: PlanTool<AnalyzeProjectComplexityInput> =
   description:
     'Rate every open top-level task\'s complexity (1-10) with the local Ollama model and write Task Master\'s complexity report ' +
     '(.taskmaster/reports/). expand_task then uses each task\'s recommended subtask count and guidance. Returns the ratings, most complex first.',
-  inputSchema: { type: 'object', properties: { research: RESEARCH_ARGUMENT, tag: TAG_ARGUMENT }, additionalProperties: false },
+  inputSchema: { type: 'object', properties: MODEL_TOOL_ARGUMENTS, additionalProperties: false },
   mutates: true,
   describeCall: (input) => `Rate the open tasks' complexity with the local model and write the complexity report${inTag(input.tag)}`,
   async run(input, context) {
@@ -24,8 +24,7 @@ export const analyzeProjectComplexity: PlanTool<AnalyzeProjectComplexityInput> =
       tasks: result.entries
         .map((entry) => ({ id: String(entry.taskId), title: entry.taskTitle, complexityScore: entry.complexityScore, recommendedSubtasks: entry.recommendedSubtasks }))
         .sort((a, b) => b.complexityScore - a.complexityScore),
-      model: result.model,
-      ...warningsField(result.warnings),
+      ...modelFields(result),
     };
   },
 };

@@ -1,5 +1,5 @@
 import type { PlanTool } from './planTool';
-import { inTag, RESEARCH_ARGUMENT, TAG_ARGUMENT } from './toolArguments';
+import { inTag, MODEL_TOOL_ARGUMENTS } from './toolArguments';
 import { inferenceOptions, readTag } from './toolContext';
 
 type ExpandAllInput = { num?: number; prompt?: string; force: boolean; tag?: string };
@@ -17,8 +17,7 @@ export const expandAll: PlanTool<ExpandAllInput> = {
       num: { type: 'integer', minimum: 1, maximum: 50, description: 'Subtasks per task; default: the complexity report\'s recommendation, else 5.' },
       prompt: { type: 'string', description: 'Extra guidance for every breakdown.' },
       force: { type: 'boolean', default: false, description: 'Also expand pending tasks that have subtasks, replacing them.' },
-      research: RESEARCH_ARGUMENT,
-      tag: TAG_ARGUMENT,
+      ...MODEL_TOOL_ARGUMENTS,
     },
     additionalProperties: false,
   },

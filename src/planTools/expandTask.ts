@@ -1,8 +1,8 @@
 import { requireTask } from '../core/operations';
 import type { PlanTool } from './planTool';
-import { inTag, RESEARCH_ARGUMENT, TAG_ARGUMENT } from './toolArguments';
+import { inTag, MODEL_TOOL_ARGUMENTS } from './toolArguments';
 import { inferenceOptions, readTag } from './toolContext';
-import { subtaskRow, warningsField } from './taskViews';
+import { modelFields, subtaskRow } from './taskViews';
 
 type ExpandTaskInput = { id: string; num?: number; prompt?: string; force: boolean; tag?: string };
 
@@ -20,8 +20,7 @@ export const expandTask: PlanTool<ExpandTaskInput> = {
       num: { type: 'integer', minimum: 1, maximum: 50, description: 'How many subtasks to ask for.' },
       prompt: { type: 'string', description: 'Extra guidance for the breakdown, e.g. "split by API endpoint".' },
       force: { type: 'boolean', default: false, description: 'Replace the task\'s existing subtasks instead of adding after them.' },
-      research: RESEARCH_ARGUMENT,
-      tag: TAG_ARGUMENT,
+      ...MODEL_TOOL_ARGUMENTS,
     },
     required: ['id'],
     additionalProperties: false,
@@ -38,8 +37,7 @@ export const expandTask: PlanTool<ExpandTaskInput> = {
       tag: tag.name,
       id: requireTask(after, input.id).id,
       subtasks: outcome.ids.map((id) => subtaskRow(requireTask(after, id))),
-      model: outcome.model,
-      ...warningsField(outcome.warnings),
+      ...modelFields(outcome),
     };
   },
 };

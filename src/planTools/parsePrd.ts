@@ -4,9 +4,9 @@ import { DEFAULT_TAG } from '../core/plan';
 import { plural } from '../core/text';
 import { ToolInputError, type PlanTool } from './planTool';
 import { resolveInside } from '../store/projectPaths';
-import { inTag, RESEARCH_ARGUMENT, TAG_ARGUMENT } from './toolArguments';
+import { inTag, MODEL_TOOL_ARGUMENTS } from './toolArguments';
 import { inferenceOptions, readTag } from './toolContext';
-import { taskRow, warningsField } from './taskViews';
+import { modelFields, taskRow } from './taskViews';
 
 type ParsePrdInput = { input: string; numTasks?: number; append: boolean; force: boolean; tag?: string };
 
@@ -28,8 +28,7 @@ export const parsePrd: PlanTool<ParsePrdInput> = {
       numTasks: { type: 'integer', minimum: 1, maximum: 50, description: 'About how many tasks to create (default 10).' },
       append: { type: 'boolean', default: false, description: 'Add the new tasks after the tag\'s existing tasks.' },
       force: { type: 'boolean', default: false, description: 'Replace the tag\'s existing tasks.' },
-      research: RESEARCH_ARGUMENT,
-      tag: TAG_ARGUMENT,
+      ...MODEL_TOOL_ARGUMENTS,
     },
     additionalProperties: false,
   },
@@ -54,6 +53,6 @@ export const parsePrd: PlanTool<ParsePrdInput> = {
     }
     const outcome = await context.ai.parsePrd(context.store, { text, count: input.numTasks, replace: input.force, tag: tagName }, inferenceOptions(context));
     const after = await readTag(context, tagName);
-    return { tag: tagName, tasks: outcome.ids.map((id) => taskRow(requireTask(after, id))), model: outcome.model, ...warningsField(outcome.warnings) };
+    return { tag: tagName, tasks: outcome.ids.map((id) => taskRow(requireTask(after, id))), ...modelFields(outcome) };
   },
 };

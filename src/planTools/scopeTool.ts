@@ -1,7 +1,8 @@
 import { DEFAULT_SCOPE_STRENGTH, parseScopeStrength, SCOPE_STRENGTHS, type ScopeDirection } from '../core/scopePrompts';
 import type { PlanTool } from './planTool';
-import { idList, inTag, quoted, RESEARCH_ARGUMENT, TAG_ARGUMENT } from './toolArguments';
+import { idList, inTag, MODEL_TOOL_ARGUMENTS, quoted } from './toolArguments';
 import { inferenceOptions, readTag, readTaskDetail } from './toolContext';
+import { modelFields } from './taskViews';
 
 type ScopeInput = { id: string; strength?: string; prompt?: string; tag?: string };
 
@@ -21,8 +22,7 @@ export function scopeTool(direction: ScopeDirection): PlanTool<ScopeInput> {
         id: { type: 'string', minLength: 1, description: `Task ids to scope ${direction}, comma-separated, e.g. "1,3,5" (tasks, not subtasks).` },
         strength: { type: 'string', enum: [...SCOPE_STRENGTHS], default: DEFAULT_SCOPE_STRENGTH, description: 'How far to go: light, regular or heavy.' },
         prompt: { type: 'string', description: 'Extra instructions for the rewrite, e.g. "add rate limiting".' },
-        research: RESEARCH_ARGUMENT,
-        tag: TAG_ARGUMENT,
+        ...MODEL_TOOL_ARGUMENTS,
       },
       required: ['id'],
       additionalProperties: false,
@@ -35,7 +35,7 @@ export function scopeTool(direction: ScopeDirection): PlanTool<ScopeInput> {
       const request = { ids: idList(input.id), direction, strength: parseScopeStrength(input.strength), prompt: input.prompt, tag: tag.name };
       const outcome = await context.ai.scopeTasks(context.store, request, inferenceOptions(context));
       const tasks = await Promise.all(outcome.ids.map((id) => readTaskDetail(context, tag.name, id)));
-      return { tag: tag.name, tasks, model: outcome.model, ...(outcome.warnings.length ? { warnings: outcome.warnings } : {}) };
+      return { tag: tag.name, tasks, ...modelFields(outcome) };
     },
   };
 }

@@ -69,9 +69,9 @@ export function statusCounts(tasks: readonly TaskNode[]): Partial<Record<TaskSta
   return counts;
 }
 
-/** Warnings only when there are some: most results have none. */
-export function warningsField(list: string[]): { warnings?: string[] } {
-  return list.length ? { warnings: list } : {};
+/** What every model tool returns besides its own rows: the model that answered, and warnings only when there are some. */
+export function modelFields(outcome: { model: string; warnings: string[] }): { model: string; warnings?: string[] } {
+  return { model: outcome.model, ...(outcome.warnings.length ? { warnings: outcome.warnings } : {}) };
 }
 
 /** One page of a long list: `total` counts every entry, `nextOffset` is there while more remain. */

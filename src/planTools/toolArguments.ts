@@ -64,6 +64,9 @@ export const PAGE_ARGUMENTS = {
 /** Task Master's `research` switch: here the project's local model answers either way. */
 export const RESEARCH_ARGUMENT = { type: 'boolean', description: 'Accepted as Task Master takes it; the local model answers either way.' };
 
+/** What Task Master's model tools take besides their own arguments: its `research` switch and the tag. */
+export const MODEL_TOOL_ARGUMENTS = { research: RESEARCH_ARGUMENT, tag: TAG_ARGUMENT };
+
 /** The ids of an `id` list argument; at least one. */
 export function idList(value: string): string[] {
   const ids = commaList(value);

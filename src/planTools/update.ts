@@ -1,8 +1,8 @@
 import { requireTask } from '../core/operations';
 import type { PlanTool } from './planTool';
-import { inTag, quoted, RESEARCH_ARGUMENT, TAG_ARGUMENT } from './toolArguments';
+import { inTag, MODEL_TOOL_ARGUMENTS, quoted } from './toolArguments';
 import { inferenceOptions, readTag } from './toolContext';
-import { taskRow } from './taskViews';
+import { modelFields, taskRow } from './taskViews';
 
 type UpdateInput = { from: string; prompt: string; tag?: string };
 
@@ -17,8 +17,7 @@ export const update: PlanTool<UpdateInput> = {
     properties: {
       from: { type: 'string', pattern: '^\\s*\\d+\\s*$', description: 'Top-level task id to start from, e.g. "5".' },
       prompt: { type: 'string', minLength: 1, description: 'What changed, e.g. "the API is now GraphQL".' },
-      research: RESEARCH_ARGUMENT,
-      tag: TAG_ARGUMENT,
+      ...MODEL_TOOL_ARGUMENTS,
     },
     required: ['from', 'prompt'],
     additionalProperties: false,
@@ -29,6 +28,6 @@ export const update: PlanTool<UpdateInput> = {
     const tag = await readTag(context, input.tag);
     const outcome = await context.ai.updateFrom(context.store, { fromId: input.from.trim(), prompt: input.prompt, tag: tag.name }, inferenceOptions(context));
     const after = await readTag(context, tag.name);
-    return { tag: tag.name, tasks: outcome.ids.map((id) => taskRow(requireTask(after, id))), model: outcome.model };
+    return { tag: tag.name, tasks: outcome.ids.map((id) => taskRow(requireTask(after, id))), ...modelFields(outcome) };
   },
 };

@@ -1,6 +1,6 @@
 import { appendNote } from '../core/operations';
 import { ToolInputError, type PlanTool } from './planTool';
-import { inTag, quoted, RESEARCH_ARGUMENT, TAG_ARGUMENT, TASK_ID_ARGUMENT } from './toolArguments';
+import { inTag, MODEL_TOOL_ARGUMENTS, quoted, TASK_ID_ARGUMENT } from './toolArguments';
 import { readTag, readTaskDetail } from './toolContext';
 
 type UpdateSubtaskInput = { id: string; prompt: string; tag?: string };
@@ -19,8 +19,7 @@ export const updateSubtask: PlanTool<UpdateSubtaskInput> = {
     properties: {
       id: TASK_ID_ARGUMENT,
       prompt: { type: 'string', minLength: 1, description: 'The note to append, exactly as it should be kept.' },
-      research: RESEARCH_ARGUMENT,
-      tag: TAG_ARGUMENT,
+      ...MODEL_TOOL_ARGUMENTS,
     },
     required: ['id', 'prompt'],
     additionalProperties: false,

@@ -1,7 +1,8 @@
 import { appendNote } from '../core/operations';
 import type { PlanTool } from './planTool';
-import { inTag, quoted, RESEARCH_ARGUMENT, TAG_ARGUMENT, TASK_ID_ARGUMENT } from './toolArguments';
+import { inTag, MODEL_TOOL_ARGUMENTS, quoted, TASK_ID_ARGUMENT } from './toolArguments';
 import { inferenceOptions, readTag, readTaskDetail } from './toolContext';
+import { modelFields } from './taskViews';
 
 type UpdateTaskInput = { id: string; prompt: string; append: boolean; tag?: string };
 
@@ -18,8 +19,7 @@ export const updateTask: PlanTool<UpdateTaskInput> = {
       id: TASK_ID_ARGUMENT,
       prompt: { type: 'string', minLength: 1, description: 'What changed, e.g. "use PostgreSQL instead of SQLite".' },
       append: { type: 'boolean', default: false, description: 'Append `prompt` to the details as a note instead of rewriting the task.' },
-      research: RESEARCH_ARGUMENT,
-      tag: TAG_ARGUMENT,
+      ...MODEL_TOOL_ARGUMENTS,
     },
     required: ['id', 'prompt'],
     additionalProperties: false,
@@ -34,6 +34,6 @@ export const updateTask: PlanTool<UpdateTaskInput> = {
       return { tag: tag.name, task: await readTaskDetail(context, tag.name, input.id) };
     }
     const outcome = await context.ai.updateTask(context.store, { id: input.id, prompt: input.prompt, tag: tag.name }, inferenceOptions(context));
-    return { tag: tag.name, task: await readTaskDetail(context, tag.name, outcome.ids[0]), model: outcome.model };
+    return { tag: tag.name, task: await readTaskDetail(context, tag.name, outcome.ids[0]), ...modelFields(outcome) };
   },
 };
