@@ -182,7 +182,7 @@ function structureScenarios(): Scenario[] {
       task({ id: 2 }),
       task({ id: 3, dependencies: [1], subtasks: [{ id: 1 }, { id: 2, dependencies: [1] }, { id: 3 }] }),
       task({ id: 4, dependencies: [3, 2], priority: 'high' }),
-      task({ id: 5, priority: 'low', subtasks: [{ id: 1 }, { id: 2, dependencies: ['3.1'], details: 'keep' }] }),
+      task({ id: 5, priority: 'low', subtasks: [{ id: 1 }, { id: 2, dependencies: ['3.1'], details: 'keep', testStrategy: 'check it' }] }),
       task({ id: 6, dependencies: [5] }),
       task({ id: 7, details: 'moves under 4' }),
     ],
@@ -212,7 +212,17 @@ function structureScenarios(): Scenario[] {
         step('remove-task', '--id', '2', '-y'),
         step('remove-task', '--id', '3.3', '-y'),
         step('remove-task', '--id', '99', '-y'),
-        step('remove-subtask', '--id', '5.2', '--convert'),
+        {
+          argv: ['remove-subtask', '--id', '5.2', '--convert'],
+          differs: {
+            reason: "remove-subtask --convert drops the subtask's testStrategy",
+            check: ({ theirs, ours }) => {
+              const converted = (data: unknown) => taskIn(data, 'master', 8) as unknown as { details: string; testStrategy?: string };
+              assert.deepEqual([converted(ours.data).details, converted(ours.data).testStrategy], ['keep', 'check it'], 'tml keeps it');
+              assert.deepEqual([converted(theirs.data).details, converted(theirs.data).testStrategy], ['keep', undefined], 'task-master drops it');
+            },
+          },
+        },
         step('remove-subtask', '--id', '3.5'),
         step('remove-subtask', '--id', '5.1'),
         step('add-subtask', '--parent', '4', '--task-id', '1'),
@@ -287,6 +297,7 @@ function structureScenarios(): Scenario[] {
         step('move', '--from', '8', '--to', '4'),
         step('move', '--from', '10', '--to', '6.1'),
         refusedByTml('move to an existing subtask id writes a second subtask with that id', 'move', '--from', '8.1', '--to', '3.2'),
+        refusedByTml('several move pairs: task-master moves those it can and reports the others', 'move', '--from', '1,99', '--to', '20,21'),
         {
           argv: ['move', '--from', '3', '--to', '12'],
           differs: {
@@ -440,6 +451,8 @@ describe('command parity with task-master-ai 0.43 (tasks.json after every step)'
         "remove-task leaves dependencies on the removed task's subtasks",
         "add-subtask --task-id copies the task's dependencies on tasks, which a subtask reads as its siblings",
         'move to an existing subtask id writes a second subtask with that id',
+        'several move pairs: task-master moves those it can and reports the others',
+        "remove-subtask --convert drops the subtask's testStrategy",
         "move leaves dependencies on the moved task's subtasks at the old id",
         'move to another tag leaves dependencies on the moved task in the source tag',
       ].sort(),
