@@ -285,6 +285,25 @@ export async function pickQuickPickItem(
     .click({ timeout: Math.max(1, deadline - Date.now()) });
 }
 
+/**
+ * Answers a many-item quick pick (`canPickMany`) found by its title: types `filter`, checks the rows
+ * whose whole label is one of `labels`, then accepts with Enter.
+ */
+export async function checkQuickPickItems(page: Page, title: string, filter: string, labels: string[], timeoutMs = 10_000): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input.input');
+  await eventually(`a quick pick titled "${title}"`, async () => ((await input.isVisible()) && ((await widget.locator('.quick-input-title').textContent()) ?? '').trim() === title ? true : undefined), timeoutMs);
+  await input.pressSequentially(filter);
+  for (const label of labels) {
+    const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) }).first();
+    const checkbox = row.locator('input[type="checkbox"], .quick-input-list-checkbox').first();
+    await checkbox.click({ timeout: timeoutMs });
+    await eventually(`"${label}" to be checked`, async () => ((await row.getAttribute('aria-checked')) === 'true' || (await checkbox.isChecked().catch(() => false)) ? true : undefined));
+  }
+  await input.press('Enter');
+  await eventually(`the quick pick "${title}" to close`, async () => (!(await input.isVisible()) || ((await widget.locator('.quick-input-title').textContent()) ?? '').trim() !== title ? true : undefined));
+}
+
 /** Shows a view container's sidebar (title starts with containerTitle): clicks its activity bar item
  *  unless it is already showing, since a second click would close it. */
 export async function openViewContainer(page: Page, containerTitle: string, timeoutMs = 10_000): Promise<void> {
@@ -662,10 +681,49 @@ function safeReaddir(dir: string): fs.Dirent[] {
   }
 }
 
-function escapeRegExp(text: string): string {
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 /** A timer that does not keep the test process alive once everything else is done (race timeouts). */
 const idle = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * Right-clicks the tree row whose label starts with `rowStart` and runs the menu item `item`.
+ * When the tree refreshed between the right-click and the click (the plan was just reloaded),
+ * VS Code hands the command no row and it asks which task instead (`fallback`, its quick pick
+ * placeholder): close that and try again, since the test is about the menu on a row.
+ */
+export async function treeContextMenu(page: Page, rowStart: string, item: string, fallback: string): Promise<void> {
+  const row = page.locator(`.part.sidebar .monaco-list-row[aria-label^="${rowStart.replace(/["\\]/g, '\\$&')}"]`).first();
+  const menu = page.locator('.context-view .monaco-menu');
+  const entry = menu.locator('.action-label', { hasText: new RegExp(`^\\s*${escapeRegExp(item)}\\s*$`) }).first();
+  const input = page.locator('.quick-input-widget input.input');
+  for (let attempt = 1; ; attempt++) {
+    await row.click({ button: 'right', timeout: 10_000 });
+    await entry.waitFor({ state: 'visible', timeout: 10_000 });
+    // The menu ignores a click that comes right after it opened (the right button's release): click until it closes.
+    await eventually(`the menu item "${item}" to run`, async () => {
+      if (await entry.isVisible()) await entry.click({ timeout: 2000 }).catch(() => undefined);
+      return (await menu.isVisible()) ? undefined : true;
+    });
+    const askedWhich = await input
+      .waitFor({ state: 'visible', timeout: 1500 })
+      .then(async () => (await input.getAttribute('placeholder')) === fallback, () => false);
+    if (!askedWhich) return;
+    if (attempt === 3) throw new Error(`"${item}" on the row "${rowStart}" asked "${fallback}" three times: the command never got the row`);
+    await page.keyboard.press('Escape');
+    await input.waitFor({ state: 'hidden', timeout: 5000 });
+  }
+}
+
+/** The text of a markdown preview tab (`Preview <name>`), once it starts with `heading`. */
+export async function markdownPreview(page: Page, name: string, heading: string): Promise<string> {
+  await page.locator(`.tab[aria-label*="${name}"]`).first().waitFor({ state: 'visible', timeout: 15_000 });
+  const body = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame').locator('body');
+  return eventually(`the preview of ${name}`, async () => {
+    const text = (await body.innerText({ timeout: 2000 })).replace(/[ \t]+/g, ' ');
+    return text.trimStart().startsWith(heading) ? text : undefined;
+  }, 15_000);
+}
