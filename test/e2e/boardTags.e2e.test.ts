@@ -27,7 +27,7 @@ describe('The board\'s tags: moves, removal and renaming in a real VS Code (code
 
   let board: FrameLocator;
   before(async function () {
-    this.timeout(60_000);
+    this.timeout(150_000);
     board = await openBoard(vs.page());
   });
 
