@@ -216,8 +216,8 @@ export async function launchVSCode(options: LaunchOptions): Promise<VSCodeSessio
   }
 }
 
-/** Runs a command by its palette label (e.g. "Taskmaster: Refresh"): F1, type, pick that row. */
-export async function runCommand(page: Page, title: string, timeoutMs = 10_000): Promise<void> {
+/** Runs a command by its palette label (e.g. "Taskmaster: Refresh"): F1, type, pick that row. Patient: typing into the palette of a busy machine is slow. */
+export async function runCommand(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const input = page.locator('.quick-input-widget input.input');
   const exact = new RegExp(`^${escapeRegExp(title)}$`);
@@ -231,7 +231,9 @@ export async function runCommand(page: Page, title: string, timeoutMs = 10_000):
   for (;;) {
     await page.keyboard.press('F1');
     await input.waitFor({ state: 'visible', timeout: Math.max(1, deadline - Date.now()) });
-    await input.pressSequentially(title); // the input already holds ">"
+    // One input event for the whole label (the input holds ">"): typed key by key, a busy machine
+    // filters the command list once per key and can take longer than the deadline.
+    await input.fill(`>${title}`);
     const found = await row
       .waitFor({ state: 'visible', timeout: Math.max(1, Math.min(2000, deadline - Date.now())) })
       .then(() => true, () => false);
@@ -276,7 +278,7 @@ export async function pickQuickPickItem(
     if (Date.now() >= deadline) throw new Error(`pickQuickPickItem: no quick pick asking ${placeholder} within ${timeoutMs} ms`);
     await sleep(100);
   }
-  if (pick.filter !== undefined) await input.pressSequentially(pick.filter);
+  if (pick.filter !== undefined) await input.fill(pick.filter);
   const label = typeof pick.label === 'string' ? new RegExp(`^\\s*${escapeRegExp(pick.label)}\\s*$`) : pick.label;
   await page
     .locator('.quick-input-list .monaco-list-row')
@@ -293,7 +295,7 @@ export async function checkQuickPickItems(page: Page, title: string, filter: str
   const widget = page.locator('.quick-input-widget');
   const input = widget.locator('input.input');
   await eventually(`a quick pick titled "${title}"`, async () => ((await input.isVisible()) && ((await widget.locator('.quick-input-title').textContent()) ?? '').trim() === title ? true : undefined), timeoutMs);
-  await input.pressSequentially(filter);
+  await input.fill(filter);
   for (const label of labels) {
     const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) }).first();
     const checkbox = row.locator('input[type="checkbox"], .quick-input-list-checkbox').first();
