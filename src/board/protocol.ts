@@ -138,8 +138,8 @@ export type WebviewMessage =
   /** Moves a task (with its subtasks) from the tag shown to another tag (`task-master move --to-tag`). */
   | ({ type: 'moveToTag'; id: string; toTag: string } & BoardPlace)
   /**
-   * Gives a task of the tag shown another id (`task-master move --from <id> --to <to>`): its place,
-   * as Task Master orders a tag. Without `to` the extension asks for the id.
+   * Gives a task of the tag shown another id (`task-master move --from <id> --to <to>`), which is
+   * its place in Task Master. Without `to` the extension asks for the id.
    */
   | ({ type: 'moveToPosition'; id: string; to?: string } & BoardPlace)
   /** Removes a task with its subtasks (`task-master remove-task`), once the user confirms. */

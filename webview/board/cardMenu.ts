@@ -1,7 +1,7 @@
 /**
  * A card's menu: "Move to…" every status (the card's own one marked), "Move to tag…" every other
- * tag, "Move to position…" (another id in its tag, as `task-master move --to`) and "Remove task…". One menu serves all cards; it opens by the card's ⋯ button, the context
- * menu, Shift+F10 or M.
+ * tag, "Move to position…" (another id in its tag, as `task-master move --to`) and "Remove task…".
+ * One menu serves all cards; it opens by the card's ⋯ button, the context menu, Shift+F10 or M.
  */
 import { TASK_STATUSES, type TaskStatus } from '../../src/core/task';
 import { el } from './dom';
