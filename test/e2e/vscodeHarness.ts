@@ -296,11 +296,11 @@ export async function checkQuickPickItems(page: Page, title: string, filter: str
   const input = widget.locator('input.input');
   await eventually(`a quick pick titled "${title}"`, async () => ((await input.isVisible()) && ((await widget.locator('.quick-input-title').textContent()) ?? '').trim() === title ? true : undefined), timeoutMs);
   await input.fill(filter);
-  for (const label of labels) {
+  for (const [index, label] of labels.entries()) {
+    // A click on a row of a many-item pick toggles its check; the widget counts the checked rows.
     const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) }).first();
-    const checkbox = row.locator('input[type="checkbox"], .quick-input-list-checkbox').first();
-    await checkbox.click({ timeout: timeoutMs });
-    await eventually(`"${label}" to be checked`, async () => ((await row.getAttribute('aria-checked')) === 'true' || (await checkbox.isChecked().catch(() => false)) ? true : undefined));
+    await row.click({ timeout: timeoutMs });
+    await eventually(`"${label}" to be checked`, async () => (((await widget.locator('.quick-input-count').textContent()) ?? '').includes(`${index + 1} Selected`) ? true : undefined));
   }
   await input.press('Enter');
   await eventually(`the quick pick "${title}" to close`, async () => (!(await input.isVisible()) || ((await widget.locator('.quick-input-title').textContent()) ?? '').trim() !== title ? true : undefined));
