@@ -1,6 +1,7 @@
-import { addSubtask, combineOperations, moveSubtask, setDependencies, updateTask, type PlanOperation } from '../core/operations';
+import { addSubtask, combineOperations, moveSubtask, OperationError, setDependencies, updateTask, type PlanOperation } from '../core/operations';
+import type { Plan, TagView } from '../core/plan';
 import { setStatuses } from '../core/statusChange';
-import { moveTasksToTag } from '../core/taskStructure';
+import { moveTasksToTag, planMove } from '../core/taskStructure';
 import type { WebviewMessage } from './protocol';
 
 /** The board's messages that change the plan in one plain write (a tag move and a removal ask first). */
@@ -40,4 +41,30 @@ export function boardTagMove(message: Extract<WebviewMessage, { type: 'moveToTag
     withDependencies: choice === 'moveThemToo',
     ignoreDependencies: choice === 'dropThem',
   });
+}
+
+type PositionMessage = Extract<WebviewMessage, { type: 'moveToPosition' }>;
+
+/** The move a `moveToPosition` asks for: `task-master move --from <id> --to <to>` within the tag shown. */
+export function boardPositionMove(message: PositionMessage, to: string): PlanOperation {
+  return planMove({ from: message.id, to }, message.tag).operation;
+}
+
+/**
+ * Why moving to `to` would be refused, in the operation's own words, or undefined when it would
+ * go through: checks an id as the user types it, against the plan as it is now.
+ */
+export function positionRefusal(plan: Plan, message: PositionMessage, to: string): string | undefined {
+  try {
+    boardPositionMove(message, to.trim())({ plan, tag: message.tag, now: new Date() });
+    return undefined;
+  } catch (error) {
+    if (OperationError.is(error)) return error.message;
+    throw error;
+  }
+}
+
+/** The id first offered for a move: the one after every task of the tag, where Task Master lists a moved task anyway. */
+export function nextFreeTaskId(tag: TagView): string {
+  return String(Math.max(0, ...tag.tasks.map((task) => Number(task.id)).filter(Number.isInteger)) + 1);
 }

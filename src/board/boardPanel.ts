@@ -16,10 +16,10 @@ import { plural } from '../core/text';
 import { readComplexityReport, type ComplexityEntry } from '../store/complexityReport';
 import { JsonSyntaxError } from '../store/jsonText';
 import { PlanMissingError, PlanUnreadableError } from '../store/taskStore';
-import { editUndoably } from '../store/undoableEdit';
+import { editUndoably, type UndoableEdit } from '../store/undoableEdit';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
-import { boardEdit, boardTagMove, type LeftBehindChoice } from './boardEdits';
+import { boardEdit, boardPositionMove, boardTagMove, nextFreeTaskId, positionRefusal, type LeftBehindChoice } from './boardEdits';
 import { boardHtml, boardWebviewOptions } from './boardHtml';
 import { boardTask, buildBoardState } from './boardState';
 import { describeRejected, parseWebviewMessage, type BoardPlace, type BoardState, type ExtensionMessage, type TagAction, type WebviewMessage } from './protocol';
@@ -178,6 +178,8 @@ export class BoardPanel implements vscode.Disposable {
       }
       case 'moveToTag':
         return this.moveToTag(message);
+      case 'moveToPosition':
+        return this.moveToPosition(message);
       case 'removeTask':
         return this.removeTask(message);
       case 'tagAction': {
@@ -231,10 +233,37 @@ export class BoardPanel implements vscode.Disposable {
     );
     if (confirmed !== remove) return;
     const removal = await editUndoably(project.store, removeTasks([task.id]), { tag: tag.name, affectedTags: [tag.name] });
-    const choice = await vscode.window.showInformationMessage(`Removed task ${task.id} "${task.title}"${subtasks}.`, 'Undo');
-    if (choice !== 'Undo' || !removal) return;
+    await this.offerUndo(removal, `Removed task ${task.id} "${task.title}"${subtasks}.`);
+  }
+
+  /**
+   * Gives a task another id within its tag as `task-master move --from <id> --to <to>` does (a drop
+   * between cards names `to`; the card menu's "Move to position…" leaves it to the user), then
+   * offers Undo. What Task Master refuses (an id a task has) is refused with its reason.
+   */
+  private async moveToPosition(message: Extract<WebviewMessage, { type: 'moveToPosition' }>): Promise<void> {
+    const { project, plan, tag } = this.target(message);
+    const task = requireTask(tag, message.id);
+    const to =
+      message.to ??
+      (await vscode.window.showInputBox({
+        title: `Move task ${task.id} "${task.title}" to which id?`,
+        prompt: `As task-master move --from ${task.id} --to <id>: the task takes an id no task has, and is listed after the others.`,
+        value: nextFreeTaskId(tag),
+        validateInput: (text) => positionRefusal(plan, message, text),
+      }))?.trim();
+    if (!to) return;
+    const move = await editUndoably(project.store, boardPositionMove(message, to), { tag: tag.name, affectedTags: [tag.name] });
+    await this.offerUndo(move, `Moved task ${task.id} to ${to} in "${tag.name}".`);
+  }
+
+  /** Says what an undoable edit did, with an Undo button (nothing when it changed nothing). */
+  private async offerUndo(edit: UndoableEdit | undefined, done: string): Promise<void> {
+    if (!edit) return;
+    const choice = await vscode.window.showInformationMessage(done, 'Undo');
+    if (choice !== 'Undo') return;
     try {
-      await removal.undo();
+      await edit.undo();
     } catch (error) {
       await showError(error, this.services.log);
     }

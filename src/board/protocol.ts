@@ -137,6 +137,11 @@ export type WebviewMessage =
   | ({ type: 'revealInTree'; id: string } & BoardPlace)
   /** Moves a task (with its subtasks) from the tag shown to another tag (`task-master move --to-tag`). */
   | ({ type: 'moveToTag'; id: string; toTag: string } & BoardPlace)
+  /**
+   * Gives a task of the tag shown another id (`task-master move --from <id> --to <to>`), which is
+   * its place in Task Master. Without `to` the extension asks for the id.
+   */
+  | ({ type: 'moveToPosition'; id: string; to?: string } & BoardPlace)
   /** Removes a task with its subtasks (`task-master remove-task`), once the user confirms. */
   | ({ type: 'removeTask'; id: string } & BoardPlace)
   /**
@@ -217,6 +222,10 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return isId(message.id) ? { type: message.type, ...place, id: message.id } : undefined;
     case 'moveToTag':
       return isTaskId(message.id) && isTag(message.toTag) && message.toTag !== place.tag ? { type: 'moveToTag', ...place, id: message.id, toTag: message.toTag } : undefined;
+    case 'moveToPosition':
+      return isTaskId(message.id) && (message.to === undefined || (isId(message.to) && message.to !== message.id))
+        ? { type: 'moveToPosition', ...place, id: message.id, ...(message.to === undefined ? {} : { to: message.to }) }
+        : undefined;
     case 'saveTask': {
       const changes = parseChanges(message.changes);
       const dependencies = message.dependencies === undefined ? undefined : parseDependencies(message.dependencies);

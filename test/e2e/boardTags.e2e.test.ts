@@ -2,21 +2,23 @@
  * End-to-end: the board's structural operations in a real VS Code (code-server, see
  * vscodeHarness.ts) with the packaged extension, on a copy of demo/: a card dragged onto another
  * tag's chip moves there as `task-master move --to-tag` moves it (asking first when dependencies
- * would stay behind), a removed card comes back byte for byte with Undo, and a tag renamed from
- * its chip's menu is renamed in tasks.json through the tree's command. Needs a current build
- * (node esbuild.mjs).
+ * would stay behind), a removed card comes back byte for byte with Undo, a tag renamed from
+ * its chip's menu is renamed in tasks.json through the tree's command, and a card dropped between
+ * two cards of its column (or moved from its menu) takes another id as `tml move --from --to`
+ * gives it. Needs a current build (node esbuild.mjs).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
-import { copyDemo, openBoard, readTasks, stagedSuite, TASKS_FILE, vscodeSession } from './stagedExtension';
+import { copyDemo, openBoard, readTasks, stagedSuite, TASKS_FILE, tml, vscodeSession } from './stagedExtension';
 import { clickNotificationButton, eventually, waitForInputBox } from './vscodeHarness';
 
 const OTHER_TAG = 'homelab-ollama';
 
 describe('The board\'s tags: moves, removal and renaming in a real VS Code (code-server)', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   const staged = stagedSuite('board-tags');
   const vs = vscodeSession(
     () => staged.packaged().extensionDir,
@@ -25,7 +27,7 @@ describe('The board\'s tags: moves, removal and renaming in a real VS Code (code
 
   let board: FrameLocator;
   before(async function () {
-    this.timeout(60_000);
+    this.timeout(150_000);
     board = await openBoard(vs.page());
   });
 
@@ -96,4 +98,70 @@ describe('The board\'s tags: moves, removal and renaming in a real VS Code (code
     await board.locator(`[data-tag-chip="${renamed}"]`).waitFor({ state: 'visible', timeout: 10_000 });
     assert.equal(await board.locator(`[data-tag-chip="${OTHER_TAG}"]`).count(), 0);
   });
+
+  // Master now holds 1–8 and 10–12 (9 and 13 moved away above). The in-progress column shows 4, then 10.
+  it('moves a card dropped after the last card of its column to the next free id, as `tml move --from 4 --to 13`; Undo puts the file back', async () => {
+    const file = path.join(vs.workspace(), TASKS_FILE);
+    const before = fs.readFileSync(file, 'utf8');
+    const title = readTasks(vs.workspace()).master.tasks.find((candidate) => candidate.id === 4)?.title;
+    await dropOnCard(board, '4', '10', 'lower');
+    const after = await eventually('task 4 as task 13 in tasks.json', () => {
+      const data = readTasks(vs.workspace());
+      return data.master.tasks.some((candidate) => candidate.id === 13 && candidate.title === title) ? data : undefined;
+    });
+    assert.ok(!after.master.tasks.some((candidate) => candidate.id === 4), 'no task 4 any more');
+    assert.deepEqual(after.master.tasks.find((candidate) => candidate.id === 8)?.dependencies, [13, 5], 'task 8 now waits on 13');
+    // The CLI, given the same file and the same move, writes the same tasks.
+    const cli = fs.mkdtempSync(path.join(os.tmpdir(), 'tml-e2e-move-'));
+    try {
+      fs.mkdirSync(path.join(cli, '.taskmaster', 'tasks'), { recursive: true });
+      fs.writeFileSync(path.join(cli, TASKS_FILE), before);
+      tml(cli, 'move', '--from', '4', '--to', '13');
+      assert.deepEqual(withoutTimestamps(readTasks(cli)), withoutTimestamps(after), 'the same file as tml move --from 4 --to 13');
+    } finally {
+      fs.rmSync(cli, { recursive: true, force: true });
+    }
+    await board.locator('[data-column="in-progress"] [data-task-id="13"]').waitFor({ state: 'visible', timeout: 10_000 });
+    await clickNotificationButton(vs.page(), 'Moved task 4 to 13 in "master".', 'Undo', 30_000);
+    await eventually('tasks.json as it was before the move', () => (fs.readFileSync(file, 'utf8') === before ? true : undefined));
+  });
+
+  it('moves a card from its menu to the id typed, refusing one a task has as task-master does; a refused drop says why', async () => {
+    const file = path.join(vs.workspace(), TASKS_FILE);
+    const title = readTasks(vs.workspace()).master.tasks.find((candidate) => candidate.id === 10)?.title;
+    await board.locator('[data-task-id="10"]').focus();
+    await board.locator('[data-task-id="10"]').press('m');
+    await board.locator('[data-move-to-position]').click();
+    const box = await waitForInputBox(vs.page(), `Move task 10 "${title}" to which id?`);
+    assert.equal(box.value, '13', 'the id after every task is offered');
+    await assert.rejects(box.accept('1'), /Task 1 already exists: move 10 to an id no task has/);
+    await box.accept('9');
+    const after = await eventually('task 10 as task 9 in tasks.json', () => {
+      const data = readTasks(vs.workspace());
+      return data.master.tasks.some((candidate) => candidate.id === 9 && candidate.title === title) ? data : undefined;
+    });
+    assert.ok(!after.master.tasks.some((candidate) => candidate.id === 10), 'no task 10 any more');
+    assert.deepEqual(after.master.tasks.find((candidate) => candidate.id === 11)?.dependencies, [9], 'task 11 now waits on 9');
+    assert.deepEqual(after.master.tasks.find((candidate) => candidate.id === 9)?.subtasks?.length, 4, 'its subtasks came along');
+
+    // Before 4 no id is free (1–3 are taken): task-master refuses such a move, and so does the board.
+    const unchanged = fs.readFileSync(file, 'utf8');
+    await board.locator('[data-column="in-progress"] [data-task-id="9"]').waitFor({ state: 'visible', timeout: 10_000 });
+    await dropOnCard(board, '9', '4', 'upper');
+    const notice = board.locator('[data-notice="error"]', { hasText: 'Task 1 already exists: move 9 to an id no task has.' });
+    await notice.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(fs.readFileSync(file, 'utf8'), unchanged, 'nothing written');
+  });
 });
+
+/** Drags card `id` onto the upper or lower edge of card `target` (before or after it). */
+async function dropOnCard(board: FrameLocator, id: string, target: string, half: 'upper' | 'lower'): Promise<void> {
+  const box = await board.locator(`[data-task-id="${target}"]`).boundingBox();
+  assert.ok(box, `card ${target} is shown`);
+  await board.locator(`[data-task-id="${id}"]`).dragTo(board.locator(`[data-task-id="${target}"]`), { targetPosition: { x: box.width / 2, y: half === 'upper' ? 4 : box.height - 4 } });
+}
+
+/** A tasks file without what a write stamps (updatedAt, the tags' metadata), to compare two writes. */
+function withoutTimestamps(data: unknown): unknown {
+  return JSON.parse(JSON.stringify(data, (key, value) => (key === 'updatedAt' || key === 'metadata' ? undefined : value)));
+}

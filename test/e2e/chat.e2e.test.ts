@@ -2,6 +2,7 @@
  * End-to-end: @taskmaster in the Chat view of a real VS Code (code-server, see vscodeHarness.ts),
  * with the packaged extension. Copilot cannot run here, so a test-only extension (chatModelStandIn/)
  * provides the chat's language model; the participant, its commands and buttons are the real ones.
+ * `/research` asks the project's Ollama model instead: the Ollama stand-in (test/support/ollamaStandIn.ts).
  * Needs a current build (node esbuild.mjs). Failing tests leave a screenshot in test-results/.
  */
 import * as assert from 'node:assert/strict';
@@ -9,17 +10,22 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { copyDemo, readTasks, stagedSuite, TASKS_FILE, tml, vscodeSession } from './stagedExtension';
-import { eventually, runCommand } from './vscodeHarness';
+import { eventually, pickQuickPickItem, runCommand } from './vscodeHarness';
 import type { RawTask } from '../../src/core/task';
+import { OllamaStandIn } from '../support/ollamaStandIn';
 
 const MODEL_STAND_IN = path.join(__dirname, 'chatModelStandIn');
+/** The Ollama model /research asks (the demo's research model). */
+const OLLAMA_MODEL = 'qwen2.5-coder:7b';
 
 describe('@taskmaster in the Chat view of a real VS Code (code-server)', function () {
   this.timeout(60_000);
   const staged = stagedSuite('chat');
+  let ollama: OllamaStandIn | undefined;
   const vs = vscodeSession(
     () => staged.packaged().extensionDir,
-    () => {
+    async () => {
+      ollama = await OllamaStandIn.start({ models: [{ name: OLLAMA_MODEL, family: 'qwen2', parameterSize: '7.6B', capabilities: ['completion', 'tools'] }] });
       const workspace = copyDemo(staged.scratch());
       // The demo's next task is already in progress; make it pending so /next offers Start.
       const next = tml(workspace, 'next') as RawTask;
@@ -29,10 +35,17 @@ describe('@taskmaster in the Chat view of a real VS Code (code-server)', functio
       return {
         workspace,
         extraExtensionPaths: [MODEL_STAND_IN],
-        userSettings: { 'chat.disableAIFeatures': false, 'workbench.secondarySideBar.defaultVisibility': 'visible' },
+        userSettings: {
+          'chat.disableAIFeatures': false,
+          'workbench.secondarySideBar.defaultVisibility': 'visible',
+          'taskmaster.ollama.endpoint': ollama.url,
+          'taskmaster.ollama.model': OLLAMA_MODEL,
+        },
       };
     },
   );
+  // Registered after the session, so it runs after VS Code has closed.
+  after(() => ollama?.stop());
 
   it('answers /next with the next task, and its Start button sets it in progress on disk', async () => {
     const next = tml(vs.workspace(), 'next') as RawTask;
@@ -114,6 +127,38 @@ describe('@taskmaster in the Chat view of a real VS Code (code-server)', functio
     });
     assert.equal(added[1].priority, 'high', 'a FIXME is high priority');
     assert.match(String(added[0].details), /src\/server\.ts:2/);
+  });
+
+  it('/research streams the Ollama model\'s answer, naming the model; Save to Task… appends it to the task in tasks.json', async () => {
+    assert.ok(ollama, 'the Ollama stand-in did not start');
+    const task = readTasks(vs.workspace()).master.tasks.find((candidate) => /caddy|tls/i.test(candidate.title ?? '')) as RawTask;
+    assert.ok(task, 'the demo plan has a task about Caddy');
+    const answer = 'Caddy renews its certificates by itself: keep its data volume.\n\n- Mount /data on a volume\n- Watch the renewal lines in its log';
+    ollama.script({ content: answer, chunkSize: 8 });
+    const chatsBefore = ollama.requests.filter((request) => request.path === '/api/chat').length;
+    const reply = await ask(vs.page(), `@taskmaster /research how should #${task.id} keep its certificates across restarts?`);
+    const shown = await eventually('the streamed answer and who gave it', async () => {
+      const text = await reply.innerText();
+      return text.includes('Watch the renewal lines in its log') && text.includes('Researched by') ? text : undefined;
+    }, 30_000);
+    assert.ok(shown.includes('Caddy renews its certificates by itself: keep its data volume.'), shown);
+    assert.match(shown, new RegExp(`Researched by ${OLLAMA_MODEL.replace('.', '\\.')} on Ollama`), 'it names the model');
+    assert.match(shown, new RegExp(`Context: #${task.id}\\b`), 'it names the task that went along');
+    const chats = ollama.requests.filter((request) => request.path === '/api/chat').slice(chatsBefore);
+    assert.equal(chats.length, 1, 'one request to the Ollama model, not the chat\'s');
+    assert.equal(chats[0].model, OLLAMA_MODEL);
+    const asked = chats[0].messages?.filter((message) => message.role === 'user').at(-1)?.content ?? '';
+    assert.ok(asked.includes('keep its certificates across restarts') && asked.includes(String(task.title)), `the prompt holds the question and the task:\n${asked}`);
+
+    await reply.locator('.monaco-button').filter({ hasText: /^Save to Task…$/ }).first().click();
+    await pickQuickPickItem(vs.page(), { placeholder: 'Append the research to which task or subtask?', filter: String(task.title), label: `${task.id} ${task.title}` });
+    const details = await eventually(`the research in the details of task ${task.id}`, () => {
+      const saved = readTasks(vs.workspace()).master.tasks.find((candidate) => candidate.id === task.id)?.details ?? '';
+      return saved.includes('## Research Query:') ? saved : undefined;
+    });
+    assert.ok(details.startsWith(String(task.details ?? '')), 'appended after what the details said');
+    assert.ok(details.includes(answer), `the answer is in the details:\n${details}`);
+    assert.ok(details.includes(`**Answered by:** ${OLLAMA_MODEL} on Ollama`), 'the note names the model');
   });
 });
 

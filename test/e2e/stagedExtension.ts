@@ -49,11 +49,11 @@ export function boardFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 }
 
-/** Opens the board from the palette and waits for its first card. */
+/** Opens the board from the palette and waits for its first card (patiently: on a busy machine the extension activates late). */
 export async function openBoard(page: Page): Promise<FrameLocator> {
-  await runCommand(page, 'Taskmaster: Open Board');
+  await runCommand(page, 'Taskmaster: Open Board', 60_000);
   const board = boardFrame(page);
-  await board.locator('[data-task-id]').first().waitFor({ state: 'visible', timeout: 20_000 });
+  await board.locator('[data-task-id]').first().waitFor({ state: 'visible', timeout: 60_000 });
   return board;
 }
 

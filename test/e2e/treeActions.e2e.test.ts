@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { copyDemo, readTasks, stagedSuite, TASKS_FILE, vscodeSession } from './stagedExtension';
-import { clickNotificationButton, eventually, openViewContainer, pickQuickPickItem, waitForRows } from './vscodeHarness';
+import { clickNotificationButton, escapeRegExp, eventually, openViewContainer, pickQuickPickItem, treeContextMenu, waitForRows } from './vscodeHarness';
 
 describe('The tree\'s context menu in a real VS Code (code-server)', function () {
   this.timeout(60_000);
@@ -30,7 +30,7 @@ describe('The tree\'s context menu in a real VS Code (code-server)', function ()
   it('removes a task after one confirmation, and Undo puts the file back byte for byte', async () => {
     const before = fs.readFileSync(tasksFile(), 'utf8');
     const task = readTasks(vs.workspace()).master.tasks.find((candidate) => candidate.id === 13)!;
-    await contextMenu(vs.page(), `13 ${task.title}`, 'Remove Task…', 'Remove which tasks and subtasks?');
+    await treeContextMenu(vs.page(), `13 ${task.title}`, 'Remove Task…', 'Remove which tasks and subtasks?');
     await answerDialog(vs.page(), `Remove task 13 "${task.title}"?`, 'Remove');
     await eventually('task 13 gone from tasks.json', () => (readTasks(vs.workspace()).master.tasks.some((t) => t.id === 13) ? undefined : true));
 
@@ -43,7 +43,7 @@ describe('The tree\'s context menu in a real VS Code (code-server)', function ()
     const parent = readTasks(vs.workspace()).master.tasks.find((candidate) => candidate.id === 4)!;
     const subtask = parent.subtasks!.find((candidate) => candidate.id === 3)!;
     const nextId = Math.max(...readTasks(vs.workspace()).master.tasks.map((t) => Number(t.id))) + 1;
-    await contextMenu(vs.page(), `4.3 ${subtask.title}`, 'Convert to Task', 'Make which subtask a task?');
+    await treeContextMenu(vs.page(), `4.3 ${subtask.title}`, 'Convert to Task', 'Make which subtask a task?');
     const converted = await eventually(`task ${nextId} in tasks.json`, () => readTasks(vs.workspace()).master.tasks.find((t) => t.id === nextId));
     assert.equal(converted.title, subtask.title);
     assert.deepEqual(converted.dependencies, ['4.1', '4.2', 4], 'its sibling dependencies, spelled as task dependencies, and its old parent');
@@ -54,7 +54,7 @@ describe('The tree\'s context menu in a real VS Code (code-server)', function ()
   it('moves a task to another tag, dropping the dependency left behind when asked to', async () => {
     const task = readTasks(vs.workspace()).master.tasks.find((candidate) => candidate.id === 7)!;
     assert.deepEqual(task.dependencies, [5], 'task 7 waits on task 5, which stays in master');
-    await contextMenu(vs.page(), `7 ${task.title}`, 'Move to Tag…', 'Move which tasks to another tag?');
+    await treeContextMenu(vs.page(), `7 ${task.title}`, 'Move to Tag…', 'Move which tasks to another tag?');
     await pickQuickPickItem(vs.page(), { placeholder: 'Move 7 from "master" to which tag?', label: 'homelab-ollama' });
     await answerDialog(vs.page(), 'Some of what moves to "homelab-ollama" depends on tasks that stay.', 'Drop Those Dependencies');
     const moved = await eventually('task 7 in homelab-ollama', () => readTasks(vs.workspace())['homelab-ollama'].tasks.find((t) => t.id === 7));
@@ -63,39 +63,6 @@ describe('The tree\'s context menu in a real VS Code (code-server)', function ()
     assert.ok(!readTasks(vs.workspace()).master.tasks.some((t) => t.id === 7), 'gone from master');
   });
 });
-
-/**
- * Right-clicks the tree row whose label starts with `rowStart` and runs the menu item `item`.
- * When the tree refreshed between the right-click and the click (the plan was just reloaded),
- * VS Code hands the command no row and it asks which task instead (`fallback`, its quick pick
- * placeholder): close that and try again, since the test is about the menu on a row.
- */
-async function contextMenu(page: Page, rowStart: string, item: string, fallback: string): Promise<void> {
-  const row = page.locator(`.part.sidebar .monaco-list-row[aria-label^="${rowStart.replace(/["\\]/g, '\\$&')}"]`).first();
-  const menu = page.locator('.context-view .monaco-menu');
-  const entry = menu.locator('.action-label', { hasText: new RegExp(`^\\s*${escapeRegExp(item)}\\s*$`) }).first();
-  const input = page.locator('.quick-input-widget input.input');
-  for (let attempt = 1; ; attempt++) {
-    await row.click({ button: 'right', timeout: 10_000 });
-    await entry.waitFor({ state: 'visible', timeout: 10_000 });
-    // The menu ignores a click that comes right after it opened (the right button's release): click until it closes.
-    await eventually(`the menu item "${item}" to run`, async () => {
-      if (await entry.isVisible()) await entry.click({ timeout: 2000 }).catch(() => undefined);
-      return (await menu.isVisible()) ? undefined : true;
-    });
-    const askedWhich = await input
-      .waitFor({ state: 'visible', timeout: 1500 })
-      .then(async () => (await input.getAttribute('placeholder')) === fallback, () => false);
-    if (!askedWhich) return;
-    if (attempt === 3) throw new Error(`"${item}" on the row "${rowStart}" asked "${fallback}" three times: the command never got the row`);
-    await page.keyboard.press('Escape');
-    await input.waitFor({ state: 'hidden', timeout: 5000 });
-  }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** Answers the modal dialog that asks `message` with the button labelled `button`. */
 async function answerDialog(page: Page, message: string, button: string): Promise<void> {

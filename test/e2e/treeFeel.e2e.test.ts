@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { RawTask } from '../../src/core/task';
 import { boardFrame, copyDemo, readTasks, stagedSuite, tml, vscodeSession } from './stagedExtension';
-import { eventually, openViewContainer, pickQuickPickItem, runCommand, waitForRows } from './vscodeHarness';
+import { eventually, markdownPreview, openViewContainer, pickQuickPickItem, runCommand, waitForRows } from './vscodeHarness';
 
 describe('The Tasks tree as a new user meets it (code-server)', function () {
   this.timeout(90_000);
@@ -51,13 +51,13 @@ describe('The Tasks tree as a new user meets it (code-server)', function () {
 
   it('opens a task to read when its row is clicked, and Show Task opens the same view', async () => {
     await vs.page().locator(`.part.sidebar .monaco-list-row[aria-label^="8 "] .label-name`).click();
-    const preview = await taskPreview(vs.page(), 'Task 8.md', `8 ${task(8).title}`);
+    const preview = await markdownPreview(vs.page(), 'Task 8.md', `8 ${task(8).title}`);
     const expected = [`8 ${task(8).title}`, 'Status: pending', 'Priority: high', 'Blocked: waits on 4', 'Dependencies', `4 ${task(4).title} (in-progress)`, task(8).description ?? ''];
     assert.deepEqual(expected.filter((text) => !preview.includes(text)), [], `the view shows every field:\n${preview}`);
 
     await runCommand(vs.page(), 'Taskmaster: Show Task');
     await pickQuickPickItem(vs.page(), { placeholder: 'Show which task?', filter: task(4).title, label: `4 ${task(4).title}` });
-    const four = await taskPreview(vs.page(), 'Task 4.md', `4 ${task(4).title}`);
+    const four = await markdownPreview(vs.page(), 'Task 4.md', `4 ${task(4).title}`);
     assert.ok(four.includes('Subtasks (1/3 done)'), four);
     // The view shows one task at a time: the previous task's tab goes (VS Code closes it a moment later).
     await eventually('the tab of task 8 to close', async () => ((await vs.page().locator('.tab[aria-label*="Task 8.md"]').count()) === 0 ? true : undefined));
@@ -128,14 +128,4 @@ describe('The Tasks tree as a new user meets it (code-server)', function () {
 async function titleAction(page: Page, title: string): Promise<void> {
   const icon = page.locator(`.part.sidebar .title-actions .action-label[aria-label^="${title}"]`).first();
   await icon.click({ timeout: 10_000 });
-}
-
-/** The text of the task view's preview tab (`Preview <name>`), once it shows `heading`. */
-async function taskPreview(page: Page, name: string, heading: string): Promise<string> {
-  await page.locator(`.tab[aria-label*="${name}"]`).first().waitFor({ state: 'visible', timeout: 15_000 });
-  const body = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame').locator('body');
-  return eventually(`the preview of ${name}`, async () => {
-    const text = (await body.innerText({ timeout: 2000 })).replace(/[ \t]+/g, ' ');
-    return text.trimStart().startsWith(heading) ? text : undefined;
-  }, 15_000);
 }

@@ -216,8 +216,8 @@ export async function launchVSCode(options: LaunchOptions): Promise<VSCodeSessio
   }
 }
 
-/** Runs a command by its palette label (e.g. "Taskmaster: Refresh"): F1, type, pick that row. */
-export async function runCommand(page: Page, title: string, timeoutMs = 10_000): Promise<void> {
+/** Runs a command by its palette label (e.g. "Taskmaster: Refresh"): F1, type, pick that row. Patient: typing into the palette of a busy machine is slow. */
+export async function runCommand(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const input = page.locator('.quick-input-widget input.input');
   const exact = new RegExp(`^${escapeRegExp(title)}$`);
@@ -231,7 +231,9 @@ export async function runCommand(page: Page, title: string, timeoutMs = 10_000):
   for (;;) {
     await page.keyboard.press('F1');
     await input.waitFor({ state: 'visible', timeout: Math.max(1, deadline - Date.now()) });
-    await input.pressSequentially(title); // the input already holds ">"
+    // One input event for the whole label (the input holds ">"): typed key by key, a busy machine
+    // filters the command list once per key and can take longer than the deadline.
+    await input.fill(`>${title}`);
     const found = await row
       .waitFor({ state: 'visible', timeout: Math.max(1, Math.min(2000, deadline - Date.now())) })
       .then(() => true, () => false);
@@ -276,13 +278,32 @@ export async function pickQuickPickItem(
     if (Date.now() >= deadline) throw new Error(`pickQuickPickItem: no quick pick asking ${placeholder} within ${timeoutMs} ms`);
     await sleep(100);
   }
-  if (pick.filter !== undefined) await input.pressSequentially(pick.filter);
+  if (pick.filter !== undefined) await input.fill(pick.filter);
   const label = typeof pick.label === 'string' ? new RegExp(`^\\s*${escapeRegExp(pick.label)}\\s*$`) : pick.label;
   await page
     .locator('.quick-input-list .monaco-list-row')
     .filter({ has: page.locator('.label-name', { hasText: label }) })
     .first()
     .click({ timeout: Math.max(1, deadline - Date.now()) });
+}
+
+/**
+ * Answers a many-item quick pick (`canPickMany`) found by its title: types `filter`, checks the rows
+ * whose whole label is one of `labels`, then accepts with Enter.
+ */
+export async function checkQuickPickItems(page: Page, title: string, filter: string, labels: string[], timeoutMs = 10_000): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input.input');
+  await eventually(`a quick pick titled "${title}"`, async () => ((await input.isVisible()) && ((await widget.locator('.quick-input-title').textContent()) ?? '').trim() === title ? true : undefined), timeoutMs);
+  await input.fill(filter);
+  for (const [index, label] of labels.entries()) {
+    // A click on a row of a many-item pick toggles its check; the widget counts the checked rows.
+    const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) }).first();
+    await row.click({ timeout: timeoutMs });
+    await eventually(`"${label}" to be checked`, async () => (((await widget.locator('.quick-input-count').textContent()) ?? '').includes(`${index + 1} Selected`) ? true : undefined));
+  }
+  await input.press('Enter');
+  await eventually(`the quick pick "${title}" to close`, async () => (!(await input.isVisible()) || ((await widget.locator('.quick-input-title').textContent()) ?? '').trim() !== title ? true : undefined));
 }
 
 /** Shows a view container's sidebar (title starts with containerTitle): clicks its activity bar item
@@ -662,10 +683,49 @@ function safeReaddir(dir: string): fs.Dirent[] {
   }
 }
 
-function escapeRegExp(text: string): string {
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 /** A timer that does not keep the test process alive once everything else is done (race timeouts). */
 const idle = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * Right-clicks the tree row whose label starts with `rowStart` and runs the menu item `item`.
+ * When the tree refreshed between the right-click and the click (the plan was just reloaded),
+ * VS Code hands the command no row and it asks which task instead (`fallback`, its quick pick
+ * placeholder): close that and try again, since the test is about the menu on a row.
+ */
+export async function treeContextMenu(page: Page, rowStart: string, item: string, fallback: string): Promise<void> {
+  const row = page.locator(`.part.sidebar .monaco-list-row[aria-label^="${rowStart.replace(/["\\]/g, '\\$&')}"]`).first();
+  const menu = page.locator('.context-view .monaco-menu');
+  const entry = menu.locator('.action-label', { hasText: new RegExp(`^\\s*${escapeRegExp(item)}\\s*$`) }).first();
+  const input = page.locator('.quick-input-widget input.input');
+  for (let attempt = 1; ; attempt++) {
+    await row.click({ button: 'right', timeout: 10_000 });
+    await entry.waitFor({ state: 'visible', timeout: 10_000 });
+    // The menu ignores a click that comes right after it opened (the right button's release): click until it closes.
+    await eventually(`the menu item "${item}" to run`, async () => {
+      if (await entry.isVisible()) await entry.click({ timeout: 2000 }).catch(() => undefined);
+      return (await menu.isVisible()) ? undefined : true;
+    });
+    const askedWhich = await input
+      .waitFor({ state: 'visible', timeout: 1500 })
+      .then(async () => (await input.getAttribute('placeholder')) === fallback, () => false);
+    if (!askedWhich) return;
+    if (attempt === 3) throw new Error(`"${item}" on the row "${rowStart}" asked "${fallback}" three times: the command never got the row`);
+    await page.keyboard.press('Escape');
+    await input.waitFor({ state: 'hidden', timeout: 5000 });
+  }
+}
+
+/** The text of a markdown preview tab (`Preview <name>`), once it starts with `heading`. */
+export async function markdownPreview(page: Page, name: string, heading: string): Promise<string> {
+  await page.locator(`.tab[aria-label*="${name}"]`).first().waitFor({ state: 'visible', timeout: 15_000 });
+  const body = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame').locator('body');
+  return eventually(`the preview of ${name}`, async () => {
+    const text = (await body.innerText({ timeout: 2000 })).replace(/[ \t]+/g, ' ');
+    return text.trimStart().startsWith(heading) ? text : undefined;
+  }, 15_000);
+}

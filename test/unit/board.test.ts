@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { boardEdit, boardTagMove, type BoardEditMessage, type LeftBehindChoice } from '../../src/board/boardEdits';
+import { boardEdit, boardPositionMove, boardTagMove, nextFreeTaskId, positionRefusal, type BoardEditMessage, type LeftBehindChoice } from '../../src/board/boardEdits';
+import { positionBetween } from '../../src/board/cardPosition';
 import { boardTask, buildBoardState, type BoardSource } from '../../src/board/boardState';
 import { completionHistory } from '../../src/progress/completionHistory';
 import { criticalPath } from '../../src/board/criticalPath';
@@ -11,8 +12,10 @@ import { changedTaskFields, normaliseTaskField } from '../../src/board/taskField
 import { findNextTask } from '../../src/core/nextTask';
 import { addDependency, moveSubtask, OperationError, setDependencies } from '../../src/core/operations';
 import { readPlan, type TagView } from '../../src/core/plan';
+import { planMove } from '../../src/core/taskStructure';
 import { ActivityLedger } from '../../src/ledger';
 import { readComplexityReport, writeComplexityReport } from '../../src/store/complexityReport';
+import { editUndoably } from '../../src/store/undoableEdit';
 import { loadedPlan, openStore, tagged, task, taskMasterText, tempDir } from '../support/planBuilder';
 import { generateLargePlan } from '../support/planGenerator';
 
@@ -41,6 +44,9 @@ describe('board protocol', () => {
     { type: 'openTasksFile', line: 4, column: 7 },
     { type: 'openTasksFile', line: undefined, column: undefined },
     { type: 'moveToTag', ...at, id: '3', toTag: 'feature-x' },
+    { type: 'moveToPosition', ...at, id: '3', to: '7' },
+    { type: 'moveToPosition', ...at, id: '3', to: '2.4' },
+    { type: 'moveToPosition', ...at, id: '3' },
     { type: 'removeTask', ...at, id: '3' },
     { type: 'removeTask', ...at, id: '3.2' },
     { type: 'tagAction', ...at, action: 'add' },
@@ -158,6 +164,11 @@ describe('board protocol', () => {
       { type: 'moveToTag', id: '3.1', toTag: 'feature-x' },
       { type: 'moveToTag', id: '3', toTag: 'master' },
       { type: 'moveToTag', id: 3, toTag: 'feature-x' },
+      { type: 'moveToPosition', id: '3.1', to: '7' },
+      { type: 'moveToPosition', id: '3', to: '3' },
+      { type: 'moveToPosition', id: '3', to: 7 },
+      { type: 'moveToPosition', id: '3', to: 'x' },
+      { type: 'moveToPosition', id: '3', to: '' },
       { type: 'removeTask' },
       { type: 'removeTask', id: '3.x' },
       { type: 'removeTask', id: ['3'] },
@@ -475,6 +486,61 @@ describe('board edits', () => {
       await store.edit(move('moveThemToo'));
       assert.deepEqual(idsIn(await read(), 'master'), []);
       assert.deepEqual(idsIn(await read(), 'feature'), [7, 3, 2, 1]);
+    });
+  });
+
+  describe('moving a card to a position (task-master move --from --to)', () => {
+    const request = (id: string, to?: string) => {
+      const message = parseWebviewMessage({ type: 'moveToPosition', projectUri: 'file:///work/demo', tag: 'master', id, ...(to === undefined ? {} : { to }) });
+      assert.ok(message?.type === 'moveToPosition');
+      return message;
+    };
+    const ids = (text: string) => JSON.parse(text).master.tasks.map((t: { id: number }) => t.id);
+
+    it('renumbers the task as the CLI does, dependencies following it, and Undo puts the file back byte for byte', async () => {
+      const { store, read } = await openStore(sample());
+      const before = await read();
+      const move = await editUndoably(store, boardPositionMove(request('2', '5'), '5'), { tag: 'master', affectedTags: ['master'] });
+      assert.ok(move, 'something changed');
+      const after = JSON.parse(await read());
+      assert.deepEqual(ids(await read()), [1, 3, 5], 'a renumbered task is listed after the others, as Task Master lists it');
+      assert.deepEqual(after.master.tasks[1].dependencies, [5], 'task 3 now waits on 5');
+      assert.deepEqual(after.master.tasks[2].subtasks.map((sub: { id: number }) => sub.id), [1, 2, 3], 'its subtasks keep their numbers');
+
+      // The same request through the CLI's reading of `move --from 2 --to 5`, on the same file.
+      const cli = await openStore(sample());
+      const planned = planMove({ from: '2', to: '5' }, 'master');
+      await cli.store.edit(planned.operation, planned.tag);
+      const strip = (text: string) => JSON.stringify({ ...JSON.parse(text), master: { ...JSON.parse(text).master, metadata: {} } }, (key, value) => (key === 'updatedAt' ? undefined : value));
+      assert.equal(strip(await read()), strip(await cli.read()), 'the same file as tml move --from 2 --to 5');
+
+      await move.undo();
+      assert.equal(await read(), before);
+    });
+
+    it('refuses an id a task has, in Task Master\'s words, writing nothing; checks a typed id the same way', async () => {
+      const { store, read } = await openStore(sample());
+      const before = await read();
+      await assert.rejects(store.edit(boardPositionMove(request('3', '1'), '1'), 'master'), /Task 1 already exists: move 3 to an id no task has/);
+      assert.equal(await read(), before);
+      const plan = (await store.load()).plan;
+      assert.match(positionRefusal(plan, request('3'), '1') ?? '', /Task 1 already exists: move 3 to an id no task has/);
+      assert.match(positionRefusal(plan, request('3'), 'next') ?? '', /"next" is not a task id/);
+      assert.match(positionRefusal(plan, request('3'), ' ') ?? '', /Name where each id goes/);
+      assert.equal(positionRefusal(plan, request('3'), ' 9 '), undefined);
+      assert.equal(positionRefusal(plan, request('3'), '2.4'), undefined, 'a subtask id makes it a subtask, as task-master move does');
+      assert.equal(nextFreeTaskId(plan.tags.get('master')!), '4');
+    });
+
+    it('names the first free id between the cards either side of a drop', () => {
+      const taken = new Set(['1', '2', '4', '7', '8']);
+      assert.equal(positionBetween('8', '2', '7', taken), '3', 'between 2 and 7: 3 is free');
+      assert.equal(positionBetween('8', '4', '7', taken), '5');
+      assert.equal(positionBetween('2', undefined, '4', taken), undefined, '2 already sits before 4');
+      assert.equal(positionBetween('8', undefined, '1', taken), '1', 'nothing free before 1: 1, which the extension refuses');
+      assert.equal(positionBetween('4', '7', '8', taken), '8', 'nothing free between 7 and 8');
+      assert.equal(positionBetween('1', '8', undefined, taken), '9', 'after the last card');
+      assert.equal(positionBetween('4', '2', '7', taken), undefined, 'dropped back where it was');
     });
   });
 

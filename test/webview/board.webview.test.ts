@@ -301,6 +301,43 @@ describe('board webview (Chromium, no VS Code)', function () {
     assert.equal(await page.evaluate('document.activeElement.dataset.taskId'), '3', 'focus back on the card');
   });
 
+  it('moves a card to a position: dropped between two cards of its column it takes a free id between theirs; or from its menu', async () => {
+    await send({ type: 'state', state: planState(cards({ id: 1 }, { id: 3 }, { id: 4 }, { id: 9 }, { id: 6, status: 'done' }), {}) });
+    await takePosted();
+    /** Drags a card onto the upper or lower edge of another. */
+    const dropOn = async (id: string, target: string, half: 'upper' | 'lower') => {
+      const box = await card(target).boundingBox();
+      assert.ok(box, `card ${target} is shown`);
+      await card(id).dragTo(card(target), { targetPosition: { x: box.width / 2, y: half === 'upper' ? 4 : box.height - 4 } });
+    };
+
+    await card('9').hover();
+    await page.mouse.down();
+    // Chromium sends dragover only for moves after the drag has started: move in steps.
+    const three = (await card('3').boundingBox())!;
+    await page.mouse.move(three.x + 20, three.y + 10, { steps: 4 });
+    await page.mouse.move(three.x + 24, three.y + 6, { steps: 4 });
+    assert.ok(await card('3').evaluate((el) => el.classList.contains('is-drop-before')), 'the card it would go before is marked');
+    await page.mouse.up();
+    assert.equal(await page.locator('.is-drop-before, .is-drop-after').count(), 0, 'the mark goes with the drop');
+    assert.deepEqual(await takePosted(), [{ type: 'moveToPosition', ...AT, id: '9', to: '2' }], 'between 1 and 3: id 2');
+
+    await dropOn('1', '9', 'lower');
+    assert.deepEqual(await takePosted(), [{ type: 'moveToPosition', ...AT, id: '1', to: '10' }], 'after the last card: the id after it');
+    await dropOn('9', '3', 'lower');
+    assert.deepEqual(await takePosted(), [{ type: 'moveToPosition', ...AT, id: '9', to: '4' }], 'no free id between 3 and 4: 4, which the extension refuses as task-master does');
+    await dropOn('3', '4', 'upper');
+    assert.deepEqual(await takePosted(), [], 'dropped where it is: nothing to do');
+    await dropOn('9', '6', 'upper');
+    assert.deepEqual(await takePosted(), [{ type: 'setStatus', ...AT, id: '9', status: 'done' }], 'on a card of another column: a status change, as before');
+
+    await card('3').focus();
+    await page.keyboard.press('m');
+    await page.locator('[data-move-to-position]').click();
+    assert.deepEqual(await takePosted(), [{ type: 'moveToPosition', ...AT, id: '3' }], 'the menu leaves the id to the extension, which asks');
+    assert.equal(await page.evaluate('document.activeElement.dataset.taskId'), '3', 'focus back on the card');
+  });
+
   it('opens a card in the editor and saves only the changed fields; an update keeps the edits', async () => {
     await send({ type: 'state', state: sample() });
     await takePosted();

@@ -47,6 +47,7 @@ export class BoardApp {
     this.kanban = new KanbanView({
       setStatus: (id, status) => this.setStatus(id, status),
       moveToTag: (id, tag) => this.moveToTag(id, tag),
+      moveToPosition: (id, to) => this.moveToPosition(id, to),
       removeTask: (id) => this.request((place) => post({ type: 'removeTask', ...place, id })),
       openTask,
     });
@@ -164,6 +165,11 @@ export class BoardApp {
 
   private moveToTag(id: string, toTag: string): void {
     if (this.request((place) => post({ type: 'moveToTag', ...place, id, toTag }))) this.liveRegion.textContent = `Moving #${id} to tag ${toTag}.`;
+  }
+
+  private moveToPosition(id: string, to: string | undefined): void {
+    const sent = this.request((place) => post({ type: 'moveToPosition', ...place, id, ...(to === undefined ? {} : { to }) }));
+    if (sent && to !== undefined) this.liveRegion.textContent = `Moving #${id} to #${to}.`;
   }
 
   private startAi(place: BoardPlace, id: string, action: AiAction, prompt: string | undefined): void {

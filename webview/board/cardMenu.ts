@@ -1,7 +1,7 @@
 /**
  * A card's menu: "Move to…" every status (the card's own one marked), "Move to tag…" every other
- * tag, and "Remove task…". One menu serves all cards; it opens by the card's ⋯ button, the context
- * menu, Shift+F10 or M.
+ * tag, "Move to position…" (another id in its tag, as `task-master move --to`) and "Remove task…".
+ * One menu serves all cards; it opens by the card's ⋯ button, the context menu, Shift+F10 or M.
  */
 import { TASK_STATUSES, type TaskStatus } from '../../src/core/task';
 import { el } from './dom';
@@ -15,6 +15,7 @@ export interface CardMenuChoices {
   otherTags: string[];
   setStatus(status: TaskStatus): void;
   moveToTag(tag: string): void;
+  moveToPosition(): void;
   remove(): void;
 }
 
@@ -33,6 +34,7 @@ export function cardMenuEntries(choices: CardMenuChoices): MenuEntry[] {
     ...statuses,
     ...(tags.length ? [{ kind: 'separator' } as const, { kind: 'title', label: 'Move to tag…' } as const, ...tags] : []),
     { kind: 'separator' },
+    { kind: 'item', label: 'Move to position…', onPick: choices.moveToPosition, attributes: { 'data-move-to-position': '' } },
     { kind: 'item', label: 'Remove task…', onPick: choices.remove, attributes: { 'data-remove-task': '' } },
   ];
 }

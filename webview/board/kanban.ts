@@ -4,8 +4,8 @@
  * DOM across renders, so a plan of thousands stays quick and a re-render keeps focus and scroll.
  *
  * Moving a card: drag it to another column, press Ctrl/Cmd+Left/Right, or pick from its menu,
- * which also moves it to another tag or removes it (dropping it on a tag in the toolbar moves it
- * there too). The board posts the request and waits for the extension's next state: one source of truth.
+ * which also moves it to another tag or position or removes it (dropping it on a tag in the toolbar
+ * moves it there too; between two cards of its column, to a position: cardReorder.ts). The board posts the request and waits for the extension's next state: one source of truth.
  */
 import type { BoardCard, BoardState } from '../../src/board/protocol';
 import type { TaskStatus } from '../../src/core/task';
@@ -15,6 +15,7 @@ import { isFilterActive, matchesFilter, type CardFilter } from './cardFilter';
 import { closestTo, el, reconcileChildren } from './dom';
 import { STATUS_LABELS, statusIcon } from './labels';
 import { CARD_MENU_ATTRIBUTES, cardMenuEntries } from './cardMenu';
+import { CardReorder } from './cardReorder';
 import { PopupMenu } from './menu';
 
 export type PlanState = Extract<BoardState, { kind: 'plan' }>;
@@ -22,6 +23,8 @@ export type PlanState = Extract<BoardState, { kind: 'plan' }>;
 export interface KanbanActions {
   setStatus(id: string, status: TaskStatus): void;
   moveToTag(id: string, tag: string): void;
+  /** To the task id `to` (`move --from <id> --to <to>`); without it, the extension asks. */
+  moveToPosition(id: string, to?: string): void;
   removeTask(id: string): void;
   openTask(id: string): void;
 }
@@ -44,6 +47,7 @@ export class KanbanView {
   private readonly columnsElement = el('div', { class: 'kanban-columns' });
   private readonly note = el('p', { class: 'kanban-note', 'data-kanban-note': '' });
   private readonly menu = new PopupMenu(CARD_MENU_ATTRIBUTES);
+  private readonly reorder = new CardReorder();
   private readonly columns = new Map<TaskStatus, Column>();
   private readonly cards = new Map<string, { signature: string; element: HTMLElement }>();
   /** How many matching cards each column shows (grows by PAGE_SIZE with "Show more"). */
@@ -58,7 +62,7 @@ export class KanbanView {
 
   constructor(private readonly actions: KanbanActions) {
     this.element.append(
-      el('p', { id: 'card-keys-hint', class: 'visually-hidden' }, 'Enter opens the task. Control or Command with Left or Right Arrow moves it to the next column. M opens its menu: move to a status or a tag, or remove it.'),
+      el('p', { id: 'card-keys-hint', class: 'visually-hidden' }, 'Enter opens the task. Control or Command with Left or Right Arrow moves it to the next column. M opens its menu: move to a status, a tag or a position, or remove it.'),
       this.note,
       this.columnsElement,
       this.menu.element,
@@ -240,6 +244,7 @@ export class KanbanView {
         otherTags: this.otherTags,
         setStatus: (status) => this.actions.setStatus(current.id, status),
         moveToTag: (tag) => this.actions.moveToTag(current.id, tag),
+        moveToPosition: () => this.actions.moveToPosition(current.id),
         remove: () => this.actions.removeTask(current.id),
       }),
     );
@@ -266,9 +271,16 @@ export class KanbanView {
     this.element.addEventListener('dragend', () => {
       this.columnsElement.querySelector('.is-dragging')?.classList.remove('is-dragging');
       clearTargets();
+      this.reorder.clear();
       this.draggedId = undefined;
     });
     this.element.addEventListener('dragover', (event) => {
+      const dragged = this.draggedId === undefined ? undefined : this.cardById.get(this.draggedId);
+      if (dragged && this.reorder.over(event, dragged)) {
+        event.preventDefault();
+        if (event.dataTransfer) event.dataTransfer.dropEffect = 'move';
+        return;
+      }
       const column = dropColumn(event);
       if (!column) return;
       event.preventDefault();
@@ -283,6 +295,13 @@ export class KanbanView {
       if (column && !column.contains(event.relatedTarget as Node | null)) column.classList.remove('is-drop-target');
     });
     this.element.addEventListener('drop', (event) => {
+      const dragged = this.draggedId === undefined ? undefined : this.cardById.get(this.draggedId);
+      const to = dragged && this.reorder.drop(dragged, new Set(this.cardById.keys()));
+      if (dragged && to) {
+        event.preventDefault();
+        this.actions.moveToPosition(dragged.id, to);
+        return;
+      }
       const column = dropColumn(event);
       clearTargets();
       if (!column || this.draggedId === undefined) return;
