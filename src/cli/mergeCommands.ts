@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { writeFileAtomic } from '../store/atomicWrite';
 import { decodeUtf8 } from '../store/jsonText';
 import { installMergeDriver } from '../store/mergeDriverSetup';
-import { applyConflictResolution, prepareConflictResolution, type BaseSource } from '../store/planConflict';
+import { applyConflictResolution, describeBase, prepareConflictResolution } from '../store/planConflict';
 import { describeMergeNote, mergePlanTexts } from '../store/planMergeText';
 import type { TaskStore } from '../store/taskStore';
 import { UsageError } from './commandLine';
@@ -50,12 +50,6 @@ export async function runMergeCommand(command: MergeCommand, args: string[], jso
       return 0;
     }
   }
-}
-
-export function describeBase(source: BaseSource): string {
-  if (source === 'markers') return 'common ancestor from the diff3 markers';
-  if (source === 'git') return "common ancestor from git's merge";
-  return 'no common ancestor found: the two sides were merged with each other';
 }
 
 /**

@@ -35,6 +35,13 @@ export class NoConflictMarkersError extends Error {
   }
 }
 
+/** Where the base came from, in words. */
+export function describeBase(source: BaseSource): string {
+  if (source === 'markers') return 'common ancestor from the diff3 markers';
+  if (source === 'git') return "common ancestor from git's merge";
+  return 'no common ancestor found: the two sides were merged with each other';
+}
+
 /** Git's largest blob we read back; a plan is far smaller. */
 const MAX_BLOB_BYTES = 512 * 1024 * 1024;
 
