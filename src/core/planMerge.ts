@@ -142,36 +142,22 @@ class PlanMerger {
 
   /**
    * Theirs' tasks (and subtasks) that took an id ours also took for a different new task move to
-   * fresh ids, and theirs' dependencies follow them. Changes `theirs` in place.
+   * fresh ids after every id ours has, with theirs' later additions so they keep their order, and
+   * theirs' dependencies follow them. Changes `theirs` in place.
    */
   private renumberCollisions(tag: string, base: unknown[], ours: unknown[], theirs: unknown[]): void {
     const [baseTasks, ourTasks] = [keyed(base), keyed(ours)];
-    const taskIds = new Map<string, string>();
-    let next = highestId([...base, ...ours, ...theirs]) + 1;
-    for (const task of theirs) {
-      const key = idKey(task);
-      const mine = key === undefined || baseTasks.has(key) ? undefined : ourTasks.get(key);
-      if (!isObject(task) || mine === undefined || sameTask(mine, task)) continue;
-      const id = next++;
-      taskIds.set(key!, String(id));
-      task.id = typeof task.id === 'string' ? String(id) : id;
-      this.note(`task ${key} was added on both branches: theirs ("${String(task.title)}") is now task ${id}.`, tag, String(id));
-    }
+    const taskIds = renumberAdditions(base, ours, theirs);
+    for (const [from, to] of taskIds) this.note(`task ${from} was added on both branches: theirs ("${titleOf(theirs, to)}") is now task ${to}.`, tag, to);
     const subtaskIds = new Map<string, string>();
     for (const task of theirs) {
       const key = idKey(task);
-      if (!isObject(task) || key === undefined || taskIds.has(key) || !ourTasks.has(key)) continue;
-      const [baseSubs, ourSubs] = [keyed(list(asObject(baseTasks.get(key))?.subtasks)), keyed(list(asObject(ourTasks.get(key))?.subtasks))];
+      if (!isObject(task) || key === undefined || !ourTasks.has(key) || [...taskIds.values()].includes(key)) continue;
       const subs = list(task.subtasks);
-      let nextSub = highestId([...baseSubs.values(), ...ourSubs.values(), ...subs]) + 1;
-      for (const sub of subs) {
-        const subKey = idKey(sub);
-        const mine = subKey === undefined || baseSubs.has(subKey) ? undefined : ourSubs.get(subKey);
-        if (!isObject(sub) || mine === undefined || sameTask(mine, sub)) continue;
-        const id = nextSub++;
-        subtaskIds.set(`${key}.${subKey}`, `${key}.${id}`);
-        sub.id = typeof sub.id === 'string' ? String(id) : id;
-        this.note(`subtask ${key}.${subKey} was added on both branches: theirs ("${String(sub.title)}") is now ${key}.${id}.`, tag, `${key}.${id}`);
+      const renumbered = renumberAdditions(list(asObject(baseTasks.get(key))?.subtasks), list(asObject(ourTasks.get(key))?.subtasks), subs);
+      for (const [from, to] of renumbered) {
+        subtaskIds.set(`${key}.${from}`, `${key}.${to}`);
+        this.note(`subtask ${key}.${from} was added on both branches: theirs ("${titleOf(subs, to)}") is now ${key}.${to}.`, tag, `${key}.${to}`);
       }
     }
     if (taskIds.size > 0 || subtaskIds.size > 0) remapTheirs(theirs, taskIds, subtaskIds);
@@ -317,8 +303,9 @@ function mergeIdSets(base: unknown[], ours: unknown[], theirs: unknown[]): unkno
 }
 
 /**
- * The merged order: ours, unless only theirs reordered what all three share; an entry only the
- * other side has goes after its predecessor there (and after what the first side added next to it).
+ * The merged order: ours, unless only theirs reordered what all three share. An entry only the
+ * other side has goes before its successor there, or at the end when it has none (where Task
+ * Master appends new tasks), keeping runs of additions in their order.
  */
 function mergeOrder(base: string[], ours: string[], theirs: string[], merged: Map<string, unknown>): unknown[] {
   const inAll = new Set(base.filter((key) => ours.includes(key) && theirs.includes(key)));
@@ -327,22 +314,48 @@ function mergeOrder(base: string[], ours: string[], theirs: string[], merged: Ma
   const [first, second] = reordered(theirs) && !reordered(ours) ? [theirs, ours] : [ours, theirs];
   const order = first.filter((key) => merged.has(key));
   const placed = new Set(order);
-  const fromSecond = new Set(second);
-  second.forEach((key, index) => {
-    if (!merged.has(key) || placed.has(key)) return;
-    let at = 0;
-    for (let i = index - 1; i >= 0; i--) {
-      const found = order.indexOf(second[i]);
-      if (found >= 0) {
-        at = found + 1;
-        break;
-      }
+  const end = order.length;
+  let successor: string | undefined;
+  for (let index = second.length - 1; index >= 0; index--) {
+    const key = second[index];
+    if (merged.has(key) && !placed.has(key)) {
+      order.splice(successor === undefined ? end : order.indexOf(successor), 0, key);
+      placed.add(key);
     }
-    while (at < order.length && !fromSecond.has(order[at])) at++;
-    order.splice(at, 0, key);
-    placed.add(key);
-  });
+    if (placed.has(key)) successor = key;
+  }
   return order.map((key) => merged.get(key));
+}
+
+/**
+ * When theirs added an entry under an id ours added for something else, theirs' additions from
+ * that id on get new ids after the highest id any side has, in theirs' order. Changes the ids in
+ * `theirs`; returns old id to new id.
+ */
+function renumberAdditions(base: unknown[], ours: unknown[], theirs: unknown[]): Map<string, string> {
+  const [baseIds, ourEntries] = [keyed(base), keyed(ours)];
+  const added = theirs.filter((entry): entry is JsonObject => isObject(entry) && idKey(entry) !== undefined && !baseIds.has(idKey(entry)!));
+  const collisions = added.filter((entry) => {
+    const mine = ourEntries.get(idKey(entry)!);
+    return mine !== undefined && !sameTask(mine, entry);
+  });
+  const renumbered = new Map<string, string>();
+  if (collisions.length === 0) return renumbered;
+  const numeric = (entry: unknown) => Number(idKey(entry));
+  const from = Math.min(...collisions.map(numeric).filter(Number.isFinite));
+  const moving = added.filter((entry) => collisions.includes(entry) || numeric(entry) >= from);
+  let next = highestId([...base, ...ours, ...theirs.filter((entry) => !moving.includes(entry as JsonObject))]) + 1;
+  for (const entry of moving) {
+    const id = next++;
+    renumbered.set(idKey(entry)!, String(id));
+    entry.id = typeof entry.id === 'string' ? String(id) : id;
+  }
+  return renumbered;
+}
+
+function titleOf(entries: unknown[], id: string): string {
+  const entry = entries.find((candidate) => idKey(candidate) === id);
+  return isObject(entry) ? String(entry.title) : '';
 }
 
 /** Rewrites theirs' ids and dependencies after renumbering: task ids, "<task>.<sub>" ids, and sibling numbers. */
