@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { writeFileAtomic } from '../store/atomicWrite';
 import { decodeUtf8 } from '../store/jsonText';
 import { installMergeDriver } from '../store/mergeDriverSetup';
-import { applyConflictResolution, describeBase, prepareConflictResolution } from '../store/planConflict';
+import { applyConflictResolution, describeSides, prepareConflictResolution } from '../store/planConflict';
 import { describeMergeNote, mergePlanTexts } from '../store/planMergeText';
 import type { TaskStore } from '../store/taskStore';
 import { UsageError } from './commandLine';
@@ -40,9 +40,9 @@ export async function runMergeCommand(command: MergeCommand, args: string[], jso
     case 'resolve-conflict': {
       const resolution = await prepareConflictResolution(store.location, new Date());
       const backup = await applyConflictResolution(store, resolution);
-      print({ file: resolution.file, backup, base: resolution.baseSource, notes: resolution.notes }, () =>
+      print({ file: resolution.file, backup, sides: resolution.source, notes: resolution.notes }, () =>
         [
-          `Resolved the merge conflict in ${resolution.file} by tag and task id (${describeBase(resolution.baseSource)}).`,
+          `Resolved the merge conflict in ${resolution.file} by tag and task id (${describeSides(resolution.source)}).`,
           ...resolution.notes.map((note) => `note: ${describeMergeNote(note)}`),
           `The conflicted file is kept in ${backup}.`,
         ].join('\n'),

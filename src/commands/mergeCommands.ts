@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { hasConflictMarkers } from '../core/conflictMarkers';
 import { installMergeDriver } from '../store/mergeDriverSetup';
-import { applyConflictResolution, describeBase, prepareConflictResolution } from '../store/planConflict';
+import { applyConflictResolution, describeSides, prepareConflictResolution } from '../store/planConflict';
 import { describeMergeNote } from '../store/planMergeText';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
@@ -49,7 +49,7 @@ export function registerMergeCommands(context: vscode.ExtensionContext, services
     const resolution = await prepareConflictResolution(project.store.location, new Date());
     const decisions = resolution.notes.map(describeMergeNote);
     const detail = [
-      `Both sides are merged by tag and task id (${describeBase(resolution.baseSource)}); the conflicted file is kept in .taskmaster/backups.`,
+      `Both sides are merged by tag and task id (${describeSides(resolution.source)}); the conflicted file is kept in .taskmaster/backups.`,
       decisions.length ? `\n${decisions.length} decision${decisions.length === 1 ? '' : 's'}:\n${decisions.slice(0, 8).join('\n')}${decisions.length > 8 ? '\n…' : ''}` : '\nNo field was changed two ways.',
     ].join('\n');
     const choice = await vscode.window.showWarningMessage(`Resolve the merge conflict in ${project.folder.name}'s tasks.json?`, { modal: true, detail }, 'Resolve');

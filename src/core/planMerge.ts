@@ -411,13 +411,14 @@ function idKey(entry: unknown): string | undefined {
 }
 
 /**
- * Entries by id. One without a usable id is matched by its content; a repeated id gets a suffix
- * so no entry is lost (validation reports the duplicate).
+ * Entries by id. One without a usable id is matched by its content; an exact repeat is one entry;
+ * a repeated id with other content gets a suffix so no entry is lost (validation reports it).
  */
 function keyed(entries: Iterable<unknown>): Map<string, unknown> {
   const out = new Map<string, unknown>();
   for (const entry of entries) {
     let key = idKey(entry) ?? `#${JSON.stringify(entry)}`;
+    if (out.has(key) && sameJson(out.get(key), entry)) continue;
     for (let n = 2; out.has(key); n++) key = `${idKey(entry) ?? '#'}#${n}`;
     out.set(key, entry);
   }

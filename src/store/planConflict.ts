@@ -11,8 +11,12 @@ import type { PlanLocation } from './planLocation';
 import { mergePlanTexts } from './planMergeText';
 import type { TaskStore } from './taskStore';
 
-/** Where the common ancestor came from: the diff3 markers, git's index during a merge, or nowhere. */
-export type BaseSource = 'markers' | 'git' | 'none';
+/**
+ * Where the sides came from: git's index while the merge is under way (exactly what each branch
+ * had, and their merge base when there is one), else the markers in the file (with the common
+ * ancestor when git wrote diff3 markers).
+ */
+export type SidesSource = 'index' | 'index-without-base' | 'diff3-markers' | 'markers';
 
 /** The semantic merge of a tasks.json that holds conflict markers, ready to write. */
 export interface ConflictResolution {
@@ -21,7 +25,7 @@ export interface ConflictResolution {
   original: string;
   text: string;
   notes: MergeNote[];
-  baseSource: BaseSource;
+  source: SidesSource;
 }
 
 export class NoConflictMarkersError extends Error {
@@ -35,34 +39,40 @@ export class NoConflictMarkersError extends Error {
   }
 }
 
-/** Where the base came from, in words. */
-export function describeBase(source: BaseSource): string {
-  if (source === 'markers') return 'common ancestor from the diff3 markers';
-  if (source === 'git') return "common ancestor from git's merge";
-  return 'no common ancestor found: the two sides were merged with each other';
+/** Where the sides came from, in words. */
+export function describeSides(source: SidesSource): string {
+  switch (source) {
+    case 'index':
+      return "both branches and their common ancestor as git's merge has them";
+    case 'index-without-base':
+      return "both branches as git's merge has them; they have no common ancestor";
+    case 'diff3-markers':
+      return 'both sides and their common ancestor from the diff3 markers';
+    case 'markers':
+      return 'both sides from the markers, without a common ancestor';
+  }
 }
 
 /** Git's largest blob we read back; a plan is far smaller. */
 const MAX_BLOB_BYTES = 512 * 1024 * 1024;
 
 /**
- * Splits tasks.json at its conflict markers and merges the two sides by tag and task id. The base
- * is the diff3 section of the markers when git wrote one, else the merge base git keeps in its
- * index during a merge (stage 1), else there is none and the sides are merged with each other.
+ * Merges a tasks.json that holds conflict markers by tag and task id. While git's merge is under
+ * way its index holds each branch's file exactly; the markers alone can mislead, because git has
+ * already applied the changes that did not conflict to both sides around them (a task one branch
+ * moved can then appear twice). Without a merge under way, the markers are split into the sides.
  */
 export async function prepareConflictResolution(location: PlanLocation, now: Date): Promise<ConflictResolution> {
   const file = location.tasksFile;
   const original = decodeUtf8(await fs.readFile(file));
-  const sides = splitConflictMarkers(original);
-  if (!sides) throw new NoConflictMarkersError(file);
-  let base = sides.base;
-  let baseSource: BaseSource = 'markers';
-  if (base === undefined) {
-    base = await mergeBaseFromIndex(file);
-    baseSource = base === undefined ? 'none' : 'git';
-  }
-  const merged = mergePlanTexts({ base, ours: sides.ours, theirs: sides.theirs }, now);
-  return { file, original, text: merged.text, notes: merged.notes, baseSource };
+  const marked = splitConflictMarkers(original);
+  if (!marked) throw new NoConflictMarkersError(file);
+  const [base, ours, theirs] = await Promise.all([1, 2, 3].map((stage) => indexStage(file, stage)));
+  const fromIndex = ours !== undefined && theirs !== undefined;
+  const sides = fromIndex ? { base, ours, theirs } : marked;
+  const source: SidesSource = fromIndex ? (base !== undefined ? 'index' : 'index-without-base') : marked.base !== undefined ? 'diff3-markers' : 'markers';
+  const merged = mergePlanTexts(sides, now);
+  return { file, original, text: merged.text, notes: merged.notes, source };
 }
 
 /**
@@ -81,10 +91,10 @@ export async function applyConflictResolution(store: TaskStore, resolution: Conf
   return backup;
 }
 
-/** The merge base of a file git is merging (`git show :1:<file>`); undefined outside a merge. */
-async function mergeBaseFromIndex(file: string): Promise<string | undefined> {
+/** One stage of a file git is merging (1 base, 2 ours, 3 theirs); undefined outside a merge. */
+async function indexStage(file: string, stage: number): Promise<string | undefined> {
   try {
-    const { stdout } = await promisify(execFile)('git', ['show', `:1:./${path.basename(file)}`], { cwd: path.dirname(file), maxBuffer: MAX_BLOB_BYTES, encoding: 'utf8' });
+    const { stdout } = await promisify(execFile)('git', ['show', `:${stage}:./${path.basename(file)}`], { cwd: path.dirname(file), maxBuffer: MAX_BLOB_BYTES, encoding: 'utf8' });
     return stdout;
   } catch {
     return undefined;

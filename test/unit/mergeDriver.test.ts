@@ -291,50 +291,62 @@ describe('merge driver: branches that merge their plans (real git)', function ()
 describe('merge conflicts left by git without the driver (real git)', function () {
   this.timeout(60_000);
 
-  for (const style of ['merge', 'diff3'] as const) {
-    it(`tml resolve-conflict merges the two sides of the markers (${style} style), keeps a backup, and the plan validates`, async () => {
-      const { root, outcome } = await mergeBranches({
-        base: basePlan(),
-        driver: false,
-        conflictStyle: style,
-        ours: both(add('Ours: add a linter', ['--dependencies', '2']), setStatus('1', 'done')),
-        theirs: both(add('Theirs: write docs', ['--dependencies', '3']), setStatus('1', 'in-progress')),
-      });
-      assert.equal(outcome.code, 1, 'git alone cannot merge this');
-      assert.match(outcome.text, /^<<<<<<< HEAD$/m);
-      const listed = await tml(['list', '--project', root]);
-      assert.equal(listed.code, 2);
-      assert.match(listed.err, /holds git conflict markers from a merge\. "Resolve Merge Conflict" \(tml resolve-conflict\)/);
-
-      const resolved = await tml(['resolve-conflict', '--project', root]);
-      assert.equal(resolved.code, 0, resolved.err);
-      assert.match(resolved.out, style === 'diff3' ? /common ancestor from the diff3 markers/ : /common ancestor from git's merge/);
-      assert.match(resolved.out, /task 4 was added on both branches: theirs \("Theirs: write docs"\) is now task 5/);
-      const merged = await readPlanData(root);
-      assert.deepEqual(tasksOf(merged).map((entry) => [entry.id, entry.title, entry.dependencies]).slice(3), [
-        [4, 'Ours: add a linter', [2]],
-        [5, 'Theirs: write docs', [3]],
-      ]);
-      assert.equal(byId(merged, 1).status, 'done');
-      assert.equal((await tml(['validate', '--project', root])).code, 0);
-      const backups = await fs.readdir(path.join(root, '.taskmaster', 'backups'));
-      assert.equal(backups.length, 1);
-      assert.match(await fs.readFile(path.join(root, '.taskmaster', 'backups', backups[0]), 'utf8'), /^<<<<<<< HEAD$/m, 'the backup is the conflicted file');
-      await run(root, ['add', PLAN_FILE]);
-      assert.equal((await run(root, ['commit', '--no-edit'])).code, 0);
+  it('tml resolve-conflict during the merge: the sides from git, merged by the rules, a backup kept, the plan valid', async () => {
+    const { root, outcome } = await mergeBranches({
+      base: basePlan(),
+      driver: false,
+      ours: both(add('Ours: add a linter', ['--dependencies', '2']), setStatus('1', 'done')),
+      theirs: both(add('Theirs: write docs', ['--dependencies', '3']), setStatus('1', 'in-progress')),
     });
-  }
+    assert.equal(outcome.code, 1, 'git alone cannot merge this');
+    assert.match(outcome.text, /^<<<<<<< HEAD$/m);
+    const listed = await tml(['list', '--project', root]);
+    assert.equal(listed.code, 2);
+    assert.match(listed.err, /holds git conflict markers from a merge\. "Resolve Merge Conflict" \(tml resolve-conflict\)/);
 
-  it('a file committed with markers (no merge under way, no diff3 base): the two sides are merged with each other', async () => {
-    const { root, outcome } = await mergeBranches({ base: basePlan(), driver: false, ours: add('Ours only'), theirs: add('Theirs only') });
-    assert.equal(outcome.code, 1);
-    await run(root, ['add', '-A']);
-    await run(root, ['commit', '--no-edit']);
     const resolved = await tml(['resolve-conflict', '--project', root]);
     assert.equal(resolved.code, 0, resolved.err);
-    assert.match(resolved.out, /no common ancestor found/);
-    assert.deepEqual(tasksOf(await readPlanData(root)).map((entry) => entry.title).slice(3), ['Ours only', 'Theirs only']);
+    assert.match(resolved.out, /both branches and their common ancestor as git's merge has them/);
+    assert.match(resolved.out, /task 4 was added on both branches: theirs \("Theirs: write docs"\) is now task 5/);
+    const merged = await readPlanData(root);
+    assert.deepEqual(tasksOf(merged).map((entry) => [entry.id, entry.title, entry.dependencies]).slice(3), [
+      [4, 'Ours: add a linter', [2]],
+      [5, 'Theirs: write docs', [3]],
+    ]);
+    assert.equal(byId(merged, 1).status, 'done');
+    assert.equal((await tml(['validate', '--project', root])).code, 0);
+    const backups = await fs.readdir(path.join(root, '.taskmaster', 'backups'));
+    assert.equal(backups.length, 1);
+    assert.match(await fs.readFile(path.join(root, '.taskmaster', 'backups', backups[0]), 'utf8'), /^<<<<<<< HEAD$/m, 'the backup is the conflicted file');
+    await run(root, ['add', PLAN_FILE]);
+    assert.equal((await run(root, ['commit', '--no-edit'])).code, 0);
   });
+
+  for (const [style, source] of [
+    ['diff3', /both sides and their common ancestor from the diff3 markers/],
+    ['merge', /both sides from the markers, without a common ancestor/],
+  ] as const) {
+    it(`a file committed with ${style} conflict markers (no merge under way): the markers are split into the sides`, async () => {
+      const base: Data = basePlan();
+      byId(base, 2).details = 'Parse it.';
+      const { root, outcome } = await mergeBranches({
+        base,
+        driver: false,
+        conflictStyle: style,
+        ours: both(add('Ours only'), (root) => editPlan(root, (data) => (byId(data, 2).details = 'Parse it.\n\nOurs.'))),
+        theirs: both(add('Theirs only'), (root) => editPlan(root, (data) => (byId(data, 2).details = 'Parse it.\n\nTheirs.'))),
+      });
+      assert.equal(outcome.code, 1);
+      await run(root, ['commit', '-qam', 'merged with the markers in']);
+      const resolved = await tml(['resolve-conflict', '--project', root]);
+      assert.equal(resolved.code, 0, resolved.err);
+      assert.match(resolved.out, source);
+      const merged = await readPlanData(root);
+      assert.deepEqual(tasksOf(merged).map((entry) => entry.title).slice(3), ['Ours only', 'Theirs only']);
+      // With the ancestor both appended texts are kept; without it, theirs becomes a note.
+      assert.match(byId(merged, 2).details, style === 'diff3' ? /^Parse it\.\n\nOurs\.\n\nTheirs\.$/ : /^Parse it\.\n\nOurs\.\n\n<info added on [^>]+>\n[^]*details: Parse it\.\n\nTheirs\.\n/);
+    });
+  }
 
   it('refuses a file without markers, writing nothing', async () => {
     const { root } = await mergeBranches({ base: basePlan(), driver: false, ours: add('Ours only'), theirs: async () => undefined });
