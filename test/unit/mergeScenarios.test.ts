@@ -203,6 +203,7 @@ describe('merge driver: generated branch edits (seeded, real git)', function () 
   let withDriver: string;
   let withoutDriver: string;
   let conflicted = 0;
+  let withoutDriverRuns = 0;
 
   before(async () => {
     [withDriver, withoutDriver] = await Promise.all([scenarioRepository(true), scenarioRepository(false)]);
@@ -235,6 +236,7 @@ describe('merge driver: generated branch edits (seeded, real git)', function () 
       await commitSide(withoutDriver, `theirs-${seed}`, theirs);
       await git(withoutDriver, ['checkout', '-q', `ours-${seed}`]);
       const merge = await run(withoutDriver, ['merge', '--no-edit', `theirs-${seed}`]);
+      withoutDriverRuns++;
       try {
         // A clean line-by-line merge is git's own result, not ours to judge.
         if (merge.code === 0) return;
@@ -252,6 +254,6 @@ describe('merge driver: generated branch edits (seeded, real git)', function () 
 
   after(() => {
     // The resolve path must have been exercised, not skipped by clean line merges.
-    assert.ok(conflicted >= SEEDS.length / 2, `only ${conflicted} of ${SEEDS.length} merges without the driver conflicted`);
+    if (withoutDriverRuns === SEEDS.length) assert.ok(conflicted >= SEEDS.length / 2, `only ${conflicted} of ${SEEDS.length} merges without the driver conflicted`);
   });
 });
