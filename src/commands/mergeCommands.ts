@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { hasConflictMarkers } from '../core/conflictMarkers';
-import { installMergeDriver } from '../store/mergeDriverSetup';
+import { installMergeDriver, refreshMergeDriver } from '../store/mergeDriverSetup';
 import { applyConflictResolution, describeSides, prepareConflictResolution } from '../store/planConflict';
 import { describeMergeNote } from '../store/planMergeText';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
@@ -30,12 +30,14 @@ export function registerMergeCommands(context: vscode.ExtensionContext, services
   const { model, extensionUri, log } = services;
   const register = (id: string, handler: (...args: unknown[]) => unknown) => registerCommand(context, log, id, handler);
 
+  // git runs the driver outside VS Code: this editor's runtime as Node, and the CLI the extension ships.
+  const program = [process.execPath, path.join(extensionUri.fsPath, 'dist', 'cli.js')];
+  const env = { ELECTRON_RUN_AS_NODE: '1' };
+
   register(CommandIds.installMergeDriver, async (arg?: unknown) => {
     const project = isProject(arg) ? arg : await pickProject(model, { needsPlan: false });
     if (!project) return;
-    // git runs the driver outside VS Code: this editor's runtime as Node, and the CLI the extension ships.
-    const cli = path.join(extensionUri.fsPath, 'dist', 'cli.js');
-    const setup = await installMergeDriver(project.store.location, [process.execPath, cli], { ELECTRON_RUN_AS_NODE: '1' });
+    const setup = await installMergeDriver(project.store.location, program, env);
     log.info(`merge driver for ${project.folder.name}: ${setup.driver}`);
     const attributes = setup.attributesAdded ? `added the tasks.json entry to .gitattributes (commit it)` : '.gitattributes already had the entry';
     void vscode.window.showInformationMessage(
@@ -66,9 +68,18 @@ export function registerMergeCommands(context: vscode.ExtensionContext, services
 
   // Once per conflicted text: a plan that stays conflicted is not announced again on each reload.
   const announced = new Map<Project, string>();
+  const refreshed = new Set<Project>();
   context.subscriptions.push(
     model.projects.onDidChange((project) => {
       if (!project) return;
+      if (!refreshed.has(project)) {
+        refreshed.add(project);
+        // An update of the extension moves dist/cli.js: a driver installed from an older version follows it.
+        void refreshMergeDriver(project.store.location, program, env).then(
+          (changed) => changed && log.info(`${project.folder.name}: the git merge driver now runs ${program[1]}`),
+          () => undefined,
+        );
+      }
       const state = project.store.state;
       if (!hasMergeConflict(project) || state.kind !== 'unreadable') {
         announced.delete(project);

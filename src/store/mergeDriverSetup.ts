@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { writeFileAtomic } from './atomicWrite';
@@ -75,6 +75,21 @@ export async function installMergeDriver(location: PlanLocation, program: readon
     configChanged = true;
   }
   return { attributesFile, attributesAdded, configChanged, driver };
+}
+
+/**
+ * Points an installed driver whose program file is gone (the extension was updated into a new
+ * folder, tml was moved) at `program`. Returns whether git config changed; a driver that still
+ * works, or none, is left alone.
+ */
+export async function refreshMergeDriver(location: PlanLocation, program: readonly string[], env?: Record<string, string>): Promise<boolean> {
+  const current = await configuredMergeDriver(location.root);
+  const wanted = mergeDriverCommand(program, env);
+  if (current === undefined || current === wanted) return false;
+  const files = [...current.matchAll(/(?:^| )'((?:[^']|'\\'')*)'/g)].map((match) => match[1].replace(/'\\''/g, "'"));
+  if (files.length === 0 || files.every((file) => existsSync(file))) return false;
+  await git(location.root, ['config', '--local', `merge.${MERGE_DRIVER}.driver`, wanted]);
+  return true;
 }
 
 /** The driver command git config names now, if any. */

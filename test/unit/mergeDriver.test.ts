@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { installMergeDriver, mergeDriverCommand, refreshMergeDriver } from '../../src/store/mergeDriverSetup';
+import { locatePlan } from '../../src/store/planLocation';
+import { cliBundle } from '../support/cliBundle';
 import { editPlan, mergeBranches, PLAN_FILE, readPlanData, run } from '../support/planBranches';
 import { gitRepository } from '../support/gitRepository';
 import { task, tagged, taskMasterText, tempDir } from '../support/planBuilder';
@@ -375,6 +378,18 @@ describe('tml init-merge', function () {
     assert.equal(driver, `'${process.execPath}' '${path.resolve(process.argv[1])}' merge-driver %O %A %B %P`);
     assert.match((await run(repo.root, ['config', '--get', 'merge.taskmaster-local.name'])).stdout, /Taskmaster Local/);
     assert.equal((await run(repo.root, ['check-attr', 'merge', PLAN_FILE])).stdout.trim(), `${PLAN_FILE}: merge: taskmaster-local`);
+  });
+
+  it('follows a driver program that moved (an updated extension), and leaves a working one alone', async () => {
+    const repo = await gitRepository();
+    const location = locatePlan(repo.root);
+    const old = path.join(await tempDir(), "it's-gone", 'cli.js');
+    await installMergeDriver(location, [process.execPath, old], { ELECTRON_RUN_AS_NODE: '1' });
+    const current = await cliBundle();
+    assert.equal(await refreshMergeDriver(location, [process.execPath, current], { ELECTRON_RUN_AS_NODE: '1' }), true);
+    const driver = (await run(repo.root, ['config', '--get', 'merge.taskmaster-local.driver'])).stdout.trim();
+    assert.equal(driver, mergeDriverCommand([process.execPath, current], { ELECTRON_RUN_AS_NODE: '1' }));
+    assert.equal(await refreshMergeDriver(location, [process.execPath, old], { ELECTRON_RUN_AS_NODE: '1' }), false, 'the installed one still works');
   });
 
   it('says what to do outside a git repository', async () => {
