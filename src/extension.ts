@@ -20,6 +20,7 @@ import { registerChatParticipant } from './chat/chatParticipant';
 import { ProposalStore } from './chat/proposals';
 import { CommandIds, ContextKeys, ViewIds } from './commands/commandIds';
 import { registerCommand } from './commands/registerCommand';
+import { registerMergeCommands } from './commands/mergeCommands';
 import { registerGitHubCommands } from './githubCommands/gitHubCommands';
 import { PlanDiagnostics } from './diagnostics/planDiagnostics';
 import { OllamaStatusBar } from './statusBar/ollamaStatusBar';
@@ -82,6 +83,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   registerResearchCommands(context, { model, ai, log, secrets: context.secrets });
   registerModelCommands(context, { extensionUri: context.extensionUri, model, ai, log, secrets: context.secrets });
   registerGitHubCommands(context, { model, log });
+  registerMergeCommands(context, { model, extensionUri: context.extensionUri, log });
   context.subscriptions.push(new OllamaStatusBar(ai, projects, context.secrets));
   registerChatParticipant(context, { model, ai, activity, proposals: new ProposalStore(), secrets: context.secrets, log });
   registerLanguageModelTools(context, { projects, ai, secrets: context.secrets, log });

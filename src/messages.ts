@@ -32,7 +32,9 @@ export function errorHelp(error: unknown): ErrorHelp | undefined {
   if (OperationError.is(error)) return help([], 'warning');
   if (PlanUnreadableError.is(error) || ReadOnlyFileError.is(error)) {
     const position = PlanUnreadableError.is(error) && JsonSyntaxError.is(error.cause) ? error.cause.position : undefined;
-    return help([{ title: `Open ${path.basename(error.file)}`, command: CommandIds.openTasksFile, arguments: [vscode.Uri.file(error.file), position?.line, position?.column] }]);
+    const open = { title: `Open ${path.basename(error.file)}`, command: CommandIds.openTasksFile, arguments: [vscode.Uri.file(error.file), position?.line, position?.column] };
+    if (PlanUnreadableError.is(error) && error.mergeConflict) return help([{ title: 'Resolve Merge Conflict', command: CommandIds.resolveMergeConflict, arguments: [vscode.Uri.file(error.file)] }, open]);
+    return help([open]);
   }
   if (PlanMissingError.is(error)) return help([{ title: 'Initialize Taskmaster', command: CommandIds.initialize }]);
   if (ModelNotFoundError.is(error)) {

@@ -299,7 +299,7 @@ export class BoardPanel implements vscode.Disposable {
     }
     const state = project.store.state;
     if (state.kind === 'missing') throw new PlanMissingError(state.location.tasksFile);
-    if (state.kind === 'unreadable') throw new PlanUnreadableError(state.location.tasksFile, state.error);
+    if (state.kind === 'unreadable') throw new PlanUnreadableError(state.location.tasksFile, state.error, state.text);
     return { project, plan: state.plan, tag: requireTag(state.plan, place.tag) };
   }
 
@@ -328,7 +328,7 @@ export class BoardPanel implements vscode.Disposable {
     const state = project?.store.state;
     if (!project || !state) throw new OperationError(NO_PLAN, 'not-found');
     if (state.kind === 'missing') throw new PlanMissingError(state.location.tasksFile);
-    if (state.kind === 'unreadable') throw new PlanUnreadableError(state.location.tasksFile, state.error);
+    if (state.kind === 'unreadable') throw new PlanUnreadableError(state.location.tasksFile, state.error, state.text);
     const tag = this.services.model.currentTag(state);
     if (!tag) throw new OperationError('The plan has no tasks yet. Add one with "Taskmaster: Add Task".', 'not-found');
     return { project, plan: state.plan, tag };

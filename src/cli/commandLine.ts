@@ -60,6 +60,9 @@ const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   lang: { response: text(), format: text() },
   'complexity-report': { file: text('f'), tag: text('t'), format: text() },
   mcp: MODEL,
+  'merge-driver': {},
+  'init-merge': {},
+  'resolve-conflict': TAG_FILE,
 };
 
 /** Task Master's short names for the same commands. */

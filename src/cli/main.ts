@@ -25,6 +25,7 @@ import { version } from '../../package.json';
 import { parseCommandLine, UsageError, wantsJson, type OptionValues } from './commandLine';
 import { runConfigCommand, type ConfigOptions } from './configCommands';
 import { formatTask } from './format';
+import { isMergeCommand, runMergeCommand } from './mergeCommands';
 import { loadTag, runParityCommand, type ParityOptions } from './parityCommands';
 
 const USAGE = `tml: Task Master plans from the command line
@@ -85,6 +86,11 @@ Commands (task-master's own command lines work: same names and flags; short form
   report --ledger <file> [--since 7d] [--out file]     progress report (markdown) from the activity ledger
   history <id> --ledger <file>                         what happened to a task, from the activity ledger
   mcp                                                  serve the plan tools to MCP clients over stdio (see README)
+  init-merge                                           make git merge tasks.json by tag and task id (.gitattributes
+                                                       entry and the driver in the repository's git config)
+  merge-driver %O %A %B %P                             the merge driver git runs (installed by init-merge)
+  resolve-conflict [-f file]                           merge a tasks.json left with conflict markers by tag and
+                                                       task id; the conflicted file goes to .taskmaster/backups
 
 Options:
   --project <dir>   project root (default: the current folder); -p on list, show, next, set-status
@@ -222,6 +228,7 @@ function need(args: string[], count: number, usage: string): void {
 
 async function dispatch(command: string, args: string[], options: Options, store: TaskStore, out: Output, err: Output): Promise<number> {
   const print = (json: unknown, text: () => string) => out(options.json ? JSON.stringify(json, null, 2) : text());
+  if (isMergeCommand(command)) return runMergeCommand(command, args, options.json, store, out, err);
   if (!(command === 'add-task' && options.prompt)) {
     const code = await runParityCommand(command, args, options, store, out);
     if (code !== undefined) return code;

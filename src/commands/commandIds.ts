@@ -71,6 +71,8 @@ export const CommandIds = {
   revealNextTask: 'taskmasterLocal.revealNextTask',
   hideDone: 'taskmasterLocal.hideDone',
   showDone: 'taskmasterLocal.showDone',
+  installMergeDriver: 'taskmasterLocal.installMergeDriver',
+  resolveMergeConflict: 'taskmasterLocal.resolveMergeConflict',
 } as const;
 
 /** The per-status commands behind the tree's "Set Status" submenu. */

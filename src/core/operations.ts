@@ -237,11 +237,15 @@ export function appendNote(id: string, note: string): PlanOperation {
   return ({ plan, tag, now }) => {
     const view = requireTag(plan, tag);
     const task = requireTask(view, id);
-    const stamp = now.toISOString();
-    const block = `<info added on ${stamp}>\n${note.trim()}\n</info added on ${stamp}>`;
-    const details = task.details ? `${task.details}\n\n${block}` : block;
-    return [{ kind: 'set', path: [...task.path, 'details'], value: details }, ...touchTag(view, now)];
+    return [{ kind: 'set', path: [...task.path, 'details'], value: withNote(task.details, note, now) }, ...touchTag(view, now)];
   };
+}
+
+/** Details with a note appended as Task Master's update-subtask writes it: `<info added on STAMP>…</info added on STAMP>`. */
+export function withNote(details: string, note: string, now: Date): string {
+  const stamp = now.toISOString();
+  const block = `<info added on ${stamp}>\n${note.trim()}\n</info added on ${stamp}>`;
+  return details ? `${details}\n\n${block}` : block;
 }
 
 /**

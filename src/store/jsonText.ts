@@ -1,5 +1,6 @@
 import { ParseErrorCode, parseTree, type ParseError } from 'jsonc-parser';
 import { VerbatimJson, type JsonEdit } from '../core/operations';
+import { sameJson } from '../core/sameJson';
 import type { JsonPath } from '../core/plan';
 import { JsonScanner, type JsonNode } from './jsonScanner';
 
@@ -370,14 +371,6 @@ function valueAt(data: unknown, path: JsonPath): unknown {
     value = (value as Record<string | number, unknown>)[segment];
   }
   return value;
-}
-
-/** Equality of parsed JSON values. */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }
 
 /** Maps JSON paths to line/column positions, scanning the text once for many look-ups. */

@@ -1,5 +1,6 @@
 import { constants as fsConstants, promises as fs, watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
+import { hasConflictMarkers } from '../core/conflictMarkers';
 import { Emitter, type Disposable } from '../core/event';
 import type { PlanOperation } from '../core/operations';
 import { DEFAULT_TAG, readPlan, type Plan } from '../core/plan';
@@ -25,16 +26,24 @@ export interface LoadedPlan {
 }
 
 export class PlanUnreadableError extends Error {
+  /** The file holds git conflict markers: a merge without the merge driver, which the plan merge can resolve. */
+  readonly mergeConflict: boolean;
+
   constructor(
     readonly file: string,
     readonly cause: Error,
+    text?: string,
   ) {
+    const mergeConflict = text !== undefined && hasConflictMarkers(text);
     super(
-      JsonSyntaxError.is(cause)
-        ? `${file}:${cause.position.line}:${cause.position.column}: ${cause.reason}. Fix the file; nothing is written until it parses again.`
-        : `${file}: ${cause.message}`,
+      mergeConflict
+        ? `${file} holds git conflict markers from a merge. "Resolve Merge Conflict" (tml resolve-conflict) merges both sides by tag and task id; nothing is written until then.`
+        : JsonSyntaxError.is(cause)
+          ? `${file}:${cause.position.line}:${cause.position.column}: ${cause.reason}. Fix the file; nothing is written until it parses again.`
+          : `${file}: ${cause.message}`,
     );
     this.name = 'PlanUnreadableError';
+    this.mergeConflict = mergeConflict;
   }
 
   static is(error: unknown): error is PlanUnreadableError {
@@ -145,7 +154,7 @@ export class TaskStore implements Disposable {
   async load(): Promise<LoadedPlan> {
     const state = await this.reload();
     if (state.kind === 'missing') throw new PlanMissingError(state.location.tasksFile);
-    if (state.kind === 'unreadable') throw new PlanUnreadableError(state.location.tasksFile, state.error);
+    if (state.kind === 'unreadable') throw new PlanUnreadableError(state.location.tasksFile, state.error, state.text);
     return state;
   }
 
@@ -283,7 +292,7 @@ export class TaskStore implements Disposable {
   /** Records a plan that cannot be edited and throws the error that says why. */
   private refuse(state: Exclude<PlanState, LoadedPlan>): never {
     this.setState(state);
-    throw state.kind === 'missing' ? new PlanMissingError(state.location.tasksFile) : new PlanUnreadableError(state.location.tasksFile, state.error);
+    throw state.kind === 'missing' ? new PlanMissingError(state.location.tasksFile) : new PlanUnreadableError(state.location.tasksFile, state.error, state.text);
   }
 
   /**

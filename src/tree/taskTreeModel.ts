@@ -5,7 +5,8 @@ import { unmetDependencies } from '../core/taskOrder';
 import { JsonSyntaxError } from '../store/jsonText';
 import type { LoadedPlan } from '../store/taskStore';
 import type { Project, Projects } from '../workspace/projects';
-import { ContextKeys } from '../commands/commandIds';
+import { CommandIds, ContextKeys } from '../commands/commandIds';
+import { hasConflictMarkers } from '../core/conflictMarkers';
 import { describeFilter, isFilterActive, isShown, matchesFilter, visibleSubtasks, type TaskFilter } from './taskFilter';
 import { tagRowKey, tagsCurrentFirst } from './tagOrder';
 
@@ -16,7 +17,8 @@ export type TreeElement =
   /** `waitingOn`: the unfinished dependencies of a pending task (it is blocked), else empty. */
   | { kind: 'task'; key: string; project: Project; tag: string; task: TaskNode; isNext: boolean; waitingOn: string[] }
   | { kind: 'error'; key: string; project: Project; message: string; line?: number; column?: number }
-  | { kind: 'message'; key: string; project?: Project; text: string };
+  /** `command`: what a click on the row runs, with the project as its argument. */
+  | { kind: 'message'; key: string; project?: Project; text: string; command?: { id: string; title: string } };
 
 export type TaskElement = Extract<TreeElement, { kind: 'task' }>;
 
@@ -145,7 +147,13 @@ export class TaskTreeModel implements vscode.Disposable {
         ? `tasks.json line ${error.position.line}, column ${error.position.column}: ${error.reason}`
         : `tasks.json cannot be read: ${error.message}`;
       const position = JsonSyntaxError.is(error) ? error.position : undefined;
-      return [{ kind: 'error', key: `${base}:error`, project, message, ...position }];
+      const row: TreeElement = { kind: 'error', key: `${base}:error`, project, message, ...position };
+      if (state.text === undefined || !hasConflictMarkers(state.text)) return [row];
+      const resolve = { id: CommandIds.resolveMergeConflict, title: 'Resolve Merge Conflict' };
+      return [
+        { ...row, message: 'tasks.json holds git conflict markers from a merge' },
+        { kind: 'message', key: `${base}:conflict`, project, text: 'Resolve Merge Conflict: merge both sides by tag and task id', command: resolve },
+      ];
     }
     if (state.kind !== 'loaded') return [];
     const problems: TreeElement[] = [];

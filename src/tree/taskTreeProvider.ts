@@ -96,8 +96,9 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement> {
       case 'message': {
         const item = new vscode.TreeItem(element.text, vscode.TreeItemCollapsibleState.None);
         item.id = element.key;
-        item.iconPath = new vscode.ThemeIcon('info');
+        item.iconPath = new vscode.ThemeIcon(element.command ? 'git-merge' : 'info');
         item.tooltip = element.text;
+        if (element.command) item.command = { command: element.command.id, title: element.command.title, arguments: [element.project] };
         return item;
       }
     }

@@ -1,0 +1,80 @@
+/**
+ * End-to-end: a tasks.json left with git conflict markers by a merge made without the driver. The
+ * tree says so and offers "Resolve Merge Conflict"; one click and a confirmation merge both
+ * branches by tag and task id, keep the conflicted file as a backup, and the plan is back in the
+ * tree. A real git merge in a copy of demo/, in a real VS Code (code-server, see vscodeHarness.ts).
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { copyDemo, readTasks, stagedSuite, TASKS_FILE, tml, vscodeSession } from './stagedExtension';
+import { eventually, openViewContainer, waitForRows } from './vscodeHarness';
+
+/** The demo in a git repository, mid-merge: each branch added a task under the same id. */
+function conflictedDemo(scratch: string): string {
+  const workspace = copyDemo(scratch);
+  const git = (...args: string[]) => {
+    const result = spawnSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: workspace, encoding: 'utf8' });
+    return result.status;
+  };
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-qm', 'demo');
+  git('checkout', '-qb', 'feature');
+  tml(workspace, 'add-task', '--title', 'Feature branch task', '--description', 'Added on feature.');
+  git('commit', '-qam', 'feature task');
+  git('checkout', '-q', 'main');
+  tml(workspace, 'add-task', '--title', 'Main branch task', '--description', 'Added on main.');
+  git('commit', '-qam', 'main task');
+  assert.equal(git('merge', '--no-edit', 'feature'), 1, 'git alone leaves a conflict');
+  return workspace;
+}
+
+describe('A merge conflict in tasks.json, resolved from the tree (code-server)', function () {
+  this.timeout(90_000);
+  const staged = stagedSuite('merge-conflict');
+  const vs = vscodeSession(
+    () => staged.packaged().extensionDir,
+    () => ({ workspace: conflictedDemo(staged.scratch()) }),
+  );
+
+  it('shows the conflict, resolves it after one confirmation, and shows the plan again', async () => {
+    const page = vs.page();
+    const ids = readTasksCount(vs.workspace());
+    await openViewContainer(page, 'Taskmaster');
+    await waitForRows(page, 'the conflict and its resolution', (rows) => rows.some((row) => row.startsWith('Resolve Merge Conflict')), 30_000);
+    const rows = await waitForRows(page, 'the conflict row', (rows) => rows.some((row) => row.startsWith('tasks.json holds git conflict markers from a merge')));
+    assert.ok(rows.length <= 3, `only the conflict is shown: ${rows.join(' | ')}`);
+
+    await page.locator('.part.sidebar .monaco-list-row[aria-label^="Resolve Merge Conflict"]').first().click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    const question = await dialog.innerText();
+    assert.match(question, /Resolve the merge conflict in .*tasks\.json\?/);
+    assert.match(question, /is now task/);
+    await dialog.locator('.dialog-buttons .monaco-button', { hasText: /^\s*Resolve\s*$/ }).first().click();
+
+    const merged = await eventually('tasks.json merged', () => {
+      try {
+        return readTasks(vs.workspace());
+      } catch {
+        return undefined;
+      }
+    }, 15_000);
+    const titles = merged.master.tasks.map((task) => [task.id, task.title]);
+    assert.deepEqual(titles.slice(-2), [
+      [ids + 1, 'Main branch task'],
+      [ids + 2, 'Feature branch task'],
+    ]);
+    const backups = fs.readdirSync(path.join(vs.workspace(), '.taskmaster', 'backups')).filter((name) => name.startsWith('tasks-merge-conflict-'));
+    assert.equal(backups.length, 1);
+    await waitForRows(page, 'the plan back in the tree', (rows) => rows.some((row) => row.startsWith(`${ids + 2} Feature branch task`)), 15_000);
+  });
+});
+
+/** The highest task id in master before the branches (the demo's own tasks, from the merge base). */
+function readTasksCount(workspace: string): number {
+  const base = spawnSync('git', ['show', `:1:${TASKS_FILE}`], { cwd: workspace, encoding: 'utf8' }).stdout;
+  return Math.max(...JSON.parse(base).master.tasks.map((task: { id: number }) => task.id));
+}
