@@ -152,7 +152,7 @@ class PlanMerger {
     const subtaskIds = new Map<string, string>();
     for (const task of theirs) {
       const key = idKey(task);
-      if (!isObject(task) || key === undefined || !ourTasks.has(key) || [...taskIds.values()].includes(key)) continue;
+      if (!isObject(task) || key === undefined || !ourTasks.has(key)) continue;
       const subs = list(task.subtasks);
       const renumbered = renumberAdditions(list(asObject(baseTasks.get(key))?.subtasks), list(asObject(ourTasks.get(key))?.subtasks), subs);
       for (const [from, to] of renumbered) {
@@ -308,7 +308,8 @@ function mergeIdSets(base: unknown[], ours: unknown[], theirs: unknown[]): unkno
  * Master appends new tasks), keeping runs of additions in their order.
  */
 function mergeOrder(base: string[], ours: string[], theirs: string[], merged: Map<string, unknown>): unknown[] {
-  const inAll = new Set(base.filter((key) => ours.includes(key) && theirs.includes(key)));
+  const [inOurs, inTheirs] = [new Set(ours), new Set(theirs)];
+  const inAll = new Set(base.filter((key) => inOurs.has(key) && inTheirs.has(key)));
   const shared = (keys: string[]) => keys.filter((key) => inAll.has(key));
   const reordered = (keys: string[]) => !sameJson(shared(keys), shared(base));
   const [first, second] = reordered(theirs) && !reordered(ours) ? [theirs, ours] : [ours, theirs];
