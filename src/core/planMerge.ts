@@ -20,7 +20,7 @@ import { validatePlan } from './validation';
  *   keep both additions); anything else keeps ours.
  * - Deleted on one side and changed on the other: the changed one is kept. Deleted on one side
  *   and unchanged on the other: deleted. The same for tags.
- * - Order: ours, unless only theirs reordered; additions follow their predecessor.
+ * - Order: ours, unless only theirs reordered; an addition goes before its successor, else at the end.
  * - The result is repaired to a valid plan: dependencies on tasks that no longer exist, on the
  *   task itself, or that close a cycle are dropped, and tag metadata counts are recomputed.
  * Every decision that was not a clean merge is returned as a note.
