@@ -20,7 +20,7 @@ import { validatePlan } from './validation';
  *   keep both additions); anything else keeps ours.
  * - Deleted on one side and changed on the other: the changed one is kept. Deleted on one side
  *   and unchanged on the other: deleted. The same for tags.
- * - Order: ours, unless only theirs reordered; additions follow their predecessor.
+ * - Order: ours, unless only theirs reordered; an addition goes before its successor, else at the end.
  * - The result is repaired to a valid plan: dependencies on tasks that no longer exist, on the
  *   task itself, or that close a cycle are dropped, and tag metadata counts are recomputed.
  * Every decision that was not a clean merge is returned as a note.
@@ -152,7 +152,7 @@ class PlanMerger {
     const subtaskIds = new Map<string, string>();
     for (const task of theirs) {
       const key = idKey(task);
-      if (!isObject(task) || key === undefined || !ourTasks.has(key) || [...taskIds.values()].includes(key)) continue;
+      if (!isObject(task) || key === undefined || !ourTasks.has(key)) continue;
       const subs = list(task.subtasks);
       const renumbered = renumberAdditions(list(asObject(baseTasks.get(key))?.subtasks), list(asObject(ourTasks.get(key))?.subtasks), subs);
       for (const [from, to] of renumbered) {
@@ -308,7 +308,8 @@ function mergeIdSets(base: unknown[], ours: unknown[], theirs: unknown[]): unkno
  * Master appends new tasks), keeping runs of additions in their order.
  */
 function mergeOrder(base: string[], ours: string[], theirs: string[], merged: Map<string, unknown>): unknown[] {
-  const inAll = new Set(base.filter((key) => ours.includes(key) && theirs.includes(key)));
+  const [inOurs, inTheirs] = [new Set(ours), new Set(theirs)];
+  const inAll = new Set(base.filter((key) => inOurs.has(key) && inTheirs.has(key)));
   const shared = (keys: string[]) => keys.filter((key) => inAll.has(key));
   const reordered = (keys: string[]) => !sameJson(shared(keys), shared(base));
   const [first, second] = reordered(theirs) && !reordered(ours) ? [theirs, ours] : [ours, theirs];

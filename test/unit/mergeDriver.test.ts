@@ -233,7 +233,7 @@ describe('merge driver: branches that merge their plans (real git)', function ()
     assert.deepEqual(merged.master.metadata, { created: '2025-01-01T00:00:00.000Z', updated: '2026-03-01T00:00:00.000Z', description: 'm', taskCount: 2, completedCount: 1 });
   });
 
-  it('a branch that reordered tasks keeps its order; the other branch\'s new task follows its predecessor', async () => {
+  it('a branch that reordered tasks keeps its order; the other branch\'s new task goes at the end, where it was', async () => {
     const { root, outcome } = await mergeBranches({
       base: basePlan(),
       driver: true,

@@ -29,6 +29,14 @@ describe('plan merge rules (in memory)', () => {
     assert.equal((data.master as any).tasks[0].status, 'done');
   });
 
+  it('an addition goes before its successor on its side, or at the end', () => {
+    const ids = (data: Record<string, unknown>) => (data.master as any).tasks.map((entry: { id: number }) => entry.id);
+    const base = tagged({ master: [task({ id: 1 }), task({ id: 2 }), task({ id: 3 })] });
+    const ours = tagged({ master: [task({ id: 1 }), task({ id: 2 }), task({ id: 3 }), task({ id: 5, title: 'end' })] });
+    const theirs = tagged({ master: [task({ id: 1 }), task({ id: 4, title: 'middle' }), task({ id: 2 }), task({ id: 3 })] });
+    assert.deepEqual(ids(mergePlans({ base, ours, theirs }, NOW).data), [1, 4, 2, 3, 5]);
+  });
+
   it('a side that is not a plan is named; a base that is not one is left out with a note', () => {
     const plan = taskMasterText(tagged({ master: [task({ id: 1 })] }));
     assert.throws(() => mergePlanTexts({ ours: plan, theirs: '[1, 2]' }, NOW), (error) => MergeSideError.is(error) && /^theirs is not a readable plan/.test(error.message));
