@@ -70,12 +70,12 @@ class TagDraft {
   emit(value: unknown = this.tasks): unknown {
     if (typeof value !== 'object' || value === null) return value;
     const origin = origins.get(value);
-    if (origin && sameJson(value, origin.value)) return new VerbatimJson(origin.path);
+    if (origin && sameSerialization(value, origin.value)) return new VerbatimJson(origin.path);
     if (Array.isArray(value)) return value.map((item) => this.emit(item));
     const before = origin?.value as Raw | undefined;
     return Object.fromEntries(
       Object.entries(value as Raw).map(([key, member]) =>
-        origin && before && Object.hasOwn(before, key) && sameJson(member, before[key]) ? [key, new VerbatimJson([...origin.path, key])] : [key, this.emit(member)],
+        origin && before && Object.hasOwn(before, key) && sameSerialization(member, before[key]) ? [key, new VerbatimJson([...origin.path, key])] : [key, this.emit(member)],
       ),
     );
   }
@@ -85,7 +85,8 @@ function subtasksOf(task: Raw): Raw[] {
   return Array.isArray(task.subtasks) ? (task.subtasks as Raw[]) : [];
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
+/** Key order counts here: a draft that reorders keys is written as it now is, not copied. */
+function sameSerialization(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
