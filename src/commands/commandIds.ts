@@ -71,6 +71,8 @@ export const CommandIds = {
   revealNextTask: 'taskmasterLocal.revealNextTask',
   hideDone: 'taskmasterLocal.hideDone',
   showDone: 'taskmasterLocal.showDone',
+  openWalkthrough: 'taskmasterLocal.openWalkthrough',
+  openChat: 'taskmasterLocal.openChat',
 } as const;
 
 /** The per-status commands behind the tree's "Set Status" submenu. */
@@ -94,4 +96,11 @@ export const ContextKeys = {
   hasPlan: 'taskmasterLocal.hasPlan',
   filtered: 'taskmasterLocal.filtered',
   doneHidden: 'taskmasterLocal.doneHidden',
+  /** A host of the current project's Ollama answers (the status bar's check). */
+  ollamaReachable: 'taskmasterLocal.ollamaReachable',
+  /** That host has the model the settings name. */
+  modelInstalled: 'taskmasterLocal.modelInstalled',
 } as const;
+
+/** The Getting Started walkthrough, as workbench.action.openWalkthrough names it: `<extension id>#<walkthrough id>`. */
+export const WALKTHROUGH_ID = 'taskmaster-local.taskmaster-local#gettingStarted';
