@@ -75,6 +75,12 @@ export const CommandIds = {
   openChat: 'taskmasterLocal.openChat',
 } as const;
 
+/**
+ * What a keybinding passes when it fires in the Tasks view (keybindings cannot pass the focused
+ * row): the command then acts on the selected row instead of asking which task.
+ */
+export const TREE_SELECTION_ARG = 'taskmasterLocal.treeSelection';
+
 /** The per-status commands behind the tree's "Set Status" submenu. */
 export function setStatusCommandId(status: TaskStatus): string {
   return `taskmasterLocal.setStatus.${status}`;

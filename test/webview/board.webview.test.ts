@@ -686,6 +686,31 @@ describe('board webview (Chromium, no VS Code)', function () {
     assert.ok(firstRender < 2000 && rerender < 1000, `rendering took ${firstRender} ms, re-rendering ${rerender} ms`);
   });
 
+  it('works without a mouse: a card opens by Enter into the editor, Escape brings the focus back; graph nodes and the dashboard\'s blocked tasks open by Enter', async () => {
+    await send({ type: 'state', state: sample() });
+    await takePosted();
+    await card('3').focus();
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await takePosted(), [{ type: 'openTask', ...AT, id: '3' }]);
+    await send({ type: 'task', task: boardTask(SAMPLE[2]) });
+    assert.ok(await page.evaluate('document.querySelector("[data-editor]").contains(document.activeElement)'), 'the focus moves into the editor');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('[data-editor]').isVisible(), false);
+    assert.equal(await page.evaluate('document.activeElement.dataset.taskId'), '3', 'and back to the card');
+
+    await page.locator('[data-view-tab="graph"]').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('[data-node-id="5"]').focus();
+    await page.keyboard.press('Enter');
+    assert.deepEqual((await takePosted()).filter((message) => message.type === 'openTask'), [{ type: 'openTask', ...AT, id: '5' }]);
+    await page.keyboard.press('Escape');
+    await page.locator('[data-view-tab="dashboard"]').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('[data-chart="blocked"] [data-open-task="5"]').focus();
+    await page.keyboard.press('Enter');
+    assert.deepEqual((await takePosted()).filter((message) => message.type === 'openTask'), [{ type: 'openTask', ...AT, id: '5' }]);
+  });
+
   it('passes axe-core\'s accessibility rules on the kanban, the editor, the graph and the dashboard, light and dark', async () => {
     const findings: string[] = [];
     for (const theme of ['dark', 'light'] as const) {
