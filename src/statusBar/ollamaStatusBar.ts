@@ -18,6 +18,8 @@ export class OllamaStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('taskmasterLocal.ollama', vscode.StatusBarAlignment.Left, 49);
   private readonly timer: NodeJS.Timeout;
   private readonly subscriptions: vscode.Disposable[] = [];
+  /** The project the last check was for: a plan that appears (Initialize) or goes changes it. */
+  private checked: Projects['current'];
 
   constructor(
     private readonly ai: AiService,
@@ -29,7 +31,7 @@ export class OllamaStatusBar implements vscode.Disposable {
     this.timer = setInterval(() => void this.check(), CHECK_INTERVAL_MS);
     this.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((event) => affectsAiSettings(event) && void this.check()),
-      projects.onDidChange((project) => project === undefined && void this.check()),
+      projects.onDidChange((project) => (project === undefined || projects.current !== this.checked) && void this.check()),
       projects.onDidChangeCurrent(() => void this.check()),
     );
     void this.check();
@@ -38,6 +40,7 @@ export class OllamaStatusBar implements vscode.Disposable {
   /** Checks every host now (after a pull or a create, when the user asks for the status). */
   async check(): Promise<void> {
     const project = this.projects.current;
+    this.checked = project;
     if (!project) {
       this.item.hide();
       return;
