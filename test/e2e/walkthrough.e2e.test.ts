@@ -68,6 +68,8 @@ describe('The Getting Started walkthrough (code-server)', function () {
     await step(page, 'board').click();
     await page.locator('.getting-started-step.expanded').getByRole('button', { name: 'Open Board' }).click();
     await page.locator('iframe.webview.ready').first().waitFor({ state: 'attached', timeout: 20_000 });
+    // The board opens over the walkthrough, in the same editor group: back to the walkthrough's tab.
+    await page.locator('.tabs-container .tab', { hasText: 'Welcome' }).click();
     await waitForChecked(page, 'board', true);
   });
 });
