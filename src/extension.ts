@@ -22,6 +22,7 @@ import { CommandIds, ContextKeys, ViewIds } from './commands/commandIds';
 import { registerCommand } from './commands/registerCommand';
 import { registerMergeCommands } from './commands/mergeCommands';
 import { registerGitHubCommands } from './githubCommands/gitHubCommands';
+import { registerGettingStarted } from './guide/gettingStarted';
 import { PlanDiagnostics } from './diagnostics/planDiagnostics';
 import { OllamaStatusBar } from './statusBar/ollamaStatusBar';
 import { TaskStatusBar } from './statusBar/taskStatusBar';
@@ -81,15 +82,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   registerActivityCommands(context, { model, activity, activeTask, log });
   registerAiCommands(context, { model, ai, log, secrets: context.secrets });
   registerResearchCommands(context, { model, ai, log, secrets: context.secrets });
-  registerModelCommands(context, { extensionUri: context.extensionUri, model, ai, log, secrets: context.secrets });
+  const ollamaStatus = new OllamaStatusBar(ai, projects, context.secrets);
+  context.subscriptions.push(ollamaStatus);
+  registerModelCommands(context, { extensionUri: context.extensionUri, model, ai, ollamaStatus, log, secrets: context.secrets });
   registerGitHubCommands(context, { model, log });
   registerMergeCommands(context, { model, extensionUri: context.extensionUri, log });
-  context.subscriptions.push(new OllamaStatusBar(ai, projects, context.secrets));
   registerChatParticipant(context, { model, ai, activity, proposals: new ProposalStore(), secrets: context.secrets, log });
   registerLanguageModelTools(context, { projects, ai, secrets: context.secrets, log });
   registerMcpServerProvider(context, projects, context.secrets);
   registerBoard(context, { extensionUri: context.extensionUri, model, ai, activity, secrets: context.secrets, log });
   registerCommand(context, log, CommandIds.showLog, () => log.show());
+  registerGettingStarted(context, log);
 
   const updateView = () => {
     const hasPlan = projects.withPlan.length > 0;

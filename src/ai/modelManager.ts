@@ -29,12 +29,12 @@ export interface PullProgress {
 export class ModelManager {
   constructor(private readonly clientFor: (host: string, signal?: AbortSignal) => Ollama) {}
 
-  /** Every model on every reachable host; hosts that do not answer are left out. */
-  async listModels(hosts: string[]): Promise<InstalledModel[]> {
+  /** Every model on every reachable host; hosts that do not answer are left out. The signal stops the requests. */
+  async listModels(hosts: string[], signal?: AbortSignal): Promise<InstalledModel[]> {
     const lists = await Promise.all(
       hosts.map(async (host) => {
         try {
-          const { models } = await this.clientFor(host).list();
+          const { models } = await this.clientFor(host, signal).list();
           return models.map((model) => ({
             host,
             name: model.name,
@@ -44,7 +44,9 @@ export class ModelManager {
             quantization: model.details?.quantization_level ?? '',
             digest: model.digest,
           }));
-        } catch {
+        } catch (error) {
+          // A cancelled listing is no answer about the host: the caller learns it was cancelled.
+          if (signal?.aborted) throw error;
           return [];
         }
       }),
@@ -52,19 +54,20 @@ export class ModelManager {
     return lists.flat();
   }
 
-  async health(host: string): Promise<HostHealth> {
+  async health(host: string, signal?: AbortSignal): Promise<HostHealth> {
     try {
-      const client = this.clientFor(host);
+      const client = this.clientFor(host, signal);
       const [{ version }, running] = await Promise.all([client.version(), client.ps()]);
       return { host, reachable: true, version, loaded: running.models.map((model) => model.name) };
     } catch (error) {
+      if (signal?.aborted) throw error;
       return { host, reachable: false, error: (error as Error).message };
     }
   }
 
-  /** Creates a model from a base model with a system prompt and parameters (Ollama's create call). */
-  async create(host: string, name: string, base: string, parts: ModelfileParts, onStatus: (status: string) => void): Promise<void> {
-    const stream = await this.clientFor(host).create({ model: name, from: base, system: parts.system, parameters: parts.parameters, stream: true });
+  /** Creates a model from a base model with a system prompt and parameters (Ollama's create call); the signal stops it. */
+  async create(host: string, name: string, base: string, parts: ModelfileParts, onStatus: (status: string) => void, signal?: AbortSignal): Promise<void> {
+    const stream = await this.clientFor(host, signal).create({ model: name, from: base, system: parts.system, parameters: parts.parameters, stream: true });
     for await (const part of stream) onStatus(part.status);
   }
 

@@ -73,7 +73,7 @@ function configuredModels(config: TaskmasterConfig): Record<ModelRole, Configure
 }
 
 /** Ollama reads a name without a tag as ":latest". */
-function sameModel(installed: string, wanted: string): boolean {
+export function sameModel(installed: string, wanted: string): boolean {
   const withTag = (name: string) => (name.includes(':') ? name : `${name}:latest`);
   return withTag(installed) === withTag(wanted);
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { CancelledError, OllamaUnreachableError } from '../ai/aiErrors';
 import type { AiOutcome, AiService } from '../ai/aiService';
 import type { InferenceOptions } from '../ai/ollamaInference';
+import { withCancellableProgress } from '../commands/cancellableProgress';
 import { CommandIds } from '../commands/commandIds';
 import { registerCommand } from '../commands/registerCommand';
 import { showError } from '../messages';
@@ -55,12 +56,10 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     const settings = await applyProjectSettings(ai, secrets, project);
     let outcome: AiOutcome;
     try {
-      outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-        const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort());
+      outcome = await withCancellableProgress(title, (progress, signal) => {
         progress.report({ message: `asking ${settings.model}…` });
         return work({
-          signal: controller.signal,
+          signal,
           onProgress: (p) => progress.report({ message: `${p.tokens} tokens from ${p.model}, ${(p.elapsedMs / 1000).toFixed(1)} s` }),
           log: (line) => log.info(line),
         });
@@ -113,13 +112,11 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     if (!choice) return;
     const force = choice.startsWith('Re-expand');
     const settings = await applyProjectSettings(ai, secrets, project);
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Expanding tasks', cancellable: true }, (progress, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
+    const result = await withCancellableProgress('Expanding tasks', (progress, signal) => {
       const total = force ? candidates.length : withoutSubtasks;
       let finished = 0;
       progress.report({ message: `0 of ${total} on ${settings.endpoints.length} host${settings.endpoints.length === 1 ? '' : 's'}` });
-      return ai.expandAll(project.store, { tag: loaded.tag.name, force, count: defaultSubtaskCount(project.folder.uri) }, { signal: controller.signal, log: (line) => log.info(line) }, (id) =>
+      return ai.expandAll(project.store, { tag: loaded.tag.name, force, count: defaultSubtaskCount(project.folder.uri) }, { signal, log: (line) => log.info(line) }, (id) =>
         progress.report({ message: `${++finished} of ${total} (last: ${id})`, increment: 100 / Math.max(total, 1) }),
       );
     });
@@ -173,10 +170,8 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     const loaded = project && loadedTag(model, project);
     if (!project || !loaded) return;
     await applyProjectSettings(ai, secrets, project);
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Rating the tasks of "${loaded.tag.name}"`, cancellable: true }, (progress, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      return ai.analyzeComplexity(project.store, { tag: loaded.tag.name }, { signal: controller.signal, log: (line) => log.info(line), onProgress: (p) => progress.report({ message: `${p.model}: ${p.tokens} tokens` }) });
+    const result = await withCancellableProgress(`Rating the tasks of "${loaded.tag.name}"`, (progress, signal) => {
+      return ai.analyzeComplexity(project.store, { tag: loaded.tag.name }, { signal, log: (line) => log.info(line), onProgress: (p) => progress.report({ message: `${p.model}: ${p.tokens} tokens` }) });
     });
     for (const warning of result.warnings) log.warn(warning);
     const choice = await vscode.window.showInformationMessage(`Rated ${plural(result.entries.length, 'task')} (${result.model}).`, 'Show Report');

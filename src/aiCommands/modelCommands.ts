@@ -1,15 +1,16 @@
 import * as vscode from 'vscode';
 import type { AiService } from '../ai/aiService';
 import { endpointOrigin, parseHeaders } from '../ai/aiSettings';
-import { CancelledError } from '../ai/aiErrors';
 import { formatSize } from '../ai/modelManager';
 import { parseModelfile } from '../ai/modelfile';
 import { SUBTASKS_SCHEMA } from '../core/aiSchemas';
 import { benchmarkPrompt } from '../core/prompts';
+import { withCancellableProgress } from '../commands/cancellableProgress';
 import { CommandIds } from '../commands/commandIds';
 import { registerCommand } from '../commands/registerCommand';
 import { pickProject } from '../commands/taskPicker';
 import { saveModel } from '../config';
+import type { OllamaStatusBar } from '../statusBar/ollamaStatusBar';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
 import { markdownCell } from '../core/markdown';
 import { showMarkdown } from './markdownView';
@@ -19,13 +20,15 @@ export interface ModelCommandServices {
   extensionUri: vscode.Uri;
   model: TaskTreeModel;
   ai: AiService;
+  /** Checked again after a pull or a create, so the status (and the walkthrough's model step) shows the new model. */
+  ollamaStatus: OllamaStatusBar;
   log: vscode.LogOutputChannel;
   secrets: vscode.SecretStorage;
 }
 
 /** Commands that manage Ollama itself: status, models, proxy headers, benchmarks, the cache. */
 export function registerModelCommands(context: vscode.ExtensionContext, services: ModelCommandServices): void {
-  const { model, ai, log, secrets, extensionUri } = services;
+  const { model, ai, ollamaStatus, log, secrets, extensionUri } = services;
   const register = (id: string, handler: (...args: unknown[]) => unknown) => registerCommand(context, log, id, handler);
 
   /** The models on the project's Ollama hosts; with none, says so and offers the way out. */
@@ -33,7 +36,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
     const project = await pickProject(model, { needsPlan: false });
     if (!project) return undefined;
     const settings = await applyProjectSettings(ai, secrets, project);
-    const installed = await ai.models.listModels(settings.endpoints);
+    const installed = await withCancellableProgress(`Listing the models on ${settings.endpoints.join(', ')}`, (_, signal) => ai.models.listModels(settings.endpoints, signal));
     if (installed.length > 0) return { project, settings, installed };
     const choice = await vscode.window.showWarningMessage(`No models found on ${settings.endpoints.join(', ')} (or Ollama is not reachable).`, 'Pull Model', 'Open Settings');
     if (choice === 'Pull Model') await vscode.commands.executeCommand(CommandIds.pullModel);
@@ -50,9 +53,10 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
     if (!base) return;
     const name = await vscode.window.showInputBox({ title: 'Name of the new model', value: 'taskmaster-planner' });
     if (!name) return;
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Creating ${name} from ${base}` }, (progress) =>
-      ai.models.create(settings.endpoints[0], name, base, template, (status) => progress.report({ message: status })),
+    await withCancellableProgress(`Creating ${name} from ${base}`, (progress, signal) =>
+      ai.models.create(settings.endpoints[0], name, base, template, (status) => progress.report({ message: status }), signal),
     );
+    void ollamaStatus.check();
     const choice = await vscode.window.showInformationMessage(`Created ${name} on ${settings.endpoints[0]}.`, 'Use It');
     if (choice) await saveModel(name, project.folder.uri);
   });
@@ -66,13 +70,13 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
       { canPickMany: true, placeHolder: 'Benchmark which models? Each gets the same planning request.' },
     );
     if (!picked?.length) return;
-    const results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Benchmarking models', cancellable: true }, async (progress, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
+    const results = await withCancellableProgress('Benchmarking models', async (progress, signal) => {
       const rows = [];
       for (const [index, item] of picked.entries()) {
         progress.report({ message: `${item.label} (${index + 1} of ${picked.length})`, increment: 100 / picked.length });
-        rows.push(await ai.inference.measure(item.target.host, item.target.name, benchmarkPrompt(), SUBTASKS_SCHEMA, controller.signal));
+        rows.push(await ai.inference.measure(item.target.host, item.target.name, benchmarkPrompt(), SUBTASKS_SCHEMA, signal));
+        // A measurement records a cancelled request as a failed row: stop at the first.
+        signal.throwIfAborted();
       }
       return rows;
     });
@@ -100,7 +104,9 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
     if (!project) return;
     const settings = await applyProjectSettings(ai, secrets, project);
     const lines = [`Model: ${settings.model}${settings.fallbackModels.length ? ` (fallbacks: ${settings.fallbackModels.join(', ')})` : ''}`];
-    for (const health of await Promise.all(settings.endpoints.map((host) => ai.models.health(host)))) {
+    void ollamaStatus.check();
+    const hosts = await withCancellableProgress(`Checking ${settings.endpoints.join(', ')}`, (_, signal) => Promise.all(settings.endpoints.map((host) => ai.models.health(host, signal))));
+    for (const health of hosts) {
       lines.push(health.reachable ? `${health.host}: reachable, Ollama ${health.version}; loaded: ${health.loaded?.join(', ') || 'none'}` : `${health.host}: not reachable (${health.error})`);
     }
     const { hits, misses, size } = ai.inference.cacheStats;
@@ -134,20 +140,16 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
     const value = typeof suggested === 'string' ? suggested : settings.model;
     const name = await vscode.window.showInputBox({ title: `Pull a model onto ${settings.endpoints[0]}`, value, placeHolder: 'qwen2.5-coder:7b' });
     if (!name?.trim()) return;
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Pulling ${name}`, cancellable: true }, async (progress, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
+    await withCancellableProgress(`Pulling ${name}`, async (progress, signal) => {
       let reported = 0;
       await ai.models.pull(settings.endpoints[0], name.trim(), ({ status, fraction }) => {
         const percent = fraction === undefined ? undefined : Math.floor(fraction * 100);
         const increment = percent !== undefined && percent > reported ? percent - reported : undefined;
         if (increment) reported = percent!;
         progress.report({ message: percent === undefined ? status : `${status} ${percent}%`, increment });
-      }, controller.signal).catch((error) => {
-        if (controller.signal.aborted) throw new CancelledError();
-        throw error;
-      });
+      }, signal);
     });
+    void ollamaStatus.check();
     void vscode.window.showInformationMessage(`Pulled ${name}.`, 'Use It').then((choice) => choice && saveModel(name.trim(), project.folder.uri));
   });
 

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { researchContextParts, type AiService, type ResearchAnswer } from '../ai/aiService';
+import { withCancellableProgress } from '../commands/cancellableProgress';
 import { CommandIds } from '../commands/commandIds';
 import { registerCommand } from '../commands/registerCommand';
 import { loadedTag, pickProject, taskPickItems, type TaskPickItem } from '../commands/taskPicker';
@@ -57,12 +58,10 @@ export function registerResearchCommands(context: vscode.ExtensionContext, servi
     if (!detail) return;
     const settings = await applyProjectSettings(ai, secrets, project);
     const request = { query, ...context, detailLevel: detail.label as DetailLevel, tag: loaded.tag.name };
-    const answer = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Researching', cancellable: true }, (progress, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
+    const answer = await withCancellableProgress('Researching', (progress, signal) => {
       progress.report({ message: `asking ${settings.model} on Ollama…` });
       return ai.research(project.store, request, undefined, {
-        signal: controller.signal,
+        signal,
         log: (line) => log.info(line),
         onProgress: (p) => progress.report({ message: `${p.tokens} tokens from ${p.model}, ${(p.elapsedMs / 1000).toFixed(1)} s` }),
       });

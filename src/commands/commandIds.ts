@@ -73,7 +73,15 @@ export const CommandIds = {
   showDone: 'taskmasterLocal.showDone',
   installMergeDriver: 'taskmasterLocal.installMergeDriver',
   resolveMergeConflict: 'taskmasterLocal.resolveMergeConflict',
+  openWalkthrough: 'taskmasterLocal.openWalkthrough',
+  openChat: 'taskmasterLocal.openChat',
 } as const;
+
+/**
+ * What a keybinding passes when it fires in the Tasks view (keybindings cannot pass the focused
+ * row): the command then acts on the selected row instead of asking which task.
+ */
+export const TREE_SELECTION_ARG = 'taskmasterLocal.treeSelection';
 
 /** The per-status commands behind the tree's "Set Status" submenu. */
 export function setStatusCommandId(status: TaskStatus): string {
@@ -96,4 +104,11 @@ export const ContextKeys = {
   hasPlan: 'taskmasterLocal.hasPlan',
   filtered: 'taskmasterLocal.filtered',
   doneHidden: 'taskmasterLocal.doneHidden',
+  /** A host of the current project's Ollama answers (the status bar's check). */
+  ollamaReachable: 'taskmasterLocal.ollamaReachable',
+  /** That host has the model the settings name. */
+  modelInstalled: 'taskmasterLocal.modelInstalled',
 } as const;
+
+/** The Getting Started walkthrough, as workbench.action.openWalkthrough names it: `<extension id>#<walkthrough id>`. */
+export const WALKTHROUGH_ID = 'taskmaster-local.taskmaster-local#gettingStarted';

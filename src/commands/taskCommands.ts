@@ -12,7 +12,7 @@ import { openFileAt } from '../messages';
 import type { TaskDocuments } from '../tree/taskDocuments';
 import type { TaskTreeModel, TreeElement } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
-import { CommandIds, setStatusCommandId } from './commandIds';
+import { CommandIds, setStatusCommandId, TREE_SELECTION_ARG } from './commandIds';
 import { isProject, loadedTag, pickProject, resolveTarget, taskPickItems, type TaskTarget } from './taskPicker';
 
 export interface CommandServices {
@@ -37,7 +37,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     await apply(target, setStatuses([target.task.id], chosen));
   };
 
-  register(CommandIds.setStatus, (element) => changeStatus(element));
+  register(CommandIds.setStatus, (element) => changeStatus(element === TREE_SELECTION_ARG ? services.treeView.selection[0] : element));
   for (const status of TASK_STATUSES) register(setStatusCommandId(status), (element) => changeStatus(element, status));
   register(CommandIds.startTask, async (element) => {
     const target = await resolveTarget(model, element, 'Start which task?');

@@ -104,7 +104,8 @@ export function isGitHubDotCom(apiUrl: URL): boolean {
 /**
  * The few GitHub REST endpoints the import needs, over Node's fetch. `apiUrl` is
  * https://api.github.com or an Enterprise server's https://HOST/api/v3; lists follow the `Link`
- * header's next page, only under that URL. Failures are GitHubErrors whose message says what to do.
+ * header's next page, only under that URL. Failures are GitHubErrors whose message says what to do;
+ * once `signal` is aborted, requests stop and fail with the abort's own error.
  */
 export class GitHubClient {
   private readonly apiUrl: string;
@@ -112,6 +113,7 @@ export class GitHubClient {
   constructor(
     private readonly api: URL,
     private readonly token: string,
+    private readonly signal?: AbortSignal,
   ) {
     this.apiUrl = api.href.replace(/\/+$/, '');
   }
@@ -203,9 +205,10 @@ export class GitHubClient {
           Authorization: `Bearer ${this.token}`,
           'X-GitHub-Api-Version': API_VERSION,
         },
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal: this.signal ? AbortSignal.any([this.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]) : AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
+      if (this.signal?.aborted) throw error;
       throw new GitHubError(`Cannot reach GitHub at ${this.apiUrl} (${failureReason(error)}). Check the network, or the taskmaster.github.apiUrl setting.`, 'unreachable');
     }
     if (response.ok) return response;

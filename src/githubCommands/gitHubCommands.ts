@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { withCancellableProgress } from '../commands/cancellableProgress';
 import { CommandIds } from '../commands/commandIds';
 import { registerCommand } from '../commands/registerCommand';
 import { loadedTag, pickProject } from '../commands/taskPicker';
@@ -33,10 +34,10 @@ export function registerGitHubCommands(context: vscode.ExtensionContext, service
     if (!connection) return;
     const { client, repository } = connection;
     const name = repositoryName(repository);
-    const [labels, milestones] = await withProgress(`Reading the labels and milestones of ${name}`, () => Promise.all([client.labels(repository), client.milestones(repository)]));
+    const [labels, milestones] = await withCancellableProgress(`Reading the labels and milestones of ${name}`, (_, signal) => Promise.all([client(signal).labels(repository), client(signal).milestones(repository)]));
     const query = await pickIssueQuery(name, labels, milestones);
     if (!query) return;
-    const issues = await withProgress(`Reading the issues of ${name}`, () => client.issues(repository, query));
+    const issues = await withCancellableProgress(`Reading the issues of ${name}`, (_, signal) => client(signal).issues(repository, query));
     if (issues.length === 0) {
       void vscode.window.showInformationMessage(`No ${query.state === 'all' ? '' : `${query.state} `}issues of ${name} match these filters.`);
       return;
@@ -53,9 +54,11 @@ export function registerGitHubCommands(context: vscode.ExtensionContext, service
     );
     if (!picked?.length) return;
     const outcome: ImportOutcome = { added: [], updated: [], unchanged: [], withNewPullRequests: [] };
-    await withProgress(`Importing ${plural(picked.length, 'issue')} from ${name}`, async (progress) => {
+    await withCancellableProgress(`Importing ${plural(picked.length, 'issue')} from ${name}`, async (progress, signal) => {
       progress.report({ message: 'looking for pull requests that name tasks…' });
-      const pullRequests = await client.pullRequests(repository, PULL_REQUEST_SCAN_LIMIT);
+      const pullRequests = await client(signal).pullRequests(repository, PULL_REQUEST_SCAN_LIMIT);
+      // Cancel before the write means no write; once it starts, the import completes.
+      signal.throwIfAborted();
       const { priorityByLabel } = githubSettings(project.folder.uri);
       await project.store.edit(importFromGitHub({ repository: name, issues: picked.map((item) => item.issue), pullRequests, priorityByLabel }, outcome), loaded.tag.name);
     });
@@ -74,8 +77,8 @@ export function registerGitHubCommands(context: vscode.ExtensionContext, service
     }
     const connection = await connect(project);
     if (!connection) return;
-    const sync = await withProgress('Checking the issues of imported tasks', (progress) =>
-      proposeStatusSync(loaded.tag, connection.client, (checked, total) => progress.report({ message: `${checked} of ${total}`, increment: 100 / total })),
+    const sync = await withCancellableProgress('Checking the issues of imported tasks', (progress, signal) =>
+      proposeStatusSync(loaded.tag, connection.client(signal), (checked, total) => progress.report({ message: `${checked} of ${total}`, increment: 100 / total })),
     );
     for (const missing of sync.unavailable) log.warn(`Task ${missing.taskId}: its issue #${missing.number} is gone from GitHub (deleted, or no longer visible to this account).`);
     if (sync.proposals.length === 0) {
@@ -100,17 +103,16 @@ export function registerGitHubCommands(context: vscode.ExtensionContext, service
   }
 }
 
-/** The project's repository and a client signed in to its server; undefined when sign-in did not happen. */
-async function connect(project: Project): Promise<{ client: GitHubClient; repository: RemoteRepository } | undefined> {
+/**
+ * The project's repository and clients signed in to its server, each stopped by the Cancel of the
+ * progress it runs under; undefined when sign-in did not happen.
+ */
+async function connect(project: Project): Promise<{ client: (signal: AbortSignal) => GitHubClient; repository: RemoteRepository } | undefined> {
   const apiUrl = parseApiUrl(githubSettings(project.folder.uri).apiUrl);
   const repository = await detectRepository(project.folder.uri.fsPath);
   checkApiServesRemote(apiUrl, repository);
   const token = await gitHubToken(apiUrl, repository);
-  return token ? { client: new GitHubClient(apiUrl, token), repository } : undefined;
-}
-
-function withProgress<T>(title: string, work: (progress: vscode.Progress<{ message?: string; increment?: number }>) => Promise<T>): Thenable<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, work);
+  return token ? { client: (signal) => new GitHubClient(apiUrl, token, signal), repository } : undefined;
 }
 
 /** The filters: state, then labels (all of them must be on an issue), then milestone. */

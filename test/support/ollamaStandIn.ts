@@ -56,6 +56,7 @@ export interface StandInOptions {
   models?: ModelSpec[]; // default: llama3.2:latest with completion and tools
   pullable?: ModelSpec[]; // what /api/pull can fetch
   version?: string; // what /api/version reports
+  progressLineDelayMs?: number; // between the streamed lines of a pull or a create (a long download)
 }
 
 type Reply = ScriptedReply | ((request: ChatRequestSeen) => ScriptedReply);
@@ -68,6 +69,7 @@ export class OllamaStandIn {
   /** What /api/pull can fetch: pulling one of these adds it to `models`. */
   pullable: ModelSpec[];
   version: string;
+  progressLineDelayMs: number;
   readonly requests: ChatRequestSeen[] = [];
   /** Requests per path, e.g. requestCounts['/api/chat']. */
   readonly requestCounts: Record<string, number> = {};
@@ -83,6 +85,7 @@ export class OllamaStandIn {
     this.models = options.models ?? [{ name: 'llama3.2:latest', capabilities: ['completion', 'tools'] }];
     this.pullable = options.pullable ?? [];
     this.version = options.version ?? '0.12.6';
+    this.progressLineDelayMs = options.progressLineDelayMs ?? 0;
   }
 
   static async start(options: StandInOptions = {}): Promise<OllamaStandIn> {
@@ -232,7 +235,8 @@ export class OllamaStandIn {
     });
   }
 
-  private pull(body: Body, res: http.ServerResponse) {
+  /** As Ollama does, a pull or a create the client abandons leaves no model behind. */
+  private async pull(body: Body, res: http.ServerResponse) {
     const name = body.model ?? body.name; // ollama-js sends the deprecated "name"
     if (!name) return sendJson(res, 400, { error: 'invalid model name' });
     const wanted = fullName(name);
@@ -245,17 +249,20 @@ export class OllamaStandIn {
       const layer = { status: `pulling ${hex.slice(0, 12)}`, digest: `sha256:${hex}`, total };
       lines.push(layer, { ...layer, completed: Math.floor(total / 2) }, { ...layer, completed: total });
       lines.push({ status: 'verifying sha256 digest' }, { status: 'writing manifest' }, { status: 'success' });
-      if (!this.find(name)) this.models.push({ ...spec, name: wanted, modifiedAt: new Date().toISOString() });
     }
-    sendProgress(res, body.stream, lines);
+    const sent = await sendProgress(res, body.stream, lines, this.progressLineDelayMs);
+    if (sent && spec && !this.find(name)) this.models.push({ ...spec, name: wanted, modifiedAt: new Date().toISOString() });
   }
 
-  private create(body: Body, res: http.ServerResponse) {
+  private async create(body: Body, res: http.ServerResponse) {
     const name = body.model ?? body.name;
     if (!name) return sendJson(res, 400, { error: 'invalid model name' });
     if (!body.from) return sendJson(res, 400, { error: "neither 'from' or 'files' was specified" });
     const base = this.find(body.from);
-    if (!base) return sendProgress(res, body.stream, [{ status: 'pulling manifest' }, { error: 'pull model manifest: file does not exist' }]);
+    if (!base) {
+      await sendProgress(res, body.stream, [{ status: 'pulling manifest' }, { error: 'pull model manifest: file does not exist' }]);
+      return;
+    }
     const created: ModelSpec = {
       ...base,
       name: fullName(name),
@@ -268,8 +275,7 @@ export class OllamaStandIn {
     if (body.system) lines.push({ status: `creating new layer sha256:${sha256(body.system)}` });
     if (body.parameters) lines.push({ status: `creating new layer sha256:${sha256(JSON.stringify(body.parameters))}` });
     lines.push({ status: 'writing manifest' }, { status: 'success' });
-    this.models = [...this.models.filter((m) => fullName(m.name) !== created.name), created];
-    sendProgress(res, body.stream, lines);
+    if (await sendProgress(res, body.stream, lines, this.progressLineDelayMs)) this.models = [...this.models.filter((m) => fullName(m.name) !== created.name), created];
   }
 
   private find(name: string): ModelSpec | undefined {
@@ -407,12 +413,20 @@ function sendText(res: http.ServerResponse, status: number, text: string) {
 }
 
 /** Progress lines for pull/create: NDJSON, or with stream:false the last status alone (an error becomes a 500). */
-function sendProgress(res: http.ServerResponse, stream: unknown, lines: Body[]) {
+/** Sends the lines (streamed, `delayMs` apart, unless stream is false); true when all of them reached an open connection. */
+async function sendProgress(res: http.ServerResponse, stream: unknown, lines: Body[], delayMs = 0): Promise<boolean> {
   if (stream === false) {
     const failure = lines.find((line) => 'error' in line);
-    return failure ? sendJson(res, 500, failure) : sendJson(res, 200, lines[lines.length - 1]);
+    if (failure) sendJson(res, 500, failure);
+    else sendJson(res, 200, lines[lines.length - 1]);
+    return !failure;
   }
   res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
-  for (const line of lines) writeLine(res, line);
+  for (const [index, line] of lines.entries()) {
+    if (index > 0 && delayMs) await pause(res, delayMs);
+    if (res.destroyed || !res.socket || res.socket.destroyed) return false;
+    writeLine(res, line);
+  }
   res.end();
+  return !lines.some((line) => 'error' in line);
 }

@@ -329,6 +329,24 @@ describe('GitHub issues as tasks in tasks.json', () => {
     assert.deepEqual((await proposeStatusSync(tag(), client)).proposals, [], 'nothing left to propose');
   });
 
+  it('stops asking GitHub once cancelled: no further request, the abort as the error, nothing written', async () => {
+    const { store, read } = await openStore([]);
+    github.issues = [{ number: 7, title: 'Login fails' }, { number: 8, title: 'Dark mode' }, { number: 9, title: 'Old idea' }];
+    await importIssues(store);
+    for (const number of [7, 8, 9]) github.closeIssue(number);
+    const before = read();
+    const asked = github.requests.length;
+    const controller = new AbortController();
+    const cancellable = new GitHubClient(parseApiUrl(github.url), TOKEN, controller.signal);
+    const tag = selectTag((store.state as { plan: Parameters<typeof selectTag>[0] }).plan, 'master')!;
+    await assert.rejects(
+      proposeStatusSync(tag, cancellable, (checked) => checked === 1 && controller.abort()),
+      (error: unknown) => !GitHubError.is(error) && (error as Error).name === 'AbortError',
+    );
+    assert.equal(github.requests.length, asked + 1, 'only the issue asked before Cancel');
+    assert.deepEqual(read(), before);
+  });
+
   it('uses the same default label map as the setting in package.json', () => {
     const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
     assert.deepEqual(manifest.contributes.configuration.properties['taskmaster.github.priorityByLabel'].default, DEFAULT_PRIORITY_BY_LABEL);

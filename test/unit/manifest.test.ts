@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CHAT_PARTICIPANT_ID, CommandIds, ContextKeys, MCP_PROVIDER_ID, setStatusCommandId, ViewIds } from '../../src/commands/commandIds';
+import { existsSync } from 'node:fs';
+import { CHAT_PARTICIPANT_ID, CommandIds, ContextKeys, MCP_PROVIDER_ID, setStatusCommandId, TREE_SELECTION_ARG, ViewIds, WALKTHROUGH_ID } from '../../src/commands/commandIds';
 import { TASK_STATUSES } from '../../src/core/task';
 import { languageModelTools, toolContribution } from '../../src/agentTools/toolManifest';
 
@@ -37,6 +38,35 @@ describe('package.json', () => {
     assert.ok(manifest.activationEvents.includes(`onWebviewPanel:${ViewIds.board}`), 'a board left open comes back after a reload');
     assert.ok(!manifest.activationEvents.includes('*'));
     assert.equal(manifest.engines.vscode, '^1.101.0');
+  });
+
+  it('binds keys only to registered commands, each key once for any one focus', () => {
+    const bindings: Array<{ command: string; key: string; mac: string; when: string; args?: unknown }> = manifest.contributes.keybindings;
+    for (const binding of bindings) {
+      assert.ok(registered.has(binding.command), binding.command);
+      assert.match(binding.key, /^ctrl\+k alt\+[a-z]$/, 'the Ctrl+K Alt+… chords, free among VS Code\'s defaults');
+      assert.equal(binding.mac, binding.key.replace('ctrl', 'cmd'));
+    }
+    const inTree = bindings.filter((binding) => binding.args === TREE_SELECTION_ARG);
+    assert.deepEqual(inTree.map((binding) => binding.when), ['focusedView == taskmasterLocal.tasks']);
+    for (const { key } of inTree) assert.ok(bindings.some((binding) => binding.key === key && binding.when.includes('focusedView != taskmasterLocal.tasks')), `${key} elsewhere`);
+  });
+
+  it('declares the Getting Started walkthrough the extension opens, its steps completing on our own keys and commands', () => {
+    const [walkthrough] = manifest.contributes.walkthroughs;
+    assert.equal(`${manifest.publisher}.${manifest.name}#${walkthrough.id}`, WALKTHROUGH_ID);
+    const contextKeys = new Set<string>(Object.values(ContextKeys));
+    for (const step of walkthrough.steps) {
+      assert.ok(existsSync(path.join(root, step.media.markdown)), step.media.markdown);
+      for (const event of step.completionEvents as string[]) {
+        const [kind, name] = event.split(':');
+        assert.ok(kind === 'onContext' ? contextKeys.has(name) : kind === 'onCommand' && registered.has(name), event);
+      }
+      for (const [, command] of (step.description as string).matchAll(/\(command:([\w.-]+)/g)) {
+        assert.ok(registered.has(command) || command.startsWith('workbench.') || command === `${ViewIds.tasks}.focus`, `${step.id} links ${command}`);
+      }
+    }
+    assert.deepEqual(walkthrough.steps.map((step: { id: string }) => step.id), ['plan', 'ollama', 'model', 'prd', 'chat', 'board']);
   });
 
   it('offers exactly the known statuses as board columns', () => {

@@ -92,6 +92,28 @@ describe('optimized model and benchmark', () => {
     assert.ok(created.includes('taskmaster-planner:latest'), created.join(', '));
   });
 
+  it('stops a create or a pull when cancelled: the request is closed and no model is left behind', async () => {
+    ollama.progressLineDelayMs = 50;
+    ollama.pullable = [{ name: 'llama3.1:8b' }];
+    const template = parseModelfile(readFileSync(path.join(__dirname, '..', '..', 'resources', 'taskmaster.Modelfile'), 'utf8'));
+    const ai = new AiService(new OllamaInference(resolveAiSettings({}, { endpoints: [ollama.url] })));
+    const creating = new AbortController();
+    await assert.rejects(ai.models.create(ollama.url, 'taskmaster-planner', 'qwen2.5-coder:7b', template, () => creating.abort(), creating.signal), (error: unknown) => (error as Error).name === 'AbortError');
+    const pulling = new AbortController();
+    await assert.rejects(ai.models.pull(ollama.url, 'llama3.1:8b', () => pulling.abort(), pulling.signal), (error: unknown) => (error as Error).name === 'AbortError');
+    await ollama.idle();
+    assert.equal(ollama.aborted, 2);
+    assert.deepEqual((await ai.models.listModels([ollama.url])).map((m) => m.name).sort(), ['qwen2.5-coder:7b', 'tiny:1b']);
+  });
+
+  it('a cancelled listing or health check rejects instead of calling the host down', async () => {
+    const ai = new AiService(new OllamaInference(resolveAiSettings({}, { endpoints: [ollama.url] })));
+    const cancelled = AbortSignal.abort();
+    await assert.rejects(ai.models.listModels([ollama.url], cancelled));
+    await assert.rejects(ai.models.health(ollama.url, cancelled));
+    assert.equal((await ai.models.health(ollama.url)).reachable, true);
+  });
+
   it('times the standard planning request per model and checks its output', async () => {
     const inference = new OllamaInference(resolveAiSettings({}, { endpoints: [ollama.url] }));
     const good = JSON.stringify({ subtasks: Array.from({ length: 5 }, (_, i) => ({ id: i + 1, title: `S${i}`, description: '', details: '', dependencies: [] })) });

@@ -18,6 +18,16 @@ import { CHROMIUM_ARGS } from '../e2e/vscodeHarness';
 const ROOT = path.resolve(__dirname, '..', '..');
 const MEDIA = path.join(ROOT, 'media');
 const SCREENSHOTS = path.join(ROOT, 'test-results', 'board-webview');
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+/** axe-core's impacts that fail the check; minor and moderate findings are left to judgement. */
+const FAILING_IMPACTS = ['serious', 'critical'];
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[]; failureSummary?: string }>;
+}
 
 // Plausible Dark+ and Light+ values for the variables the board reads; VS Code injects the real ones.
 const THEMES = {
@@ -62,7 +72,7 @@ function writePage(dir: string, theme: Theme): string {
   fs.writeFileSync(
     page,
     `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="en"><head><meta charset="utf-8"><title>Taskmaster Board</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src file:; script-src 'nonce-board'; img-src file:">
 <link rel="stylesheet" href="${url(themeCss)}"><link rel="stylesheet" href="${url(path.join(MEDIA, 'board.css'))}">
 </head><body class="vscode-${theme}">
@@ -142,6 +152,17 @@ describe('board webview (Chromium, no VS Code)', function () {
     const messages = await posted();
     await page.evaluate('window.__posted = []');
     return messages.filter((message) => message.type !== 'ready');
+  }
+  /**
+   * axe-core's rules on the page as it is now; the serious and critical findings, one line each.
+   * axe goes in through the debugger (page.evaluate), which the page's CSP does not govern.
+   */
+  async function accessibilityFindings(where: string): Promise<string[]> {
+    if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(AXE_SOURCE);
+    const violations = (await page.evaluate('axe.run(document, { resultTypes: ["violations"], preload: false }).then((results) => results.violations)')) as AxeViolation[];
+    return violations
+      .filter((violation) => FAILING_IMPACTS.includes(violation.impact ?? ''))
+      .map((violation) => `${where}: ${violation.id} (${violation.impact}) ${violation.help}: ${violation.nodes.slice(0, 4).map((node) => `${node.target.join(' ')} [${node.failureSummary?.replace(/\s+/g, ' ')}]`).join('; ')}`);
   }
   const card = (id: string) => page.locator(`[data-task-id="${id}"]`);
   const column = (status: string) => page.locator(`[data-column="${status}"]`);
@@ -700,6 +721,54 @@ describe('board webview (Chromium, no VS Code)', function () {
     await page.locator('[data-view-tab="graph"]').click();
     assert.equal(await page.locator('[data-graph] [data-node-id]').count(), 1000);
     assert.ok(firstRender < 2000 && rerender < 1000, `rendering took ${firstRender} ms, re-rendering ${rerender} ms`);
+  });
+
+  it('works without a mouse: a card opens by Enter into the editor, Escape brings the focus back; graph nodes and the dashboard\'s blocked tasks open by Enter', async () => {
+    await send({ type: 'state', state: sample() });
+    await takePosted();
+    await card('3').focus();
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await takePosted(), [{ type: 'openTask', ...AT, id: '3' }]);
+    await send({ type: 'task', task: boardTask(SAMPLE[2]) });
+    assert.ok(await page.evaluate('document.querySelector("[data-editor]").contains(document.activeElement)'), 'the focus moves into the editor');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('[data-editor]').isVisible(), false);
+    assert.equal(await page.evaluate('document.activeElement.dataset.taskId'), '3', 'and back to the card');
+
+    await page.locator('[data-view-tab="graph"]').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('[data-node-id="5"]').focus();
+    await page.keyboard.press('Enter');
+    assert.deepEqual((await takePosted()).filter((message) => message.type === 'openTask'), [{ type: 'openTask', ...AT, id: '5' }]);
+    await page.keyboard.press('Escape');
+    await page.locator('[data-view-tab="dashboard"]').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('[data-chart="blocked"] [data-open-task="5"]').focus();
+    await page.keyboard.press('Enter');
+    assert.deepEqual((await takePosted()).filter((message) => message.type === 'openTask'), [{ type: 'openTask', ...AT, id: '5' }]);
+  });
+
+  it('passes axe-core\'s accessibility rules on the kanban, the editor, the graph and the dashboard, light and dark', async () => {
+    const findings: string[] = [];
+    for (const theme of ['dark', 'light'] as const) {
+      await page.goto(`file://${pages[theme]}`);
+      await page.evaluate('sessionStorage.clear()');
+      await page.reload();
+      await send({ type: 'state', state: sample() });
+      findings.push(...(await accessibilityFindings(`${theme} kanban`)));
+      await card('3').click();
+      await send({ type: 'task', task: boardTask(SAMPLE[2], { details: '## Steps\n- **Routes** for `GET /tasks`', subtasks: [{ id: '3.1', title: 'Routes', status: 'done' }, { id: '3.2', title: 'Errors', status: 'pending' }] }) });
+      findings.push(...(await accessibilityFindings(`${theme} editor`)));
+      await page.locator('[data-action="close"]').click();
+      await page.locator('[data-view-tab="graph"]').click();
+      await page.locator('[data-node-id="5"]').click();
+      await page.locator('[data-action="close"]').click();
+      findings.push(...(await accessibilityFindings(`${theme} graph`)));
+      await page.locator('[data-view-tab="dashboard"]').click();
+      findings.push(...(await accessibilityFindings(`${theme} dashboard`)));
+      await page.evaluate('sessionStorage.clear()');
+    }
+    assert.deepEqual(findings, []);
   });
 
   it('looks right in light and dark themes (screenshots with TML_BOARD_SCREENSHOTS=1)', async function () {

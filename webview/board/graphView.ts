@@ -96,7 +96,8 @@ export class GraphView {
           transform: `translate(${nodeX(node)},${nodeY(node)})`,
           tabindex: 0,
           role: 'button',
-          'aria-label': `Task ${node.id}: ${node.title}. ${STATUS_LABELS[node.status]}.${onPath.has(node.id) ? ' On the critical path.' : ''}`,
+          // The visible text first, in its order (speech input users say what they see), then the rest.
+          'aria-label': `#${node.id} · ${STATUS_LABELS[node.status]}: ${node.title}.${onPath.has(node.id) ? ' On the critical path.' : ''}`,
           'aria-current': node.id === targetId ? 'true' : undefined,
           'data-node-id': node.id,
           'data-status': node.status,
@@ -104,7 +105,8 @@ export class GraphView {
         svg('title', {}, `#${node.id} ${node.title} (${STATUS_LABELS[node.status]})`),
         svg('rect', { class: 'node-box', width: NODE_WIDTH, height: NODE_HEIGHT, rx: 4 }),
         svg('rect', { class: 'node-stripe', width: 5, height: NODE_HEIGHT, rx: 2 }),
-        svg('text', { class: 'node-heading', x: 12, y: 17 }, `${statusIcon(node.status)} #${node.id} · ${STATUS_LABELS[node.status]}`),
+        // The trailing space (SVG does not draw it) keeps the two lines two words apart in the node's text content.
+        svg('text', { class: 'node-heading', x: 12, y: 17 }, `${statusIcon(node.status)} #${node.id} · ${STATUS_LABELS[node.status]} `),
         svg('text', { class: 'node-title', x: 12, y: 35 }, shorten(node.title, TITLE_CHARS)),
       );
     });
