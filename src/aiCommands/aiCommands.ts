@@ -107,7 +107,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     const candidates = loaded.tag.tasks.filter((task) => task.status === 'pending');
     const withoutSubtasks = candidates.filter((task) => task.subtasks.length === 0).length;
     const choice = await vscode.window.showQuickPick(
-      [`Expand the ${withoutSubtasks} pending tasks that have no subtasks`, `Re-expand all ${candidates.length} pending tasks (replaces their subtasks)`],
+      [`Expand ${withoutSubtasks === 1 ? 'the pending task that has' : `the ${withoutSubtasks} pending tasks that have`} no subtasks`, `Re-expand ${candidates.length === 1 ? 'the pending task' : `all ${candidates.length} pending tasks`} (replaces their subtasks)`],
       { placeHolder: `Expand all in tag "${loaded.tag.name}"` },
     );
     if (!choice) return;
@@ -197,7 +197,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     const content = [
       `# Task complexity: ${loaded.tag.name}`,
       '',
-      `Generated ${report.meta.generatedAt}; ${report.meta.analysisCount} tasks rated.`,
+      `Generated ${report.meta.generatedAt}; ${plural(report.meta.analysisCount, 'task')} rated.`,
       '',
       '| Task | Title | Complexity | Subtasks | How to split | Why |',
       '| --- | --- | --- | --- | --- | --- |',

@@ -14,6 +14,7 @@ import type { TaskTreeModel } from '../tree/taskTreeModel';
 import { markdownCell } from '../core/markdown';
 import { showMarkdown } from './markdownView';
 import { applyProjectSettings, HEADERS_SECRET, type StoredProxyHeaders } from './projectAiSettings';
+import { plural } from '../core/text';
 
 export interface ModelCommandServices {
   extensionUri: vscode.Uri;
@@ -104,7 +105,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
       lines.push(health.reachable ? `${health.host}: reachable, Ollama ${health.version}; loaded: ${health.loaded?.join(', ') || 'none'}` : `${health.host}: not reachable (${health.error})`);
     }
     const { hits, misses, size } = ai.inference.cacheStats;
-    lines.push(`Cache: ${size} answers, ${hits} hits, ${misses} misses`);
+    lines.push(`Cache: ${plural(size, 'answer')}, ${plural(hits, 'hit')}, ${plural(misses, 'miss', 'misses')}`);
     for (const call of ai.inference.recentCalls.slice(-10)) lines.push(`  ${call.operation} ${call.model}@${call.host}: ${call.latencyMs} ms${call.cached ? ' (cache)' : ''}${call.ok ? '' : ' FAILED'}`);
     for (const line of lines) log.info(line);
     log.show(true);

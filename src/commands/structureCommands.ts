@@ -23,6 +23,7 @@ import {
   type Confirmation,
 } from './structureChoices';
 import { isTagRef, isTaskElement, loadedTag, pickProject, resolveTarget, taskPickItems } from './taskPicker';
+import { plural } from '../core/text';
 
 export interface StructureCommandServices {
   model: TaskTreeModel;
@@ -93,7 +94,7 @@ export function registerStructureCommands(context: vscode.ExtensionContext, serv
       return;
     }
     if (!(await confirm(clearConfirmation(target.tag, target.task), 'Clear Subtasks'))) return;
-    const done = `Cleared the ${target.task.subtasks.length} subtask(s) of ${target.task.id}.`;
+    const done = `Cleared ${plural(target.task.subtasks.length, 'subtask')} of ${target.task.id}.`;
     await undoably(target.project, clearSubtasks([target.task.id]), target.tag.name, [target.tag.name], done);
   });
 
@@ -156,7 +157,7 @@ export function registerStructureCommands(context: vscode.ExtensionContext, serv
     const branch = await currentGitBranch(project.folder.uri.fsPath);
     const sources = [
       { label: 'Empty tag', copyFrom: undefined, name: '' },
-      { label: `Copy of "${loaded.tag.name}"`, description: `its ${loaded.tag.tasks.length} tasks`, copyFrom: loaded.tag.name, name: '' },
+      { label: `Copy of "${loaded.tag.name}"`, description: `its ${plural(loaded.tag.tasks.length, 'task')}`, copyFrom: loaded.tag.name, name: '' },
       ...(branch ? [{ label: `From the git branch "${branch}"`, description: 'named after the branch', copyFrom: undefined, name: tagNameForBranch(branch) }] : []),
     ];
     const source = await vscode.window.showQuickPick(sources, { placeHolder: 'What should the new tag start with?' });
@@ -283,7 +284,7 @@ async function resolveTag(model: TaskTreeModel, element: unknown, placeHolder: s
     void vscode.window.showInformationMessage('No tag fits.');
     return undefined;
   }
-  const items = names.map((name) => ({ label: name, description: `${plan.tags.get(name)!.tasks.length} tasks${name === current ? ' · current' : ''}` }));
+  const items = names.map((name) => ({ label: name, description: `${plural(plan.tags.get(name)!.tasks.length, 'task')}${name === current ? ' · current' : ''}` }));
   const picked = await vscode.window.showQuickPick(items, { placeHolder });
   return picked && { project, plan, tag: plan.tags.get(picked.label)!, current };
 }

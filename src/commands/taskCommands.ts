@@ -14,6 +14,7 @@ import type { TaskTreeModel, TreeElement } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
 import { CommandIds, setStatusCommandId } from './commandIds';
 import { isProject, loadedTag, pickProject, resolveTarget, taskPickItems, type TaskTarget } from './taskPicker';
+import { plural } from '../core/text';
 
 export interface CommandServices {
   model: TaskTreeModel;
@@ -206,7 +207,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     if (!project || !loaded) return;
     const items = [...loaded.state.plan.tags.values()].map((tag) => ({
       label: tag.name,
-      description: `${tag.tasks.length} tasks${tag.name === loaded.tag.name ? ' · current' : ''}`,
+      description: `${plural(tag.tasks.length, 'task')}${tag.name === loaded.tag.name ? ' · current' : ''}`,
       detail: typeof tag.metadata?.description === 'string' && tag.metadata.description ? tag.metadata.description : undefined,
     }));
     const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Switch to which tag?' });
@@ -312,7 +313,7 @@ async function findNext(services: CommandServices, shown: Project | undefined): 
   if (!next) {
     const open = loaded.tag.tasks.filter((task) => task.status !== 'done' && task.status !== 'cancelled').length;
     void vscode.window.showInformationMessage(
-      open ? `No task is ready in tag "${loaded.tag.name}": the ${open} open task(s) wait on unfinished dependencies or are deferred/blocked.` : `Everything in tag "${loaded.tag.name}" is done.`,
+      open ? `No task is ready in tag "${loaded.tag.name}": ${open === 1 ? 'the open task waits' : `the ${open} open tasks wait`} on unfinished dependencies or are deferred/blocked.` : `Everything in tag "${loaded.tag.name}" is done.`,
     );
     return undefined;
   }
@@ -324,10 +325,10 @@ async function showNextTask(services: CommandServices, shown: Project | undefine
   if (!found) return;
   const { project, tag, task: next } = found;
   await revealTask(services, found);
-  const deps = next.dependencies.length ? `all ${next.dependencies.length} dependencies done` : 'no dependencies';
+  const deps = next.dependencies.length === 0 ? 'no dependencies' : next.dependencies.length === 1 ? 'its dependency done' : `all ${next.dependencies.length} dependencies done`;
   const actions = next.status === 'in-progress' ? ['Mark Done', 'Reveal in tasks.json'] : ['Start', 'Reveal in tasks.json'];
   const element = services.model.taskElement(project, tag, next);
-  const choice = await vscode.window.showInformationMessage(`Next task ${next.id}: ${next.title} (${next.parentId ? 'subtask' : `${next.priority} priority`}, ${deps})`, ...actions);
+  const choice = await vscode.window.showInformationMessage(`Next task ${next.id}: ${next.title} (${next.priority} priority${next.parentId ? `, subtask of ${next.parentId}` : ''}, ${deps})`, ...actions);
   if (choice === 'Start') await vscode.commands.executeCommand(CommandIds.startTask, element);
   if (choice === 'Mark Done') await vscode.commands.executeCommand(CommandIds.markDone, element);
   if (choice === 'Reveal in tasks.json') await vscode.commands.executeCommand(CommandIds.revealInFile, element);

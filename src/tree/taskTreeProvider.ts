@@ -140,7 +140,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement> {
     const view = state.kind === 'loaded' ? state.plan.tags.get(element.tag) : undefined;
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escape(task.id)} ${escape(task.title)}**  \n`);
-    md.appendMarkdown(`$(${STATUS_ICONS[task.status][0]}) ${task.status}${task.parentId === undefined ? ` · ${task.priority} priority` : ''}${element.isNext ? ' · **next task**' : ''}\n\n`);
+    md.appendMarkdown(`$(${STATUS_ICONS[task.status][0]}) ${task.status} · ${task.priority} priority${element.isNext ? ' · **next task**' : ''}\n\n`);
     if (task.description) md.appendMarkdown(`${escape(task.description)}\n\n`);
     if (task.dependencies.length) {
       md.appendMarkdown('**Depends on**\n\n');
