@@ -10,6 +10,7 @@ import { OllamaInference } from './ai/ollamaInference';
 import { registerAiCommands } from './aiCommands/aiCommands';
 import { registerResearchCommands } from './aiCommands/researchCommand';
 import { registerModelCommands } from './aiCommands/modelCommands';
+import { registerOllamaConnectionCommands } from './aiCommands/ollamaConnection';
 import { registerBoard } from './board/registerBoard';
 import { copilotFallback } from './copilot/copilotFallback';
 import { registerStructureCommands } from './commands/structureCommands';
@@ -82,7 +83,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   registerResearchCommands(context, { model, ai, log, secrets: context.secrets });
   registerModelCommands(context, { extensionUri: context.extensionUri, model, ai, log, secrets: context.secrets });
   registerGitHubCommands(context, { model, log });
-  context.subscriptions.push(new OllamaStatusBar(ai, projects, context.secrets));
+  const ollamaStatusBar = new OllamaStatusBar(ai, projects, context.secrets);
+  context.subscriptions.push(ollamaStatusBar);
+  registerOllamaConnectionCommands(context, { model, ai, log, secrets: context.secrets, onTested: () => void ollamaStatusBar.refresh() });
   registerChatParticipant(context, { model, ai, activity, proposals: new ProposalStore(), secrets: context.secrets, log });
   registerLanguageModelTools(context, { projects, ai, secrets: context.secrets, log });
   registerMcpServerProvider(context, projects, context.secrets);

@@ -52,9 +52,9 @@ export class ModelManager {
     return lists.flat();
   }
 
-  async health(host: string): Promise<HostHealth> {
+  async health(host: string, signal?: AbortSignal): Promise<HostHealth> {
     try {
-      const client = this.clientFor(host);
+      const client = this.clientFor(host, signal);
       const [{ version }, running] = await Promise.all([client.version(), client.ps()]);
       return { host, reachable: true, version, loaded: running.models.map((model) => model.name) };
     } catch (error) {

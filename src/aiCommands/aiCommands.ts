@@ -15,6 +15,7 @@ import type { TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
 import { markdownCell } from '../core/markdown';
 import { showMarkdown } from './markdownView';
+import { ollamaReadyForCommand } from './ollamaConnection';
 import { applyProjectSettings } from './projectAiSettings';
 
 export interface AiCommandServices {
@@ -28,6 +29,9 @@ export interface AiCommandServices {
 export function registerAiCommands(context: vscode.ExtensionContext, services: AiCommandServices): void {
   const { model, ai, log, secrets } = services;
   const register = (id: string, handler: (...args: unknown[]) => unknown) => registerCommand(context, log, id, handler);
+  /** A command that needs the model: Ollama's reachability is checked before it asks anything. */
+  const registerAi = (id: string, handler: (...args: unknown[]) => unknown) =>
+    register(id, async (...args) => ((await ollamaReadyForCommand(services, args[0])) ? handler(...args) : undefined));
 
   /** A result message, with the log one click away when something was dropped or failed. */
   const report = (message: string, withLog: boolean) =>
@@ -76,7 +80,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     return { outcome, note: repairSummary(outcome.warnings) };
   };
 
-  register(CommandIds.expandTask, async (element) => {
+  registerAi(CommandIds.expandTask, async (element) => {
     const target = await resolveTarget(model, element, 'Expand which task into subtasks?', (task) => task.parentId === undefined);
     if (!target) return;
     let force = false;
@@ -100,7 +104,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     await expand();
   });
 
-  register(CommandIds.expandAll, async () => {
+  registerAi(CommandIds.expandAll, async () => {
     const project = await pickProject(model, { needsPlan: true });
     const loaded = project && loadedTag(model, project);
     if (!project || !loaded) return;
@@ -128,7 +132,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     report(`Expanded ${plural(result.expanded.length, 'task')}.${failed}`, result.failed.length > 0);
   });
 
-  register(CommandIds.parsePrd, async (arg) => {
+  registerAi(CommandIds.parsePrd, async (arg) => {
     // A first PRD is how many plans start: a folder without tasks.json gets one.
     const project = await pickProject(model, { needsPlan: false });
     if (!project) return;
@@ -155,7 +159,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     await parse();
   });
 
-  register(CommandIds.addTaskWithAi, async () => {
+  registerAi(CommandIds.addTaskWithAi, async () => {
     const project = await pickProject(model, { needsPlan: true });
     const loaded = project && loadedTag(model, project);
     if (!project || !loaded) return;
@@ -168,7 +172,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     await add();
   });
 
-  register(CommandIds.analyzeComplexity, async () => {
+  registerAi(CommandIds.analyzeComplexity, async () => {
     const project = await pickProject(model, { needsPlan: true });
     const loaded = project && loadedTag(model, project);
     if (!project || !loaded) return;
@@ -224,8 +228,8 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     };
     await change();
   };
-  register(CommandIds.updateTaskWithAi, (element) => promptedChange(element, 'task'));
-  register(CommandIds.updateFromWithAi, async (element) => {
+  registerAi(CommandIds.updateTaskWithAi, (element) => promptedChange(element, 'task'));
+  registerAi(CommandIds.updateFromWithAi, async (element) => {
     const target = await resolveTarget(model, element, 'Update every open task from which one onward?', (task) => task.parentId === undefined);
     if (!target) return;
     const prompt = await vscode.window.showInputBox({ title: `What changed? Tasks ${target.task.id} and later that are not done are rewritten.`, placeHolder: 'e.g. "we deploy with NixOS modules, not Docker"' });
@@ -238,7 +242,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     };
     await update();
   });
-  register(CommandIds.addNoteWithAi, (element) => promptedChange(element, 'note'));
+  registerAi(CommandIds.addNoteWithAi, (element) => promptedChange(element, 'note'));
 
   /** Scope Up / Scope Down: the strength to change by, optional instructions, then the rescoping. */
   const rescope = async (element: unknown, direction: ScopeDirection) => {
@@ -262,8 +266,8 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     };
     await scope();
   };
-  register(CommandIds.scopeUpTask, (element) => rescope(element, 'up'));
-  register(CommandIds.scopeDownTask, (element) => rescope(element, 'down'));
+  registerAi(CommandIds.scopeUpTask, (element) => rescope(element, 'up'));
+  registerAi(CommandIds.scopeDownTask, (element) => rescope(element, 'down'));
 
   register(CommandIds.undoAiChange, async (arg, tagArg) => {
     const project = isProject(arg) ? arg : await pickProject(model, { needsPlan: true });

@@ -12,6 +12,7 @@ import { writeResearchFile } from '../store/researchContext';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
 import { showMarkdown } from './markdownView';
 import { applyProjectSettings } from './projectAiSettings';
+import { ollamaReadyForCommand } from './ollamaConnection';
 
 export interface ResearchServices {
   model: TaskTreeModel;
@@ -43,6 +44,7 @@ export function registerResearchCommands(context: vscode.ExtensionContext, servi
   const register = (id: string, handler: (...args: unknown[]) => unknown) => registerCommand(context, log, id, handler);
 
   register(CommandIds.research, async () => {
+    if (!(await ollamaReadyForCommand(services))) return;
     const project = await pickProject(model, { needsPlan: true });
     const loaded = project && loadedTag(model, project);
     if (!project || !loaded) return;

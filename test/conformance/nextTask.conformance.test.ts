@@ -126,25 +126,6 @@ describe('next task conformance with task-master-ai 0.43', function () {
     assert.equal(after, JSON.stringify(expected, null, 2));
   });
 
-  it('reports a subtask with the priority it was ranked by, its parent\'s when it has none', async () => {
-    const plans = [
-      [task({ id: 1, status: 'in-progress', priority: 'high', subtasks: [{ id: 1 }, { id: 2, priority: 'low' }] })],
-      [task({ id: 1, status: 'in-progress', priority: 'high', subtasks: [{ id: 1, status: 'done' }, { id: 2, priority: 'critical' }] })],
-    ];
-    for (const tasks of plans) {
-      const root = await tempDir('tml-next-priority-');
-      const tasksFile = path.join(root, '.taskmaster', 'tasks', 'tasks.json');
-      await fs.mkdir(path.dirname(tasksFile), { recursive: true });
-      await fs.writeFile(tasksFile, taskMasterText(tagged({ master: tasks })));
-      const theirs = await peerNextTask(peer!, root, 'master');
-      assert.ok('task' in theirs && theirs.task, `task-master answers: ${JSON.stringify(theirs)}`);
-      const out: string[] = [];
-      assert.equal(await runCli(['next', '--json', '--file', tasksFile], (line) => out.push(line), () => undefined), 0);
-      const ours = JSON.parse(out.join('\n')) as Record<string, unknown>;
-      assert.deepEqual([ours.id, ours.priority], [theirs.task.id, theirs.task.priority]);
-    }
-  });
-
   it('answers where task-master refuses the plan, and reports why', async () => {
     const refused = tagged({ master: [task({ id: 1, priority: undefined }), task({ id: 2, status: 'completed' }), task({ id: 3, description: '', priority: 'high', dependencies: [2] })] });
     const root = await tempDir('tml-refused-');
@@ -159,5 +140,33 @@ describe('next task conformance with task-master-ai 0.43', function () {
     assert.equal(findNextTask(plan.tags.get('master')!)?.id, '3');
     const codes = validatePlan(plan).problems.map((problem) => problem.code);
     assert.deepEqual(codes.sort(), ['empty-description', 'missing-priority']);
+  });
+});
+
+describe('next task priority as task-master-ai 0.43 reports it', function () {
+  const peer = peerCommand()!;
+  this.timeout(5 * 60_000);
+
+  before(() => {
+    if (!peer) throw new Error(`task-master-ai is not installed at ${peerScript()}: run scripts/install-e2e.sh (npm test does).`);
+  });
+
+  it('reports a subtask with the priority it was ranked by, its parent\'s when it has none', async () => {
+    const plans = [
+      [task({ id: 1, status: 'in-progress', priority: 'high', subtasks: [{ id: 1 }, { id: 2, priority: 'low' }] })],
+      [task({ id: 1, status: 'in-progress', priority: 'high', subtasks: [{ id: 1, status: 'done' }, { id: 2, priority: 'critical' }] })],
+    ];
+    for (const tasks of plans) {
+      const root = await tempDir('tml-next-priority-');
+      const tasksFile = path.join(root, '.taskmaster', 'tasks', 'tasks.json');
+      await fs.mkdir(path.dirname(tasksFile), { recursive: true });
+      await fs.writeFile(tasksFile, taskMasterText(tagged({ master: tasks })));
+      const theirs = await peerNextTask(peer, root, 'master');
+      assert.ok('task' in theirs && theirs.task, `task-master answers: ${JSON.stringify(theirs)}`);
+      const out: string[] = [];
+      assert.equal(await runCli(['next', '--json', '--file', tasksFile], (line) => out.push(line), () => undefined), 0);
+      const ours = JSON.parse(out.join('\n')) as Record<string, unknown>;
+      assert.deepEqual([ours.id, ours.priority], [theirs.task.id, theirs.task.priority]);
+    }
   });
 });
