@@ -23,6 +23,7 @@ import { CommandIds, ContextKeys, ViewIds } from './commands/commandIds';
 import { registerCommand } from './commands/registerCommand';
 import { registerGitHubCommands } from './githubCommands/gitHubCommands';
 import { PlanDiagnostics } from './diagnostics/planDiagnostics';
+import { registerPlanCodeActions } from './diagnostics/planCodeActions';
 import { OllamaStatusBar } from './statusBar/ollamaStatusBar';
 import { TaskStatusBar } from './statusBar/taskStatusBar';
 import { TaskTreeModel, type TreeElement } from './tree/taskTreeModel';
@@ -73,6 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   context.subscriptions.push(treeView);
 
   context.subscriptions.push(new TaskStatusBar(model), new PlanDiagnostics(projects));
+  registerPlanCodeActions(context, projects, log);
   registerTaskCommands(context, { model, treeView, taskDocuments, log });
   registerStructureCommands(context, { model, log });
   const activeTask = new ActiveTask(model);

@@ -44,6 +44,7 @@ export const CommandIds = {
   addTaskWithAi: 'taskmasterLocal.addTaskWithAi',
   clearAiCache: 'taskmasterLocal.clearAiCache',
   showOllamaStatus: 'taskmasterLocal.showOllamaStatus',
+  applyPlanFix: 'taskmasterLocal.applyPlanFix',
   fixOllamaConnection: 'taskmasterLocal.fixOllamaConnection',
   setOllamaEndpoint: 'taskmasterLocal.setOllamaEndpoint',
   testOllamaConnection: 'taskmasterLocal.testOllamaConnection',
