@@ -32,6 +32,7 @@ import { TaskDocuments } from './tree/taskDocuments';
 import { describeFilter, isFilterActive } from './tree/taskFilter';
 import type { TaskNode } from './core/plan';
 import { Projects, type Project } from './workspace/projects';
+import { showErrorMessage } from './notifications';
 
 /** The public surface returned by activate(), used by the extension-host tests. */
 export interface TaskmasterApi {
@@ -110,7 +111,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
     await projects.sync();
   } catch (error) {
     log.error(`Loading the plan failed: ${(error as Error).message}`);
-    void vscode.window.showErrorMessage(`Taskmaster could not load the plan: ${(error as Error).message}`);
+    void showErrorMessage(`Taskmaster could not load the plan: ${(error as Error).message}`);
   }
   updateView();
   void vscode.commands.executeCommand('setContext', ContextKeys.ready, true);

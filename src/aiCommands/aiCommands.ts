@@ -17,6 +17,7 @@ import { markdownCell } from '../core/markdown';
 import { showMarkdown } from './markdownView';
 import { ollamaReadyForCommand } from './ollamaConnection';
 import { applyProjectSettings } from './projectAiSettings';
+import { showErrorMessage, showInformationMessage, showWarningMessage } from '../notifications';
 
 export interface AiCommandServices {
   model: TaskTreeModel;
@@ -35,14 +36,14 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
 
   /** A result message, with the log one click away when something was dropped or failed. */
   const report = (message: string, withLog: boolean) =>
-    void vscode.window.showInformationMessage(message, ...(withLog ? ['Show Log'] : [])).then((choice) => choice && log.show());
+    void showInformationMessage(message, ...(withLog ? ['Show Log'] : [])).then((choice) => choice && log.show());
 
   /**
    * Says what an AI change did, with Undo and Try Again. Try Again undoes the change and asks the
    * model afresh: after an Undo the service skips the cache, so the undone answer is not replayed.
    */
   const reportChange = (message: string, withLog: boolean, project: Project, tag: string, again: () => Promise<void>) =>
-    void vscode.window.showInformationMessage(message, 'Undo', 'Try Again', ...(withLog ? ['Show Log'] : [])).then(async (choice) => {
+    void showInformationMessage(message, 'Undo', 'Try Again', ...(withLog ? ['Show Log'] : [])).then(async (choice) => {
       if (choice === 'Show Log') log.show();
       if (choice === 'Undo') await vscode.commands.executeCommand(CommandIds.undoAiChange, project, tag);
       if (choice !== 'Try Again') return;
@@ -71,7 +72,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
       });
     } catch (error) {
       if (!OllamaUnreachableError.is(error)) throw error;
-      const choice = await vscode.window.showErrorMessage(error.message, 'Retry', 'Open Settings');
+      const choice = await showErrorMessage(error.message, 'Retry', 'Open Settings');
       if (choice === 'Retry') return run(project, title, work);
       if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'taskmaster.ollama');
       throw new CancelledError();
@@ -183,7 +184,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
       return ai.analyzeComplexity(project.store, { tag: loaded.tag.name }, { signal: controller.signal, log: (line) => log.info(line), onProgress: (p) => progress.report({ message: `${p.model}: ${p.tokens} tokens` }) });
     });
     for (const warning of result.warnings) log.warn(warning);
-    const choice = await vscode.window.showInformationMessage(`Rated ${plural(result.entries.length, 'task')} (${result.model}).`, 'Show Report');
+    const choice = await showInformationMessage(`Rated ${plural(result.entries.length, 'task')} (${result.model}).`, 'Show Report');
     if (choice) await vscode.commands.executeCommand(CommandIds.showComplexityReport, project);
   });
 
@@ -193,7 +194,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     if (!project || !loaded) return;
     const report = await readComplexityReport(project.store.location, loaded.tag.name);
     if (!report) {
-      const choice = await vscode.window.showInformationMessage(`No complexity report for tag "${loaded.tag.name}" yet.`, 'Analyze Complexity');
+      const choice = await showInformationMessage(`No complexity report for tag "${loaded.tag.name}" yet.`, 'Analyze Complexity');
       if (choice) await vscode.commands.executeCommand(CommandIds.analyzeComplexity);
       return;
     }
@@ -277,17 +278,17 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     const tag = typeof tagArg === 'string' ? tagArg : loaded.tag.name;
     const change = ai.lastChange(project.store, tag);
     if (!change) {
-      void vscode.window.showInformationMessage(`No AI change to undo in tag "${tag}" in this session.`);
+      void showInformationMessage(`No AI change to undo in tag "${tag}" in this session.`);
       return;
     }
-    const confirm = await vscode.window.showWarningMessage(
+    const confirm = await showWarningMessage(
       `Undo "${change.operation}" from ${change.at.toLocaleTimeString()}?`,
       { modal: true, detail: `Tag "${change.tag}" goes back to how it was before; changes made to it since then are lost. Other tags are not touched. The backup is ${change.backupFile}.` },
       'Undo',
     );
     if (confirm !== 'Undo') return;
     await ai.undoLastChange(project.store, tag);
-    void vscode.window.showInformationMessage(`Undid "${change.operation}".`);
+    void showInformationMessage(`Undid "${change.operation}".`);
   });
 }
 

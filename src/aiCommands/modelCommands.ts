@@ -15,6 +15,7 @@ import { markdownCell } from '../core/markdown';
 import { showMarkdown } from './markdownView';
 import { applyProjectSettings, HEADERS_SECRET, type StoredProxyHeaders } from './projectAiSettings';
 import { plural } from '../core/text';
+import { showInformationMessage, showWarningMessage } from '../notifications';
 
 export interface ModelCommandServices {
   extensionUri: vscode.Uri;
@@ -36,7 +37,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
     const settings = await applyProjectSettings(ai, secrets, project);
     const installed = await ai.models.listModels(settings.endpoints);
     if (installed.length > 0) return { project, settings, installed };
-    const choice = await vscode.window.showWarningMessage(`No models found on ${settings.endpoints.join(', ')} (or Ollama is not reachable).`, 'Pull Model', 'Open Settings');
+    const choice = await showWarningMessage(`No models found on ${settings.endpoints.join(', ')} (or Ollama is not reachable).`, 'Pull Model', 'Open Settings');
     if (choice === 'Pull Model') await vscode.commands.executeCommand(CommandIds.pullModel);
     if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'taskmaster.ollama');
     return undefined;
@@ -54,7 +55,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Creating ${name} from ${base}` }, (progress) =>
       ai.models.create(settings.endpoints[0], name, base, template, (status) => progress.report({ message: status })),
     );
-    const choice = await vscode.window.showInformationMessage(`Created ${name} on ${settings.endpoints[0]}.`, 'Use It');
+    const choice = await showInformationMessage(`Created ${name} on ${settings.endpoints[0]}.`, 'Use It');
     if (choice) await saveModel(name, project.folder.uri);
   });
 
@@ -93,7 +94,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
   register(CommandIds.clearAiCache, () => {
     const { size } = ai.inference.cacheStats;
     ai.inference.clearCache();
-    void vscode.window.showInformationMessage(`Cleared ${size} cached AI answer${size === 1 ? '' : 's'}.`);
+    void showInformationMessage(`Cleared ${size} cached AI answer${size === 1 ? '' : 's'}.`);
   });
 
   register(CommandIds.showOllamaStatus, async () => {
@@ -125,7 +126,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
     );
     if (!picked) return;
     await saveModel(picked.label, project.folder.uri);
-    void vscode.window.showInformationMessage(`Taskmaster now plans with ${picked.label}.`);
+    void showInformationMessage(`Taskmaster now plans with ${picked.label}.`);
   });
 
   register(CommandIds.pullModel, async (suggested) => {
@@ -149,7 +150,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
         throw error;
       });
     });
-    void vscode.window.showInformationMessage(`Pulled ${name}.`, 'Use It').then((choice) => choice && saveModel(name.trim(), project.folder.uri));
+    void showInformationMessage(`Pulled ${name}.`, 'Use It').then((choice) => choice && saveModel(name.trim(), project.folder.uri));
   });
 
   register(CommandIds.setProxyHeaders, async () => {
@@ -166,6 +167,6 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
     if (value === undefined) return;
     if (value.trim() === '') await secrets.delete(HEADERS_SECRET);
     else await secrets.store(HEADERS_SECRET, JSON.stringify({ headers: parseHeaders(value)!, origins } satisfies StoredProxyHeaders));
-    void vscode.window.showInformationMessage(value.trim() ? `Proxy headers saved in secret storage, for ${origins.join(', ')} only.` : 'Proxy headers removed.');
+    void showInformationMessage(value.trim() ? `Proxy headers saved in secret storage, for ${origins.join(', ')} only.` : 'Proxy headers removed.');
   });
 }

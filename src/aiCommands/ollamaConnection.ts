@@ -8,6 +8,7 @@ import { allowCopilotFallback, saveEndpoint } from '../config';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
 import { applyProjectSettings } from './projectAiSettings';
+import { showInformationMessage, showWarningMessage } from '../notifications';
 
 /** The extension's Getting Started walkthrough, as `workbench.action.openWalkthrough` names it. */
 export const WALKTHROUGH_ID = 'taskmaster-local.taskmaster-local#taskmasterLocal.gettingStarted';
@@ -34,7 +35,7 @@ export interface OllamaConnectionCommandServices extends OllamaConnectionService
 
 /** Says Ollama does not answer, with the fixes as buttons; resolves once the user chose (or closed it). */
 export async function offerOllamaFixes(message: string): Promise<void> {
-  const choice = await vscode.window.showWarningMessage(message, ...OLLAMA_FIXES.map((fix) => fix.title));
+  const choice = await showWarningMessage(message, ...OLLAMA_FIXES.map((fix) => fix.title));
   const fix = OLLAMA_FIXES.find((candidate) => candidate.title === choice);
   if (fix) await vscode.commands.executeCommand(fix.command, ...(fix.arguments ?? []));
 }
@@ -101,7 +102,7 @@ export function registerOllamaConnectionCommands(context: vscode.ExtensionContex
     const up = hosts.filter((health) => health.reachable);
     for (const health of hosts) log.info(health.reachable ? `${health.host}: Ollama ${health.version}` : `${health.host}: not reachable (${health.error})`);
     if (up.length) {
-      void vscode.window.showInformationMessage(`Ollama ${up[0].version} answers at ${up.map((health) => health.host).join(', ')}.`);
+      void showInformationMessage(`Ollama ${up[0].version} answers at ${up.map((health) => health.host).join(', ')}.`);
       return;
     }
     await offerOllamaFixes(`Ollama does not answer at ${hosts.map((health) => `${health.host} (${health.error})`).join(', ')}.`);

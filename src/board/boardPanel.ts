@@ -23,6 +23,7 @@ import { boardEdit, boardTagMove, type LeftBehindChoice } from './boardEdits';
 import { boardHtml, boardWebviewOptions } from './boardHtml';
 import { boardTask, buildBoardState } from './boardState';
 import { describeRejected, parseWebviewMessage, type BoardPlace, type BoardState, type ExtensionMessage, type TagAction, type WebviewMessage } from './protocol';
+import { showInformationMessage, showWarningMessage } from '../notifications';
 
 export interface BoardServices {
   extensionUri: vscode.Uri;
@@ -206,7 +207,7 @@ export class BoardPanel implements vscode.Disposable {
     if (leftBehind.length) {
       const moveToo = 'Move Them Too';
       const drop = 'Drop Those Dependencies';
-      const picked = await vscode.window.showWarningMessage(
+      const picked = await showWarningMessage(
         `Task ${message.id} depends on tasks that stay in "${tag.name}". Move it to "${message.toTag}" how?`,
         { modal: true, detail: `${leftBehind.join('; ')}.\n\n${moveToo}: they move to "${message.toTag}" as well. ${drop}: task ${message.id} moves alone, without them.` },
         moveToo,
@@ -224,14 +225,14 @@ export class BoardPanel implements vscode.Disposable {
     const task = requireTask(tag, message.id);
     const subtasks = task.subtasks.length ? ` and its ${plural(task.subtasks.length, 'subtask')}` : '';
     const remove = 'Remove';
-    const confirmed = await vscode.window.showWarningMessage(
+    const confirmed = await showWarningMessage(
       `Remove task ${task.id} "${task.title}"${subtasks}?`,
       { modal: true, detail: `From tag "${tag.name}". Dependencies on it are dropped. You can undo this until the tag changes again.` },
       remove,
     );
     if (confirmed !== remove) return;
     const removal = await editUndoably(project.store, removeTasks([task.id]), { tag: tag.name, affectedTags: [tag.name] });
-    const choice = await vscode.window.showInformationMessage(`Removed task ${task.id} "${task.title}"${subtasks}.`, 'Undo');
+    const choice = await showInformationMessage(`Removed task ${task.id} "${task.title}"${subtasks}.`, 'Undo');
     if (choice !== 'Undo' || !removal) return;
     try {
       await removal.undo();
