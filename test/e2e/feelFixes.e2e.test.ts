@@ -60,7 +60,8 @@ describe('Feel fixes: Ollama down, quick fixes (code-server)', function () {
   });
 
   it('an AI command says Ollama is unreachable before asking anything', async () => {
-    await runCommand(vs.page(), 'Taskmaster: Add Task with AI…');
+    await vs.page().keyboard.press('Escape');
+    await runCommand(vs.page(), 'Taskmaster: Add Task with AI…', 30_000);
     await eventually('the unreachable notice', async () => ((await vs.notifications()).some((text) => text.startsWith(`Ollama is not reachable at ${endpoint}`)) ? true : undefined), 20_000);
     assert.equal(await vs.page().locator('.quick-input-widget .quick-input-title', { hasText: 'Add a task with AI' }).isVisible(), false, 'no question was asked');
   });
