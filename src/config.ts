@@ -63,6 +63,13 @@ export async function saveModel(model: string, scope?: vscode.Uri): Promise<void
   await config.update(SettingKeys.model, model, inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
 }
 
+/** Saves the Ollama endpoint where the user keeps it: the workspace if set there, else the user settings. */
+export async function saveEndpoint(endpoint: string, scope?: vscode.Uri): Promise<void> {
+  const config = vscode.workspace.getConfiguration(SECTION, scope);
+  const inWorkspace = config.inspect<string>(SettingKeys.endpoint)?.workspaceValue !== undefined;
+  await config.update(SettingKeys.endpoint, endpoint, inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+}
+
 export function allowCopilotFallback(): boolean {
   return vscode.workspace.getConfiguration(SECTION).get<boolean>(SettingKeys.allowCopilotFallback) ?? false;
 }

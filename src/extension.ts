@@ -10,6 +10,7 @@ import { OllamaInference } from './ai/ollamaInference';
 import { registerAiCommands } from './aiCommands/aiCommands';
 import { registerResearchCommands } from './aiCommands/researchCommand';
 import { registerModelCommands } from './aiCommands/modelCommands';
+import { registerOllamaConnectionCommands } from './aiCommands/ollamaConnection';
 import { registerBoard } from './board/registerBoard';
 import { copilotFallback } from './copilot/copilotFallback';
 import { registerStructureCommands } from './commands/structureCommands';
@@ -24,6 +25,7 @@ import { registerMergeCommands } from './commands/mergeCommands';
 import { registerGitHubCommands } from './githubCommands/gitHubCommands';
 import { registerGettingStarted } from './guide/gettingStarted';
 import { PlanDiagnostics } from './diagnostics/planDiagnostics';
+import { registerPlanCodeActions } from './diagnostics/planCodeActions';
 import { OllamaStatusBar } from './statusBar/ollamaStatusBar';
 import { TaskStatusBar } from './statusBar/taskStatusBar';
 import { TaskTreeModel, type TreeElement } from './tree/taskTreeModel';
@@ -32,6 +34,7 @@ import { TaskDocuments } from './tree/taskDocuments';
 import { describeFilter, isFilterActive } from './tree/taskFilter';
 import type { TaskNode } from './core/plan';
 import { Projects, type Project } from './workspace/projects';
+import { showErrorMessage } from './notifications';
 
 /** The public surface returned by activate(), used by the extension-host tests. */
 export interface TaskmasterApi {
@@ -74,6 +77,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   context.subscriptions.push(treeView);
 
   context.subscriptions.push(new TaskStatusBar(model), new PlanDiagnostics(projects));
+  registerPlanCodeActions(context, projects, log);
   registerTaskCommands(context, { model, treeView, taskDocuments, log });
   registerStructureCommands(context, { model, log });
   const activeTask = new ActiveTask(model);
@@ -87,6 +91,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   registerModelCommands(context, { extensionUri: context.extensionUri, model, ai, ollamaStatus, log, secrets: context.secrets });
   registerGitHubCommands(context, { model, log });
   registerMergeCommands(context, { model, extensionUri: context.extensionUri, log });
+  registerOllamaConnectionCommands(context, { model, ai, log, secrets: context.secrets, onTested: () => void ollamaStatus.check() });
   registerChatParticipant(context, { model, ai, activity, proposals: new ProposalStore(), secrets: context.secrets, log });
   registerLanguageModelTools(context, { projects, ai, secrets: context.secrets, log });
   registerMcpServerProvider(context, projects, context.secrets);
@@ -110,7 +115,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
     await projects.sync();
   } catch (error) {
     log.error(`Loading the plan failed: ${(error as Error).message}`);
-    void vscode.window.showErrorMessage(`Taskmaster could not load the plan: ${(error as Error).message}`);
+    void showErrorMessage(`Taskmaster could not load the plan: ${(error as Error).message}`);
   }
   updateView();
   void vscode.commands.executeCommand('setContext', ContextKeys.ready, true);

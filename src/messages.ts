@@ -8,6 +8,7 @@ import { JsonSyntaxError } from './store/jsonText';
 import { PlanMissingError, PlanUnreadableError } from './store/taskStore';
 import { CommandIds } from './commands/commandIds';
 import { GitHubError } from './github/gitHubError';
+import { showErrorMessage, showWarningMessage } from './notifications';
 
 /** What to tell the user about an error: the message and the actions that help (command buttons). */
 export interface ErrorHelp {
@@ -64,7 +65,7 @@ export async function showError(error: unknown, log: vscode.LogOutputChannel): P
   const help = errorHelp(error);
   if (!help) return;
   if (help.log) log.error([help.message, help.detail].filter(Boolean).join('\n'));
-  const show = help.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+  const show = help.severity === 'warning' ? showWarningMessage : showErrorMessage;
   const choice = await show(help.message, ...help.actions.map((action) => action.title));
   const action = help.actions.find((candidate) => candidate.title === choice);
   if (action) await vscode.commands.executeCommand(action.command, ...(action.arguments ?? []));

@@ -11,6 +11,7 @@ import type { TaskTreeModel } from '../tree/taskTreeModel';
 import { showMarkdown } from '../aiCommands/markdownView';
 import type { ActiveTask } from './activeTask';
 import type { ActivityService } from './activityService';
+import { showInformationMessage } from '../notifications';
 
 export interface ActivityCommandServices {
   model: TaskTreeModel;
@@ -48,7 +49,7 @@ export function registerActivityCommands(context: vscode.ExtensionContext, servi
     if (!project) return;
     const candidates = activeTask.candidates(project);
     if (candidates.length === 0) {
-      void vscode.window.showInformationMessage('No task is in progress: start one (Taskmaster: Start Task) and it becomes the active task.');
+      void showInformationMessage('No task is in progress: start one (Taskmaster: Start Task) and it becomes the active task.');
       return;
     }
     const picked = await vscode.window.showQuickPick(taskPickItems(candidates), { placeHolder: 'Which task are you working on? Saves count as work on it.' });

@@ -7,6 +7,7 @@ import { ActivityLedger, locateSqlWasm, type LedgerEvent } from '../ledger';
 import { ActivityRecorder } from '../progress/activityRecorder';
 import { summarizeHistory } from '../progress/progressReport';
 import type { Project, Projects } from '../workspace/projects';
+import { showWarningMessage } from '../notifications';
 
 /**
  * The activity ledger of this workspace, in the extension's storage (per machine, never in the
@@ -36,7 +37,7 @@ export class ActivityService {
       const ledger = await ActivityLedger.open(this.ledgerFile, (file) => locateSqlWasm(file), {
         onNotice: (notice) => {
           this.log.warn(`Activity ledger: ${notice.message}`);
-          if (notice.kind === 'recovered') void vscode.window.showWarningMessage(`Taskmaster: ${notice.message}`);
+          if (notice.kind === 'recovered') void showWarningMessage(`Taskmaster: ${notice.message}`);
         },
       });
       this.recorder = new ActivityRecorder(ledger);

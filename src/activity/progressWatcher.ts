@@ -14,6 +14,7 @@ import type { TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
 import type { ActiveTask } from './activeTask';
 import type { ActivityService } from './activityService';
+import { showInformationMessage } from '../notifications';
 
 /** Saves are recorded in batches this long: a burst of saves costs one round of git work. */
 const SAVE_BATCH_MS = 2000;
@@ -74,7 +75,7 @@ export class ProgressWatcher implements vscode.Disposable {
       // Said once per folder: a notice for a missing git, a passing status bar line for a folder
       // that simply is not a repository.
       this.log.info(opened.message);
-      if (opened.reason === 'git-missing') void vscode.window.showInformationMessage(`Taskmaster: ${opened.message}`);
+      if (opened.reason === 'git-missing') void showInformationMessage(`Taskmaster: ${opened.message}`);
       else vscode.window.setStatusBarMessage(`Taskmaster: ${project.folder.name} is not a git repository; progress comes from saves.`, 8000);
       return ProjectProgress.open(ledger, project.store.location.root, undefined);
     }
@@ -141,7 +142,7 @@ export class ProgressWatcher implements vscode.Disposable {
         this.log.info(`Added a progress note to ${active.id} for commit ${commit.hash.slice(0, 7)}.`);
         const status = outcome.proposedStatus;
         if (status) {
-          void vscode.window.showInformationMessage(`${outcome.model} reads commit ${commit.hash.slice(0, 7)} as making ${active.id} "${status}". Set it?`, 'Set status', 'Not yet').then(
+          void showInformationMessage(`${outcome.model} reads commit ${commit.hash.slice(0, 7)} as making ${active.id} "${status}". Set it?`, 'Set status', 'Not yet').then(
             async (choice) => {
               if (choice === 'Set status') await project.store.edit(setStatuses([active.id], status), tag.name);
             },
@@ -205,10 +206,10 @@ export class ProgressWatcher implements vscode.Disposable {
     this.offered.add(key);
     if (apply) {
       await project.store.edit(setStatuses([suggestion.taskId], 'done'), suggestion.tag);
-      void vscode.window.showInformationMessage(suggestion.message.replace(/ Mark it done\?$/, ' Marked done.'));
+      void showInformationMessage(suggestion.message.replace(/ Mark it done\?$/, ' Marked done.'));
       return;
     }
-    const choice = await vscode.window.showInformationMessage(suggestion.message, 'Mark done', 'Not yet');
+    const choice = await showInformationMessage(suggestion.message, 'Mark done', 'Not yet');
     if (choice === 'Mark done') await project.store.edit(setStatuses([suggestion.taskId], 'done'), suggestion.tag);
   }
 

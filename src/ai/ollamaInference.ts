@@ -56,6 +56,8 @@ const DIGEST_LOOKUP_MS = 5_000;
 const NUM_CTX_CEILING = 32_768;
 /** A host that failed is skipped this long before it is tried again. */
 const HOST_RETRY_AFTER_MS = 30_000;
+/** How long a host that answered counts as up without asking again (the status bar checks every minute). */
+const HOST_KNOWN_UP_MS = 90_000;
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validators = new WeakMap<object, ValidateFunction>();
@@ -180,6 +182,8 @@ function classify(error: unknown): Failure | undefined {
 export class OllamaInference {
   private readonly clients = new Map<string, Ollama>();
   private readonly downUntil = new Map<string, number>();
+  /** When each host last answered (a request or a health check). */
+  private readonly answeredAt = new Map<string, number>();
   private readonly cache = new InferenceCache<unknown>();
   private readonly records: InferenceRecord[] = [];
   private readonly digests = new Map<string, { byModel: Map<string, string>; expires: number }>();
@@ -258,8 +262,26 @@ export class OllamaInference {
 
   /** What a health check saw: a host back up is used again at once; one down is skipped. */
   noteHealth(host: string, reachable: boolean): void {
-    if (reachable) this.downUntil.delete(host);
-    else this.downUntil.set(host, Date.now() + HOST_RETRY_AFTER_MS);
+    if (reachable) this.noteAnswered(host);
+    else this.noteDown(host);
+  }
+
+  /** What the last request or health check said of a host, while that is fresh; undefined when nothing recent is known. */
+  knownReachable(host: string): boolean | undefined {
+    const now = Date.now();
+    if ((this.downUntil.get(host) ?? 0) > now) return false;
+    const answered = this.answeredAt.get(host);
+    return answered !== undefined && now - answered < HOST_KNOWN_UP_MS ? true : undefined;
+  }
+
+  private noteAnswered(host: string): void {
+    this.downUntil.delete(host);
+    this.answeredAt.set(host, Date.now());
+  }
+
+  private noteDown(host: string): void {
+    this.downUntil.set(host, Date.now() + HOST_RETRY_AFTER_MS);
+    this.answeredAt.delete(host);
   }
 
   /** Hosts that answered their last request (or were never tried), in preference order. */
@@ -341,7 +363,7 @@ export class OllamaInference {
         if (options.signal?.aborted) throw new CancelledError();
         try {
           const value = await attempt(host, model);
-          this.downUntil.delete(host);
+          this.noteAnswered(host);
           return { ok: true, value };
         } catch (error) {
           if (InvalidReplyError.is(error)) {
@@ -354,7 +376,7 @@ export class OllamaInference {
           if (!failure || CancelledError.is(error)) throw error;
           if (failure === 'missing-model') missing.add(model);
           else {
-            this.downUntil.set(host, Date.now() + HOST_RETRY_AFTER_MS);
+            this.noteDown(host);
             if (failure === 'unreachable') unreachable.add(host);
             else lastServerError = error;
           }

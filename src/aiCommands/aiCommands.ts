@@ -16,7 +16,9 @@ import type { TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
 import { markdownCell } from '../core/markdown';
 import { showMarkdown } from './markdownView';
+import { ollamaReadyForCommand } from './ollamaConnection';
 import { applyProjectSettings } from './projectAiSettings';
+import { showErrorMessage, showInformationMessage, showWarningMessage } from '../notifications';
 
 export interface AiCommandServices {
   model: TaskTreeModel;
@@ -29,17 +31,20 @@ export interface AiCommandServices {
 export function registerAiCommands(context: vscode.ExtensionContext, services: AiCommandServices): void {
   const { model, ai, log, secrets } = services;
   const register = (id: string, handler: (...args: unknown[]) => unknown) => registerCommand(context, log, id, handler);
+  /** A command that needs the model: Ollama's reachability is checked before it asks anything. */
+  const registerAi = (id: string, handler: (...args: unknown[]) => unknown) =>
+    register(id, async (...args) => ((await ollamaReadyForCommand(services, args[0])) ? handler(...args) : undefined));
 
   /** A result message, with the log one click away when something was dropped or failed. */
   const report = (message: string, withLog: boolean) =>
-    void vscode.window.showInformationMessage(message, ...(withLog ? ['Show Log'] : [])).then((choice) => choice && log.show());
+    void showInformationMessage(message, ...(withLog ? ['Show Log'] : [])).then((choice) => choice && log.show());
 
   /**
    * Says what an AI change did, with Undo and Try Again. Try Again undoes the change and asks the
    * model afresh: after an Undo the service skips the cache, so the undone answer is not replayed.
    */
   const reportChange = (message: string, withLog: boolean, project: Project, tag: string, again: () => Promise<void>) =>
-    void vscode.window.showInformationMessage(message, 'Undo', 'Try Again', ...(withLog ? ['Show Log'] : [])).then(async (choice) => {
+    void showInformationMessage(message, 'Undo', 'Try Again', ...(withLog ? ['Show Log'] : [])).then(async (choice) => {
       if (choice === 'Show Log') log.show();
       if (choice === 'Undo') await vscode.commands.executeCommand(CommandIds.undoAiChange, project, tag);
       if (choice !== 'Try Again') return;
@@ -66,7 +71,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
       });
     } catch (error) {
       if (!OllamaUnreachableError.is(error)) throw error;
-      const choice = await vscode.window.showErrorMessage(error.message, 'Retry', 'Open Settings');
+      const choice = await showErrorMessage(error.message, 'Retry', 'Open Settings');
       if (choice === 'Retry') return run(project, title, work);
       if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'taskmaster.ollama');
       throw new CancelledError();
@@ -75,7 +80,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     return { outcome, note: repairSummary(outcome.warnings) };
   };
 
-  register(CommandIds.expandTask, async (element) => {
+  registerAi(CommandIds.expandTask, async (element) => {
     const target = await resolveTarget(model, element, 'Expand which task into subtasks?', (task) => task.parentId === undefined);
     if (!target) return;
     let force = false;
@@ -99,14 +104,14 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     await expand();
   });
 
-  register(CommandIds.expandAll, async () => {
+  registerAi(CommandIds.expandAll, async () => {
     const project = await pickProject(model, { needsPlan: true });
     const loaded = project && loadedTag(model, project);
     if (!project || !loaded) return;
     const candidates = loaded.tag.tasks.filter((task) => task.status === 'pending');
     const withoutSubtasks = candidates.filter((task) => task.subtasks.length === 0).length;
     const choice = await vscode.window.showQuickPick(
-      [`Expand the ${withoutSubtasks} pending tasks that have no subtasks`, `Re-expand all ${candidates.length} pending tasks (replaces their subtasks)`],
+      [`Expand ${withoutSubtasks === 1 ? 'the pending task that has' : `the ${withoutSubtasks} pending tasks that have`} no subtasks`, `Re-expand ${candidates.length === 1 ? 'the pending task' : `all ${candidates.length} pending tasks`} (replaces their subtasks)`],
       { placeHolder: `Expand all in tag "${loaded.tag.name}"` },
     );
     if (!choice) return;
@@ -125,7 +130,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     report(`Expanded ${plural(result.expanded.length, 'task')}.${failed}`, result.failed.length > 0);
   });
 
-  register(CommandIds.parsePrd, async (arg) => {
+  registerAi(CommandIds.parsePrd, async (arg) => {
     // A first PRD is how many plans start: a folder without tasks.json gets one.
     const project = await pickProject(model, { needsPlan: false });
     if (!project) return;
@@ -152,7 +157,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     await parse();
   });
 
-  register(CommandIds.addTaskWithAi, async () => {
+  registerAi(CommandIds.addTaskWithAi, async () => {
     const project = await pickProject(model, { needsPlan: true });
     const loaded = project && loadedTag(model, project);
     if (!project || !loaded) return;
@@ -165,7 +170,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     await add();
   });
 
-  register(CommandIds.analyzeComplexity, async () => {
+  registerAi(CommandIds.analyzeComplexity, async () => {
     const project = await pickProject(model, { needsPlan: true });
     const loaded = project && loadedTag(model, project);
     if (!project || !loaded) return;
@@ -174,7 +179,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
       return ai.analyzeComplexity(project.store, { tag: loaded.tag.name }, { signal, log: (line) => log.info(line), onProgress: (p) => progress.report({ message: `${p.model}: ${p.tokens} tokens` }) });
     });
     for (const warning of result.warnings) log.warn(warning);
-    const choice = await vscode.window.showInformationMessage(`Rated ${plural(result.entries.length, 'task')} (${result.model}).`, 'Show Report');
+    const choice = await showInformationMessage(`Rated ${plural(result.entries.length, 'task')} (${result.model}).`, 'Show Report');
     if (choice) await vscode.commands.executeCommand(CommandIds.showComplexityReport, project);
   });
 
@@ -184,7 +189,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     if (!project || !loaded) return;
     const report = await readComplexityReport(project.store.location, loaded.tag.name);
     if (!report) {
-      const choice = await vscode.window.showInformationMessage(`No complexity report for tag "${loaded.tag.name}" yet.`, 'Analyze Complexity');
+      const choice = await showInformationMessage(`No complexity report for tag "${loaded.tag.name}" yet.`, 'Analyze Complexity');
       if (choice) await vscode.commands.executeCommand(CommandIds.analyzeComplexity);
       return;
     }
@@ -192,7 +197,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     const content = [
       `# Task complexity: ${loaded.tag.name}`,
       '',
-      `Generated ${report.meta.generatedAt}; ${report.meta.analysisCount} tasks rated.`,
+      `Generated ${report.meta.generatedAt}; ${plural(report.meta.analysisCount, 'task')} rated.`,
       '',
       '| Task | Title | Complexity | Subtasks | How to split | Why |',
       '| --- | --- | --- | --- | --- | --- |',
@@ -219,8 +224,8 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     };
     await change();
   };
-  register(CommandIds.updateTaskWithAi, (element) => promptedChange(element, 'task'));
-  register(CommandIds.updateFromWithAi, async (element) => {
+  registerAi(CommandIds.updateTaskWithAi, (element) => promptedChange(element, 'task'));
+  registerAi(CommandIds.updateFromWithAi, async (element) => {
     const target = await resolveTarget(model, element, 'Update every open task from which one onward?', (task) => task.parentId === undefined);
     if (!target) return;
     const prompt = await vscode.window.showInputBox({ title: `What changed? Tasks ${target.task.id} and later that are not done are rewritten.`, placeHolder: 'e.g. "we deploy with NixOS modules, not Docker"' });
@@ -233,7 +238,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     };
     await update();
   });
-  register(CommandIds.addNoteWithAi, (element) => promptedChange(element, 'note'));
+  registerAi(CommandIds.addNoteWithAi, (element) => promptedChange(element, 'note'));
 
   /** Scope Up / Scope Down: the strength to change by, optional instructions, then the rescoping. */
   const rescope = async (element: unknown, direction: ScopeDirection) => {
@@ -257,8 +262,8 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     };
     await scope();
   };
-  register(CommandIds.scopeUpTask, (element) => rescope(element, 'up'));
-  register(CommandIds.scopeDownTask, (element) => rescope(element, 'down'));
+  registerAi(CommandIds.scopeUpTask, (element) => rescope(element, 'up'));
+  registerAi(CommandIds.scopeDownTask, (element) => rescope(element, 'down'));
 
   register(CommandIds.undoAiChange, async (arg, tagArg) => {
     const project = isProject(arg) ? arg : await pickProject(model, { needsPlan: true });
@@ -268,17 +273,17 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     const tag = typeof tagArg === 'string' ? tagArg : loaded.tag.name;
     const change = ai.lastChange(project.store, tag);
     if (!change) {
-      void vscode.window.showInformationMessage(`No AI change to undo in tag "${tag}" in this session.`);
+      void showInformationMessage(`No AI change to undo in tag "${tag}" in this session.`);
       return;
     }
-    const confirm = await vscode.window.showWarningMessage(
+    const confirm = await showWarningMessage(
       `Undo "${change.operation}" from ${change.at.toLocaleTimeString()}?`,
       { modal: true, detail: `Tag "${change.tag}" goes back to how it was before; changes made to it since then are lost. Other tags are not touched. The backup is ${change.backupFile}.` },
       'Undo',
     );
     if (confirm !== 'Undo') return;
     await ai.undoLastChange(project.store, tag);
-    void vscode.window.showInformationMessage(`Undid "${change.operation}".`);
+    void showInformationMessage(`Undid "${change.operation}".`);
   });
 }
 

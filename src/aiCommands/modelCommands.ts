@@ -15,6 +15,8 @@ import type { TaskTreeModel } from '../tree/taskTreeModel';
 import { markdownCell } from '../core/markdown';
 import { showMarkdown } from './markdownView';
 import { applyProjectSettings, HEADERS_SECRET, type StoredProxyHeaders } from './projectAiSettings';
+import { plural } from '../core/text';
+import { showInformationMessage, showWarningMessage } from '../notifications';
 
 export interface ModelCommandServices {
   extensionUri: vscode.Uri;
@@ -38,7 +40,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
     const settings = await applyProjectSettings(ai, secrets, project);
     const installed = await withCancellableProgress(`Listing the models on ${settings.endpoints.join(', ')}`, (_, signal) => ai.models.listModels(settings.endpoints, signal));
     if (installed.length > 0) return { project, settings, installed };
-    const choice = await vscode.window.showWarningMessage(`No models found on ${settings.endpoints.join(', ')} (or Ollama is not reachable).`, 'Pull Model', 'Open Settings');
+    const choice = await showWarningMessage(`No models found on ${settings.endpoints.join(', ')} (or Ollama is not reachable).`, 'Pull Model', 'Open Settings');
     if (choice === 'Pull Model') await vscode.commands.executeCommand(CommandIds.pullModel);
     if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'taskmaster.ollama');
     return undefined;
@@ -57,7 +59,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
       ai.models.create(settings.endpoints[0], name, base, template, (status) => progress.report({ message: status }), signal),
     );
     void ollamaStatus.check();
-    const choice = await vscode.window.showInformationMessage(`Created ${name} on ${settings.endpoints[0]}.`, 'Use It');
+    const choice = await showInformationMessage(`Created ${name} on ${settings.endpoints[0]}.`, 'Use It');
     if (choice) await saveModel(name, project.folder.uri);
   });
 
@@ -96,7 +98,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
   register(CommandIds.clearAiCache, () => {
     const { size } = ai.inference.cacheStats;
     ai.inference.clearCache();
-    void vscode.window.showInformationMessage(`Cleared ${size} cached AI answer${size === 1 ? '' : 's'}.`);
+    void showInformationMessage(`Cleared ${size} cached AI answer${size === 1 ? '' : 's'}.`);
   });
 
   register(CommandIds.showOllamaStatus, async () => {
@@ -110,7 +112,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
       lines.push(health.reachable ? `${health.host}: reachable, Ollama ${health.version}; loaded: ${health.loaded?.join(', ') || 'none'}` : `${health.host}: not reachable (${health.error})`);
     }
     const { hits, misses, size } = ai.inference.cacheStats;
-    lines.push(`Cache: ${size} answers, ${hits} hits, ${misses} misses`);
+    lines.push(`Cache: ${plural(size, 'answer')}, ${plural(hits, 'hit')}, ${plural(misses, 'miss', 'misses')}`);
     for (const call of ai.inference.recentCalls.slice(-10)) lines.push(`  ${call.operation} ${call.model}@${call.host}: ${call.latencyMs} ms${call.cached ? ' (cache)' : ''}${call.ok ? '' : ' FAILED'}`);
     for (const line of lines) log.info(line);
     log.show(true);
@@ -130,7 +132,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
     );
     if (!picked) return;
     await saveModel(picked.label, project.folder.uri);
-    void vscode.window.showInformationMessage(`Taskmaster now plans with ${picked.label}.`);
+    void showInformationMessage(`Taskmaster now plans with ${picked.label}.`);
   });
 
   register(CommandIds.pullModel, async (suggested) => {
@@ -150,7 +152,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
       }, signal);
     });
     void ollamaStatus.check();
-    void vscode.window.showInformationMessage(`Pulled ${name}.`, 'Use It').then((choice) => choice && saveModel(name.trim(), project.folder.uri));
+    void showInformationMessage(`Pulled ${name}.`, 'Use It').then((choice) => choice && saveModel(name.trim(), project.folder.uri));
   });
 
   register(CommandIds.setProxyHeaders, async () => {
@@ -167,6 +169,6 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
     if (value === undefined) return;
     if (value.trim() === '') await secrets.delete(HEADERS_SECRET);
     else await secrets.store(HEADERS_SECRET, JSON.stringify({ headers: parseHeaders(value)!, origins } satisfies StoredProxyHeaders));
-    void vscode.window.showInformationMessage(value.trim() ? `Proxy headers saved in secret storage, for ${origins.join(', ')} only.` : 'Proxy headers removed.');
+    void showInformationMessage(value.trim() ? `Proxy headers saved in secret storage, for ${origins.join(', ')} only.` : 'Proxy headers removed.');
   });
 }

@@ -13,6 +13,8 @@ import { writeResearchFile } from '../store/researchContext';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
 import { showMarkdown } from './markdownView';
 import { applyProjectSettings } from './projectAiSettings';
+import { ollamaReadyForCommand } from './ollamaConnection';
+import { showInformationMessage } from '../notifications';
 
 export interface ResearchServices {
   model: TaskTreeModel;
@@ -44,6 +46,7 @@ export function registerResearchCommands(context: vscode.ExtensionContext, servi
   const register = (id: string, handler: (...args: unknown[]) => unknown) => registerCommand(context, log, id, handler);
 
   register(CommandIds.research, async () => {
+    if (!(await ollamaReadyForCommand(services))) return;
     const project = await pickProject(model, { needsPlan: true });
     const loaded = project && loadedTag(model, project);
     if (!project || !loaded) return;
@@ -68,7 +71,7 @@ export function registerResearchCommands(context: vscode.ExtensionContext, servi
     });
     await showMarkdown(researchMarkdown(answer));
     const saved: SavedResearch = { folder: project.folder.uri.toString(), answer };
-    const choice = await vscode.window.showInformationMessage(`Answered by ${answeredBy(answer)}.`, 'Save to Task…', 'Save to File');
+    const choice = await showInformationMessage(`Answered by ${answeredBy(answer)}.`, 'Save to Task…', 'Save to File');
     if (choice === 'Save to Task…') await vscode.commands.executeCommand(CommandIds.saveResearchToTask, saved);
     if (choice === 'Save to File') await vscode.commands.executeCommand(CommandIds.saveResearchToFile, saved);
   });
@@ -81,7 +84,7 @@ export function registerResearchCommands(context: vscode.ExtensionContext, servi
     const picked = await vscode.window.showQuickPick(taskPickItems(allTasks(loaded.tag)), { placeHolder: 'Append the research to which task or subtask?', matchOnDescription: true });
     if (!picked) return;
     const id = await ai.saveResearchToTask(project.store, arg.answer, { id: picked.task.id, tag: loaded.tag.name });
-    const choice = await vscode.window.showInformationMessage(`Appended the research to the details of ${id}.`, 'Undo');
+    const choice = await showInformationMessage(`Appended the research to the details of ${id}.`, 'Undo');
     if (choice) await vscode.commands.executeCommand(CommandIds.undoAiChange, project, loaded.tag.name);
   });
 
@@ -90,7 +93,7 @@ export function registerResearchCommands(context: vscode.ExtensionContext, servi
     const project = model.projects.byFolder(vscode.Uri.parse(arg.folder));
     if (!project) return;
     const file = await writeResearchFile(project.store.location.root, arg.answer);
-    const choice = await vscode.window.showInformationMessage(`Saved the research to ${path.relative(project.store.location.root, file)}.`, 'Open');
+    const choice = await showInformationMessage(`Saved the research to ${path.relative(project.store.location.root, file)}.`, 'Open');
     if (choice) await vscode.window.showTextDocument(vscode.Uri.file(file));
   });
 }

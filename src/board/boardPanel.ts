@@ -23,6 +23,7 @@ import { boardEdit, boardPositionMove, boardTagMove, nextFreeTaskId, positionRef
 import { boardHtml, boardWebviewOptions } from './boardHtml';
 import { boardTask, buildBoardState } from './boardState';
 import { describeRejected, parseWebviewMessage, type BoardPlace, type BoardState, type ExtensionMessage, type TagAction, type WebviewMessage } from './protocol';
+import { showInformationMessage, showWarningMessage } from '../notifications';
 
 export interface BoardServices {
   extensionUri: vscode.Uri;
@@ -208,7 +209,7 @@ export class BoardPanel implements vscode.Disposable {
     if (leftBehind.length) {
       const moveToo = 'Move Them Too';
       const drop = 'Drop Those Dependencies';
-      const picked = await vscode.window.showWarningMessage(
+      const picked = await showWarningMessage(
         `Task ${message.id} depends on tasks that stay in "${tag.name}". Move it to "${message.toTag}" how?`,
         { modal: true, detail: `${leftBehind.join('; ')}.\n\n${moveToo}: they move to "${message.toTag}" as well. ${drop}: task ${message.id} moves alone, without them.` },
         moveToo,
@@ -226,7 +227,7 @@ export class BoardPanel implements vscode.Disposable {
     const task = requireTask(tag, message.id);
     const subtasks = task.subtasks.length ? ` and its ${plural(task.subtasks.length, 'subtask')}` : '';
     const remove = 'Remove';
-    const confirmed = await vscode.window.showWarningMessage(
+    const confirmed = await showWarningMessage(
       `Remove task ${task.id} "${task.title}"${subtasks}?`,
       { modal: true, detail: `From tag "${tag.name}". Dependencies on it are dropped. You can undo this until the tag changes again.` },
       remove,
@@ -260,7 +261,7 @@ export class BoardPanel implements vscode.Disposable {
   /** Says what an undoable edit did, with an Undo button (nothing when it changed nothing). */
   private async offerUndo(edit: UndoableEdit | undefined, done: string): Promise<void> {
     if (!edit) return;
-    const choice = await vscode.window.showInformationMessage(done, 'Undo');
+    const choice = await showInformationMessage(done, 'Undo');
     if (choice !== 'Undo') return;
     try {
       await edit.undo();

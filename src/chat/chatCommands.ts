@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { taskRef } from '../commands/taskPicker';
-import { findNextTask, nextTaskReason, noNextTaskReason } from '../core/nextTask';
+import { findNextTask, noNextTaskReason } from '../core/nextTask';
 import { OperationError, parseStatus, requireTask } from '../core/operations';
 import { setStatuses } from '../core/statusChange';
 import { allTasks } from '../core/plan';
@@ -9,7 +9,8 @@ import { isTaskStatus, TASK_STATUSES } from '../core/task';
 import { plural } from '../core/text';
 import { GitHistory } from '../progress/gitHistory';
 import { renderRecentProgress, startOfDay, type WorkingState } from '../progress/recentProgress';
-import { canExpand, taskButtons, taskCard, taskLine, taskLink, trustedMarkdown } from './chatMarkdown';
+import { taskButtons, taskLink, taskLinker, trustedMarkdown } from './chatMarkdown';
+import { canExpand, nextTaskMarkdown, taskCard, taskLine } from './taskMarkdown';
 import type { ChatServices, ChatTurn, TurnMetadata } from './chatTurn';
 
 const LIST_LIMIT = 40;
@@ -21,7 +22,7 @@ export async function replyNext(turn: ChatTurn): Promise<TurnMetadata> {
     stream.markdown(noNextTaskReason(tag));
     return { command: 'next' };
   }
-  stream.markdown(trustedMarkdown(`**Next:** ${taskCard(project, tag.name, next)}\n\n**Why this one:** ${nextTaskReason(next)}\n\n`));
+  stream.markdown(trustedMarkdown(nextTaskMarkdown(taskLinker(project, tag.name), next)));
   taskButtons(stream, taskRef(project, tag.name, next.id), next);
   return { command: 'next', taskId: next.id, taskStatus: next.status, canExpand: canExpand(next) };
 }
@@ -40,7 +41,7 @@ export function replyList(turn: ChatTurn): TurnMetadata {
     stream.markdown(`No task in tag "${escapeMarkdown(tag.name)}"${filter ? ` matches ${escapeMarkdown(filter)}` : ''}.`);
     return { command: 'list' };
   }
-  const lines = matches.slice(0, LIST_LIMIT).map((task) => taskLine(project, tag.name, task));
+  const lines = matches.slice(0, LIST_LIMIT).map((task) => taskLine(taskLinker(project, tag.name), task));
   if (matches.length > LIST_LIMIT) lines.push(`\n…and ${matches.length - LIST_LIMIT} more. Narrow it down: \`/list pending auth\`.`);
   stream.markdown(trustedMarkdown(`**${plural(matches.length, 'task')}** in tag "${escapeMarkdown(tag.name)}"${filter ? ` matching ${escapeMarkdown(filter)}` : ''}:\n\n${lines.join('\n')}`));
   return { command: 'list' };
@@ -50,7 +51,7 @@ export function replyShow(turn: ChatTurn): TurnMetadata {
   const { stream, project, tag } = turn;
   const id = taskIdArgument(turn.request.prompt, '/show <id>');
   const task = requireTask(tag, id);
-  stream.markdown(trustedMarkdown(taskCard(project, tag.name, task)));
+  stream.markdown(trustedMarkdown(taskCard(taskLinker(project, tag.name), task)));
   taskButtons(stream, taskRef(project, tag.name, task.id), task);
   return { command: 'show', taskId: task.id, taskStatus: task.status, canExpand: canExpand(task) };
 }
@@ -77,7 +78,7 @@ export async function replyExpand(turn: ChatTurn, services: ChatServices): Promi
   const added = expanded.subtasks.filter((sub) => outcome.ids.includes(sub.id));
   stream.markdown(
     trustedMarkdown(
-      `Added ${plural(added.length, 'subtask')} to ${taskLink(project, tag.name, expanded)} (${escapeMarkdown(outcome.model)}):\n\n${added.map((sub) => taskLine(project, tag.name, sub)).join('\n')}${outcome.warnings.length ? `\n\n${outcome.warnings.map((warning) => `- ⚠ ${escapeMarkdown(warning)}`).join('\n')}` : ''}`,
+      `Added ${plural(added.length, 'subtask')} to ${taskLink(project, tag.name, expanded)} (${escapeMarkdown(outcome.model)}):\n\n${added.map((sub) => taskLine(taskLinker(project, tag.name), sub)).join('\n')}${outcome.warnings.length ? `\n\n${outcome.warnings.map((warning) => `- ⚠ ${escapeMarkdown(warning)}`).join('\n')}` : ''}`,
     ),
   );
   return { command: 'expand', taskId: task.id, taskStatus: expanded.status };

@@ -4,6 +4,7 @@ import { taskRef, type TaskRef } from '../commands/taskPicker';
 import type { TaskNode } from '../core/plan';
 import { escapeMarkdown } from '../core/markdown';
 import type { Project } from '../workspace/projects';
+import { canExpand, type TaskLinker } from './taskMarkdown';
 
 /** The commands chat markdown may run from its links: only these, never arbitrary ones. */
 const LINK_COMMANDS = [CommandIds.showTask];
@@ -22,26 +23,9 @@ export function taskLink(project: Project, tag: string, task: TaskNode, withTitl
   return `[${label}](command:${CommandIds.showTask}?${args})`;
 }
 
-/** One list line: link, status, priority, and what it waits for. */
-export function taskLine(project: Project, tag: string, task: TaskNode): string {
-  const waits = task.dependencies.length ? ` · after ${escapeMarkdown(task.dependencies.join(', '))}` : '';
-  const subtasks = task.subtasks.length ? ` · ${task.subtasks.filter((sub) => sub.status === 'done').length}/${task.subtasks.length} subtasks` : '';
-  return `- ${taskLink(project, tag, task)} — \`${task.status}\`${task.parent ? '' : ` · ${task.priority}`}${waits}${subtasks}`;
-}
-
-/** A task in full, for /show and /next. */
-export function taskCard(project: Project, tag: string, task: TaskNode): string {
-  const parts = [`### ${taskLink(project, tag, task)}`, `\`${task.status}\` · ${task.priority} priority${task.dependencies.length ? ` · depends on ${escapeMarkdown(task.dependencies.join(', '))}` : ''}`];
-  if (task.description) parts.push(escapeMarkdown(task.description));
-  if (task.details) parts.push(`**Details**\n\n${quote(task.details)}`);
-  if (task.testStrategy) parts.push(`**Test strategy**\n\n${quote(task.testStrategy)}`);
-  if (task.subtasks.length) parts.push(`**Subtasks**\n\n${task.subtasks.map((sub) => taskLine(project, tag, sub)).join('\n')}`);
-  return parts.join('\n\n');
-}
-
-/** Whether breaking the task down makes sense: top-level, not done, no subtasks yet. */
-export function canExpand(task: TaskNode): boolean {
-  return !task.parent && task.subtasks.length === 0 && task.status !== 'done';
+/** taskLink bound to a project's tag, for the markdown of taskMarkdown.ts. */
+export function taskLinker(project: Project, tag: string): TaskLinker {
+  return (task, withTitle) => taskLink(project, tag, task, withTitle);
 }
 
 /** The buttons that act on a task where it stands: Start, Mark done, Expand. */
@@ -50,11 +34,4 @@ export function taskButtons(stream: vscode.ChatResponseStream, ref: TaskRef, tas
   if (task.status !== 'done') stream.button({ title: 'Mark Done', command: CommandIds.markDone, arguments: [ref] });
   if (canExpand(task)) stream.button({ title: 'Expand', command: CommandIds.expandTask, arguments: [ref] });
   stream.button({ title: 'Show', command: CommandIds.showTask, arguments: [ref] });
-}
-
-function quote(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => `> ${escapeMarkdown(line)}`)
-    .join('\n');
 }

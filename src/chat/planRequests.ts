@@ -10,6 +10,7 @@ import { repairSummary } from '../core/generatedTasks';
 import { plural } from '../core/text';
 import type { ChatServices, ChatTurn, TurnMetadata } from './chatTurn';
 import type { ProposalStore } from './proposals';
+import { showInformationMessage } from '../notifications';
 
 const SOURCE_FILES = '**/*.{ts,tsx,js,jsx,mjs,cjs,py,go,rs,java,kt,c,h,cc,cpp,hpp,cs,rb,php,swift,scala,sh,vue,svelte,css,scss,html,sql,lua,md}';
 const NOT_SOURCE = '**/{node_modules,dist,out,build,coverage,vendor,.git,.taskmaster}/**';
@@ -76,12 +77,12 @@ function showProposal(turn: ChatTurn, proposals: ProposalStore, proposal: TaskPr
 export async function applyProposal(proposals: ProposalStore, ai: AiService, id: unknown): Promise<void> {
   const entry = typeof id === 'string' ? proposals.take(id) : undefined;
   if (!entry) {
-    void vscode.window.showInformationMessage('These tasks were already applied, or the preview is from an earlier window. Ask again for a new preview.');
+    void showInformationMessage('These tasks were already applied, or the preview is from an earlier window. Ask again for a new preview.');
     return;
   }
   try {
     const outcome = await ai.applyProposedTasks(entry.project.store, entry.proposal);
-    const choice = await vscode.window.showInformationMessage(`Added ${plural(outcome.ids.length, 'task')} to tag "${entry.proposal.tag}": ${outcome.ids.join(', ')}.${repairSummary(outcome.warnings)}`, 'Undo');
+    const choice = await showInformationMessage(`Added ${plural(outcome.ids.length, 'task')} to tag "${entry.proposal.tag}": ${outcome.ids.join(', ')}.${repairSummary(outcome.warnings)}`, 'Undo');
     if (choice === 'Undo') await vscode.commands.executeCommand(CommandIds.undoAiChange, entry.project, entry.proposal.tag);
   } catch (error) {
     proposals.release(id as string);

@@ -1,4 +1,5 @@
 import type { TagView, TaskNode } from '../core/plan';
+import { plural } from '../core/text';
 
 function row(task: TaskNode, indent: string): string {
   return `${indent}${task.id.padEnd(6)} ${task.status.padEnd(11)} ${task.parentId ? ''.padEnd(8) : task.priority.padEnd(8)} ${task.title}`;
@@ -6,7 +7,7 @@ function row(task: TaskNode, indent: string): string {
 
 export function formatTaskList(tag: TagView, tasks: TaskNode[], withSubtasks = true): string {
   const done = tag.tasks.filter((task) => task.status === 'done').length;
-  const lines = [`Tag ${tag.name}: ${tag.tasks.length} tasks, ${done} done`];
+  const lines = [`Tag ${tag.name}: ${plural(tag.tasks.length, 'task')}, ${done} done`];
   for (const task of tasks) {
     lines.push(row(task, ''));
     if (withSubtasks) for (const sub of task.subtasks) lines.push(row(sub, '  '));

@@ -237,7 +237,8 @@ async function dispatch(command: string, args: string[], options: Options, store
     case 'next': {
       const tag = await loadTag(store, options.tag);
       const next = findNextTask(tag);
-      print(next ? { ...next.raw, id: next.fileId } : null, () =>
+      // As task-master next reports a subtask: with the priority it was ranked by, its parent's when it has none.
+      print(next ? { ...next.raw, id: next.fileId, ...(next.parent ? { priority: next.priority } : {}) } : null, () =>
         next ? formatTask(next) : 'No eligible task: every pending task waits on unfinished dependencies, or all are done.',
       );
       return 0;
@@ -266,7 +267,7 @@ async function dispatch(command: string, args: string[], options: Options, store
     case 'expand': {
       if (options.all) {
         const result = await (await aiService(options)).expandAll(store, { tag: options.tag, force: options.force, count: count(options.num) });
-        print(result, () => [`Expanded ${result.expanded.length} tasks: ${result.expanded.join(', ') || 'none'}`, ...result.failed.map((f) => `failed ${f.id}: ${f.error}`)].join('\n'));
+        print(result, () => [`Expanded ${plural(result.expanded.length, 'task')}: ${result.expanded.join(', ') || 'none'}`, ...result.failed.map((f) => `failed ${f.id}: ${f.error}`)].join('\n'));
         return result.failed.length ? 3 : 0;
       }
       need(args, 1, 'expand <id> [--num N] [--prompt P] [--force]');

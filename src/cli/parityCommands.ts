@@ -11,6 +11,7 @@ import type { TaskStore } from '../store/taskStore';
 import { UsageError } from './commandLine';
 import { runDocumentCommand } from './documentCommands';
 import { formatTask, formatTaskList } from './format';
+import { plural } from '../core/text';
 
 /** What the commands below need from the command line. */
 export interface ParityOptions {
@@ -285,7 +286,7 @@ async function runTagCommand(command: string, args: string[], options: ParityOpt
     case 'delete-tag': {
       const name = required(args[0], 'delete-tag <name> -y');
       const tag = requireTag(state.plan, name);
-      if (!options.yes) throw new UsageError(`delete-tag removes tag ${name} and its ${tag.tasks.length} tasks: add -y to confirm.`);
+      if (!options.yes) throw new UsageError(`delete-tag removes tag ${name} and its ${plural(tag.tasks.length, 'task')}: add -y to confirm.`);
       await store.edit(deleteTag(name));
       if (state.currentTag === name) await store.setCurrentTag(DEFAULT_TAG);
       print({ deleted: name }, () => `Deleted tag ${name}.`);

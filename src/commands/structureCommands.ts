@@ -23,6 +23,8 @@ import {
   type Confirmation,
 } from './structureChoices';
 import { isTagRef, isTaskElement, loadedTag, pickProject, resolveTarget, taskPickItems } from './taskPicker';
+import { plural } from '../core/text';
+import { showInformationMessage, showWarningMessage } from '../notifications';
 
 export interface StructureCommandServices {
   model: TaskTreeModel;
@@ -59,16 +61,16 @@ export function registerStructureCommands(context: vscode.ExtensionContext, serv
   const undoably = async (project: Project, operation: PlanOperation, tag: string, affectedTags: string[], done: string, afterUndo?: () => Promise<void>) => {
     const edit = await editUndoably(project.store, operation, { tag, affectedTags });
     if (!edit) {
-      void vscode.window.showInformationMessage('Nothing to change.');
+      void showInformationMessage('Nothing to change.');
       return;
     }
     // Not awaited: the command is done; the note may stay in the notification center for a while.
-    void vscode.window.showInformationMessage(done, UNDO).then(async (choice) => {
+    void showInformationMessage(done, UNDO).then(async (choice) => {
       if (choice !== UNDO) return;
       try {
         await edit.undo();
         await afterUndo?.();
-        void vscode.window.showInformationMessage(`Undone: ${done}`);
+        void showInformationMessage(`Undone: ${done}`);
       } catch (error) {
         await showError(error, log);
       }
@@ -89,11 +91,11 @@ export function registerStructureCommands(context: vscode.ExtensionContext, serv
     const target = await resolveTarget(model, element, 'Clear the subtasks of which task?', (task) => task.subtasks.length > 0);
     if (!target) return;
     if (target.task.subtasks.length === 0) {
-      void vscode.window.showInformationMessage(`Task ${target.task.id} has no subtasks.`);
+      void showInformationMessage(`Task ${target.task.id} has no subtasks.`);
       return;
     }
     if (!(await confirm(clearConfirmation(target.tag, target.task), 'Clear Subtasks'))) return;
-    const done = `Cleared the ${target.task.subtasks.length} subtask(s) of ${target.task.id}.`;
+    const done = `Cleared ${plural(target.task.subtasks.length, 'subtask')} of ${target.task.id}.`;
     await undoably(target.project, clearSubtasks([target.task.id]), target.tag.name, [target.tag.name], done);
   });
 
@@ -102,7 +104,7 @@ export function registerStructureCommands(context: vscode.ExtensionContext, serv
     if (!target) return;
     let newId = '';
     await target.project.store.edit(removeSubtask(target.task.id, true, (id) => (newId = id)), target.tag.name);
-    void vscode.window.showInformationMessage(`Subtask ${target.task.id} is now task ${newId}.`);
+    void showInformationMessage(`Subtask ${target.task.id} is now task ${newId}.`);
   });
 
   register(CommandIds.convertToSubtask, async (element) => {
@@ -110,14 +112,14 @@ export function registerStructureCommands(context: vscode.ExtensionContext, serv
     if (!target) return;
     const candidates = parentCandidates(target.tag, target.task);
     if (candidates.length === 0) {
-      void vscode.window.showInformationMessage(`No task in tag "${target.tag.name}" can take ${target.task.id} as a subtask.`);
+      void showInformationMessage(`No task in tag "${target.tag.name}" can take ${target.task.id} as a subtask.`);
       return;
     }
     const parent = await vscode.window.showQuickPick(taskPickItems(candidates), { placeHolder: `Make ${target.task.id} a subtask of which task?`, matchOnDescription: true });
     if (!parent) return;
     let newId = '';
     await target.project.store.edit(makeSubtask(parent.task.id, target.task.id, (id) => (newId = id)), target.tag.name);
-    void vscode.window.showInformationMessage(`Task ${target.task.id} is now subtask ${newId} of ${parent.task.id}.`);
+    void showInformationMessage(`Task ${target.task.id} is now subtask ${newId} of ${parent.task.id}.`);
   });
 
   register(CommandIds.moveToTag, async (element, selection) => {
@@ -126,7 +128,7 @@ export function registerStructureCommands(context: vscode.ExtensionContext, serv
     const { project, tag } = picked;
     const ids = removalTargets(tag, picked.ids).filter((node) => !node.parent).map((node) => node.id);
     if (ids.length === 0) {
-      void vscode.window.showInformationMessage('Only tasks move between tags: make a subtask a task first (Convert to Task).');
+      void showInformationMessage('Only tasks move between tags: make a subtask a task first (Convert to Task).');
       return;
     }
     const plan = loadedPlanOf(project);
@@ -140,7 +142,7 @@ export function registerStructureCommands(context: vscode.ExtensionContext, serv
     let options = {};
     if (leftBehind.length > 0) {
       const question = leftBehindConfirmation(toTag, leftBehind);
-      const answer = await vscode.window.showWarningMessage(question.message, { modal: true, detail: question.detail }, MOVE_CHOICES.withDependencies, MOVE_CHOICES.ignoreDependencies);
+      const answer = await showWarningMessage(question.message, { modal: true, detail: question.detail }, MOVE_CHOICES.withDependencies, MOVE_CHOICES.ignoreDependencies);
       if (!answer) return;
       options = answer === MOVE_CHOICES.withDependencies ? { withDependencies: true } : { ignoreDependencies: true };
     }
@@ -156,7 +158,7 @@ export function registerStructureCommands(context: vscode.ExtensionContext, serv
     const branch = await currentGitBranch(project.folder.uri.fsPath);
     const sources = [
       { label: 'Empty tag', copyFrom: undefined, name: '' },
-      { label: `Copy of "${loaded.tag.name}"`, description: `its ${loaded.tag.tasks.length} tasks`, copyFrom: loaded.tag.name, name: '' },
+      { label: `Copy of "${loaded.tag.name}"`, description: `its ${plural(loaded.tag.tasks.length, 'task')}`, copyFrom: loaded.tag.name, name: '' },
       ...(branch ? [{ label: `From the git branch "${branch}"`, description: 'named after the branch', copyFrom: undefined, name: tagNameForBranch(branch) }] : []),
     ];
     const source = await vscode.window.showQuickPick(sources, { placeHolder: 'What should the new tag start with?' });
@@ -164,7 +166,7 @@ export function registerStructureCommands(context: vscode.ExtensionContext, serv
     const name = await askTagName(loaded.state.plan, 'New tag', source.name);
     if (!name) return;
     await project.store.edit(createTag({ name, copyFrom: source.copyFrom }));
-    const choice = await vscode.window.showInformationMessage(`Added tag "${name}"${source.copyFrom ? ` with the tasks of "${source.copyFrom}"` : ''}.`, 'Switch to It');
+    const choice = await showInformationMessage(`Added tag "${name}"${source.copyFrom ? ` with the tasks of "${source.copyFrom}"` : ''}.`, 'Switch to It');
     if (choice) await project.store.setCurrentTag(name);
   });
 
@@ -184,7 +186,7 @@ export function registerStructureCommands(context: vscode.ExtensionContext, serv
     const to = await askTagName(target.plan, `Copy tag "${target.tag.name}" as`, `${target.tag.name}-copy`);
     if (!to) return;
     await target.project.store.edit(copyTag(target.tag.name, to));
-    const choice = await vscode.window.showInformationMessage(`Copied tag "${target.tag.name}" to "${to}".`, 'Switch to It');
+    const choice = await showInformationMessage(`Copied tag "${target.tag.name}" to "${to}".`, 'Switch to It');
     if (choice) await target.project.store.setCurrentTag(to);
   });
 
@@ -209,7 +211,7 @@ export function registerStructureCommands(context: vscode.ExtensionContext, serv
 }
 
 async function confirm(question: Confirmation, action: string): Promise<boolean> {
-  return (await vscode.window.showWarningMessage(question.message, { modal: true, detail: question.detail }, action)) === action;
+  return (await showWarningMessage(question.message, { modal: true, detail: question.detail }, action)) === action;
 }
 
 function loadedPlanOf(project: Project): Plan | undefined {
@@ -241,7 +243,7 @@ async function pickTasks(model: TaskTreeModel, element: unknown, selection: unkn
     const ids = selected.filter((item) => item.project === element.project && item.tag === element.tag).map((item) => item.task.id);
     const present = tag ? ids.filter((id) => tag.byId.has(id)) : [];
     if (!tag || present.length === 0) {
-      void vscode.window.showWarningMessage(`Task ${element.task.id} is no longer in the plan.`);
+      void showWarningMessage(`Task ${element.task.id} is no longer in the plan.`);
       return undefined;
     }
     return { project: element.project, tag, ids: present };
@@ -275,15 +277,15 @@ async function resolveTag(model: TaskTreeModel, element: unknown, placeHolder: s
   const current = loaded.tag.name;
   if (given) {
     const tag = plan.tags.get(given.tag);
-    if (!tag) void vscode.window.showWarningMessage(`Tag "${given.tag}" is no longer in the plan.`);
+    if (!tag) void showWarningMessage(`Tag "${given.tag}" is no longer in the plan.`);
     return tag && { project, plan, tag, current };
   }
   const names = [...plan.tags.keys()].filter(fits);
   if (names.length === 0) {
-    void vscode.window.showInformationMessage('No tag fits.');
+    void showInformationMessage('No tag fits.');
     return undefined;
   }
-  const items = names.map((name) => ({ label: name, description: `${plan.tags.get(name)!.tasks.length} tasks${name === current ? ' · current' : ''}` }));
+  const items = names.map((name) => ({ label: name, description: `${plural(plan.tags.get(name)!.tasks.length, 'task')}${name === current ? ' · current' : ''}` }));
   const picked = await vscode.window.showQuickPick(items, { placeHolder });
   return picked && { project, plan, tag: plan.tags.get(picked.label)!, current };
 }

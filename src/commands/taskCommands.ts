@@ -14,6 +14,8 @@ import type { TaskTreeModel, TreeElement } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
 import { CommandIds, setStatusCommandId, TREE_SELECTION_ARG } from './commandIds';
 import { isProject, loadedTag, pickProject, resolveTarget, taskPickItems, type TaskTarget } from './taskPicker';
+import { plural } from '../core/text';
+import { showInformationMessage, showWarningMessage } from '../notifications';
 
 export interface CommandServices {
   model: TaskTreeModel;
@@ -80,7 +82,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     if (!dependencies) return;
     let newId = '';
     await apply({ project, tag: loaded.tag }, addTask({ ...fields, dependencies: dependencies.map((item) => item.task.id) }, (id) => (newId = id)));
-    void vscode.window.showInformationMessage(`Added task ${newId}: ${fields.title}`);
+    void showInformationMessage(`Added task ${newId}: ${fields.title}`);
   });
 
   register(CommandIds.addSubtask, async (element) => {
@@ -90,7 +92,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     if (!fields) return;
     let newId = '';
     await apply(target, addSubtask(target.task.id, fields, (id) => (newId = id)));
-    void vscode.window.showInformationMessage(`Added subtask ${newId}: ${fields.title}`);
+    void showInformationMessage(`Added subtask ${newId}: ${fields.title}`);
   });
 
   const editField = async (element: unknown, field: keyof TaskFields) => {
@@ -141,7 +143,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     const target = await resolveTarget(model, element, 'Remove a dependency from which task?', (task) => task.dependencies.length > 0);
     if (!target) return;
     if (target.task.dependencies.length === 0) {
-      void vscode.window.showInformationMessage(`${target.task.id} has no dependencies.`);
+      void showInformationMessage(`${target.task.id} has no dependencies.`);
       return;
     }
     const items = target.task.dependencies.map((dep) => {
@@ -171,11 +173,11 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     const { problems, invalidDependencies } = validatePlan(loaded.state.plan);
     const errors = problems.filter((problem) => problem.severity === 'error');
     if (errors.length === 0) {
-      void vscode.window.showInformationMessage(`Dependencies are valid: ${problems.length ? `${problems.length} note(s) in the Problems panel, no errors.` : 'no problems found.'}`);
+      void showInformationMessage(`Dependencies are valid: ${problems.length ? `${problems.length} note(s) in the Problems panel, no errors.` : 'no problems found.'}`);
       return;
     }
     const actions = invalidDependencies.length ? ['Fix Dependencies', 'Show Problems'] : ['Show Problems'];
-    const choice = await vscode.window.showWarningMessage(`${errors.length} problem(s) in tasks.json, ${invalidDependencies.length} of them invalid dependencies.`, ...actions);
+    const choice = await showWarningMessage(`${errors.length} problem(s) in tasks.json, ${invalidDependencies.length} of them invalid dependencies.`, ...actions);
     if (choice === 'Fix Dependencies') await vscode.commands.executeCommand(CommandIds.fixDependencies, project);
     if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
   });
@@ -186,18 +188,18 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     if (!project || !loaded) return;
     const { invalidDependencies } = validatePlan(loaded.state.plan);
     if (invalidDependencies.length === 0) {
-      void vscode.window.showInformationMessage('No invalid dependencies to fix.');
+      void showInformationMessage('No invalid dependencies to fix.');
       return;
     }
     const lines = invalidDependencies.map((entry) => `${entry.tag}: ${entry.taskId} → ${entry.dependency} (${entry.reason === 'missing' ? 'missing task' : entry.reason === 'self' ? 'depends on itself' : 'closes a cycle'})`);
-    const confirm = await vscode.window.showWarningMessage(
+    const confirm = await showWarningMessage(
       `Remove ${invalidDependencies.length} invalid dependenc${invalidDependencies.length === 1 ? 'y' : 'ies'}?`,
       { modal: true, detail: lines.slice(0, 20).join('\n') + (lines.length > 20 ? `\n… and ${lines.length - 20} more` : '') },
       'Remove',
     );
     if (confirm !== 'Remove') return;
     await project.store.edit(removeInvalidDependencies(invalidDependencies));
-    void vscode.window.showInformationMessage(`Removed ${invalidDependencies.length} invalid dependenc${invalidDependencies.length === 1 ? 'y' : 'ies'}.`);
+    void showInformationMessage(`Removed ${invalidDependencies.length} invalid dependenc${invalidDependencies.length === 1 ? 'y' : 'ies'}.`);
   });
 
   register(CommandIds.switchTag, async () => {
@@ -206,7 +208,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     if (!project || !loaded) return;
     const items = [...loaded.state.plan.tags.values()].map((tag) => ({
       label: tag.name,
-      description: `${tag.tasks.length} tasks${tag.name === loaded.tag.name ? ' · current' : ''}`,
+      description: `${plural(tag.tasks.length, 'task')}${tag.name === loaded.tag.name ? ' · current' : ''}`,
       detail: typeof tag.metadata?.description === 'string' && tag.metadata.description ? tag.metadata.description : undefined,
     }));
     const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Switch to which tag?' });
@@ -217,13 +219,13 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     const project = await pickProject(model, { needsPlan: false });
     if (!project) return;
     if (project.store.state.kind !== 'missing') {
-      void vscode.window.showInformationMessage(`${project.folder.name} already has a plan at ${project.store.location.tasksFile}.`);
+      void showInformationMessage(`${project.folder.name} already has a plan at ${project.store.location.tasksFile}.`);
       return;
     }
     const created = await initializeProject(project.store.location);
     await project.store.reload();
     log.info(`Initialized ${project.folder.name}: ${created.join(', ')}`);
-    void vscode.window.showInformationMessage(`Initialized Taskmaster in ${project.folder.name}. Add your first task, or put a PRD in .taskmaster/docs/.`, 'Add Task').then(
+    void showInformationMessage(`Initialized Taskmaster in ${project.folder.name}. Add your first task, or put a PRD in .taskmaster/docs/.`, 'Add Task').then(
       (choice) => choice && vscode.commands.executeCommand(CommandIds.addTask),
     );
   });
@@ -295,7 +297,7 @@ async function revealInFile(target: TaskTarget, field?: string): Promise<void> {
 async function revealTask(services: CommandServices, target: TaskTarget, options: { focus: boolean } = { focus: false }): Promise<void> {
   const { model, treeView } = services;
   if (!model.isShown(target.task)) {
-    const choice = await vscode.window.showInformationMessage(`Task ${target.task.id} is hidden in the tree (${model.filterDescription}).`, 'Show All Tasks');
+    const choice = await showInformationMessage(`Task ${target.task.id} is hidden in the tree (${model.filterDescription}).`, 'Show All Tasks');
     if (choice !== 'Show All Tasks') return;
     model.setFilter({});
     await model.setHideDone(false);
@@ -311,8 +313,8 @@ async function findNext(services: CommandServices, shown: Project | undefined): 
   const next = services.model.nextTask(loaded.tag);
   if (!next) {
     const open = loaded.tag.tasks.filter((task) => task.status !== 'done' && task.status !== 'cancelled').length;
-    void vscode.window.showInformationMessage(
-      open ? `No task is ready in tag "${loaded.tag.name}": the ${open} open task(s) wait on unfinished dependencies or are deferred/blocked.` : `Everything in tag "${loaded.tag.name}" is done.`,
+    void showInformationMessage(
+      open ? `No task is ready in tag "${loaded.tag.name}": ${open === 1 ? 'the open task waits' : `the ${open} open tasks wait`} on unfinished dependencies or are deferred/blocked.` : `Everything in tag "${loaded.tag.name}" is done.`,
     );
     return undefined;
   }
@@ -324,10 +326,10 @@ async function showNextTask(services: CommandServices, shown: Project | undefine
   if (!found) return;
   const { project, tag, task: next } = found;
   await revealTask(services, found);
-  const deps = next.dependencies.length ? `all ${next.dependencies.length} dependencies done` : 'no dependencies';
+  const deps = next.dependencies.length === 0 ? 'no dependencies' : next.dependencies.length === 1 ? 'its dependency done' : `all ${next.dependencies.length} dependencies done`;
   const actions = next.status === 'in-progress' ? ['Mark Done', 'Reveal in tasks.json'] : ['Start', 'Reveal in tasks.json'];
   const element = services.model.taskElement(project, tag, next);
-  const choice = await vscode.window.showInformationMessage(`Next task ${next.id}: ${next.title} (${next.parentId ? 'subtask' : `${next.priority} priority`}, ${deps})`, ...actions);
+  const choice = await showInformationMessage(`Next task ${next.id}: ${next.title} (${next.priority} priority${next.parentId ? `, subtask of ${next.parentId}` : ''}, ${deps})`, ...actions);
   if (choice === 'Start') await vscode.commands.executeCommand(CommandIds.startTask, element);
   if (choice === 'Mark Done') await vscode.commands.executeCommand(CommandIds.markDone, element);
   if (choice === 'Reveal in tasks.json') await vscode.commands.executeCommand(CommandIds.revealInFile, element);

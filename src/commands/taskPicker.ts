@@ -6,6 +6,7 @@ import type { TaskElement, TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
 import { orderForPicking } from '../core/taskOrder';
 import { CommandIds } from './commandIds';
+import { showErrorMessage, showInformationMessage, showWarningMessage } from '../notifications';
 
 /** A task a command acts on, with the project and tag it lives in. */
 export interface TaskTarget {
@@ -19,10 +20,10 @@ export async function pickProject(model: TaskTreeModel, options: { needsPlan: bo
   const candidates = options.needsPlan ? model.projects.withPlan : model.projects.all;
   if (candidates.length === 0) {
     if (options.needsPlan) {
-      const choice = await vscode.window.showInformationMessage('No Task Master plan in this workspace.', 'Initialize Taskmaster');
+      const choice = await showInformationMessage('No Task Master plan in this workspace.', 'Initialize Taskmaster');
       if (choice) await vscode.commands.executeCommand(CommandIds.initialize);
     } else {
-      void vscode.window.showInformationMessage('Open a folder first: Taskmaster keeps its plan in the folder.');
+      void showInformationMessage('Open a folder first: Taskmaster keeps its plan in the folder.');
     }
     return undefined;
   }
@@ -42,19 +43,17 @@ export function loadedTag(model: TaskTreeModel, project: Project): { state: Load
   const state = project.store.state;
   if (state.kind === 'unreadable') {
     const position = JsonSyntaxError.is(state.error) ? state.error.position : undefined;
-    void vscode.window
-      .showErrorMessage(`tasks.json cannot be read (${state.error.message}). Fix it first; nothing is written until it parses.`, 'Open tasks.json')
-      .then((choice) => choice && vscode.commands.executeCommand(CommandIds.openTasksFile, project, position?.line, position?.column));
+    void showErrorMessage(`tasks.json cannot be read (${state.error.message}). Fix it first; nothing is written until it parses.`, 'Open tasks.json').then((choice) => choice && vscode.commands.executeCommand(CommandIds.openTasksFile, project, position?.line, position?.column));
     return undefined;
   }
   if (state.kind === 'missing') {
-    void vscode.window.showErrorMessage('No tasks.json in this folder yet. Run "Taskmaster: Initialize Taskmaster".', 'Initialize Taskmaster')
+    void showErrorMessage('No tasks.json in this folder yet. Run "Taskmaster: Initialize Taskmaster".', 'Initialize Taskmaster')
       .then((choice) => choice && vscode.commands.executeCommand(CommandIds.initialize));
     return undefined;
   }
   const tag = model.currentTag(state);
   if (!tag) {
-    void vscode.window.showInformationMessage('The plan has no tasks yet. Add one with "Taskmaster: Add Task".');
+    void showInformationMessage('The plan has no tasks yet. Add one with "Taskmaster: Add Task".');
     return undefined;
   }
   return { state, tag };
@@ -126,7 +125,7 @@ export async function resolveTarget(model: TaskTreeModel, element: unknown, plac
     const tag = state?.kind === 'loaded' ? state.plan.tags.get(given.tag) : undefined;
     const task = tag?.byId.get(given.id);
     if (given.project && tag && task) return { project: given.project, tag, task };
-    void vscode.window.showWarningMessage(`Task ${given.id} is no longer in the plan.`);
+    void showWarningMessage(`Task ${given.id} is no longer in the plan.`);
     return undefined;
   }
   const project = await pickProject(model, { needsPlan: true });
@@ -135,7 +134,7 @@ export async function resolveTarget(model: TaskTreeModel, element: unknown, plac
   if (!loaded) return undefined;
   const candidates = [...allTasks(loaded.tag)].filter((task) => !filter || filter(task));
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(`No task in tag "${loaded.tag.name}" fits.`);
+    void showInformationMessage(`No task in tag "${loaded.tag.name}" fits.`);
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(taskPickItems(candidates, model.nextTask(loaded.tag)), { placeHolder, matchOnDescription: true, matchOnDetail: true });

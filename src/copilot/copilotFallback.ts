@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ExternalChatModel } from '../ai/ollamaInference';
 import { allowCopilotFallback } from '../config';
+import { showWarningMessage } from '../notifications';
 
 const CONSENT_KEY = 'taskmasterLocal.copilotFallbackConsent';
 
@@ -12,7 +13,7 @@ export function copilotFallback(state: vscode.Memento): () => Promise<ExternalCh
   return async () => {
     if (!allowCopilotFallback()) return undefined;
     if (!state.get<boolean>(CONSENT_KEY)) {
-      const choice = await vscode.window.showWarningMessage(
+      const choice = await showWarningMessage(
         'Ollama cannot answer. Send this request to GitHub Copilot instead?',
         { modal: true, detail: 'The task text and the plan summary in the request leave this machine. You are asked once; turn the setting taskmaster.ai.allowCopilotFallback off to stop.' },
         'Allow Copilot',

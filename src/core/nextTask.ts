@@ -1,5 +1,5 @@
 import type { TagView, TaskNode } from './plan';
-import { isTaskPriority } from './task';
+import type { TaskPriority } from './task';
 
 /**
  * The task to work on next, with exactly `task-master next`'s answer (task-master-ai 0.43):
@@ -11,16 +11,16 @@ import { isTaskPriority } from './task';
  *    without a dot) names a sibling; a dotted string names any subtask.
  * 3. Otherwise pending or in-progress top-level tasks whose dependencies are met.
  *
- * Both are ranked by priority (critical, high, medium, low; anything else counts as medium; a
- * subtask without one takes its parent's), then by fewer dependencies, then by numeric id, then by
- * file order. Ids are compared as Task Master compares them: as written, without normalising.
+ * Both are ranked by priority (TaskNode.priority: critical, high, medium, low; anything else counts
+ * as medium; a subtask without one takes its parent's), then by fewer dependencies, then by numeric
+ * id, then by file order. Ids are compared as Task Master compares them: as written, without
+ * normalising.
  *
  * Where Task Master refuses a plan (a top-level task without a priority, with an unknown status),
  * this still answers: the missing priority counts as medium, `completed` as done and any other
  * unknown status as pending (the validator reports them).
  */
-const PRIORITY_WEIGHT: Record<string, number> = { critical: 4, high: 3, medium: 2, low: 1 };
-const DEFAULT_WEIGHT = PRIORITY_WEIGHT.medium;
+const PRIORITY_WEIGHT: Record<TaskPriority, number> = { critical: 4, high: 3, medium: 2, low: 1 };
 
 interface Candidate {
   node: TaskNode;
@@ -53,7 +53,7 @@ export function findNextTask(tag: TagView): TaskNode | undefined {
       subtasks.push({
         node: sub,
         id: `${parentId}.${String(sub.raw.id)}`,
-        weight: weightOf(sub.raw.priority || parent.raw.priority),
+        weight: PRIORITY_WEIGHT[sub.priority],
         dependencyCount: dependencies.length,
       });
     }
@@ -65,17 +65,13 @@ export function findNextTask(tag: TagView): TaskNode | undefined {
     if (task.status === 'done') continue;
     const dependencies = rawList(task.raw.dependencies).map(String);
     if (!dependencies.every((dep) => done.has(dep))) continue;
-    tasks.push({ node: task, id: String(task.raw.id), weight: weightOf(task.raw.priority), dependencyCount: dependencies.length });
+    tasks.push({ node: task, id: String(task.raw.id), weight: PRIORITY_WEIGHT[task.priority], dependencyCount: dependencies.length });
   }
   return tasks.sort(compareTasks)[0]?.node;
 }
 
 function rawList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
-}
-
-function weightOf(priority: unknown): number {
-  return (typeof priority === 'string' && PRIORITY_WEIGHT[priority]) || DEFAULT_WEIGHT;
 }
 
 // The comparators keep Task Master's arithmetic, NaN included: a non-numeric id compares as a
@@ -98,9 +94,7 @@ function compareSubtasks(a: Candidate, b: Candidate): number {
 export function nextTaskReason(task: TaskNode): string {
   const dependencies = task.dependencies.length ? `its dependencies (${task.dependencies.join(', ')}) are done` : 'it has no dependencies';
   if (task.parent) {
-    // A subtask without a priority of its own is ranked with its parent's.
-    const priority = isTaskPriority(task.raw.priority) ? task.raw.priority : task.parent.priority;
-    return `Subtask of task ${task.parent.id}, which is in progress: open subtasks of started tasks come first; ${dependencies}; priority ${priority}.`;
+    return `Subtask of task ${task.parent.id}, which is in progress: open subtasks of started tasks come first; ${dependencies}; priority ${task.priority}${task.raw.priority ? '' : ` (task ${task.parent.id}'s)`}.`;
   }
   return `${task.status === 'in-progress' ? 'Already in progress' : 'Ready to start'}: ${dependencies}; among the tasks ready to start it ranks first by priority (${task.priority}), then fewer dependencies, then lower id.`;
 }

@@ -51,8 +51,12 @@ export class TaskNode {
     this.status = effectiveStatus(raw.status);
   }
 
+  /**
+   * The priority Task Master ranks and reports the task by: its own, or for a subtask without one
+   * its parent's (`task-master next` shows a subtask as `subtask.priority || parent.priority`).
+   */
   get priority(): TaskPriority {
-    return effectivePriority(this.raw.priority);
+    return effectivePriority(this.raw.priority || this.parent?.raw.priority);
   }
 
   /** Path of the task object in the file. */

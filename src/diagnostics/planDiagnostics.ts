@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
-import type { ProblemSeverity } from '../core/plan';
+import type { PlanProblem, ProblemSeverity } from '../core/plan';
 import { validatePlan } from '../core/validation';
 import { JsonLocator, JsonSyntaxError, type TextPosition } from '../store/jsonText';
 import type { Project, Projects } from '../workspace/projects';
+
+/** The Problems panel's name for what Taskmaster reports; quick fixes answer only these. */
+export const DIAGNOSTIC_SOURCE = 'Taskmaster';
 
 const SEVERITY: Record<ProblemSeverity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -14,9 +17,15 @@ function range(start: TextPosition, end: TextPosition): vscode.Range {
   return new vscode.Range(start.line - 1, start.column - 1, end.line - 1, end.column - 1);
 }
 
+/** Where a problem sits in the file's text, as the Problems panel shows it. */
+export function problemRange(locator: JsonLocator, problem: PlanProblem): vscode.Range {
+  const { start, end } = locator.locate(problem.path);
+  return range(start, end);
+}
+
 /** Problems of each tasks.json (syntax, shape, ids, dependencies) in the Problems panel, with positions. */
 export class PlanDiagnostics implements vscode.Disposable {
-  private readonly collection = vscode.languages.createDiagnosticCollection('taskmaster');
+  private readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE.toLowerCase());
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly projects: Projects) {
@@ -40,7 +49,7 @@ export class PlanDiagnostics implements vscode.Disposable {
       const error = state.error;
       const position = JsonSyntaxError.is(error) ? error.position : { line: 1, column: 1 };
       const message = JsonSyntaxError.is(error) ? `${error.reason}. Taskmaster will not write to this file until it parses.` : error.message;
-      this.collection.set(uri, [Object.assign(new vscode.Diagnostic(range(position, position), message, vscode.DiagnosticSeverity.Error), { source: 'Taskmaster' })]);
+      this.collection.set(uri, [Object.assign(new vscode.Diagnostic(range(position, position), message, vscode.DiagnosticSeverity.Error), { source: DIAGNOSTIC_SOURCE })]);
       return;
     }
     const { problems } = validatePlan(state.plan);
@@ -48,9 +57,8 @@ export class PlanDiagnostics implements vscode.Disposable {
     this.collection.set(
       uri,
       problems.map((problem) => {
-        const { start, end } = locator.locate(problem.path);
-        const diagnostic = new vscode.Diagnostic(range(start, end), problem.message, SEVERITY[problem.severity]);
-        diagnostic.source = 'Taskmaster';
+        const diagnostic = new vscode.Diagnostic(problemRange(locator, problem), problem.message, SEVERITY[problem.severity]);
+        diagnostic.source = DIAGNOSTIC_SOURCE;
         diagnostic.code = problem.code;
         return diagnostic;
       }),

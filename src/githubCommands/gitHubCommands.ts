@@ -15,6 +15,7 @@ import type { TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
 import { importSummary, statusSyncConfirmation, unreadableIssuesNote } from './gitHubMessages';
 import { gitHubToken } from './gitHubSignIn';
+import { showInformationMessage, showWarningMessage } from '../notifications';
 
 export interface GitHubCommandServices {
   model: TaskTreeModel;
@@ -39,7 +40,7 @@ export function registerGitHubCommands(context: vscode.ExtensionContext, service
     if (!query) return;
     const issues = await withCancellableProgress(`Reading the issues of ${name}`, (_, signal) => client(signal).issues(repository, query));
     if (issues.length === 0) {
-      void vscode.window.showInformationMessage(`No ${query.state === 'all' ? '' : `${query.state} `}issues of ${name} match these filters.`);
+      void showInformationMessage(`No ${query.state === 'all' ? '' : `${query.state} `}issues of ${name} match these filters.`);
       return;
     }
     const imported = tasksByIssue(loaded.tag, name);
@@ -71,7 +72,7 @@ export function registerGitHubCommands(context: vscode.ExtensionContext, service
     const loaded = project && loadedTag(model, project);
     if (!project || !loaded) return;
     if (!loaded.tag.tasks.some((task) => readGitHubLink(task)?.number !== undefined)) {
-      const choice = await vscode.window.showInformationMessage(`No task in tag "${loaded.tag.name}" was imported from a GitHub issue.`, 'Import GitHub Issues');
+      const choice = await showInformationMessage(`No task in tag "${loaded.tag.name}" was imported from a GitHub issue.`, 'Import GitHub Issues');
       if (choice) await vscode.commands.executeCommand(CommandIds.importGitHubIssues);
       return;
     }
@@ -82,20 +83,20 @@ export function registerGitHubCommands(context: vscode.ExtensionContext, service
     );
     for (const missing of sync.unavailable) log.warn(`Task ${missing.taskId}: its issue #${missing.number} is gone from GitHub (deleted, or no longer visible to this account).`);
     if (sync.proposals.length === 0) {
-      void vscode.window.showInformationMessage(['Every task whose issue is closed is already done or cancelled.', unreadableIssuesNote(sync.unavailable.length)].filter(Boolean).join(' '));
+      void showInformationMessage(['Every task whose issue is closed is already done or cancelled.', unreadableIssuesNote(sync.unavailable.length)].filter(Boolean).join(' '));
       return;
     }
     const { question, detail, action } = statusSyncConfirmation(sync.proposals, sync.unavailable.length);
-    const choice = await vscode.window.showWarningMessage(question, { modal: true, detail }, action);
+    const choice = await showWarningMessage(question, { modal: true, detail }, action);
     if (choice !== action) return;
     await project.store.edit(applyStatusProposals(sync.proposals), loaded.tag.name);
-    void vscode.window.showInformationMessage(`Updated ${plural(sync.proposals.length, 'task')} from GitHub.`);
+    void showInformationMessage(`Updated ${plural(sync.proposals.length, 'task')} from GitHub.`);
   });
 
   /** What the import did ("Imported 3 new tasks; updated none."), with a button that shows the first of them in the tree. */
   async function reportImport(project: Project, tag: string, outcome: ImportOutcome): Promise<void> {
     const first = outcome.added[0] ?? outcome.updated[0] ?? outcome.withNewPullRequests[0];
-    const choice = await vscode.window.showInformationMessage(importSummary(outcome), ...(first ? ['Show'] : []));
+    const choice = await showInformationMessage(importSummary(outcome), ...(first ? ['Show'] : []));
     const state = project.store.state;
     const view = choice && state.kind === 'loaded' ? selectTag(state.plan, tag) : undefined;
     const task = view?.byId.get(first);

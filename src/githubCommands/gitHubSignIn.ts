@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { isGitHubDotCom } from '../github/gitHubClient';
 import type { RemoteRepository } from '../github/remoteRepository';
+import { showWarningMessage } from '../notifications';
 
 /** Reading a private repository's issues needs the classic `repo` scope. */
 const SCOPES = ['repo'];
@@ -18,7 +19,7 @@ export async function gitHubToken(apiUrl: URL, repository: RemoteRepository): Pr
     return session.accessToken;
   } catch (error) {
     // Cancelling the sign-in lands here too.
-    void vscode.window.showWarningMessage(
+    void showWarningMessage(
       `Not signed in to ${enterprise ? repository.host : 'GitHub'} (${(error as Error).message}). Run the command again and allow the sign-in: reading issues needs the "repo" scope.`,
     );
     return undefined;
@@ -32,7 +33,7 @@ async function enterpriseServerIs(host: string): Promise<boolean> {
   if (configured && hostOf(configured) === host) return true;
   const uri = `https://${host}`;
   const use = `Use ${uri}`;
-  const choice = await vscode.window.showWarningMessage(
+  const choice = await showWarningMessage(
     `Signing in to ${host} goes through VS Code's GitHub Enterprise sign-in, whose server (setting github-enterprise.uri) is ${configured ? configured : 'not set'}.`,
     use,
   );

@@ -4,6 +4,7 @@ import { DEFAULT_TAG } from '../core/plan';
 import { deleteTag as deleteTagOperation } from '../core/tagOperations';
 import { ToolInputError, type PlanTool } from './planTool';
 import { EXISTING_TAG_ARGUMENT } from './toolArguments';
+import { plural } from '../core/text';
 
 type DeleteTagInput = { name: string; yes: boolean };
 
@@ -27,7 +28,7 @@ export const deleteTag: PlanTool<DeleteTagInput> = {
   async run(input, context) {
     const state = await context.store.load();
     const tag = requireTag(state.plan, input.name);
-    if (!input.yes) throw new ToolInputError(`\`yes\` is false: tag "${tag.name}" and its ${tag.tasks.length} tasks were kept. Call again with \`yes: true\` to delete them.`);
+    if (!input.yes) throw new ToolInputError(`\`yes\` is false: tag "${tag.name}" and its ${plural(tag.tasks.length, 'task')} were kept. Call again with \`yes: true\` to delete them.`);
     const backup = await context.store.backup(tag.name);
     await context.store.edit(deleteTagOperation(tag.name));
     if (state.currentTag === tag.name) await context.store.setCurrentTag(DEFAULT_TAG);

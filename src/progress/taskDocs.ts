@@ -1,5 +1,6 @@
 import type { Plan, TagView, TaskNode } from '../core/plan';
 import { taskTable } from '../core/readmeExport';
+import { plural } from '../core/text';
 
 /**
  * The plan as readable markdown, one section per tag, for repositories whose documentation lives
@@ -14,7 +15,7 @@ export function renderTaskDocs(plan: Plan, projectName: string, now = new Date()
 function renderTag(tag: TagView): string[] {
   const done = tag.tasks.filter((task) => task.status === 'done').length;
   const description = typeof tag.metadata?.description === 'string' ? tag.metadata.description : '';
-  const lines = [`## ${tag.name}`, '', ...(description ? [description, ''] : []), `${done} of ${tag.tasks.length} tasks done.`, ''];
+  const lines = [`## ${tag.name}`, '', ...(description ? [description, ''] : []), `${done} of ${plural(tag.tasks.length, 'task')} done.`, ''];
   lines.push(...taskTable(tag.tasks), '');
   for (const task of tag.tasks) lines.push(...renderTask(task));
   return lines;

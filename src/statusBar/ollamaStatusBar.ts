@@ -10,9 +10,11 @@ import type { Projects } from '../workspace/projects';
 const CHECK_INTERVAL_MS = 60_000;
 
 /**
- * The active model and whether its Ollama answers; a click shows the full status. It also sets the
- * context keys the Getting Started walkthrough completes its Ollama and model steps on, and offers
- * the walkthrough while either is missing.
+ * The active model and whether its Ollama answers. A click shows the full status, or, while no host
+ * answers, offers the fixes. It is warning-coloured only when a host that answered in this window
+ * stops answering: a machine without Ollama is a setup step, not an alarm. It also sets the context
+ * keys the Getting Started walkthrough completes its Ollama and model steps on, and offers the
+ * walkthrough while either is missing.
  */
 export class OllamaStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('taskmasterLocal.ollama', vscode.StatusBarAlignment.Left, 49);
@@ -20,6 +22,7 @@ export class OllamaStatusBar implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   /** The project the last check was for: a plan that appears (Initialize) or goes changes it. */
   private checked: Projects['current'];
+  private answeredBefore = false;
 
   constructor(
     private readonly ai: AiService,
@@ -27,7 +30,6 @@ export class OllamaStatusBar implements vscode.Disposable {
     private readonly secrets: vscode.SecretStorage,
   ) {
     this.item.name = 'Taskmaster: Ollama';
-    this.item.command = CommandIds.showOllamaStatus;
     this.timer = setInterval(() => void this.check(), CHECK_INTERVAL_MS);
     this.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((event) => affectsAiSettings(event) && void this.check()),
@@ -56,14 +58,16 @@ export class OllamaStatusBar implements vscode.Disposable {
     this.item.text = `${health.reachable ? '$(hubot)' : '$(debug-disconnect)'} ${settings.model}`;
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.isTrusted = { enabledCommands: [CommandIds.openWalkthrough] };
-    if (!health.reachable) tooltip.appendText(`Ollama is not reachable at ${settings.endpoints.join(', ')}. Click for details.`);
+    if (!health.reachable) tooltip.appendText(`Ollama is not reachable at ${settings.endpoints.join(', ')}. Click to set the endpoint, test the connection or get started.`);
     else {
       tooltip.appendText(`Ollama ${health.version} at ${health.host}. Loaded: ${health.loaded?.join(', ') || 'none'}.${hosts.length > 1 ? ` ${hosts.filter((h) => h.reachable).length} of ${hosts.length} hosts up.` : ''}`);
       tooltip.appendText(modelInstalled ? ' Click for details.' : ` ${settings.model} is not installed there. Click for details.`);
     }
     if (!health.reachable || !modelInstalled) tooltip.appendMarkdown(`\n\n[$(rocket) Get Started](command:${CommandIds.openWalkthrough}): connect a host and pick a model, step by step.`);
     this.item.tooltip = tooltip;
-    this.item.backgroundColor = health.reachable ? undefined : new vscode.ThemeColor('statusBarItem.warningBackground');
+    this.item.command = health.reachable ? CommandIds.showOllamaStatus : CommandIds.fixOllamaConnection;
+    this.item.backgroundColor = !health.reachable && this.answeredBefore ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.answeredBefore ||= health.reachable;
     this.item.show();
   }
 

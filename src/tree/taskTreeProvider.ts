@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DEFAULT_TAG, type TaskNode } from '../core/plan';
+import { DEFAULT_TAG, type PlanProblem, type TaskNode } from '../core/plan';
 import type { TaskStatus } from '../core/task';
 import { CommandIds } from '../commands/commandIds';
 import { readGitHubLink } from '../github/gitHubLink';
@@ -7,6 +7,8 @@ import { escapeMarkdown as escape } from '../core/markdown';
 import { gitHubTooltipSection } from './gitHubTooltip';
 import type { TaskTreeModel, TreeElement } from './taskTreeModel';
 import type { Project } from '../workspace/projects';
+import { taskProblems } from './taskProblems';
+import { plural } from '../core/text';
 
 const STATUS_ICONS: Record<TaskStatus, [string, string | undefined]> = {
   pending: ['circle-large-outline', undefined],
@@ -120,8 +122,12 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement> {
     if (element.isNext) parts.unshift('▶ next');
     // As on the board: a pending task whose dependencies are not all done is blocked by them.
     if (element.waitingOn.length) parts.push(`blocked by ${element.waitingOn.join(', ')}`);
+    const problems = problemsOf(element);
+    if (problems.length) parts.push(`⚠ ${plural(problems.length, 'problem')}`);
     item.description = parts.join(' · ');
-    item.iconPath = element.isNext
+    item.iconPath = problems.length
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor(problems.some((problem) => problem.severity === 'error') ? 'problemsErrorIcon.foreground' : 'problemsWarningIcon.foreground'))
+      : element.isNext
       ? new vscode.ThemeIcon('arrow-circle-right', new vscode.ThemeColor('charts.green'))
       : element.waitingOn.length
         ? new vscode.ThemeIcon('lock', new vscode.ThemeColor('disabledForeground'))
@@ -141,7 +147,8 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement> {
     const view = state.kind === 'loaded' ? state.plan.tags.get(element.tag) : undefined;
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escape(task.id)} ${escape(task.title)}**  \n`);
-    md.appendMarkdown(`$(${STATUS_ICONS[task.status][0]}) ${task.status}${task.parentId === undefined ? ` · ${task.priority} priority` : ''}${element.isNext ? ' · **next task**' : ''}\n\n`);
+    md.appendMarkdown(`$(${STATUS_ICONS[task.status][0]}) ${task.status} · ${task.priority} priority${element.isNext ? ' · **next task**' : ''}\n\n`);
+    for (const problem of problemsOf(element)) md.appendMarkdown(`$(warning) ${escape(problem.message)}\n\n`);
     if (task.description) md.appendMarkdown(`${escape(task.description)}\n\n`);
     if (task.dependencies.length) {
       md.appendMarkdown('**Depends on**\n\n');
@@ -157,4 +164,10 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement> {
     if (task.testStrategy) md.appendMarkdown(`**Test strategy**\n\n${escape(task.testStrategy)}\n`);
     return md;
   }
+}
+
+/** The row's problems from the Problems panel's checks (errors and warnings). */
+function problemsOf(element: Extract<TreeElement, { kind: 'task' }>): PlanProblem[] {
+  const state = element.project.store.state;
+  return state.kind === 'loaded' ? taskProblems(state.plan, element.tag, element.task.id) : [];
 }

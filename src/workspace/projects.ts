@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { backupsToKeep } from '../config';
 import { locatePlan } from '../store/planLocation';
 import { describeUndoneChange, TaskStore, type PlanState, type UndoneChange } from '../store/taskStore';
+import { showInformationMessage, showWarningMessage } from '../notifications';
 
 /** One workspace folder and the store of its plan. */
 export interface Project {
@@ -86,11 +87,11 @@ export class Projects implements vscode.Disposable {
   private warnUndone(undone: UndoneChange): void {
     const message = describeUndoneChange(undone);
     this.log.warn(message);
-    void (undone.error ? vscode.window.showWarningMessage(message) : vscode.window.showInformationMessage(message));
+    void (undone.error ? showWarningMessage(message) : showInformationMessage(message));
   }
 
   private warnDeleted(project: Project): void {
-    void vscode.window.showWarningMessage(
+    void showWarningMessage(
       `${project.store.location.tasksFile} was deleted or moved. Nothing else was changed; restore it (for example with git checkout) and the plan comes back.`,
     );
   }

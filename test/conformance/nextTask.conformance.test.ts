@@ -9,7 +9,7 @@ import { readPlan } from '../../src/core/plan';
 import { validatePlan } from '../../src/core/validation';
 import { task, tagged, taskMasterText, tempDir } from '../support/planBuilder';
 import { generateConformanceTasks, seededRandom } from '../support/planGenerator';
-import { mapWithLimit, peerCommand, peerNext, peerScript, type PeerAnswer } from '../support/taskMasterPeer';
+import { mapWithLimit, peerCommand, peerNext, peerNextTask, peerScript, type PeerAnswer } from '../support/taskMasterPeer';
 
 /**
  * `tml next` against the real `task-master next` (task-master-ai 0.43, a devDependency) on the same
@@ -140,5 +140,33 @@ describe('next task conformance with task-master-ai 0.43', function () {
     assert.equal(findNextTask(plan.tags.get('master')!)?.id, '3');
     const codes = validatePlan(plan).problems.map((problem) => problem.code);
     assert.deepEqual(codes.sort(), ['empty-description', 'missing-priority']);
+  });
+});
+
+describe('next task priority as task-master-ai 0.43 reports it', function () {
+  const peer = peerCommand()!;
+  this.timeout(5 * 60_000);
+
+  before(() => {
+    if (!peer) throw new Error(`task-master-ai is not installed at ${peerScript()}: run scripts/install-e2e.sh (npm test does).`);
+  });
+
+  it('reports a subtask with the priority it was ranked by, its parent\'s when it has none', async () => {
+    const plans = [
+      [task({ id: 1, status: 'in-progress', priority: 'high', subtasks: [{ id: 1 }, { id: 2, priority: 'low' }] })],
+      [task({ id: 1, status: 'in-progress', priority: 'high', subtasks: [{ id: 1, status: 'done' }, { id: 2, priority: 'critical' }] })],
+    ];
+    for (const tasks of plans) {
+      const root = await tempDir('tml-next-priority-');
+      const tasksFile = path.join(root, '.taskmaster', 'tasks', 'tasks.json');
+      await fs.mkdir(path.dirname(tasksFile), { recursive: true });
+      await fs.writeFile(tasksFile, taskMasterText(tagged({ master: tasks })));
+      const theirs = await peerNextTask(peer, root, 'master');
+      assert.ok('task' in theirs && theirs.task, `task-master answers: ${JSON.stringify(theirs)}`);
+      const out: string[] = [];
+      assert.equal(await runCli(['next', '--json', '--file', tasksFile], (line) => out.push(line), () => undefined), 0);
+      const ours = JSON.parse(out.join('\n')) as Record<string, unknown>;
+      assert.deepEqual([ours.id, ours.priority], [theirs.task.id, theirs.task.priority]);
+    }
   });
 });

@@ -34,7 +34,13 @@ export function peerCommand(): PeerCommand | undefined {
 export type PeerAnswer = { id: string | null } | { error: string };
 
 /** `task-master next --format json` on a project; its id as Task Master prints it, or its error. */
-export function peerNext(peer: PeerCommand, projectRoot: string, tag: string): Promise<PeerAnswer> {
+export async function peerNext(peer: PeerCommand, projectRoot: string, tag: string): Promise<PeerAnswer> {
+  const answer = await peerNextTask(peer, projectRoot, tag);
+  return 'error' in answer ? answer : { id: answer.task ? String(answer.task.id) : null };
+}
+
+/** `task-master next --format json`: the task as Task Master reports it (null: none), or its error. */
+export function peerNextTask(peer: PeerCommand, projectRoot: string, tag: string): Promise<{ task: Record<string, unknown> | null } | { error: string }> {
   const args = [...peer.args, 'next', '--project', projectRoot, '--format', 'json', '--tag', tag];
   return new Promise((resolve) => {
     execFile(peer.command, args, { cwd: peer.cwd, env: peer.env, timeout: 60_000 }, (error, stdout, stderr) => {
@@ -46,8 +52,8 @@ export function peerNext(peer: PeerCommand, projectRoot: string, tag: string): P
       const lines = stdout.split('\n');
       const start = lines.indexOf('{');
       const end = lines.indexOf('}', start);
-      const result = JSON.parse(lines.slice(start, end + 1).join('\n')) as { task: { id: string } | null };
-      resolve({ id: result.task ? String(result.task.id) : null });
+      const result = JSON.parse(lines.slice(start, end + 1).join('\n')) as { task: Record<string, unknown> | null };
+      resolve({ task: result.task });
     });
   });
 }

@@ -164,7 +164,7 @@ describe('plan tools', () => {
       const { ok } = await setup();
       const first = await ok('next_task');
       assert.equal(first.task.id, '3.2');
-      assert.match(first.reason, /^Subtask of task 3, which is in progress: .*its dependencies \(3\.1\) are done; priority medium\.$/);
+      assert.match(first.reason, /^Subtask of task 3, which is in progress: .*its dependencies \(3\.1\) are done; priority medium \(task 3's\)\.$/);
       await ok('set_task_status', { id: '3.2', status: 'done' });
       const second = await ok('next_task');
       assert.equal(second.task.id, '2');
