@@ -4,6 +4,7 @@ import { hasConflictMarkers } from '../core/conflictMarkers';
 import { installMergeDriver, refreshMergeDriver } from '../store/mergeDriverSetup';
 import { applyConflictResolution, describeSides, prepareConflictResolution } from '../store/planConflict';
 import { describeMergeNote } from '../store/planMergeText';
+import { showInformationMessage, showWarningMessage } from '../notifications';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
 import { CommandIds } from './commandIds';
@@ -40,7 +41,7 @@ export function registerMergeCommands(context: vscode.ExtensionContext, services
     const setup = await installMergeDriver(project.store.location, program, env);
     log.info(`merge driver for ${project.folder.name}: ${setup.driver}`);
     const attributes = setup.attributesAdded ? `added the tasks.json entry to .gitattributes (commit it)` : '.gitattributes already had the entry';
-    void vscode.window.showInformationMessage(
+    void showInformationMessage(
       `git now merges ${project.folder.name}'s tasks.json by tag and task id: ${attributes}, and the driver is set in the repository's git config.`,
     );
   });
@@ -54,12 +55,12 @@ export function registerMergeCommands(context: vscode.ExtensionContext, services
       `Both sides are merged by tag and task id (${describeSides(resolution.source)}); the conflicted file is kept in .taskmaster/backups.`,
       decisions.length ? `\n${decisions.length} decision${decisions.length === 1 ? '' : 's'}:\n${decisions.slice(0, 8).join('\n')}${decisions.length > 8 ? '\n…' : ''}` : '\nNo field was changed two ways.',
     ].join('\n');
-    const choice = await vscode.window.showWarningMessage(`Resolve the merge conflict in ${project.folder.name}'s tasks.json?`, { modal: true, detail }, 'Resolve');
+    const choice = await showWarningMessage(`Resolve the merge conflict in ${project.folder.name}'s tasks.json?`, { modal: true, detail }, 'Resolve');
     if (choice !== 'Resolve') return;
     const backup = await applyConflictResolution(project.store, resolution);
     for (const decision of decisions) log.info(`merge of ${resolution.file}: ${decision}`);
     log.info(`merge of ${resolution.file}: the conflicted file is kept in ${backup}`);
-    const shown = await vscode.window.showInformationMessage(
+    const shown = await showInformationMessage(
       `Merged ${project.folder.name}'s tasks.json by tag and task id${decisions.length ? ` (${decisions.length} decision${decisions.length === 1 ? '' : 's'}, in the log)` : ''}. Stage it to finish the merge.`,
       ...(decisions.length ? ['Show Log'] : []),
     );
@@ -87,9 +88,7 @@ export function registerMergeCommands(context: vscode.ExtensionContext, services
       }
       if (announced.get(project) === state.text) return;
       announced.set(project, state.text!);
-      void vscode.window
-        .showWarningMessage(`${project.folder.name}'s tasks.json holds git conflict markers from a merge.`, 'Resolve Merge Conflict', 'Open tasks.json')
-        .then((choice) => {
+      void showWarningMessage(`${project.folder.name}'s tasks.json holds git conflict markers from a merge.`, 'Resolve Merge Conflict', 'Open tasks.json').then((choice) => {
           if (choice === 'Resolve Merge Conflict') return vscode.commands.executeCommand(CommandIds.resolveMergeConflict, project);
           if (choice === 'Open tasks.json') return vscode.commands.executeCommand(CommandIds.openTasksFile, project);
           return undefined;
@@ -108,7 +107,7 @@ async function conflictedProject(model: TaskTreeModel, arg: unknown): Promise<Pr
   }
   const conflicted = model.projects.all.filter(hasMergeConflict);
   if (conflicted.length === 0) {
-    void vscode.window.showInformationMessage('No tasks.json in this workspace holds git conflict markers.');
+    void showInformationMessage('No tasks.json in this workspace holds git conflict markers.');
     return undefined;
   }
   if (conflicted.length === 1) return conflicted[0];

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showInformationMessage } from '../notifications';
 import { CommandIds, WALKTHROUGH_ID } from '../commands/commandIds';
 import { registerCommand } from '../commands/registerCommand';
 
@@ -19,7 +20,7 @@ export function registerGettingStarted(context: vscode.ExtensionContext, log: vs
         () => false,
       ));
     if (opened) return;
-    const choice = await vscode.window.showInformationMessage(
+    const choice = await showInformationMessage(
       `The Chat view is not available in this window, so @taskmaster cannot answer here. Turn on VS Code's chat (the chat.disableAIFeatures setting), then ask "${FIRST_CHAT_QUERY}".`,
       'Open Settings',
     );
