@@ -321,7 +321,7 @@ describe('AI commands in a real VS Code, with a local Ollama (stand-in)', functi
     const shown = await markdownPreview(page, 'Untitled', `Research: ${question}`);
     assert.ok(shown.includes('Use better-sqlite3: synchronous, fast, and one file.'), `the Research view shows the answer:\n${shown}`);
     assert.ok(shown.includes(`Researched by ${MODEL} on Ollama`), `the Research view names the model:\n${shown}`);
-    assert.ok(shown.includes(`task 2`) || shown.includes(`#2`), `the Research view says task 2 went along:\n${shown}`);
+    assert.ok(shown.includes('Context: tasks 2;'), `the Research view says task 2 went along:\n${shown}`);
 
     const chats = chatRequests().slice(chatsBefore);
     assert.equal(chats.length, 1, 'one request for the answer');

@@ -267,7 +267,7 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
 export async function pickQuickPickItem(
   page: Page,
   pick: { placeholder: string | RegExp; filter?: string; label: string | RegExp },
-  timeoutMs = 10_000,
+  timeoutMs = 30_000,
 ): Promise<void> {
   const input = page.locator('.quick-input-widget input.input');
   const placeholder = typeof pick.placeholder === 'string' ? new RegExp(`^${escapeRegExp(pick.placeholder)}$`) : pick.placeholder;
@@ -291,7 +291,7 @@ export async function pickQuickPickItem(
  * Answers a many-item quick pick (`canPickMany`) found by its title: types `filter`, checks the rows
  * whose whole label is one of `labels`, then accepts with Enter.
  */
-export async function checkQuickPickItems(page: Page, title: string, filter: string, labels: string[], timeoutMs = 10_000): Promise<void> {
+export async function checkQuickPickItems(page: Page, title: string, filter: string, labels: string[], timeoutMs = 30_000): Promise<void> {
   const widget = page.locator('.quick-input-widget');
   const input = widget.locator('input.input');
   await eventually(`a quick pick titled "${title}"`, async () => ((await input.isVisible()) && ((await widget.locator('.quick-input-title').textContent()) ?? '').trim() === title ? true : undefined), timeoutMs);
@@ -387,7 +387,7 @@ export interface InputBox {
 }
 
 /** Waits for an input box whose title matches `title` (a string matches the whole title). */
-export async function waitForInputBox(page: Page, title: string | RegExp, timeoutMs = 10_000): Promise<InputBox> {
+export async function waitForInputBox(page: Page, title: string | RegExp, timeoutMs = 30_000): Promise<InputBox> {
   const widget = page.locator('.quick-input-widget');
   const input = widget.locator('input.input');
   const titleLocator = widget.locator('.quick-input-title');
@@ -722,7 +722,7 @@ export async function treeContextMenu(page: Page, rowStart: string, item: string
 
 /** The text of a markdown preview tab (`Preview <name>`), once it starts with `heading`. */
 export async function markdownPreview(page: Page, name: string, heading: string): Promise<string> {
-  await page.locator(`.tab[aria-label*="${name}"]`).first().waitFor({ state: 'visible', timeout: 15_000 });
+  await page.locator(`.tab[aria-label*="${name}"]`).first().waitFor({ state: 'visible', timeout: 30_000 });
   const body = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame').locator('body');
   return eventually(`the preview of ${name}`, async () => {
     const text = (await body.innerText({ timeout: 2000 })).replace(/[ \t]+/g, ' ');
