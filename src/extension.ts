@@ -63,8 +63,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   const history = (project: Project, task: TaskNode, tag: string) => activityService.historyLines(project, task, tag);
   const taskDocuments = new TaskDocuments(projects, history);
   context.subscriptions.push(taskDocuments);
+  const treeDataProvider = new TaskTreeProvider(model, history);
+  context.subscriptions.push(treeDataProvider);
   const treeView = vscode.window.createTreeView<TreeElement>(ViewIds.tasks, {
-    treeDataProvider: new TaskTreeProvider(model, history),
+    treeDataProvider,
     showCollapseAll: true,
     // Remove Task and Move to Tag act on every selected row.
     canSelectMany: true,
