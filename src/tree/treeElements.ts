@@ -38,8 +38,8 @@ export interface TreeSource {
 
 interface Known {
   element: TreeElement;
-  /** Everything the row shows, tooltip included, as one comparable string. */
-  state: string;
+  /** Everything the row shows, tooltip included (see rowState). */
+  state: unknown[];
 }
 
 /**
@@ -52,6 +52,8 @@ export class TreeElements {
   /** The children each element was asked for (VS Code expanded it), by the element's key. */
   private readonly fetched = new Map<string, string[]>();
   private rootKeys: string[] | undefined;
+  /** Elements made during the current changes() pass: their state was just taken, nothing to compare. */
+  private readonly made = new Set<string>();
   private readonly nextCache = new WeakMap<TagView, TaskNode | undefined>();
 
   constructor(private readonly source: TreeSource) {}
@@ -109,11 +111,12 @@ export class TreeElements {
     const before = this.rootKeys;
     const changed = new Set<TreeElement>();
     const reached = new Set<string>();
+    this.made.clear();
     const visit = (element: TreeElement) => {
       reached.add(element.key);
       const known = this.known.get(element.key)!;
-      const state = rowState(element);
-      if (known.state !== state) {
+      const state = this.made.has(element.key) ? known.state : rowState(element);
+      if (!sameState(known.state, state)) {
         known.state = state;
         changed.add(element);
       }
@@ -130,6 +133,7 @@ export class TreeElements {
       this.known.delete(key);
       this.fetched.delete(key);
     }
+    this.made.clear();
     return { changed: [...changed], all: !before || !sameKeys(before, this.rootKeys!) };
   }
 
@@ -156,6 +160,7 @@ export class TreeElements {
     const known = this.known.get(fresh.key);
     if (known && known.element.kind === fresh.kind) return Object.assign(known.element, fresh) as T;
     this.known.set(fresh.key, { element: fresh, state: rowState(fresh) });
+    this.made.add(fresh.key);
     return fresh;
   }
 
@@ -218,34 +223,41 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
- * Everything an element's row and tooltip are made of. A task's own fields (its subtasks are rows
- * of their own), whether it is next or blocked, how many subtasks it has, and its dependencies'
- * titles and states, which the tooltip lists.
+ * Everything an element's row and tooltip are made of, as values compared one by one (no copies:
+ * this runs for every known row on every change). A task's own fields (its subtasks are rows of
+ * their own), whether it is next or blocked, how many subtasks it has, its GitHub metadata, and
+ * its dependencies' states and titles, which the tooltip lists.
  */
-function rowState(element: TreeElement): string {
+function rowState(element: TreeElement): unknown[] {
   switch (element.kind) {
     case 'project':
-      return element.project.folder.name;
+      return [element.project.folder.name];
     case 'tag': {
       const state = element.project.store.state;
       const view = state.kind === 'loaded' ? state.plan.tags.get(element.tag) : undefined;
       const done = view?.tasks.filter((task) => task.status === 'done').length;
-      return JSON.stringify([element.current, done, view?.tasks.length, view?.metadata?.description]);
+      return [element.current, done, view?.tasks.length, view?.metadata?.description];
     }
     case 'task': {
       const { task } = element;
-      const { subtasks: _subtasks, ...fields } = task.raw as unknown as Record<string, unknown>;
+      const row: unknown[] = [task.title, task.status, task.priority, task.description, task.details, task.testStrategy, element.isNext, element.waitingOn.join(','), task.subtasks.length];
+      const metadata = task.raw.metadata;
+      row.push(metadata === undefined ? undefined : JSON.stringify(metadata));
       const state = element.project.store.state;
       const view = state.kind === 'loaded' ? state.plan.tags.get(element.tag) : undefined;
-      const dependencies = task.dependencies.map((id) => {
+      for (const id of task.dependencies) {
         const node = view?.byId.get(id);
-        return node && [node.status, node.title];
-      });
-      return JSON.stringify([fields, element.isNext, element.waitingOn, task.subtasks.length, dependencies]);
+        row.push(id, node?.status, node?.title);
+      }
+      return row;
     }
     case 'error':
-      return JSON.stringify([element.message, element.line, element.column]);
+      return [element.message, element.line, element.column];
     case 'message':
-      return element.text;
+      return [element.text];
   }
+}
+
+function sameState(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
 }
