@@ -109,6 +109,8 @@ export class TreeElements {
    */
   changes(): RowChange {
     const before = this.rootKeys;
+    // Nothing shown yet (the view was never opened): nothing to build or compare.
+    if (!before) return { changed: [], all: true };
     const changed = new Set<TreeElement>();
     const reached = new Set<string>();
     this.made.clear();
@@ -134,7 +136,7 @@ export class TreeElements {
       this.fetched.delete(key);
     }
     this.made.clear();
-    return { changed: [...changed], all: !before || !sameKeys(before, this.rootKeys!) };
+    return { changed: [...changed], all: !sameKeys(before, this.rootKeys!) };
   }
 
   private childrenOf(element: TreeElement): TreeElement[] {
