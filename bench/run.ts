@@ -20,7 +20,7 @@ import { generateLargePlan } from '../test/support/planGenerator';
 import { taskMasterText } from '../test/support/planBuilder';
 import { OllamaStandIn } from '../test/support/ollamaStandIn';
 import { peerCommand } from '../test/support/taskMasterPeer';
-import { boardRenderRows } from './boardRender';
+import { boardRenderRows, treeRenderRows } from './boardRender';
 import { gitSaveRows } from './gitSaves';
 import { ledgerRows } from './ledger';
 import { time, timeAsync } from './timing';
@@ -132,8 +132,8 @@ const SECTIONS: Record<string, Section> = {
   // Git work per save: a 100,000-file repository against a small one.
   git: ({ dir }) => gitSaveRows(dir, ms),
 
-  // The board webview's and the Tasks tree's first render in a real VS Code.
-  views: ({ dir }) => boardRenderRows(dir, ms),
+  // The board webview's and the Tasks tree's first render in a real VS Code, the tree's expansion and activation.
+  views: async ({ dir }) => [...(await treeRenderRows(dir, ms)), ...(await boardRenderRows(dir, ms))],
 };
 
 async function main(): Promise<void> {

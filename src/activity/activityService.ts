@@ -9,17 +9,24 @@ import { summarizeHistory } from '../progress/progressReport';
 import type { Project, Projects } from '../workspace/projects';
 import { showWarningMessage } from '../notifications';
 
+/** How long after activation the ledger opens if nothing needed it sooner: the first view comes first. */
+const OPEN_WHEN_IDLE_MS = 3000;
+
 /**
  * The activity ledger of this workspace, in the extension's storage (per machine, never in the
- * repository): opened after activation, fed by plan changes and AI calls, closed (flushed) on
- * deactivate so no acknowledged event is lost.
+ * repository): opened on first use (a change to record, a report) or shortly after activation, fed
+ * by plan changes and AI calls, closed (flushed) on deactivate so no acknowledged event is lost.
  */
 export class ActivityService {
   private recorder: ActivityRecorder | undefined;
   private ledger: ActivityLedger | undefined;
   private readonly previous = new Map<Project, Plan | undefined>();
   private readonly subscriptions: vscode.Disposable[] = [];
-  readonly ready: Promise<ActivityLedger | undefined>;
+  private opening: Promise<ActivityLedger | undefined> | undefined;
+  private readonly openTimer: NodeJS.Timeout;
+  private readonly _onDidOpen = new vscode.EventEmitter<ActivityLedger>();
+  /** Fires once the ledger is open; listening does not open it. */
+  readonly onDidOpen = this._onDidOpen.event;
 
   constructor(
     readonly ledgerFile: string,
@@ -27,9 +34,15 @@ export class ActivityService {
     inference: OllamaInference,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.ready = this.open();
-    inference.onRecord = (record) => this.recorder?.recordAiCall(record);
-    this.subscriptions.push(projects.onDidChange((project) => (project ? this.planChanged(project) : this.baseline())));
+    inference.onRecord = (record) => void this.ready.then(() => this.recorder?.recordAiCall(record));
+    this.subscriptions.push(this._onDidOpen, projects.onDidChange((project) => (project ? this.planChanged(project) : this.baseline())));
+    this.openTimer = setTimeout(() => void this.ready, OPEN_WHEN_IDLE_MS);
+  }
+
+  /** The ledger, opened by this first call (sql.js and the database load here); undefined when it cannot open. */
+  get ready(): Promise<ActivityLedger | undefined> {
+    clearTimeout(this.openTimer);
+    return (this.opening ??= this.open());
   }
 
   private async open(): Promise<ActivityLedger | undefined> {
@@ -43,11 +56,18 @@ export class ActivityService {
       this.recorder = new ActivityRecorder(ledger);
       this.ledger = ledger;
       this.baseline();
+      this._onDidOpen.fire(ledger);
       return ledger;
     } catch (error) {
       this.log.error(`The activity ledger could not start: ${(error as Error).message}. History and reports are unavailable in this window.`);
       return undefined;
     }
+  }
+
+  /** The ledger if it is open; asking starts opening it, for the next time. */
+  private get openLedger(): ActivityLedger | undefined {
+    if (!this.ledger) void this.ready;
+    return this.ledger;
   }
 
   /** What each plan looks like now: later changes are compared with it. */
@@ -58,33 +78,40 @@ export class ActivityService {
     }
   }
 
+  /** Recorded once the ledger is open (the first change opens it), in the order the changes came. */
   private planChanged(project: Project): void {
     const state = project.store.state;
-    if (state.kind !== 'loaded' || !this.recorder) return;
+    if (state.kind !== 'loaded') return;
     const before = this.previous.get(project);
     this.previous.set(project, state.plan);
     if (!before) return;
-    const recorded = this.recorder.recordPlanChange(state.location, before, state.plan, state.text, 'tasks.json');
-    if (recorded) this.log.debug(`Recorded ${recorded} status change(s) in ${path.basename(state.location.tasksFile)}`);
+    void this.ready.then(() => {
+      const recorded = this.recorder?.recordPlanChange(state.location, before, state.plan, state.text, 'tasks.json');
+      if (recorded) this.log.debug(`Recorded ${recorded} status change(s) in ${path.basename(state.location.tasksFile)}`);
+    });
   }
 
   /** A task's recorded history in a few lines (nothing while the ledger is still opening). */
   historyLines(project: Project, task: TaskNode, tag: string): string[] {
-    return this.ledger ? summarizeHistory(this.ledger.history(task.id, { tag, folder: project.store.location.root, includeSubtasks: true }), task.status) : [];
+    const ledger = this.openLedger;
+    return ledger ? summarizeHistory(ledger.history(task.id, { tag, folder: project.store.location.root, includeSubtasks: true }), task.status) : [];
   }
 
   /** A tag's completions for the board's dashboard; none while the ledger is still opening. */
   completionHistory(project: Project, tag: string): CompletionHistory | undefined {
-    return this.ledger && completionHistory(this.ledger, { tag, folder: project.store.location.root }, new Date());
+    const ledger = this.openLedger;
+    return ledger && completionHistory(ledger, { tag, folder: project.store.location.root }, new Date());
   }
 
   /** A project's events since `at` (ms), oldest first; none while the ledger is still opening. */
   eventsSince(project: Project, at: number, limit = 500): LedgerEvent[] {
-    return (this.ledger?.recent(limit, { folder: project.store.location.root }) ?? []).filter((event) => event.at >= at).reverse();
+    return (this.openLedger?.recent(limit, { folder: project.store.location.root }) ?? []).filter((event) => event.at >= at).reverse();
   }
 
+  /** Flushes the ledger if it was opened; one never used is not opened just to close it. */
   async close(): Promise<void> {
+    clearTimeout(this.openTimer);
     vscode.Disposable.from(...this.subscriptions).dispose();
-    await (await this.ready)?.close();
+    await (await this.opening)?.close();
   }
 }

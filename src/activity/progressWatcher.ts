@@ -45,12 +45,11 @@ export class ProgressWatcher implements vscode.Disposable {
     private readonly secrets: vscode.SecretStorage,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    void activity.ready.then((ledger) => {
-      if (!ledger) return;
-      this.ledger = ledger;
-      for (const project of model.projects.withPlan) void this.projectProgress(project);
-    });
     this.subscriptions.push(
+      activity.onDidOpen((ledger) => {
+        this.ledger = ledger;
+        for (const project of model.projects.withPlan) void this.projectProgress(project);
+      }),
       vscode.workspace.onDidSaveTextDocument((document) => void this.saved(document)),
       model.projects.onDidChange((project) => {
         if (!project) return;

@@ -1,5 +1,6 @@
-import Ajv, { type ValidateFunction } from 'ajv';
-import { Ollama, type ChatResponse } from 'ollama';
+import type Ajv from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import type { ChatResponse, Ollama } from 'ollama';
 import { estimateTokens, inResponseLanguage, promptBudget, type ChatMessage } from '../core/prompts';
 import { CancelledError, InvalidReplyError, ModelNotFoundError, OllamaUnreachableError, PromptTooLargeError } from './aiErrors';
 import { headersFor, type AiSettings, type ComplexityBand } from './aiSettings';
@@ -59,13 +60,20 @@ const HOST_RETRY_AFTER_MS = 30_000;
 /** How long a host that answered counts as up without asking again (the status bar checks every minute). */
 const HOST_KNOWN_UP_MS = 90_000;
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// Loaded on the first AI call, not when the extension starts (activation loads only what the tree needs).
+let loadedAjv: Ajv | undefined;
+function ajv(): Ajv {
+  return (loadedAjv ??= new (require('ajv') as typeof import('ajv')).default({ allErrors: true, strict: false }));
+}
+function ollamaClient(...options: ConstructorParameters<typeof Ollama>): Ollama {
+  return new (require('ollama') as typeof import('ollama')).Ollama(...options);
+}
 const validators = new WeakMap<object, ValidateFunction>();
 
 function validatorFor(schema: object): ValidateFunction {
   let validate = validators.get(schema);
   if (!validate) {
-    validate = ajv.compile(schema);
+    validate = ajv().compile(schema);
     validators.set(schema, validate);
   }
   return validate;
@@ -234,7 +242,7 @@ export class OllamaInference {
     if (signal) return this.abortableClient(host, signal);
     let client = this.clients.get(host);
     if (!client) {
-      client = new Ollama({ host, headers: headersFor(this.settings, host) });
+      client = ollamaClient({ host, headers: headersFor(this.settings, host) });
       this.clients.set(host, client);
     }
     return client;
@@ -245,7 +253,7 @@ export class OllamaInference {
    * whose headers have arrived; this also ends a request while the model is still loading.
    */
   private abortableClient(host: string, signal: AbortSignal): Ollama {
-    return new Ollama({
+    return ollamaClient({
       host,
       headers: headersFor(this.settings, host),
       fetch: (input, init) => fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal }),
@@ -447,7 +455,7 @@ export class OllamaInference {
           this.record({ operation, model, host, latencyMs: Date.now() - started, tokens: reply.tokens, cached: false, ok: true });
           return { value: value as T, model, host, cached: false, latencyMs: Date.now() - started };
         }
-        reason = `does not match the schema: ${ajv.errorsText(validate.errors)}`;
+        reason = `does not match the schema: ${ajv().errorsText(validate.errors)}`;
       }
       options.log?.(`${operation}: reply from ${model} ${reason}. Raw reply:\n${raw}`);
       messages.push(

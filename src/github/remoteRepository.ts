@@ -1,4 +1,4 @@
-import { simpleGit } from 'simple-git';
+import type { simpleGit as SimpleGitFactory } from 'simple-git';
 import { parseRepositoryName, repositoryName, type RepositoryRef } from './gitHubClient';
 import { GitHubError } from './gitHubError';
 
@@ -41,7 +41,7 @@ export function parseRemoteUrl(url: string): Omit<RemoteRepository, 'remote'> | 
 export async function detectRepository(folder: string): Promise<RemoteRepository> {
   let remotes: Array<{ name: string; refs: { fetch: string; push: string } }>;
   try {
-    remotes = await simpleGit({ baseDir: folder }).getRemotes(true);
+    remotes = await (require('simple-git').simpleGit as typeof SimpleGitFactory)({ baseDir: folder }).getRemotes(true);
   } catch (error) {
     const missing = /ENOENT|spawn git/i.test(String((error as Error).message));
     throw new GitHubError(

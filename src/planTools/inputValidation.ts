@@ -1,15 +1,20 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ToolInputError, type PlanTool } from './planTool';
 
 // Models send 5 as "5" and ids as numbers: coercion accepts both. Defaults in the schema (what a
 // model reads) are also what a call gets when it leaves an argument out.
-const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, verbose: true });
+// Built on the first tool call: Ajv's load and set-up cost nothing until a tool is used.
+let loadedAjv: Ajv | undefined;
+function ajv(): Ajv {
+  return (loadedAjv ??= new (require('ajv') as typeof import('ajv')).default({ allErrors: true, coerceTypes: true, useDefaults: true, verbose: true }));
+}
 const validators = new WeakMap<PlanTool, ValidateFunction>();
 
 function validatorFor(tool: PlanTool): ValidateFunction {
   let validate = validators.get(tool);
   if (!validate) {
-    validate = ajv.compile(tool.inputSchema);
+    validate = ajv().compile(tool.inputSchema);
     validators.set(tool, validate);
   }
   return validate;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit, simpleGit as SimpleGitFactory } from 'simple-git';
 import { countLineChanges, type LineChanges } from './lineChanges';
 
 export interface CommitInfo {
@@ -45,6 +45,8 @@ export class GitHistory {
   ) {}
 
   static async open(folder: string): Promise<GitHistory | GitUnavailable> {
+    // Loaded when progress starts following a repository, not when the extension activates.
+    const simpleGit = require('simple-git').simpleGit as typeof SimpleGitFactory;
     const git = simpleGit({ baseDir: folder, maxConcurrentProcesses: 2 });
     try {
       const [root, prefix] = (await git.revparse(['--show-toplevel', '--show-prefix'])).split('\n');

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as lockfile from 'proper-lockfile';
+import type * as ProperLockfile from 'proper-lockfile';
 
 /**
  * The options Task Master 0.43's own file storage passes to proper-lockfile, so both sides agree
@@ -76,6 +76,8 @@ export async function withFileLock<T>(file: string, work: () => Promise<T>): Pro
   const lockPath = `${resolved}.lock`;
   let release: () => Promise<void>;
   try {
+    // Loaded on the first write: proper-lockfile patches fs through graceful-fs when it loads.
+    const lockfile = require('proper-lockfile') as typeof ProperLockfile;
     release = await lockfile.lock(resolved, {
       ...TASK_MASTER_LOCK_OPTIONS,
       fs: lockFs,

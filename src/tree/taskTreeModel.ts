@@ -1,26 +1,12 @@
 import * as vscode from 'vscode';
-import { findNextTask } from '../core/nextTask';
-import { selectTag, type TagView, type TaskNode } from '../core/plan';
-import { unmetDependencies } from '../core/taskOrder';
-import { JsonSyntaxError } from '../store/jsonText';
+import type { TagView, TaskNode } from '../core/plan';
 import type { LoadedPlan } from '../store/taskStore';
 import type { Project, Projects } from '../workspace/projects';
-import { CommandIds, ContextKeys } from '../commands/commandIds';
-import { hasConflictMarkers } from '../core/conflictMarkers';
-import { describeFilter, isFilterActive, isShown, matchesFilter, visibleSubtasks, type TaskFilter } from './taskFilter';
-import { tagRowKey, tagsCurrentFirst } from './tagOrder';
+import { ContextKeys } from '../commands/commandIds';
+import { describeFilter, isFilterActive, isShown, type TaskFilter } from './taskFilter';
+import { TreeElements, type RowChange, type TaskElement, type TreeElement } from './treeElements';
 
-/** The tree's elements. Rebuilt on every change; `key` keeps identity (expansion, selection) stable. */
-export type TreeElement =
-  | { kind: 'project'; key: string; project: Project }
-  | { kind: 'tag'; key: string; project: Project; tag: string; current: boolean }
-  /** `waitingOn`: the unfinished dependencies of a pending task (it is blocked), else empty. */
-  | { kind: 'task'; key: string; project: Project; tag: string; task: TaskNode; isNext: boolean; waitingOn: string[] }
-  | { kind: 'error'; key: string; project: Project; message: string; line?: number; column?: number }
-  /** `command`: what a click on the row runs, with the project as its argument. */
-  | { kind: 'message'; key: string; project?: Project; text: string; command?: { id: string; title: string } };
-
-export type TaskElement = Extract<TreeElement, { kind: 'task' }>;
+export type { RowChange, TaskElement, TreeElement };
 
 const HIDE_DONE_KEY = 'taskmasterLocal.hideDone';
 
@@ -31,8 +17,11 @@ const HIDE_DONE_KEY = 'taskmasterLocal.hideDone';
 export class TaskTreeModel implements vscode.Disposable {
   private readonly _onDidChange = new vscode.EventEmitter<void>();
   readonly onDidChange = this._onDidChange.event;
-  private readonly subscriptions: vscode.Disposable[] = [this._onDidChange];
-  private readonly nextCache = new WeakMap<TagView, TaskNode | undefined>();
+  /** Which rows to render again: fired before onDidChange, with only the rows that differ. */
+  private readonly _onDidChangeRows = new vscode.EventEmitter<RowChange>();
+  readonly onDidChangeRows = this._onDidChangeRows.event;
+  private readonly subscriptions: vscode.Disposable[] = [this._onDidChange, this._onDidChangeRows];
+  private readonly elements: TreeElements;
   private _filter: TaskFilter = {};
 
   constructor(
@@ -40,7 +29,16 @@ export class TaskTreeModel implements vscode.Disposable {
     /** Where Hide Done is remembered: the workspace's state. */
     private readonly workspaceState: vscode.Memento,
   ) {
-    this.subscriptions.push(projects.onDidChange(() => this._onDidChange.fire()));
+    const model = this;
+    this.elements = new TreeElements({
+      get withPlan() {
+        return projects.withPlan;
+      },
+      get shown() {
+        return model.shown;
+      },
+    });
+    this.subscriptions.push(projects.onDidChange(() => this.changed(false)));
     this.publishFilterState();
   }
 
@@ -52,7 +50,7 @@ export class TaskTreeModel implements vscode.Disposable {
   setFilter(filter: TaskFilter): void {
     this._filter = { statuses: filter.statuses, text: filter.text };
     this.publishFilterState();
-    this._onDidChange.fire();
+    this.changed(true);
   }
 
   get hideDone(): boolean {
@@ -62,7 +60,7 @@ export class TaskTreeModel implements vscode.Disposable {
   async setHideDone(hide: boolean): Promise<void> {
     await this.workspaceState.update(HIDE_DONE_KEY, hide);
     this.publishFilterState();
-    this._onDidChange.fire();
+    this.changed(true);
   }
 
   /** What the tree leaves out, in words for the view's title; undefined when it shows everything. */
@@ -85,113 +83,38 @@ export class TaskTreeModel implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', ContextKeys.doneHidden, this.hideDone);
   }
 
+  /** A filter change reorders every list, so it refreshes the whole tree; a plan change only the rows that differ. */
+  private changed(filterChanged: boolean): void {
+    const change = this.elements.changes();
+    this._onDidChangeRows.fire(filterChanged ? { ...change, all: true } : change);
+    this._onDidChange.fire();
+  }
+
   /** The next task of a tag, computed once per loaded plan. */
   nextTask(tag: TagView): TaskNode | undefined {
-    if (!this.nextCache.has(tag)) this.nextCache.set(tag, findNextTask(tag));
-    return this.nextCache.get(tag);
+    return this.elements.nextTask(tag);
   }
 
   /** The tag a project is working in: state.json's current tag, else the first tag of the file. */
   currentTag(plan: LoadedPlan): TagView | undefined {
-    return selectTag(plan.plan, plan.currentTag) ?? plan.plan.tags.values().next().value;
+    return this.elements.currentTag(plan);
   }
 
   roots(): TreeElement[] {
-    const projects = this.projects.withPlan;
-    if (projects.length === 1) return this.projectChildren(projects[0]);
-    return projects.map((project) => ({ kind: 'project', key: `project:${project.folder.uri}`, project }));
+    return this.elements.roots();
   }
 
+  /** Built when asked for (VS Code asks when a row is expanded). */
   children(element: TreeElement): TreeElement[] {
-    switch (element.kind) {
-      case 'project':
-        return this.projectChildren(element.project);
-      case 'tag': {
-        const state = element.project.store.state;
-        const view = state.kind === 'loaded' ? state.plan.tags.get(element.tag) : undefined;
-        return view ? this.taskElements(element.project, view, view.tasks) : [];
-      }
-      case 'task':
-        return this.taskElements(element.project, this.tagOf(element), visibleSubtasks(element.task, this.shown));
-      default:
-        return [];
-    }
+    return this.elements.children(element);
   }
 
   parent(element: TreeElement): TreeElement | undefined {
-    if (element.kind === 'project' || element.kind === 'message' || !element.project) return undefined;
-    if (element.kind === 'task' && element.task.parentId !== undefined) {
-      const parent = this.tagOf(element).byId.get(element.task.parentId);
-      if (parent) return this.taskElement(element.project, this.tagOf(element), parent);
-    }
-    if (element.kind === 'task' && this.showsTags(element.project)) return this.tagElement(element.project, element.tag);
-    return this.projects.withPlan.length > 1 ? { kind: 'project', key: `project:${element.project.folder.uri}`, project: element.project } : undefined;
-  }
-
-  private tagOf(element: TaskElement): TagView {
-    const state = element.project.store.state as LoadedPlan;
-    return state.plan.tags.get(element.tag)!;
-  }
-
-  private showsTags(project: Project): boolean {
-    const state = project.store.state;
-    return state.kind === 'loaded' && state.plan.tags.size > 1;
-  }
-
-  private projectChildren(project: Project): TreeElement[] {
-    const state = project.store.state;
-    const base = `${project.folder.uri}`;
-    if (state.kind === 'unreadable') {
-      const error = state.error;
-      const message = JsonSyntaxError.is(error)
-        ? `tasks.json line ${error.position.line}, column ${error.position.column}: ${error.reason}`
-        : `tasks.json cannot be read: ${error.message}`;
-      const position = JsonSyntaxError.is(error) ? error.position : undefined;
-      const row: TreeElement = { kind: 'error', key: `${base}:error`, project, message, ...position };
-      if (state.text === undefined || !hasConflictMarkers(state.text)) return [row];
-      const resolve = { id: CommandIds.resolveMergeConflict, title: 'Resolve Merge Conflict' };
-      return [
-        { ...row, message: 'tasks.json holds git conflict markers from a merge' },
-        { kind: 'message', key: `${base}:conflict`, project, text: 'Resolve Merge Conflict: merge both sides by tag and task id', command: resolve },
-      ];
-    }
-    if (state.kind !== 'loaded') return [];
-    const problems: TreeElement[] = [];
-    if (state.plan.tags.size === 0) {
-      const text = state.plan.problems[0]?.message ?? 'tasks.json has no tasks yet. Add one with "Add Task", or turn a requirements document into tasks with "Parse PRD with AI".';
-      problems.push({ kind: 'message', key: `${base}:empty`, project, text });
-    } else if (!selectTag(state.plan, state.currentTag)) {
-      const shown = this.currentTag(state)?.name;
-      problems.push({ kind: 'message', key: `${base}:tag`, project, text: `Tag "${state.currentTag}" (from state.json) does not exist; showing "${shown}". Use Switch Tag to pick one.` });
-    }
-    if (this.showsTags(project)) return [...problems, ...tagsCurrentFirst(state.plan.tags.keys(), this.currentTag(state)?.name).map((tag) => this.tagElement(project, tag))];
-    const view = this.currentTag(state);
-    // A freshly initialised plan has a tag without tasks: say what to do rather than show a blank view.
-    if (view?.tasks.length === 0) problems.push({ kind: 'message', key: `${base}:no-tasks`, project, text: `Tag "${view.name}" has no tasks yet. Add one with "Add Task", or turn a requirements document into tasks with "Parse PRD with AI".` });
-    return view ? [...problems, ...this.taskElements(project, view, view.tasks)] : problems;
-  }
-
-  private tagElement(project: Project, tag: string): Extract<TreeElement, { kind: 'tag' }> {
-    const state = project.store.state;
-    const current = state.kind === 'loaded' && this.currentTag(state)?.name === tag;
-    return { kind: 'tag', key: tagRowKey(`${project.folder.uri}`, tag, current), project, tag, current };
-  }
-
-  private taskElements(project: Project, view: TagView, tasks: TaskNode[]): TreeElement[] {
-    const filtered = tasks.filter((task) => task.parentId !== undefined || matchesFilter(task, this.shown));
-    return filtered.map((task) => this.taskElement(project, view, task));
+    return this.elements.parent(element);
   }
 
   taskElement(project: Project, view: TagView, task: TaskNode): TaskElement {
-    return {
-      kind: 'task',
-      key: `${project.folder.uri}|${view.name}|${task.id}`,
-      project,
-      tag: view.name,
-      task,
-      isNext: this.nextTask(view) === task,
-      waitingOn: task.status === 'pending' ? unmetDependencies(task, view) : [],
-    };
+    return this.elements.taskElement(project, view, task);
   }
 
   /** Open (not done, not cancelled) top-level tasks in each project's current tag: the view badge. */

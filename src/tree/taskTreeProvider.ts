@@ -28,22 +28,35 @@ export function statusIcon(status: TaskStatus): vscode.ThemeIcon {
 /** A task's recorded history, for its tooltip and its view (from the activity ledger, when there is one). */
 export type TaskHistory = (project: Project, task: TaskNode, tag: string) => string[];
 
-/** Renders the model's elements as tree items; holds no state of its own. */
-export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement> {
-  readonly onDidChangeTreeData: vscode.Event<void>;
+/**
+ * Renders the model's elements as tree items. An item is made once and kept until the model says
+ * its row changed; a task's tooltip is made when the row is hovered (VS Code parses every Markdown
+ * tooltip it is handed, which on a large plan costs more than all the rows together).
+ */
+export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement>, vscode.Disposable {
+  private readonly _onDidChangeTreeData = new vscode.EventEmitter<TreeElement[] | undefined>();
+  readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
+  private readonly items = new WeakMap<TreeElement, vscode.TreeItem>();
+  private readonly subscription: vscode.Disposable;
 
   constructor(
     private readonly model: TaskTreeModel,
     private readonly history?: TaskHistory,
   ) {
-    this.onDidChangeTreeData = model.onDidChange;
+    this.subscription = model.onDidChangeRows((change) => {
+      for (const element of change.changed) this.items.delete(element);
+      if (change.all) this._onDidChangeTreeData.fire(undefined);
+      else if (change.changed.length) this._onDidChangeTreeData.fire(change.changed);
+    });
   }
 
-  /** On hover: the tooltip gains the task's history (started, saves, commits, time in progress). */
+  /** On hover: the task's tooltip, with its history (started, saves, commits, time in progress). */
   resolveTreeItem(item: vscode.TreeItem, element: TreeElement): vscode.TreeItem {
-    if (element.kind !== 'task' || !this.history || !(item.tooltip instanceof vscode.MarkdownString)) return item;
-    const lines = this.history(element.project, element.task, element.tag);
-    if (lines.length) item.tooltip.appendMarkdown(`\n\n**History**\n\n${lines.map((line) => `- ${escape(line)}`).join('\n')}\n`);
+    if (element.kind !== 'task') return item;
+    const tooltip = this.tooltip(element);
+    const lines = this.history?.(element.project, element.task, element.tag) ?? [];
+    if (lines.length) tooltip.appendMarkdown(`\n\n**History**\n\n${lines.map((line) => `- ${escape(line)}`).join('\n')}\n`);
+    item.tooltip = tooltip;
     return item;
   }
 
@@ -56,6 +69,23 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement> {
   }
 
   getTreeItem(element: TreeElement): vscode.TreeItem {
+    let item = this.items.get(element);
+    if (!item) {
+      item = this.newItem(element);
+      this.items.set(element, item);
+    } else if (element.kind === 'task') {
+      // Made again on the next hover, with the history as it is then.
+      item.tooltip = undefined;
+    }
+    return item;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this._onDidChangeTreeData.dispose();
+  }
+
+  private newItem(element: TreeElement): vscode.TreeItem {
     switch (element.kind) {
       case 'project': {
         const item = new vscode.TreeItem(element.project.folder.name, vscode.TreeItemCollapsibleState.Expanded);
@@ -132,7 +162,6 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement> {
       : element.waitingOn.length
         ? new vscode.ThemeIcon('lock', new vscode.ThemeColor('disabledForeground'))
         : statusIcon(task.status);
-    item.tooltip = this.tooltip(element);
     // "task:<status>[:subtasks]" or "subtask:<status>": the menus offer Clear Subtasks and Convert to Subtask Of by it.
     item.contextValue = `${task.parentId === undefined ? 'task' : 'subtask'}:${task.status}${task.subtasks.length ? ':subtasks' : ''}`;
     item.accessibilityInformation = { label: `${task.id} ${task.title}, ${item.description}` };

@@ -1,0 +1,275 @@
+import { CommandIds } from '../commands/commandIds';
+import { hasConflictMarkers } from '../core/conflictMarkers';
+import { findNextTask } from '../core/nextTask';
+import { selectTag, type TagView, type TaskNode } from '../core/plan';
+import { unmetDependencies } from '../core/taskOrder';
+import { JsonSyntaxError } from '../store/jsonText';
+import type { LoadedPlan } from '../store/taskStore';
+import type { Project } from '../workspace/projects';
+import { matchesFilter, visibleSubtasks, type TaskFilter } from './taskFilter';
+import { tagRowKey, tagsCurrentFirst } from './tagOrder';
+import { taskProblems } from './taskProblems';
+
+/**
+ * The tree's elements. One object per `key` for as long as the row exists: VS Code knows an element
+ * by its identity (a targeted refresh, reveal), so a reload updates the object in place.
+ */
+export type TreeElement =
+  | { kind: 'project'; key: string; project: Project }
+  | { kind: 'tag'; key: string; project: Project; tag: string; current: boolean }
+  /** `waitingOn`: the unfinished dependencies of a pending task (it is blocked), else empty. */
+  | { kind: 'task'; key: string; project: Project; tag: string; task: TaskNode; isNext: boolean; waitingOn: string[] }
+  | { kind: 'error'; key: string; project: Project; message: string; line?: number; column?: number }
+  /** `command`: what a click on the row runs, with the project as its argument. */
+  | { kind: 'message'; key: string; project?: Project; text: string; command?: { id: string; title: string } };
+
+export type TaskElement = Extract<TreeElement, { kind: 'task' }>;
+
+/** What the rows changed into after the plan, the filter or the folders changed. */
+export interface RowChange {
+  /** The elements whose row (label, icons, tooltip) or list of children differs. */
+  changed: TreeElement[];
+  /** The top-level rows differ, or the filter changed: only a refresh of the whole tree will do. */
+  all: boolean;
+}
+
+/** What the elements are made from; `Projects` and the model provide it in the extension. */
+export interface TreeSource {
+  readonly withPlan: Project[];
+  /** The filter the rows obey: the user's, and Hide Done. */
+  readonly shown: TaskFilter;
+}
+
+interface Known {
+  element: TreeElement;
+  /** Everything the row shows, tooltip included (see rowState). */
+  state: unknown[];
+}
+
+/**
+ * Builds the tree's elements on demand (a task's subtasks only when it is expanded) and, after a
+ * change, tells which of the rows VS Code holds differ, so only those are rendered again. Kept
+ * apart from VS Code so it can be checked with plain Node tests.
+ */
+export class TreeElements {
+  private readonly known = new Map<string, Known>();
+  /** The children each element was asked for (VS Code expanded it), by the element's key. */
+  private readonly fetched = new Map<string, string[]>();
+  private rootKeys: string[] | undefined;
+  /** Elements made during the current changes() pass: their state was just taken, nothing to compare. */
+  private readonly made = new Set<string>();
+  private readonly nextCache = new WeakMap<TagView, TaskNode | undefined>();
+
+  constructor(private readonly source: TreeSource) {}
+
+  /** The next task of a tag, computed once per loaded plan. */
+  nextTask(tag: TagView): TaskNode | undefined {
+    if (!this.nextCache.has(tag)) this.nextCache.set(tag, findNextTask(tag));
+    return this.nextCache.get(tag);
+  }
+
+  /** The tag a project is working in: state.json's current tag, else the first tag of the file. */
+  currentTag(plan: LoadedPlan): TagView | undefined {
+    return selectTag(plan.plan, plan.currentTag) ?? plan.plan.tags.values().next().value;
+  }
+
+  roots(): TreeElement[] {
+    const projects = this.source.withPlan;
+    const roots = projects.length === 1 ? this.projectChildren(projects[0]) : projects.map((project) => this.intern({ kind: 'project', key: projectKey(project), project }));
+    this.rootKeys = roots.map((element) => element.key);
+    return roots;
+  }
+
+  children(element: TreeElement): TreeElement[] {
+    const children = this.childrenOf(element);
+    this.fetched.set(element.key, children.map((child) => child.key));
+    return children;
+  }
+
+  parent(element: TreeElement): TreeElement | undefined {
+    if (element.kind === 'project' || element.kind === 'message' || !element.project) return undefined;
+    const view = element.kind === 'task' ? this.tagOf(element) : undefined;
+    if (element.kind === 'task' && element.task.parent && view) return this.taskElement(element.project, view, element.task.parent);
+    if (element.kind === 'task' && this.showsTags(element.project)) return this.tagElement(element.project, element.tag);
+    return this.source.withPlan.length > 1 ? this.intern({ kind: 'project', key: projectKey(element.project), project: element.project }) : undefined;
+  }
+
+  taskElement(project: Project, view: TagView, task: TaskNode): TaskElement {
+    return this.intern({
+      kind: 'task',
+      key: `${project.folder.uri}|${view.name}|${task.id}`,
+      project,
+      tag: view.name,
+      task,
+      isNext: this.nextTask(view) === task,
+      waitingOn: task.status === 'pending' ? unmetDependencies(task, view) : [],
+    });
+  }
+
+  /**
+   * Brings every known element up to date with the plans and says which rows changed: the roots and
+   * the children VS Code asked for are built again, and an element whose row or children differ
+   * from before is changed. Elements no longer reachable are forgotten.
+   */
+  changes(): RowChange {
+    const before = this.rootKeys;
+    // Nothing shown yet (the view was never opened): nothing to build or compare.
+    if (!before) return { changed: [], all: true };
+    const changed = new Set<TreeElement>();
+    const reached = new Set<string>();
+    this.made.clear();
+    const visit = (element: TreeElement) => {
+      reached.add(element.key);
+      const known = this.known.get(element.key)!;
+      const state = this.made.has(element.key) ? known.state : rowState(element);
+      if (!sameState(known.state, state)) {
+        known.state = state;
+        changed.add(element);
+      }
+      const shownBefore = this.fetched.get(element.key);
+      if (!shownBefore) return;
+      const children = this.children(element);
+      if (!sameKeys(shownBefore, this.fetched.get(element.key)!)) changed.add(element);
+      children.forEach(visit);
+    };
+    const roots = this.roots();
+    roots.forEach(visit);
+    for (const key of [...this.known.keys()]) {
+      if (reached.has(key)) continue;
+      this.known.delete(key);
+      this.fetched.delete(key);
+    }
+    this.made.clear();
+    return { changed: [...changed], all: !sameKeys(before, this.rootKeys!) };
+  }
+
+  private childrenOf(element: TreeElement): TreeElement[] {
+    switch (element.kind) {
+      case 'project':
+        return this.projectChildren(element.project);
+      case 'tag': {
+        const state = element.project.store.state;
+        const view = state.kind === 'loaded' ? state.plan.tags.get(element.tag) : undefined;
+        return view ? this.taskElements(element.project, view, view.tasks) : [];
+      }
+      case 'task': {
+        const view = this.tagOf(element);
+        return view ? this.taskElements(element.project, view, visibleSubtasks(element.task, this.source.shown)) : [];
+      }
+      default:
+        return [];
+    }
+  }
+
+  /** The same object for the same key: the known one, updated in place with what `fresh` says. */
+  private intern<T extends TreeElement>(fresh: T): T {
+    const known = this.known.get(fresh.key);
+    if (known && known.element.kind === fresh.kind) return Object.assign(known.element, fresh) as T;
+    this.known.set(fresh.key, { element: fresh, state: rowState(fresh) });
+    this.made.add(fresh.key);
+    return fresh;
+  }
+
+  private tagOf(element: TaskElement): TagView | undefined {
+    const state = element.project.store.state;
+    return state.kind === 'loaded' ? state.plan.tags.get(element.tag) : undefined;
+  }
+
+  private showsTags(project: Project): boolean {
+    const state = project.store.state;
+    return state.kind === 'loaded' && state.plan.tags.size > 1;
+  }
+
+  private projectChildren(project: Project): TreeElement[] {
+    const state = project.store.state;
+    const base = `${project.folder.uri}`;
+    if (state.kind === 'unreadable') {
+      const error = state.error;
+      const message = JsonSyntaxError.is(error)
+        ? `tasks.json line ${error.position.line}, column ${error.position.column}: ${error.reason}`
+        : `tasks.json cannot be read: ${error.message}`;
+      const position = JsonSyntaxError.is(error) ? error.position : undefined;
+      const conflicted = state.text !== undefined && hasConflictMarkers(state.text);
+      const row = this.intern({ kind: 'error', key: `${base}:error`, project, message: conflicted ? 'tasks.json holds git conflict markers from a merge' : message, ...position });
+      if (!conflicted) return [row];
+      const resolve = { id: CommandIds.resolveMergeConflict, title: 'Resolve Merge Conflict' };
+      return [row, this.intern({ kind: 'message', key: `${base}:conflict`, project, text: 'Resolve Merge Conflict: merge both sides by tag and task id', command: resolve })];
+    }
+    if (state.kind !== 'loaded') return [];
+    const problems: TreeElement[] = [];
+    if (state.plan.tags.size === 0) {
+      const text = state.plan.problems[0]?.message ?? 'tasks.json has no tasks yet. Add one with "Add Task", or turn a requirements document into tasks with "Parse PRD with AI".';
+      problems.push(this.intern({ kind: 'message', key: `${base}:empty`, project, text }));
+    } else if (!selectTag(state.plan, state.currentTag)) {
+      const shown = this.currentTag(state)?.name;
+      problems.push(this.intern({ kind: 'message', key: `${base}:tag`, project, text: `Tag "${state.currentTag}" (from state.json) does not exist; showing "${shown}". Use Switch Tag to pick one.` }));
+    }
+    if (this.showsTags(project)) return [...problems, ...tagsCurrentFirst(state.plan.tags.keys(), this.currentTag(state)?.name).map((tag) => this.tagElement(project, tag))];
+    const view = this.currentTag(state);
+    // A freshly initialised plan has a tag without tasks: say what to do rather than show a blank view.
+    if (view?.tasks.length === 0) problems.push(this.intern({ kind: 'message', key: `${base}:no-tasks`, project, text: `Tag "${view.name}" has no tasks yet. Add one with "Add Task", or turn a requirements document into tasks with "Parse PRD with AI".` }));
+    return view ? [...problems, ...this.taskElements(project, view, view.tasks)] : problems;
+  }
+
+  private tagElement(project: Project, tag: string): Extract<TreeElement, { kind: 'tag' }> {
+    const state = project.store.state;
+    const current = state.kind === 'loaded' && this.currentTag(state)?.name === tag;
+    return this.intern({ kind: 'tag', key: tagRowKey(`${project.folder.uri}`, tag, current), project, tag, current });
+  }
+
+  private taskElements(project: Project, view: TagView, tasks: TaskNode[]): TreeElement[] {
+    const shown = this.source.shown;
+    const filtered = tasks.filter((task) => task.parentId !== undefined || matchesFilter(task, shown));
+    return filtered.map((task) => this.taskElement(project, view, task));
+  }
+}
+
+function projectKey(project: Project): string {
+  return `project:${project.folder.uri}`;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((key, i) => key === b[i]);
+}
+
+/**
+ * Everything an element's row and tooltip are made of, as values compared one by one (no copies:
+ * this runs for every known row on every change). A task's own fields (its subtasks are rows of
+ * their own), whether it is next or blocked, how many subtasks it has, its GitHub metadata, and
+ * its dependencies' states and titles, which the tooltip lists.
+ */
+function rowState(element: TreeElement): unknown[] {
+  switch (element.kind) {
+    case 'project':
+      return [element.project.folder.name];
+    case 'tag': {
+      const state = element.project.store.state;
+      const view = state.kind === 'loaded' ? state.plan.tags.get(element.tag) : undefined;
+      const done = view?.tasks.filter((task) => task.status === 'done').length;
+      return [element.current, done, view?.tasks.length, view?.metadata?.description];
+    }
+    case 'task': {
+      const { task } = element;
+      const row: unknown[] = [task.title, task.status, task.priority, task.description, task.details, task.testStrategy, element.isNext, element.waitingOn.join(','), task.subtasks.length];
+      const metadata = task.raw.metadata;
+      row.push(metadata === undefined ? undefined : JSON.stringify(metadata));
+      const state = element.project.store.state;
+      const view = state.kind === 'loaded' ? state.plan.tags.get(element.tag) : undefined;
+      for (const id of task.dependencies) {
+        const node = view?.byId.get(id);
+        row.push(id, node?.status, node?.title);
+      }
+      // A change elsewhere (a task removed, a cycle closed) can give this unchanged row a problem.
+      if (state.kind === 'loaded') row.push(...taskProblems(state.plan, element.tag, task.id).map((problem) => problem.message));
+      return row;
+    }
+    case 'error':
+      return [element.message, element.line, element.column];
+    case 'message':
+      return [element.text];
+  }
+}
+
+function sameState(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
+}

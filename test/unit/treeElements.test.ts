@@ -1,0 +1,106 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import { addTask, updateTask } from '../../src/core/operations';
+import { setStatuses } from '../../src/core/statusChange';
+import type { TaskFilter } from '../../src/tree/taskFilter';
+import { TreeElements, type TaskElement, type TreeElement } from '../../src/tree/treeElements';
+import type { Project } from '../../src/workspace/projects';
+import { openStore, task, tagged, taskMasterText } from '../support/planBuilder';
+
+/** The tree of one real project on disk; the filter can be changed as the title bar's toggles do. */
+async function treeOf(data: unknown) {
+  const opened = await openStore(data);
+  const project = { folder: { uri: `file://${opened.root}`, name: 'p', index: 0 }, store: opened.store } as unknown as Project;
+  const source = { withPlan: [project], shown: {} as TaskFilter };
+  return { ...opened, source, elements: new TreeElements(source) };
+}
+
+const keyOf = (element: TreeElement) => element.key.split('|').slice(1).join('|');
+const taskRows = (rows: TreeElement[]) => rows.filter((row): row is TaskElement => row.kind === 'task');
+
+describe('The tree renders only what is shown and refreshes only what changed (issue 14)', () => {
+  const plan = () =>
+    tagged({
+      master: [
+        task({ id: 1, status: 'done' }),
+        task({ id: 2, priority: 'high', dependencies: [1], subtasks: [{ id: 1 }, { id: 2 }] }),
+        task({ id: 3, priority: 'high', dependencies: [2] }),
+        task({ id: 4, title: 'Unrelated' }),
+      ],
+    });
+
+  it('keeps one element per row across reloads, updated in place', async () => {
+    const { elements, store } = await treeOf(plan());
+    const [first] = taskRows(elements.roots()).filter((row) => row.task.id === '4');
+    elements.changes();
+    await store.edit(updateTask('4', { title: 'Renamed' }));
+    elements.changes();
+    const [again] = taskRows(elements.roots()).filter((row) => row.task.id === '4');
+    assert.equal(again, first, 'the same object, which VS Code knows the row by');
+    assert.equal(first.task.title, 'Renamed');
+  });
+
+  it('reports only the task that changed when one task changed', async () => {
+    const { elements, store } = await treeOf(plan());
+    assert.deepEqual(elements.changes(), { changed: [], all: true }, 'before the view asks for rows, none are built');
+    elements.roots();
+    await store.edit(updateTask('4', { description: 'Now with a description' }));
+    const change = elements.changes();
+    assert.equal(change.all, false);
+    assert.deepEqual(change.changed.map(keyOf), ['master|4']);
+  });
+
+  it('reports the rows a status change reaches: the task, the next task before and after, and what waits on it', async () => {
+    const { elements, store } = await treeOf(plan());
+    const rows = taskRows(elements.roots());
+    elements.changes();
+    assert.deepEqual(rows.filter((row) => row.isNext).map((row) => row.task.id), ['2']);
+    await store.edit(setStatuses(['2'], 'done'));
+    const change = elements.changes();
+    assert.equal(change.all, false);
+    assert.deepEqual(change.changed.map(keyOf).sort(), ['master|2', 'master|3'], '2 is done and no longer next; 3 is no longer blocked and is next');
+    assert.deepEqual(rows.filter((row) => row.isNext).map((row) => row.task.id), ['3']);
+    assert.deepEqual(rows.find((row) => row.task.id === '3')?.waitingOn, []);
+  });
+
+  it('builds a task\'s subtasks only when it is expanded, and follows them from then on', async () => {
+    const { elements, store } = await treeOf(plan());
+    const parent = taskRows(elements.roots()).find((row) => row.task.id === '2')!;
+    elements.changes();
+    await store.edit(setStatuses(['2.1'], 'in-progress'));
+    // The parent follows its subtask to in-progress (task-master's rule), but no subtask is a row yet.
+    assert.deepEqual(elements.changes().changed.map(keyOf).filter((key) => key.includes('.')), [], 'a collapsed task\'s subtasks are not rows yet');
+    const subtasks = taskRows(elements.children(parent));
+    assert.deepEqual(subtasks.map((row) => row.task.status), ['in-progress', 'pending']);
+    await store.edit(setStatuses(['2.2'], 'review'));
+    assert.deepEqual(elements.changes().changed.map(keyOf), ['master|2.2']);
+    assert.equal(subtasks[1].task.status, 'review');
+  });
+
+  it('refreshes the parent whose list of children changed, and everything when the top rows changed', async () => {
+    const { elements, store, tasksFile } = await treeOf(plan());
+    const parent = taskRows(elements.roots()).find((row) => row.task.id === '2')!;
+    elements.children(parent);
+    elements.changes();
+    const data = JSON.parse(await fs.readFile(tasksFile, 'utf8'));
+    data.master.tasks[1].subtasks.pop();
+    await fs.writeFile(tasksFile, taskMasterText(data));
+    await store.reload();
+    const change = elements.changes();
+    assert.equal(change.all, false);
+    assert.deepEqual(change.changed.map(keyOf), ['master|2']);
+    await store.edit(addTask({ title: 'Fifth', description: 'New at the top level' }));
+    assert.equal(elements.changes().all, true, 'a new top-level row needs the whole tree');
+  });
+
+  it('follows the filter: children are built again under Hide Done', async () => {
+    const { elements, source } = await treeOf(plan());
+    const parent = taskRows(elements.roots()).find((row) => row.task.id === '2')!;
+    assert.equal(elements.children(parent).length, 2);
+    elements.changes();
+    source.shown = { hideDone: true };
+    const change = elements.changes();
+    assert.equal(change.all, true, 'task 1 is done: the top rows changed');
+    assert.deepEqual(taskRows(elements.roots()).map((row) => row.task.id), ['2', '3', '4']);
+  });
+});
