@@ -148,7 +148,7 @@ describe('board webview (Chromium, no VS Code)', function () {
 
   it('says ready, then draws a column per configured status with its cards, counts and badges', async () => {
     assert.deepEqual(await posted(), [{ type: 'ready' }]);
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     assert.deepEqual(await page.locator('[data-column]').evaluateAll((columns) => columns.map((c) => c.getAttribute('data-column'))), ['pending', 'in-progress', 'review', 'done', 'deferred']);
     assert.equal(await column('pending').locator('[role="listitem"]').count(), 3);
     assert.equal(await column('pending').locator('[data-column-count]').textContent(), '3');
@@ -165,13 +165,13 @@ describe('board webview (Chromium, no VS Code)', function () {
     assert.match((await card('4').textContent()) ?? '', /Next/);
     assert.match((await page.locator('[data-next-task]').textContent()) ?? '', /Next: #4 Write the docs/);
     // A subtask that is next is named with the card it belongs to.
-    await send({ type: 'state', state: planState(SAMPLE, { nextId: '2.2', completion: COMPLETION }) });
+    await send({ type: 'state', revision: 1, state: planState(SAMPLE, { nextId: '2.2', completion: COMPLETION }) });
     assert.match((await page.locator('[data-next-task]').textContent()) ?? '', /Next: #2\.2, in #2 /);
     assert.equal(await page.locator('[data-next-task]').isDisabled(), false);
   });
 
   it('posts setStatus when a card is dragged to another column, and highlights the drop target', async () => {
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     await takePosted();
     await card('3').hover();
     await page.mouse.down();
@@ -188,7 +188,7 @@ describe('board webview (Chromium, no VS Code)', function () {
   });
 
   it('moves a card by keyboard: Ctrl+Arrow to the next column, M for the Move to menu, focus kept', async () => {
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     await takePosted();
     await card('3').focus();
     await page.keyboard.press('Control+ArrowRight');
@@ -198,7 +198,7 @@ describe('board webview (Chromium, no VS Code)', function () {
 
     // The extension answers with the new state: the card is in its new column and still focused.
     const moved = SAMPLE.map((c) => (c.id === '3' ? { ...c, status: 'in-progress' as const } : c));
-    await send({ type: 'state', state: planState(moved, { nextId: '4' }) });
+    await send({ type: 'state', revision: 1, state: planState(moved, { nextId: '4' }) });
     assert.equal(await column('in-progress').locator('[data-task-id="3"]').count(), 1);
     assert.equal(await page.evaluate('document.activeElement.dataset.taskId'), '3');
 
@@ -209,7 +209,7 @@ describe('board webview (Chromium, no VS Code)', function () {
   });
 
   it('filters cards by text and priority, and keeps the filter across new states', async () => {
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     await page.locator('[data-filter-text]').fill('docs');
     assert.equal(await page.locator('[data-task-id]').count(), 1);
     assert.equal(await column('pending').locator('[data-column-count]').textContent(), '1 of 3');
@@ -218,14 +218,14 @@ describe('board webview (Chromium, no VS Code)', function () {
     await page.locator('[data-filter-text]').fill('');
     await page.locator('[data-filter-priority]').selectOption('high');
     assert.deepEqual((await page.locator('[data-task-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id')))).sort(), ['1', '2']);
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     assert.equal(await page.locator('[data-task-id]').count(), 2, 'a new state keeps the filter');
   });
 
   const chip = (tag: string) => page.locator(`[data-tag-chip="${tag}"]`);
 
   it('switches tag through the tag chips, by click or keyboard, the tag shown marked current', async () => {
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     await takePosted();
     assert.equal(await chip('master').getAttribute('aria-current'), 'true');
     assert.equal(await chip('feature').getAttribute('aria-current'), null);
@@ -239,7 +239,7 @@ describe('board webview (Chromium, no VS Code)', function () {
   });
 
   it('moves a card to another tag when it is dropped on that tag\'s chip, and not on the tag shown', async () => {
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     await takePosted();
     await card('3').hover();
     await page.mouse.down();
@@ -254,7 +254,7 @@ describe('board webview (Chromium, no VS Code)', function () {
   });
 
   it('manages tags from a chip\'s menu and "+", by mouse or keyboard: no rename or delete on master', async () => {
-    await send({ type: 'state', state: planState(SAMPLE, { nextId: '4', tags: ['master', 'feature', 'later'] }) });
+    await send({ type: 'state', revision: 1, state: planState(SAMPLE, { nextId: '4', tags: ['master', 'feature', 'later'] }) });
     await takePosted();
     const actions = () => page.locator('[data-tag-menu] [data-tag-action]').evaluateAll((items) => items.map((item) => `${item.getAttribute('data-tag-action')} ${item.textContent}`));
 
@@ -286,7 +286,7 @@ describe('board webview (Chromium, no VS Code)', function () {
   });
 
   it('moves a card to another tag and removes it from its menu', async () => {
-    await send({ type: 'state', state: planState(SAMPLE, { nextId: '4', tags: ['master', 'feature', 'later'] }) });
+    await send({ type: 'state', revision: 1, state: planState(SAMPLE, { nextId: '4', tags: ['master', 'feature', 'later'] }) });
     await takePosted();
     await card('3').focus();
     await page.keyboard.press('m');
@@ -302,7 +302,7 @@ describe('board webview (Chromium, no VS Code)', function () {
   });
 
   it('opens a card in the editor and saves only the changed fields; an update keeps the edits', async () => {
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     await takePosted();
     await card('3').click();
     assert.deepEqual(await takePosted(), [{ type: 'openTask', ...AT, id: '3' }]);
@@ -330,14 +330,14 @@ describe('board webview (Chromium, no VS Code)', function () {
   });
 
   it('sends each request to the project and tag it was made from, the editor\'s to its own task\'s', async () => {
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     await card('3').click();
     await send({ type: 'task', task: boardTask(SAMPLE[2]) });
     await page.locator('[data-field="title"]').fill('Build the REST API');
     await takePosted();
     // The board moves to another tag of another folder (the extension would also say the task is gone).
     const elsewhere = { projectUri: 'file:///work/other', tag: 'feature' };
-    await send({ type: 'state', state: { ...planState(SAMPLE, { tag: 'feature' }), projectUri: elsewhere.projectUri } });
+    await send({ type: 'state', revision: 1, state: { ...planState(SAMPLE, { tag: 'feature' }), projectUri: elsewhere.projectUri } });
     await page.locator('[data-action="save"]').click();
     await page.locator('[data-action="reveal"]').click();
     assert.deepEqual(await takePosted(), [
@@ -350,7 +350,7 @@ describe('board webview (Chromium, no VS Code)', function () {
   });
 
   it('keeps unsaved edits when their task is gone, with Save off and a notice to copy them', async () => {
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     await card('3').click();
     await send({ type: 'task', task: boardTask(SAMPLE[2], { details: 'Old notes' }) });
     await page.locator('[data-field="title"]').fill('My careful rewrite');
@@ -376,7 +376,7 @@ describe('board webview (Chromium, no VS Code)', function () {
   });
 
   it('sees no change where the form only holds the task\'s text differently', async () => {
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     await card('3').click();
     const three = { ...SAMPLE[2], title: 'Build\nthe API', description: 'Routes\r\nand errors' };
     await send({ type: 'task', task: boardTask(three, { details: '## Plan\r\n- a\r\n', testStrategy: 'Call it.\r\n' }) });
@@ -392,7 +392,7 @@ describe('board webview (Chromium, no VS Code)', function () {
   });
 
   it('keeps the tag shown marked current when a switch is refused', async () => {
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     await page.locator('[data-tag-chip="feature"]').click();
     await send({ type: 'error', message: 'No tag "feature" in tasks.json. Tags: master.' });
     assert.equal(await page.locator('[data-tag-chip="master"]').getAttribute('aria-current'), 'true');
@@ -400,7 +400,7 @@ describe('board webview (Chromium, no VS Code)', function () {
   });
 
   it('clears the dependency search on Escape without closing the editor', async () => {
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     await card('2').click();
     await send({ type: 'task', task: boardTask(SAMPLE[1]) });
     const search = page.locator('[data-dependency-search]');
@@ -414,7 +414,7 @@ describe('board webview (Chromium, no VS Code)', function () {
   });
 
   it('renders markdown details as elements and keeps HTML in them inert text', async () => {
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     await card('3').click();
     const details = [
       '# Plan',
@@ -454,7 +454,7 @@ describe('board webview (Chromium, no VS Code)', function () {
   });
 
   it('picks dependencies from the plan, refusing cycles, and saves them with the fields in one message', async () => {
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     await card('2').click();
     await send({ type: 'task', task: boardTask(SAMPLE[1]) });
     await takePosted();
@@ -470,7 +470,7 @@ describe('board webview (Chromium, no VS Code)', function () {
   });
 
   it('checks off, reorders and adds subtasks', async () => {
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     await card('2').click();
     const subtasks = [
       { id: '2.1', title: 'Tables', status: 'done' as const },
@@ -504,7 +504,7 @@ describe('board webview (Chromium, no VS Code)', function () {
   });
 
   it('runs AI actions with progress until done, and can cancel them', async () => {
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     await card('3').click();
     await send({ type: 'task', task: boardTask(SAMPLE[2]) });
     await takePosted();
@@ -529,7 +529,7 @@ describe('board webview (Chromium, no VS Code)', function () {
   });
 
   it('closes the editor when its task is gone, and shows errors in a dismissable bar', async () => {
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     await card('3').click();
     await send({ type: 'task', task: boardTask(SAMPLE[2]) });
     await send({ type: 'taskGone', id: '3', message: 'Task 3 was deleted.' });
@@ -544,7 +544,7 @@ describe('board webview (Chromium, no VS Code)', function () {
   });
 
   it('asks before closing an editor with unsaved changes, or opening another task over it', async () => {
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     await card('3').click();
     await send({ type: 'task', task: boardTask(SAMPLE[2]) });
     await takePosted();
@@ -566,7 +566,7 @@ describe('board webview (Chromium, no VS Code)', function () {
   });
 
   it('draws the dependency graph and highlights the critical path to the chosen task', async () => {
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     await page.locator('[data-view-tab="graph"]').click();
     assert.ok(await page.locator('[data-view="graph"]').isVisible());
     assert.equal(await page.locator('[data-graph] [data-node-id]').count(), SAMPLE.length);
@@ -582,7 +582,7 @@ describe('board webview (Chromium, no VS Code)', function () {
   });
 
   it('shows keyboard focus on a node of the critical path', async () => {
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     await page.locator('[data-view-tab="graph"]').click();
     await page.locator('[data-node-id="5"]').click();
     await page.locator('[data-node-id="5"]').focus();
@@ -596,7 +596,7 @@ describe('board webview (Chromium, no VS Code)', function () {
   });
 
   it('draws the dashboard charts', async () => {
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     await page.locator('[data-view-tab="dashboard"]').click();
     const dashboard = page.locator('[data-dashboard]');
     assert.equal(await dashboard.locator('[data-tile="total"] .tile-value').textContent(), '6');
@@ -611,7 +611,7 @@ describe('board webview (Chromium, no VS Code)', function () {
   });
 
   it('shows an unreadable tasks.json with a button to open it at the error, and a missing plan', async () => {
-    await send({ type: 'state', state: { kind: 'unreadable', file: '.taskmaster/tasks/tasks.json', message: 'Expected a comma', line: 12, column: 5 } });
+    await send({ type: 'state', revision: 1, state: { kind: 'unreadable', file: '.taskmaster/tasks/tasks.json', message: 'Expected a comma', line: 12, column: 5 } });
     const problem = page.locator('[data-problem="unreadable"]');
     assert.match((await problem.textContent()) ?? '', /Expected a comma.*line 12, column 5/);
     assert.ok(await page.locator('[data-view="board"]').isHidden());
@@ -619,20 +619,20 @@ describe('board webview (Chromium, no VS Code)', function () {
     await problem.locator('[data-action="open-tasks-file"]').click();
     assert.deepEqual(await takePosted(), [{ type: 'openTasksFile', line: 12, column: 5 }]);
 
-    await send({ type: 'state', state: { kind: 'missing', message: 'No tasks.json in this folder. Run “Taskmaster: Initialize”.' } });
+    await send({ type: 'state', revision: 1, state: { kind: 'missing', message: 'No tasks.json in this folder. Run “Taskmaster: Initialize”.' } });
     assert.match((await page.locator('[data-problem="missing"]').textContent()) ?? '', /No tasks.json in this folder/);
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     assert.ok(await page.locator('[data-view="board"]').isVisible());
   });
 
   it('keeps the view, filter and open task across a reload of the page (a window reload)', async () => {
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     await page.locator('[data-view-tab="graph"]').click();
     await page.locator('[data-filter-text]').fill('API');
     await page.locator('[data-node-id="3"]').click();
     await page.reload();
     assert.deepEqual(await posted(), [{ type: 'ready' }], 'the task waits for a state to say where it lives');
-    await send({ type: 'state', state: sample() });
+    await send({ type: 'state', revision: 1, state: sample() });
     assert.deepEqual(await posted(), [{ type: 'ready' }, { type: 'openTask', ...AT, id: '3' }]);
     assert.equal(await page.locator('[data-view-tab="graph"]').getAttribute('aria-selected'), 'true');
     assert.equal(await page.locator('[data-filter-text]').inputValue(), 'API');
@@ -642,7 +642,7 @@ describe('board webview (Chromium, no VS Code)', function () {
   it('shows 1,000 cards a page per column, keeps scroll on a new state, and adds more on request', async () => {
     const many = cards(...Array.from({ length: 1000 }, (_, i) => ({ id: i + 1, status: i % 10 === 0 ? ('done' as const) : ('pending' as const), priority: i % 3 ? ('medium' as const) : ('high' as const) })));
     const started = Date.now();
-    await send({ type: 'state', state: planState(many) });
+    await send({ type: 'state', revision: 1, state: planState(many) });
     const firstRender = Date.now() - started;
     const pending = column('pending');
     assert.equal(await pending.locator('[data-task-id]').count(), 100);
@@ -653,7 +653,7 @@ describe('board webview (Chromium, no VS Code)', function () {
     const list = pending.locator('[data-column-cards]');
     await list.evaluate((el) => (el.scrollTop = 1500));
     const again = Date.now();
-    await send({ type: 'state', state: planState(many.map((c) => (c.id === '2' ? { ...c, title: 'Renamed' } : c))) });
+    await send({ type: 'state', revision: 1, state: planState(many.map((c) => (c.id === '2' ? { ...c, title: 'Renamed' } : c))) });
     const rerender = Date.now() - again;
     assert.equal(await list.evaluate((el) => el.scrollTop), 1500, 'the column keeps its scroll');
     assert.equal(await card('2').locator('.card-title').textContent(), 'Renamed');
@@ -672,7 +672,7 @@ describe('board webview (Chromium, no VS Code)', function () {
       await page.goto(`file://${pages[theme]}`);
       await page.evaluate('sessionStorage.clear()');
       await page.reload();
-      await send({ type: 'state', state: sample() });
+      await send({ type: 'state', revision: 1, state: sample() });
       await page.screenshot({ path: path.join(SCREENSHOTS, `${theme}-board.png`) });
       await card('3').focus();
       await page.keyboard.press('m');
