@@ -20,6 +20,8 @@ export class VirtualList<T extends VirtualItem> {
   private readonly heights = new Map<string, number>();
   private estimate = DEFAULT_ESTIMATE;
   private frame = 0;
+  /** Spacers are reused in order, so a re-render moves as few elements as it can. */
+  private readonly spacers: HTMLElement[] = [];
 
   /**
    * `list` is the scroll container; `element(item)` gives an item's element (the caller caches
@@ -93,11 +95,13 @@ export class VirtualList<T extends VirtualItem> {
     }
     const indices = [...wanted].sort((a, b) => a - b);
     const children: Element[] = [];
+    let spacers = 0;
+    const spacer = (height: number) => this.spacer(spacers++, height);
     const shown: T[] = [];
     let next = 0;
     const total = offsets[this.items.length];
     for (const index of indices) {
-      if (index > next) children.push(this.spacer(offsets[index] - offsets[next] - gap));
+      if (index > next) children.push(spacer(offsets[index] - offsets[next] - gap));
       const item = this.items[index];
       const element = this.element(item);
       element.setAttribute('aria-posinset', String(index + 1));
@@ -106,7 +110,7 @@ export class VirtualList<T extends VirtualItem> {
       shown.push(item);
       next = index + 1;
     }
-    if (next < this.items.length) children.push(this.spacer(total - offsets[next] - gap));
+    if (next < this.items.length) children.push(spacer(total - offsets[next] - gap));
     reconcileChildren(this.list, children);
     return shown;
   }
@@ -145,8 +149,8 @@ export class VirtualList<T extends VirtualItem> {
     return parseFloat(getComputedStyle(this.list).rowGap) || 0;
   }
 
-  private spacer(height: number): HTMLElement {
-    const spacer = el('div', { class: 'virtual-spacer', 'aria-hidden': 'true' });
+  private spacer(position: number, height: number): HTMLElement {
+    const spacer = (this.spacers[position] ??= el('div', { class: 'virtual-spacer', 'aria-hidden': 'true' }));
     spacer.style.height = `${Math.max(0, height)}px`;
     return spacer;
   }
