@@ -726,14 +726,14 @@ describe('board webview (Chromium, no VS Code)', function () {
     await send({ type: 'stateDiff', diff, base: 1, revision: 2 });
     const board = () => page.locator('.kanban').evaluate((el) => el.outerHTML);
     const patched = await board();
-    const chips = await page.locator('[data-tag]').allTextContents();
+    const chips = await page.locator('[data-tag-chip]').allTextContents();
     assert.ok(await kept!.evaluate((el) => el.isConnected), 'the unchanged card kept its element');
 
     await page.evaluate('sessionStorage.clear()');
     await page.reload();
     await send({ type: 'state', revision: 7, state: after });
     assert.equal(patched, await board(), 'the same DOM as a full render');
-    assert.deepEqual(chips, await page.locator('[data-tag]').allTextContents(), 'the tag list too');
+    assert.deepEqual(chips, await page.locator('[data-tag-chip]').allTextContents(), 'the tag list too');
 
     // A diff against a revision the page does not hold: it asks for everything again.
     await takePosted();
