@@ -139,6 +139,8 @@ export class KanbanView {
       list,
       empty,
     );
+    // In the page before its first cards: the list measures its height and theirs (render puts it in place).
+    this.columnsElement.append(section);
     const column = { section, count, cards, empty };
     this.columns.set(status, column);
     return column;
