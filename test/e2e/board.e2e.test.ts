@@ -100,7 +100,7 @@ describe('The board in a real VS Code (code-server)', function () {
     await eventually('card 8 focused', () => focused(board, '8'));
     // A task of another tag: the board shows the current tag, so it switches, as its tag chips do.
     await expandTreeRow(page, 'homelab-ollama ');
-    const other = readTasks(vs.workspace())['homelab-ollama'].tasks[2];
+    const other = readTasks(vs.workspace())['homelab-ollama'].tasks.find((candidate) => candidate.status === 'pending')!;
     await openInBoard(page, `${other.id} ${other.title}`);
     await eventually(`card ${other.id} of homelab-ollama focused`, async () => ((await board.locator('[data-tag-chip][aria-current="true"]').getAttribute('data-tag-chip')) === 'homelab-ollama' ? focused(board, String(other.id)) : undefined), 20_000);
     assert.equal(JSON.parse(fs.readFileSync(path.join(vs.workspace(), '.taskmaster', 'state.json'), 'utf8')).currentTag, 'homelab-ollama');
