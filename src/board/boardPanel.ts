@@ -5,7 +5,7 @@ import type { AiService } from '../ai/aiService';
 import type { InferenceOptions } from '../ai/ollamaInference';
 import { applyProjectSettings } from '../aiCommands/projectAiSettings';
 import { CommandIds, ViewIds } from '../commands/commandIds';
-import { tagRef, taskRef } from '../commands/taskPicker';
+import { tagRef, taskRef, type TaskTarget } from '../commands/taskPicker';
 import { affectsBoardSettings, boardColumns } from '../config';
 import { OperationError, requireTag, requireTask } from '../core/operations';
 import type { Plan, TagView } from '../core/plan';
@@ -21,6 +21,7 @@ import type { TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
 import { boardEdit, boardPositionMove, boardTagMove, nextFreeTaskId, positionRefusal, type LeftBehindChoice } from './boardEdits';
 import { boardHtml, boardWebviewOptions } from './boardHtml';
+import { diffBoardStates, isEmptyDiff } from './boardDiff';
 import { boardTask, buildBoardState } from './boardState';
 import { describeRejected, parseWebviewMessage, type BoardPlace, type BoardState, type ExtensionMessage, type TagAction, type WebviewMessage } from './protocol';
 import { showInformationMessage, showWarningMessage } from '../notifications';
@@ -84,6 +85,11 @@ export class BoardPanel implements vscode.Disposable {
   /** Running AI actions by task id, with the latest progress sent, to send again on `ready`. */
   private readonly aiActions = new Map<string, { controller: AbortController; progress?: ProgressMessage }>();
   private disposed = false;
+  /** The last state sent and its revision: the next one goes as a diff against it when that is smaller. */
+  private sent: { state: BoardState; revision: number } | undefined;
+  private revision = 0;
+  /** The card "Open in Board" asked for, focused once a state holding it has been sent. */
+  private pendingFocus: { project: Project; tag: string; id: string } | undefined;
 
   constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -118,6 +124,20 @@ export class BoardPanel implements vscode.Disposable {
   }
 
   /**
+   * Shows a task's card, focused: the board switches to its project, and to its tag as the board's
+   * tag chips do (the board shows the current tag). A subtask shows its parent's card.
+   */
+  async focusTask({ project, tag, task }: TaskTarget): Promise<void> {
+    this.reveal();
+    this.project = project;
+    this.pendingFocus = { project, tag: tag.name, id: (task.parent ?? task).id };
+    const state = project.store.state;
+    if (state.kind === 'loaded' && this.services.model.currentTag(state)?.name !== tag.name) await project.store.setCurrentTag(tag.name);
+    // Before `ready` the page is still loading: its first state carries the focus.
+    if (this.ready) await this.refresh();
+  }
+
+  /**
    * Shows the project of the editor's workspace folder, if that folder has a plan. An editor outside
    * every project (settings, an untitled file, Output) or in a folder without a plan changes nothing.
    */
@@ -148,6 +168,7 @@ export class BoardPanel implements vscode.Disposable {
       case 'ready':
         this.ready = true;
         this.sentTask = undefined;
+        this.sent = undefined;
         await this.refresh();
         // A reloaded page knows nothing of the actions still running.
         for (const { progress } of this.aiActions.values()) if (progress) this.post(progress);
@@ -358,12 +379,30 @@ export class BoardPanel implements vscode.Disposable {
     try {
       const snapshot = await this.snapshot();
       if (generation !== this.refreshGeneration) return; // a newer refresh has started
-      this.post({ type: 'state', state: this.boardState(snapshot) });
+      this.postState(this.boardState(snapshot));
+      this.postPendingFocus(snapshot);
       // (An `openTask` after this refresh started answers with the task itself.)
       if (taskGeneration === this.taskGeneration) this.postOpenTask(snapshot);
     } catch (error) {
       this.services.log.error(`Board: the state could not be built: ${(error as Error).stack ?? error}`);
     }
+  }
+
+  /** The state as a diff against the last one sent when that is smaller, as a whole otherwise; nothing when unchanged. */
+  private postState(state: BoardState): void {
+    const previous = this.sent;
+    const diff = previous?.state.kind === 'plan' && state.kind === 'plan' ? diffBoardStates(previous.state, state) : undefined;
+    if (diff && isEmptyDiff(diff)) return;
+    const revision = ++this.revision;
+    this.post(diff && previous ? { type: 'stateDiff', diff, base: previous.revision, revision } : { type: 'state', state, revision });
+    this.sent = { state, revision };
+  }
+
+  private postPendingFocus({ project, tag }: Snapshot): void {
+    const focus = this.pendingFocus;
+    if (!focus || focus.project !== project || focus.tag !== tag?.name) return;
+    this.pendingFocus = undefined;
+    this.post({ type: 'focusTask', id: focus.id });
   }
 
   private boardState({ project, tag, complexity }: Snapshot): BoardState {

@@ -8,8 +8,7 @@ import type { Plan, TagView, TaskNode } from '../core/plan';
 import { isClosedStatus, type TaskPriority, type TaskStatus } from '../core/task';
 import type { CompletionHistory } from '../progress/completionHistory';
 import type { ComplexityEntry } from '../store/complexityReport';
-import { layoutGraph, type LayoutEdge } from './graphLayout';
-import type { BoardCard, BoardDashboard, BoardGraph, BoardState, BoardTask } from './protocol';
+import type { BoardCard, BoardDashboard, BoardState, BoardTask } from './protocol';
 
 export interface BoardSource {
   /** The workspace folder's name. */
@@ -80,7 +79,6 @@ export function buildBoardState(source: BoardSource): BoardState {
     columns: source.columns,
     cards,
     ...(context.next ? { nextId: context.next.id } : {}),
-    graph: buildGraph(tag, tasks),
     dashboard: buildDashboard(tag, cards, context, source.history),
   };
 }
@@ -94,25 +92,6 @@ export function boardTask(tag: TagView, id: string, complexity: readonly Complex
     details: task.details,
     testStrategy: task.testStrategy,
     subtasks: task.subtasks.map((sub) => ({ id: sub.id, title: sub.title, status: sub.status })),
-  };
-}
-
-/** Top-level tasks and their dependencies; a dependency on a subtask counts as one on its parent. */
-function buildGraph(tag: TagView, tasks: TaskNode[]): BoardGraph {
-  const edges: LayoutEdge[] = [];
-  for (const task of tasks) {
-    const prerequisites = new Set<string>();
-    for (const dep of task.dependencies) {
-      const node = tag.byId.get(dep);
-      const prerequisite = node?.parent ?? node;
-      if (prerequisite && prerequisite !== task) prerequisites.add(prerequisite.id);
-    }
-    for (const from of prerequisites) edges.push({ from, to: task.id });
-  }
-  const placements = layoutGraph(tasks.map((task) => task.id), edges);
-  return {
-    nodes: tasks.map((task) => ({ id: task.id, title: task.title, status: task.status, ...placements.get(task.id)! })),
-    edges,
   };
 }
 

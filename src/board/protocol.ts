@@ -85,11 +85,26 @@ export type BoardState =
       columns: TaskStatus[];
       cards: BoardCard[];
       nextId?: string;
-      graph: BoardGraph;
       dashboard: BoardDashboard;
     }
   | { kind: 'unreadable'; file: string; message: string; line?: number; column?: number }
   | { kind: 'missing'; message: string };
+
+/**
+ * What changed between two states of the same project and tag (see boardDiff): cards in full when
+ * new or changed, ids of those removed, and only the plan-wide fields that changed.
+ */
+export interface BoardDiff {
+  changed: BoardCard[];
+  removed: string[];
+  /** Every card id in plan order, when the order changed (cards added, removed or moved). */
+  order?: string[];
+  tags?: string[];
+  columns?: TaskStatus[];
+  /** null: there is no next task any more. */
+  nextId?: string | null;
+  dashboard?: BoardDashboard;
+}
 
 /** The editable text and choice fields of a task. */
 export interface TaskFieldChanges {
@@ -109,7 +124,12 @@ export interface BoardPlace {
 
 /** Extension → webview. */
 export type ExtensionMessage =
-  | { type: 'state'; state: BoardState }
+  /** The whole state, numbered: each diff names the revision it applies to. */
+  | { type: 'state'; state: BoardState; revision: number }
+  /** Changes to the plan state of revision `base`; a webview holding another one asks for all again (`ready`). */
+  | { type: 'stateDiff'; diff: BoardDiff; base: number; revision: number }
+  /** "Open in Board": the card to show, focused, once the state holding it has arrived. */
+  | { type: 'focusTask'; id: string }
   /** The task the editor asked for (after `openTask`, and again whenever it changes on disk). */
   | { type: 'task'; task: BoardTask }
   /** The task the editor shows is gone (deleted meanwhile, or the board moved to another tag). */

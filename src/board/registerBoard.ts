@@ -1,11 +1,15 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../commands/commandIds';
 import { registerCommand } from '../commands/registerCommand';
+import { isTaskRef, resolveTarget } from '../commands/taskPicker';
 import { BoardStatusBar } from '../statusBar/boardStatusBar';
 import { boardPanelOptions } from './boardHtml';
 import { BoardPanel, type BoardServices } from './boardPanel';
 
-/** The board: one panel at a time, opened by "Open Board" (tree toolbar, palette, status bar) or restored after a reload. */
+/**
+ * The board: one panel at a time, opened by "Open Board" (tree toolbar, palette, status bar) or
+ * restored after a reload. "Open in Board" passes a task reference: the board opens on that card.
+ */
 export function registerBoard(context: vscode.ExtensionContext, services: BoardServices): void {
   // Not closed on deactivation: on a window reload VS Code restores the panel through the serializer.
   let board: BoardPanel | undefined;
@@ -22,8 +26,11 @@ export function registerBoard(context: vscode.ExtensionContext, services: BoardS
     vscode.window.registerWebviewPanelSerializer(BoardPanel.viewType, { deserializeWebviewPanel: async (panel) => attach(panel) }),
     new BoardStatusBar(services.model.projects),
   );
-  registerCommand(context, services.log, CommandIds.openBoard, () => {
+  registerCommand(context, services.log, CommandIds.openBoard, async (focus?: unknown) => {
+    const target = isTaskRef(focus) ? await resolveTarget(services.model, focus, 'Open which task in the board?') : undefined;
+    if (isTaskRef(focus) && !target) return;
     if (board) board.reveal();
     else attach(vscode.window.createWebviewPanel(BoardPanel.viewType, BoardPanel.title, vscode.ViewColumn.Active, boardPanelOptions(services.extensionUri)));
+    if (target) await board?.focusTask(target);
   });
 }

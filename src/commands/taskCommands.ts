@@ -13,7 +13,7 @@ import type { TaskDocuments } from '../tree/taskDocuments';
 import type { TaskTreeModel, TreeElement } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
 import { CommandIds, setStatusCommandId, TREE_SELECTION_ARG } from './commandIds';
-import { isProject, loadedTag, pickProject, resolveTarget, taskPickItems, type TaskTarget } from './taskPicker';
+import { isProject, loadedTag, pickProject, resolveTarget, taskPickItems, taskRef, type TaskTarget } from './taskPicker';
 import { plural } from '../core/text';
 import { showInformationMessage, showWarningMessage } from '../notifications';
 
@@ -63,8 +63,11 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     await services.taskDocuments.show(target.project, target.tag.name, target.task.id);
     await revealTask(services, target, { focus: false });
   });
-  // The board shows the current tag and has no way to be told a task: it opens on its own.
-  register(CommandIds.openInBoard, () => vscode.commands.executeCommand(CommandIds.openBoard));
+  // The board opens on the task's card (switching to its tag: the board shows the current one).
+  register(CommandIds.openInBoard, async (element) => {
+    const target = await resolveTarget(model, element, 'Open which task in the board?');
+    if (target) await vscode.commands.executeCommand(CommandIds.openBoard, taskRef(target.project, target.tag.name, target.task.id));
+  });
   register(CommandIds.hideDone, () => model.setHideDone(true));
   register(CommandIds.showDone, () => model.setHideDone(false));
 

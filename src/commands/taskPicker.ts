@@ -108,7 +108,7 @@ export function isTagRef(value: unknown): value is TagRef {
   return typeof ref?.folder === 'string' && typeof ref.tag === 'string' && ref.id === undefined;
 }
 
-function isTaskRef(value: unknown): value is TaskRef {
+export function isTaskRef(value: unknown): value is TaskRef {
   const ref = value as Partial<TaskRef> | undefined;
   return typeof ref?.folder === 'string' && typeof ref.tag === 'string' && typeof ref.id === 'string';
 }

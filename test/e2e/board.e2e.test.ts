@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import type { RawTask } from '../../src/core/task';
 import { boardFrame, copyDemo, openBoard, readTasks, ROOT, stagedSuite, TASKS_FILE, tml, vscodeSession } from './stagedExtension';
-import { eventually, openViewContainer, pickQuickPickItem, runCommand, statusBarTexts } from './vscodeHarness';
+import { eventually, expandTreeRow, openViewContainer, pickQuickPickItem, runCommand, statusBarTexts, waitForRows } from './vscodeHarness';
 
 const SCREENSHOTS = path.join(ROOT, 'resources', 'screenshots');
 
@@ -92,6 +92,23 @@ describe('The board in a real VS Code (code-server)', function () {
     await board.locator('[data-view-tab="board"]').click();
   });
 
+  it('opens on the task chosen with "Open in Board" in the tree, focused, switching to its tag when needed', async () => {
+    const page = vs.page();
+    await openViewContainer(page, 'Taskmaster');
+    await waitForRows(page, 'the master tasks', (rows) => rows.some((row) => row.startsWith('8 ')), 30_000);
+    await openInBoard(page, '8 ');
+    await eventually('card 8 focused', () => focused(board, '8'));
+    // A task of another tag: the board shows the current tag, so it switches, as its tag chips do.
+    await expandTreeRow(page, 'homelab-ollama ');
+    const other = readTasks(vs.workspace())['homelab-ollama'].tasks.find((candidate) => candidate.status === 'pending')!;
+    await openInBoard(page, `${other.id} ${other.title}`);
+    await eventually(`card ${other.id} of homelab-ollama focused`, async () => ((await board.locator('[data-tag-chip][aria-current="true"]').getAttribute('data-tag-chip')) === 'homelab-ollama' ? focused(board, String(other.id)) : undefined), 20_000);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(vs.workspace(), '.taskmaster', 'state.json'), 'utf8')).currentTag, 'homelab-ollama');
+    await runCommand(page, 'Taskmaster: Switch Tag…');
+    await pickQuickPickItem(page, { placeholder: 'Switch to which tag?', label: 'master' });
+    await eventually('the master cards again', async () => ((await board.locator('[data-task-id="13"]').count()) > 0 ? true : undefined));
+  });
+
   it('opens from the status bar item and from the Tasks view\'s toolbar too', async () => {
     const page = vs.page();
     const closeBoard = async () => {
@@ -139,6 +156,25 @@ describe('The board in a real VS Code (code-server)', function () {
     await saveScreenshots(vs.page(), board, 'light');
   });
 });
+
+/** Runs "Open in Board" from the context menu of the tree row whose label starts with `rowStart`. */
+async function openInBoard(page: Page, rowStart: string): Promise<void> {
+  const row = page.locator(`.part.sidebar .monaco-list-row[aria-label^="${rowStart}"]`).first();
+  const entry = page.locator('.context-view .monaco-menu .action-label', { hasText: /^\s*Open in Board\s*$/ }).first();
+  await row.click({ button: 'right' });
+  await entry.waitFor({ state: 'visible', timeout: 10_000 });
+  // The menu ignores a click that comes right after it opened (the right button's release): click until it closes.
+  await eventually('"Open in Board" to run', async () => {
+    if (await entry.isVisible()) await entry.click({ timeout: 2000 }).catch(() => undefined);
+    return (await entry.isVisible()) ? undefined : true;
+  });
+}
+
+/** True when the board's card `id` has the keyboard focus. */
+async function focused(board: FrameLocator, id: string): Promise<true | undefined> {
+  const card = board.locator(`[data-task-id="${id}"]`);
+  return (await card.count()) && (await card.first().evaluate((element) => element.matches(':focus'))) ? true : undefined;
+}
 
 function screenshotsWanted(): boolean {
   return process.env.TML_UPDATE_SCREENSHOTS === '1' || !fs.existsSync(path.join(SCREENSHOTS, 'board-kanban-dark.png'));

@@ -1,8 +1,8 @@
 /**
  * Builders for what the board webview is sent, so a test states only the cards that matter to it:
- * the graph layers, "blocked by", the next task and the dashboard counts follow from the cards.
+ * "blocked by", the next task and the dashboard counts follow from the cards.
  */
-import type { BoardCard, BoardDashboard, BoardState, BoardTask, GraphNode } from '../../src/board/protocol';
+import type { BoardCard, BoardDashboard, BoardState, BoardTask } from '../../src/board/protocol';
 import { isClosedStatus, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../../src/core/task';
 
 export type PlanState = Extract<BoardState, { kind: 'plan' }>;
@@ -43,29 +43,6 @@ export function cards(...specs: CardSpec[]): BoardCard[] {
   });
 }
 
-/** Each task one layer right of its furthest prerequisite, rows in id order within a layer. */
-function graphOf(list: BoardCard[]): PlanState['graph'] {
-  const byId = new Map(list.map((card) => [card.id, card]));
-  const layers = new Map<string, number>();
-  const layerOf = (id: string): number => {
-    const known = layers.get(id);
-    if (known !== undefined) return known;
-    layers.set(id, 0); // a cycle stops here
-    const layer = Math.max(-1, ...(byId.get(id)?.dependencies ?? []).filter((dep) => byId.has(dep)).map(layerOf)) + 1;
-    layers.set(id, layer);
-    return layer;
-  };
-  const rows = new Map<number, number>();
-  const nodes: GraphNode[] = list.map((card) => {
-    const layer = layerOf(card.id);
-    const order = rows.get(layer) ?? 0;
-    rows.set(layer, order + 1);
-    return { id: card.id, title: card.title, status: card.status, layer, order };
-  });
-  const edges = list.flatMap((card) => card.dependencies.filter((dep) => byId.has(dep)).map((from) => ({ from, to: card.id })));
-  return { nodes, edges };
-}
-
 function dashboardOf(list: BoardCard[], completion: BoardDashboard['completion']): BoardDashboard {
   const count = <K extends string>(keys: K[]) => keys.reduce<Partial<Record<K, number>>>((counts, key) => ({ ...counts, [key]: (counts[key] ?? 0) + 1 }), {});
   const scores = count(list.filter((card) => card.complexity !== undefined).map((card) => String(card.complexity)));
@@ -98,7 +75,6 @@ export function planState(list: BoardCard[], options: PlanOptions = {}): PlanSta
     columns: options.columns ?? TASK_STATUSES.filter((status) => status !== 'cancelled' && status !== 'blocked'),
     cards: marked,
     nextId: options.nextId,
-    graph: graphOf(marked),
     dashboard: dashboardOf(marked, options.completion ?? []),
   };
 }

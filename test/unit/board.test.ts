@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { boardEdit, boardPositionMove, boardTagMove, nextFreeTaskId, positionRefusal, type BoardEditMessage, type LeftBehindChoice } from '../../src/board/boardEdits';
 import { positionBetween } from '../../src/board/cardPosition';
+import { buildBoardGraph } from '../../src/board/boardGraph';
 import { boardTask, buildBoardState, type BoardSource } from '../../src/board/boardState';
 import { completionHistory } from '../../src/progress/completionHistory';
 import { criticalPath } from '../../src/board/criticalPath';
@@ -279,8 +280,9 @@ describe('board state', () => {
     assert.deepEqual(state.cards[3].blockedBy, ['3', '99'], 'a missing dependency never gets done');
     assert.equal(state.cards[0].complexity, undefined);
 
-    assert.deepEqual(state.graph.edges, [{ from: '1', to: '2' }, { from: '2', to: '3' }, { from: '3', to: '4' }]);
-    assert.deepEqual(state.graph.nodes.map((node) => node.layer), [0, 1, 2, 3, 0]);
+    const graph = buildBoardGraph(state.cards);
+    assert.deepEqual(graph.edges, [{ from: '1', to: '2' }, { from: '2', to: '3' }, { from: '3', to: '4' }]);
+    assert.deepEqual(graph.nodes.map((node) => node.layer), [0, 1, 2, 3, 0]);
 
     const dashboard = state.dashboard;
     assert.deepEqual(dashboard.byStatus, { done: 2, 'in-progress': 1, pending: 1, deferred: 1 });
@@ -328,15 +330,16 @@ describe('board state', () => {
     assert.deepEqual(state.dashboard.completion, [], 'no ledger, no chart');
     assert.deepEqual(state.dashboard.complexity, []);
 
-    const layer = new Map(state.graph.nodes.map((node) => [node.id, node.layer]));
+    const graph = buildBoardGraph(state.cards);
+    const layer = new Map(graph.nodes.map((node) => [node.id, node.layer]));
     assert.equal(layer.size, 1000);
-    for (const edge of state.graph.edges) assert.ok(layer.get(edge.from)! < layer.get(edge.to)!, `${edge.from} → ${edge.to}`);
-    const slots = new Set(state.graph.nodes.map((node) => `${node.layer}:${node.order}`));
+    for (const edge of graph.edges) assert.ok(layer.get(edge.from)! < layer.get(edge.to)!, `${edge.from} → ${edge.to}`);
+    const slots = new Set(graph.nodes.map((node) => `${node.layer}:${node.order}`));
     assert.equal(slots.size, 1000, 'no two nodes share a place');
     // Longest chains: a node above layer 0 has a prerequisite exactly one layer down.
     const prerequisites = new Map<string, string[]>();
-    for (const edge of state.graph.edges) prerequisites.set(edge.to, [...(prerequisites.get(edge.to) ?? []), edge.from]);
-    for (const node of state.graph.nodes) {
+    for (const edge of graph.edges) prerequisites.set(edge.to, [...(prerequisites.get(edge.to) ?? []), edge.from]);
+    for (const node of graph.nodes) {
       const below = (prerequisites.get(node.id) ?? []).map((id) => layer.get(id)!);
       assert.equal(node.layer, below.length ? Math.max(...below) + 1 : 0, node.id);
     }

@@ -4,10 +4,12 @@
  * re-renders on each `state` without losing that place. Only the visible view renders; the others
  * catch up when shown. Requests name the project and tag of the state they were made from.
  */
+import { applyBoardDiff } from '../../src/board/boardDiff';
 import type { BoardPlace, BoardState, ExtensionMessage } from '../../src/board/protocol';
 import type { TaskStatus } from '../../src/core/task';
 import type { AiAction, AiProgress } from './aiActions';
 import type { CardFilter } from './cardFilter';
+import { blockedStart } from './blockedStart';
 import { renderDashboard } from './dashboard';
 import { el } from './dom';
 import { GraphView } from './graphView';
@@ -21,6 +23,8 @@ import { loadSavedView, post, saveView, VIEW_NAMES, type SavedView, type ViewNam
 
 export class BoardApp {
   private state: BoardState | undefined;
+  /** The revision of `state`: a diff applies only to the one it names. */
+  private revision = 0;
   private readonly saved: SavedView = loadSavedView();
   private readonly aiProgress = new Map<string, AiProgress>();
   /** Views that a state arrived for while they were hidden. */
@@ -88,11 +92,19 @@ export class BoardApp {
   }
 
   receive(message: ExtensionMessage): void {
+    // Timed for the bench and DevTools' Performance panel: a message handled, its DOM updated.
+    const start = performance.now();
     switch (message.type) {
       case 'state':
-        this.state = message.state;
-        for (const view of VIEW_NAMES) this.stale.add(view);
-        this.renderState();
+        this.setState(message.state, message.revision);
+        break;
+      case 'stateDiff':
+        // Another base means a message was missed (or the page reloaded): ask for everything again.
+        if (this.state?.kind !== 'plan' || message.base !== this.revision) post({ type: 'ready' });
+        else this.setState(applyBoardDiff(this.state, message.diff), message.revision);
+        break;
+      case 'focusTask':
+        this.focusTask(message.id);
         break;
       case 'task':
         this.editor.show(message.task, this.aiProgress.get(message.task.id));
@@ -107,6 +119,20 @@ export class BoardApp {
         this.notices.show(message.message, 'error');
         break;
     }
+    performance.measure(`board ${message.type}`, { start });
+  }
+
+  private setState(state: BoardState, revision: number): void {
+    this.state = state;
+    this.revision = revision;
+    for (const view of VIEW_NAMES) this.stale.add(view);
+    this.renderState();
+  }
+
+  /** "Open in Board": the board view, with the task's card scrolled into view and focused. */
+  private focusTask(id: string): void {
+    this.showView('board');
+    if (!this.kanban.focusCard(id)) this.notices.show(`Task #${id} is not on the board: the filter hides it, or its status has no column.`, 'info');
   }
 
   private renderState(): void {
@@ -160,7 +186,10 @@ export class BoardApp {
   }
 
   private setStatus(id: string, status: TaskStatus): void {
-    if (this.request((place) => post({ type: 'setStatus', ...place, id, status }))) this.liveRegion.textContent = `Moving #${id} to ${STATUS_LABELS[status]}.`;
+    if (!this.request((place) => post({ type: 'setStatus', ...place, id, status }))) return;
+    this.liveRegion.textContent = `Moving #${id} to ${STATUS_LABELS[status]}.`;
+    const waiting = status === 'in-progress' ? blockedStart(this.plan()!.cards, id) : undefined;
+    if (waiting) this.notices.show(waiting, 'info');
   }
 
   private moveToTag(id: string, toTag: string): void {

@@ -36,18 +36,18 @@ export function button(label: Child | Child[], onClick: (event: MouseEvent) => v
   return element;
 }
 
-/** Makes `parent`'s element children exactly `wanted`, in order, moving only what is out of place
- *  (so unchanged cards keep their DOM, and the focus and scroll that go with it). */
+/**
+ * Makes `parent`'s element children exactly `wanted`, in order, moving only what is out of place
+ * (so unchanged cards keep their DOM, and the focus and scroll that go with it). What is not wanted
+ * goes first: what stays is then mostly in order already, and a moved element would lose focus.
+ */
 export function reconcileChildren(parent: Element, wanted: readonly Element[]): void {
+  const keep = new Set(wanted);
+  for (const child of [...parent.children]) if (!keep.has(child)) child.remove();
   let cursor = parent.firstElementChild;
   for (const element of wanted) {
     if (element === cursor) cursor = cursor.nextElementSibling;
     else parent.insertBefore(element, cursor);
-  }
-  while (cursor) {
-    const next: Element | null = cursor.nextElementSibling;
-    cursor.remove();
-    cursor = next;
   }
 }
 

@@ -1,8 +1,9 @@
 /**
- * The dependency graph as SVG: the extension places each task on a layer (prerequisites to the
+ * The dependency graph as SVG: each task is placed on a layer (prerequisites to the
  * left) and a row within it; edges run from prerequisite to dependent. Choosing a task highlights
  * its critical path (see criticalPath) and opens it. Statuses are coloured and also written out.
  */
+import { BoardGraphCache } from '../../src/board/boardGraph';
 import { criticalPath } from '../../src/board/criticalPath';
 import type { GraphNode } from '../../src/board/protocol';
 import { plural } from '../../src/core/text';
@@ -37,6 +38,8 @@ export class GraphView {
   readonly element = el('div', { class: 'graph-view' });
   private readonly caption = el('p', { class: 'critical-path-caption', role: 'status', 'data-critical-path': '' });
   private readonly canvas = el('div', { class: 'graph-canvas' });
+  /** Laid out here when the graph is shown, not with every state; again only when dependencies change. */
+  private readonly layouts = new BoardGraphCache();
 
   constructor(choose: (id: string) => void) {
     this.element.append(this.caption, this.canvas);
@@ -53,10 +56,11 @@ export class GraphView {
   }
 
   render(state: PlanState, filter: CardFilter, targetId: string | undefined): void {
-    const { nodes, edges } = state.graph;
+    const graph = this.layouts.graphOf(state.cards);
+    const { nodes, edges } = graph;
     const focusedId = this.canvas.contains(document.activeElement) ? (document.activeElement as HTMLElement | SVGElement).dataset.nodeId : undefined;
     const byId = new Map(nodes.map((node) => [node.id, node]));
-    const path = targetId === undefined ? [] : criticalPath(state.graph, targetId);
+    const path = targetId === undefined ? [] : criticalPath(graph, targetId);
     const onPath = new Set(path);
     const pathEdges = new Set(path.slice(1).map((id, index) => `${path[index]}>${id}`));
     const cards = new Map(state.cards.map((card) => [card.id, card]));

@@ -1,7 +1,8 @@
 /**
- * The kanban: one column per configured status, cards in plan order. A column shows its first
- * PAGE_SIZE matching cards and a "Show more" button, and cards whose data did not change keep their
- * DOM across renders, so a plan of thousands stays quick and a re-render keeps focus and scroll.
+ * The kanban: one column per configured status, cards in plan order. Each column is a virtual list
+ * (only the cards in view are in the DOM), and a card keeps its element while its data is the same
+ * object (a state diff replaces only the cards that changed), so a plan of thousands stays quick
+ * and a re-render keeps focus and scroll.
  *
  * Moving a card: drag it to another column, press Ctrl/Cmd+Left/Right, or pick from its menu,
  * which also moves it to another tag or position or removes it (dropping it on a tag in the toolbar
@@ -17,6 +18,7 @@ import { STATUS_LABELS, statusIcon } from './labels';
 import { CARD_MENU_ATTRIBUTES, cardMenuEntries } from './cardMenu';
 import { CardReorder } from './cardReorder';
 import { PopupMenu } from './menu';
+import { VirtualList } from './virtualList';
 
 export type PlanState = Extract<BoardState, { kind: 'plan' }>;
 
@@ -32,14 +34,11 @@ export interface KanbanActions {
 /** The drag data type of a card, so drop targets outside the kanban (the tag chips) can tell a card from other drags. */
 export const CARD_DRAG_TYPE = 'application/x-taskmaster-card';
 
-const PAGE_SIZE = 100;
-
 interface Column {
   section: HTMLElement;
   count: HTMLElement;
-  list: HTMLElement;
+  cards: VirtualList<BoardCard>;
   empty: HTMLElement;
-  more: HTMLButtonElement;
 }
 
 export class KanbanView {
@@ -49,16 +48,15 @@ export class KanbanView {
   private readonly menu = new PopupMenu(CARD_MENU_ATTRIBUTES);
   private readonly reorder = new CardReorder();
   private readonly columns = new Map<TaskStatus, Column>();
-  private readonly cards = new Map<string, { signature: string; element: HTMLElement }>();
-  /** How many matching cards each column shows (grows by PAGE_SIZE with "Show more"). */
-  private readonly shown = new Map<TaskStatus, number>();
+  private readonly cards = new Map<string, { card: BoardCard; aiRunning: boolean; element: HTMLElement }>();
+  private aiRunning: ReadonlySet<string> = new Set();
   private cardById = new Map<string, BoardCard>();
   private columnOrder: TaskStatus[] = [];
   /** The tags a card can move to: all but the one shown. */
   private otherTags: string[] = [];
   private draggedId: string | undefined;
-  /** The last render again: "Show more" needs no new state. */
-  private rerender: () => void = () => undefined;
+  /** The card focused when a render began: it stays in the DOM even after its old element left it. */
+  private focusedAtRender: string | undefined;
 
   constructor(private readonly actions: KanbanActions) {
     this.element.append(
@@ -79,8 +77,9 @@ export class KanbanView {
   }
 
   render(state: PlanState, filter: CardFilter, aiRunning: ReadonlySet<string>): void {
-    this.rerender = () => this.render(state, filter, aiRunning);
     const focusedId = this.focusedCardId();
+    this.focusedAtRender = focusedId;
+    this.aiRunning = aiRunning;
     this.cardById = new Map(state.cards.map((card) => [card.id, card]));
     this.columnOrder = state.columns;
     this.otherTags = state.tags.filter((tag) => tag !== state.tag);
@@ -91,7 +90,7 @@ export class KanbanView {
       list.push(card);
       byStatus.set(card.status, list);
     }
-    const columnElements = state.columns.map((status) => this.renderColumn(status, byStatus.get(status) ?? [], filter, aiRunning, focusedId));
+    const columnElements = state.columns.map((status) => this.renderColumn(status, byStatus.get(status) ?? [], filter));
     reconcileChildren(this.columnsElement, columnElements);
     for (const status of this.columns.keys()) if (!state.columns.includes(status)) this.columns.delete(status);
     for (const id of this.cards.keys()) if (!this.cardById.has(id)) this.cards.delete(id);
@@ -107,36 +106,26 @@ export class KanbanView {
     // A card whose data changed was rebuilt (or moved column): give it its focus back.
     const refocus = focusedId === undefined ? undefined : this.cards.get(focusedId)?.element;
     if (refocus?.isConnected && document.activeElement !== refocus) refocus.focus();
+    this.focusedAtRender = undefined;
   }
 
-  /** Focuses a card (e.g. the next task); false when it is not on the board. */
+  /** Scrolls a card (e.g. the next task) into view and focuses it; false when it is not on the board (or filtered out). */
   focusCard(id: string): boolean {
-    const card = this.cards.get(id)?.element;
-    if (!card?.isConnected) return false;
-    card.focus();
-    return true;
+    const card = this.cardById.get(id);
+    const cards = card && this.columns.get(card.status)?.cards;
+    const element = cards?.reveal(cards.indexOf(id));
+    element?.focus();
+    return !!element;
   }
 
-  private renderColumn(status: TaskStatus, cards: BoardCard[], filter: CardFilter, aiRunning: ReadonlySet<string>, focusedId: string | undefined): HTMLElement {
+  private renderColumn(status: TaskStatus, cards: BoardCard[], filter: CardFilter): HTMLElement {
     const column = this.columns.get(status) ?? this.createColumn(status);
     const matching = isFilterActive(filter) ? cards.filter((card) => matchesFilter(card, filter)) : cards;
-    // Keep a focused card on the page it moved to, so keyboard moves never lose it.
-    const focusedIndex = matching.findIndex((card) => card.id === focusedId);
-    const shown = Math.max(this.shown.get(status) ?? PAGE_SIZE, Math.ceil((focusedIndex + 1) / PAGE_SIZE) * PAGE_SIZE);
-    this.shown.set(status, shown);
-    const visible = matching.slice(0, shown);
-    reconcileChildren(
-      column.list,
-      visible.map((card) => this.cardElement(card, aiRunning.has(card.id))),
-    );
-
+    column.cards.setItems(matching);
     column.count.textContent = matching.length === cards.length ? String(cards.length) : `${matching.length} of ${cards.length}`;
-    column.list.setAttribute('aria-label', `${STATUS_LABELS[status]}: ${plural(matching.length, 'task')}${visible.length < matching.length ? `, ${visible.length} shown` : ''}`);
+    column.cards.list.setAttribute('aria-label', `${STATUS_LABELS[status]}: ${plural(matching.length, 'task')}`);
     column.empty.hidden = matching.length > 0;
     column.empty.textContent = cards.length ? 'No task matches the filter' : 'No tasks';
-    const hidden = matching.length - visible.length;
-    column.more.hidden = hidden <= 0;
-    column.more.textContent = `Show ${Math.min(PAGE_SIZE, hidden)} more (${hidden} not shown)`;
     return column.section;
   }
 
@@ -145,30 +134,29 @@ export class KanbanView {
     const count = el('span', { class: 'badge column-count', 'data-column-count': status });
     const list = el('div', { class: 'column-cards', role: 'list', 'data-column-cards': status });
     const empty = el('p', { class: 'column-empty' });
-    const more = el('button', { type: 'button', class: 'secondary show-more', 'data-show-more': status });
-    more.addEventListener('click', () => {
-      this.shown.set(status, (this.shown.get(status) ?? PAGE_SIZE) + PAGE_SIZE);
-      this.rerender();
-    });
+    // The focused card and the one being dragged stay in the DOM however far the column scrolls.
+    const cards = new VirtualList(list, (card: BoardCard) => this.cardElement(card), () => [this.focusedAtRender ?? this.focusedCardId(), this.draggedId]);
     const section = el(
       'section',
       { class: `column status-${status}`, 'data-column': status, 'aria-labelledby': titleId },
       el('header', { class: 'column-header' }, el('h2', { id: titleId }, el('span', { class: 'status-icon', 'aria-hidden': 'true' }, statusIcon(status)), ` ${STATUS_LABELS[status]}`), count),
       list,
       empty,
-      more,
     );
-    const column = { section, count, list, empty, more };
+    // In the page before its first cards: the list measures its height and theirs (render puts it in place).
+    this.columnsElement.append(section);
+    const column = { section, count, cards, empty };
     this.columns.set(status, column);
     return column;
   }
 
-  private cardElement(card: BoardCard, aiRunning: boolean): HTMLElement {
-    const signature = `${aiRunning}${JSON.stringify(card)}`;
+  /** The card's element, rebuilt only when its data (a new object after a change) or its AI badge changed. */
+  private cardElement(card: BoardCard): HTMLElement {
+    const aiRunning = this.aiRunning.has(card.id);
     const known = this.cards.get(card.id);
-    if (known?.signature === signature) return known.element;
+    if (known?.card === card && known.aiRunning === aiRunning) return known.element;
     const element = renderCard(card, aiRunning);
-    this.cards.set(card.id, { signature, element });
+    this.cards.set(card.id, { card, aiRunning, element });
     return element;
   }
 
@@ -208,28 +196,29 @@ export class KanbanView {
     if (card && target) this.actions.setStatus(id, target);
   }
 
-  /** Arrow keys walk the board: up/down within a column, left/right to the same row next door. */
+  /**
+   * Arrow keys walk the board: up/down within a column, left/right to the same row next door. They
+   * go by the column's cards, not its DOM, so they reach cards scrolled out of it.
+   */
   private focusNeighbour(card: HTMLElement, key: string): boolean {
-    const list = card.parentElement;
-    if (!list) return false;
-    const cards = [...list.children] as HTMLElement[];
-    const index = cards.indexOf(card);
-    let target: Element | null | undefined;
-    if (key === 'ArrowDown') target = cards[index + 1];
-    else if (key === 'ArrowUp') target = cards[index - 1];
-    else if (key === 'Home') target = cards[0];
-    else if (key === 'End') target = cards[cards.length - 1];
+    const status = this.cardById.get(card.dataset.taskId!)?.status;
+    const column = status && this.columns.get(status)?.cards;
+    if (!column) return false;
+    const index = column.indexOf(card.dataset.taskId!);
+    let target: { cards: VirtualList<BoardCard>; index: number } | undefined;
+    if (key === 'ArrowDown') target = { cards: column, index: index + 1 };
+    else if (key === 'ArrowUp') target = { cards: column, index: index - 1 };
+    else if (key === 'Home') target = { cards: column, index: 0 };
+    else if (key === 'End') target = { cards: column, index: column.length - 1 };
     else if (key === 'ArrowRight' || key === 'ArrowLeft') {
-      const columns = [...this.columnsElement.children];
-      let column = columns.indexOf(list.closest('.column')!);
       const step = key === 'ArrowRight' ? 1 : -1;
       // Skip empty columns on the way.
-      for (column += step; column >= 0 && column < columns.length && !target; column += step) {
-        const others = columns[column].querySelector('.column-cards')!.children;
-        target = others[Math.min(index, others.length - 1)];
+      for (let at = this.columnOrder.indexOf(status) + step; at >= 0 && at < this.columnOrder.length && !target; at += step) {
+        const others = this.columns.get(this.columnOrder[at])?.cards;
+        if (others?.length) target = { cards: others, index: Math.min(index, others.length - 1) };
       }
     } else return false;
-    (target as HTMLElement | undefined)?.focus();
+    target?.cards.reveal(target.index)?.focus();
     return true;
   }
 
