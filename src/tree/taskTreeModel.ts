@@ -3,7 +3,7 @@ import { findNextTask } from '../core/nextTask';
 import { selectTag, type TagView, type TaskNode } from '../core/plan';
 import { unmetDependencies } from '../core/taskOrder';
 import { JsonSyntaxError } from '../store/jsonText';
-import type { LoadedPlan } from '../store/taskStore';
+import type { LoadedPlan } from '../store/planReader';
 import type { Project, Projects } from '../workspace/projects';
 import { ContextKeys } from '../commands/commandIds';
 import { describeFilter, isFilterActive, isShown, matchesFilter, visibleSubtasks, type TaskFilter } from './taskFilter';
