@@ -115,7 +115,7 @@ export async function runCli(argv: string[], out: Output, err: Output): Promise<
   }
 }
 
-/** V8's compile cache (Node 22.1 and later) makes every later start of tml skip compiling its bundles. */
+/** V8's compile cache (Node 22.1 and later): later starts of tml skip compiling dist/cliCommands.js (the small entry is compiled before this can run). */
 function enableCompileCache(): void {
   try {
     (require('node:module') as { enableCompileCache?: () => unknown }).enableCompileCache?.();
