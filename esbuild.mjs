@@ -1,5 +1,5 @@
-// One build script, one entry per target: the extension (vscode external), the CLI, and the
-// extension-host test runner. Type checking is separate (`npm run typecheck`).
+// One build script, one entry per target: the extension (vscode external), the CLI (two bundles),
+// and the extension-host test runner. Type checking is separate (`npm run typecheck`).
 import * as esbuild from 'esbuild';
 import { chmodSync, copyFileSync, existsSync } from 'node:fs';
 
@@ -18,9 +18,19 @@ const common = {
   mainFields: ['module', 'main'],
 };
 
+// The CLI's process entry (main.ts) runs list, show and next itself and loads the other commands
+// (commands.ts, with the AI stack, the MCP SDK and sql.js) from their own bundle when one runs.
+const cliCommandsApart = {
+  name: 'cli-commands-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/commands\.js$/ }, () => ({ path: './cliCommands.js', external: true }));
+  },
+};
+
 const targets = [
   { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
-  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' }, plugins: [cliCommandsApart] },
+  { ...common, entryPoints: { cliCommands: 'src/cli/commands.ts' }, outdir: 'dist' },
 ];
 // The board webview: one script and one stylesheet for the browser, shipped in media/.
 if (existsSync('webview/board/main.ts')) {

@@ -25,3 +25,16 @@ export async function timeAsync(runs: number, work: () => Promise<void>): Promis
   }
   return median(samples);
 }
+
+/** Medians of several pieces of work run in turns (a, b, a, b, …), so a change in load falls on each alike. */
+export function timeInTurns(runs: number, works: Array<() => void>): number[] {
+  const samples: number[][] = works.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    works.forEach((work, k) => {
+      const start = performance.now();
+      work();
+      samples[k].push(performance.now() - start);
+    });
+  }
+  return samples.map(median);
+}

@@ -5,7 +5,7 @@ import { OperationError } from './core/operations';
 import { ReadOnlyFileError } from './store/atomicWrite';
 import { LockTimeoutError } from './store/fileLock';
 import { JsonSyntaxError } from './store/jsonText';
-import { PlanMissingError, PlanUnreadableError } from './store/taskStore';
+import { PlanMissingError, PlanUnreadableError } from './store/planReader';
 import { CommandIds } from './commands/commandIds';
 import { GitHubError } from './github/gitHubError';
 import { showErrorMessage, showWarningMessage } from './notifications';

@@ -15,7 +15,7 @@ import { dependenciesLeftBehind, removeTasks } from '../core/taskStructure';
 import { plural } from '../core/text';
 import { readComplexityReport, type ComplexityEntry } from '../store/complexityReport';
 import { JsonSyntaxError } from '../store/jsonText';
-import { PlanMissingError, PlanUnreadableError } from '../store/taskStore';
+import { PlanMissingError, PlanUnreadableError } from '../store/planReader';
 import { editUndoably, type UndoableEdit } from '../store/undoableEdit';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';

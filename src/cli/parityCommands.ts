@@ -10,8 +10,9 @@ import { currentGitBranch, tagNameForBranch } from '../store/gitBranch';
 import type { TaskStore } from '../store/taskStore';
 import { UsageError } from './commandLine';
 import { runDocumentCommand } from './documentCommands';
-import { formatTask, formatTaskList } from './format';
 import { plural } from '../core/text';
+import type { Output } from './options';
+import { tagOf } from './readCommands';
 
 /** What the commands below need from the command line. */
 export interface ParityOptions {
@@ -44,12 +45,8 @@ export interface ParityOptions {
   output?: string;
 }
 
-type Output = (line: string) => void;
-
 export async function loadTag(store: TaskStore, tag: string | undefined): Promise<TagView> {
-  const state = await store.load();
-  // TASKMASTER_TAG is Task Master's own override of the current tag; honour it the same way.
-  return requireTag(state.plan, tag ?? process.env.TASKMASTER_TAG ?? state.currentTag);
+  return tagOf(await store.load(), tag);
 }
 
 function required(value: string | undefined, usage: string): string {
@@ -58,33 +55,13 @@ function required(value: string | undefined, usage: string): string {
 }
 
 /**
- * The commands task-master 0.43 has, with its command lines (and tml's short positional forms).
+ * The commands task-master 0.43 has that change the plan or read all of it, with its command lines
+ * (and tml's short positional forms); list, show and next are readCommands.
  * Returns the exit code, or undefined for a command that is not one of these.
  */
 export async function runParityCommand(command: string, args: string[], options: ParityOptions, store: TaskStore, out: Output): Promise<number | undefined> {
   const print = (json: unknown, text: () => string) => out(options.json ? JSON.stringify(json, null, 2) : text());
   switch (command) {
-    case 'list': {
-      const tag = await loadTag(store, options.tag);
-      const filter = args[0] ?? options.status;
-      const withSubtasks = options.withSubtasks || filter === 'all';
-      const status = filter && filter !== 'all' ? parseStatus(filter) : undefined;
-      const tasks = status ? tag.tasks.filter((task) => task.status === status) : tag.tasks;
-      print(
-        tasks.map((task) => task.raw),
-        () => formatTaskList(tag, tasks, withSubtasks),
-      );
-      return 0;
-    }
-    case 'show': {
-      const ids = commaList(args[0] ?? options.id);
-      if (ids.length === 0) required(undefined, 'show <id>[,<id>...]');
-      const tag = await loadTag(store, options.tag);
-      const tasks = ids.map((id) => requireTask(tag, id));
-      const json = tasks.map((task) => ({ ...task.raw, id: task.fileId }));
-      print(json.length === 1 ? json[0] : json, () => tasks.map(formatTask).join('\n\n'));
-      return 0;
-    }
     case 'set-status': {
       const usage = 'set-status --id <id>[,<id>...] --status <status>';
       const ids = commaList(required(args[0] ?? options.id, usage));

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { allTasks, type TagView, type TaskNode } from '../core/plan';
 import { JsonSyntaxError } from '../store/jsonText';
-import type { LoadedPlan } from '../store/taskStore';
+import type { LoadedPlan } from '../store/planReader';
 import type { TaskElement, TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
 import { orderForPicking } from '../core/taskOrder';

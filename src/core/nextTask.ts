@@ -30,6 +30,12 @@ interface Candidate {
   dependencyCount: number;
 }
 
+/** A subtask candidate with its id's parts as numbers, split once rather than in every comparison. */
+interface SubtaskCandidate extends Candidate {
+  parentNumber: number;
+  subNumber: number;
+}
+
 export function findNextTask(tag: TagView): TaskNode | undefined {
   const active = tag.tasks.filter((task) => task.status === 'pending' || task.status === 'in-progress' || task.status === 'done');
   const done = new Set<string>();
@@ -39,7 +45,7 @@ export function findNextTask(tag: TagView): TaskNode | undefined {
     for (const sub of task.subtasks) if (sub.raw.status === 'done') done.add(`${id}.${String(sub.raw.id)}`);
   }
 
-  const subtasks: Candidate[] = [];
+  const subtasks: SubtaskCandidate[] = [];
   for (const parent of active) {
     if (parent.status !== 'in-progress') continue;
     const parentId = String(parent.raw.id);
@@ -50,12 +56,9 @@ export function findNextTask(tag: TagView): TaskNode | undefined {
         typeof dep === 'string' && dep.includes('.') ? dep : `${parentId}.${String(dep)}`,
       );
       if (!dependencies.every((dep) => done.has(dep))) continue;
-      subtasks.push({
-        node: sub,
-        id: `${parentId}.${String(sub.raw.id)}`,
-        weight: PRIORITY_WEIGHT[sub.priority],
-        dependencyCount: dependencies.length,
-      });
+      const id = `${parentId}.${String(sub.raw.id)}`;
+      const [parentNumber, subNumber] = id.split('.').map(Number);
+      subtasks.push({ node: sub, id, weight: PRIORITY_WEIGHT[sub.priority], dependencyCount: dependencies.length, parentNumber, subNumber });
     }
   }
   if (subtasks.length > 0) return subtasks.sort(compareSubtasks)[0].node;
@@ -82,12 +85,10 @@ function compareTasks(a: Candidate, b: Candidate): number {
   return Number(a.id) - Number(b.id);
 }
 
-function compareSubtasks(a: Candidate, b: Candidate): number {
+function compareSubtasks(a: SubtaskCandidate, b: SubtaskCandidate): number {
   if (a.weight !== b.weight) return b.weight - a.weight;
   if (a.dependencyCount !== b.dependencyCount) return a.dependencyCount - b.dependencyCount;
-  const [aParent, aSub] = a.id.split('.').map(Number);
-  const [bParent, bSub] = b.id.split('.').map(Number);
-  return aParent === bParent ? aSub - bSub : aParent - bParent;
+  return a.parentNumber === b.parentNumber ? a.subNumber - b.subNumber : a.parentNumber - b.parentNumber;
 }
 
 /** Why `task` is the next one, in a sentence a user (or a model) can check against the plan. */

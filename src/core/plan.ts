@@ -25,13 +25,13 @@ export interface PlanProblem {
 }
 
 /**
- * A task or subtask as the extension sees it. The text fields and Task Master's id are read from
- * the raw object on demand: a large plan has tens of thousands of nodes, and loading it must stay
- * close to the cost of JSON.parse.
+ * A task or subtask as the extension sees it. The text fields, the ids and the dependencies are read
+ * from the raw object on demand: a large plan has tens of thousands of nodes, and loading it must
+ * stay close to the cost of JSON.parse.
  */
 export class TaskNode {
-  /** Canonical ids this task waits for, in file order. */
-  readonly dependencies: readonly string[];
+  private canonical: string | undefined;
+  private resolvedDependencies: readonly string[] | undefined;
   readonly status: TaskStatus;
   /** Subtasks in file order (Task Master nests them one level deep: a subtask has none). */
   readonly subtasks: TaskNode[] = [];
@@ -39,16 +39,23 @@ export class TaskNode {
   constructor(
     /** The object in the parsed file; every field the extension does not know stays in it. */
     readonly raw: RawTask | RawSubtask,
-    /** Canonical id: "12" for a task, "12.3" for a subtask. */
-    readonly id: string,
     private readonly tagPath: JsonPath,
     /** Position in its list: the tag's tasks, or the parent's subtasks. */
     private readonly index: number,
     readonly parent?: TaskNode,
   ) {
-    const deps = raw.dependencies;
-    this.dependencies = Array.isArray(deps) && deps.length > 0 ? deps.map((dep) => resolveDependency(dep, parent?.id)) : NONE;
     this.status = effectiveStatus(raw.status);
+  }
+
+  /** Canonical id: "12" for a task, "12.3" for a subtask. */
+  get id(): string {
+    return (this.canonical ??= this.parent ? subtaskId(this.parent.id, this.raw.id as RawId) : canonicalId(this.raw.id));
+  }
+
+  /** Canonical ids this task waits for, in file order; resolved on first use (`next` reads the raw list). */
+  get dependencies(): readonly string[] {
+    const deps = this.raw.dependencies;
+    return (this.resolvedDependencies ??= Array.isArray(deps) && deps.length > 0 ? deps.map((dep) => resolveDependency(dep, this.parent?.id)) : NONE);
   }
 
   /**
@@ -209,7 +216,7 @@ function readTag(name: string, path: JsonPath, block: Record<string, unknown>, p
       });
       continue;
     }
-    const node = new TaskNode(raw as RawTask, canonicalId(raw.id), path, i);
+    const node = new TaskNode(raw as RawTask, path, i);
     const subs = Array.isArray(raw.subtasks) ? raw.subtasks : [];
     for (let j = 0; j < subs.length; j++) {
       const sub = subs[j];
@@ -224,7 +231,7 @@ function readTag(name: string, path: JsonPath, block: Record<string, unknown>, p
         });
         continue;
       }
-      node.subtasks.push(new TaskNode(sub as RawSubtask, subtaskId(node.id, sub.id as RawId), path, j, node));
+      node.subtasks.push(new TaskNode(sub as RawSubtask, path, j, node));
     }
     tasks.push(node);
   }

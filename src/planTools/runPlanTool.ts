@@ -2,7 +2,7 @@ import { CancelledError, InvalidReplyError, ModelNotFoundError, OllamaUnreachabl
 import { OperationError } from '../core/operations';
 import { ReadOnlyFileError } from '../store/atomicWrite';
 import { LockTimeoutError } from '../store/fileLock';
-import { PlanMissingError, PlanUnreadableError } from '../store/taskStore';
+import { PlanMissingError, PlanUnreadableError } from '../store/planReader';
 import { validateInput } from './inputValidation';
 import { ToolInputError, type PlanTool, type PlanToolContext } from './planTool';
 

@@ -1,66 +1,26 @@
 import { constants as fsConstants, promises as fs, watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
-import { hasConflictMarkers } from '../core/conflictMarkers';
 import { Emitter, type Disposable } from '../core/event';
 import type { PlanOperation } from '../core/operations';
-import { DEFAULT_TAG, readPlan, type Plan } from '../core/plan';
+import { DEFAULT_TAG } from '../core/plan';
 import { writeFileAtomic } from './atomicWrite';
 import { withFileLock } from './fileLock';
-import { applyJsonEdits, decodeUtf8, JsonSyntaxError, parseJson, verifyJsonEdits } from './jsonText';
+import { applyJsonEdits, verifyJsonEdits } from './jsonText';
 import type { PlanLocation } from './planLocation';
+import {
+  loadedOrThrow,
+  parsePlanText,
+  PlanMissingError,
+  PlanUnreadableError,
+  readCurrentTag,
+  readJsonObject,
+  readPlanFiles,
+  readText,
+  type LoadedPlan,
+  type PlanState,
+} from './planReader';
 import { changedEntries, describeEntry, revertedEntries, type ChangedEntry } from './staleOverwrite';
 import { isRunning, processClock, startPrecision, taskMasterProcesses, type TaskMasterProcess } from './taskMasterProcesses';
-
-/** What the store knows of the plan file right now. */
-export type PlanState =
-  | { kind: 'missing'; location: PlanLocation }
-  | { kind: 'unreadable'; location: PlanLocation; error: JsonSyntaxError | Error; text?: string }
-  | LoadedPlan;
-
-export interface LoadedPlan {
-  kind: 'loaded';
-  location: PlanLocation;
-  text: string;
-  plan: Plan;
-  currentTag: string;
-}
-
-export class PlanUnreadableError extends Error {
-  /** The file holds git conflict markers: a merge without the merge driver, which the plan merge can resolve. */
-  readonly mergeConflict: boolean;
-
-  constructor(
-    readonly file: string,
-    readonly cause: Error,
-    text?: string,
-  ) {
-    const mergeConflict = text !== undefined && hasConflictMarkers(text);
-    super(
-      mergeConflict
-        ? `${file} holds git conflict markers from a merge. "Resolve Merge Conflict" (tml resolve-conflict) merges both sides by tag and task id; nothing is written until then.`
-        : JsonSyntaxError.is(cause)
-          ? `${file}:${cause.position.line}:${cause.position.column}: ${cause.reason}. Fix the file; nothing is written until it parses again.`
-          : `${file}: ${cause.message}`,
-    );
-    this.name = 'PlanUnreadableError';
-    this.mergeConflict = mergeConflict;
-  }
-
-  static is(error: unknown): error is PlanUnreadableError {
-    return error instanceof PlanUnreadableError;
-  }
-}
-
-export class PlanMissingError extends Error {
-  constructor(readonly file: string) {
-    super(`No plan at ${file}. Initialise the project (Taskmaster: Initialize) or point to an existing tasks.json.`);
-    this.name = 'PlanMissingError';
-  }
-
-  static is(error: unknown): error is PlanMissingError {
-    return error instanceof PlanMissingError;
-  }
-}
 
 export interface TaskStoreOptions {
   /** How many backups of each tag `.taskmaster/backups/` keeps (read at each backup; at least 1). */
@@ -138,7 +98,7 @@ export class TaskStore implements Disposable {
     let text: string | undefined;
     let stateTag: string | undefined;
     try {
-      [text, stateTag] = await Promise.all([readText(this.location.tasksFile), readCurrentTag(this.location.stateFile)]);
+      ({ text, currentTag: stateTag } = await readPlanFiles(this.location));
     } catch (error) {
       this.setState({ kind: 'unreadable', location: this.location, error: error as Error });
       return this._state;
@@ -146,27 +106,13 @@ export class TaskStore implements Disposable {
     const previous = this._state;
     if (previous.kind !== 'missing' && text === previous.text && stateTag === this.stateTag) return previous;
     this.stateTag = stateTag;
-    this.setState(this.parse(text));
+    this.setState(parsePlanText(this.location, text, this.stateTag));
     return this._state;
   }
 
   /** Reloads and returns the plan; throws PlanMissingError or PlanUnreadableError when there is none to use. */
   async load(): Promise<LoadedPlan> {
-    const state = await this.reload();
-    if (state.kind === 'missing') throw new PlanMissingError(state.location.tasksFile);
-    if (state.kind === 'unreadable') throw new PlanUnreadableError(state.location.tasksFile, state.error, state.text);
-    return state;
-  }
-
-  private parse(text: string | undefined): PlanState {
-    const { location } = this;
-    if (text === undefined) return { kind: 'missing', location };
-    try {
-      const plan = readPlan(parseJson(text));
-      return { kind: 'loaded', location, text, plan, currentTag: this.stateTag ?? DEFAULT_TAG };
-    } catch (error) {
-      return { kind: 'unreadable', location, error: error as Error, text };
-    }
+    return loadedOrThrow(await this.reload());
   }
 
   private setState(state: PlanState): void {
@@ -191,7 +137,7 @@ export class TaskStore implements Disposable {
         if (text === undefined) throw new PlanMissingError(this.location.tasksFile);
         this.stateTag = await readCurrentTag(this.location.stateFile);
         // The file as last read is the usual case: skip parsing it again.
-        const current = this._state.kind === 'loaded' && this._state.text === text ? this._state : this.parse(text);
+        const current = this._state.kind === 'loaded' && this._state.text === text ? this._state : parsePlanText(this.location, text, this.stateTag);
         if (current.kind !== 'loaded') this.refuse(current);
         const editTag = tag ?? this.stateTag ?? DEFAULT_TAG;
         const edits = operation({ plan: current.plan, tag: editTag, now: new Date() });
@@ -199,7 +145,7 @@ export class TaskStore implements Disposable {
           this.setState(current);
           return;
         }
-        const updated = this.parse(applyJsonEdits(text, edits));
+        const updated = parsePlanText(this.location, applyJsonEdits(text, edits), this.stateTag);
         // An edit that breaks the JSON would be a bug here: it never reaches the disk.
         if (updated.kind !== 'loaded') throw new Error('Internal error: the edit produced invalid JSON; nothing was written.');
         verifyJsonEdits(text, edits, updated.plan.data);
@@ -244,7 +190,7 @@ export class TaskStore implements Disposable {
           const text = await readText(this.location.tasksFile).catch(() => undefined);
           if (text !== undefined && text !== checkedText) {
             checkedText = text;
-            const state = this.parse(text);
+            const state = parsePlanText(this.location, text, this.stateTag);
             const undone = state.kind === 'loaded' ? revertedEntries(changes, state.plan) : [];
             if (undone.length > 0) {
               await this.reapply(operation, tag, undone, writers, reapplied);
@@ -377,40 +323,6 @@ export class TaskStore implements Disposable {
     this._onDidChange.dispose();
     this._onDidUndoneChange.dispose();
   }
-}
-
-/** A file's text, undefined when it does not exist; a JsonSyntaxError when it is not UTF-8. */
-async function readText(file: string): Promise<string | undefined> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await fs.readFile(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  return decodeUtf8(bytes);
-}
-
-/** A JSON object file (state.json), undefined when it is missing or not readable as one. */
-async function readJsonObject(file: string): Promise<Record<string, unknown> | undefined> {
-  const text = await readText(file).catch((error: unknown) => {
-    if (JsonSyntaxError.is(error)) return undefined;
-    throw error;
-  });
-  if (text === undefined) return undefined;
-  try {
-    const value = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function readCurrentTag(stateFile: string): Promise<string | undefined> {
-  const state = await readJsonObject(stateFile);
-  // Older Task Master versions wrote `activeTag`.
-  const tag = state?.currentTag || state?.activeTag;
-  return typeof tag === 'string' && tag ? tag : undefined;
 }
 
 /** task-master processes of the project that started before now, so may have read the file before a write just made. */

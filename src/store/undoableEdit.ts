@@ -1,6 +1,7 @@
 import { OperationError, restoreTag, VerbatimJson, type JsonEdit, type PlanOperation } from '../core/operations';
 import { DEFAULT_TAG, type Plan } from '../core/plan';
-import type { LoadedPlan, TaskStore } from './taskStore';
+import type { TaskStore } from './taskStore';
+import type { LoadedPlan } from './planReader';
 
 /** Undo would overwrite a change made to the same tags after the edit it takes back. */
 export class UndoConflictError extends OperationError {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { TagView, TaskNode } from '../core/plan';
-import type { LoadedPlan } from '../store/taskStore';
+import type { LoadedPlan } from '../store/planReader';
 import type { Project, Projects } from '../workspace/projects';
 import { ContextKeys } from '../commands/commandIds';
 import { describeFilter, isFilterActive, isShown, type TaskFilter } from './taskFilter';

@@ -4,7 +4,7 @@ import { findNextTask } from '../core/nextTask';
 import { selectTag, type TagView, type TaskNode } from '../core/plan';
 import { unmetDependencies } from '../core/taskOrder';
 import { JsonSyntaxError } from '../store/jsonText';
-import type { LoadedPlan } from '../store/taskStore';
+import type { LoadedPlan } from '../store/planReader';
 import type { Project } from '../workspace/projects';
 import { matchesFilter, visibleSubtasks, type TaskFilter } from './taskFilter';
 import { tagRowKey, tagsCurrentFirst } from './tagOrder';

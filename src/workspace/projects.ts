@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { backupsToKeep } from '../config';
 import { locatePlan } from '../store/planLocation';
-import { describeUndoneChange, TaskStore, type PlanState, type UndoneChange } from '../store/taskStore';
+import { describeUndoneChange, TaskStore, type UndoneChange } from '../store/taskStore';
+import type { PlanState } from '../store/planReader';
 import { showInformationMessage, showWarningMessage } from '../notifications';
 
 /** One workspace folder and the store of its plan. */

@@ -3,7 +3,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { locatePlan } from '../../src/store/planLocation';
-import { TaskStore, type LoadedPlan } from '../../src/store/taskStore';
+import { TaskStore } from '../../src/store/taskStore';
+import type { LoadedPlan } from '../../src/store/planReader';
 
 /** Small builders for Task Master plans, so each test states only what matters to it. */
 export interface TaskSpec {

@@ -9,7 +9,8 @@ import { runCli } from '../../src/cli/main';
 import { SUBTASKS_SCHEMA } from '../../src/core/aiSchemas';
 import { validatePlan } from '../../src/core/validation';
 import { locatePlan } from '../../src/store/planLocation';
-import { TaskStore, type LoadedPlan } from '../../src/store/taskStore';
+import { TaskStore } from '../../src/store/taskStore';
+import type { LoadedPlan } from '../../src/store/planReader';
 import { OllamaStandIn } from '../support/ollamaStandIn';
 import { makeProject, task, tagged } from '../support/planBuilder';
 

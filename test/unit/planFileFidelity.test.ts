@@ -10,7 +10,8 @@ import { createTag } from '../../src/core/tagOperations';
 import { JsonScanner } from '../../src/store/jsonScanner';
 import { JsonSyntaxError } from '../../src/store/jsonText';
 import { locatePlan } from '../../src/store/planLocation';
-import { PlanUnreadableError, TaskStore } from '../../src/store/taskStore';
+import { TaskStore } from '../../src/store/taskStore';
+import { PlanUnreadableError } from '../../src/store/planReader';
 import { OllamaStandIn } from '../support/ollamaStandIn';
 import { makeProject, openStore, task, tagged, taskMasterText } from '../support/planBuilder';
 

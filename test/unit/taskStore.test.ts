@@ -16,7 +16,8 @@ import { removeTasks } from '../../src/core/taskStructure';
 import { validatePlan } from '../../src/core/validation';
 import { ReadOnlyFileError } from '../../src/store/atomicWrite';
 import { locatePlan } from '../../src/store/planLocation';
-import { PlanUnreadableError, TaskStore, type LoadedPlan } from '../../src/store/taskStore';
+import { TaskStore } from '../../src/store/taskStore';
+import { PlanUnreadableError, type LoadedPlan } from '../../src/store/planReader';
 import { loadedPlan, makeProject, openStore, task, tagged, taskMasterText } from '../support/planBuilder';
 
 const sample = () =>

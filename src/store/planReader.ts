@@ -1,0 +1,130 @@
+import { hasConflictMarkers } from '../core/conflictMarkers';
+import { promises as fs } from 'node:fs';
+import { DEFAULT_TAG, readPlan, type Plan } from '../core/plan';
+import { decodeUtf8, JsonSyntaxError, parseJson } from './jsonText';
+import type { PlanLocation } from './planLocation';
+
+/**
+ * Reading a plan: tasks.json and the current tag of state.json, as the store reads them. Kept apart
+ * from the store (locks, watchers, process checks) so a read-only command loads nothing else.
+ */
+
+/** What is known of the plan file: missing, unreadable (and why), or loaded. */
+export type PlanState =
+  | { kind: 'missing'; location: PlanLocation }
+  | { kind: 'unreadable'; location: PlanLocation; error: JsonSyntaxError | Error; text?: string }
+  | LoadedPlan;
+
+export interface LoadedPlan {
+  kind: 'loaded';
+  location: PlanLocation;
+  text: string;
+  plan: Plan;
+  currentTag: string;
+}
+
+export class PlanUnreadableError extends Error {
+  /** The file holds git conflict markers: a merge without the merge driver, which the plan merge can resolve. */
+  readonly mergeConflict: boolean;
+
+  constructor(
+    readonly file: string,
+    readonly cause: Error,
+    text?: string,
+  ) {
+    const mergeConflict = text !== undefined && hasConflictMarkers(text);
+    super(
+      mergeConflict
+        ? `${file} holds git conflict markers from a merge. "Resolve Merge Conflict" (tml resolve-conflict) merges both sides by tag and task id; nothing is written until then.`
+        : JsonSyntaxError.is(cause)
+          ? `${file}:${cause.position.line}:${cause.position.column}: ${cause.reason}. Fix the file; nothing is written until it parses again.`
+          : `${file}: ${cause.message}`,
+    );
+    this.name = 'PlanUnreadableError';
+    this.mergeConflict = mergeConflict;
+  }
+
+  static is(error: unknown): error is PlanUnreadableError {
+    return error instanceof PlanUnreadableError;
+  }
+}
+
+export class PlanMissingError extends Error {
+  constructor(readonly file: string) {
+    super(`No plan at ${file}. Initialise the project (Taskmaster: Initialize) or point to an existing tasks.json.`);
+    this.name = 'PlanMissingError';
+  }
+
+  static is(error: unknown): error is PlanMissingError {
+    return error instanceof PlanMissingError;
+  }
+}
+
+/** The state a tasks.json text gives: `undefined` text is a missing file. */
+export function parsePlanText(location: PlanLocation, text: string | undefined, currentTag: string | undefined): PlanState {
+  if (text === undefined) return { kind: 'missing', location };
+  try {
+    const plan = readPlan(parseJson(text));
+    return { kind: 'loaded', location, text, plan, currentTag: currentTag ?? DEFAULT_TAG };
+  } catch (error) {
+    return { kind: 'unreadable', location, error: error as Error, text };
+  }
+}
+
+/** The loaded plan; PlanMissingError or PlanUnreadableError when there is none to use. */
+export function loadedOrThrow(state: PlanState): LoadedPlan {
+  if (state.kind === 'missing') throw new PlanMissingError(state.location.tasksFile);
+  if (state.kind === 'unreadable') throw new PlanUnreadableError(state.location.tasksFile, state.error, state.text);
+  return state;
+}
+
+/** The text of tasks.json (undefined when missing) and the current tag of state.json, read together. */
+export async function readPlanFiles(location: PlanLocation): Promise<{ text: string | undefined; currentTag: string | undefined }> {
+  const [text, currentTag] = await Promise.all([readText(location.tasksFile), readCurrentTag(location.stateFile)]);
+  return { text, currentTag };
+}
+
+/** Reads the plan once, for a command that only reads it. */
+export async function readPlanState(location: PlanLocation): Promise<PlanState> {
+  try {
+    const { text, currentTag } = await readPlanFiles(location);
+    return parsePlanText(location, text, currentTag);
+  } catch (error) {
+    return { kind: 'unreadable', location, error: error as Error };
+  }
+}
+
+/** A file's text, undefined when it does not exist; a JsonSyntaxError when it is not UTF-8. */
+export async function readText(file: string): Promise<string | undefined> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return decodeUtf8(bytes);
+}
+
+/** A JSON object file (state.json), undefined when it is missing or not readable as one. */
+export async function readJsonObject(file: string): Promise<Record<string, unknown> | undefined> {
+  const text = await readText(file).catch((error: unknown) => {
+    if (JsonSyntaxError.is(error)) return undefined;
+    throw error;
+  });
+  if (text === undefined) return undefined;
+  try {
+    const value = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function readCurrentTag(stateFile: string): Promise<string | undefined> {
+  const state = await readJsonObject(stateFile);
+  // Older Task Master versions wrote `activeTag`.
+  const tag = state?.currentTag || state?.activeTag;
+  return typeof tag === 'string' && tag ? tag : undefined;
+}
+
