@@ -17,7 +17,9 @@ export async function isOllamaReachable(sources: ReachabilitySources, endpoints:
   if (known.includes(true)) return true;
   const unknown = endpoints.filter((_, index) => known[index] === undefined);
   if (unknown.length === 0) return false;
-  const probed = await Promise.all(unknown.map((host) => sources.models.health(host, AbortSignal.timeout(probeTimeoutMs))));
+  // The probe's own timeout ends it like a cancellation (health rethrows those); here it means "down".
+  const probe = (host: string) => sources.models.health(host, AbortSignal.timeout(probeTimeoutMs)).catch((): HostHealth => ({ host, reachable: false, error: `no answer within ${probeTimeoutMs} ms` }));
+  const probed = await Promise.all(unknown.map(probe));
   for (const health of probed) sources.inference.noteHealth(health.host, health.reachable);
   return probed.some((health) => health.reachable);
 }
