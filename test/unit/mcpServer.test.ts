@@ -77,6 +77,8 @@ describe('TASK_MASTER_TOOLS: which tools are served, by Task Master\'s rules', (
 describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', function () {
   this.timeout(30_000);
   const clients: Client[] = [];
+  /** Every tool a test of this suite called through the SDK client: each must be called at least once. */
+  const called = new Set<string>();
 
   // Users run the bundle, so that is what is tested; building it takes a second or two.
   before(async () => {
@@ -84,6 +86,12 @@ describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', functi
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.close()));
+  });
+  after(function () {
+    // Only when the whole suite ran (not under --grep): the list is the server's own.
+    if (this.test?.parent?.tests.every((test) => test.state !== undefined)) {
+      assert.deepEqual(PLAN_TOOLS.map((tool) => tool.name).filter((name) => !called.has(name)), [], 'tools no test called');
+    }
   });
 
   /** `tools` is TASK_MASTER_TOOLS; null leaves it unset. */
@@ -98,7 +106,10 @@ describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', functi
     client.onerror = (error) => protocolErrors.push(error);
     await client.connect(transport);
     clients.push(client);
-    const call = async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as ToolResult;
+    const call = async (name: string, args: Record<string, unknown> = {}) => {
+      called.add(name);
+      return (await client.callTool({ name, arguments: args })) as ToolResult;
+    };
     return { client, stderr, protocolErrors, call };
   }
 
@@ -469,6 +480,45 @@ describe('tml mcp: the bundled dist/cli.js served to the MCP SDK client', functi
       assert.deepEqual([report.total, report.nextOffset, report.tasks[0].taskId, report.tasks[0].complexityScore], [2, 1, 3, 9]);
       const named = json(await call('complexity_report', { file: '.taskmaster/reports/task-complexity-report.json', offset: 1 }));
       assert.deepEqual([named.report, named.tasks.map((entry: { taskId: number }) => entry.taskId)], [path.join('.taskmaster', 'reports', 'task-complexity-report.json'), [2]]);
+    } finally {
+      await ollama.stop();
+    }
+  });
+
+  it('runs update_subtask, validate_dependencies, scope_up_task, scope_down_task and parse_prd', async () => {
+    const ollama = await OllamaStandIn.start({ models: [{ name: 'llama3.2:3b' }] });
+    try {
+      const subtasks = [{ id: 1, status: 'done' }, { id: 2 }];
+      const { root, tasksFile } = await makeProject(tagged({ master: [task({ id: 1, status: 'done' }), task({ id: 2, title: 'Build the API', dependencies: [1, 9], subtasks })] }));
+      const { call } = await connect(root, ['--endpoint', ollama.url, '--model', 'llama3.2:3b']);
+      const saved = async () => JSON.parse(await fs.readFile(tasksFile, 'utf8')).master.tasks;
+
+      json(await call('update_subtask', { id: '2.2', prompt: 'Routes are versioned.' }));
+      assert.match((await saved())[1].subtasks[1].details, /<info added on .*>\nRoutes are versioned\.\n<\/info added on/);
+
+      const validation = json(await call('validate_dependencies'));
+      assert.equal(validation.ok, false);
+      assert.ok(validation.problems.some((problem: { taskId?: string; message: string }) => problem.taskId === '2' && /9/.test(problem.message)), JSON.stringify(validation.problems));
+
+      const rewrite = (title: string) => ({ content: JSON.stringify({ title, description: 'D', details: 'X', testStrategy: 'T', priority: 'high' }) });
+      const newSubtasks = (title: string) => ({ content: JSON.stringify({ subtasks: [{ id: 1, title, description: 'd', details: 'x', testStrategy: 't', dependencies: [] }] }) });
+      ollama.script(rewrite('Build the hardened API'), newSubtasks('Harden'));
+      json(await call('scope_up_task', { id: '2', strength: 'light' }));
+      let api = (await saved())[1];
+      assert.equal(api.title, 'Build the hardened API');
+      assert.deepEqual(api.subtasks.map((sub: { title: string; status: string }) => [sub.title, sub.status]), [['Subtask 1', 'done'], ['Harden', 'pending']], 'the done subtask kept, the pending one replaced');
+      ollama.script(rewrite('Build a small API'), newSubtasks('Keep it small'));
+      json(await call('scope_down_task', { id: '2' }));
+      api = (await saved())[1];
+      assert.deepEqual([api.title, api.subtasks.at(-1).title], ['Build a small API', 'Keep it small']);
+
+      await fs.writeFile(path.join(root, 'prd.md'), '# Billing\nInvoices are sent monthly.');
+      const generated = { id: 3, title: 'Send invoices', description: 'd', details: '', testStrategy: '', priority: 'medium', dependencies: [] };
+      ollama.script({ content: JSON.stringify({ tasks: [generated] }) });
+      assert.match(errorText(await call('parse_prd', { input: 'prd.md' })), /already has 2 tasks/);
+      json(await call('parse_prd', { input: 'prd.md', numTasks: 1, append: true }));
+      assert.deepEqual((await saved()).map((entry: { title: string }) => entry.title).slice(2), ['Send invoices']);
+      assert.match(JSON.stringify(ollama.requests.at(-1)!.messages), /Invoices are sent monthly/, 'the PRD reaches the model');
     } finally {
       await ollama.stop();
     }
