@@ -17,8 +17,20 @@ export interface ValidationResult {
   invalidDependencies: InvalidDependency[];
 }
 
-/** Checks every tag: duplicate ids, dependencies on missing tasks, cycles, odd field values. */
+/** One validation per loaded plan: Problems, the tree's row markers and the quick fixes all ask. */
+const validated = new WeakMap<Plan, ValidationResult>();
+
+/**
+ * Checks every tag: duplicate ids, dependencies on missing tasks, cycles, odd field values. A Plan
+ * is not changed once read (edits write the file and read it again), so its result is kept.
+ */
 export function validatePlan(plan: Plan): ValidationResult {
+  let result = validated.get(plan);
+  if (!result) validated.set(plan, (result = validateUncached(plan)));
+  return result;
+}
+
+function validateUncached(plan: Plan): ValidationResult {
   const problems: PlanProblem[] = [...plan.problems];
   const invalidDependencies: InvalidDependency[] = [];
   for (const tag of plan.tags.values()) {
