@@ -7,7 +7,6 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import type { FrameLocator, Page } from 'playwright-core';
 import { packageExtension } from '../test/e2e/stagedExtension';
 import { eventually, launchVSCode, openViewContainer, runCommand, waitForRows } from '../test/e2e/vscodeHarness';
@@ -153,12 +152,12 @@ async function outsideEdit(page: Page, workspace: string, plan: GeneratedPlan, l
   for (const other of everyTask ? plan.master.tasks : [task]) other.title = `${other.title.replace(/ \(edit .*\)$/, '')} (edit ${label})`;
   const expected = task.title;
   await frame.locator('body').evaluate((body, wanted) => {
-    const read = () => body.querySelector(`[data-task-id="${wanted.id}"] .card-title`)?.textContent;
     // (The page's own DOM types: this file is compiled without them.)
     const page = globalThis as unknown as { seen: Promise<number>; MutationObserver: new (changed: (records: unknown, observer: { disconnect(): void }) => void) => { observe(node: unknown, options: object): void } };
     page.seen = new Promise((resolve) => {
       new page.MutationObserver((_, observer) => {
-        if (read() !== wanted.text) return;
+        // Inline, not a named helper: tsx would wrap a named function in a `__name` call the page lacks.
+        if (body.querySelector(`[data-task-id="${wanted.id}"] .card-title`)?.textContent !== wanted.text) return;
         observer.disconnect();
         resolve(performance.timeOrigin + performance.now());
       }).observe(body, { subtree: true, childList: true, characterData: true });
