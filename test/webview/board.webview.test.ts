@@ -231,6 +231,19 @@ describe('board webview (Chromium, no VS Code)', function () {
     assert.equal(await page.evaluate('document.activeElement.dataset.taskId'), '3', 'focus back on the card');
   });
 
+  it('does not take the focus while in the background: a card rebuilt then gets it back when the board is focused again', async () => {
+    await send({ type: 'state', revision: 1, state: sample() });
+    await card('3').focus();
+    // VS Code has the focus elsewhere (a quick pick): the page's document is not the focused one.
+    await page.evaluate('document.hasFocus = () => false; window.__focusCalls = 0; const focus = HTMLElement.prototype.focus; HTMLElement.prototype.focus = function (...args) { window.__focusCalls++; return focus.apply(this, args); }');
+    const moved = SAMPLE.map((c) => (c.id === '3' ? { ...c, status: 'in-progress' as const } : c));
+    await send({ type: 'state', revision: 2, state: planState(moved, { nextId: '4' }) });
+    assert.equal(await column('in-progress').locator('[data-task-id="3"]').count(), 1);
+    assert.equal(await page.evaluate('window.__focusCalls'), 0, 'no focus() while in the background');
+    await page.evaluate('window.dispatchEvent(new FocusEvent("focus"))');
+    assert.equal(await page.evaluate('document.activeElement.dataset.taskId'), '3', 'the card focused once the board is');
+  });
+
   it('filters cards by text and priority, and keeps the filter across new states', async () => {
     await send({ type: 'state', revision: 1, state: sample() });
     await page.locator('[data-filter-text]').fill('docs');

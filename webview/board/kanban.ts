@@ -105,7 +105,12 @@ export class KanbanView {
 
     // A card whose data changed was rebuilt (or moved column): give it its focus back.
     const refocus = focusedId === undefined ? undefined : this.cards.get(focusedId)?.element;
-    if (refocus?.isConnected && document.activeElement !== refocus) refocus.focus();
+    if (refocus?.isConnected && document.activeElement !== refocus) {
+      // In the background, focus() would pull VS Code's focus into the webview (an open quick pick
+      // closes): the card gets it back when the board is focused again.
+      if (document.hasFocus()) refocus.focus();
+      else window.addEventListener('focus', () => refocus.isConnected && document.activeElement === document.body && refocus.focus(), { once: true });
+    }
     this.focusedAtRender = undefined;
   }
 
