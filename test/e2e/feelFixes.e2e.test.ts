@@ -2,7 +2,8 @@
  * End-to-end (issue 14, "found when tried as a new user would"): in a real VS Code (code-server, see
  * vscodeHarness.ts) with the packaged extension and no reachable Ollama, the model status item
  * offers the fixes and an AI command says so before asking anything; a Problems entry of tasks.json
- * has a quick fix that rewrites the file. Needs a current build (npm run build).
+ * has a quick fix that rewrites the file; a window reload with a notification open logs no error.
+ * Needs a current build (npm run build).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -84,4 +85,39 @@ describe('Feel fixes: Ollama down, quick fixes (code-server)', function () {
     await eventually('task 7 to depend on 5 only', () => (JSON.stringify(readTasks(vs.workspace()).master.tasks.find((task) => task.id === 7)?.dependencies) === '[5]' ? true : undefined), 15_000);
     await row.waitFor({ state: 'detached', timeout: 15_000 });
   });
+
+  // Last: it reloads the window.
+  it('a window reload with the Show Next Task notification open logs no "Channel has been closed" error', async () => {
+    const page = vs.page();
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'Taskmaster: Show Next Task');
+    await eventually('the next task notification', async () => ((await vs.notifications()).some((text) => text.includes('Next task')) ? true : undefined), 20_000);
+    await runCommand(page, 'Developer: Reload Window');
+    await openViewContainer(page, 'Taskmaster', 60_000);
+    await eventually('the reloaded window\'s activation', async () => (logLines(vs.session().logsDir).filter((line) => /Activated in/.test(line)).length >= 2 ? true : undefined), 60_000);
+    assert.deepEqual(channelClosedErrors(vs.session().logsDir), []);
+  });
 });
+
+/**
+ * The "Channel has been closed" errors of the session's logs (both windows' extension hosts), each
+ * with the stack lines after it; those raised inside VS Code's built-in extensions (the JSON
+ * language client of an open tasks.json) are theirs, not this extension's.
+ */
+function channelClosedErrors(dir: string): string[] {
+  return logFiles(dir)
+    .flatMap(({ name, lines }) => lines.flatMap((line, i) => (/Channel has been closed/.test(line) ? [`${name}: ${lines.slice(i, i + 12).join(' | ')}`] : [])))
+    .filter((error) => !/lib\/vscode\/extensions\//.test(error));
+}
+
+function logLines(dir: string): string[] {
+  return logFiles(dir).flatMap(({ lines }) => lines);
+}
+
+/** Every log of the session, as lines. */
+function logFiles(dir: string): Array<{ name: string; lines: string[] }> {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.log'))
+    .map((entry) => ({ name: entry.name, lines: fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8').split('\n') }));
+}
