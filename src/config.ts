@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { AiSettings } from './ai/aiSettings';
 import { isTaskStatus, type TaskStatus } from './core/task';
 import { DEFAULT_PRIORITY_BY_LABEL } from './github/issueImport';
-import { DEFAULT_BACKUPS_TO_KEEP } from './store/taskStore';
+import { DEFAULT_BACKUPS_TO_KEEP } from './store/planBackups';
 
 /** Every setting the extension reads, typed, in one place. */
 const SECTION = 'taskmaster';

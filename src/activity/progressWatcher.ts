@@ -11,7 +11,7 @@ import { GitHistory, type CommitInfo } from '../progress/gitHistory';
 import { ProjectProgress } from '../progress/projectProgress';
 import { parentsReadyToClose, type Suggestion } from '../progress/progressTracker';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
-import type { Project } from '../workspace/projects';
+import { localStore, type Project } from '../workspace/projects';
 import type { ActiveTask } from './activeTask';
 import type { ActivityService } from './activityService';
 import { showInformationMessage } from '../notifications';
@@ -62,7 +62,8 @@ export class ProgressWatcher implements vscode.Disposable {
   /** The project's progress, started once (with its repository, if any); watching .git finds new commits. */
   private projectProgress(project: Project): Promise<ProjectProgress | undefined> {
     // Before the ledger opens there is nowhere to record: started once it has.
-    if (!this.ledger) return Promise.resolve(undefined);
+    // A served plan's commits are made where its files are; nothing here to follow.
+    if (!this.ledger || !localStore(project)) return Promise.resolve(undefined);
     let started = this.progress.get(project);
     if (!started) this.progress.set(project, (started = this.start(project, this.ledger)));
     return started;

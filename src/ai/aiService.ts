@@ -51,7 +51,7 @@ import { readComplexityReport, writeComplexityReport, type ComplexityEntry } fro
 import { decodeUtf8, parseJson } from '../store/jsonText';
 import { createEmptyPlan } from '../store/projectInit';
 import { projectTree, readResearchFiles } from '../store/researchContext';
-import type { TaskStore } from '../store/taskStore';
+import type { PlanStore } from '../store/planStore';
 import { CancelledError, InvalidReplyError, PromptTooLargeError } from './aiErrors';
 import { complexityBand } from './aiSettings';
 import { ModelManager } from './modelManager';
@@ -141,7 +141,7 @@ export class AiService {
     this.models = new ModelManager((host, signal) => inference.client(host, signal));
   }
 
-  async expandTask(store: TaskStore, request: { id: string; count?: number; prompt?: string; force?: boolean; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
+  async expandTask(store: PlanStore, request: { id: string; count?: number; prompt?: string; force?: boolean; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
     const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
     options = this.freshAfterUndo(store, tagName, options);
@@ -161,13 +161,13 @@ export class AiService {
     return { ...outcome, model: reply.model, cached: reply.cached };
   }
 
-  async parsePrd(store: TaskStore, request: { text: string; count?: number; replace?: boolean; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
+  async parsePrd(store: PlanStore, request: { text: string; count?: number; replace?: boolean; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
     const proposal = await this.proposeTasksFromPrd(store, request, options);
     return this.applyProposedTasks(store, proposal, request.replace ?? false);
   }
 
   /** The tasks a model proposes for a PRD or description, not yet written (a chat preview shows them). */
-  async proposeTasksFromPrd(store: TaskStore, request: { text: string; count?: number; replace?: boolean; tag?: string }, options: InferenceOptions = {}): Promise<TaskProposal> {
+  async proposeTasksFromPrd(store: PlanStore, request: { text: string; count?: number; replace?: boolean; tag?: string }, options: InferenceOptions = {}): Promise<TaskProposal> {
     checkPrd(request.text);
     const state = store.state.kind === 'missing' ? undefined : await store.load();
     const tagName = request.tag ?? state?.currentTag ?? DEFAULT_TAG;
@@ -197,7 +197,7 @@ export class AiService {
   }
 
   /** Tasks a model reads out of code (a selection or a file): what is unfinished, missing or wrong. */
-  async proposeTasksFromCode(store: TaskStore, request: { code: string; source: string; tag?: string }, options: InferenceOptions = {}): Promise<TaskProposal> {
+  async proposeTasksFromCode(store: PlanStore, request: { code: string; source: string; tag?: string }, options: InferenceOptions = {}): Promise<TaskProposal> {
     if (!request.code.trim()) throw new OperationError('There is no code to read: select some code or open a file.', 'invalid');
     const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
@@ -224,7 +224,7 @@ export class AiService {
    * `onText`. Always on Ollama, never a chat's model: Task Master sends this to a cloud search
    * model, so the answer says which local model gave it.
    */
-  async research(store: TaskStore, request: ResearchRequest, onText: (text: string) => void = () => undefined, options: InferenceOptions = {}): Promise<ResearchAnswer> {
+  async research(store: PlanStore, request: ResearchRequest, onText: (text: string) => void = () => undefined, options: InferenceOptions = {}): Promise<ResearchAnswer> {
     if (!request.query.trim()) throw new OperationError('The research question is empty: say what to find out.', 'invalid');
     // A project without tasks.json can still ask; an unreadable one is reported by load().
     const plan = (await store.reload()).kind === 'missing' ? undefined : await store.load();
@@ -265,7 +265,7 @@ export class AiService {
    * Appends a research answer to a task's or subtask's details in a timestamped block, as Task
    * Master's `--save-to` does; Undo Last AI Change takes it back. Returns the task's id.
    */
-  async saveResearchToTask(store: TaskStore, record: ResearchRecord, request: { id: string; tag?: string }): Promise<string> {
+  async saveResearchToTask(store: PlanStore, record: ResearchRecord, request: { id: string; tag?: string }): Promise<string> {
     const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
     const task = requireTask(requireTag(plan.plan, tagName), request.id);
@@ -278,8 +278,12 @@ export class AiService {
    * Writes proposed tasks in one locked, atomic edit, after a backup that Undo can restore. In a
    * folder without tasks.json (a first PRD) the file is created first, with the proposal's tag.
    */
-  async applyProposedTasks(store: TaskStore, proposal: TaskProposal, replace = false): Promise<AiOutcome> {
-    if ((await store.reload()).kind === 'missing') await createEmptyPlan(store.location, proposal.tag);
+  async applyProposedTasks(store: PlanStore, proposal: TaskProposal, replace = false): Promise<AiOutcome> {
+    if ((await store.reload()).kind === 'missing') {
+      // A served plan is created on the server (tml init there), never from a client.
+      if (store.kind !== 'file') await store.load();
+      await createEmptyPlan(store.location, proposal.tag);
+    }
     const outcome: GeneratedOutcome = { ids: [], warnings: [...(proposal.notes ?? [])] };
     await this.writeUndoably(store, proposal.tag, proposal.operation, () =>
       store.edit(validatedOperation(addGeneratedTasks(proposal.tasks, replace, outcome), proposal.operation), proposal.tag),
@@ -292,13 +296,13 @@ export class AiService {
    * was refused (the validator, a lock) leaves the previous change as the one Undo restores, and a
    * run of writes that stopped partway (update from) can still be undone.
    */
-  private async writeUndoably(store: TaskStore, tag: string, operation: string, write: () => Promise<void>): Promise<void> {
+  private async writeUndoably(store: PlanStore, tag: string, operation: string, write: () => Promise<void>): Promise<void> {
     const backupFile = await store.backup(tag);
     try {
       await write();
     } finally {
-      const [before, after] = await Promise.all([readFile(backupFile, 'utf8'), readFile(store.location.tasksFile, 'utf8')]);
-      if (before !== after) this.changes.set(changeKey(store, tag), { operation, tag, backupFile, at: new Date() });
+      const [before, after] = await Promise.all([readFile(backupFile, 'utf8'), store.reload()]);
+      if (after.kind !== 'loaded' || before !== after.text) this.changes.set(changeKey(store, tag), { operation, tag, backupFile, at: new Date() });
     }
   }
 
@@ -306,16 +310,16 @@ export class AiService {
    * The options for a request in a tag: the first one after an Undo there skips the cache, since
    * the plan is back as it was and the identical request would replay the answer just undone.
    */
-  private freshAfterUndo(store: TaskStore, tag: string, options: InferenceOptions): InferenceOptions {
+  private freshAfterUndo(store: PlanStore, tag: string, options: InferenceOptions): InferenceOptions {
     return this.undone.delete(changeKey(store, tag)) ? { ...options, fresh: true } : options;
   }
 
-  lastChange(store: TaskStore, tag: string): AiChange | undefined {
+  lastChange(store: PlanStore, tag: string): AiChange | undefined {
     return this.changes.get(changeKey(store, tag));
   }
 
   /** Puts the tag back as it was before its last AI change; other tags are not touched. */
-  async undoLastChange(store: TaskStore, tag: string): Promise<AiChange> {
+  async undoLastChange(store: PlanStore, tag: string): Promise<AiChange> {
     const change = this.lastChange(store, tag);
     if (!change) throw new OperationError(`No AI change to undo in tag "${tag}" in this session.`, 'invalid');
     const backupText = decodeUtf8(await readFile(change.backupFile));
@@ -332,7 +336,7 @@ export class AiService {
    * first, with one worker per healthy Ollama host so a home lab's boxes share the work.
    */
   async expandAll(
-    store: TaskStore,
+    store: PlanStore,
     request: { tag?: string; force?: boolean; count?: number; prompt?: string } = {},
     options: InferenceOptions = {},
     onTaskDone?: (id: string, outcome: AiOutcome) => void,
@@ -364,7 +368,7 @@ export class AiService {
   }
 
   /** Rates every open top-level task and writes Task Master's complexity report for the tag. */
-  async analyzeComplexity(store: TaskStore, request: { tag?: string } = {}, options: InferenceOptions = {}): Promise<ComplexityOutcome> {
+  async analyzeComplexity(store: PlanStore, request: { tag?: string } = {}, options: InferenceOptions = {}): Promise<ComplexityOutcome> {
     const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
     const tag = requireTag(plan.plan, tagName);
@@ -388,7 +392,7 @@ export class AiService {
   }
 
   /** Rewrites a task's title, description, details and test strategy for a change request. */
-  async updateTask(store: TaskStore, request: { id: string; prompt: string; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
+  async updateTask(store: PlanStore, request: { id: string; prompt: string; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
     if (!request.prompt.trim()) throw new OperationError('Say what changed.', 'invalid');
     const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
@@ -405,7 +409,7 @@ export class AiService {
    * pending subtasks replaced by new ones fitting the new scope (others kept). Every task is asked
    * for before anything is written, and all are written in one edit that Undo restores.
    */
-  async scopeTasks(store: TaskStore, request: ScopeRequest, options: InferenceOptions = {}): Promise<AiOutcome> {
+  async scopeTasks(store: PlanStore, request: ScopeRequest, options: InferenceOptions = {}): Promise<AiOutcome> {
     const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
     options = this.freshAfterUndo(store, tagName, options);
@@ -448,7 +452,7 @@ export class AiService {
   }
 
   /** Rewrites every open task from an id onward for a change, as Task Master's `update --from`. */
-  async updateFrom(store: TaskStore, request: { fromId: string; prompt: string; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
+  async updateFrom(store: PlanStore, request: { fromId: string; prompt: string; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
     if (!request.prompt.trim()) throw new OperationError('Say what changed.', 'invalid');
     const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
@@ -472,7 +476,7 @@ export class AiService {
   }
 
   /** Appends a timestamped implementation note to a subtask's details, as update-subtask does. */
-  async updateSubtask(store: TaskStore, request: { id: string; prompt: string; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
+  async updateSubtask(store: PlanStore, request: { id: string; prompt: string; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
     if (!request.prompt.trim()) throw new OperationError('Say what to note.', 'invalid');
     const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
@@ -484,7 +488,7 @@ export class AiService {
     return { ids: [task.id], warnings: [], model: reply.model, cached: reply.cached, proposedStatus };
   }
 
-  async addTaskFromPrompt(store: TaskStore, request: { prompt: string; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
+  async addTaskFromPrompt(store: PlanStore, request: { prompt: string; tag?: string }, options: InferenceOptions = {}): Promise<AiOutcome> {
     if (!request.prompt.trim()) throw new OperationError('Describe the task to add.', 'invalid');
     const plan = await store.load();
     const tagName = request.tag ?? plan.currentTag;
@@ -547,7 +551,7 @@ function withProposedTasks(tag: TagView | undefined, proposed: GeneratedTask[]):
 }
 
 /** Where per-tag state (Undo, a retry after it) is kept: one tasks.json's tag. */
-function changeKey(store: TaskStore, tag: string): string {
+function changeKey(store: PlanStore, tag: string): string {
   return `${store.location.tasksFile}\n${tag}`;
 }
 

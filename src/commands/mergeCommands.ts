@@ -6,7 +6,7 @@ import { applyConflictResolution, describeSides, prepareConflictResolution } fro
 import { describeMergeNote } from '../store/planMergeText';
 import { showInformationMessage, showWarningMessage } from '../notifications';
 import type { TaskTreeModel } from '../tree/taskTreeModel';
-import type { Project } from '../workspace/projects';
+import { localStore, servedPlanMessage, type Project } from '../workspace/projects';
 import { CommandIds } from './commandIds';
 import { registerCommand } from './registerCommand';
 import { isProject, pickProject } from './taskPicker';
@@ -20,7 +20,7 @@ export interface MergeCommandServices {
 /** A project's plan holds conflict markers (it is unreadable, and the markers are why). */
 export function hasMergeConflict(project: Project): boolean {
   const state = project.store.state;
-  return state.kind === 'unreadable' && state.text !== undefined && hasConflictMarkers(state.text);
+  return project.store.kind === 'file' && state.kind === 'unreadable' && state.text !== undefined && hasConflictMarkers(state.text);
 }
 
 /**
@@ -38,6 +38,10 @@ export function registerMergeCommands(context: vscode.ExtensionContext, services
   register(CommandIds.installMergeDriver, async (arg?: unknown) => {
     const project = isProject(arg) ? arg : await pickProject(model, { needsPlan: false });
     if (!project) return;
+    if (!localStore(project)) {
+      void showInformationMessage(servedPlanMessage(project, 'install the merge driver'));
+      return;
+    }
     const setup = await installMergeDriver(project.store.location, program, env);
     log.info(`merge driver for ${project.folder.name}: ${setup.driver}`);
     const attributes = setup.attributesAdded ? `added the tasks.json entry to .gitattributes (commit it)` : '.gitattributes already had the entry';
@@ -49,6 +53,11 @@ export function registerMergeCommands(context: vscode.ExtensionContext, services
   register(CommandIds.resolveMergeConflict, async (arg?: unknown) => {
     const project = await conflictedProject(model, arg);
     if (!project) return;
+    const store = localStore(project);
+    if (!store) {
+      void showInformationMessage(servedPlanMessage(project, 'resolve a merge conflict in its tasks.json'));
+      return;
+    }
     const resolution = await prepareConflictResolution(project.store.location, new Date());
     const decisions = resolution.notes.map(describeMergeNote);
     const detail = [
@@ -57,7 +66,7 @@ export function registerMergeCommands(context: vscode.ExtensionContext, services
     ].join('\n');
     const choice = await showWarningMessage(`Resolve the merge conflict in ${project.folder.name}'s tasks.json?`, { modal: true, detail }, 'Resolve');
     if (choice !== 'Resolve') return;
-    const backup = await applyConflictResolution(project.store, resolution);
+    const backup = await applyConflictResolution(store, resolution);
     for (const decision of decisions) log.info(`merge of ${resolution.file}: ${decision}`);
     log.info(`merge of ${resolution.file}: the conflicted file is kept in ${backup}`);
     const shown = await showInformationMessage(
@@ -73,7 +82,7 @@ export function registerMergeCommands(context: vscode.ExtensionContext, services
   context.subscriptions.push(
     model.projects.onDidChange((project) => {
       if (!project) return;
-      if (!refreshed.has(project)) {
+      if (!refreshed.has(project) && localStore(project)) {
         refreshed.add(project);
         // An update of the extension moves dist/cli.js: a driver installed from an older version follows it.
         void refreshMergeDriver(project.store.location, program, env).then(

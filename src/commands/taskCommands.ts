@@ -11,7 +11,7 @@ import { projectDefaultPriority } from '../store/taskmasterConfig';
 import { openFileAt } from '../messages';
 import type { TaskDocuments } from '../tree/taskDocuments';
 import type { TaskTreeModel, TreeElement } from '../tree/taskTreeModel';
-import type { Project } from '../workspace/projects';
+import { localStore, servedPlanMessage, type Project } from '../workspace/projects';
 import { CommandIds, setStatusCommandId, TREE_SELECTION_ARG } from './commandIds';
 import { isProject, loadedTag, pickProject, resolveTarget, taskPickItems, taskRef, type TaskTarget } from './taskPicker';
 import { plural } from '../core/text';
@@ -225,6 +225,10 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
       void showInformationMessage(`${project.folder.name} already has a plan at ${project.store.location.tasksFile}.`);
       return;
     }
+    if (!localStore(project)) {
+      void showInformationMessage(servedPlanMessage(project, 'initialize the project (tml init)'));
+      return;
+    }
     const created = await initializeProject(project.store.location);
     await project.store.reload();
     log.info(`Initialized ${project.folder.name}: ${created.join(', ')}`);
@@ -236,6 +240,10 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
   // Also opens the file an error names (a Uri), at the line and column it gives.
   register(CommandIds.openTasksFile, async (arg, line, column) => {
     const project = arg instanceof vscode.Uri || isProject(arg) ? arg : await pickProject(model, { needsPlan: true });
+    if (isProject(project) && !localStore(project)) {
+      void showInformationMessage(servedPlanMessage(project, 'open its tasks.json'));
+      return;
+    }
     const file = project instanceof vscode.Uri ? project : project && vscode.Uri.file(project.store.location.tasksFile);
     if (file) await openFileAt(file, line as number | undefined, column as number | undefined);
   });
@@ -291,6 +299,10 @@ async function askNewTask(kind: 'task' | 'subtask', defaultPriority: TaskPriorit
 }
 
 async function revealInFile(target: TaskTarget, field?: string): Promise<void> {
+  if (!localStore(target.project)) {
+    void showInformationMessage(servedPlanMessage(target.project, 'open its tasks.json'));
+    return;
+  }
   const document = await vscode.workspace.openTextDocument(target.project.store.location.tasksFile);
   const { start } = new JsonLocator(document.getText()).locate(field ? [...target.task.path, field] : target.task.path);
   await openFileAt(document.uri, start.line, start.column);

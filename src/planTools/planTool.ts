@@ -1,5 +1,5 @@
 import type { AiService } from '../ai/aiService';
-import type { TaskStore } from '../store/taskStore';
+import type { PlanStore } from '../store/planStore';
 
 /**
  * A plan tool: one capability a model can call, defined once and served by every bridge (the
@@ -31,7 +31,7 @@ export interface JsonSchemaObject {
 }
 
 export interface PlanToolContext {
-  store: TaskStore;
+  store: PlanStore;
   ai: AiService;
   /** The project folder: every file argument must resolve inside it. */
   projectRoot: string;

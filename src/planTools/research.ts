@@ -3,7 +3,7 @@ import type { AiService, ResearchAnswer } from '../ai/aiService';
 import { DETAIL_LEVELS, parseDetailLevel } from '../core/researchPrompt';
 import { answeredBy } from '../core/researchRecord';
 import { writeResearchAs, writeResearchFile } from '../store/researchContext';
-import type { TaskStore } from '../store/taskStore';
+import type { PlanStore } from '../store/planStore';
 import type { PlanTool } from './planTool';
 import { commaList } from '../core/ids';
 import { inTag, quoted, TAG_ARGUMENT } from './toolArguments';
@@ -76,7 +76,7 @@ export const research: PlanTool<ResearchInput> = {
 /** Saves an answer where asked, as Task Master does: a failed save is reported, the answer kept. */
 export async function saveResearch(
   ai: AiService,
-  store: TaskStore,
+  store: PlanStore,
   answer: ResearchAnswer,
   target: { saveTo?: string; saveToFile?: boolean; saveAs?: string; tag?: string },
 ): Promise<ResearchSaving> {

@@ -1,9 +1,11 @@
 import { constants as fsConstants, promises as fs, watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
-import { Emitter, type Disposable } from '../core/event';
+import { Emitter } from '../core/event';
 import type { PlanOperation } from '../core/operations';
 import { DEFAULT_TAG } from '../core/plan';
 import { writeFileAtomic } from './atomicWrite';
+import { backupsDir, DEFAULT_BACKUPS_TO_KEEP, saveBackup } from './planBackups';
+import type { PlanStore } from './planStore';
 import { withFileLock } from './fileLock';
 import { applyJsonEdits, verifyJsonEdits } from './jsonText';
 import type { PlanLocation } from './planLocation';
@@ -26,8 +28,6 @@ export interface TaskStoreOptions {
   /** How many backups of each tag `.taskmaster/backups/` keeps (read at each backup; at least 1). */
   backupsToKeep?: () => number;
 }
-
-export const DEFAULT_BACKUPS_TO_KEEP = 20;
 
 /** A change of ours that a task-master write made from an older read undid, and what became of it. */
 export interface UndoneChange {
@@ -54,9 +54,6 @@ const GUARD_POLL_MS = 100;
 /** Applying a change again is itself guarded; this bounds a writer that keeps undoing it. */
 const MAX_REAPPLY = 3;
 
-/** The timestamp part of a backup's name: an ISO time with ':' and '.' made file-name safe. */
-const BACKUP_STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z\.json$/;
-
 /** How often the file's identity is checked, as a safety net under the file-system watcher. */
 const POLL_INTERVAL_MS = 500;
 const WATCH_DEBOUNCE_MS = 50;
@@ -65,7 +62,8 @@ const WATCH_DEBOUNCE_MS = 50;
  * The one owner of a project's tasks.json: reads it, applies operations to the freshest content
  * under a lock, writes atomically, and reports changes from any source.
  */
-export class TaskStore implements Disposable {
+export class TaskStore implements PlanStore {
+  readonly kind = 'file';
   private _state: PlanState;
   private readonly _onDidChange = new Emitter<PlanState>();
   readonly onDidChange = this._onDidChange.event;
@@ -246,24 +244,9 @@ export class TaskStore implements Disposable {
    * that replaces much of it, so the user can always get the previous plan back, and removes that
    * tag's oldest backups beyond the number to keep. Returns the new backup's path.
    */
-  async backup(tag: string): Promise<string> {
-    const dir = path.join(this.location.taskmasterDir, 'backups');
-    await fs.mkdir(dir, { recursive: true });
-    const prefix = `tasks-${tag}-`;
-    let file: string;
-    for (let at = Date.now(); ; at++) {
-      file = path.join(dir, `${prefix}${new Date(at).toISOString().replace(/[:.]/g, '-')}.json`);
-      try {
-        await fs.copyFile(this.location.tasksFile, file, fsConstants.COPYFILE_EXCL);
-        break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-    }
-    const keep = Math.max(1, this.options.backupsToKeep?.() ?? DEFAULT_BACKUPS_TO_KEEP);
-    const ofTag = (await fs.readdir(dir)).filter((name) => name.startsWith(prefix) && BACKUP_STAMP.test(name.slice(prefix.length))).sort();
-    await Promise.all(ofTag.slice(0, -keep).map((name) => fs.rm(path.join(dir, name), { force: true })));
-    return file;
+  backup(tag: string): Promise<string> {
+    const keep = this.options.backupsToKeep?.() ?? DEFAULT_BACKUPS_TO_KEEP;
+    return saveBackup(backupsDir(this.location.taskmasterDir), tag, keep, (file) => fs.copyFile(this.location.tasksFile, file, fsConstants.COPYFILE_EXCL));
   }
 
   /** The tag Task Master's `branchTagMapping` in state.json gives a git branch, if any. */

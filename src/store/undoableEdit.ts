@@ -1,6 +1,6 @@
 import { OperationError, restoreTag, VerbatimJson, type JsonEdit, type PlanOperation } from '../core/operations';
 import { DEFAULT_TAG, type Plan } from '../core/plan';
-import type { TaskStore } from './taskStore';
+import type { PlanStore } from './planStore';
 import type { LoadedPlan } from './planReader';
 
 /** Undo would overwrite a change made to the same tags after the edit it takes back. */
@@ -31,7 +31,7 @@ const ATTEMPTS = 3;
  * the text of those tag blocks as they were before, so the edit can be taken back byte for byte.
  * Resolves to undefined when the operation changed nothing.
  */
-export async function editUndoably(store: TaskStore, operation: PlanOperation, options: { tag: string; affectedTags: string[] }): Promise<UndoableEdit | undefined> {
+export async function editUndoably(store: PlanStore, operation: PlanOperation, options: { tag: string; affectedTags: string[] }): Promise<UndoableEdit | undefined> {
   const tags = [...new Set(options.affectedTags)];
   for (let attempt = 1; ; attempt++) {
     const before = await store.load();

@@ -3,12 +3,23 @@ import { backupsToKeep } from '../config';
 import { locatePlan } from '../store/planLocation';
 import { describeUndoneChange, TaskStore, type UndoneChange } from '../store/taskStore';
 import type { PlanState } from '../store/planReader';
+import type { PlanStore } from '../store/planStore';
 import { showInformationMessage, showWarningMessage } from '../notifications';
 
 /** One workspace folder and the store of its plan. */
 export interface Project {
   readonly folder: vscode.WorkspaceFolder;
-  readonly store: TaskStore;
+  readonly store: PlanStore;
+}
+
+/** The project's tasks.json store when its plan is a local file; undefined for a served plan. */
+export function localStore(project: Project): TaskStore | undefined {
+  return project.store instanceof TaskStore ? project.store : undefined;
+}
+
+/** Said when a command that works on the local tasks.json is asked for a plan a server keeps. */
+export function servedPlanMessage(project: Project, what: string): string {
+  return `${project.folder.name}'s plan is kept by a plan server (${project.store.location.tasksFile}): ${what} where the server's files are (on that machine), not here.`;
 }
 
 /**
