@@ -5,9 +5,10 @@ import type { PlanOperation } from '../core/operations';
 import { DEFAULT_TAG } from '../core/plan';
 import { writeFileAtomic } from './atomicWrite';
 import { backupsDir, DEFAULT_BACKUPS_TO_KEEP, saveBackup } from './planBackups';
+import { applyOperation } from './planEdit';
 import type { PlanStore } from './planStore';
 import { withFileLock } from './fileLock';
-import { applyJsonEdits, decodeUtf8, verifyJsonEdits } from './jsonText';
+import { decodeUtf8 } from './jsonText';
 import type { PlanLocation } from './planLocation';
 import {
   loadedOrThrow,
@@ -138,15 +139,11 @@ export class TaskStore implements PlanStore {
         const current = this._state.kind === 'loaded' && this._state.text === text ? this._state : parsePlanText(this.location, text, this.stateTag);
         if (current.kind !== 'loaded') this.refuse(current);
         const editTag = tag ?? this.stateTag ?? DEFAULT_TAG;
-        const edits = operation({ plan: current.plan, tag: editTag, now: new Date() });
-        if (edits.length === 0) {
+        const updated = applyOperation(current, operation, editTag);
+        if (!updated) {
           this.setState(current);
           return;
         }
-        const updated = parsePlanText(this.location, applyJsonEdits(text, edits), this.stateTag);
-        // An edit that breaks the JSON would be a bug here: it never reaches the disk.
-        if (updated.kind !== 'loaded') throw new Error('Internal error: the edit produced invalid JSON; nothing was written.');
-        verifyJsonEdits(text, edits, updated.plan.data);
         await writeFileAtomic(this.location.tasksFile, updated.text);
         const changes = changedEntries(current.plan, updated.plan);
         // Listed while the lock is still held: a task-master process that read before this write
