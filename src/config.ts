@@ -138,3 +138,20 @@ export function mcpTools(scope?: vscode.Uri): string {
 export function affectsMcpSettings(event: vscode.ConfigurationChangeEvent): boolean {
   return affectsAiSettings(event) || event.affectsConfiguration(`${SECTION}.mcpServer`);
 }
+
+/** The plan server a folder works against (taskmaster.planServer.*), when both its URL and project are set. */
+export function planServerSettings(scope?: vscode.Uri): { url: string; project: string } | undefined {
+  const settings = vscode.workspace.getConfiguration(SECTION, scope);
+  const url = settings.get<string>('planServer.url', '').trim().replace(/\/+$/, '');
+  const project = settings.get<string>('planServer.project', '').trim();
+  return url && project ? { url, project } : undefined;
+}
+
+export function affectsPlanServerSettings(event: vscode.ConfigurationChangeEvent): boolean {
+  return event.affectsConfiguration(`${SECTION}.planServer`);
+}
+
+/** The SecretStorage key of a plan server's token: one per server URL. */
+export function planServerTokenKey(url: string): string {
+  return `taskmaster.planServer.token:${url}`;
+}

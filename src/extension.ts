@@ -17,6 +17,7 @@ import { registerStructureCommands } from './commands/structureCommands';
 import { registerTaskCommands } from './commands/taskCommands';
 import { registerLanguageModelTools } from './agentTools/languageModelTools';
 import { registerMcpServerProvider } from './agentTools/mcpServerProvider';
+import { registerPlanServerCommands } from './workspace/planServerCommands';
 import { registerChatParticipant } from './chat/chatParticipant';
 import { ProposalStore } from './chat/proposals';
 import { CommandIds, ContextKeys, ViewIds } from './commands/commandIds';
@@ -53,7 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   const log = vscode.window.createOutputChannel('Taskmaster Local', { log: true });
   context.subscriptions.push(log);
 
-  const projects = new Projects(log);
+  const projects = new Projects(log, context.secrets, String(context.extension.packageJSON.version));
   context.subscriptions.push(projects);
 
   const model = new TaskTreeModel(projects, context.workspaceState);
@@ -99,6 +100,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   registerChatParticipant(context, { model, ai, activity, proposals: new ProposalStore(), secrets: context.secrets, log });
   registerLanguageModelTools(context, { projects, ai, secrets: context.secrets, log });
   registerMcpServerProvider(context, projects, context.secrets);
+  registerPlanServerCommands(context, projects, log, treeView);
   registerBoard(context, { extensionUri: context.extensionUri, model, ai, activity, secrets: context.secrets, log });
   registerCommand(context, log, CommandIds.showLog, () => log.show());
   registerGettingStarted(context, log);

@@ -5,6 +5,7 @@ import { formatHeaders, HEADER_ORIGINS_ENV, HEADERS_ENV } from '../ai/aiSettings
 import { HEADERS_SECRET, readProxyHeaders } from '../aiCommands/projectAiSettings';
 import { affectsMcpSettings, explicitAiSettings, mcpTools } from '../config';
 import { TOOLS_ENV } from '../planTools';
+import { RemotePlanStore } from '../remote/remotePlanStore';
 import type { Projects } from '../workspace/projects';
 
 /**
@@ -19,7 +20,9 @@ export function registerMcpServerProvider(context: vscode.ExtensionContext, proj
   const cli = path.join(context.extensionUri.fsPath, 'dist', 'cli.js');
   const version = String(context.extension.packageJSON.version);
   let folders = '';
-  const foldersWithPlan = () => projects.withPlan.map((project) => project.folder.uri.toString()).join('\n');
+  // A folder's plan moving to or from a server (or a new token) gives it another definition.
+  const foldersWithPlan = () =>
+    projects.withPlan.map((project) => `${project.folder.uri.toString()} ${project.store instanceof RemotePlanStore ? `${project.store.mcpUrl} ${project.store.headers.Authorization ?? ''}` : ''}`).join('\n');
   context.subscriptions.push(
     changed,
     // Every tasks.json write fires projects.onDidChange: only a folder gaining or losing a plan matters here.
@@ -34,7 +37,11 @@ export function registerMcpServerProvider(context: vscode.ExtensionContext, proj
         folders = foldersWithPlan();
         const proxy = await readProxyHeaders(secrets);
         const env: Record<string, string> = { ELECTRON_RUN_AS_NODE: '1', ...(proxy ? { [HEADERS_ENV]: formatHeaders(proxy.headers), [HEADER_ORIGINS_ENV]: proxy.origins.join(',') } : {}) };
-        return projects.withPlan.map((project) => {
+        return projects.withPlan.map((project): vscode.McpServerDefinition => {
+          // A served plan: agent mode talks to the plan server itself, so every machine shares one plan.
+          if (project.store instanceof RemotePlanStore) {
+            return new vscode.McpHttpServerDefinition(`Taskmaster (${project.folder.name}, ${project.store.address.project} on plan server)`, vscode.Uri.parse(project.store.mcpUrl), project.store.headers, version);
+          }
           const settings = explicitAiSettings(project.folder.uri);
           const args = [cli, 'mcp', '--project', project.folder.uri.fsPath];
           if (settings.endpoints?.length) args.push('--endpoint', settings.endpoints.join(','));

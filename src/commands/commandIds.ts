@@ -3,6 +3,9 @@ import type { TaskStatus } from '../core/task';
 /** Every command id the extension registers; package.json must declare exactly these (tested). */
 export const CommandIds = {
   showNextTask: 'taskmasterLocal.showNextTask',
+  connectPlanServer: 'taskmasterLocal.connectPlanServer',
+  disconnectPlanServer: 'taskmasterLocal.disconnectPlanServer',
+  retryPlanServer: 'taskmasterLocal.retryPlanServer',
   showTask: 'taskmasterLocal.showTask',
   setStatus: 'taskmasterLocal.setStatus',
   startTask: 'taskmasterLocal.startTask',
@@ -106,6 +109,8 @@ export const ViewIds = {
 export const ContextKeys = {
   ready: 'taskmasterLocal.ready',
   hasPlan: 'taskmasterLocal.hasPlan',
+  /** Why a served plan cannot be had: offline, unauthorized or forbidden (unset when all is well). */
+  planServerProblem: 'taskmasterLocal.planServerProblem',
   filtered: 'taskmasterLocal.filtered',
   doneHidden: 'taskmasterLocal.doneHidden',
   /** A host of the current project's Ollama answers (the status bar's check). */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { backupsToKeep } from '../config';
+import { affectsPlanServerSettings, backupsToKeep, planServerSettings, planServerTokenKey } from '../config';
+import { RemotePlanStore, type PlanServerConnection } from '../remote/remotePlanStore';
 import { locatePlan } from '../store/planLocation';
 import { describeUndoneChange, TaskStore, type UndoneChange } from '../store/taskStore';
 import type { PlanState } from '../store/planReader';
@@ -37,10 +38,22 @@ export class Projects implements vscode.Disposable {
   /** The folder of the last editor that belonged to a project with a plan. */
   private focusedFolder: string | undefined;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  private readonly _onDidChangeConnection = new vscode.EventEmitter<Project>();
+  /** Fires when a served plan's connection changes (connected, offline, refused). */
+  readonly onDidChangeConnection = this._onDidChangeConnection.event;
+
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly secrets: vscode.SecretStorage,
+    private readonly version: string,
+  ) {
     this.subscriptions.push(
       this._onDidChange,
       this._onDidChangeCurrent,
+      this._onDidChangeConnection,
+      // A folder switched to or from a plan server, or a new token: its store is opened again.
+      vscode.workspace.onDidChangeConfiguration((event) => affectsPlanServerSettings(event) && void this.reopen()),
+      secrets.onDidChange((event) => event.key.startsWith(planServerTokenKey('')) && void this.reopen()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.sync()),
       vscode.window.onDidChangeActiveTextEditor((editor) => this.follow(editor)),
     );
@@ -72,23 +85,55 @@ export class Projects implements vscode.Disposable {
       folders
         .filter((folder) => !this.projects.has(folder.uri.toString()))
         .map(async (folder) => {
-          const store = new TaskStore(locatePlan(folder.uri.fsPath), { backupsToKeep: () => backupsToKeep(folder.uri) });
+          const store = await this.openStore(folder);
           const project: Project = { folder, store };
           this.projects.set(folder.uri.toString(), project);
+          if (store instanceof RemotePlanStore) {
+            store.onDidChangeConnection((connection) => {
+              this.logConnection(project, connection);
+              this._onDidChangeConnection.fire(project);
+            });
+          }
           let previous = store.state.kind;
           store.onDidChange((state) => {
             this.logState(project, state);
-            if (previous === 'loaded' && state.kind === 'missing') this.warnDeleted(project);
+            if (previous === 'loaded' && state.kind === 'missing' && store instanceof TaskStore) this.warnDeleted(project);
             previous = state.kind;
             this._onDidChange.fire(project);
           });
-          store.onDidUndoneChange((undone) => this.warnUndone(undone));
+          if (store instanceof TaskStore) store.onDidUndoneChange((undone) => this.warnUndone(undone));
           await store.reload();
           store.startWatching();
         }),
     );
     this.follow(vscode.window.activeTextEditor);
     this._onDidChange.fire(undefined);
+  }
+
+  /** The folder's own tasks.json, or the plan server's project its settings name. */
+  private async openStore(folder: vscode.WorkspaceFolder): Promise<TaskStore | RemotePlanStore> {
+    const server = planServerSettings(folder.uri);
+    const backups = () => backupsToKeep(folder.uri);
+    if (!server) return new TaskStore(locatePlan(folder.uri.fsPath), { backupsToKeep: backups });
+    const token = await this.secrets.get(planServerTokenKey(server.url));
+    return new RemotePlanStore(server, { token, localRoot: folder.uri.fsPath, backupsToKeep: backups, clientVersion: this.version });
+  }
+
+  /** Opens every store again (settings or token changed). */
+  private async reopen(): Promise<void> {
+    for (const project of this.projects.values()) project.store.dispose();
+    this.projects.clear();
+    await this.sync();
+  }
+
+  private logConnection(project: Project, connection: PlanServerConnection): void {
+    if (connection.status === 'connected') this.log.info(`${project.folder.name}: connected to ${project.store.location.tasksFile}`);
+    else if ('message' in connection) this.log.warn(`${project.folder.name}: ${connection.message}`);
+  }
+
+  /** Projects whose plan a server keeps. */
+  get served(): Array<Project & { store: RemotePlanStore }> {
+    return this.all.filter((project): project is Project & { store: RemotePlanStore } => project.store instanceof RemotePlanStore);
   }
 
   private logState(project: Project, state: PlanState): void {
