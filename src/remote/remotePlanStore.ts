@@ -61,6 +61,8 @@ const MAX_PUT_ATTEMPTS = 5;
 /** Reconnecting after a lost connection waits this long at first, doubling up to the maximum. */
 const RECONNECT_INITIAL_MS = 500;
 const RECONNECT_MAX_MS = 30_000;
+/** A host that does not answer (a sleeping box, a firewall dropping packets) counts as offline after this. */
+const REQUEST_TIMEOUT_MS = 15_000;
 /** Notifications arriving together are one reload. */
 const UPDATE_DEBOUNCE_MS = 50;
 
@@ -315,7 +317,7 @@ export class RemotePlanStore implements PlanStore {
 
   private async request(method: string, url: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
     try {
-      return await fetch(url, { method, body: init.body, headers: { ...this.headers, ...init.headers } });
+      return await fetch(url, { method, body: init.body, headers: { ...this.headers, ...init.headers }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const why = cause?.code ?? cause?.message ?? (error as Error).message;
