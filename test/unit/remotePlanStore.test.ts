@@ -35,6 +35,13 @@ async function serve(): Promise<Served> {
   return { server: await startServer(root, tokensFile), tasksFile, write, read, tokensFile, root };
 }
 
+/** Another writer on the server's machine (the CLI, git, an editor there) sets a field of a master task. */
+async function changeOnServer(tasksFile: string, index: number, field: string, value: string): Promise<void> {
+  const data = JSON.parse(await fs.readFile(tasksFile, 'utf8'));
+  data.master.tasks[index][field] = value;
+  await fs.writeFile(tasksFile, taskMasterText(data));
+}
+
 /** Resolves with the first value `event` fires that `accept` takes. */
 function next<T>(event: (listener: (value: T) => void) => { dispose(): void }, accept: (value: T) => boolean): Promise<T> {
   return new Promise((resolve) => {
@@ -100,9 +107,7 @@ describe('RemotePlanStore: a plan kept by tml serve', () => {
   it('re-fetches and applies the edit again when another writer changed the plan (412), keeping both changes', async () => {
     const store = await open(served.write);
     await store.load();
-    const data = JSON.parse(await fs.readFile(served.tasksFile, 'utf8'));
-    data.master.tasks[1].title = 'Ship it on Friday';
-    await fs.writeFile(served.tasksFile, taskMasterText(data));
+    await changeOnServer(served.tasksFile, 1, 'title', 'Ship it on Friday');
     await store.edit(setStatuses(['1'], 'in-progress'));
     const written = JSON.parse(await fs.readFile(served.tasksFile, 'utf8'));
     assert.equal(written.master.tasks[0].status, 'in-progress');
@@ -117,9 +122,7 @@ describe('RemotePlanStore: a plan kept by tml serve', () => {
     store.startWatching();
     await following;
     const changed = next(store.onDidChange, (state) => state.kind === 'loaded' && statusOf(state, '2') === 'review');
-    const data = JSON.parse(await fs.readFile(served.tasksFile, 'utf8'));
-    data.master.tasks[1].status = 'review';
-    await fs.writeFile(served.tasksFile, taskMasterText(data));
+    await changeOnServer(served.tasksFile, 1, 'status', 'review');
     await changed;
   });
 
@@ -167,9 +170,7 @@ describe('RemotePlanStore: a plan kept by tml serve', () => {
     await back;
     await following;
     const changed = next(store.onDidChange, (state) => state.kind === 'loaded' && statusOf(state, '1') === 'blocked');
-    const data = JSON.parse(await fs.readFile(served.tasksFile, 'utf8'));
-    data.master.tasks[0].status = 'blocked';
-    await fs.writeFile(served.tasksFile, taskMasterText(data));
+    await changeOnServer(served.tasksFile, 0, 'status', 'blocked');
     await changed;
   });
 });
