@@ -100,7 +100,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   registerChatParticipant(context, { model, ai, activity, proposals: new ProposalStore(), secrets: context.secrets, log });
   registerLanguageModelTools(context, { projects, ai, secrets: context.secrets, log });
   registerMcpServerProvider(context, projects, context.secrets);
-  registerPlanServerCommands(context, projects, log, treeView);
+  const planServerView = registerPlanServerCommands(context, projects, log, () => updateView());
   registerBoard(context, { extensionUri: context.extensionUri, model, ai, activity, secrets: context.secrets, log });
   registerCommand(context, log, CommandIds.showLog, () => log.show());
   registerGettingStarted(context, log);
@@ -113,7 +113,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
     // What the tree leaves out shows beside the view's title, and an active filter above the rows
     // too (a narrow sidebar cuts the title off), so a short tree never looks like the whole plan.
     treeView.description = model.filterDescription;
-    treeView.message = isFilterActive(model.filter) ? `Filtered (${describeFilter(model.filter)}). Clear Filter shows every task.` : undefined;
+    treeView.message = isFilterActive(model.filter) ? `Filtered (${describeFilter(model.filter)}). Clear Filter shows every task.` : planServerView.message();
   };
   context.subscriptions.push(model.onDidChange(updateView));
 

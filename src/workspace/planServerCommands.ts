@@ -13,20 +13,26 @@ const PROBLEM_MESSAGES: Record<PlanServerProblem, string> = {
   forbidden: 'The plan server does not allow this token: Connect to Plan Server… with a write token.',
 };
 
+/** What the Tasks view shows above its rows while a served plan is not live. */
+export interface PlanServerView {
+  message(): string | undefined;
+}
+
 /**
  * Connect, Disconnect and Retry for a plan server, and the Tasks view's message and welcome
  * content when a served plan cannot be had (the `planServerProblem` context key).
  */
-export function registerPlanServerCommands(context: vscode.ExtensionContext, projects: Projects, log: vscode.LogOutputChannel, treeView: vscode.TreeView<unknown>): void {
+export function registerPlanServerCommands(context: vscode.ExtensionContext, projects: Projects, log: vscode.LogOutputChannel, onProblem: () => void): PlanServerView {
   const register = (id: string, handler: (...args: unknown[]) => unknown) => registerCommand(context, log, id, handler);
   const secrets = context.secrets;
   let announced: string | undefined;
+  let viewMessage: string | undefined;
 
   const showProblem = () => {
     const problem = projects.served.map((project) => project.store.connection).find((connection) => 'message' in connection);
     void vscode.commands.executeCommand('setContext', ContextKeys.planServerProblem, problem?.status);
-    if (problem && 'message' in problem) treeView.message = PROBLEM_MESSAGES[problem.status];
-    else if (treeView.message && Object.values(PROBLEM_MESSAGES).includes(treeView.message)) treeView.message = undefined;
+    viewMessage = problem && 'message' in problem ? PROBLEM_MESSAGES[problem.status] : undefined;
+    onProblem();
     const key = problem && 'message' in problem ? problem.message : undefined;
     if (key && key !== announced) {
       const actions = problem?.status === 'offline' ? ['Retry', 'Connect…'] : ['Connect…'];
@@ -123,6 +129,7 @@ export function registerPlanServerCommands(context: vscode.ExtensionContext, pro
     showProblem();
     if (served.every((project) => project.store.connection.status === 'connected')) void showInformationMessage('Connected to the plan server again.');
   });
+  return { message: () => viewMessage };
 }
 
 async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
