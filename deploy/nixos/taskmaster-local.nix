@@ -126,7 +126,8 @@ in
         );
         StateDirectory = "taskmaster-local";
         StateDirectoryMode = "0700";
-        ReadWritePaths = projectPaths;
+        # Quoted: a path with a space would otherwise be two entries; %% keeps % from being a specifier.
+        ReadWritePaths = map (path: lib.replaceStrings [ "%" ] [ "%%" ] (builtins.toJSON path)) projectPaths;
         # The server drains writes in flight for at most 10 s after SIGTERM, then exits 0.
         KillSignal = "SIGTERM";
         TimeoutStopSec = "15s";
