@@ -70,6 +70,17 @@ function execStartArgv(execStart: string): string[] {
   );
 }
 
+describe('Deployment files stay out of the extension', () => {
+  it('vsce lists nothing from deploy/ in the .vsix (.vscodeignore is an allow-list)', async function () {
+    this.timeout(60_000);
+    const listed = await runToEnd(process.platform === 'win32' ? 'npx.cmd' : 'npx', ['vsce', 'ls', '--no-dependencies'], { cwd: repoRoot });
+    assert.equal(listed.code, 0, listed.stderr);
+    const files = listed.stdout.split('\n').map((line) => line.trim()).filter(Boolean);
+    assert.ok(files.includes('README.md'), listed.stdout);
+    assert.deepEqual(files.filter((file) => file.startsWith('deploy/')), []);
+  });
+});
+
 describe('Deployment: the systemd unit (deploy/systemd)', () => {
   it('passes systemd-analyze verify (with this machine\'s node as the program) and rates OK in systemd-analyze security', async () => {
     const text = await fs.readFile(unitFile, 'utf8');
