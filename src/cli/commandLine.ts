@@ -5,10 +5,12 @@ export class UsageError extends Error {}
 interface OptionSpec {
   type: 'string' | 'boolean';
   short?: string;
+  multiple?: boolean;
 }
 
 const text = (short?: string): OptionSpec => ({ type: 'string', ...(short ? { short } : {}) });
 const flag = (short?: string): OptionSpec => ({ type: 'boolean', ...(short ? { short } : {}) });
+const repeated = (): OptionSpec => ({ type: 'string', multiple: true });
 
 /** Every command takes these; the short letters belong to each command, as in Task Master. */
 const COMMON: Record<string, OptionSpec> = { project: text(), file: text(), tag: text(), json: flag(), help: flag('h') };
@@ -60,6 +62,19 @@ const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   lang: { response: text(), format: text() },
   'complexity-report': { file: text('f'), tag: text('t'), format: text() },
   mcp: MODEL,
+  serve: {
+    project: repeated(),
+    config: text(),
+    host: text(),
+    port: text(),
+    tokens: text(),
+    'allowed-host': repeated(),
+    'allowed-origin': repeated(),
+    'max-body-bytes': text(),
+    'rate-limit': text(),
+    'log-level': text(),
+  },
+  token: { scope: text(), tokens: text() },
   'merge-driver': {},
   'init-merge': {},
   'resolve-conflict': TAG_FILE,
@@ -68,7 +83,7 @@ const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
 /** Task Master's short names for the same commands. */
 const ALIASES: Record<string, string> = { ls: 'list', status: 'set-status' };
 
-export type OptionValues = Record<string, string | boolean | undefined>;
+export type OptionValues = Record<string, string | boolean | string[] | undefined>;
 
 export interface CommandLine {
   command?: string;

@@ -24,6 +24,7 @@ import { version } from '../../package.json';
 import { UsageError } from './commandLine';
 import { runConfigCommand } from './configCommands';
 import { isMergeCommand, runMergeCommand } from './mergeCommands';
+import { isServerCommand, runServerCommand } from './serverCommands';
 import type { Options, Output } from './options';
 import { loadTag, runParityCommand } from './parityCommands';
 
@@ -58,6 +59,7 @@ function need(args: string[], count: number, usage: string): void {
 async function dispatch(command: string, args: string[], options: Options, store: TaskStore, out: Output, err: Output): Promise<number> {
   const print = (json: unknown, text: () => string) => out(options.json ? JSON.stringify(json, null, 2) : text());
   if (isMergeCommand(command)) return runMergeCommand(command, args, options.json, store, out, err);
+  if (isServerCommand(command)) return runServerCommand(command, args, options, out, err, (project) => aiService({ ...options, project }), version);
   if (!(command === 'add-task' && options.prompt)) {
     const code = await runParityCommand(command, args, options, store, out);
     if (code !== undefined) return code;

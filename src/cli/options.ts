@@ -21,6 +21,18 @@ export interface Options extends ParityOptions, ConfigOptions {
   saveTo?: string;
   saveFile?: boolean;
   save?: string;
+  /** `tml serve`: every --project name=/path. */
+  projects: string[];
+  config?: string;
+  host?: string;
+  port?: string;
+  tokens?: string;
+  allowedHosts: string[];
+  allowedOrigins: string[];
+  maxBodyBytes?: string;
+  rateLimit?: string;
+  logLevel?: string;
+  scope?: string;
 }
 
 export type Output = (line: string) => void;
@@ -28,6 +40,7 @@ export type Output = (line: string) => void;
 export function toOptions(values: OptionValues): Options {
   const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   const flag = (name: string) => values[name] === true;
+  const list = (name: string) => (Array.isArray(values[name]) ? (values[name] as string[]) : []);
   return {
     project: text('project') ?? process.cwd(),
     file: text('file'),
@@ -79,5 +92,16 @@ export function toOptions(values: OptionValues): Options {
     saveTo: text('save-to'),
     saveFile: flag('save-file'),
     save: text('save'),
+    projects: list('project'),
+    config: text('config'),
+    host: text('host'),
+    port: text('port'),
+    tokens: text('tokens'),
+    allowedHosts: list('allowed-host'),
+    allowedOrigins: list('allowed-origin'),
+    maxBodyBytes: text('max-body-bytes'),
+    rateLimit: text('rate-limit'),
+    logLevel: text('log-level'),
+    scope: text('scope'),
   };
 }

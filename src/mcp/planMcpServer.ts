@@ -1,10 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { AiService } from '../ai/aiService';
 import { PLAN_TOOLS, runPlanTool, TASK_MASTER_TOOL_NAMES, type PlanTool } from '../planTools';
-import { locatePlan } from '../store/planLocation';
+import { locatePlan, type PlanLocation } from '../store/planLocation';
 import { taskmasterConfigPath } from '../store/taskmasterConfig';
 import { describeUndoneChange, TaskStore } from '../store/taskStore';
 import { resolveCallScope, servedInputSchema } from './bridgeArguments';
@@ -22,34 +23,22 @@ export interface PlanMcpServerOptions {
 }
 
 /**
- * The plan tools served over MCP with the SDK's low-level server, so each tool is listed with its
- * own JSON schema. Every failure comes back as an `isError` result a model can read.
+ * The plan tools of one workspace and what they work on: a store per tasks.json and an AI service
+ * per project. Shared by every MCP server over that workspace (stdio, or each HTTP session).
  */
-export class PlanMcpServer {
-  readonly server: Server;
+export class PlanToolHost {
   /** One store per tasks.json: a file unchanged since the last call is not parsed again. */
   private readonly stores = new Map<string, TaskStore>();
   /** One AI service per project, kept while its config.json is unchanged (the models tool changes it). */
   private readonly services = new Map<string, { configStamp: string; service: Promise<AiService> }>();
-  private readonly tools: readonly PlanTool[];
+  readonly tools: readonly PlanTool[];
 
-  constructor(private readonly options: PlanMcpServerOptions) {
+  constructor(readonly options: PlanMcpServerOptions) {
     this.tools = options.tools ?? PLAN_TOOLS;
-    this.server = new Server(
-      { name: 'taskmaster-local', title: 'Taskmaster Local', version: options.version },
-      {
-        capabilities: { tools: {} },
-        instructions:
-          'Task Master plan tools over .taskmaster/tasks/tasks.json. Task ids are "12", subtask ids "12.3". ' +
-          'Start with next_task or get_tasks; set_task_status as work starts and ends; update_subtask to log progress. ' +
-          'expand_task, parse_prd, analyze_project_complexity and add_task with `prompt` run on a local Ollama model.',
-      },
-    );
-    this.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.tools.map(listedTool) }));
-    this.server.setRequestHandler(CallToolRequestSchema, (request, extra) => this.call(request.params.name, request.params.arguments ?? {}, extra.signal));
   }
 
-  private async call(name: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
+  /** Runs a tool; every failure comes back as an `isError` result a model can read. */
+  async call(name: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
     const tool = this.tools.find((candidate) => candidate.name === name);
     if (!tool) return failure(this.unservedMessage(name));
     try {
@@ -64,7 +53,7 @@ export class PlanMcpServer {
     }
   }
 
-  private storeFor(location: ReturnType<typeof locatePlan>): TaskStore {
+  storeFor(location: PlanLocation): TaskStore {
     let store = this.stores.get(location.tasksFile);
     if (!store) {
       store = new TaskStore(location);
@@ -94,6 +83,49 @@ export class PlanMcpServer {
     return service;
   }
 
+  dispose(): void {
+    for (const store of this.stores.values()) store.dispose();
+    this.stores.clear();
+  }
+}
+
+/** Hears each tool call a server answered (the plan server counts and logs them). */
+export type ToolCallObserver = (tool: string, result: CallToolResult, extra: { authInfo?: AuthInfo }) => void;
+
+/**
+ * An MCP server over a host's tools, with the SDK's low-level server so each tool is listed with
+ * its own JSON schema. A server serves one connection: make one per stdio run or HTTP session.
+ */
+export function createPlanServer(host: PlanToolHost, onToolCall?: ToolCallObserver): Server {
+  const server = new Server(
+    { name: 'taskmaster-local', title: 'Taskmaster Local', version: host.options.version },
+    {
+      capabilities: { tools: {} },
+      instructions:
+        'Task Master plan tools over .taskmaster/tasks/tasks.json. Task ids are "12", subtask ids "12.3". ' +
+        'Start with next_task or get_tasks; set_task_status as work starts and ends; update_subtask to log progress. ' +
+        'expand_task, parse_prd, analyze_project_complexity and add_task with `prompt` run on a local Ollama model.',
+    },
+  );
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: host.tools.map(listedTool) }));
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const result = await host.call(request.params.name, request.params.arguments ?? {}, extra.signal);
+    onToolCall?.(request.params.name, result, extra);
+    return result;
+  });
+  return server;
+}
+
+/** `tml mcp`: the plan tools of one workspace over stdio. */
+export class PlanMcpServer {
+  readonly server: Server;
+  private readonly host: PlanToolHost;
+
+  constructor(private readonly options: PlanMcpServerOptions) {
+    this.host = new PlanToolHost(options);
+    this.server = createPlanServer(this.host);
+  }
+
   /** Serves on stdin/stdout until the client closes stdin. */
   async serveStdio(): Promise<void> {
     // stdout carries protocol messages only: a stray console.log anywhere would corrupt the stream.
@@ -101,14 +133,13 @@ export class PlanMcpServer {
     const closed = new Promise<void>((resolve) => (this.server.onclose = resolve));
     process.stdin.once('end', () => void this.server.close());
     await this.server.connect(new StdioServerTransport());
-    this.options.log(`tml mcp: serving ${this.tools.length} plan tools for ${this.options.workspaceRoot}`);
+    this.options.log(`tml mcp: serving ${this.host.tools.length} plan tools for ${this.options.workspaceRoot}`);
     await closed;
     this.dispose();
   }
 
   dispose(): void {
-    for (const store of this.stores.values()) store.dispose();
-    this.stores.clear();
+    this.host.dispose();
   }
 }
 

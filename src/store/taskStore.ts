@@ -5,7 +5,7 @@ import type { PlanOperation } from '../core/operations';
 import { DEFAULT_TAG } from '../core/plan';
 import { writeFileAtomic } from './atomicWrite';
 import { withFileLock } from './fileLock';
-import { applyJsonEdits, verifyJsonEdits } from './jsonText';
+import { applyJsonEdits, decodeUtf8, verifyJsonEdits } from './jsonText';
 import type { PlanLocation } from './planLocation';
 import {
   loadedOrThrow,
@@ -159,6 +159,31 @@ export class TaskStore implements Disposable {
     const result = this.queue.then(run, run).then(() => {
       if (written && written.writers.length > 0) this.track(this.guard(operation, written.tag, written.changes, written.writers, reapplied));
     });
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Replaces the whole file with `bytes` (a plan that parses) under the same lock and queue as every
+   * edit, if `precondition` accepts the file's current bytes (it throws to refuse). A file that does
+   * not parse is never overwritten.
+   */
+  replace(bytes: Uint8Array, precondition: (current: Buffer) => void): Promise<LoadedPlan> {
+    const run = () =>
+      withFileLock(this.location.tasksFile, async () => {
+        const current = await fs.readFile(this.location.tasksFile).catch((error: NodeJS.ErrnoException) => {
+          throw error.code === 'ENOENT' ? new PlanMissingError(this.location.tasksFile) : error;
+        });
+        precondition(current);
+        this.stateTag = await readCurrentTag(this.location.stateFile);
+        const existing = parseBytes(this.location, current, this.stateTag);
+        if (existing.kind !== 'loaded') this.refuse(existing);
+        const updated = loadedOrThrow(parseBytes(this.location, bytes, this.stateTag));
+        await writeFileAtomic(this.location.tasksFile, bytes);
+        this.setState(updated);
+        return updated;
+      });
+    const result = this.queue.then(run, run);
     this.queue = result.catch(() => undefined);
     return result;
   }
@@ -329,6 +354,14 @@ export class TaskStore implements Disposable {
 async function possibleStaleWriters(root: string): Promise<TaskMasterProcess[]> {
   const now = await processClock();
   return (await taskMasterProcesses(root)).filter((writer) => writer.startedAt <= now + startPrecision());
+}
+
+function parseBytes(location: PlanLocation, bytes: Uint8Array, currentTag: string | undefined): PlanState {
+  try {
+    return parsePlanText(location, decodeUtf8(bytes), currentTag);
+  } catch (error) {
+    return { kind: 'unreadable', location, error: error as Error };
+  }
 }
 
 async function statSignature(file: string): Promise<string> {

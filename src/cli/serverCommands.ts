@@ -1,0 +1,90 @@
+import * as path from 'node:path';
+import type { AiService } from '../ai/aiService';
+import { PLAN_TOOLS, selectPlanTools, TOOLS_ENV } from '../planTools';
+import { PlanServer } from '../server/planServer';
+import { resolveServerConfig, ServerConfigError } from '../server/serverConfig';
+import { addToken, defaultTokensFile, isTokenScope, readTokens, revokeToken, TokenFileError } from '../server/tokens';
+import { UsageError } from './commandLine';
+import type { Options, Output } from './options';
+
+export function isServerCommand(command: string): boolean {
+  return command === 'serve' || command === 'token';
+}
+
+export async function runServerCommand(command: string, args: string[], options: Options, out: Output, err: Output, createAi: (projectRoot: string) => Promise<AiService>, version: string): Promise<number> {
+  try {
+    return command === 'serve' ? await serve(options, out, err, createAi, version) : await token(args, options, out, err);
+  } catch (error) {
+    if (error instanceof ServerConfigError || error instanceof TokenFileError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** Serves until SIGTERM or SIGINT, then drains and returns 0. Logs are JSON lines on stdout. */
+async function serve(options: Options, out: Output, err: Output, createAi: (projectRoot: string) => Promise<AiService>, version: string): Promise<number> {
+  const config = await resolveServerConfig({
+    projects: options.projects,
+    config: options.config,
+    host: options.host,
+    port: options.port,
+    tokens: options.tokens,
+    allowedHosts: options.allowedHosts,
+    allowedOrigins: options.allowedOrigins,
+    maxBodyBytes: options.maxBodyBytes,
+    rateLimit: options.rateLimit,
+    logLevel: options.logLevel,
+  });
+  const selection = selectPlanTools(process.env[TOOLS_ENV], PLAN_TOOLS);
+  for (const warning of selection.warnings) err(`tml serve: ${TOOLS_ENV}: ${warning}`);
+  let server: PlanServer;
+  try {
+    server = await PlanServer.start(config, { createAi, tools: selection.tools, version, write: out });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new UsageError(`port ${config.port} on ${config.host} is in use. Stop what listens there or pick another --port.`);
+    if (code === 'EADDRNOTAVAIL') throw new UsageError(`--host ${config.host} is not an address of this machine.`);
+    throw error;
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGTERM', stop).off('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop).on('SIGINT', stop);
+  });
+  await server.close();
+  return 0;
+}
+
+async function token(args: string[], options: Options, out: Output, err: Output): Promise<number> {
+  const file = options.tokens ? path.resolve(options.tokens) : defaultTokensFile();
+  const [action, name] = args;
+  const usage = 'tml token add <name> --scope read|write | tml token revoke <name> | tml token list   [--tokens FILE]';
+  switch (action) {
+    case 'add': {
+      if (!name) throw new UsageError(`missing the token's name. Usage: ${usage}`);
+      if (!isTokenScope(options.scope)) throw new UsageError(`--scope must be read or write${options.scope ? `, not "${options.scope}"` : ''}.`);
+      out(await addToken(file, name, options.scope));
+      err(`tml: token "${name}" (${options.scope}) added to ${file}. It is shown only this once: store it now (a client sends it as "Authorization: Bearer <token>").`);
+      return 0;
+    }
+    case 'revoke': {
+      if (!name) throw new UsageError(`missing the token's name. Usage: ${usage}`);
+      if (!(await revokeToken(file, name))) {
+        err(`tml: no token named "${name}" in ${file}. tml token list shows the names.`);
+        return 1;
+      }
+      err(`tml: token "${name}" revoked; a running server refuses it from now on.`);
+      return 0;
+    }
+    case 'list': {
+      const tokens = (await readTokens(file)).map(({ name: tokenName, scope, created }) => ({ name: tokenName, scope, created }));
+      if (options.json) out(JSON.stringify(tokens, null, 2));
+      else if (tokens.length === 0) out(`No tokens in ${file}. Add one with tml token add <name> --scope read|write.`);
+      else for (const entry of tokens) out(`${entry.name.padEnd(20)} ${entry.scope.padEnd(5)} ${entry.created}`);
+      return 0;
+    }
+    default:
+      throw new UsageError(`${action ? `unknown token action "${action}"` : 'missing the token action'}. Usage: ${usage}`);
+  }
+}
