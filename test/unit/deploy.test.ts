@@ -113,6 +113,39 @@ describe('Deployment: the systemd unit (deploy/systemd)', () => {
   });
 });
 
+describe('Deployment: the unit\'s command line against the real tml serve', function () {
+  this.timeout(60_000);
+
+  /** The unit's ExecStart with this machine's node and cli.js, and the given paths and port. */
+  async function unitArgv(replacements: Record<string, string>): Promise<string[]> {
+    let execStart = unitDirectives(await fs.readFile(unitFile, 'utf8')).get('ExecStart')![0];
+    for (const [from, to] of Object.entries({ '/usr/bin/node': process.execPath, '/opt/taskmaster-local/dist/cli.js': await cliBundle(), ...replacements })) {
+      assert.ok(execStart.includes(from), `the unit's ExecStart no longer has "${from}"`);
+      execStart = execStart.split(from).join(to);
+    }
+    return execStartArgv(execStart);
+  }
+
+  it('starts with the unit\'s flags, and exits 0 on SIGTERM, so Restart=on-failure leaves a stop alone', async () => {
+    const { root } = await makeProject(tagged({ master: [task({ id: 1 })] }));
+    const tokens = path.join(await tempDir('tml-unit-state-'), 'tokens.json');
+    const [program, ...args] = await unitArgv({ '--port 3001': '--port 0', '/var/lib/taskmaster-local/tokens.json': tokens, '/srv/taskmaster-local/home-lab': root });
+    const { child, line } = await startUntilLine(program, args, /"msg":"listening"/);
+    assert.deepEqual((JSON.parse(line) as { projects: string[] }).projects, ['home-lab']);
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    assert.deepEqual(await exited, [0, null]);
+  });
+
+  it('exits 2, which RestartPreventExitStatus names, when a project folder holds no plan', async () => {
+    const unit = unitDirectives(await fs.readFile(unitFile, 'utf8'));
+    const [program, ...args] = await unitArgv({ '--port 3001': '--port 0', '/srv/taskmaster-local/home-lab': await tempDir('tml-no-plan-') });
+    const result = await runToEnd(program, args);
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.deepEqual(unit.get('RestartPreventExitStatus'), ['2']);
+  });
+});
+
 // A stand-in for the parts of nixpkgs the module uses: lib's option and list helpers, the option
 // types (each with a check, so a wrong value fails here as in NixOS), NixOS's utils.escapeSystemdExecArgs,
 // and mkIf. evalModule fills the options from `settings` (else their defaults), evaluates the module's
@@ -477,7 +510,7 @@ describe('Deployment: nginx in front (deploy/nginx)', function () {
       assert.equal((resource.contents[0] as { text: string }).text, await fs.readFile(tasksFile, 'utf8'));
     });
 
-    it('streams: a change to tasks.json reaches a subscriber through nginx (proxy_buffering off)', async () => {
+    it('streams: a change to tasks.json reaches a subscriber through nginx while its event stream stays open', async () => {
       const uri = 'taskmaster://home-lab/tasks.json';
       const updated = new Promise<string>((resolve) => client!.setNotificationHandler(ResourceUpdatedNotificationSchema, (note) => resolve(note.params.uri)));
       await client!.subscribeResource({ uri });
