@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests need, cached outside the clone (see scripts/e2e-env.sh):
-#   - apt: chromium (headless browser), git, libkrb5-dev (header for a code-server native module)
+#   - apt: chromium (headless browser), git, libkrb5-dev (header for a code-server native module);
+#     for the deployment tests (test/unit/deploy.test.ts): nginx, openssl, nix-bin (nix-instantiate)
+#     and systemd (systemd-analyze)
 #   - Node 24 from the npm registry (code-server 4.x builds its native modules for Node 24)
 #   - code-server, pinned, built with that Node 24
 #   - task-master-ai, pinned: the peer the conformance tests and benchmarks compare against
@@ -33,7 +35,7 @@ flock 9
 
 # --- apt packages -----------------------------------------------------------------------------
 missing=()
-for pkg in chromium git libkrb5-dev; do
+for pkg in chromium git libkrb5-dev nginx openssl nix-bin systemd; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if ((${#missing[@]})); then
