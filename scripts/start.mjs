@@ -68,7 +68,7 @@ function stageExtension(extensionsDir) {
   fs.rmSync(extensionsDir, { recursive: true, force: true }); // always the build just made
   const target = path.join(extensionsDir, `${publisher}.${name}-${version}`);
   const shipped = (file) => path.relative(root, file) !== path.join('resources', 'screenshots'); // README pictures stay out
-  for (const entry of ['package.json', 'README.md', 'LICENSE', 'media', 'resources', 'dist/extension.js', 'dist/extension.js.map', 'dist/cli.js', 'dist/cliCommands.js']) {
+  for (const entry of ['package.json', 'README.md', 'LICENSE', 'media', 'resources', 'dist/extension.js', 'dist/extension.js.map', 'dist/features.js', 'dist/features.js.map', 'dist/lib', 'dist/cli.js', 'dist/cliCommands.js', 'dist/sql-wasm.wasm']) {
     const source = path.join(root, entry);
     if (fs.existsSync(source)) fs.cpSync(source, path.join(target, entry), { recursive: true, filter: shipped });
   }

@@ -1,41 +1,19 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ActiveTask } from './activity/activeTask';
-import { registerActivityCommands } from './activity/activityCommands';
-import { ProgressWatcher } from './activity/progressWatcher';
-import { ActivityService } from './activity/activityService';
-import { AiService } from './ai/aiService';
-import { DEFAULT_AI_SETTINGS } from './ai/aiSettings';
-import { OllamaInference } from './ai/ollamaInference';
-import { registerAiCommands } from './aiCommands/aiCommands';
-import { registerResearchCommands } from './aiCommands/researchCommand';
-import { registerModelCommands } from './aiCommands/modelCommands';
-import { registerOllamaConnectionCommands } from './aiCommands/ollamaConnection';
-import { registerBoard } from './board/registerBoard';
-import { copilotFallback } from './copilot/copilotFallback';
-import { registerStructureCommands } from './commands/structureCommands';
-import { registerTaskCommands } from './commands/taskCommands';
-import { registerLanguageModelTools } from './agentTools/languageModelTools';
-import { registerMcpServerProvider } from './agentTools/mcpServerProvider';
-import { registerPlanServerCommands } from './workspace/planServerCommands';
-import { registerChatParticipant } from './chat/chatParticipant';
-import { ProposalStore } from './chat/proposals';
-import { CommandIds, ContextKeys, ViewIds } from './commands/commandIds';
-import { registerCommand } from './commands/registerCommand';
-import { registerMergeCommands } from './commands/mergeCommands';
-import { registerGitHubCommands } from './githubCommands/gitHubCommands';
-import { registerGettingStarted } from './guide/gettingStarted';
+import { CHAT_PARTICIPANT_ID, ContextKeys, ViewIds } from './commands/commandIds';
+import { registerCommandsLoadedLater } from './commands/registerCommand';
+import type { Plan, TaskNode } from './core/plan';
 import { PlanDiagnostics } from './diagnostics/planDiagnostics';
-import { registerPlanCodeActions } from './diagnostics/planCodeActions';
-import { OllamaStatusBar } from './statusBar/ollamaStatusBar';
+import type { ActivityService } from './activity/activityService';
+import type { ActivatedCore, Features } from './features';
+import { lazy, type Lazy } from './lazy';
+import { showErrorMessage } from './notifications';
 import { TaskStatusBar } from './statusBar/taskStatusBar';
-import { TaskTreeModel, type TreeElement } from './tree/taskTreeModel';
-import { TaskTreeProvider } from './tree/taskTreeProvider';
 import { TaskDocuments } from './tree/taskDocuments';
 import { describeFilter, isFilterActive } from './tree/taskFilter';
-import type { TaskNode } from './core/plan';
+import { TaskTreeModel, type TreeElement } from './tree/taskTreeModel';
+import { TaskTreeProvider } from './tree/taskTreeProvider';
+import { registerPlanServerCommands } from './workspace/planServerCommands';
 import { Projects, type Project } from './workspace/projects';
-import { showErrorMessage } from './notifications';
 
 /** The public surface returned by activate(), used by the extension-host tests. */
 export interface TaskmasterApi {
@@ -44,10 +22,18 @@ export interface TaskmasterApi {
   activity: ActivityService;
 }
 
-let activity: ActivityService | undefined;
-let progressWatcher: ProgressWatcher | undefined;
+/** How long after activation the features load if nothing needed them sooner: the first view comes first. */
+const FEATURES_WHEN_IDLE_MS = 3000;
 
-/** Composition root: build the services, register the surfaces, push every disposable at once. */
+let features: Lazy<Features> = lazy(() => {
+  throw new Error('Taskmaster is not activated.');
+});
+
+/**
+ * Composition root: build what the first view needs (the plan, the Tasks tree, the status bar,
+ * Problems), and register every other entry point (commands, chat, tools, the board's restore) to
+ * load the rest from dist/features.js on first use.
+ */
 export async function activate(context: vscode.ExtensionContext): Promise<TaskmasterApi> {
   const started = performance.now();
   const startedCpu = process.cpuUsage();
@@ -60,15 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   const model = new TaskTreeModel(projects, context.workspaceState);
   context.subscriptions.push(model);
 
-  // Settings are applied per project when a command runs (a project's Task Master config counts).
-  const inference = new OllamaInference(DEFAULT_AI_SETTINGS);
-  inference.externalFallback = copilotFallback(context.globalState);
-  const ai = new AiService(inference);
-  const storage = context.storageUri ?? context.globalStorageUri;
-  activity = new ActivityService(path.join(storage.fsPath, 'activity.sqlite'), projects, inference, log);
-  const activityService = activity;
-
-  const history = (project: Project, task: TaskNode, tag: string) => activityService.historyLines(project, task, tag);
+  const history = (project: Project, task: TaskNode, tag: string) => features().activity.historyLines(project, task, tag);
   const taskDocuments = new TaskDocuments(projects, history);
   context.subscriptions.push(taskDocuments);
   const treeDataProvider = new TaskTreeProvider(model, history);
@@ -80,30 +58,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
     canSelectMany: true,
   });
   context.subscriptions.push(treeView);
-
   context.subscriptions.push(new TaskStatusBar(model), new PlanDiagnostics(projects));
-  registerPlanCodeActions(context, projects, log);
-  registerTaskCommands(context, { model, treeView, taskDocuments, log });
-  registerStructureCommands(context, { model, log });
-  const activeTask = new ActiveTask(model);
-  progressWatcher = new ProgressWatcher(model, activity, activeTask, ai, context.secrets, log);
-  context.subscriptions.push(activeTask, progressWatcher);
-  registerActivityCommands(context, { model, activity, activeTask, log });
-  registerAiCommands(context, { model, ai, log, secrets: context.secrets });
-  registerResearchCommands(context, { model, ai, log, secrets: context.secrets });
-  const ollamaStatus = new OllamaStatusBar(ai, projects, context.secrets);
-  context.subscriptions.push(ollamaStatus);
-  registerModelCommands(context, { extensionUri: context.extensionUri, model, ai, ollamaStatus, log, secrets: context.secrets });
-  registerGitHubCommands(context, { model, log });
-  registerMergeCommands(context, { model, extensionUri: context.extensionUri, log });
-  registerOllamaConnectionCommands(context, { model, ai, log, secrets: context.secrets, onTested: () => void ollamaStatus.check() });
-  registerChatParticipant(context, { model, ai, activity, proposals: new ProposalStore(), secrets: context.secrets, log });
-  registerLanguageModelTools(context, { projects, ai, secrets: context.secrets, log });
-  registerMcpServerProvider(context, projects, context.secrets);
+
+  const plansAtActivation = new Map<Project, Plan | undefined>();
+  const core: ActivatedCore = { context, log, model, treeView, taskDocuments, plansAtActivation };
+  features = lazy(() => {
+    const loadStarted = performance.now();
+    const loaded = (require('./features.js') as typeof import('./features')).activateFeatures(core);
+    log.info(`Features loaded in ${(performance.now() - loadStarted).toFixed(1)} ms`);
+    return loaded;
+  });
+  registerEntryPoints(context, log, features);
+  // The plan server's state shows above the rows from the start, so its commands load with the tree.
   const planServerView = registerPlanServerCommands(context, projects, log, () => updateView());
-  registerBoard(context, { extensionUri: context.extensionUri, model, ai, activity, secrets: context.secrets, log });
-  registerCommand(context, log, CommandIds.showLog, () => log.show());
-  registerGettingStarted(context, log);
 
   const updateView = () => {
     const hasPlan = projects.withPlan.length > 0;
@@ -124,12 +91,58 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
     void showErrorMessage(`Taskmaster could not load the plan: ${(error as Error).message}`);
   }
   updateView();
+  for (const project of projects.all) plansAtActivation.set(project, project.store.state.kind === 'loaded' ? project.store.state.plan : undefined);
+  // A plan changed (by another program) is a first use: the ledger records the change.
+  const firstChange = projects.onDidChange(() => {
+    firstChange.dispose();
+    features();
+  });
+  const idle = setTimeout(() => features(), FEATURES_WHEN_IDLE_MS);
+  context.subscriptions.push(firstChange, { dispose: () => clearTimeout(idle) });
   void vscode.commands.executeCommand('setContext', ContextKeys.ready, true);
-  // The bench reads this line; the ledger, AI and git load later, on first use.
+  // The bench reads this line; the features (commands, ledger, AI, git, board) load later, on first use.
   // CPU time too: on a busy machine the wall time is mostly waiting for a core.
   const cpu = process.cpuUsage(startedCpu);
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms, ${((cpu.user + cpu.system) / 1000).toFixed(1)} ms CPU (services, plan loaded)`);
-  return { projects, model, activity };
+  return {
+    projects,
+    model,
+    get activity() {
+      return features().activity;
+    },
+  };
+}
+
+/** The entry points VS Code may call before the features load: each loads them first. */
+function registerEntryPoints(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, load: () => Features): void {
+  const contributes = context.extension.packageJSON.contributes as { commands: Array<{ command: string }>; languageModelTools: Array<{ name: string }> };
+  registerCommandsLoadedLater(
+    context,
+    log,
+    contributes.commands.map(({ command }) => command),
+    load,
+  );
+  const participant = vscode.chat.createChatParticipant(CHAT_PARTICIPANT_ID, (...request) => load().chat.handler(...request));
+  participant.iconPath = vscode.Uri.joinPath(context.extensionUri, 'resources', 'taskmaster.svg');
+  participant.followupProvider = { provideFollowups: (...followup) => load().chat.followupProvider.provideFollowups(...followup) };
+  context.subscriptions.push(participant);
+  for (const { name } of contributes.languageModelTools) {
+    const tool = () => {
+      const found = load().tools.get(name);
+      if (!found) throw new Error(`Taskmaster has no tool ${name}: reinstall the extension.`);
+      return found;
+    };
+    context.subscriptions.push(
+      vscode.lm.registerTool<Record<string, unknown>>(name, {
+        prepareInvocation: (...invocation) => tool().prepareInvocation?.(...invocation),
+        invoke: (...invocation) => tool().invoke(...invocation),
+      }),
+    );
+  }
+  // The restored webview reloads and says `ready`; the panel then sends it everything afresh. VS Code
+  // restores the panel with the options it was created with (its context retained while hidden);
+  // one saved before the board retained it comes back without, and the panel copes (see `ready`).
+  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(ViewIds.board, { deserializeWebviewPanel: async (panel) => load().attachBoard(panel) }));
 }
 
 /**
@@ -137,6 +150,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
  * for this, so an acknowledged event is not lost.
  */
 export async function deactivate(): Promise<void> {
-  await progressWatcher?.flushPendingSaves();
-  await activity?.close();
+  const loaded = features.loaded;
+  await loaded?.progressWatcher.flushPendingSaves();
+  await loaded?.activity.close();
 }

@@ -33,7 +33,11 @@ export class ActivityService {
     private readonly projects: Projects,
     inference: OllamaInference,
     private readonly log: vscode.LogOutputChannel,
+    plansAtActivation: ReadonlyMap<Project, Plan | undefined>,
   ) {
+    // Made after activation (on first use): changes since then are compared with the plans it loaded.
+    for (const [project, plan] of plansAtActivation) this.previous.set(project, plan);
+    for (const [project, plan] of plansAtActivation) if (project.store.state.kind === 'loaded' && project.store.state.plan !== plan) this.planChanged(project);
     inference.onRecord = (record) => void this.ready.then(() => this.recorder?.recordAiCall(record));
     this.subscriptions.push(this._onDidOpen, projects.onDidChange((project) => (project ? this.planChanged(project) : this.baseline())));
     this.openTimer = setTimeout(() => void this.ready, OPEN_WHEN_IDLE_MS);

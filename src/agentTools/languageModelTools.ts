@@ -14,13 +14,15 @@ interface ToolServices {
 }
 
 /**
- * Registers the plan tools with vscode.lm (declared in package.json's languageModelTools). Each
- * call runs through the same tool code as `tml mcp`; a call that changes the plan asks first.
+ * The plan tools for vscode.lm by name (package.json's languageModelTools declares them; the
+ * composition root registers them at activation). Each call runs through the same tool code as
+ * `tml mcp`; a call that changes the plan asks first.
  */
-export function registerLanguageModelTools(context: vscode.ExtensionContext, services: ToolServices): void {
-  for (const tool of languageModelTools()) {
-    context.subscriptions.push(
-      vscode.lm.registerTool<Record<string, unknown>>(languageModelToolName(tool), {
+export function languageModelToolHandlers(services: ToolServices): Map<string, vscode.LanguageModelTool<Record<string, unknown>>> {
+  return new Map(
+    languageModelTools().map((tool): [string, vscode.LanguageModelTool<Record<string, unknown>>] => [
+      languageModelToolName(tool),
+      {
         prepareInvocation: ({ input }) => {
           const { invocationMessage, confirmation } = toolConfirmation(tool, input);
           return confirmation ? { invocationMessage, confirmationMessages: { title: confirmation.title, message: new vscode.MarkdownString(confirmation.markdown) } } : { invocationMessage };
@@ -46,7 +48,7 @@ export function registerLanguageModelTools(context: vscode.ExtensionContext, ser
             cancelled.dispose();
           }
         },
-      }),
-    );
-  }
+      },
+    ]),
+  );
 }

@@ -9,8 +9,10 @@ import { BoardPanel, type BoardServices } from './boardPanel';
 /**
  * The board: one panel at a time, opened by "Open Board" (tree toolbar, palette, status bar) or
  * restored after a reload. "Open in Board" passes a task reference: the board opens on that card.
+ * Returns what attaches a panel VS Code restores: the composition root registers the serializer at
+ * activation, which calls it.
  */
-export function registerBoard(context: vscode.ExtensionContext, services: BoardServices): void {
+export function registerBoard(context: vscode.ExtensionContext, services: BoardServices): (panel: vscode.WebviewPanel) => void {
   // Not closed on deactivation: on a window reload VS Code restores the panel through the serializer.
   let board: BoardPanel | undefined;
   const attach = (panel: vscode.WebviewPanel) => {
@@ -19,13 +21,7 @@ export function registerBoard(context: vscode.ExtensionContext, services: BoardS
     attached.onDidDispose(() => board === attached && (board = undefined));
     board = attached;
   };
-  context.subscriptions.push(
-    // The restored webview reloads and says `ready`; the panel then sends it everything afresh. VS Code
-    // restores the panel with the options it was created with (its context retained while hidden);
-    // one saved before the board retained it comes back without, and the panel copes (see `ready`).
-    vscode.window.registerWebviewPanelSerializer(BoardPanel.viewType, { deserializeWebviewPanel: async (panel) => attach(panel) }),
-    new BoardStatusBar(services.model.projects),
-  );
+  context.subscriptions.push(new BoardStatusBar(services.model.projects));
   registerCommand(context, services.log, CommandIds.openBoard, async (focus?: unknown) => {
     const target = isTaskRef(focus) ? await resolveTarget(services.model, focus, 'Open which task in the board?') : undefined;
     if (isTaskRef(focus) && !target) return;
@@ -33,4 +29,5 @@ export function registerBoard(context: vscode.ExtensionContext, services: BoardS
     else attach(vscode.window.createWebviewPanel(BoardPanel.viewType, BoardPanel.title, vscode.ViewColumn.Active, boardPanelOptions(services.extensionUri)));
     if (target) await board?.focusTask(target);
   });
+  return attach;
 }

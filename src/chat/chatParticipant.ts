@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CHAT_PARTICIPANT_ID, CommandIds } from '../commands/commandIds';
+import { CommandIds } from '../commands/commandIds';
 import { registerCommand } from '../commands/registerCommand';
 import { chatEngine } from '../config';
 import { externalChatModel } from '../copilot/copilotFallback';
@@ -26,15 +26,18 @@ const REPLIES: Record<string, Reply> = {
   research: replyResearch,
 };
 
-/** @taskmaster in Copilot Chat: every answer comes from the same core, store and AI service. */
-export function registerChatParticipant(context: vscode.ExtensionContext, services: ChatServices): void {
+/**
+ * @taskmaster in Copilot Chat: every answer comes from the same core, store and AI service. The
+ * composition root creates the participant at activation and hands its requests to this handler.
+ */
+export function chatParticipantHandlers(context: vscode.ExtensionContext, services: ChatServices): { handler: vscode.ChatRequestHandler; followupProvider: vscode.ChatFollowupProvider } {
   // Said once per window: with the chat's model as the engine, plan text goes where that model runs.
   const engineNotice = { shown: false };
-  const participant = vscode.chat.createChatParticipant(CHAT_PARTICIPANT_ID, (request, chatContext, stream, token) => handle(services, engineNotice, request, chatContext, stream, token));
-  participant.iconPath = vscode.Uri.joinPath(context.extensionUri, 'resources', 'taskmaster.svg');
-  participant.followupProvider = { provideFollowups: (result) => suggestNextSteps(result.metadata as TurnMetadata | undefined) };
-  context.subscriptions.push(participant);
   registerCommand(context, services.log, CommandIds.applyProposal, (id) => applyProposal(services.proposals, services.ai, id));
+  return {
+    handler: (request, chatContext, stream, token) => handle(services, engineNotice, request, chatContext, stream, token),
+    followupProvider: { provideFollowups: (result) => suggestNextSteps(result.metadata as TurnMetadata | undefined) },
+  };
 }
 
 async function handle(

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import initSqlJs from 'sql.js';
+import type initSqlJs from 'sql.js';
 import { writeFileAtomic } from '../store/atomicWrite';
 import { withFileLock } from '../store/fileLock';
 import { fileStamp, moveAside, sameStamp, type FileStamp } from './files';
@@ -59,7 +59,8 @@ function loadSqlJs(locateWasm: WasmLocator): Promise<SqlJsStatic> {
   const wasm = locateWasm('sql-wasm.wasm');
   let runtime = runtimes.get(wasm);
   if (!runtime) {
-    runtime = initSqlJs({ locateFile: locateWasm }).catch((error: unknown) => {
+    // Required here, not imported: sql.js loads when a ledger first opens, not with the bundle.
+    runtime = (require('sql.js') as typeof initSqlJs)({ locateFile: locateWasm }).catch((error: unknown) => {
       runtimes.delete(wasm);
       throw new Error(`Could not load SQLite (sql.js) from ${wasm}: ${error instanceof Error ? error.message : String(error)}`);
     });

@@ -266,11 +266,7 @@ export class RemotePlanStore implements PlanStore {
 
   /** Connects the MCP client, subscribes, and resolves once the connection is lost. */
   private async follow(): Promise<void> {
-    const [{ Client }, { StreamableHTTPClientTransport }, { ResourceUpdatedNotificationSchema }] = await Promise.all([
-      import('@modelcontextprotocol/sdk/client/index.js'),
-      import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
-      import('@modelcontextprotocol/sdk/types.js'),
-    ]);
+    const { Client, StreamableHTTPClientTransport, ResourceUpdatedNotificationSchema } = require('./mcpClientSdk') as typeof import('./mcpClientSdk');
     const transport = new StreamableHTTPClientTransport(new URL(this.mcpUrl), { requestInit: { headers: this.headers } });
     const client = new Client({ name: 'taskmaster-local-editor', version: this.options.clientVersion ?? '0' });
     const lost = new Promise<void>((resolve) => {

@@ -72,7 +72,7 @@ export interface PackagedExtension {
  * names more build outputs the caller uses (checked first, so a missing build fails with the fix).
  */
 export function packageExtension(dir: string, alsoNeeds: string[] = []): PackagedExtension {
-  for (const built of [path.join(ROOT, 'dist', 'cli.js'), path.join(ROOT, 'dist', 'cliCommands.js'), path.join(ROOT, 'dist', 'extension.js'), ...alsoNeeds]) {
+  for (const built of [path.join(ROOT, 'dist', 'cli.js'), path.join(ROOT, 'dist', 'cliCommands.js'), path.join(ROOT, 'dist', 'extension.js'), path.join(ROOT, 'dist', 'features.js'), path.join(ROOT, 'dist', 'lib', 'ajv.js'), ...alsoNeeds]) {
     assert.ok(fs.existsSync(built), `${path.relative(ROOT, built)} is missing: build first (node esbuild.mjs)`);
   }
   const vsix = path.join(dir, 'tml.vsix');
