@@ -1,9 +1,8 @@
 import { OperationError } from '../core/operations';
 import { locatePlan } from '../store/planLocation';
-import { loadedOrThrow, readPlanState } from '../store/planReader';
 import { parseCommandLine } from './commandLine';
 import { toOptions, type Options, type Output } from './options';
-import { isReadCommand, runReadCommand, tagOf } from './readCommands';
+import { answerReadCommand, isReadCommand } from './readCommands';
 
 /*
  * The `tml` process starts here (dist/cli.js). It holds only what list, show and next need; every
@@ -115,8 +114,7 @@ export async function runCli(argv: string[], out: Output, err: Output): Promise<
   }
   try {
     if (isReadCommand(command)) {
-      const location = locatePlan(options.project, options.file);
-      return await runReadCommand(command, args, options, async (tag) => tagOf(loadedOrThrow(await readPlanState(location)), tag), out);
+      return await answerReadCommand(command, args, options, locatePlan(options.project, options.file), out);
     }
     // A plain require (not import()): the CommonJS loader, its compile cache, and tsx in the tests.
     const { runCommand } = require('./commands.js') as typeof import('./commands.js');

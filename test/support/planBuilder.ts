@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
+import { mkdtempSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { locatePlan } from '../../src/store/planLocation';
@@ -56,6 +56,11 @@ export function taskMasterText(data: unknown): string {
 }
 
 const created: string[] = [];
+
+// tml keeps its answers in the user's cache folder (src/cli/answerCache.ts); the tests, and the tml
+// processes they start, keep theirs in a folder of their own.
+process.env.XDG_CACHE_HOME = mkdtempSync(path.join(os.tmpdir(), 'tml-test-cache-'));
+created.push(process.env.XDG_CACHE_HOME);
 
 /** A fresh folder under the system temp dir, removed when the test run ends. */
 export async function tempDir(prefix = 'tml-test-'): Promise<string> {
