@@ -45,14 +45,17 @@ async function serve(options: Options, out: Output, err: Output, createAi: (proj
     if (code === 'EADDRNOTAVAIL') throw new UsageError(`--host ${config.host} is not an address of this machine.`);
     throw error;
   }
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGTERM', stop).off('SIGINT', stop);
-      resolve();
-    };
-    process.on('SIGTERM', stop).on('SIGINT', stop);
-  });
-  await server.close();
+  // The handlers stay until the drain is over: a signal with no handler of ours left is re-raised
+  // by the lock library's exit hook and would kill the process mid-drain.
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  process.on('SIGTERM', stop).on('SIGINT', stop);
+  try {
+    await stopped;
+    await server.close();
+  } finally {
+    process.off('SIGTERM', stop).off('SIGINT', stop);
+  }
   return 0;
 }
 
