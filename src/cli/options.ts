@@ -1,9 +1,10 @@
 import type { ConfigOptions } from './configCommands';
 import { wantsJson, type OptionValues } from './commandLine';
 import type { ParityOptions } from './parityCommands';
+import type { ServeFlags } from '../server/serverConfig';
 
 /** Every option of every command; those of the task-master commands are ParityOptions. */
-export interface Options extends ParityOptions, ConfigOptions {
+export interface Options extends ParityOptions, ConfigOptions, ServeFlags {
   prompt?: string;
   strength?: string;
   num?: string;
@@ -21,17 +22,7 @@ export interface Options extends ParityOptions, ConfigOptions {
   saveTo?: string;
   saveFile?: boolean;
   save?: string;
-  /** `tml serve`: every --project name=/path. */
-  projects: string[];
-  config?: string;
-  host?: string;
-  port?: string;
-  tokens?: string;
-  allowedHosts: string[];
-  allowedOrigins: string[];
-  maxBodyBytes?: string;
-  rateLimit?: string;
-  logLevel?: string;
+  /** `tml token add`: read or write. */
   scope?: string;
 }
 

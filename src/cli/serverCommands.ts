@@ -22,18 +22,7 @@ export async function runServerCommand(command: string, args: string[], options:
 
 /** Serves until SIGTERM or SIGINT, then drains and returns 0. Logs are JSON lines on stdout. */
 async function serve(options: Options, out: Output, err: Output, createAi: (projectRoot: string) => Promise<AiService>, version: string): Promise<number> {
-  const config = await resolveServerConfig({
-    projects: options.projects,
-    config: options.config,
-    host: options.host,
-    port: options.port,
-    tokens: options.tokens,
-    allowedHosts: options.allowedHosts,
-    allowedOrigins: options.allowedOrigins,
-    maxBodyBytes: options.maxBodyBytes,
-    rateLimit: options.rateLimit,
-    logLevel: options.logLevel,
-  });
+  const config = await resolveServerConfig(options);
   const selection = selectPlanTools(process.env[TOOLS_ENV], PLAN_TOOLS);
   for (const warning of selection.warnings) err(`tml serve: ${TOOLS_ENV}: ${warning}`);
   let server: PlanServer;
