@@ -23,6 +23,7 @@ import { peerCommand } from '../test/support/taskMasterPeer';
 import { boardRenderRows, treeRenderRows } from './boardRender';
 import { gitSaveRows } from './gitSaves';
 import { ledgerRows } from './ledger';
+import { planServerRows } from './planServer';
 import { time, timeAsync, timeInTurns } from './timing';
 
 function heapAfter(work: () => unknown): number {
@@ -150,6 +151,9 @@ const SECTIONS: Record<string, Section> = {
 
   // Git work per save: a 100,000-file repository against a small one.
   git: ({ dir }) => gitSaveRows(dir, ms),
+
+  // tml serve over HTTP against tml mcp over stdio: requests/s and p99 of a read and a write tool, and a subscriber's wait.
+  serve: ({ dir }) => planServerRows(dir, ms),
 
   // The board webview's and the Tasks tree's first render in a real VS Code, the tree's expansion and activation.
   views: async ({ dir }) => [...(await treeRenderRows(dir, ms)), ...(await boardRenderRows(dir, ms))],
