@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CHAT_PARTICIPANT_ID, ContextKeys, ViewIds } from './commands/commandIds';
+import { CHAT_PARTICIPANT_ID, ContextKeys, MCP_PROVIDER_ID, ViewIds } from './commands/commandIds';
 import { registerCommandsLoadedLater } from './commands/registerCommand';
 import type { Plan, TaskNode } from './core/plan';
 import { PlanDiagnostics } from './diagnostics/planDiagnostics';
@@ -61,14 +61,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   context.subscriptions.push(new TaskStatusBar(model), new PlanDiagnostics(projects));
 
   const plansAtActivation = new Map<Project, Plan | undefined>();
-  const core: ActivatedCore = { context, log, model, treeView, taskDocuments, plansAtActivation };
+  const mcpServersChanged = new vscode.EventEmitter<void>();
+  context.subscriptions.push(mcpServersChanged);
+  const core: ActivatedCore = { context, log, model, treeView, taskDocuments, plansAtActivation, mcpServersChanged };
   features = lazy(() => {
     const loadStarted = performance.now();
     const loaded = (require('./features.js') as typeof import('./features')).activateFeatures(core);
     log.info(`Features loaded in ${(performance.now() - loadStarted).toFixed(1)} ms`);
     return loaded;
   });
-  registerEntryPoints(context, log, features);
+  registerEntryPoints(context, log, features, mcpServersChanged.event);
   // The plan server's state shows above the rows from the start, so its commands load with the tree.
   const planServerView = registerPlanServerCommands(context, projects, log, () => updateView());
 
@@ -114,7 +116,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
 }
 
 /** The entry points VS Code may call before the features load: each loads them first. */
-function registerEntryPoints(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, load: () => Features): void {
+function registerEntryPoints(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, load: () => Features, mcpServersChanged: vscode.Event<void>): void {
   const contributes = context.extension.packageJSON.contributes as { commands: Array<{ command: string }>; languageModelTools: Array<{ name: string }> };
   registerCommandsLoadedLater(
     context,
@@ -139,6 +141,11 @@ function registerEntryPoints(context: vscode.ExtensionContext, log: vscode.LogOu
       }),
     );
   }
+  // VS Code asks for MCP servers as soon as it activates the extension for them, and forgets a
+  // provider that is not registered by then.
+  context.subscriptions.push(
+    vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, { onDidChangeMcpServerDefinitions: mcpServersChanged, provideMcpServerDefinitions: () => load().mcpServers() }),
+  );
   // The restored webview reloads and says `ready`; the panel then sends it everything afresh. VS Code
   // restores the panel with the options it was created with (its context retained while hidden);
   // one saved before the board retained it comes back without, and the panel copes (see `ready`).

@@ -17,13 +17,15 @@ export function registerCommand(context: vscode.ExtensionContext, log: vscode.Lo
 
 /**
  * Registers commands whose code is not loaded yet: the first call runs `load`, which registers the
- * real handlers through registerCommand, then the call goes to its handler.
+ * real handlers through registerCommand, then the call goes to its handler. Call it before any
+ * registerCommand of the same ids.
  */
 export function registerCommandsLoadedLater(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, ids: readonly string[], load: () => unknown): void {
   for (const id of ids) {
     loadedLater.set(id, undefined);
     const handler = (...args: unknown[]) => {
-      load();
+      // A command activation already registered (the plan server's) runs even if the features cannot load.
+      if (!loadedLater.get(id)) load();
       const loaded = loadedLater.get(id);
       if (!loaded) throw new Error(`Taskmaster has no handler for the command ${id}: reinstall the extension.`);
       return loaded(...args);

@@ -54,7 +54,7 @@ export function registerPlanServerCommands(context: vscode.ExtensionContext, pro
     const url = (
       await vscode.window.showInputBox({
         title: 'Connect to Plan Server (1/3): URL',
-        prompt: 'Where tml serve listens, e.g. http://sleeper-service:3001',
+        prompt: 'Where tml serve answers, e.g. https://taskmaster.home-lab (nginx in front of it)',
         value: current?.url ?? configured,
         validateInput: (text) => (/^https?:\/\/\S+$/.test(text.trim()) ? undefined : 'An http:// or https:// URL.'),
       })
@@ -109,13 +109,15 @@ export function registerPlanServerCommands(context: vscode.ExtensionContext, pro
       return;
     }
     const { url } = project.store.address;
+    // Asked before the settings change: that reopens every folder's store.
+    const urlStillUsed = projects.served.some((other) => other !== project && other.store.address.url === url);
     const settings = vscode.workspace.getConfiguration('taskmaster', project.folder.uri);
     for (const key of ['planServer.project', 'planServer.url']) {
       const inspected = settings.inspect(key);
       if (inspected?.workspaceFolderValue !== undefined) await settings.update(key, undefined, vscode.ConfigurationTarget.WorkspaceFolder);
       if (inspected?.workspaceValue !== undefined) await settings.update(key, undefined, vscode.ConfigurationTarget.Workspace);
     }
-    if (!projects.served.some((other) => other.store.address.url === url)) await secrets.delete(planServerTokenKey(url));
+    if (!urlStillUsed) await secrets.delete(planServerTokenKey(url));
     void showInformationMessage(`${project.folder.name} uses its own .taskmaster/tasks/tasks.json again.`);
   });
 
@@ -152,7 +154,11 @@ async function listProjects(url: string, token: string): Promise<string[] | stri
     return `cannot reach ${url} (${cause?.code ?? (error as Error).message}). Check that tml serve runs there and the URL.`;
   }
   if (response.status === 401) return `${url} refused the token (401). Make one on the server with tml token add <name> --scope write.`;
-  if (!response.ok) return `${url}/plans answered ${response.status}; is it a tml serve?`;
+  if (!response.ok) {
+    // tml serve says what to do (421: a host name it was not started to answer, --allowed-host).
+    const refusal = (await response.json().catch(() => undefined)) as { message?: unknown } | undefined;
+    return typeof refusal?.message === 'string' ? `${url} answered ${response.status}: ${refusal.message}` : `${url}/plans answered ${response.status}; is it a tml serve?`;
+  }
   const body = (await response.json().catch(() => undefined)) as { projects?: Array<{ name?: unknown }> } | undefined;
   const names = (body?.projects ?? []).map((project) => project.name).filter((name): name is string => typeof name === 'string');
   return names.length ? names : `${url} serves no project. Start tml serve with --project name=/path.`;

@@ -71,8 +71,21 @@ export class Projects implements vscode.Disposable {
     if (this.current !== before) this._onDidChangeCurrent.fire(this.current);
   }
 
+  /** Syncs and reopens run one after another: overlapping ones would each open a store per folder. */
+  private queue: Promise<void> = Promise.resolve();
+
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   /** Opens a store for every file-system folder of the workspace and loads its plan. */
-  async sync(): Promise<void> {
+  sync(): Promise<void> {
+    return this.enqueue(() => this.openFolders());
+  }
+
+  private async openFolders(): Promise<void> {
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file');
     const keep = new Set(folders.map((folder) => folder.uri.toString()));
     for (const [key, project] of this.projects) {
@@ -120,10 +133,12 @@ export class Projects implements vscode.Disposable {
   }
 
   /** Opens every store again (settings or token changed). */
-  private async reopen(): Promise<void> {
-    for (const project of this.projects.values()) project.store.dispose();
-    this.projects.clear();
-    await this.sync();
+  private reopen(): Promise<void> {
+    return this.enqueue(async () => {
+      for (const project of this.projects.values()) project.store.dispose();
+      this.projects.clear();
+      await this.openFolders();
+    });
   }
 
   private logConnection(project: Project, connection: PlanServerConnection): void {
