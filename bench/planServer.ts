@@ -3,11 +3,9 @@
  * official MCP client on each; requests per second and p99 latency of get_tasks and set_task_status,
  * and how long a subscriber waits for an outside change of tasks.json.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import * as readline from 'node:readline';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -15,6 +13,7 @@ import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/typ
 import { addToken } from '../src/server/tokens';
 import { taskMasterText } from '../test/support/planBuilder';
 import { generateLargePlan } from '../test/support/planGenerator';
+import { startServeProcess } from '../test/support/serveProcess';
 import { median } from './timing';
 
 const CALLS = 300;
@@ -52,20 +51,6 @@ async function toolFigures(client: Client): Promise<Record<'get_tasks' | 'set_ta
   };
 }
 
-async function startServe(root: string, tokensFile: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--project', `demo=${root}`, '--port', '0', '--tokens', tokensFile, '--rate-limit', '1000000'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
-      const entry = JSON.parse(line) as { msg?: string; url?: string };
-      if (entry.msg === 'listening' && entry.url) resolve(entry.url);
-    });
-    child.once('exit', (code) => reject(new Error(`tml serve exited (${code}) before listening: ${stderr}`)));
-  });
-  return { child, url };
-}
-
 /** Median wait from an outside write of tasks.json to the subscriber's notifications/resources/updated. */
 async function subscriptionDelay(client: Client, tasksFile: string, text: string): Promise<number> {
   const uri = 'taskmaster://demo/tasks.json';
@@ -98,7 +83,7 @@ export async function planServerRows(dir: string, ms: (value: number) => string)
   await stdio.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', '--project', root], stderr: 'ignore' }));
   const baseline = await toolFigures(stdio).finally(() => stdio.close());
 
-  const served = await startServe(root, tokensFile);
+  const served = await startServeProcess(CLI, ['--project', `demo=${root}`, '--port', '0', '--tokens', tokensFile, '--rate-limit', '1000000']);
   const http = new Client({ name: 'tml-bench', version: '1.0.0' });
   try {
     await http.connect(new StreamableHTTPClientTransport(new URL(`${served.url}/mcp/demo`), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));

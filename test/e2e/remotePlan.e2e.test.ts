@@ -1,13 +1,14 @@
 /**
  * End-to-end: a folder configured for a plan server (tml serve, started here on a free port) in a
  * real VS Code (code-server). The user connects with a token typed into the command's input box,
- * sees the server's plan in the tree, marks a task done there, and the server's tasks.json has it.
+ * sees the server's plan in the tree, marks a task done there, and the server's tasks.json has it;
+ * then a change made on the server's machine, the server stopping, and Retry once it is back.
  */
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as readline from 'node:readline';
+import { startServeProcess } from '../support/serveProcess';
 import { copyDemo, readTasks, ROOT, run, stagedSuite, vscodeSession } from './stagedExtension';
 import { eventually, openViewContainer, pickQuickPickItem, runCommand, treeContextMenu, waitForInputBox, waitForRows } from './vscodeHarness';
 
@@ -17,25 +18,27 @@ describe('A plan kept by a plan server, in a real VS Code (code-server)', functi
   let server: ChildProcess | undefined;
   let serverProject = '';
   let token = '';
+  let tokensFile = '';
+  let serverUrl = '';
+  const cli = path.join(ROOT, 'dist', 'cli.js');
+
+  /** `tml serve` for the demo project on `port` (0: a free one); resolves with its URL once it listens. */
+  const startServer = async (port: number, tokens: string) => {
+    const started = await startServeProcess(cli, ['--port', String(port), '--project', `demo=${serverProject}`, '--tokens', tokens]);
+    server = started.child;
+    return started.url;
+  };
 
   const vs = vscodeSession(
     () => staged.packaged().extensionDir,
     async () => {
       serverProject = copyDemo(staged.scratch());
-      const tokensFile = path.join(staged.scratch(), 'tokens.json');
-      const cli = path.join(ROOT, 'dist', 'cli.js');
+      tokensFile = path.join(staged.scratch(), 'tokens.json');
       token = run(process.execPath, [cli, 'token', 'add', 'e2e', '--scope', 'write', '--tokens', tokensFile]).trim();
-      server = spawn(process.execPath, [cli, 'serve', '--port', '0', '--project', `demo=${serverProject}`, '--tokens', tokensFile], { stdio: ['ignore', 'pipe', 'inherit'] });
-      const url = await new Promise<string>((resolve, reject) => {
-        server!.once('exit', (code) => reject(new Error(`tml serve exited (${code})`)));
-        readline.createInterface({ input: server!.stdout! }).on('line', (line) => {
-          const entry = JSON.parse(line) as { msg?: string; url?: string };
-          if (entry.msg === 'listening' && entry.url) resolve(entry.url);
-        });
-      });
+      serverUrl = await startServer(0, tokensFile);
       const client = fs.mkdtempSync(path.join(staged.scratch(), 'client-'));
       fs.mkdirSync(path.join(client, '.vscode'));
-      fs.writeFileSync(path.join(client, '.vscode', 'settings.json'), JSON.stringify({ 'taskmaster.planServer.url': url, 'taskmaster.planServer.project': 'demo' }));
+      fs.writeFileSync(path.join(client, '.vscode', 'settings.json'), JSON.stringify({ 'taskmaster.planServer.url': serverUrl, 'taskmaster.planServer.project': 'demo' }));
       return { workspace: client };
     },
   );
@@ -58,5 +61,24 @@ describe('A plan kept by a plan server, in a real VS Code (code-server)', functi
     await waitForRows(page, 'the served plan in the tree', (rows) => rows.some((row) => row.startsWith(`${task.id} ${task.title}`)), 30_000);
     await treeContextMenu(page, `${task.id} ${task.title}`, 'Mark Done', 'Mark which task done?');
     await eventually(`task ${task.id} done in the server's tasks.json`, () => (readTasks(serverProject).master.tasks.find((candidate) => candidate.id === task.id)?.status === 'done' ? true : undefined), 15_000);
+  });
+
+  it('follows a change made on the server\'s machine; when the server stops, says so above the rows it keeps; Retry reconnects', async () => {
+    const page = vs.page();
+    const task = readTasks(serverProject).master.tasks.find((candidate) => candidate.status === 'pending')!;
+    run(process.execPath, [cli, 'set-status', '--id', String(task.id), '--status', 'review', '--project', serverProject]);
+    await waitForRows(page, `task ${task.id} in review, changed by tml on the server`, (rows) => rows.some((row) => row.startsWith(`${task.id} ${task.title}`) && /\breview\b/.test(row)), 15_000);
+
+    const stopped = new Promise((resolve) => server!.once('exit', resolve));
+    server!.kill('SIGTERM');
+    await stopped;
+    const message = page.locator('.part.sidebar .tree-explorer-viewlet-tree-view > .message:not(.hide)');
+    await eventually('the offline message above the rows', async () => ((await message.innerText().catch(() => '')).includes('Plan server unreachable') ? true : undefined), 45_000);
+    await waitForRows(page, 'the last plan the server sent, still shown', (rows) => rows.some((row) => row.startsWith(`${task.id} ${task.title}`)));
+
+    // Back on the port the folder's setting names.
+    await startServer(Number(new URL(serverUrl).port), tokensFile);
+    await runCommand(page, 'Taskmaster: Retry Plan Server Connection');
+    await eventually('the offline message gone', async () => ((await message.innerText().catch(() => '')).includes('Plan server unreachable') ? undefined : true), 30_000);
   });
 });

@@ -2,7 +2,6 @@ import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import * as readline from 'node:readline';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { readPlan, type Plan } from '../../../src/core/plan';
 import { parseJson } from '../../../src/store/jsonText';
@@ -10,6 +9,7 @@ import { addToken } from '../../../src/server/tokens';
 import { cliBundle } from '../../support/cliBundle';
 import { mcpClient } from '../../support/planServerHarness';
 import { makeProject, tagged, task, tempDir } from '../../support/planBuilder';
+import { startServeProcess, type ServeProcess } from '../../support/serveProcess';
 
 const CLIENTS = 20;
 const WRITES_PER_CLIENT = 50;
@@ -20,29 +20,9 @@ const busyPlan = () =>
     master: Array.from({ length: CLIENTS }, (_, c) => task({ id: c + 1, subtasks: Array.from({ length: WRITES_PER_CLIENT }, (_, s) => ({ id: s + 1 })) })),
   });
 
-interface ServeProcess {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-  log: string[];
-}
-
-/** `node <bundled cli> serve …` on a free port; resolves once it logs that it listens. */
+/** The bundled CLI's `serve` on a free port. */
 async function serve(args: string[]): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [await cliBundle(), 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const log: string[] = [];
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
-      log.push(line);
-      const entry = JSON.parse(line);
-      if (entry.msg === 'listening') resolve(entry.url);
-    });
-    void exited.then((code) => reject(new Error(`tml serve exited (${code}) before listening: ${stderr}`)));
-  });
-  return { child, url, exited, log };
+  return startServeProcess(await cliBundle(), ['--port', '0', ...args]);
 }
 
 async function busyProject(): Promise<{ root: string; tasksFile: string; tokensFile: string; token: string }> {
