@@ -35,9 +35,16 @@ async function serve(options: Options, out: Output, err: Output, createAi: (proj
     throw error;
   }
   // The handlers stay until the drain is over: a signal with no handler of ours left is re-raised
-  // by the lock library's exit hook and would kill the process mid-drain.
-  let stop!: () => void;
-  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  // by the lock library's exit hook and would kill the process mid-drain. A second signal (Ctrl-C
+  // again) stops at once; every write is atomic, so the file holds the last whole plan.
+  let signals = 0;
+  let requested!: () => void;
+  const stopped = new Promise<void>((resolve) => (requested = resolve));
+  const stop = () => {
+    if (++signals === 1) return requested();
+    err('tml serve: stopped without waiting for the requests in flight.');
+    process.exit(130);
+  };
   process.on('SIGTERM', stop).on('SIGINT', stop);
   try {
     await stopped;

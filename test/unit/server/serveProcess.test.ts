@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import * as http from 'node:http';
 import * as path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { readPlan, type Plan } from '../../../src/core/plan';
@@ -137,5 +138,25 @@ describe('tml serve as a process (the bundled CLI)', function () {
     for (const id of acknowledged) assert.ok(done.has(id), `acknowledged write ${id} is on disk`);
     assert.ok(acknowledged.size < CLIENTS * WRITES_PER_CLIENT, 'the server stopped taking writes');
     assert.ok(server.log.some((line) => JSON.parse(line).msg === 'stopped'));
+  });
+
+  it('a second SIGTERM while a request is still in flight stops at once (exit 130), the plan untouched', async () => {
+    const project = await busyProject();
+    const before = await fs.readFile(project.tasksFile, 'utf8');
+    const server = await serve(['--project', `demo=${project.root}`, '--tokens', project.tokensFile]);
+    started.push(server.child);
+    // A PUT whose body never ends: the drain would wait for it.
+    const stalled = http.request(`${server.url}/plans/demo`, { method: 'PUT', headers: { Authorization: `Bearer ${project.token}`, 'If-Match': '"x"', 'Content-Length': '100' } });
+    stalled.on('error', () => undefined);
+    await new Promise((resolve) => stalled.write('{', resolve));
+    const draining = new Promise<void>((resolve) => server.child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('shutting down') && resolve()));
+    // Time for the server to take the request's headers in (it is then in flight).
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    server.child.kill('SIGTERM');
+    await draining;
+    assert.equal(server.child.exitCode, null, 'still draining after the first signal');
+    server.child.kill('SIGTERM');
+    assert.equal(await server.exited, 130);
+    assert.equal(await fs.readFile(project.tasksFile, 'utf8'), before);
   });
 });
