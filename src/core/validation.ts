@@ -30,6 +30,11 @@ export function validatePlan(plan: Plan): ValidationResult {
   return result;
 }
 
+/** Whether the plan's validation is done (then validatePlan costs nothing). */
+export function isValidated(plan: Plan): boolean {
+  return validated.has(plan);
+}
+
 function validateUncached(plan: Plan): ValidationResult {
   const problems: PlanProblem[] = [...plan.problems];
   const invalidDependencies: InvalidDependency[] = [];

@@ -8,7 +8,11 @@ import { gitHubTooltipSection } from './gitHubTooltip';
 import type { TaskTreeModel, TreeElement } from './taskTreeModel';
 import type { Project } from '../workspace/projects';
 import { taskProblems } from './taskProblems';
+import { isValidated, validatePlan } from '../core/validation';
 import { plural } from '../core/text';
+
+/** How long after the first rows are shown a project's first plan is checked for their markers. */
+const FIRST_VALIDATION_DELAY_MS = 500;
 
 const STATUS_ICONS: Record<TaskStatus, [string, string | undefined]> = {
   pending: ['circle-large-outline', undefined],
@@ -36,8 +40,11 @@ export type TaskHistory = (project: Project, task: TaskNode, tag: string) => str
 export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement>, vscode.Disposable {
   private readonly _onDidChangeTreeData = new vscode.EventEmitter<TreeElement[] | undefined>();
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
-  private readonly items = new WeakMap<TreeElement, vscode.TreeItem>();
+  private items = new WeakMap<TreeElement, vscode.TreeItem>();
   private readonly subscription: vscode.Disposable;
+  /** Projects whose first plan the rows waited for (see problemsOf); later plans are checked at once. */
+  private readonly validatedOnce = new WeakSet<Project>();
+  private validationTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly model: TaskTreeModel,
@@ -81,8 +88,37 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement>, v
   }
 
   dispose(): void {
+    clearTimeout(this.validationTimer);
     this.subscription.dispose();
     this._onDidChangeTreeData.dispose();
+  }
+
+  /**
+   * The row's problems from the Problems panel's checks (errors and warnings). A project's first
+   * plan (at startup) is checked just after its rows are shown, which then get their markers: on a
+   * large plan the check costs as much as loading it, and the rows should not wait for it.
+   */
+  private problemsOf(element: Extract<TreeElement, { kind: 'task' }>): PlanProblem[] {
+    const state = element.project.store.state;
+    if (state.kind !== 'loaded') return [];
+    if (!isValidated(state.plan) && !this.validatedOnce.has(element.project)) {
+      this.validationTimer ??= setTimeout(() => this.validateShownPlans(), FIRST_VALIDATION_DELAY_MS);
+      return [];
+    }
+    return taskProblems(state.plan, element.tag, element.task.id);
+  }
+
+  private validateShownPlans(): void {
+    this.validationTimer = undefined;
+    let marked = false;
+    for (const project of this.model.projects.all) {
+      this.validatedOnce.add(project);
+      const state = project.store.state;
+      if (state.kind === 'loaded') marked = validatePlan(state.plan).problems.some((problem) => problem.severity !== 'info') || marked;
+    }
+    if (!marked) return;
+    this.items = new WeakMap();
+    this._onDidChangeTreeData.fire(undefined);
   }
 
   private newItem(element: TreeElement): vscode.TreeItem {
@@ -152,7 +188,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement>, v
     if (element.isNext) parts.unshift('▶ next');
     // As on the board: a pending task whose dependencies are not all done is blocked by them.
     if (element.waitingOn.length) parts.push(`blocked by ${element.waitingOn.join(', ')}`);
-    const problems = problemsOf(element);
+    const problems = this.problemsOf(element);
     if (problems.length) parts.push(`⚠ ${plural(problems.length, 'problem')}`);
     item.description = parts.join(' · ');
     item.iconPath = problems.length
@@ -177,7 +213,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement>, v
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escape(task.id)} ${escape(task.title)}**  \n`);
     md.appendMarkdown(`$(${STATUS_ICONS[task.status][0]}) ${task.status} · ${task.priority} priority${element.isNext ? ' · **next task**' : ''}\n\n`);
-    for (const problem of problemsOf(element)) md.appendMarkdown(`$(warning) ${escape(problem.message)}\n\n`);
+    for (const problem of this.problemsOf(element)) md.appendMarkdown(`$(warning) ${escape(problem.message)}\n\n`);
     if (task.description) md.appendMarkdown(`${escape(task.description)}\n\n`);
     if (task.dependencies.length) {
       md.appendMarkdown('**Depends on**\n\n');
@@ -195,8 +231,3 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement>, v
   }
 }
 
-/** The row's problems from the Problems panel's checks (errors and warnings). */
-function problemsOf(element: Extract<TreeElement, { kind: 'task' }>): PlanProblem[] {
-  const state = element.project.store.state;
-  return state.kind === 'loaded' ? taskProblems(state.plan, element.tag, element.task.id) : [];
-}

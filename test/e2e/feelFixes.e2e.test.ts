@@ -2,7 +2,7 @@
  * End-to-end (issue 14, "found when tried as a new user would"): in a real VS Code (code-server, see
  * vscodeHarness.ts) with the packaged extension and no reachable Ollama, the model status item
  * offers the fixes and an AI command says so before asking anything; a Problems entry of tasks.json
- * has a quick fix that rewrites the file; a window reload with a notification open logs no error.
+ * has a quick fix that rewrites the file and the task's row is marked; a window reload with a notification open logs no error.
  * Needs a current build (npm run build).
  */
 import * as assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { copyDemo, readTasks, stagedSuite, TASKS_FILE, vscodeSession } from './stagedExtension';
-import { eventually, openViewContainer, pickQuickPickItem, runCommand, statusBarTexts } from './vscodeHarness';
+import { eventually, openViewContainer, pickQuickPickItem, runCommand, statusBarTexts, waitForRows } from './vscodeHarness';
 import { closeServer, listenOnFreeLocalPort } from '../support/localServer';
 
 /** An address where nothing listens: a port taken and given back. */
@@ -65,6 +65,12 @@ describe('Feel fixes: Ollama down, quick fixes (code-server)', function () {
     await runCommand(vs.page(), 'Taskmaster: Add Task with AI…', 30_000);
     await eventually('the unreachable notice', async () => ((await vs.notifications()).some((text) => text.startsWith(`Ollama is not reachable at ${endpoint}`)) ? true : undefined), 20_000);
     assert.equal(await vs.page().locator('.quick-input-widget .quick-input-title', { hasText: 'Add a task with AI' }).isVisible(), false, 'no question was asked');
+  });
+
+  it('marks the row of a task with a problem, once the plan loaded at startup has been checked', async () => {
+    // Checked just after the first rows are shown, so the marker may come a moment after the row.
+    const rows = await waitForRows(vs.page(), 'task 7 marked with its problem', (shown) => shown.some((row) => row.startsWith('7 ') && row.includes('⚠ 1 problem')), 15_000);
+    assert.ok(!rows.some((row) => row.startsWith('5 ') && row.includes('⚠')), 'task 5 has no problem and no marker');
   });
 
   it('a Problems entry of tasks.json has a quick fix that rewrites the file', async () => {
