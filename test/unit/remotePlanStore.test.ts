@@ -126,6 +126,20 @@ describe('RemotePlanStore: a plan kept by tml serve', () => {
     await changed;
   });
 
+  it('follows a tag switched on the server (tml use-tag there writes state.json)', async () => {
+    const data = JSON.parse(await fs.readFile(served.tasksFile, 'utf8'));
+    data.feature = { tasks: [{ id: 1, title: 'Other work', description: '', details: '', testStrategy: '', status: 'pending', dependencies: [], priority: 'medium', subtasks: [] }], metadata: {} };
+    await fs.writeFile(served.tasksFile, taskMasterText(data));
+    const store = await open(served.write);
+    await store.load();
+    const following = next(store.onDidSubscribe, () => true);
+    store.startWatching();
+    await following;
+    const switched = next(store.onDidChange, (state) => state.kind === 'loaded' && state.currentTag === 'feature');
+    await tml(['use-tag', 'feature', '--project', served.root]);
+    await switched;
+  });
+
   it('says a missing or unknown token is refused (401) and what to do, with nothing loaded', async () => {
     for (const token of [undefined, 'tml_not-a-token']) {
       const store = await open(token);
