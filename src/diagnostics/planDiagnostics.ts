@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
 import type { PlanProblem, ProblemSeverity } from '../core/plan';
-import { isValidated, validatePlan } from '../core/validation';
+import { FirstCheck } from '../core/firstCheck';
+import { validatePlan } from '../core/validation';
 import { JsonLocator, JsonSyntaxError, type TextPosition } from '../store/jsonText';
 import type { Project, Projects } from '../workspace/projects';
-
-/** How long after a project's first plan is loaded its problems are looked for. */
-const FIRST_CHECK_DELAY_MS = 500;
 
 /** The Problems panel's name for what Taskmaster reports; quick fixes answer only these. */
 export const DIAGNOSTIC_SOURCE = 'Taskmaster';
@@ -30,9 +28,7 @@ export function problemRange(locator: JsonLocator, problem: PlanProblem): vscode
 export class PlanDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE.toLowerCase());
   private readonly subscription: vscode.Disposable;
-  /** Projects whose first plan was checked; see update. */
-  private readonly checkedOnce = new WeakSet<Project>();
-  private readonly firstChecks = new Map<Project, ReturnType<typeof setTimeout>>();
+  private readonly firstCheck = new FirstCheck<Project>((project) => this.update(project));
 
   constructor(private readonly projects: Projects) {
     this.subscription = projects.onDidChange((project) => (project ? this.update(project) : this.updateAll()));
@@ -58,22 +54,7 @@ export class PlanDiagnostics implements vscode.Disposable {
       this.collection.set(uri, [Object.assign(new vscode.Diagnostic(range(position, position), message, vscode.DiagnosticSeverity.Error), { source: DIAGNOSTIC_SOURCE })]);
       return;
     }
-    // A project's first plan (at startup) is checked a moment later, so the editor's start and the
-    // first rows of a large plan do not wait for it; every later plan at once.
-    if (!this.checkedOnce.has(project) && !isValidated(state.plan)) {
-      if (!this.firstChecks.has(project)) {
-        this.firstChecks.set(
-          project,
-          setTimeout(() => {
-            this.firstChecks.delete(project);
-            this.checkedOnce.add(project);
-            this.update(project);
-          }, FIRST_CHECK_DELAY_MS),
-        );
-      }
-      return;
-    }
-    this.checkedOnce.add(project);
+    if (!this.firstCheck.ready(project, state.plan)) return;
     const { problems } = validatePlan(state.plan);
     const locator = new JsonLocator(state.text);
     this.collection.set(
@@ -88,7 +69,7 @@ export class PlanDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const timer of this.firstChecks.values()) clearTimeout(timer);
+    this.firstCheck.dispose();
     this.subscription.dispose();
     this.collection.dispose();
   }

@@ -8,11 +8,9 @@ import { gitHubTooltipSection } from './gitHubTooltip';
 import type { TaskTreeModel, TreeElement } from './taskTreeModel';
 import type { Project } from '../workspace/projects';
 import { taskProblems } from './taskProblems';
-import { isValidated, validatePlan } from '../core/validation';
+import { FirstCheck } from '../core/firstCheck';
+import { validatePlan } from '../core/validation';
 import { plural } from '../core/text';
-
-/** How long after the first rows are shown a project's first plan is checked for their markers. */
-const FIRST_VALIDATION_DELAY_MS = 500;
 
 const STATUS_ICONS: Record<TaskStatus, [string, string | undefined]> = {
   pending: ['circle-large-outline', undefined],
@@ -42,9 +40,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement>, v
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
   private items = new WeakMap<TreeElement, vscode.TreeItem>();
   private readonly subscription: vscode.Disposable;
-  /** Projects whose first plan the rows waited for (see problemsOf); later plans are checked at once. */
-  private readonly validatedOnce = new WeakSet<Project>();
-  private validationTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly firstCheck = new FirstCheck<Project>((project) => this.markProblems(project));
 
   constructor(
     private readonly model: TaskTreeModel,
@@ -88,35 +84,25 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement>, v
   }
 
   dispose(): void {
-    clearTimeout(this.validationTimer);
+    this.firstCheck.dispose();
     this.subscription.dispose();
     this._onDidChangeTreeData.dispose();
   }
 
   /**
    * The row's problems from the Problems panel's checks (errors and warnings). A project's first
-   * plan (at startup) is checked just after its rows are shown, which then get their markers: on a
-   * large plan the check costs as much as loading it, and the rows should not wait for it.
+   * plan is checked just after its rows are shown (FirstCheck); markProblems then marks them.
    */
   private problemsOf(element: Extract<TreeElement, { kind: 'task' }>): PlanProblem[] {
     const state = element.project.store.state;
-    if (state.kind !== 'loaded') return [];
-    if (!isValidated(state.plan) && !this.validatedOnce.has(element.project)) {
-      this.validationTimer ??= setTimeout(() => this.validateShownPlans(), FIRST_VALIDATION_DELAY_MS);
-      return [];
-    }
+    if (state.kind !== 'loaded' || !this.firstCheck.ready(element.project, state.plan)) return [];
     return taskProblems(state.plan, element.tag, element.task.id);
   }
 
-  private validateShownPlans(): void {
-    this.validationTimer = undefined;
-    let marked = false;
-    for (const project of this.model.projects.all) {
-      this.validatedOnce.add(project);
-      const state = project.store.state;
-      if (state.kind === 'loaded') marked = validatePlan(state.plan).problems.some((problem) => problem.severity !== 'info') || marked;
-    }
-    if (!marked) return;
+  /** Shows the markers of a project's first plan once it has been checked, if it has any to show. */
+  private markProblems(project: Project): void {
+    const state = project.store.state;
+    if (state.kind !== 'loaded' || !validatePlan(state.plan).problems.some((problem) => problem.severity !== 'info')) return;
     this.items = new WeakMap();
     this._onDidChangeTreeData.fire(undefined);
   }
