@@ -1,4 +1,5 @@
 import { existsSync, promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { locatePlan } from '../store/planLocation';
 import type { LogLevel } from './log';
@@ -64,7 +65,7 @@ export async function resolveServerConfig(flags: ServeFlags, cwd = process.cwd()
   for (const [name, given] of projectEntries) {
     if (!PROJECT_NAME.test(name)) throw new ServerConfigError(`project name "${name}" must be letters, digits, ".", "_" or "-" (it becomes part of the URL).`);
     if (projects.some((project) => project.name === name)) throw new ServerConfigError(`project name "${name}" is given twice.`);
-    const folder = path.resolve(flags.projects.length > 0 ? cwd : configDir, given);
+    const folder = path.resolve(flags.projects.length > 0 ? cwd : configDir, withHome(given));
     const root = await fs.realpath(folder).catch(() => {
       throw new ServerConfigError(`project "${name}": no folder at ${folder}.`);
     });
@@ -78,7 +79,7 @@ export async function resolveServerConfig(flags: ServeFlags, cwd = process.cwd()
   return {
     host: flags.host ?? file.host ?? DEFAULTS.host,
     port: whole(flags.port ?? file.port ?? DEFAULTS.port, '--port', 0, 65_535),
-    tokensFile: flags.tokens ? path.resolve(cwd, flags.tokens) : file.tokensFile ? path.resolve(configDir, file.tokensFile) : defaultTokensFile(),
+    tokensFile: flags.tokens ? path.resolve(cwd, withHome(flags.tokens)) : file.tokensFile ? path.resolve(configDir, withHome(file.tokensFile)) : defaultTokensFile(),
     projects,
     allowedHosts: [...(file.allowedHosts ?? []), ...flags.allowedHosts],
     allowedOrigins: [...(file.allowedOrigins ?? []), ...flags.allowedOrigins],
@@ -86,6 +87,11 @@ export async function resolveServerConfig(flags: ServeFlags, cwd = process.cwd()
     rateLimitPerMinute: whole(flags.rateLimit ?? file.rateLimitPerMinute ?? DEFAULTS.rateLimitPerMinute, '--rate-limit', 1, Number.MAX_SAFE_INTEGER),
     logLevel: logLevel as LogLevel,
   };
+}
+
+/** `~/…` as the shell would have it: a config file or a quoted flag keeps the `~`. */
+function withHome(folder: string): string {
+  return folder === '~' || folder.startsWith('~/') ? path.join(os.homedir(), folder.slice(1)) : folder;
 }
 
 function projectFlag(value: string): [string, string] {
