@@ -184,8 +184,8 @@ async function timed(work: () => Promise<void>): Promise<number> {
  * The Tasks tree in a real VS Code (code-server): its first render at 1,000 and 10,000 tasks (the
  * activity bar click → the first task row, once the extension has activated), the expansion of a
  * task with 50 subtasks against the Explorer expanding a folder of 50 files in the same window, the
- * Explorer's first render of a folder of 1,000 files as the first render's peer, and activation as
- * the extension logs it (activate() start to end, plan loaded).
+ * Explorer's first render of a folder of 1,000 files as the first render's peer, the extension's
+ * own part of the first render and activation as the extension logs them.
  */
 const TREE_SIZES = [1000, 10_000];
 const EXPANDED_SUBTASKS = 50;
@@ -208,7 +208,13 @@ export async function treeRenderRows(dir: string, ms: (value: number) => string)
         await waitForRows(page, 'the first task rows', (shown) => shown.some((row) => /^\d+ /.test(row)), 60_000);
       });
       const label = size.toLocaleString('en');
-      rows.push([`Tasks tree first render, ${label} tasks (activity bar click → first row, extension activated)`, ms(firstRowMs), `JSON.parse of the file ${ms(parseMs)}`, `${(firstRowMs / parseMs).toFixed(1)}× (goal ≤ ${size === 1000 ? '300 ms' : '1 s'})`]);
+      const own = await extensionShare(session.logsDir);
+      rows.push([
+        `Tasks tree first render, ${label} tasks (activity bar click → first row, extension activated)`,
+        ms(firstRowMs),
+        `JSON.parse of the file ${ms(parseMs)}`,
+        `${(firstRowMs / parseMs).toFixed(1)}× (goal ≤ ${size === 1000 ? '300 ms' : '1 s'}); the extension's own part ${ms(own.ms)} for ${own.rows} rows`,
+      ]);
       rows.push([`activation, ${label}-task plan (activate() start → end, plan loaded; the extension's log)`, `${ms(activated.wall)} (${ms(activated.cpu)} CPU)`, `JSON.parse of the file ${ms(parseMs)}`, `${(activated.cpu / parseMs).toFixed(1)}× in CPU (goal ≤ 50 ms)`]);
       if (size === TREE_SIZES[0]) {
         const subtasksMs = await timed(async () => {
@@ -221,7 +227,10 @@ export async function treeRenderRows(dir: string, ms: (value: number) => string)
           await waitForRows(page, 'the first file of the folder', (shown) => shown.some((row) => row.startsWith('file-01')), 30_000);
         });
         rows.push([`Tasks tree expand of a task with ${EXPANDED_SUBTASKS} subtasks (click → first subtask row)`, ms(subtasksMs), `Explorer, folder of ${EXPANDED_SUBTASKS} files ${ms(explorerMs)}`, `${(subtasksMs / explorerMs).toFixed(1)}× (goal ≤ 50 ms)`]);
-        // VS Code's own tree showing as many rows for the first time: what the Tasks tree's first render compares with.
+        // VS Code's own tree showing as many rows for the first time: what the Tasks tree's first render
+        // compares with. The fifty files are folded away first so the large folder's row is on screen.
+        await page.locator('.part.sidebar .monaco-list-row[aria-label^="fifty"] .monaco-tl-twistie').first().click();
+        await waitForRows(page, 'the fifty files folded away', (shown) => !shown.some((row) => row.startsWith('file-01')), 30_000);
         const explorerRowsMs = await timed(async () => {
           await page.locator(`.part.sidebar .monaco-list-row[aria-label^="${MANY_FILES_FOLDER}"] .monaco-tl-twistie`).first().click();
           await waitForRows(page, 'the first file of the large folder', (shown) => shown.some((row) => row.startsWith('row-0001')), 60_000);
@@ -268,6 +277,17 @@ async function activationMs(logsDir: string): Promise<{ wall: number; cpu: numbe
     }
     return undefined;
   }, 120_000);
+}
+
+/** The extension's own time in the tree's first render, from its log ("First Tasks tree render: …"). */
+async function extensionShare(logsDir: string): Promise<{ ms: number; rows: number }> {
+  return eventually('the extension to log the first render', async () => {
+    for (const file of await logFiles(logsDir)) {
+      const match = /First Tasks tree render: (\d+) rows made in ([\d.]+) ms/.exec(await fs.readFile(file, 'utf8'));
+      if (match) return { rows: Number(match[1]), ms: Number(match[2]) };
+    }
+    return undefined;
+  }, 30_000);
 }
 
 async function logFiles(dir: string): Promise<string[]> {

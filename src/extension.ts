@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import { CHAT_PARTICIPANT_ID, ContextKeys, MCP_PROVIDER_ID, ViewIds } from './commands/commandIds';
+import { CHAT_PARTICIPANT_ID, ContextKeys, ViewIds } from './commands/commandIds';
 import { registerCommandsLoadedLater } from './commands/registerCommand';
 import type { Plan, TaskNode } from './core/plan';
+import { registerMcpServerProvider } from './agentTools/mcpServerProvider';
 import { PlanDiagnostics } from './diagnostics/planDiagnostics';
 import type { ActivityService } from './activity/activityService';
 import type { ActivatedCore, Features } from './features';
@@ -24,6 +25,8 @@ export interface TaskmasterApi {
 
 /** How long after activation the features load if nothing needed them sooner: the first view comes first. */
 const FEATURES_WHEN_IDLE_MS = 3000;
+/** How long the tree's row requests must have paused before the features load on their own. */
+const ROWS_QUIET_MS = 1000;
 
 let features: Lazy<Features> = lazy(() => {
   throw new Error('Taskmaster is not activated.');
@@ -49,7 +52,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   const history = (project: Project, task: TaskNode, tag: string) => features().activity.historyLines(project, task, tag);
   const taskDocuments = new TaskDocuments(projects, history);
   context.subscriptions.push(taskDocuments);
-  const treeDataProvider = new TaskTreeProvider(model, history);
+  const treeDataProvider = new TaskTreeProvider(model, history, (line) => log.info(line));
   context.subscriptions.push(treeDataProvider);
   const treeView = vscode.window.createTreeView<TreeElement>(ViewIds.tasks, {
     treeDataProvider,
@@ -61,16 +64,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
   context.subscriptions.push(new TaskStatusBar(model), new PlanDiagnostics(projects));
 
   const plansAtActivation = new Map<Project, Plan | undefined>();
-  const mcpServersChanged = new vscode.EventEmitter<void>();
-  context.subscriptions.push(mcpServersChanged);
-  const core: ActivatedCore = { context, log, model, treeView, taskDocuments, plansAtActivation, mcpServersChanged };
+  const core: ActivatedCore = { context, log, model, treeView, taskDocuments, plansAtActivation };
   features = lazy(() => {
     const loadStarted = performance.now();
     const loaded = (require('./features.js') as typeof import('./features')).activateFeatures(core);
     log.info(`Features loaded in ${(performance.now() - loadStarted).toFixed(1)} ms`);
     return loaded;
   });
-  registerEntryPoints(context, log, features, mcpServersChanged.event);
+  registerEntryPoints(context, log, features);
+  registerMcpServerProvider(context, projects, context.secrets);
   // The plan server's state shows above the rows from the start, so its commands load with the tree.
   const planServerView = registerPlanServerCommands(context, projects, log, () => updateView());
 
@@ -99,7 +101,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
     firstChange.dispose();
     features();
   });
-  const idle = setTimeout(() => features(), FEATURES_WHEN_IDLE_MS);
+  // Not while VS Code is still asking for the tree's rows: loading would hold their answers up.
+  const loadWhenIdle = () => {
+    const sinceRows = performance.now() - treeDataProvider.lastRequestAt;
+    if (sinceRows < ROWS_QUIET_MS) idle = setTimeout(loadWhenIdle, ROWS_QUIET_MS - sinceRows);
+    else features();
+  };
+  let idle = setTimeout(loadWhenIdle, FEATURES_WHEN_IDLE_MS);
   context.subscriptions.push(firstChange, { dispose: () => clearTimeout(idle) });
   void vscode.commands.executeCommand('setContext', ContextKeys.ready, true);
   // The bench reads this line; the features (commands, ledger, AI, git, board) load later, on first use.
@@ -116,7 +124,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
 }
 
 /** The entry points VS Code may call before the features load: each loads them first. */
-function registerEntryPoints(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, load: () => Features, mcpServersChanged: vscode.Event<void>): void {
+function registerEntryPoints(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, load: () => Features): void {
   const contributes = context.extension.packageJSON.contributes as { commands: Array<{ command: string }>; languageModelTools: Array<{ name: string }> };
   registerCommandsLoadedLater(
     context,
@@ -141,11 +149,6 @@ function registerEntryPoints(context: vscode.ExtensionContext, log: vscode.LogOu
       }),
     );
   }
-  // VS Code asks for MCP servers as soon as it activates the extension for them, and forgets a
-  // provider that is not registered by then.
-  context.subscriptions.push(
-    vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, { onDidChangeMcpServerDefinitions: mcpServersChanged, provideMcpServerDefinitions: () => load().mcpServers() }),
-  );
   // The restored webview reloads and says `ready`; the panel then sends it everything afresh. VS Code
   // restores the panel with the options it was created with (its context retained while hidden);
   // one saved before the board retained it comes back without, and the panel copes (see `ready`).

@@ -5,7 +5,6 @@ import { registerActivityCommands } from './activity/activityCommands';
 import { ActivityService } from './activity/activityService';
 import { ProgressWatcher } from './activity/progressWatcher';
 import { languageModelToolHandlers } from './agentTools/languageModelTools';
-import { mcpServerDefinitions } from './agentTools/mcpServerProvider';
 import { AiService } from './ai/aiService';
 import { DEFAULT_AI_SETTINGS } from './ai/aiSettings';
 import { OllamaInference } from './ai/ollamaInference';
@@ -40,8 +39,6 @@ export interface ActivatedCore {
   taskDocuments: TaskDocuments;
   /** Each project's plan as activation loaded it: the activity ledger records what changed since. */
   plansAtActivation: ReadonlyMap<Project, Plan | undefined>;
-  /** Fired when the MCP server definitions activation registered the provider for change. */
-  mcpServersChanged: vscode.EventEmitter<void>;
 }
 
 export type Features = ReturnType<typeof activateFeatures>;
@@ -50,7 +47,7 @@ export type Features = ReturnType<typeof activateFeatures>;
  * Everything the first view does not need, in its own bundle (dist/features.js), loaded on first
  * use: the commands, AI, the activity ledger, git, the board, chat, the plan tools and GitHub.
  */
-export function activateFeatures({ context, log, model, treeView, taskDocuments, plansAtActivation, mcpServersChanged }: ActivatedCore) {
+export function activateFeatures({ context, log, model, treeView, taskDocuments, plansAtActivation }: ActivatedCore) {
   const projects = model.projects;
   // Settings are applied per project when a command runs (a project's Task Master config counts).
   const inference = new OllamaInference(DEFAULT_AI_SETTINGS);
@@ -77,9 +74,8 @@ export function activateFeatures({ context, log, model, treeView, taskDocuments,
   registerOllamaConnectionCommands(context, { model, ai, log, secrets, onTested: () => void ollamaStatus.check() });
   const chat = chatParticipantHandlers(context, { model, ai, activity, proposals: new ProposalStore(), secrets, log });
   const tools = languageModelToolHandlers({ projects, ai, secrets, log });
-  const mcpServers = mcpServerDefinitions(context, projects, secrets, mcpServersChanged);
   const attachBoard = registerBoard(context, { extensionUri, model, ai, activity, secrets, log });
   registerCommand(context, log, CommandIds.showLog, () => log.show());
   registerGettingStarted(context, log);
-  return { activity, progressWatcher, chat, tools, attachBoard, mcpServers };
+  return { activity, progressWatcher, chat, tools, attachBoard };
 }

@@ -30,6 +30,15 @@ export function statusIcon(status: TaskStatus): vscode.ThemeIcon {
 /** A task's recorded history, for its tooltip and its view (from the activity ledger, when there is one). */
 export type TaskHistory = (project: Project, task: TaskNode, tag: string) => string[];
 
+interface FirstRender {
+  /** performance.timeOrigin-based time of the first request. */
+  began: number;
+  ended: number;
+  spent: number;
+  items: number;
+  quiet?: ReturnType<typeof setTimeout>;
+}
+
 /**
  * Renders the model's elements as tree items. An item is made once and kept until the model says
  * its row changed; a task's tooltip is made when the row is hovered (VS Code parses every Markdown
@@ -42,9 +51,16 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement>, v
   private readonly subscription: vscode.Disposable;
   private readonly firstCheck = new FirstCheck<Project>((project) => this.markProblems(project));
 
+  /** The extension's own time in the tree's first render; see measured. */
+  private firstRender: FirstRender | 'logged' | undefined;
+  /** When VS Code last asked for rows (performance.now()); 0 before it ever did. */
+  lastRequestAt = 0;
+
   constructor(
     private readonly model: TaskTreeModel,
     private readonly history?: TaskHistory,
+    /** Told once how much of the tree's first render was the extension's own work (the log; the bench reads it). */
+    private readonly onFirstRender?: (line: string) => void,
   ) {
     this.subscription = model.onDidChangeRows((change) => {
       for (const element of change.changed) this.items.delete(element);
@@ -64,7 +80,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement>, v
   }
 
   getChildren(element?: TreeElement): TreeElement[] {
-    return element ? this.model.children(element) : this.model.roots();
+    return this.measured(() => (element ? this.model.children(element) : this.model.roots()), false);
   }
 
   getParent(element: TreeElement): TreeElement | undefined {
@@ -72,6 +88,31 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement>, v
   }
 
   getTreeItem(element: TreeElement): vscode.TreeItem {
+    return this.measured(() => this.treeItem(element), true);
+  }
+
+  /**
+   * Adds up the time VS Code's first requests for rows spend here, until they have paused for a
+   * second: the rest of the time to the first row on screen is VS Code's own.
+   */
+  private measured<T>(work: () => T, isItem: boolean): T {
+    this.lastRequestAt = performance.now();
+    if (this.firstRender === 'logged' || !this.onFirstRender) return work();
+    const render: FirstRender = typeof this.firstRender === 'object' ? this.firstRender : (this.firstRender = { began: performance.now(), ended: 0, spent: 0, items: 0 });
+    const started = performance.now();
+    const result = work();
+    render.ended = performance.now();
+    render.spent += render.ended - started;
+    if (isItem) render.items++;
+    clearTimeout(render.quiet);
+    render.quiet = setTimeout(() => {
+      this.firstRender = 'logged';
+      this.onFirstRender?.(`First Tasks tree render: ${render.items} rows made in ${render.spent.toFixed(1)} ms of the extension's time, asked for over ${(render.ended - render.began).toFixed(1)} ms from ${new Date(performance.timeOrigin + render.began).toISOString()}`);
+    }, 1000);
+    return result;
+  }
+
+  private treeItem(element: TreeElement): vscode.TreeItem {
     let item = this.items.get(element);
     if (!item) {
       item = this.newItem(element);
@@ -84,6 +125,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement>, v
   }
 
   dispose(): void {
+    if (typeof this.firstRender === 'object') clearTimeout(this.firstRender.quiet);
     this.firstCheck.dispose();
     this.subscription.dispose();
     this._onDidChangeTreeData.dispose();
