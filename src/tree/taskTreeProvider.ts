@@ -31,7 +31,7 @@ export function statusIcon(status: TaskStatus): vscode.ThemeIcon {
 export type TaskHistory = (project: Project, task: TaskNode, tag: string) => string[];
 
 interface FirstRender {
-  /** performance.timeOrigin-based time of the first request. */
+  /** performance.now() at the first request and the last. */
   began: number;
   ended: number;
   spent: number;
@@ -53,8 +53,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement>, v
 
   /** The extension's own time in the tree's first render; see measured. */
   private firstRender: FirstRender | 'logged' | undefined;
-  /** When VS Code last asked for rows (performance.now()); 0 before it ever did. */
-  lastRequestAt = 0;
+  private lastRequest = 0;
 
   constructor(
     private readonly model: TaskTreeModel,
@@ -67,6 +66,11 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement>, v
       if (change.all) this._onDidChangeTreeData.fire(undefined);
       else if (change.changed.length) this._onDidChangeTreeData.fire(change.changed);
     });
+  }
+
+  /** When VS Code last asked for rows (performance.now()); 0 before it ever did. */
+  get lastRequestAt(): number {
+    return this.lastRequest;
   }
 
   /** On hover: the task's tooltip, with its history (started, saves, commits, time in progress). */
@@ -96,7 +100,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement>, v
    * second: the rest of the time to the first row on screen is VS Code's own.
    */
   private measured<T>(work: () => T, isItem: boolean): T {
-    this.lastRequestAt = performance.now();
+    this.lastRequest = performance.now();
     if (this.firstRender === 'logged' || !this.onFirstRender) return work();
     const render: FirstRender = typeof this.firstRender === 'object' ? this.firstRender : (this.firstRender = { began: performance.now(), ended: 0, spent: 0, items: 0 });
     const started = performance.now();

@@ -104,8 +104,20 @@ describe('The board in a real VS Code (code-server)', function () {
     await openInBoard(page, `${other.id} ${other.title}`);
     await eventually(`card ${other.id} of homelab-ollama focused`, async () => ((await board.locator('[data-tag-chip][aria-current="true"]').getAttribute('data-tag-chip')) === 'homelab-ollama' ? focused(board, String(other.id)) : undefined), 20_000);
     assert.equal(JSON.parse(fs.readFileSync(path.join(vs.workspace(), '.taskmaster', 'state.json'), 'utf8')).currentTag, 'homelab-ollama');
-    await runCommand(page, 'Taskmaster: Switch Tag…');
-    await pickQuickPickItem(page, { placeholder: 'Switch to which tag?', label: 'master' });
+    // The switch has reached the tree too before the palette opens.
+    await waitForRows(page, 'homelab-ollama as the current tag', (rows) => rows.some((row) => row.startsWith('homelab-ollama ') && row.includes('current tag')), 20_000);
+    // Once in a while the Switch Tag quick pick closes as it opens (focus moving in the window, seen
+    // only under load): it is asked again then. The tag must still switch.
+    for (let attempt = 1; ; attempt++) {
+      await runCommand(page, 'Taskmaster: Switch Tag…');
+      try {
+        await pickQuickPickItem(page, { placeholder: 'Switch to which tag?', label: 'master' }, 10_000);
+        break;
+      } catch (error) {
+        if (attempt === 2) throw error;
+        await page.keyboard.press('Escape');
+      }
+    }
     await eventually('the master cards again', async () => ((await board.locator('[data-task-id="13"]').count()) > 0 ? true : undefined));
   });
 
