@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { TagView, TaskNode } from '../core/plan';
+import { FirstCheck } from '../core/firstCheck';
+import type { PlanProblem, TagView, TaskNode } from '../core/plan';
 import type { LoadedPlan } from '../store/planReader';
 import type { Project, Projects } from '../workspace/projects';
 import { ContextKeys } from '../commands/commandIds';
@@ -22,6 +23,8 @@ export class TaskTreeModel implements vscode.Disposable {
   readonly onDidChangeRows = this._onDidChangeRows.event;
   private readonly subscriptions: vscode.Disposable[] = [this._onDidChange, this._onDidChangeRows];
   private readonly elements: TreeElements;
+  /** When a project's first plan has been checked, the rows with problems are marked (only those refresh). */
+  private readonly firstCheck = new FirstCheck<Project>(() => this.changed(false));
   private _filter: TaskFilter = {};
 
   constructor(
@@ -37,6 +40,7 @@ export class TaskTreeModel implements vscode.Disposable {
       get shown() {
         return model.shown;
       },
+      problemsDue: (project, plan) => this.firstCheck.ready(project, plan),
     });
     this.subscriptions.push(projects.onDidChange(() => this.changed(false)));
     this.publishFilterState();
@@ -95,6 +99,11 @@ export class TaskTreeModel implements vscode.Disposable {
     return this.elements.nextTask(tag);
   }
 
+  /** The problems a task's row shows: errors and warnings from the Problems panel's checks. */
+  problems(element: TaskElement): PlanProblem[] {
+    return this.elements.problems(element);
+  }
+
   /** The tag a project is working in: state.json's current tag, else the first tag of the file. */
   currentTag(plan: LoadedPlan): TagView | undefined {
     return this.elements.currentTag(plan);
@@ -130,6 +139,7 @@ export class TaskTreeModel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.firstCheck.dispose();
     vscode.Disposable.from(...this.subscriptions).dispose();
   }
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DEFAULT_TAG, type PlanProblem, type TaskNode } from '../core/plan';
+import { DEFAULT_TAG, type TaskNode } from '../core/plan';
 import type { TaskStatus } from '../core/task';
 import { CommandIds } from '../commands/commandIds';
 import { readGitHubLink } from '../github/gitHubLink';
@@ -7,9 +7,6 @@ import { escapeMarkdown as escape } from '../core/markdown';
 import { gitHubTooltipSection } from './gitHubTooltip';
 import type { TaskTreeModel, TreeElement } from './taskTreeModel';
 import type { Project } from '../workspace/projects';
-import { taskProblems } from './taskProblems';
-import { FirstCheck } from '../core/firstCheck';
-import { validatePlan } from '../core/validation';
 import { plural } from '../core/text';
 
 const STATUS_ICONS: Record<TaskStatus, [string, string | undefined]> = {
@@ -47,9 +44,8 @@ interface FirstRender {
 export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement>, vscode.Disposable {
   private readonly _onDidChangeTreeData = new vscode.EventEmitter<TreeElement[] | undefined>();
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
-  private items = new WeakMap<TreeElement, vscode.TreeItem>();
+  private readonly items = new WeakMap<TreeElement, vscode.TreeItem>();
   private readonly subscription: vscode.Disposable;
-  private readonly firstCheck = new FirstCheck<Project>((project) => this.markProblems(project));
 
   /** The extension's own time in the tree's first render; see measured. */
   private firstRender: FirstRender | 'logged' | undefined;
@@ -130,27 +126,8 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement>, v
 
   dispose(): void {
     if (typeof this.firstRender === 'object') clearTimeout(this.firstRender.quiet);
-    this.firstCheck.dispose();
     this.subscription.dispose();
     this._onDidChangeTreeData.dispose();
-  }
-
-  /**
-   * The row's problems from the Problems panel's checks (errors and warnings). A project's first
-   * plan is checked just after its rows are shown (FirstCheck); markProblems then marks them.
-   */
-  private problemsOf(element: Extract<TreeElement, { kind: 'task' }>): PlanProblem[] {
-    const state = element.project.store.state;
-    if (state.kind !== 'loaded' || !this.firstCheck.ready(element.project, state.plan)) return [];
-    return taskProblems(state.plan, element.tag, element.task.id);
-  }
-
-  /** Shows the markers of a project's first plan once it has been checked, if it has any to show. */
-  private markProblems(project: Project): void {
-    const state = project.store.state;
-    if (state.kind !== 'loaded' || !validatePlan(state.plan).problems.some((problem) => problem.severity !== 'info')) return;
-    this.items = new WeakMap();
-    this._onDidChangeTreeData.fire(undefined);
   }
 
   private newItem(element: TreeElement): vscode.TreeItem {
@@ -220,7 +197,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement>, v
     if (element.isNext) parts.unshift('▶ next');
     // As on the board: a pending task whose dependencies are not all done is blocked by them.
     if (element.waitingOn.length) parts.push(`blocked by ${element.waitingOn.join(', ')}`);
-    const problems = this.problemsOf(element);
+    const problems = this.model.problems(element);
     if (problems.length) parts.push(`⚠ ${plural(problems.length, 'problem')}`);
     item.description = parts.join(' · ');
     item.iconPath = problems.length
@@ -245,7 +222,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement>, v
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escape(task.id)} ${escape(task.title)}**  \n`);
     md.appendMarkdown(`$(${STATUS_ICONS[task.status][0]}) ${task.status} · ${task.priority} priority${element.isNext ? ' · **next task**' : ''}\n\n`);
-    for (const problem of this.problemsOf(element)) md.appendMarkdown(`$(warning) ${escape(problem.message)}\n\n`);
+    for (const problem of this.model.problems(element)) md.appendMarkdown(`$(warning) ${escape(problem.message)}\n\n`);
     if (task.description) md.appendMarkdown(`${escape(task.description)}\n\n`);
     if (task.dependencies.length) {
       md.appendMarkdown('**Depends on**\n\n');

@@ -1,7 +1,7 @@
 import { CommandIds } from '../commands/commandIds';
 import { hasConflictMarkers } from '../core/conflictMarkers';
 import { findNextTask } from '../core/nextTask';
-import { selectTag, type TagView, type TaskNode } from '../core/plan';
+import { selectTag, type Plan, type PlanProblem, type TagView, type TaskNode } from '../core/plan';
 import { unmetDependencies } from '../core/taskOrder';
 import { JsonSyntaxError } from '../store/jsonText';
 import type { LoadedPlan } from '../store/planReader';
@@ -38,6 +38,11 @@ export interface TreeSource {
   readonly withPlan: Project[];
   /** The filter the rows obey: the user's, and Hide Done. */
   readonly shown: TaskFilter;
+  /**
+   * Whether the rows of `plan` show its problems yet. Checking a large plan costs about as much as
+   * loading it, so a project's first plan is shown first and checked a moment later (FirstCheck).
+   */
+  problemsDue(project: Project, plan: Plan): boolean;
 }
 
 interface Known {
@@ -66,6 +71,13 @@ export class TreeElements {
   nextTask(tag: TagView): TaskNode | undefined {
     if (!this.nextCache.has(tag)) this.nextCache.set(tag, findNextTask(tag));
     return this.nextCache.get(tag);
+  }
+
+  /** The problems a task's row shows (errors and warnings), once its plan's check is due. */
+  problems(element: TaskElement): PlanProblem[] {
+    const state = element.project.store.state;
+    if (state.kind !== 'loaded' || !this.source.problemsDue(element.project, state.plan)) return [];
+    return taskProblems(state.plan, element.tag, element.task.id);
   }
 
   /** The tag a project is working in: state.json's current tag, else the first tag of the file. */
@@ -121,7 +133,7 @@ export class TreeElements {
     const visit = (element: TreeElement) => {
       reached.add(element.key);
       const known = this.known.get(element.key)!;
-      const state = this.made.has(element.key) ? known.state : rowState(element);
+      const state = this.made.has(element.key) ? known.state : this.rowState(element);
       if (!sameState(known.state, state)) {
         known.state = state;
         changed.add(element);
@@ -141,6 +153,44 @@ export class TreeElements {
     }
     this.made.clear();
     return { changed: [...changed], all: !sameKeys(before, this.rootKeys!) };
+  }
+
+  /**
+   * Everything an element's row and tooltip are made of, as values compared one by one (no copies:
+   * this runs for every known row on every change). A task's own fields (its subtasks are rows of
+   * their own), whether it is next or blocked, how many subtasks it has, its GitHub metadata, and
+   * its dependencies' states and titles, which the tooltip lists.
+   */
+  private rowState(element: TreeElement): unknown[] {
+    switch (element.kind) {
+      case 'project':
+        return [element.project.folder.name];
+      case 'tag': {
+        const state = element.project.store.state;
+        const view = state.kind === 'loaded' ? state.plan.tags.get(element.tag) : undefined;
+        const done = view?.tasks.filter((task) => task.status === 'done').length;
+        return [element.current, done, view?.tasks.length, view?.metadata?.description];
+      }
+      case 'task': {
+        const { task } = element;
+        const row: unknown[] = [task.title, task.status, task.priority, task.description, task.details, task.testStrategy, element.isNext, element.waitingOn.join(','), task.subtasks.length];
+        const metadata = task.raw.metadata;
+        row.push(metadata === undefined ? undefined : JSON.stringify(metadata));
+        const state = element.project.store.state;
+        const view = state.kind === 'loaded' ? state.plan.tags.get(element.tag) : undefined;
+        for (const id of task.dependencies) {
+          const node = view?.byId.get(id);
+          row.push(id, node?.status, node?.title);
+        }
+        // A change elsewhere (a task removed, a cycle closed) can give this unchanged row a problem.
+        row.push(...this.problems(element).map((problem) => problem.message));
+        return row;
+      }
+      case 'error':
+        return [element.message, element.line, element.column];
+      case 'message':
+        return [element.text];
+    }
   }
 
   private childrenOf(element: TreeElement): TreeElement[] {
@@ -165,7 +215,7 @@ export class TreeElements {
   private intern<T extends TreeElement>(fresh: T): T {
     const known = this.known.get(fresh.key);
     if (known && known.element.kind === fresh.kind) return Object.assign(known.element, fresh) as T;
-    this.known.set(fresh.key, { element: fresh, state: rowState(fresh) });
+    this.known.set(fresh.key, { element: fresh, state: this.rowState(fresh) });
     this.made.add(fresh.key);
     return fresh;
   }
@@ -230,44 +280,6 @@ function projectKey(project: Project): string {
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((key, i) => key === b[i]);
-}
-
-/**
- * Everything an element's row and tooltip are made of, as values compared one by one (no copies:
- * this runs for every known row on every change). A task's own fields (its subtasks are rows of
- * their own), whether it is next or blocked, how many subtasks it has, its GitHub metadata, and
- * its dependencies' states and titles, which the tooltip lists.
- */
-function rowState(element: TreeElement): unknown[] {
-  switch (element.kind) {
-    case 'project':
-      return [element.project.folder.name];
-    case 'tag': {
-      const state = element.project.store.state;
-      const view = state.kind === 'loaded' ? state.plan.tags.get(element.tag) : undefined;
-      const done = view?.tasks.filter((task) => task.status === 'done').length;
-      return [element.current, done, view?.tasks.length, view?.metadata?.description];
-    }
-    case 'task': {
-      const { task } = element;
-      const row: unknown[] = [task.title, task.status, task.priority, task.description, task.details, task.testStrategy, element.isNext, element.waitingOn.join(','), task.subtasks.length];
-      const metadata = task.raw.metadata;
-      row.push(metadata === undefined ? undefined : JSON.stringify(metadata));
-      const state = element.project.store.state;
-      const view = state.kind === 'loaded' ? state.plan.tags.get(element.tag) : undefined;
-      for (const id of task.dependencies) {
-        const node = view?.byId.get(id);
-        row.push(id, node?.status, node?.title);
-      }
-      // A change elsewhere (a task removed, a cycle closed) can give this unchanged row a problem.
-      if (state.kind === 'loaded') row.push(...taskProblems(state.plan, element.tag, task.id).map((problem) => problem.message));
-      return row;
-    }
-    case 'error':
-      return [element.message, element.line, element.column];
-    case 'message':
-      return [element.text];
-  }
 }
 
 function sameState(a: unknown[], b: unknown[]): boolean {

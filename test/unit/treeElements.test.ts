@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import { addTask, updateTask } from '../../src/core/operations';
 import { setStatuses } from '../../src/core/statusChange';
 import type { TaskFilter } from '../../src/tree/taskFilter';
+import { isValidated } from '../../src/core/validation';
 import { TreeElements, type TaskElement, type TreeElement } from '../../src/tree/treeElements';
 import type { Project } from '../../src/workspace/projects';
 import { openStore, task, tagged, taskMasterText } from '../support/planBuilder';
@@ -11,7 +12,7 @@ import { openStore, task, tagged, taskMasterText } from '../support/planBuilder'
 async function treeOf(data: unknown) {
   const opened = await openStore(data);
   const project = { folder: { uri: `file://${opened.root}`, name: 'p', index: 0 }, store: opened.store } as unknown as Project;
-  const source = { withPlan: [project], shown: {} as TaskFilter };
+  const source = { withPlan: [project], shown: {} as TaskFilter, checked: true, problemsDue: (): boolean => source.checked };
   return { ...opened, source, elements: new TreeElements(source) };
 }
 
@@ -102,5 +103,32 @@ describe('The tree renders only what is shown and refreshes only what changed (i
     const change = elements.changes();
     assert.equal(change.all, true, 'task 1 is done: the top rows changed');
     assert.deepEqual(taskRows(elements.roots()).map((row) => row.task.id), ['2', '3', '4']);
+  });
+
+  it('shows a first plan before checking it, then refreshes only the rows that have problems', async () => {
+    const { elements, source, store } = await treeOf(tagged({ master: [task({ id: 1 }), task({ id: 2, dependencies: [1, 99] }), task({ id: 3 })] }));
+    source.checked = false;
+    const rows = taskRows(elements.roots());
+    elements.changes();
+    const loaded = store.state.kind === 'loaded' ? store.state.plan : assert.fail('the plan loads');
+    assert.equal(isValidated(loaded), false, 'the first rows do not wait for the check');
+    assert.deepEqual(rows.map((row) => elements.problems(row).length), [0, 0, 0]);
+    source.checked = true;
+    const change = elements.changes();
+    assert.deepEqual(change.changed.map(keyOf), ['master|2'], 'only the row with a problem is rendered again');
+    assert.match(elements.problems(rows[1])[0].message, /99/);
+  });
+
+  it('refreshes a row whose own fields did not change when a change elsewhere gives it a problem', async () => {
+    const { elements, store, tasksFile } = await treeOf(plan());
+    taskRows(elements.roots());
+    elements.changes();
+    const data = JSON.parse(await fs.readFile(tasksFile, 'utf8'));
+    data.master.tasks[1].dependencies = [1, 3];
+    await fs.writeFile(tasksFile, taskMasterText(data));
+    await store.reload();
+    const changed = elements.changes().changed.map(keyOf);
+    assert.ok(changed.includes('master|2'), 'task 2 now depends on 3');
+    assert.ok(changed.includes('master|3'), `task 3 is unchanged but now in a cycle with 2: ${changed.join(', ')}`);
   });
 });
