@@ -35,8 +35,11 @@ export interface BoardServices {
   log: vscode.LogOutputChannel;
 }
 
-/** Plan changes come in bursts (the write, the watcher, state.json): one state per burst. */
-const REFRESH_DELAY_MS = 100;
+/**
+ * Plan changes come in bursts (the write, the watcher, state.json): the first change is sent at
+ * once, and what follows within this window goes out as one state at its end.
+ */
+const REFRESH_WINDOW_MS = 100;
 /** Inference reports every streamed token; the webview needs a few updates a second. */
 const PROGRESS_INTERVAL_MS = 250;
 
@@ -79,6 +82,8 @@ export class BoardPanel implements vscode.Disposable {
    */
   private ready = false;
   private refreshTimer: NodeJS.Timeout | undefined;
+  /** A change came while the refresh window was open: refresh again when it closes. */
+  private refreshAgain = false;
   private refreshGeneration = 0;
   /** Counts answers about the open task (refresh or `openTask`): only the latest one is sent. */
   private taskGeneration = 0;
@@ -367,13 +372,18 @@ export class BoardPanel implements vscode.Disposable {
   private scheduleRefresh(): void {
     // While the webview is not listening there is nothing to update: it asks for everything on `ready`.
     if (!this.ready) return;
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => void this.refresh(), REFRESH_DELAY_MS);
+    if (this.refreshTimer) this.refreshAgain = true;
+    else void this.refresh();
   }
 
   /** Sends the board's state, then the open task (or that it is gone). */
   private async refresh(): Promise<void> {
     clearTimeout(this.refreshTimer);
+    this.refreshAgain = false;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      if (this.refreshAgain) void this.refresh();
+    }, REFRESH_WINDOW_MS);
     const generation = ++this.refreshGeneration;
     const taskGeneration = ++this.taskGeneration;
     try {
