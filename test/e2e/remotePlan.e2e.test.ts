@@ -2,7 +2,8 @@
  * End-to-end: a folder configured for a plan server (tml serve, started here on a free port) in a
  * real VS Code (code-server). The user connects with a token typed into the command's input box,
  * sees the server's plan in the tree, marks a task done there, and the server's tasks.json has it;
- * then a change made on the server's machine, the server stopping, and Retry once it is back.
+ * then a change made on the server's machine, the server stopping, and Retry once it is back; a
+ * read token's edit refused; a revoked token; Disconnect.
  */
 import * as assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
@@ -10,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startServeProcess } from '../support/serveProcess';
 import { copyDemo, readTasks, ROOT, run, stagedSuite, vscodeSession } from './stagedExtension';
-import { eventually, openViewContainer, pickQuickPickItem, runCommand, treeContextMenu, waitForInputBox, waitForRows } from './vscodeHarness';
+import { clickNotificationButton, eventually, openViewContainer, pickQuickPickItem, runCommand, treeContextMenu, waitForInputBox, waitForRows, watchNotifications } from './vscodeHarness';
 
 describe('A plan kept by a plan server, in a real VS Code (code-server)', function () {
   this.timeout(90_000);
@@ -18,6 +19,8 @@ describe('A plan kept by a plan server, in a real VS Code (code-server)', functi
   let server: ChildProcess | undefined;
   let serverProject = '';
   let token = '';
+  /** A read token, added in the read-token test and revoked in the one after it. */
+  let reader = '';
   let tokensFile = '';
   let serverUrl = '';
   const cli = path.join(ROOT, 'dist', 'cli.js');
@@ -47,15 +50,29 @@ describe('A plan kept by a plan server, in a real VS Code (code-server)', functi
     server?.kill('SIGTERM');
   });
 
+  /** The message the Tasks view shows above its rows ('' when none: without one there is nothing to wait for). */
+  const viewMessage = async () => {
+    const message = vs.page().locator('.part.sidebar .tree-explorer-viewlet-tree-view > .message:not(.hide)');
+    return (await message.count()) ? message.first().innerText({ timeout: 2000 }).catch(() => '') : '';
+  };
+
+  /** Connect to Plan Server… through its three steps, with `secret` typed as the token. */
+  const connect = async (secret: string) => {
+    const page = vs.page();
+    await runCommand(page, 'Taskmaster: Connect to Plan Server…');
+    await (await waitForInputBox(page, 'Connect to Plan Server (1/3): URL')).accept();
+    await (await waitForInputBox(page, 'Connect to Plan Server (2/3): token')).accept(secret);
+    await pickQuickPickItem(page, { placeholder: /Which of .* projects does client-/, label: 'demo' });
+  };
+
   it('connects with a token typed in, shows the served plan, and writes a status change into the server\'s tasks.json', async () => {
     const page = vs.page();
     await openViewContainer(page, 'Taskmaster');
     await runCommand(page, 'Taskmaster: Connect to Plan Server…');
     const urlBox = await waitForInputBox(page, 'Connect to Plan Server (1/3): URL');
     assert.match(urlBox.value, /^http:\/\/127\.0\.0\.1:\d+$/, 'the URL comes from the folder\'s setting');
-    await urlBox.accept();
-    await (await waitForInputBox(page, 'Connect to Plan Server (2/3): token')).accept(token);
-    await pickQuickPickItem(page, { placeholder: /Which of .* projects does client-/, label: 'demo' });
+    await page.keyboard.press('Escape');
+    await connect(token);
 
     const task = readTasks(serverProject).master.tasks.find((candidate) => candidate.status === 'pending')!;
     await waitForRows(page, 'the served plan in the tree', (rows) => rows.some((row) => row.startsWith(`${task.id} ${task.title}`)), 30_000);
@@ -72,13 +89,53 @@ describe('A plan kept by a plan server, in a real VS Code (code-server)', functi
     const stopped = new Promise((resolve) => server!.once('exit', resolve));
     server!.kill('SIGTERM');
     await stopped;
-    const message = page.locator('.part.sidebar .tree-explorer-viewlet-tree-view > .message:not(.hide)');
-    await eventually('the offline message above the rows', async () => ((await message.innerText().catch(() => '')).includes('Plan server unreachable') ? true : undefined), 45_000);
+    await eventually('the offline message above the rows', async () => ((await viewMessage()).includes('Plan server unreachable') ? true : undefined), 45_000);
     await waitForRows(page, 'the last plan the server sent, still shown', (rows) => rows.some((row) => row.startsWith(`${task.id} ${task.title}`)));
 
     // Back on the port the folder's setting names.
     await startServer(Number(new URL(serverUrl).port), tokensFile);
     await runCommand(page, 'Taskmaster: Retry Plan Server Connection');
-    await eventually('the offline message gone', async () => ((await message.innerText().catch(() => '')).includes('Plan server unreachable') ? undefined : true), 30_000);
+    await eventually('the offline message gone', async () => ((await viewMessage()).includes('Plan server unreachable') ? undefined : true), 30_000);
+  });
+
+  it('refuses a read token\'s edit with what to do, and the row keeps the status the server has', async () => {
+    const page = vs.page();
+    const notifications = await watchNotifications(page);
+    reader = run(process.execPath, [cli, 'token', 'add', 'reader', '--scope', 'read', '--tokens', tokensFile]).trim();
+    await connect(reader);
+    await eventually('the folder connected with the read token', async () => ((await notifications()).some((text) => text.includes('now uses the plan of "demo"')) ? true : undefined), 15_000);
+    const before = fs.readFileSync(path.join(serverProject, '.taskmaster', 'tasks', 'tasks.json'), 'utf8');
+    const task = readTasks(serverProject).master.tasks.find((candidate) => candidate.status === 'pending')!;
+    await waitForRows(page, `task ${task.id} pending`, (rows) => rows.some((row) => row.startsWith(`${task.id} ${task.title}`) && /\bpending\b/.test(row)), 15_000);
+    await treeContextMenu(page, `${task.id} ${task.title}`, 'Mark Done', 'Mark which task done?');
+    const refusal = await eventually('the refusal', async () => (await notifications()).find((text) => text.includes('(403)')), 15_000);
+    assert.match(refusal, /read token can only read.*write token/, 'it says what to do');
+    assert.equal(fs.readFileSync(path.join(serverProject, '.taskmaster', 'tasks', 'tasks.json'), 'utf8'), before, 'the server\'s tasks.json is untouched');
+    const rows = await waitForRows(page, `task ${task.id} still shown`, (shown) => shown.some((row) => row.startsWith(`${task.id} ${task.title}`)));
+    assert.match(rows.find((row) => row.startsWith(`${task.id} ${task.title}`))!, /\bpending\b/, 'the refused edit is not shown as done');
+    assert.equal(await viewMessage(), '', 'reading still works: no problem above the rows');
+  });
+
+  it('says a revoked token was refused, offers Connect, and Disconnect gives the folder its own plan back', async () => {
+    const page = vs.page();
+    const notifications = await watchNotifications(page);
+    run(process.execPath, [cli, 'token', 'revoke', 'reader', '--tokens', tokensFile]);
+    // The server re-reads its tokens file; the editor learns of it at its next request.
+    await eventually('the server to refuse the revoked token', async () => {
+      const response = await fetch(`${serverUrl}/plans/demo`, { headers: { Authorization: `Bearer ${reader}` } });
+      return response.status === 401 ? true : undefined;
+    }, 15_000);
+    await runCommand(page, 'Taskmaster: Retry Plan Server Connection');
+    await eventually('the refusal above the rows', async () => ((await viewMessage()).includes('refused the token') ? true : undefined), 15_000);
+    await eventually('a notification with the fix', async () => ((await notifications()).some((text) => text.includes('refused the token (401)')) ? true : undefined), 10_000);
+    await clickNotificationButton(page, /refused the token \(401\)/, 'Connect…');
+    await page.keyboard.press('Escape'); // Connect… asked for the URL: the offer works; Disconnect instead.
+
+    await runCommand(page, 'Taskmaster: Disconnect from Plan Server');
+    await eventually('the folder back on its own plan', async () => ((await notifications()).some((text) => text.includes('uses its own .taskmaster/tasks/tasks.json again')) ? true : undefined), 15_000);
+    await eventually('no problem above the view', async () => ((await viewMessage()) === '' ? true : undefined), 15_000);
+    await waitForRows(page, 'the served plan gone (the folder has no tasks.json)', (rows) => !rows.some((row) => /^\d+ /.test(row)), 15_000);
+    const settings = JSON.parse(fs.readFileSync(path.join(vs.workspace(), '.vscode', 'settings.json'), 'utf8'));
+    assert.equal(settings['taskmaster.planServer.url'], undefined, 'the folder\'s setting is cleared');
   });
 });
