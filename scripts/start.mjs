@@ -175,6 +175,10 @@ function stop() {
   }, 5000).unref();
 }
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, stop);
+// `npm start` runs this under `sh -c`, which does not pass a SIGTERM sent to npm on: when the
+// process that started this one is gone, stop as if told to.
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && stop(), 1000).unref();
 
 const deadline = Date.now() + 60_000;
 while (!(await healthy(port))) {
