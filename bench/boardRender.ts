@@ -322,7 +322,7 @@ async function extensionShare(logsDir: string): Promise<{ ms: number; rows: numb
 }
 
 /** The first match of `pattern` in the extension's log, once it is written. */
-async function logLine(logsDir: string, what: string, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> {
+export async function logLine(logsDir: string, what: string, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> {
   return eventually(what, async () => {
     for (const file of await logFiles(logsDir)) {
       const match = pattern.exec(await fs.readFile(file, 'utf8'));

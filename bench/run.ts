@@ -21,6 +21,7 @@ import { taskMasterText } from '../test/support/planBuilder';
 import { OllamaStandIn } from '../test/support/ollamaStandIn';
 import { peerCommand } from '../test/support/taskMasterPeer';
 import { boardRenderRows, treeRenderRows } from './boardRender';
+import { extensionHostHeapRows } from './extensionHostHeap';
 import { gitSaveRows } from './gitSaves';
 import { ledgerRows } from './ledger';
 import { planServerRows } from './planServer';
@@ -168,6 +169,9 @@ const SECTIONS: Record<string, Section> = {
 
   // The board webview's and the Tasks tree's first render in a real VS Code, the tree's expansion and activation.
   views: async ({ dir }) => [...(await treeRenderRows(dir, ms)), ...(await boardRenderRows(dir, ms))],
+
+  // The extension host's heap with the 10,000-task plan shown, against the heap of its JSON.parse.
+  heap: ({ dir, largePlanText }) => extensionHostHeapRows(dir, largePlanText, heapAfter(() => JSON.parse(largePlanText)), mb),
 };
 
 async function main(): Promise<void> {

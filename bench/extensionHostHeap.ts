@@ -1,0 +1,85 @@
+/**
+ * The heap the 10,000-task plan holds in a real VS Code's extension host (code-server): the heap
+ * with that plan shown in the Tasks tree, less the heap with a 10-task plan shown the same way,
+ * against the heap its JSON.parse holds. SIGUSR1 starts Node's inspector in the extension host
+ * (127.0.0.1:9229); each reading follows two full garbage collections.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { packageExtension } from '../test/e2e/stagedExtension';
+import { eventually, extensionHostPid, launchVSCode, openViewContainer, waitForRows } from '../test/e2e/vscodeHarness';
+import { taskMasterText } from '../test/support/planBuilder';
+import { generateLargePlan } from '../test/support/planGenerator';
+import { logLine } from './boardRender';
+
+/** How long after the first rows the first plan's check and its markers are surely done. */
+const SETTLE_MS = 3000;
+const INSPECTOR = 'http://127.0.0.1:9229';
+
+export async function extensionHostHeapRows(dir: string, largePlanText: string, parseHeap: number, mb: (bytes: number) => string): Promise<string[][]> {
+  const extensionRoot = path.join(dir, 'heap-extension');
+  await fs.mkdir(extensionRoot, { recursive: true });
+  const { extensionDir } = packageExtension(extensionRoot);
+  const small = await heapWithPlan(extensionDir, path.join(dir, 'heap-small'), taskMasterText(generateLargePlan(10)));
+  const large = await heapWithPlan(extensionDir, path.join(dir, 'heap-large'), largePlanText);
+  const held = large - small;
+  return [
+    [
+      'extension-host heap held by the 10,000-task plan (Tasks tree shown, features loaded; less the same with 10 tasks)',
+      mb(held),
+      `JSON.parse ${mb(parseHeap)}`,
+      `${(held / parseHeap).toFixed(2)}× (goal ≤ 2×); the whole heap ${mb(large)} against ${mb(small)}`,
+    ],
+  ];
+}
+
+async function heapWithPlan(extensionDir: string, workspace: string, text: string): Promise<number> {
+  await fs.mkdir(path.join(workspace, '.taskmaster', 'tasks'), { recursive: true });
+  await fs.writeFile(path.join(workspace, '.taskmaster', 'tasks', 'tasks.json'), text);
+  const session = await launchVSCode({ extensionDevPath: extensionDir, workspace });
+  try {
+    await logLine(session.logsDir, 'the features to load', /Features loaded in/, 120_000);
+    await openViewContainer(session.page, 'Taskmaster', 60_000);
+    await waitForRows(session.page, 'the first task rows', (rows) => rows.some((row) => /^\d+ /.test(row)), 60_000);
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    const pid = extensionHostPid(session.userDataDir);
+    if (pid === undefined) throw new Error('The extension host log names no pid.');
+    return await heapUsedAfterGc(pid);
+  } finally {
+    await session.close();
+  }
+}
+
+/** The used heap of process `pid` after two full collections, over the inspector protocol. */
+async function heapUsedAfterGc(pid: number): Promise<number> {
+  if (typeof WebSocket === 'undefined') throw new Error('This Node has no WebSocket: run the bench with node --experimental-websocket (npm run bench does).');
+  process.kill(pid, 'SIGUSR1');
+  const [target] = await eventually('the extension host\'s inspector', async () => {
+    const response = await fetch(`${INSPECTOR}/json/list`).catch(() => undefined);
+    return response?.ok ? ((await response.json()) as Array<{ webSocketDebuggerUrl: string }>) : undefined;
+  }, 15_000);
+  const socket = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => {
+    socket.onopen = resolve;
+    socket.onerror = () => reject(new Error(`Cannot connect to ${target.webSocketDebuggerUrl}`));
+  });
+  const waiting = new Map<number, (message: { result?: unknown; error?: { message: string } }) => void>();
+  socket.onmessage = (event) => {
+    const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown; error?: { message: string } };
+    if (message.id !== undefined) waiting.get(message.id)?.(message);
+  };
+  let lastId = 0;
+  const send = <T>(method: string) =>
+    new Promise<T>((resolve, reject) => {
+      const id = ++lastId;
+      waiting.set(id, (message) => (message.error ? reject(new Error(`${method}: ${message.error.message}`)) : resolve(message.result as T)));
+      socket.send(JSON.stringify({ id, method }));
+    });
+  try {
+    await send('HeapProfiler.collectGarbage');
+    await send('HeapProfiler.collectGarbage');
+    return (await send<{ usedSize: number }>('Runtime.getHeapUsage')).usedSize;
+  } finally {
+    socket.close();
+  }
+}
