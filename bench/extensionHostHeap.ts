@@ -15,6 +15,7 @@ import { logLine } from './boardRender';
 /** How long after the first rows the first plan's check and its markers are surely done. */
 const SETTLE_MS = 3000;
 const INSPECTOR = 'http://127.0.0.1:9229';
+const CALL_TIMEOUT_MS = 60_000;
 
 export async function extensionHostHeapRows(dir: string, largePlanText: string, parseHeap: number, mb: (bytes: number) => string): Promise<string[][]> {
   const extensionRoot = path.join(dir, 'heap-extension');
@@ -54,28 +55,45 @@ async function heapWithPlan(extensionDir: string, workspace: string, text: strin
 async function heapUsedAfterGc(pid: number): Promise<number> {
   if (typeof WebSocket === 'undefined') throw new Error('This Node has no WebSocket: run the bench with node --experimental-websocket (npm run bench does).');
   process.kill(pid, 'SIGUSR1');
-  const [target] = await eventually('the extension host\'s inspector', async () => {
+  const target = await eventually('the extension host\'s inspector', async () => {
     const response = await fetch(`${INSPECTOR}/json/list`).catch(() => undefined);
-    return response?.ok ? ((await response.json()) as Array<{ webSocketDebuggerUrl: string }>) : undefined;
+    const targets = response?.ok ? ((await response.json()) as Array<{ webSocketDebuggerUrl: string }>) : [];
+    return targets[0];
   }, 15_000);
   const socket = new WebSocket(target.webSocketDebuggerUrl);
   await new Promise((resolve, reject) => {
     socket.onopen = resolve;
     socket.onerror = () => reject(new Error(`Cannot connect to ${target.webSocketDebuggerUrl}`));
   });
-  const waiting = new Map<number, (message: { result?: unknown; error?: { message: string } }) => void>();
+  const waiting = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>();
   socket.onmessage = (event) => {
     const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown; error?: { message: string } };
-    if (message.id !== undefined) waiting.get(message.id)?.(message);
+    const call = message.id === undefined ? undefined : waiting.get(message.id);
+    if (!call) return;
+    waiting.delete(message.id!);
+    if (message.error) call.reject(new Error(message.error.message));
+    else call.resolve(message.result);
+  };
+  socket.onclose = () => {
+    for (const call of waiting.values()) call.reject(new Error('The inspector closed the connection.'));
+    waiting.clear();
   };
   let lastId = 0;
-  const send = <T>(method: string) =>
+  const send = <T>(method: string, params: Record<string, unknown> = {}) =>
     new Promise<T>((resolve, reject) => {
       const id = ++lastId;
-      waiting.set(id, (message) => (message.error ? reject(new Error(`${method}: ${message.error.message}`)) : resolve(message.result as T)));
-      socket.send(JSON.stringify({ id, method }));
+      const timer = setTimeout(() => reject(new Error(`${method}: no answer within ${CALL_TIMEOUT_MS} ms`)), CALL_TIMEOUT_MS);
+      const settle = (work: () => void) => {
+        clearTimeout(timer);
+        work();
+      };
+      waiting.set(id, { resolve: (result) => settle(() => resolve(result as T)), reject: (error) => settle(() => reject(new Error(`${method}: ${error.message}`))) });
+      socket.send(JSON.stringify({ id, method, params }));
     });
   try {
+    // Port 9229 may belong to another process: read from the extension host only.
+    const { result } = await send<{ result: { value: number } }>('Runtime.evaluate', { expression: 'process.pid' });
+    if (result.value !== pid) throw new Error(`The inspector on ${INSPECTOR} is process ${result.value}'s, not the extension host's (${pid}): free the port and run again.`);
     await send('HeapProfiler.collectGarbage');
     await send('HeapProfiler.collectGarbage');
     return (await send<{ usedSize: number }>('Runtime.getHeapUsage')).usedSize;

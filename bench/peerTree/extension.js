@@ -2,7 +2,8 @@
 // activation and handed to VS Code as plain tree items, rows expanded as the Tasks tree expands
 // them (in-progress tasks with subtasks). No index, no checks, no caching: VS Code's own cost of an
 // extension's tree of that many rows. "Peer Warm-up" is opened first so neither tree pays for
-// loading VS Code's extension-tree code.
+// loading VS Code's extension-tree code; it activates this extension too, after the Taskmaster
+// extension has activated, so the parse here counts in neither its activation nor a timed tree.
 const fs = require('node:fs');
 const path = require('node:path');
 const vscode = require('vscode');

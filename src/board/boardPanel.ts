@@ -82,8 +82,9 @@ export class BoardPanel implements vscode.Disposable {
    */
   private ready = false;
   private refreshTimer: NodeJS.Timeout | undefined;
-  /** A change came while the refresh window was open: refresh again when it closes. */
+  /** A change came while the refresh window was open or a refresh was running: refresh again after. */
   private refreshAgain = false;
+  private refreshesRunning = 0;
   private refreshGeneration = 0;
   /** Counts answers about the open task (refresh or `openTask`): only the latest one is sent. */
   private taskGeneration = 0;
@@ -372,8 +373,16 @@ export class BoardPanel implements vscode.Disposable {
   private scheduleRefresh(): void {
     // While the webview is not listening there is nothing to update: it asks for everything on `ready`.
     if (!this.ready) return;
-    if (this.refreshTimer) this.refreshAgain = true;
+    if (this.refreshTimer || this.refreshesRunning) this.refreshAgain = true;
     else void this.refresh();
+  }
+
+  /**
+   * The refresh a change asked for while the window was open or a refresh was running: once both
+   * are over, so a stream of changes slower to send than the window still updates the board.
+   */
+  private refreshIfAsked(): void {
+    if (this.refreshAgain && this.ready && !this.refreshTimer && !this.refreshesRunning) void this.refresh();
   }
 
   /** Sends the board's state, then the open task (or that it is gone). */
@@ -382,8 +391,9 @@ export class BoardPanel implements vscode.Disposable {
     this.refreshAgain = false;
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
-      if (this.refreshAgain) void this.refresh();
+      this.refreshIfAsked();
     }, REFRESH_WINDOW_MS);
+    this.refreshesRunning++;
     const generation = ++this.refreshGeneration;
     const taskGeneration = ++this.taskGeneration;
     try {
@@ -395,6 +405,9 @@ export class BoardPanel implements vscode.Disposable {
       if (taskGeneration === this.taskGeneration) this.postOpenTask(snapshot);
     } catch (error) {
       this.services.log.error(`Board: the state could not be built: ${(error as Error).stack ?? error}`);
+    } finally {
+      this.refreshesRunning--;
+      this.refreshIfAsked();
     }
   }
 

@@ -103,7 +103,11 @@ describe('A plan kept by a plan server, in a real VS Code (code-server)', functi
     const notifications = await watchNotifications(page);
     reader = run(process.execPath, [cli, 'token', 'add', 'reader', '--scope', 'read', '--tokens', tokensFile]).trim();
     await connect(reader);
-    await eventually('the folder connected with the read token', async () => ((await notifications()).some((text) => text.includes('now uses the plan of "demo"')) ? true : undefined), 15_000);
+    // Connect tries the token with a plain read first; the folder's store follows the plan over MCP.
+    await eventually('the folder following the plan with the read token', async () => {
+      const metrics = await fetch(`${serverUrl}/metrics`, { headers: { Authorization: `Bearer ${token}` } }).then((response) => response.text());
+      return /tml_http_requests_total\{[^}]*route="mcp"[^}]*token="reader"[^}]*\}/.test(metrics) ? true : undefined;
+    }, 15_000);
     const before = fs.readFileSync(path.join(serverProject, '.taskmaster', 'tasks', 'tasks.json'), 'utf8');
     const task = readTasks(serverProject).master.tasks.find((candidate) => candidate.status === 'pending')!;
     await waitForRows(page, `task ${task.id} pending`, (rows) => rows.some((row) => row.startsWith(`${task.id} ${task.title}`) && /\bpending\b/.test(row)), 15_000);
@@ -129,13 +133,18 @@ describe('A plan kept by a plan server, in a real VS Code (code-server)', functi
     await eventually('the refusal above the rows', async () => ((await viewMessage()).includes('refused the token') ? true : undefined), 15_000);
     await eventually('a notification with the fix', async () => ((await notifications()).some((text) => text.includes('refused the token (401)')) ? true : undefined), 10_000);
     await clickNotificationButton(page, /refused the token \(401\)/, 'Connect…');
-    await page.keyboard.press('Escape'); // Connect… asked for the URL: the offer works; Disconnect instead.
+    await waitForInputBox(page, 'Connect to Plan Server (1/3): URL');
+    await page.keyboard.press('Escape'); // The offer leads to Connect; Disconnect instead.
 
     await runCommand(page, 'Taskmaster: Disconnect from Plan Server');
     await eventually('the folder back on its own plan', async () => ((await notifications()).some((text) => text.includes('uses its own .taskmaster/tasks/tasks.json again')) ? true : undefined), 15_000);
-    await eventually('no problem above the view', async () => ((await viewMessage()) === '' ? true : undefined), 15_000);
-    await waitForRows(page, 'the served plan gone (the folder has no tasks.json)', (rows) => !rows.some((row) => /^\d+ /.test(row)), 15_000);
+    // The folder has no tasks.json of its own: the view offers to start one.
+    const welcome = page.locator('.part.sidebar .welcome-view-content');
+    await eventually('the welcome for a folder without a plan', async () => ((await welcome.count()) && /No Task Master plan in this workspace yet/.test(await welcome.first().innerText()) ? true : undefined), 15_000);
+    assert.equal(await viewMessage(), '', 'no plan server problem above the view');
+    assert.deepEqual((await waitForRows(page, 'no rows', () => true)).filter((row) => /^\d+ /.test(row)), [], 'the served plan\'s rows are gone');
     const settings = JSON.parse(fs.readFileSync(path.join(vs.workspace(), '.vscode', 'settings.json'), 'utf8'));
-    assert.equal(settings['taskmaster.planServer.url'], undefined, 'the folder\'s setting is cleared');
+    assert.equal(settings['taskmaster.planServer.url'], undefined, 'the folder\'s URL setting is cleared');
+    assert.equal(settings['taskmaster.planServer.project'], undefined, 'the folder\'s project setting is cleared');
   });
 });
