@@ -25,18 +25,11 @@ async function serve(options: Options, out: Output, err: Output, createAi: (proj
   const config = await resolveServerConfig(options);
   const selection = selectPlanTools(process.env[TOOLS_ENV], PLAN_TOOLS);
   for (const warning of selection.warnings) err(`tml serve: ${TOOLS_ENV}: ${warning}`);
-  let server: PlanServer;
-  try {
-    server = await PlanServer.start(config, { createAi, tools: selection.tools, version, write: out });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new UsageError(`port ${config.port} on ${config.host} is in use. Stop what listens there or pick another --port.`);
-    if (code === 'EADDRNOTAVAIL') throw new UsageError(`--host ${config.host} is not an address of this machine.`);
-    throw error;
-  }
-  // The handlers stay until the drain is over: a signal with no handler of ours left is re-raised
-  // by the lock library's exit hook and would kill the process mid-drain. A second signal (Ctrl-C
-  // again) stops at once; every write is atomic, so the file holds the last whole plan.
+  // The handlers are in place before the server listens: a SIGTERM right after "listening" (a
+  // quick stop by systemd) must drain, not kill. They stay until the drain is over: a signal with
+  // no handler of ours left is re-raised by the lock library's exit hook and would kill the process
+  // mid-drain. A second signal (Ctrl-C again) stops at once; every write is atomic, so the file
+  // holds the last whole plan.
   let signals = 0;
   let requested!: () => void;
   const stopped = new Promise<void>((resolve) => (requested = resolve));
@@ -47,6 +40,15 @@ async function serve(options: Options, out: Output, err: Output, createAi: (proj
   };
   process.on('SIGTERM', stop).on('SIGINT', stop);
   try {
+    let server: PlanServer;
+    try {
+      server = await PlanServer.start(config, { createAi, tools: selection.tools, version, write: out });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') throw new UsageError(`port ${config.port} on ${config.host} is in use. Stop what listens there or pick another --port.`);
+      if (code === 'EADDRNOTAVAIL') throw new UsageError(`--host ${config.host} is not an address of this machine.`);
+      throw error;
+    }
     await stopped;
     await server.close();
   } finally {

@@ -137,6 +137,17 @@ describe('Deployment: the unit\'s command line against the real tml serve', func
     assert.deepEqual(await exited, [0, null]);
   });
 
+  it('drains and exits 0 on a SIGTERM that comes while it is still starting (a quick stop)', async () => {
+    const { root } = await makeProject(tagged({ master: [task({ id: 1 })] }));
+    const tokens = path.join(await tempDir('tml-unit-state-'), 'tokens.json');
+    const [program, ...args] = await unitArgv({ '--port 3001': '--port 0', '/var/lib/taskmaster-local/tokens.json': tokens, '/srv/taskmaster-local/home-lab': root });
+    // Without tokens it warns as it starts, before it opens the projects and listens.
+    const { child } = await startUntilLine(program, args, /no tokens yet/);
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    assert.deepEqual(await exited, [0, null]);
+  });
+
   it('exits 2, which RestartPreventExitStatus names, when a project folder holds no plan', async () => {
     const unit = unitDirectives(await fs.readFile(unitFile, 'utf8'));
     const [program, ...args] = await unitArgv({ '--port 3001': '--port 0', '/srv/taskmaster-local/home-lab': await tempDir('tml-no-plan-') });
