@@ -51,8 +51,8 @@ describe('@taskmaster in the Chat view of a real VS Code (code-server)', functio
     const next = tml(vs.workspace(), 'next') as RawTask;
     assert.equal(next.status, 'pending');
     const reply = await ask(vs.page(), '@taskmaster /next');
-    await eventually(`the reply to name task ${next.id}`, async () => ((await reply.innerText()).includes(`#${next.id} ${next.title}`) ? true : undefined), 15_000);
-    assert.match(await reply.innerText(), /Why this one/);
+    const shown = await settledText(reply, `the reply to name task ${next.id}`, (text) => text.includes(`#${next.id} ${next.title}`));
+    assert.match(shown, /Why this one/);
     await reply.locator('.monaco-button').filter({ hasText: /^Start$/ }).first().click();
     await eventually(`task ${next.id} to be in progress in tasks.json`, () => (statusOf(readTasks(vs.workspace()).master.tasks, String(next.id)) === 'in-progress' ? true : undefined));
   });
@@ -61,10 +61,7 @@ describe('@taskmaster in the Chat view of a real VS Code (code-server)', functio
     const expected = readTasks(vs.workspace()).master.tasks.filter((task) => /caddy|tls/i.test(task.title ?? ''));
     assert.ok(expected.length > 0, 'the demo plan has a task about Caddy');
     const reply = await ask(vs.page(), '@taskmaster which tasks are about caddy?');
-    const text: string = await eventually('an answer from the stand-in model', async (): Promise<string | undefined> => {
-      const shown = await reply.innerText();
-      return shown.includes("From the plan") || shown.includes("does not say") ? shown : undefined;
-    }, 15_000);
+    const text = await settledText(reply, 'an answer from the stand-in model', (shown) => shown.includes('From the plan') || shown.includes('does not say'));
     for (const task of expected) assert.ok(text.includes(`#${task.id} ${task.title}`), `the answer names #${task.id}:\n${text}`);
     // Every task the answer names becomes a link that opens it.
     const named = [...new Set(text.match(/#\d+(\.\d+)?(?= )/g))].sort();
@@ -137,10 +134,7 @@ describe('@taskmaster in the Chat view of a real VS Code (code-server)', functio
     ollama.script({ content: answer, chunkSize: 8 });
     const chatsBefore = ollama.requests.filter((request) => request.path === '/api/chat').length;
     const reply = await ask(vs.page(), `@taskmaster /research how should #${task.id} keep its certificates across restarts?`);
-    const shown = await eventually('the streamed answer and who gave it', async () => {
-      const text = await reply.innerText();
-      return text.includes('Watch the renewal lines in its log') && text.includes('Researched by') ? text : undefined;
-    }, 30_000);
+    const shown = await settledText(reply, 'the streamed answer and who gave it', (text) => text.includes('Watch the renewal lines in its log') && text.includes('Researched by'));
     assert.ok(shown.includes('Caddy renews its certificates by itself: keep its data volume.'), shown);
     assert.match(shown, new RegExp(`Researched by ${OLLAMA_MODEL.replace('.', '\\.')} on Ollama`), 'it names the model');
     assert.match(shown, new RegExp(`Context: #${task.id}\\b`), 'it names the task that went along');
@@ -207,6 +201,20 @@ async function ask(page: Page, message: string): Promise<Locator> {
   await page.locator('.interactive-input-part').getByRole('button', { name: /^Send/ }).first().click();
   await eventually('a new chat reply', async () => ((await reply.count()) && (await reply.innerText()) !== before ? true : undefined), 15_000);
   return reply;
+}
+
+/**
+ * The reply's text once `done` holds and it stopped changing: the chat view reveals streamed
+ * markdown word by word, so the last line can still be arriving after the first words of it show.
+ */
+async function settledText(reply: Locator, description: string, done: (text: string) => boolean): Promise<string> {
+  let last = '';
+  let changedAt = Date.now();
+  return eventually(description, async () => {
+    const text = await reply.innerText();
+    if (text !== last) [last, changedAt] = [text, Date.now()];
+    return done(text) && Date.now() - changedAt >= 500 ? text : undefined;
+  }, 30_000);
 }
 
 /** Picks a model in the chat's model picker; the list fills once the provider's models resolve. */
