@@ -1,7 +1,7 @@
 /**
- * The heap the 10,000-task plan holds in a real VS Code's extension host (code-server): the heap
- * with that plan shown in the Tasks tree, less the heap with a 10-task plan shown the same way,
- * against the heap its JSON.parse holds. SIGUSR1 starts Node's inspector in the extension host
+ * The memory the 10,000-task plan holds in a real VS Code's extension host (code-server): its heap
+ * and external memory with that plan shown in the Tasks tree, less the same with a 10-task plan
+ * shown the same way, against what its JSON.parse holds. SIGUSR1 starts Node's inspector in the extension host
  * (127.0.0.1:9229); each reading follows two full garbage collections.
  */
 import { promises as fs } from 'node:fs';
@@ -26,10 +26,10 @@ export async function extensionHostHeapRows(dir: string, largePlanText: string, 
   const held = large - small;
   return [
     [
-      'extension-host heap held by the 10,000-task plan (Tasks tree shown, features loaded; less the same with 10 tasks)',
+      'extension-host memory (heap + external) held by the 10,000-task plan (Tasks tree shown, features loaded; less the same with 10 tasks)',
       mb(held),
       `JSON.parse ${mb(parseHeap)}`,
-      `${(held / parseHeap).toFixed(2)}× (goal ≤ 2×); the whole heap ${mb(large)} against ${mb(small)}`,
+      `${(held / parseHeap).toFixed(2)}× (goal ≤ 2×); in all ${mb(large)} against ${mb(small)}`,
     ],
   ];
 }
@@ -51,7 +51,7 @@ async function heapWithPlan(extensionDir: string, workspace: string, text: strin
   }
 }
 
-/** The used heap of process `pid` after two full collections, over the inspector protocol. */
+/** The heap and external memory process `pid` uses after two full collections, over the inspector protocol. */
 async function heapUsedAfterGc(pid: number): Promise<number> {
   if (typeof WebSocket === 'undefined') throw new Error('This Node has no WebSocket: run the bench with node --experimental-websocket (npm run bench does).');
   process.kill(pid, 'SIGUSR1');
@@ -96,7 +96,9 @@ async function heapUsedAfterGc(pid: number): Promise<number> {
     if (result.value !== pid) throw new Error(`The inspector on ${INSPECTOR} is process ${result.value}'s, not the extension host's (${pid}): free the port and run again.`);
     await send('HeapProfiler.collectGarbage');
     await send('HeapProfiler.collectGarbage');
-    return (await send<{ usedSize: number }>('Runtime.getHeapUsage')).usedSize;
+    // The heap and what lives outside it: a large decoded file is an external string, not on the heap.
+    const { result: held } = await send<{ result: { value: number } }>('Runtime.evaluate', { expression: '(() => { const m = process.memoryUsage(); return m.heapUsed + m.external; })()', returnByValue: true });
+    return held.value;
   } finally {
     socket.close();
   }

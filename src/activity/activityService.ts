@@ -90,7 +90,7 @@ export class ActivityService {
     this.previous.set(project, state.plan);
     if (!before) return;
     void this.ready.then(() => {
-      const recorded = this.recorder?.recordPlanChange(state.location, before, state.plan, state.text, 'tasks.json');
+      const recorded = this.recorder?.recordPlanChange(state.location, before, state.plan, state.fingerprint, 'tasks.json');
       if (recorded) this.log.debug(`Recorded ${recorded} status change(s) in ${path.basename(state.location.tasksFile)}`);
     });
   }

@@ -51,6 +51,7 @@ import { readComplexityReport, writeComplexityReport, type ComplexityEntry } fro
 import { decodeUtf8, parseJson } from '../store/jsonText';
 import { createEmptyPlan } from '../store/projectInit';
 import { projectTree, readResearchFiles } from '../store/researchContext';
+import { planFingerprint } from '../store/planReader';
 import type { PlanStore } from '../store/planStore';
 import { CancelledError, InvalidReplyError, PromptTooLargeError } from './aiErrors';
 import { complexityBand } from './aiSettings';
@@ -301,8 +302,8 @@ export class AiService {
     try {
       await write();
     } finally {
-      const [before, after] = await Promise.all([readFile(backupFile, 'utf8'), store.reload()]);
-      if (after.kind !== 'loaded' || before !== after.text) this.changes.set(changeKey(store, tag), { operation, tag, backupFile, at: new Date() });
+      const [before, after] = await Promise.all([readFile(backupFile), store.reload()]);
+      if (after.kind !== 'loaded' || planFingerprint(before) !== after.fingerprint) this.changes.set(changeKey(store, tag), { operation, tag, backupFile, at: new Date() });
     }
   }
 

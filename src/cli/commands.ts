@@ -73,7 +73,9 @@ async function dispatch(command: string, args: string[], options: Options, store
       const state = await store.load();
       if (options.tag) requireTag(state.plan, options.tag);
       const { problems } = validatePlan(state.plan);
-      const locator = new JsonLocator(state.text);
+      const text = problems.length ? await store.loadedText() : '';
+      if (text === undefined) throw new Error(`${state.location.tasksFile} changed while it was being checked; run tml validate again.`);
+      const locator = new JsonLocator(text);
       const located = problems
         .filter((problem) => !options.tag || problem.tag === undefined || problem.tag === options.tag)
         .map((problem) => ({ ...problem, ...locator.locate(problem.path).start }))

@@ -45,6 +45,8 @@ export interface OperationContext {
   plan: Plan;
   tag: string;
   now: Date;
+  /** The file's text the edits apply to; absent when an operation is only tried (a check, no edit). */
+  text?: string;
 }
 
 /** An operation on the plan: given its freshest state, the edits to make (none: nothing to do). */

@@ -21,8 +21,9 @@ export class PlanCodeActions implements vscode.CodeActionProvider {
     const ours = context.diagnostics.filter((diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE);
     const project = ours.length ? this.projects.all.find((candidate) => candidate.store.location.tasksFile === document.uri.fsPath) : undefined;
     const state = project?.store.state;
-    if (!project || state?.kind !== 'loaded') return [];
-    const locator = new JsonLocator(state.text);
+    // The fixes edit the file on disk: an editor with unsaved changes shows other positions.
+    if (!project || state?.kind !== 'loaded' || document.isDirty) return [];
+    const locator = new JsonLocator(document.getText());
     const problems = validatePlan(state.plan).problems;
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of ours) {

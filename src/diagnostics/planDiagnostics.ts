@@ -3,6 +3,7 @@ import type { PlanProblem, ProblemSeverity } from '../core/plan';
 import { FirstCheck } from '../core/firstCheck';
 import { validatePlan } from '../core/validation';
 import { JsonLocator, JsonSyntaxError, type TextPosition } from '../store/jsonText';
+import type { LoadedPlan } from '../store/planReader';
 import type { Project, Projects } from '../workspace/projects';
 
 /** The Problems panel's name for what Taskmaster reports; quick fixes answer only these. */
@@ -28,6 +29,7 @@ export function problemRange(locator: JsonLocator, problem: PlanProblem): vscode
 export class PlanDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE.toLowerCase());
   private readonly subscription: vscode.Disposable;
+  private disposed = false;
   private readonly firstCheck = new FirstCheck<Project>((project) => this.update(project));
 
   constructor(private readonly projects: Projects) {
@@ -56,7 +58,15 @@ export class PlanDiagnostics implements vscode.Disposable {
     }
     if (!this.firstCheck.ready(project, state.plan)) return;
     const { problems } = validatePlan(state.plan);
-    const locator = new JsonLocator(state.text);
+    if (problems.length === 0) this.collection.set(uri, []);
+    else void this.place(project, state, uri, problems);
+  }
+
+  /** Sets the problems at their places in the text `state` was read from; a newer state places its own. */
+  private async place(project: Project, state: LoadedPlan, uri: vscode.Uri, problems: PlanProblem[]): Promise<void> {
+    const text = await project.store.loadedText();
+    if (text === undefined || project.store.state !== state || this.disposed) return;
+    const locator = new JsonLocator(text);
     this.collection.set(
       uri,
       problems.map((problem) => {
@@ -69,6 +79,7 @@ export class PlanDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.firstCheck.dispose();
     this.subscription.dispose();
     this.collection.dispose();

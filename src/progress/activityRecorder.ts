@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { InferenceRecord } from '../ai/ollamaInference';
 import type { Plan } from '../core/plan';
 import type { ActivityLedger } from '../ledger';
@@ -12,9 +11,9 @@ import { diffStatuses } from './statusChanges';
 export class ActivityRecorder {
   constructor(readonly ledger: ActivityLedger) {}
 
-  /** Status changes between two versions of a project's plan file, whoever made them. */
-  recordPlanChange(location: PlanLocation, before: Plan | undefined, after: Plan, afterText: string, source: string): number {
-    const version = createHash('sha1').update(afterText).digest('hex').slice(0, 12);
+  /** Status changes between two versions of a project's plan file (`after` has the fingerprint given), whoever made them. */
+  recordPlanChange(location: PlanLocation, before: Plan | undefined, after: Plan, afterFingerprint: string, source: string): number {
+    const version = afterFingerprint.slice(0, 12);
     return this.ledger.appendMany(
       diffStatuses(before, after).map((change) => ({
         kind: 'status' as const,

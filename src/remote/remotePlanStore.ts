@@ -7,7 +7,7 @@ import { decodeUtf8 } from '../store/jsonText';
 import { backupsDir, DEFAULT_BACKUPS_TO_KEEP, saveBackup } from '../store/planBackups';
 import { applyOperation } from '../store/planEdit';
 import type { PlanLocation } from '../store/planLocation';
-import { loadedOrThrow, parsePlanText, type LoadedPlan, type PlanState } from '../store/planReader';
+import { loadedOrThrow, parsePlanBytes, planFingerprint, readFrom, type LoadedPlan, type PlanState } from '../store/planReader';
 import type { PlanStore } from '../store/planStore';
 
 /** Where a served plan is: the server's base URL and the project's name there. */
@@ -77,6 +77,8 @@ export class RemotePlanStore implements PlanStore {
   readonly kind = 'remote';
   readonly location: PlanLocation;
   private _state: PlanState;
+  /** The plan's bytes as last fetched or written: what an edit applies to and a backup keeps. */
+  private planBytes: Uint8Array | undefined;
   private etag: string | undefined;
   private currentTag: string | undefined;
   private _connection: PlanServerConnection = { status: 'connecting' };
@@ -153,6 +155,10 @@ export class RemotePlanStore implements PlanStore {
     return loadedOrThrow(state);
   }
 
+  async loadedText(): Promise<string | undefined> {
+    return this._state.kind === 'loaded' && this.planBytes ? decodeUtf8(this.planBytes) : undefined;
+  }
+
   /** GET the plan and its state; throws PlanServerError (and records it) when that fails. */
   private async fetchPlan(): Promise<PlanState> {
     const [plan, state] = await Promise.all([this.request('GET', this.planUrl), this.request('GET', `${this.planUrl}/state`)]);
@@ -164,17 +170,19 @@ export class RemotePlanStore implements PlanStore {
       if (body.error !== 'no-plan') throw this.fail(new PlanServerError('refused', `${this.planUrl}: ${body.message ?? 'not found'}`, 404));
       this.connected();
       this.etag = undefined;
+      this.planBytes = undefined;
       this.setState({ kind: 'missing', location: this.location });
       return this._state;
     }
     if (!plan.ok) throw this.fail(await responseError(plan, this.planUrl));
-    const text = decodeUtf8(new Uint8Array(await plan.arrayBuffer()));
+    const bytes = new Uint8Array(await plan.arrayBuffer());
     this.connected();
     this.etag = plan.headers.get('etag') ?? undefined;
+    this.planBytes = bytes;
     const previous = this._state;
-    if (previous.kind !== 'missing' && previous.text === text && currentTag === this.currentTag) return previous;
+    if (readFrom(previous, planFingerprint(bytes)) && currentTag === this.currentTag) return previous;
     this.currentTag = currentTag;
-    this.setState(parsePlanText(this.location, text, currentTag));
+    this.setState(parsePlanBytes(this.location, bytes, currentTag));
     return this._state;
   }
 
@@ -188,10 +196,10 @@ export class RemotePlanStore implements PlanStore {
   private async put(operation: PlanOperation, tag: string | undefined): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       // The plan as last fetched is the usual case; the server's If-Match check catches a newer one.
-      const current = this._state.kind === 'loaded' && this.etag ? this._state : loadedOrThrow(await this.fetchPlan());
-      const updated = applyOperation(current, operation, tag ?? current.currentTag ?? DEFAULT_TAG);
+      const current = this._state.kind === 'loaded' && this.etag && this.planBytes ? this._state : loadedOrThrow(await this.fetchPlan());
+      const updated = applyOperation(current, decodeUtf8(this.planBytes!), operation, tag ?? current.currentTag ?? DEFAULT_TAG);
       if (!updated) return;
-      const response = await this.request('PUT', this.planUrl, { body: updated.text, headers: { 'If-Match': this.etag ?? '""', 'Content-Type': 'application/json' } });
+      const response = await this.request('PUT', this.planUrl, { body: updated.bytes, headers: { 'If-Match': this.etag ?? '""', 'Content-Type': 'application/json' } });
       if (response.status === 412) {
         await response.body?.cancel();
         if (attempt === MAX_PUT_ATTEMPTS) {
@@ -204,7 +212,8 @@ export class RemotePlanStore implements PlanStore {
       const body = (await response.json().catch(() => ({}))) as { etag?: unknown };
       this.etag = typeof body.etag === 'string' ? `"${body.etag}"` : (response.headers.get('etag') ?? undefined);
       this.connected();
-      this.setState(updated);
+      this.planBytes = updated.bytes;
+      this.setState(updated.state);
       return;
     }
   }
@@ -224,9 +233,10 @@ export class RemotePlanStore implements PlanStore {
 
   /** Keeps the plan as last fetched in the local folder's .taskmaster/backups. */
   async backup(tag: string): Promise<string> {
-    const { text } = await this.load();
+    await this.load();
+    const bytes = this.planBytes!;
     const keep = this.options.backupsToKeep?.() ?? DEFAULT_BACKUPS_TO_KEEP;
-    return saveBackup(backupsDir(this.location.taskmasterDir), tag, keep, (file) => fs.writeFile(file, text, { flag: 'wx' }));
+    return saveBackup(backupsDir(this.location.taskmasterDir), tag, keep, (file) => fs.writeFile(file, bytes, { flag: 'wx' }));
   }
 
   /**
@@ -311,7 +321,7 @@ export class RemotePlanStore implements PlanStore {
     });
   }
 
-  private async request(method: string, url: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+  private async request(method: string, url: string, init: { body?: string | Uint8Array; headers?: Record<string, string> } = {}): Promise<Response> {
     try {
       return await fetch(url, { method, body: init.body, headers: { ...this.headers, ...init.headers }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     } catch (error) {

@@ -1,13 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PlanMissingError, PlanUnreadableError, readCurrentTag } from '../store/planReader';
 import { DEFAULT_TAG } from '../core/plan';
-import { decodeUtf8 } from '../store/jsonText';
-import { parsePlanText } from '../store/planReader';
+import { parsePlanBytes, planFingerprint, PlanMissingError, PlanUnreadableError, readCurrentTag } from '../store/planReader';
 import type { RequestGuard } from './guard';
 import { HttpError, sendJson } from './httpErrors';
 import type { JsonLog } from './log';
 import type { Metrics } from './metrics';
-import { etagOf, type ServedProject } from './servedProject';
+import type { ServedProject } from './servedProject';
 import type { TokenHolder } from './tokens';
 
 interface PlanRouteContext {
@@ -50,7 +48,7 @@ export async function handlePlanRoute(context: PlanRouteContext, req: IncomingMe
 }
 
 function quoteless(bytes: Buffer | undefined): string | null {
-  return bytes ? etagOf(bytes) : null;
+  return bytes ? planFingerprint(bytes) : null;
 }
 
 function methodNotAllowed(allowed: string): HttpError {
@@ -60,7 +58,7 @@ function methodNotAllowed(allowed: string): HttpError {
 async function getPlan(project: ServedProject, res: ServerResponse): Promise<void> {
   const bytes = await project.planBytes();
   if (!bytes) throw new HttpError(404, 'no-plan', `Project "${project.name}" has no tasks.json at ${project.store.location.tasksFile}. Initialise it on the server (tml init or task-master init).`);
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': bytes.length, ETag: `"${etagOf(bytes)}"`, 'Cache-Control': 'no-cache' });
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': bytes.length, ETag: `"${planFingerprint(bytes)}"`, 'Cache-Control': 'no-cache' });
   res.end(bytes);
 }
 
@@ -69,13 +67,13 @@ async function putPlan(context: PlanRouteContext, project: ServedProject, req: I
   if (!ifMatch) throw new HttpError(428, 'if-match-required', 'A plan write needs If-Match: "<etag>" from the GET it was made from, so a newer plan is never overwritten.');
   const expected = ifMatch.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
   const body = await context.guard.readBody(req);
-  const proposed = parseBody(project, body);
+  const proposed = parsePlanBytes(project.store.location, body, undefined);
   if (proposed.kind !== 'loaded') {
     throw new HttpError(422, 'invalid-plan', `The body is not a Task Master plan (${proposed.kind === 'unreadable' ? proposed.error.message : 'empty'}); nothing was written.`);
   }
   try {
     await project.store.replace(body, (current) => {
-      const etag = etagOf(current);
+      const etag = planFingerprint(current);
       if (etag !== expected) throw new HttpError(412, 'stale', 'The plan changed since it was read. GET it again, apply the edit to it and retry with the new ETag.', {}, { etag });
     });
   } catch (error) {
@@ -83,18 +81,10 @@ async function putPlan(context: PlanRouteContext, project: ServedProject, req: I
     if (PlanUnreadableError.is(error)) throw new HttpError(409, 'unreadable-plan', `${error.message} The server never overwrites a plan it cannot parse.`);
     throw error;
   }
-  const etag = etagOf(body);
+  const etag = planFingerprint(body);
   context.metrics.planWrite(project.name);
   context.log.info('plan written', { project: project.name, token: holder.name, etag, bytes: body.length });
   sendJson(res, 200, { etag }, { ETag: `"${etag}"` });
-}
-
-function parseBody(project: ServedProject, body: Buffer): ReturnType<typeof parsePlanText> {
-  try {
-    return parsePlanText(project.store.location, decodeUtf8(body), undefined);
-  } catch (error) {
-    return { kind: 'unreadable', location: project.store.location, error: error as Error };
-  }
 }
 
 async function putState(context: PlanRouteContext, project: ServedProject, req: IncomingMessage, res: ServerResponse, holder: TokenHolder): Promise<void> {

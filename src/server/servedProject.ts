@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import type { PlanToolHost } from '../mcp/planMcpServer';
 import { locatePlan } from '../store/planLocation';
@@ -37,9 +36,4 @@ export class ServedProject {
   dispose(): void {
     this.host.dispose();
   }
-}
-
-/** The plan's entity tag: the sha256 of its bytes, in hex. */
-export function etagOf(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }

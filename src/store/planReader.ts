@@ -1,5 +1,6 @@
-import { hasConflictMarkers } from '../core/conflictMarkers';
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import { hasConflictMarkers } from '../core/conflictMarkers';
 import { DEFAULT_TAG, readPlan, type Plan } from '../core/plan';
 import { decodeUtf8, JsonSyntaxError, parseJson } from './jsonText';
 import type { PlanLocation } from './planLocation';
@@ -12,13 +13,17 @@ import type { PlanLocation } from './planLocation';
 /** What is known of the plan file: missing, unreadable (and why), or loaded. */
 export type PlanState =
   | { kind: 'missing'; location: PlanLocation }
-  | { kind: 'unreadable'; location: PlanLocation; error: JsonSyntaxError | Error; text?: string }
+  | { kind: 'unreadable'; location: PlanLocation; error: JsonSyntaxError | Error; text?: string; fingerprint?: string }
   | LoadedPlan;
 
 export interface LoadedPlan {
   kind: 'loaded';
   location: PlanLocation;
-  text: string;
+  /**
+   * Tells this version of tasks.json from any other (planFingerprint of its bytes). The text itself
+   * is not kept: at 10,000 tasks it takes more memory than the parsed plan; an edit reads the file.
+   */
+  fingerprint: string;
   plan: Plan;
   currentTag: string;
 }
@@ -60,15 +65,45 @@ export class PlanMissingError extends Error {
   }
 }
 
-/** The state a tasks.json text gives: `undefined` text is a missing file. */
-export function parsePlanText(location: PlanLocation, text: string | undefined, currentTag: string | undefined): PlanState {
-  if (text === undefined) return { kind: 'missing', location };
+/**
+ * The SHA-256 of a tasks.json's bytes, in hex (hashing the bytes costs a sixth of decoding them):
+ * what tells two versions apart, and the plan server's ETag.
+ */
+export function planFingerprint(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The state tasks.json's bytes give: `undefined` bytes is a missing file. */
+export function parsePlanBytes(location: PlanLocation, bytes: Uint8Array | undefined, currentTag: string | undefined): PlanState {
+  if (bytes === undefined) return { kind: 'missing', location };
+  const fingerprint = planFingerprint(bytes);
+  let text: string;
+  try {
+    text = decodeUtf8(bytes);
+  } catch (error) {
+    return { kind: 'unreadable', location, error: error as Error, fingerprint };
+  }
+  return parseDecoded(location, text, fingerprint, currentTag);
+}
+
+/** The plan a new tasks.json text gives (an edit's result), with the bytes to write. */
+export function parseNewPlanText(location: PlanLocation, text: string, currentTag: string | undefined): { state: PlanState; bytes: Buffer } {
+  const bytes = Buffer.from(text, 'utf8');
+  return { state: parseDecoded(location, text, planFingerprint(bytes), currentTag), bytes };
+}
+
+function parseDecoded(location: PlanLocation, text: string, fingerprint: string, currentTag: string | undefined): PlanState {
   try {
     const plan = readPlan(parseJson(text));
-    return { kind: 'loaded', location, text, plan, currentTag: currentTag ?? DEFAULT_TAG };
+    return { kind: 'loaded', location, fingerprint, plan, currentTag: currentTag ?? DEFAULT_TAG };
   } catch (error) {
-    return { kind: 'unreadable', location, error: error as Error, text };
+    return { kind: 'unreadable', location, error: error as Error, text, fingerprint };
   }
+}
+
+/** Whether `state` was read from exactly these bytes (a loaded or unreadable file, not a missing one). */
+export function readFrom(state: PlanState, fingerprint: string): boolean {
+  return state.kind !== 'missing' && state.fingerprint === fingerprint;
 }
 
 /** The loaded plan; PlanMissingError or PlanUnreadableError when there is none to use. */
@@ -78,32 +113,36 @@ export function loadedOrThrow(state: PlanState): LoadedPlan {
   return state;
 }
 
-/** The text of tasks.json (undefined when missing) and the current tag of state.json, read together. */
-export async function readPlanFiles(location: PlanLocation): Promise<{ text: string | undefined; currentTag: string | undefined }> {
-  const [text, currentTag] = await Promise.all([readText(location.tasksFile), readCurrentTag(location.stateFile)]);
-  return { text, currentTag };
+/** The bytes of tasks.json (undefined when missing) and the current tag of state.json, read together. */
+export async function readPlanFiles(location: PlanLocation): Promise<{ bytes: Buffer | undefined; currentTag: string | undefined }> {
+  const [bytes, currentTag] = await Promise.all([readBytes(location.tasksFile), readCurrentTag(location.stateFile)]);
+  return { bytes, currentTag };
 }
 
 /** Reads the plan once, for a command that only reads it. */
 export async function readPlanState(location: PlanLocation): Promise<PlanState> {
   try {
-    const { text, currentTag } = await readPlanFiles(location);
-    return parsePlanText(location, text, currentTag);
+    const { bytes, currentTag } = await readPlanFiles(location);
+    return parsePlanBytes(location, bytes, currentTag);
   } catch (error) {
     return { kind: 'unreadable', location, error: error as Error };
   }
 }
 
-/** A file's text, undefined when it does not exist; a JsonSyntaxError when it is not UTF-8. */
-export async function readText(file: string): Promise<string | undefined> {
-  let bytes: Uint8Array;
+/** A file's bytes, undefined when it does not exist. */
+export async function readBytes(file: string): Promise<Buffer | undefined> {
   try {
-    bytes = await fs.readFile(file);
+    return await fs.readFile(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  return decodeUtf8(bytes);
+}
+
+/** A file's text, undefined when it does not exist; a JsonSyntaxError when it is not UTF-8. */
+export async function readText(file: string): Promise<string | undefined> {
+  const bytes = await readBytes(file);
+  return bytes === undefined ? undefined : decodeUtf8(bytes);
 }
 
 /** A JSON object file (state.json), undefined when it is missing or not readable as one. */

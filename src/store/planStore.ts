@@ -26,6 +26,11 @@ export interface PlanStore extends Disposable {
   /** Reloads and returns the plan; throws PlanMissingError or PlanUnreadableError when there is none to use. */
   load(): Promise<LoadedPlan>;
   /**
+   * The text `state` was read from, for positions in the file; undefined when no plan is loaded or
+   * the file changed since (the reload that follows brings the state that goes with it).
+   */
+  loadedText(): Promise<string | undefined>;
+  /**
    * Applies an operation to the freshest plan and saves it; resolves once it is saved. When it
    * cannot be saved it throws, and the plan stays as it was.
    */

@@ -12,13 +12,15 @@ import { decodeUtf8 } from './jsonText';
 import type { PlanLocation } from './planLocation';
 import {
   loadedOrThrow,
-  parsePlanText,
+  parsePlanBytes,
+  planFingerprint,
   PlanMissingError,
   PlanUnreadableError,
+  readBytes,
   readCurrentTag,
+  readFrom,
   readJsonObject,
   readPlanFiles,
-  readText,
   type LoadedPlan,
   type PlanState,
 } from './planReader';
@@ -94,24 +96,31 @@ export class TaskStore implements PlanStore {
 
   /** Reads the plan and state.json; fires onDidChange when anything differs from what was known. */
   async reload(): Promise<PlanState> {
-    let text: string | undefined;
+    let bytes: Buffer | undefined;
     let stateTag: string | undefined;
     try {
-      ({ text, currentTag: stateTag } = await readPlanFiles(this.location));
+      ({ bytes, currentTag: stateTag } = await readPlanFiles(this.location));
     } catch (error) {
       this.setState({ kind: 'unreadable', location: this.location, error: error as Error });
       return this._state;
     }
     const previous = this._state;
-    if (previous.kind !== 'missing' && text === previous.text && stateTag === this.stateTag) return previous;
+    if (bytes !== undefined && readFrom(previous, planFingerprint(bytes)) && stateTag === this.stateTag) return previous;
     this.stateTag = stateTag;
-    this.setState(parsePlanText(this.location, text, this.stateTag));
+    this.setState(parsePlanBytes(this.location, bytes, this.stateTag));
     return this._state;
   }
 
   /** Reloads and returns the plan; throws PlanMissingError or PlanUnreadableError when there is none to use. */
   async load(): Promise<LoadedPlan> {
     return loadedOrThrow(await this.reload());
+  }
+
+  async loadedText(): Promise<string | undefined> {
+    const state = this._state;
+    if (state.kind !== 'loaded') return undefined;
+    const bytes = await readBytes(this.location.tasksFile).catch(() => undefined);
+    return bytes && readFrom(state, planFingerprint(bytes)) ? decodeUtf8(bytes) : undefined;
   }
 
   private setState(state: PlanState): void {
@@ -132,24 +141,24 @@ export class TaskStore implements PlanStore {
     let written: { tag: string; changes: ChangedEntry[]; writers: TaskMasterProcess[] } | undefined;
     const run = () =>
       withFileLock(this.location.tasksFile, async () => {
-        const text = await readText(this.location.tasksFile).catch((error: Error) => this.refuse({ kind: 'unreadable', location: this.location, error }));
-        if (text === undefined) throw new PlanMissingError(this.location.tasksFile);
+        const bytes = await readBytes(this.location.tasksFile).catch((error: Error) => this.refuse({ kind: 'unreadable', location: this.location, error }));
+        if (bytes === undefined) throw new PlanMissingError(this.location.tasksFile);
         this.stateTag = await readCurrentTag(this.location.stateFile);
         // The file as last read is the usual case: skip parsing it again.
-        const current = this._state.kind === 'loaded' && this._state.text === text ? this._state : parsePlanText(this.location, text, this.stateTag);
+        const current = this._state.kind === 'loaded' && readFrom(this._state, planFingerprint(bytes)) ? this._state : parsePlanBytes(this.location, bytes, this.stateTag);
         if (current.kind !== 'loaded') this.refuse(current);
         const editTag = tag ?? this.stateTag ?? DEFAULT_TAG;
-        const updated = applyOperation(current, operation, editTag);
+        const updated = applyOperation(current, decodeUtf8(bytes), operation, editTag);
         if (!updated) {
           this.setState(current);
           return;
         }
-        await writeFileAtomic(this.location.tasksFile, updated.text);
-        const changes = changedEntries(current.plan, updated.plan);
+        await writeFileAtomic(this.location.tasksFile, updated.bytes);
+        const changes = changedEntries(current.plan, updated.state.plan);
         // Listed while the lock is still held: a task-master process that read before this write
         // cannot have written yet (its write takes the lock), so it is still running here.
         if (changes.length > 0) written = { tag: editTag, changes, writers: await possibleStaleWriters(this.location.root) };
-        this.setState(updated);
+        this.setState(updated.state);
       });
     const result = this.queue.then(run, run).then(() => {
       if (written && written.writers.length > 0) this.track(this.guard(operation, written.tag, written.changes, written.writers, reapplied));
@@ -171,9 +180,9 @@ export class TaskStore implements PlanStore {
         });
         precondition(current);
         this.stateTag = await readCurrentTag(this.location.stateFile);
-        const existing = parseBytes(this.location, current, this.stateTag);
+        const existing = parsePlanBytes(this.location, current, this.stateTag);
         if (existing.kind !== 'loaded') this.refuse(existing);
-        const updated = loadedOrThrow(parseBytes(this.location, bytes, this.stateTag));
+        const updated = loadedOrThrow(parsePlanBytes(this.location, bytes, this.stateTag));
         await writeFileAtomic(this.location.tasksFile, bytes);
         this.setState(updated);
         return updated;
@@ -199,7 +208,7 @@ export class TaskStore implements PlanStore {
     const serverDeadline = Date.now() + SERVER_WATCH_MS;
     const watching = () => writers.some((writer) => (writer.server ? Date.now() < serverDeadline : isRunning(writer.pid)));
     let signature = await statSignature(this.location.tasksFile);
-    let checkedText: string | undefined;
+    let checked: string | undefined;
     try {
       for (;;) {
         const running = watching();
@@ -207,10 +216,11 @@ export class TaskStore implements PlanStore {
         // A final look once the writers are gone, whatever the file's stat says (two writes can share one).
         if (now !== signature || !running) {
           signature = now;
-          const text = await readText(this.location.tasksFile).catch(() => undefined);
-          if (text !== undefined && text !== checkedText) {
-            checkedText = text;
-            const state = parsePlanText(this.location, text, this.stateTag);
+          const bytes = await readBytes(this.location.tasksFile).catch(() => undefined);
+          const fingerprint = bytes && planFingerprint(bytes);
+          if (bytes !== undefined && fingerprint !== checked) {
+            checked = fingerprint;
+            const state = parsePlanBytes(this.location, bytes, this.stateTag);
             const undone = state.kind === 'loaded' ? revertedEntries(changes, state.plan) : [];
             if (undone.length > 0) {
               await this.reapply(operation, tag, undone, writers, reapplied);
@@ -334,14 +344,6 @@ export class TaskStore implements PlanStore {
 async function possibleStaleWriters(root: string): Promise<TaskMasterProcess[]> {
   const now = await processClock();
   return (await taskMasterProcesses(root)).filter((writer) => writer.startedAt <= now + startPrecision());
-}
-
-function parseBytes(location: PlanLocation, bytes: Uint8Array, currentTag: string | undefined): PlanState {
-  try {
-    return parsePlanText(location, decodeUtf8(bytes), currentTag);
-  } catch (error) {
-    return { kind: 'unreadable', location, error: error as Error };
-  }
 }
 
 async function statSignature(file: string): Promise<string> {

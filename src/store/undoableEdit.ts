@@ -1,7 +1,6 @@
 import { OperationError, restoreTag, VerbatimJson, type JsonEdit, type PlanOperation } from '../core/operations';
 import { DEFAULT_TAG, type Plan } from '../core/plan';
 import type { PlanStore } from './planStore';
-import type { LoadedPlan } from './planReader';
 
 /** Undo would overwrite a change made to the same tags after the edit it takes back. */
 export class UndoConflictError extends OperationError {
@@ -23,8 +22,11 @@ export interface UndoableEdit {
   undo(): Promise<void>;
 }
 
-/** How often the snapshot is taken again when the file changes between reading it and the edit. */
-const ATTEMPTS = 3;
+/** The plan an edit started from, read under the store's lock, and the text it was read from. */
+interface EditBase {
+  plan: Plan;
+  text: string;
+}
 
 /**
  * Applies an operation that may only change `affectedTags` (and may create or delete them), keeping
@@ -33,31 +35,27 @@ const ATTEMPTS = 3;
  */
 export async function editUndoably(store: PlanStore, operation: PlanOperation, options: { tag: string; affectedTags: string[] }): Promise<UndoableEdit | undefined> {
   const tags = [...new Set(options.affectedTags)];
-  for (let attempt = 1; ; attempt++) {
-    const before = await store.load();
-    const snapshot = blocksOf(before.plan, tags);
-    let stale = false;
-    // The snapshot is only right if the edit starts from the same blocks: checked under the store's lock.
-    await store.edit((context) => {
-      stale = tags.some((tag) => blockJson(context.plan, tag) !== snapshot.get(tag));
-      return stale ? [] : operation(context);
-    }, options.tag);
-    if (!stale) {
-      const after = store.state;
-      if (after.kind !== 'loaded') throw new Error('Internal error: the plan is gone right after an edit.');
-      const written = blocksOf(after.plan, tags);
-      if (tags.every((tag) => written.get(tag) === snapshot.get(tag))) return undefined;
-      return { tags, undo: () => store.edit(restoreBlocks(before, tags, written)).then(() => undefined) };
-    }
-    if (attempt === ATTEMPTS) throw new OperationError('tasks.json keeps changing on disk; nothing was changed. Try again in a moment.', 'invalid');
-  }
+  let base: EditBase | undefined;
+  // What the edit started from is taken where the store applies it: the freshest file, under its lock.
+  await store.edit((context) => {
+    if (context.text === undefined) throw new Error('Internal error: an undoable edit was given no text to start from.');
+    base = { plan: context.plan, text: context.text };
+    return operation(context);
+  }, options.tag);
+  const before = base;
+  const after = store.state;
+  if (!before) return undefined;
+  if (after.kind !== 'loaded') throw new Error('Internal error: the plan is gone right after an edit.');
+  const written = blocksOf(after.plan, tags);
+  if (tags.every((tag) => written.get(tag) === blockJson(before.plan, tag))) return undefined;
+  return { tags, undo: () => store.edit(restoreBlocks(before, tags, written)).then(() => undefined) };
 }
 
 /**
  * Puts the tag blocks back as `before` had them, or removes the ones it did not have; refused when
  * any of them is no longer what the edit wrote (`written`), so newer work is never overwritten.
  */
-function restoreBlocks(before: LoadedPlan, tags: string[], written: Map<string, string | undefined>): PlanOperation {
+function restoreBlocks(before: EditBase, tags: string[], written: Map<string, string | undefined>): PlanOperation {
   return (context) => {
     const { plan } = context;
     const changed = tags.filter((tag) => blockJson(plan, tag) !== written.get(tag));
@@ -81,7 +79,7 @@ function restoreBlocks(before: LoadedPlan, tags: string[], written: Map<string, 
  * order it had before, each block copied byte for byte (from before for the restored tags, from
  * the file as it is for the rest).
  */
-function reinsertTags(before: LoadedPlan, plan: Plan, tags: string[]): JsonEdit {
+function reinsertTags(before: EditBase, plan: Plan, tags: string[]): JsonEdit {
   const restored = new Set(tags);
   const current = Object.keys(plan.data).filter((key) => !restored.has(key) || blockJson(before.plan, key) !== undefined);
   const order = Object.keys(before.plan.data).filter((key) => current.includes(key) || restored.has(key));

@@ -7,6 +7,7 @@ import { ActivityLedger, locateSqlWasm } from '../../src/ledger';
 import { ActivityRecorder } from '../../src/progress/activityRecorder';
 import { parsePeriod, summarizeHistory } from '../../src/progress/progressReport';
 import { locatePlan } from '../../src/store/planLocation';
+import { planFingerprint } from '../../src/store/planReader';
 import { TaskStore } from '../../src/store/taskStore';
 import { makeProject, task, tagged, taskMasterText, tempDir } from '../support/planBuilder';
 
@@ -27,8 +28,8 @@ describe('activity recording and progress reports', function () {
     const v1 = tagged({ master: [task({ id: 1 }), task({ id: 2 })] });
     const v2 = tagged({ master: [task({ id: 1, status: 'done' }), task({ id: 2, status: 'in-progress' })] });
     const [a, b] = [readPlan(v1), readPlan(v2)];
-    assert.equal(recorder.recordPlanChange(locatePlan('/p'), a, b, taskMasterText(v2), 'tasks.json'), 2);
-    assert.equal(recorder.recordPlanChange(locatePlan('/p'), a, b, taskMasterText(v2), 'tasks.json'), 0, 'the second window adds nothing');
+    assert.equal(recorder.recordPlanChange(locatePlan('/p'), a, b, planFingerprint(Buffer.from(taskMasterText(v2))), 'tasks.json'), 2);
+    assert.equal(recorder.recordPlanChange(locatePlan('/p'), a, b, planFingerprint(Buffer.from(taskMasterText(v2))), 'tasks.json'), 0, 'the second window adds nothing');
     assert.deepEqual(ledger.history('1').map((e) => e.kind === 'status' && e.data.to), ['done']);
     await ledger.close();
   });
@@ -39,7 +40,7 @@ describe('activity recording and progress reports', function () {
     const ledgerFile = path.join(root, 'activity.sqlite');
     const ledger = await ActivityLedger.open(ledgerFile, locateSqlWasm);
     const before = tagged({ master: [task({ id: 1 }), task({ id: 2 }), task({ id: 3, dependencies: [2] }), task({ id: 4, status: 'blocked' })] });
-    new ActivityRecorder(ledger).recordPlanChange(locatePlan(root), readPlan(before), readPlan(data), taskMasterText(data), 'tasks.json');
+    new ActivityRecorder(ledger).recordPlanChange(locatePlan(root), readPlan(before), readPlan(data), planFingerprint(Buffer.from(taskMasterText(data))), 'tasks.json');
     ledger.append({ kind: 'commit', tag: 'master', taskId: '2', folder: root, data: { sha: 'abcdef1234567', message: 'Work on 2' } });
     // Another workspace folder of the same window, with a tag of the same name: not this project's.
     const other = path.join(path.dirname(root), 'another-project');

@@ -7,7 +7,7 @@ import { PLAN_TOOLS } from '../../src/planTools';
 import { PlanServerError, RemotePlanStore, type PlanServerConnection } from '../../src/remote/remotePlanStore';
 import { PlanServer } from '../../src/server/planServer';
 import { resolveServerConfig } from '../../src/server/serverConfig';
-import type { PlanState } from '../../src/store/planReader';
+import { planFingerprint, type PlanState } from '../../src/store/planReader';
 import { makeProject, tagged, task, taskMasterText, tempDir } from '../support/planBuilder';
 import { tml } from '../support/tmlRunner';
 
@@ -79,7 +79,8 @@ describe('RemotePlanStore: a plan kept by tml serve', () => {
   it('loads the served tasks.json and its current tag', async () => {
     const store = await open(served.write);
     const loaded = await store.load();
-    assert.equal(loaded.text, await fs.readFile(served.tasksFile, 'utf8'));
+    assert.equal(await store.loadedText(), await fs.readFile(served.tasksFile, 'utf8'));
+    assert.equal(loaded.fingerprint, planFingerprint(await fs.readFile(served.tasksFile)));
     assert.equal(loaded.currentTag, 'master');
     assert.deepEqual(loaded.plan.tags.get('master')?.tasks.map((candidate) => candidate.title), ['Write the parser', 'Ship it']);
     assert.equal(store.connection.status, 'connected');
@@ -92,7 +93,8 @@ describe('RemotePlanStore: a plan kept by tml serve', () => {
     await store.edit(setStatuses(['1'], 'done'));
     const after = await fs.readFile(served.tasksFile, 'utf8');
     assert.equal(JSON.parse(after).master.tasks[0].status, 'done');
-    assert.equal(store.state.kind === 'loaded' && store.state.text, after);
+    assert.equal(await store.loadedText(), after);
+    assert.equal(store.state.kind === 'loaded' && store.state.fingerprint, planFingerprint(Buffer.from(after)));
     // The status and the times it touches changed; everything else is as it was.
     const strip = (text: string) => {
       const data = JSON.parse(text);

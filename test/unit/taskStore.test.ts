@@ -17,7 +17,7 @@ import { validatePlan } from '../../src/core/validation';
 import { ReadOnlyFileError } from '../../src/store/atomicWrite';
 import { locatePlan } from '../../src/store/planLocation';
 import { TaskStore } from '../../src/store/taskStore';
-import { PlanUnreadableError, type LoadedPlan } from '../../src/store/planReader';
+import { planFingerprint, PlanUnreadableError, type LoadedPlan } from '../../src/store/planReader';
 import { loadedPlan, makeProject, openStore, task, tagged, taskMasterText } from '../support/planBuilder';
 
 const sample = () =>
@@ -198,6 +198,28 @@ describe('TaskStore', () => {
     const after = JSON.parse(await read());
     assert.equal(after.master.tasks[0].title, 'Changed by the CLI');
     assert.equal(after.master.tasks[2].status, 'done');
+  });
+
+  it('keeps a fingerprint of the file, not its text: the same bytes again are no change, and the text comes from the file while it is the one loaded', async () => {
+    const { store, tasksFile } = await openStore(sample());
+    const bytes = await fs.readFile(tasksFile);
+    const loaded = loadedPlan(store);
+    assert.equal(loaded.fingerprint, planFingerprint(bytes));
+    // Nothing in the loaded state is the file's text (at 10,000 tasks it outweighs the parsed plan).
+    assert.ok(!Object.values(loaded).some((value) => typeof value === 'string' && value.length >= bytes.length));
+    assert.equal(await store.loadedText(), bytes.toString('utf8'));
+    let changes = 0;
+    store.onDidChange(() => changes++);
+    await fs.writeFile(tasksFile, bytes);
+    assert.equal(await store.reload(), loaded, 'the same bytes written again leave the state as it was');
+    assert.equal(changes, 0);
+    const data = JSON.parse(bytes.toString('utf8'));
+    data.master.tasks[0].title = 'Changed outside';
+    await fs.writeFile(tasksFile, taskMasterText(data));
+    assert.equal(await store.loadedText(), undefined, 'the text of a file that changed since it was loaded is not the loaded plan\'s');
+    await store.reload();
+    assert.equal(changes, 1);
+    assert.equal(await store.loadedText(), taskMasterText(data));
   });
 
   it('sees changes made by other programs within a second', async () => {
