@@ -51,6 +51,21 @@ describe('The tree renders only what is shown and refreshes only what changed (i
     assert.deepEqual(change.changed.map(keyOf), ['master|4']);
   });
 
+  it('builds no rows for a plan that arrives while the tree is empty, since VS Code asks for every row anew', async () => {
+    const { elements, source } = await treeOf(plan());
+    const projects = source.withPlan;
+    let asked = 0;
+    let loaded = false;
+    Object.defineProperty(source, 'withPlan', { get: () => (asked++, loaded ? projects : []) });
+    assert.deepEqual(elements.roots(), [], 'shown while the plan is still loading');
+    loaded = true;
+    asked = 0;
+    assert.deepEqual(elements.changes(), { changed: [], all: true });
+    assert.equal(asked, 0, 'the rows were not built to be compared with nothing');
+    assert.deepEqual(taskRows(elements.roots()).map((row) => row.task.id), ['1', '2', '3', '4']);
+    assert.equal(elements.changes().all, false, 'from then on, changes are compared as before');
+  });
+
   it('reports the rows a status change reaches: the task, the next task before and after, and what waits on it', async () => {
     const { elements, store } = await treeOf(plan());
     const rows = taskRows(elements.roots());
