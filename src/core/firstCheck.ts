@@ -7,30 +7,34 @@ export const FIRST_CHECK_DELAY_MS = 500;
 /**
  * When a plan may be checked for problems: a project's first plan (loaded at startup) a moment
  * later, so the editor's start and the first rows of a large plan do not wait for a check that
- * costs about as much as loading it; every later plan, or one already checked, at once.
+ * costs about as much as loading it; every later plan, or one already checked, at once. Projects
+ * are told apart by `keyOf` (their folder): a project opened again (a plan server's new token) is
+ * not a first plan, and its rows keep their problems.
  */
-export class FirstCheck<Project extends object> {
-  private readonly checked = new WeakSet<Project>();
-  private readonly due = new Map<Project, ReturnType<typeof setTimeout>>();
+export class FirstCheck<Project> {
+  private readonly checked = new Set<string>();
+  private readonly due = new Map<string, ReturnType<typeof setTimeout>>();
 
   /** `onDue` runs once the delay of a project's first plan has passed; it may check then. */
   constructor(
+    private readonly keyOf: (project: Project) => string,
     private readonly onDue: (project: Project) => void,
     private readonly delayMs = FIRST_CHECK_DELAY_MS,
   ) {}
 
   /** True: check `plan` now. False: its check is scheduled (onDue), show it without problems until then. */
   ready(project: Project, plan: Plan): boolean {
-    if (this.checked.has(project) || isValidated(plan)) {
-      this.checked.add(project);
+    const key = this.keyOf(project);
+    if (this.checked.has(key) || isValidated(plan)) {
+      this.checked.add(key);
       return true;
     }
-    if (!this.due.has(project)) {
+    if (!this.due.has(key)) {
       this.due.set(
-        project,
+        key,
         setTimeout(() => {
-          this.due.delete(project);
-          this.checked.add(project);
+          this.due.delete(key);
+          this.checked.add(key);
           this.onDue(project);
         }, this.delayMs),
       );

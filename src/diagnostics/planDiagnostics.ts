@@ -4,7 +4,7 @@ import { FirstCheck } from '../core/firstCheck';
 import { validatePlan } from '../core/validation';
 import { JsonLocator, JsonSyntaxError, type TextPosition } from '../store/jsonText';
 import type { LoadedPlan } from '../store/planReader';
-import type { Project, Projects } from '../workspace/projects';
+import { folderKey, type Project, type Projects } from '../workspace/projects';
 
 /** The Problems panel's name for what Taskmaster reports; quick fixes answer only these. */
 export const DIAGNOSTIC_SOURCE = 'Taskmaster';
@@ -30,7 +30,7 @@ export class PlanDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE.toLowerCase());
   private readonly subscription: vscode.Disposable;
   private disposed = false;
-  private readonly firstCheck = new FirstCheck<Project>((project) => this.update(project));
+  private readonly firstCheck = new FirstCheck<Project>(folderKey, (project) => this.update(project));
 
   constructor(private readonly projects: Projects) {
     this.subscription = projects.onDidChange((project) => (project ? this.update(project) : this.updateAll()));

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { FirstCheck } from '../core/firstCheck';
 import type { PlanProblem, TagView, TaskNode } from '../core/plan';
 import type { LoadedPlan } from '../store/planReader';
-import type { Project, Projects } from '../workspace/projects';
+import { folderKey, type Project, type Projects } from '../workspace/projects';
 import { ContextKeys } from '../commands/commandIds';
 import { describeFilter, isFilterActive, isShown, type TaskFilter } from './taskFilter';
 import { TreeElements, type RowChange, type TaskElement, type TreeElement } from './treeElements';
@@ -23,8 +23,11 @@ export class TaskTreeModel implements vscode.Disposable {
   readonly onDidChangeRows = this._onDidChangeRows.event;
   private readonly subscriptions: vscode.Disposable[] = [this._onDidChange, this._onDidChangeRows];
   private readonly elements: TreeElements;
-  /** When a project's first plan has been checked, the rows with problems are marked (only those refresh). */
-  private readonly firstCheck = new FirstCheck<Project>(() => this.changed(false));
+  /**
+   * When a project's first plan has been checked, the rows with problems are marked (only those
+   * refresh). Only rows: the plan itself did not change, so onDidChange's listeners have nothing new.
+   */
+  private readonly firstCheck = new FirstCheck<Project>(folderKey, () => this._onDidChangeRows.fire(this.elements.changes()));
   private _filter: TaskFilter = {};
 
   constructor(
