@@ -47,7 +47,7 @@ export async function boardRenderRows(dir: string, ms: (value: number) => string
     const phases = first.find((run) => run.total === boardMedian)!;
     const rows = [
       [
-        `board first render, ${TASKS.toLocaleString('en')} tasks (Open Board → first card; median of ${BOARD_RUNS})`,
+        `board first render, ${TASKS.toLocaleString('en')} tasks (Open Board chosen in the palette → first card; median of ${BOARD_RUNS})`,
         ms(boardMedian),
         `Tasks tree ${ms(treeMs)}`,
         `${(boardMedian / treeMs).toFixed(1)}× the tree's time; page loading ${ms(phases.toPage)}, page to state handled ${ms(phases.toState)} (state ${ms(phases.stateMs)}), to first card seen ${ms(phases.toCard)}`,
@@ -82,7 +82,7 @@ export async function boardRenderRows(dir: string, ms: (value: number) => string
     const largeMedian = median(large.map((run) => run.total));
     const largePhases = large.find((run) => run.total === largeMedian)!;
     rows.push([
-      `board first render, ${LARGE_TASKS.toLocaleString('en')} tasks (Open Board → first card; median of ${BOARD_RUNS})`,
+      `board first render, ${LARGE_TASKS.toLocaleString('en')} tasks (Open Board chosen in the palette → first card; median of ${BOARD_RUNS})`,
       ms(largeMedian),
       `${TASKS.toLocaleString('en')} tasks ${ms(boardMedian)}`,
       `${(largeMedian / boardMedian).toFixed(1)}×; state ${ms(largePhases.stateMs)} in the webview`,
@@ -111,8 +111,8 @@ async function writeAtomically(file: string, text: string): Promise<void> {
 async function firstRenders(page: Page, runs: number, cards?: number) {
   const results: Array<{ total: number; toPage: number; toState: number; stateMs: number; toCard: number }> = [];
   for (let run = 0; run < runs; run++) {
-    const start = Date.now();
-    await runCommand(page, 'Taskmaster: Open Board', 60_000);
+    // From the row chosen in the palette: opening the palette and typing into it is the user's time.
+    const start = await runCommand(page, 'Taskmaster: Open Board', 60_000);
     const frame = board(page);
     if (cards) await frame.locator('[data-column-count]').first().waitFor({ state: 'visible', timeout: 120_000 });
     await frame.locator('[data-task-id]').first().waitFor({ state: 'visible', timeout: 120_000 });

@@ -216,8 +216,11 @@ export async function launchVSCode(options: LaunchOptions): Promise<VSCodeSessio
   }
 }
 
-/** Runs a command by its palette label (e.g. "Taskmaster: Refresh"): F1, type, pick that row. Patient: typing into the palette of a busy machine is slow. */
-export async function runCommand(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
+/**
+ * Runs a command by its palette label (e.g. "Taskmaster: Refresh"): F1, type, pick that row. Patient:
+ * typing into the palette of a busy machine is slow. Resolves to when the row was chosen (Date.now()).
+ */
+export async function runCommand(page: Page, title: string, timeoutMs = 30_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   const input = page.locator('.quick-input-widget input.input');
   const exact = new RegExp(`^${escapeRegExp(title)}$`);
@@ -243,6 +246,7 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
     await sleep(250);
   }
   // Enter runs the focused row; a click runs any other (a better fuzzy match may sit above ours).
+  const chosenAt = Date.now();
   if ((await row.getAttribute('class'))?.includes('focused')) await page.keyboard.press('Enter');
   else await row.click();
   // Done when the palette is gone: hidden, or reused by the command's own quick pick / input box.
@@ -257,6 +261,7 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
     undefined,
     { timeout: timeoutMs },
   );
+  return chosenAt;
 }
 
 /**
