@@ -61,10 +61,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
     canSelectMany: true,
   });
   context.subscriptions.push(treeView);
-  context.subscriptions.push(new TaskStatusBar(model), new PlanDiagnostics(projects));
+  const diagnostics = new PlanDiagnostics(projects);
+  context.subscriptions.push(new TaskStatusBar(model), diagnostics);
 
   const plansAtActivation = new Map<Project, Plan | undefined>();
-  const core: ActivatedCore = { context, log, model, treeView, taskDocuments, plansAtActivation };
+  const core: ActivatedCore = { context, log, model, treeView, taskDocuments, diagnostics, plansAtActivation };
   features = lazy(() => {
     const loadStarted = performance.now();
     const loaded = (require('./features.js') as typeof import('./features')).activateFeatures(core);

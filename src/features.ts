@@ -23,6 +23,7 @@ import { registerTaskCommands } from './commands/taskCommands';
 import { copilotFallback } from './copilot/copilotFallback';
 import type { Plan } from './core/plan';
 import { registerPlanCodeActions } from './diagnostics/planCodeActions';
+import type { PlanDiagnostics } from './diagnostics/planDiagnostics';
 import { registerGitHubCommands } from './githubCommands/gitHubCommands';
 import { registerGettingStarted } from './guide/gettingStarted';
 import { OllamaStatusBar } from './statusBar/ollamaStatusBar';
@@ -37,6 +38,8 @@ export interface ActivatedCore {
   model: TaskTreeModel;
   treeView: vscode.TreeView<TreeElement>;
   taskDocuments: TaskDocuments;
+  /** The Problems entries of each tasks.json: the quick fixes answer them. */
+  diagnostics: PlanDiagnostics;
   /** Each project's plan as activation loaded it: the activity ledger records what changed since. */
   plansAtActivation: ReadonlyMap<Project, Plan | undefined>;
 }
@@ -47,7 +50,7 @@ export type Features = ReturnType<typeof activateFeatures>;
  * Everything the first view does not need, in its own bundle (dist/features.js), loaded on first
  * use: the commands, AI, the activity ledger, git, the board, chat, the plan tools and GitHub.
  */
-export function activateFeatures({ context, log, model, treeView, taskDocuments, plansAtActivation }: ActivatedCore) {
+export function activateFeatures({ context, log, model, treeView, taskDocuments, diagnostics, plansAtActivation }: ActivatedCore) {
   const projects = model.projects;
   // Settings are applied per project when a command runs (a project's Task Master config counts).
   const inference = new OllamaInference(DEFAULT_AI_SETTINGS);
@@ -57,7 +60,7 @@ export function activateFeatures({ context, log, model, treeView, taskDocuments,
   const activity = new ActivityService(path.join(storage.fsPath, 'activity.sqlite'), projects, inference, log, plansAtActivation);
   const { secrets, extensionUri } = context;
 
-  registerPlanCodeActions(context, projects, log);
+  registerPlanCodeActions(context, projects, diagnostics, log);
   registerTaskCommands(context, { model, treeView, taskDocuments, log });
   registerStructureCommands(context, { model, log });
   const activeTask = new ActiveTask(model);

@@ -13,7 +13,8 @@ export const FIRST_CHECK_DELAY_MS = 500;
  */
 export class FirstCheck<Project> {
   private readonly checked = new Set<string>();
-  private readonly due = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The pending checks, with the project last asked about (a reopened one replaces the old). */
+  private readonly due = new Map<string, { timer: ReturnType<typeof setTimeout>; project: Project }>();
 
   /** `onDue` runs once the delay of a project's first plan has passed; it may check then. */
   constructor(
@@ -29,21 +30,22 @@ export class FirstCheck<Project> {
       this.checked.add(key);
       return true;
     }
-    if (!this.due.has(key)) {
-      this.due.set(
-        key,
-        setTimeout(() => {
-          this.due.delete(key);
-          this.checked.add(key);
-          this.onDue(project);
-        }, this.delayMs),
-      );
+    const pending = this.due.get(key);
+    if (pending) pending.project = project;
+    else {
+      const timer = setTimeout(() => {
+        const { project: latest } = this.due.get(key)!;
+        this.due.delete(key);
+        this.checked.add(key);
+        this.onDue(latest);
+      }, this.delayMs);
+      this.due.set(key, { timer, project });
     }
     return false;
   }
 
   dispose(): void {
-    for (const timer of this.due.values()) clearTimeout(timer);
+    for (const { timer } of this.due.values()) clearTimeout(timer);
     this.due.clear();
   }
 }

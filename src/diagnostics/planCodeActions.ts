@@ -2,10 +2,8 @@ import * as vscode from 'vscode';
 import { CommandIds } from '../commands/commandIds';
 import { registerCommand } from '../commands/registerCommand';
 import { fixesFor, fixOperation, type PlanFix } from '../core/planFixes';
-import { validatePlan } from '../core/validation';
-import { JsonLocator } from '../store/jsonText';
 import type { Project, Projects } from '../workspace/projects';
-import { DIAGNOSTIC_SOURCE, problemRange } from './planDiagnostics';
+import { DIAGNOSTIC_SOURCE, type PlanDiagnostics } from './planDiagnostics';
 
 /**
  * Quick fixes for the Problems of a tasks.json: remove a missing dependency, break a cycle at a
@@ -15,19 +13,19 @@ import { DIAGNOSTIC_SOURCE, problemRange } from './planDiagnostics';
 export class PlanCodeActions implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
 
-  constructor(private readonly projects: Projects) {}
+  constructor(
+    private readonly projects: Projects,
+    private readonly diagnostics: PlanDiagnostics,
+  ) {}
 
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const ours = context.diagnostics.filter((diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE);
     const project = ours.length ? this.projects.all.find((candidate) => candidate.store.location.tasksFile === document.uri.fsPath) : undefined;
     const state = project?.store.state;
-    // The fixes edit the file on disk: an editor with unsaved changes shows other positions.
-    if (!project || state?.kind !== 'loaded' || document.isDirty) return [];
-    const locator = new JsonLocator(document.getText());
-    const problems = validatePlan(state.plan).problems;
+    if (!project || state?.kind !== 'loaded') return [];
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of ours) {
-      const problem = problems.find((candidate) => candidate.code === diagnostic.code && problemRange(locator, candidate).isEqual(diagnostic.range));
+      const problem = this.diagnostics.problemOf(document.uri, diagnostic);
       if (!problem) continue;
       fixesFor(state.plan, problem).forEach(({ title, fix }, index) => {
         const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
@@ -41,8 +39,8 @@ export class PlanCodeActions implements vscode.CodeActionProvider {
   }
 }
 
-export function registerPlanCodeActions(context: vscode.ExtensionContext, projects: Projects, log: vscode.LogOutputChannel): void {
-  context.subscriptions.push(vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.json' }, new PlanCodeActions(projects), PlanCodeActions.metadata));
+export function registerPlanCodeActions(context: vscode.ExtensionContext, projects: Projects, diagnostics: PlanDiagnostics, log: vscode.LogOutputChannel): void {
+  context.subscriptions.push(vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.json' }, new PlanCodeActions(projects, diagnostics), PlanCodeActions.metadata));
   registerCommand(context, log, CommandIds.applyPlanFix, async (folder, fix) => {
     const project: Project | undefined = typeof folder === 'string' ? projects.byFolder(vscode.Uri.parse(folder)) : undefined;
     if (!project) return;

@@ -7,7 +7,7 @@ import { decodeUtf8 } from '../store/jsonText';
 import { backupsDir, DEFAULT_BACKUPS_TO_KEEP, saveBackup } from '../store/planBackups';
 import { applyOperation } from '../store/planEdit';
 import type { PlanLocation } from '../store/planLocation';
-import { loadedOrThrow, parsePlanBytes, planFingerprint, readFrom, type LoadedPlan, type PlanState } from '../store/planReader';
+import { loadedOrThrow, parsePlanBytes, planFingerprint, PlanMissingError, readFrom, type LoadedPlan, type PlanState } from '../store/planReader';
 import type { PlanStore } from '../store/planStore';
 
 /** Where a served plan is: the server's base URL and the project's name there. */
@@ -196,10 +196,13 @@ export class RemotePlanStore implements PlanStore {
   private async put(operation: PlanOperation, tag: string | undefined): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       // The plan as last fetched is the usual case; the server's If-Match check catches a newer one.
-      const current = this._state.kind === 'loaded' && this.etag && this.planBytes ? this._state : loadedOrThrow(await this.fetchPlan());
-      const updated = applyOperation(current, decodeUtf8(this.planBytes!), operation, tag ?? current.currentTag ?? DEFAULT_TAG);
+      if (!(this._state.kind === 'loaded' && this.etag && this.planBytes)) await this.fetchPlan();
+      // Taken together, with no await between: a fetch finishing meanwhile sets all three at once.
+      const [current, bytes, etag] = [loadedOrThrow(this._state), this.planBytes, this.etag];
+      if (!bytes) throw new Error('Internal error: a plan fetched without its bytes.');
+      const updated = applyOperation(current, decodeUtf8(bytes), operation, tag ?? current.currentTag ?? DEFAULT_TAG);
       if (!updated) return;
-      const response = await this.request('PUT', this.planUrl, { body: updated.bytes, headers: { 'If-Match': this.etag ?? '""', 'Content-Type': 'application/json' } });
+      const response = await this.request('PUT', this.planUrl, { body: updated.bytes, headers: { 'If-Match': etag ?? '""', 'Content-Type': 'application/json' } });
       if (response.status === 412) {
         await response.body?.cancel();
         if (attempt === MAX_PUT_ATTEMPTS) {
@@ -234,7 +237,8 @@ export class RemotePlanStore implements PlanStore {
   /** Keeps the plan as last fetched in the local folder's .taskmaster/backups. */
   async backup(tag: string): Promise<string> {
     await this.load();
-    const bytes = this.planBytes!;
+    const bytes = this.planBytes;
+    if (!bytes) throw new PlanMissingError(this.location.tasksFile);
     const keep = this.options.backupsToKeep?.() ?? DEFAULT_BACKUPS_TO_KEEP;
     return saveBackup(backupsDir(this.location.taskmasterDir), tag, keep, (file) => fs.writeFile(file, bytes, { flag: 'wx' }));
   }

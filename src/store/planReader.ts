@@ -73,26 +73,27 @@ export function planFingerprint(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** The state tasks.json's bytes give: `undefined` bytes is a missing file. */
-export function parsePlanBytes(location: PlanLocation, bytes: Uint8Array | undefined, currentTag: string | undefined): PlanState {
+/** The state tasks.json's bytes give: `undefined` bytes is a missing file. `fingerprint` when already known. */
+export function parsePlanBytes(location: PlanLocation, bytes: Uint8Array | undefined, currentTag: string | undefined, fingerprint?: string): PlanState {
   if (bytes === undefined) return { kind: 'missing', location };
-  const fingerprint = planFingerprint(bytes);
+  fingerprint ??= planFingerprint(bytes);
   let text: string;
   try {
     text = decodeUtf8(bytes);
   } catch (error) {
     return { kind: 'unreadable', location, error: error as Error, fingerprint };
   }
-  return parseDecoded(location, text, fingerprint, currentTag);
+  return parsePlanText(location, text, fingerprint, currentTag);
 }
 
 /** The plan a new tasks.json text gives (an edit's result), with the bytes to write. */
 export function parseNewPlanText(location: PlanLocation, text: string, currentTag: string | undefined): { state: PlanState; bytes: Buffer } {
   const bytes = Buffer.from(text, 'utf8');
-  return { state: parseDecoded(location, text, planFingerprint(bytes), currentTag), bytes };
+  return { state: parsePlanText(location, text, planFingerprint(bytes), currentTag), bytes };
 }
 
-function parseDecoded(location: PlanLocation, text: string, fingerprint: string, currentTag: string | undefined): PlanState {
+/** The state a decoded tasks.json gives; `fingerprint` is its bytes'. */
+export function parsePlanText(location: PlanLocation, text: string, fingerprint: string, currentTag: string | undefined): PlanState {
   try {
     const plan = readPlan(parseJson(text));
     return { kind: 'loaded', location, fingerprint, plan, currentTag: currentTag ?? DEFAULT_TAG };
@@ -140,7 +141,7 @@ export async function readBytes(file: string): Promise<Buffer | undefined> {
 }
 
 /** A file's text, undefined when it does not exist; a JsonSyntaxError when it is not UTF-8. */
-export async function readText(file: string): Promise<string | undefined> {
+async function readText(file: string): Promise<string | undefined> {
   const bytes = await readBytes(file);
   return bytes === undefined ? undefined : decodeUtf8(bytes);
 }

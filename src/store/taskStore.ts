@@ -13,6 +13,7 @@ import type { PlanLocation } from './planLocation';
 import {
   loadedOrThrow,
   parsePlanBytes,
+  parsePlanText,
   planFingerprint,
   PlanMissingError,
   PlanUnreadableError,
@@ -105,9 +106,10 @@ export class TaskStore implements PlanStore {
       return this._state;
     }
     const previous = this._state;
-    if (bytes !== undefined && readFrom(previous, planFingerprint(bytes)) && stateTag === this.stateTag) return previous;
+    const fingerprint = bytes && planFingerprint(bytes);
+    if (fingerprint !== undefined && readFrom(previous, fingerprint) && stateTag === this.stateTag) return previous;
     this.stateTag = stateTag;
-    this.setState(parsePlanBytes(this.location, bytes, this.stateTag));
+    this.setState(parsePlanBytes(this.location, bytes, this.stateTag, fingerprint));
     return this._state;
   }
 
@@ -144,11 +146,18 @@ export class TaskStore implements PlanStore {
         const bytes = await readBytes(this.location.tasksFile).catch((error: Error) => this.refuse({ kind: 'unreadable', location: this.location, error }));
         if (bytes === undefined) throw new PlanMissingError(this.location.tasksFile);
         this.stateTag = await readCurrentTag(this.location.stateFile);
+        const fingerprint = planFingerprint(bytes);
+        let text: string;
+        try {
+          text = decodeUtf8(bytes);
+        } catch (error) {
+          this.refuse({ kind: 'unreadable', location: this.location, error: error as Error, fingerprint });
+        }
         // The file as last read is the usual case: skip parsing it again.
-        const current = this._state.kind === 'loaded' && readFrom(this._state, planFingerprint(bytes)) ? this._state : parsePlanBytes(this.location, bytes, this.stateTag);
+        const current = this._state.kind === 'loaded' && readFrom(this._state, fingerprint) ? this._state : parsePlanText(this.location, text, fingerprint, this.stateTag);
         if (current.kind !== 'loaded') this.refuse(current);
         const editTag = tag ?? this.stateTag ?? DEFAULT_TAG;
-        const updated = applyOperation(current, decodeUtf8(bytes), operation, editTag);
+        const updated = applyOperation(current, text, operation, editTag);
         if (!updated) {
           this.setState(current);
           return;
@@ -220,7 +229,7 @@ export class TaskStore implements PlanStore {
           const fingerprint = bytes && planFingerprint(bytes);
           if (bytes !== undefined && fingerprint !== checked) {
             checked = fingerprint;
-            const state = parsePlanBytes(this.location, bytes, this.stateTag);
+            const state = parsePlanBytes(this.location, bytes, this.stateTag, fingerprint);
             const undone = state.kind === 'loaded' ? revertedEntries(changes, state.plan) : [];
             if (undone.length > 0) {
               await this.reapply(operation, tag, undone, writers, reapplied);

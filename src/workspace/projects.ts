@@ -13,12 +13,12 @@ export interface Project {
   readonly store: PlanStore;
 }
 
-/** The project's tasks.json store when its plan is a local file; undefined for a served plan. */
 /** What tells projects apart across reopenings (a plan server's new token opens a new Project): the folder. */
 export function folderKey(project: Project): string {
   return project.folder.uri.toString();
 }
 
+/** The project's tasks.json store when its plan is a local file; undefined for a served plan. */
 export function localStore(project: Project): TaskStore | undefined {
   return project.store instanceof TaskStore ? project.store : undefined;
 }

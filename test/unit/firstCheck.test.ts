@@ -61,4 +61,16 @@ describe('FirstCheck: a project\'s first plan is checked a moment after it loads
     assert.equal(check.ready({ folder: '/a' }, loaded()), true);
     assert.equal(due.length, 1);
   });
+
+  it('calls back with the project last asked about when its folder was opened again before the check', async () => {
+    const due: Project[] = [];
+    const check = firstCheck((project) => due.push(project));
+    const first = { folder: '/a' };
+    const reopened = { folder: '/a' };
+    assert.equal(check.ready(first, loaded()), false);
+    assert.equal(check.ready(reopened, loaded()), false);
+    await wait(60);
+    assert.equal(due.length, 1);
+    assert.equal(due[0], reopened, 'the old project\'s store is closed: the check is for the new one');
+  });
 });
