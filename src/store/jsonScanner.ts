@@ -35,6 +35,11 @@ function isSpace(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09 || code === 0xfeff;
 }
 
+/** The type of the value whose first character is `code`. */
+function typeAt(code: number): JsonNode['type'] {
+  return code === OPEN_BRACE ? 'object' : code === OPEN_BRACKET ? 'array' : code === QUOTE ? 'string' : code === 0x74 || code === 0x66 ? 'boolean' : code === 0x6e ? 'null' : 'number';
+}
+
 function lastWithKey(properties: JsonNode[], key: string | number): JsonNode | undefined {
   for (let i = properties.length - 1; i >= 0; i--) if (properties[i].key === key) return properties[i];
   return undefined;
@@ -45,9 +50,15 @@ export class JsonScanner {
 
   constructor(private readonly text: string) {}
 
-  /** The top-level value; found on first use, since finding its end means scanning the whole text. */
+  /** The top-level value. The text being one JSON value, it ends with the text's last non-space character. */
   get root(): JsonNode {
-    return (this.rootNode ??= this.valueAt(this.skipSpace(0)));
+    if (!this.rootNode) {
+      const offset = this.skipSpace(0);
+      let end = this.text.length;
+      while (end > offset && isSpace(this.text.charCodeAt(end - 1))) end--;
+      this.rootNode = { type: typeAt(this.text.charCodeAt(offset)), offset, length: end - offset };
+    }
+    return this.rootNode;
   }
 
   /**
@@ -99,11 +110,7 @@ export class JsonScanner {
   }
 
   private valueAt(offset: number): JsonNode {
-    const code = this.text.charCodeAt(offset);
-    const end = this.skipValue(offset);
-    const type =
-      code === OPEN_BRACE ? 'object' : code === OPEN_BRACKET ? 'array' : code === QUOTE ? 'string' : code === 0x74 || code === 0x66 ? 'boolean' : code === 0x6e ? 'null' : 'number';
-    return { type, offset, length: end - offset };
+    return { type: typeAt(this.text.charCodeAt(offset)), offset, length: this.skipValue(offset) - offset };
   }
 
   private skipSpace(i: number): number {

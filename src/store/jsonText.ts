@@ -229,9 +229,16 @@ export function applyJsonEdits(text: string, edits: readonly JsonEdit[]): string
       throw new Error('Internal error: overlapping edits in one operation.');
     }
   }
-  let out = body;
-  for (const r of replacements) out = out.slice(0, r.offset) + r.content + out.slice(r.offset + r.length);
-  return text.slice(0, bomLength) + out;
+  // One join of slices of the original: splicing one edit after another flattened the whole
+  // (17 MB at 10,000 tasks) text again at every edit.
+  const parts: string[] = [];
+  let end = body.length;
+  for (const r of replacements) {
+    parts.push(body.slice(r.offset + r.length, end), r.content);
+    end = r.offset;
+  }
+  parts.push(body.slice(0, end), text.slice(0, bomLength));
+  return parts.reverse().join('');
 }
 
 function toReplacement(text: string, scanner: JsonScanner, edit: JsonEdit, format: Formatting, copy: CopySource): TextReplacement {
