@@ -44,7 +44,8 @@ export async function editUndoably(store: PlanStore, operation: PlanOperation, o
   }, options.tag);
   const before = base;
   const after = store.state;
-  if (!before) return undefined;
+  // Every store runs the operation or throws: a missing base would be a bug, not "nothing changed".
+  if (!before) throw new Error('Internal error: the edit never ran its operation.');
   if (after.kind !== 'loaded') throw new Error('Internal error: the plan is gone right after an edit.');
   const written = blocksOf(after.plan, tags);
   if (tags.every((tag) => written.get(tag) === blockJson(before.plan, tag))) return undefined;
