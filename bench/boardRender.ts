@@ -163,8 +163,9 @@ async function outsideEdit(page: Page, workspace: string, plan: GeneratedPlan, l
       }).observe(body, { subtree: true, childList: true, characterData: true });
     });
   }, { id, text: expected });
+  const text = taskMasterText(plan);
   const written = Date.now();
-  await writeAtomically(tasksFile(workspace), taskMasterText(plan));
+  await writeAtomically(tasksFile(workspace), text);
   const seen = await frame.locator('body').evaluate(() => (globalThis as unknown as { seen: Promise<number> }).seen);
   const { stateMs } = await webviewTimes(frame);
   return { total: seen - written, webview: stateMs };

@@ -76,6 +76,8 @@ export class TaskStore implements PlanStore {
   private watchers: FSWatcher[] = [];
   private poll: NodeJS.Timeout | undefined;
   private reloadTimer: NodeJS.Timeout | undefined;
+  /** Whether the current burst of file events has had its first, tentative read. */
+  private burstRead = false;
   private fileSignature = '';
   private readonly guards = new Set<Promise<void>>();
   private readonly guardedWriters = new Map<number, TaskMasterProcess>();
@@ -96,21 +98,37 @@ export class TaskStore implements PlanStore {
   }
 
   /** Reads the plan and state.json; fires onDidChange when anything differs from what was known. */
-  async reload(): Promise<PlanState> {
-    let bytes: Buffer | undefined;
-    let stateTag: string | undefined;
-    try {
-      ({ bytes, currentTag: stateTag } = await readPlanFiles(this.location));
-    } catch (error) {
-      this.setState({ kind: 'unreadable', location: this.location, error: error as Error });
+  reload(): Promise<PlanState> {
+    return this.read(false);
+  }
+
+  /**
+   * Reads both files in the edits' queue, so a read never overtakes an edit (nor an older read a
+   * newer one). A `tentative` read, made at a burst's first event, takes only a plan that parses: a
+   * file caught half-written is left to the read that follows the burst.
+   */
+  private read(tentative: boolean): Promise<PlanState> {
+    const run = async (): Promise<PlanState> => {
+      let bytes: Buffer | undefined;
+      let stateTag: string | undefined;
+      try {
+        ({ bytes, currentTag: stateTag } = await readPlanFiles(this.location));
+      } catch (error) {
+        if (!tentative) this.setState({ kind: 'unreadable', location: this.location, error: error as Error });
+        return this._state;
+      }
+      const previous = this._state;
+      const fingerprint = bytes && planFingerprint(bytes);
+      if (fingerprint !== undefined && readFrom(previous, fingerprint) && stateTag === this.stateTag) return previous;
+      const state = parsePlanBytes(this.location, bytes, stateTag, fingerprint);
+      if (tentative && state.kind !== 'loaded') return previous;
+      this.stateTag = stateTag;
+      this.setState(state);
       return this._state;
-    }
-    const previous = this._state;
-    const fingerprint = bytes && planFingerprint(bytes);
-    if (fingerprint !== undefined && readFrom(previous, fingerprint) && stateTag === this.stateTag) return previous;
-    this.stateTag = stateTag;
-    this.setState(parsePlanBytes(this.location, bytes, this.stateTag, fingerprint));
-    return this._state;
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   /** Reloads and returns the plan; throws PlanMissingError or PlanUnreadableError when there is none to use. */
@@ -302,13 +320,25 @@ export class TaskStore implements PlanStore {
 
   /** Switches the current tag in state.json, keeping its other fields (branch mappings and so on). */
   async setCurrentTag(tag: string): Promise<void> {
-    const state = (await readJsonObject(this.location.stateFile)) ?? {};
-    const updated = { ...state, currentTag: tag, lastSwitched: new Date().toISOString() };
-    await fs.mkdir(path.dirname(this.location.stateFile), { recursive: true });
-    await writeFileAtomic(this.location.stateFile, JSON.stringify(updated, null, 2) + '\n');
+    await this.updateStateFile((state) => ({ ...state, currentTag: tag, lastSwitched: new Date().toISOString() }));
     this.stateTag = tag;
     if (this._state.kind === 'loaded') this.setState({ ...this._state, currentTag: tag });
   }
+
+  /** Maps a git branch to a tag in state.json's `branchTagMapping`, keeping its other fields. */
+  async mapBranchToTag(branch: string, tag: string): Promise<void> {
+    await this.updateStateFile((state) => {
+      const mapping = state.branchTagMapping;
+      return { ...state, branchTagMapping: { ...(typeof mapping === 'object' && mapping !== null ? mapping : {}), [branch]: tag } };
+    });
+  }
+
+  private async updateStateFile(change: (state: Record<string, unknown>) => Record<string, unknown>): Promise<void> {
+    const updated = change((await readJsonObject(this.location.stateFile)) ?? {});
+    await fs.mkdir(path.dirname(this.location.stateFile), { recursive: true });
+    await writeFileAtomic(this.location.stateFile, JSON.stringify(updated, null, 2) + '\n');
+  }
+
 
   /**
    * Follows changes made by other programs: a file-system watcher for speed, and a twice-a-second
@@ -318,9 +348,10 @@ export class TaskStore implements PlanStore {
   startWatching(): void {
     if (this.poll) return;
     const dirs = new Set([path.dirname(this.location.tasksFile), this.location.taskmasterDir]);
+    const planFileNames = new Set([path.basename(this.location.tasksFile), path.basename(this.location.stateFile)]);
     for (const dir of dirs) {
       try {
-        this.watchers.push(watch(dir, () => this.scheduleReload()));
+        this.watchers.push(watch(dir, (_event, name) => this.scheduleReload(name === null || planFileNames.has(name))));
       } catch {
         // The folder does not exist yet; the poll below notices when it appears.
       }
@@ -336,9 +367,21 @@ export class TaskStore implements PlanStore {
     this.scheduleReload();
   }
 
-  private scheduleReload(): void {
+  /**
+   * The first change to tasks.json or state.json in a burst of events is read at once, tentatively
+   * (an atomic writer's temp file comes first, so its events do not count); every burst is read again
+   * once it has been quiet for WATCH_DEBOUNCE_MS, which settles what a writer left.
+   */
+  private scheduleReload(planFileChanged = false): void {
+    if (planFileChanged && !this.burstRead) {
+      this.burstRead = true;
+      void this.read(true).catch(() => undefined);
+    }
     clearTimeout(this.reloadTimer);
-    this.reloadTimer = setTimeout(() => void this.reload().catch(() => undefined), WATCH_DEBOUNCE_MS);
+    this.reloadTimer = setTimeout(() => {
+      this.burstRead = false;
+      void this.reload().catch(() => undefined);
+    }, WATCH_DEBOUNCE_MS);
   }
 
   dispose(): void {

@@ -242,6 +242,56 @@ describe('TaskStore', () => {
     }
   });
 
+  it('takes an outside write at its first event, without waiting for the folder to go quiet', async () => {
+    const { store, tasksFile } = await openStore(sample());
+    store.startWatching();
+    let noisy = true;
+    try {
+      const seenWhileNoisy = new Promise<boolean>((resolve) => store.onDidChange(() => resolve(noisy)));
+      const data = JSON.parse(await fs.readFile(tasksFile, 'utf8'));
+      data.master.tasks.push(task({ id: 4 }));
+      await fs.writeFile(`${tasksFile}.tmp`, taskMasterText(data));
+      await fs.rename(`${tasksFile}.tmp`, tasksFile);
+      // Another file in the folder keeps changing: a read that waits for quiet would come only after.
+      const noise = path.join(path.dirname(tasksFile), 'notes.txt');
+      for (let i = 0; i < 15; i++) {
+        await fs.writeFile(noise, String(i));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      noisy = false;
+      assert.equal(await seenWhileNoisy, true);
+      assert.equal(loadedPlan(store).plan.tags.get('master')!.tasks.length, 4);
+    } finally {
+      store.dispose();
+    }
+  });
+
+  it('never shows a tasks.json caught half-written by that first read: the read after the writer stops settles it', async () => {
+    const { store, tasksFile } = await openStore(sample());
+    store.startWatching();
+    try {
+      const kinds: string[] = [];
+      const settled = new Promise<void>((resolve) =>
+        store.onDidChange((state) => {
+          kinds.push(state.kind);
+          if (state.kind === 'loaded' && state.plan.tags.get('master')!.tasks.length === 4) resolve();
+        }),
+      );
+      const data = JSON.parse(await fs.readFile(tasksFile, 'utf8'));
+      data.master.tasks.push(task({ id: 4 }));
+      const text = taskMasterText(data);
+      // As task-master's writeFileSync can be seen: the file truncated and partly written, then the rest.
+      await fs.writeFile(tasksFile, text.slice(0, text.length / 2));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await fs.writeFile(tasksFile, text);
+      await settled;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.deepEqual(kinds, ['loaded']);
+    } finally {
+      store.dispose();
+    }
+  });
+
   it('follows a file deleted while open, and a new tag in state.json', async () => {
     const { root, store, tasksFile } = await openStore(sample());
     await fs.writeFile(path.join(root, '.taskmaster', 'state.json'), JSON.stringify({ currentTag: 'feature' }));
