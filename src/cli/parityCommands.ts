@@ -6,7 +6,7 @@ import { copyTag, createTag, deleteTag, renameTag } from '../core/tagOperations'
 import { canonicalId, commaList } from '../core/ids';
 import { clearSubtasks, makeSubtask, planMove, removeSubtask, removeTasks } from '../core/taskStructure';
 import { validatePlan } from '../core/validation';
-import { currentGitBranch, tagNameForBranch } from '../store/gitBranch';
+import { createBranchTag, currentGitBranch } from '../store/gitBranch';
 import type { TaskStore } from '../store/taskStore';
 import { UsageError } from './commandLine';
 import { runDocumentCommand } from './documentCommands';
@@ -247,9 +247,13 @@ async function runTagCommand(command: string, args: string[], options: ParityOpt
   const state = await store.load();
   switch (command) {
     case 'add-tag': {
-      const name = options.fromBranch ? tagNameForBranch(await currentBranch(options.project)) : required(args[0], 'add-tag <name> [--copy-from-current | --copy-from <tag>] [-d <description>]');
       const copyFrom = options.copyFromCurrent ? state.currentTag : options.copyFrom;
-      await store.edit(createTag({ name, copyFrom, description: options.description }));
+      let name: string;
+      if (options.fromBranch) name = await createBranchTag(store, await currentBranch(options.project), { copyFrom, description: options.description });
+      else {
+        name = required(args[0], 'add-tag <name> [--copy-from-current | --copy-from <tag>] [-d <description>]');
+        await store.edit(createTag({ name, copyFrom, description: options.description }));
+      }
       print({ name, copiedFrom: copyFrom ?? null }, () => `Created tag ${name}${copyFrom ? ` with the tasks of ${copyFrom}` : ''}.`);
       return 0;
     }

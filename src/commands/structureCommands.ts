@@ -4,7 +4,7 @@ import { allTasks, DEFAULT_TAG, type Plan, type TagView } from '../core/plan';
 import { copyTag, createTag, deleteTag, isTaskMasterTagName, renameTag } from '../core/tagOperations';
 import { clearSubtasks, dependenciesLeftBehind, makeSubtask, moveTasksToTag, removeSubtask, removeTasks } from '../core/taskStructure';
 import { showError } from '../messages';
-import { currentGitBranch, tagNameForBranch } from '../store/gitBranch';
+import { createBranchTag, currentGitBranch, tagNameForBranch } from '../store/gitBranch';
 import { editUndoably } from '../store/undoableEdit';
 import type { TaskTreeModel, TreeElement } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
@@ -159,13 +159,14 @@ export function registerStructureCommands(context: vscode.ExtensionContext, serv
     const sources = [
       { label: 'Empty tag', copyFrom: undefined, name: '' },
       { label: `Copy of "${loaded.tag.name}"`, description: `its ${plural(loaded.tag.tasks.length, 'task')}`, copyFrom: loaded.tag.name, name: '' },
-      ...(branch ? [{ label: `From the git branch "${branch}"`, description: 'named after the branch', copyFrom: undefined, name: tagNameForBranch(branch) }] : []),
+      ...(branch ? [{ label: `From the git branch "${branch}"`, description: 'named after the branch, and switched to when it is checked out', copyFrom: undefined, name: tagNameForBranch(branch), branch }] : []),
     ];
     const source = await vscode.window.showQuickPick(sources, { placeHolder: 'What should the new tag start with?' });
     if (!source) return;
     const name = await askTagName(loaded.state.plan, 'New tag', source.name);
     if (!name) return;
-    await project.store.edit(createTag({ name, copyFrom: source.copyFrom }));
+    if (source.branch) await createBranchTag(project.store, source.branch, { name });
+    else await project.store.edit(createTag({ name, copyFrom: source.copyFrom }));
     const choice = await showInformationMessage(`Added tag "${name}"${source.copyFrom ? ` with the tasks of "${source.copyFrom}"` : ''}.`, 'Switch to It');
     if (choice) await project.store.setCurrentTag(name);
   });

@@ -1,5 +1,5 @@
 import { createTag } from '../core/tagOperations';
-import { currentGitBranch, tagNameForBranch } from '../store/gitBranch';
+import { createBranchTag, currentGitBranch } from '../store/gitBranch';
 import { ToolInputError, type PlanTool } from './planTool';
 import { EXISTING_TAG_ARGUMENT, NEW_TAG_ARGUMENT } from './toolArguments';
 
@@ -10,7 +10,8 @@ export const addTag: PlanTool<AddTagInput> = {
   title: 'Add tag',
   description:
     'Create a tag: a separate task list in the same tasks.json, empty or with a copy of another tag\'s tasks. `fromBranch` names it ' +
-    'after the current git branch. The current tag stays as it is (use_tag switches). Returns the new tag.',
+    'after the current git branch and maps the branch to it in state.json, so checking the branch out switches to it. The current tag ' +
+    'stays as it is (use_tag switches). Returns the new tag.',
   inputSchema: {
     type: 'object',
     properties: {
@@ -30,17 +31,21 @@ export const addTag: PlanTool<AddTagInput> = {
   },
   async run(input, context) {
     if (input.copyFromCurrent && input.copyFromTag) throw new ToolInputError('Give `copyFromCurrent` or `copyFromTag`, not both.');
-    const name = input.fromBranch ? await branchTagName(context.projectRoot) : input.name;
-    if (!name) throw new ToolInputError('Give `name` for the new tag, or `fromBranch: true` to name it after the git branch.');
+    if (!input.fromBranch && !input.name) throw new ToolInputError('Give `name` for the new tag, or `fromBranch: true` to name it after the git branch.');
     const copyFrom = input.copyFromCurrent ? (await context.store.load()).currentTag : input.copyFromTag;
-    await context.store.edit(createTag({ name, copyFrom, description: input.description }));
+    let name: string;
+    if (input.fromBranch) name = await createBranchTag(context.store, await currentBranch(context.projectRoot), { copyFrom, description: input.description });
+    else {
+      name = input.name!;
+      await context.store.edit(createTag({ name, copyFrom, description: input.description }));
+    }
     const created = (await context.store.load()).plan.tags.get(name);
     return { name, copiedFrom: copyFrom ?? null, tasks: created?.tasks.length ?? 0 };
   },
 };
 
-async function branchTagName(projectRoot: string): Promise<string> {
+async function currentBranch(projectRoot: string): Promise<string> {
   const branch = await currentGitBranch(projectRoot);
   if (!branch) throw new ToolInputError(`\`fromBranch\` needs a git branch: ${projectRoot} is not on one (not a repository, or a detached HEAD). Give \`name\` instead.`);
-  return tagNameForBranch(branch);
+  return branch;
 }

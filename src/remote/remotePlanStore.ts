@@ -234,6 +234,9 @@ export class RemotePlanStore implements PlanStore {
     return undefined;
   }
 
+  /** Nothing to record: a branch here is not one of the server's folder (see tagForBranch). */
+  async mapBranchToTag(): Promise<void> {}
+
   /** Keeps the plan as last fetched in the local folder's .taskmaster/backups. */
   async backup(tag: string): Promise<string> {
     await this.load();

@@ -17,22 +17,23 @@ class Counter {
 }
 
 class Histogram {
-  private readonly series = new Map<string, { route: string; counts: number[]; sum: number; count: number }>();
+  private readonly series = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
 
-  observe(route: string, seconds: number): void {
-    let entry = this.series.get(route);
-    if (!entry) this.series.set(route, (entry = { route, counts: BUCKETS.map(() => 0), sum: 0, count: 0 }));
+  observe(labels: Labels, seconds: number): void {
+    const key = labelText(labels);
+    let entry = this.series.get(key);
+    if (!entry) this.series.set(key, (entry = { labels, counts: BUCKETS.map(() => 0), sum: 0, count: 0 }));
     BUCKETS.forEach((bound, i) => seconds <= bound && entry.counts[i]++);
     entry.sum += seconds;
     entry.count++;
   }
 
   lines(name: string): string[] {
-    return [...this.series.values()].flatMap(({ route, counts, sum, count }) => [
-      ...BUCKETS.map((bound, i) => `${name}_bucket${labelText({ route, le: String(bound) })} ${counts[i]}`),
-      `${name}_bucket${labelText({ route, le: '+Inf' })} ${count}`,
-      `${name}_sum${labelText({ route })} ${sum}`,
-      `${name}_count${labelText({ route })} ${count}`,
+    return [...this.series.values()].flatMap(({ labels, counts, sum, count }) => [
+      ...BUCKETS.map((bound, i) => `${name}_bucket${labelText({ ...labels, le: String(bound) })} ${counts[i]}`),
+      `${name}_bucket${labelText({ ...labels, le: '+Inf' })} ${count}`,
+      `${name}_sum${labelText(labels)} ${sum}`,
+      `${name}_count${labelText(labels)} ${count}`,
     ]);
   }
 }
@@ -47,15 +48,15 @@ export class Metrics {
 
   request(route: string, method: string, status: number, token: string, seconds: number): void {
     this.requests.add({ route, method, status: String(status), token });
-    this.latency.observe(route, seconds);
+    this.latency.observe({ route, token }, seconds);
   }
 
   toolCall(tool: string, token: string, outcome: 'ok' | 'error'): void {
     this.toolCalls.add({ tool, token, outcome });
   }
 
-  error(kind: string): void {
-    this.errors.add({ kind });
+  error(kind: string, token: string): void {
+    this.errors.add({ kind, token });
   }
 
   planWrite(project: string): void {
@@ -66,9 +67,9 @@ export class Metrics {
     const family = (name: string, type: string, help: string, lines: string[]) => [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...lines];
     return [
       ...family('tml_http_requests_total', 'counter', 'HTTP requests by route, method, status and token name.', this.requests.lines('tml_http_requests_total')),
-      ...family('tml_http_request_duration_seconds', 'histogram', 'HTTP request latency by route.', this.latency.lines('tml_http_request_duration_seconds')),
+      ...family('tml_http_request_duration_seconds', 'histogram', 'HTTP request latency by route and token name.', this.latency.lines('tml_http_request_duration_seconds')),
       ...family('tml_tool_calls_total', 'counter', 'MCP tool calls by tool, token name and outcome.', this.toolCalls.lines('tml_tool_calls_total')),
-      ...family('tml_errors_total', 'counter', 'Errors by kind.', this.errors.lines('tml_errors_total')),
+      ...family('tml_errors_total', 'counter', 'Errors by kind and token name ("-" before a token is known).', this.errors.lines('tml_errors_total')),
       ...family('tml_plan_writes_total', 'counter', 'Writes of a served plan made through this server.', this.planWrites.lines('tml_plan_writes_total')),
     ].join('\n') + '\n';
   }

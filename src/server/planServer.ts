@@ -119,13 +119,13 @@ export class PlanServer {
       }
       throw new HttpError(404, 'not-found', `No route ${url.pathname}. Routes: /healthz, /metrics, /mcp/<project>, /plans, /plans/<project>, /plans/<project>/state.`);
     } catch (error) {
-      this.fail(res, error);
+      this.fail(res, error, token);
     }
   }
 
-  private fail(res: ServerResponse, error: unknown): void {
+  private fail(res: ServerResponse, error: unknown, token: string): void {
     const refusal = HttpError.is(error) ? error : new HttpError(500, 'internal', `The server failed: ${(error as Error).message}. See its log.`);
-    this.metrics.error(refusal.status >= 500 ? 'internal' : refusal.code);
+    this.metrics.error(refusal.status >= 500 ? 'internal' : refusal.code, token);
     if (refusal.status >= 500) this.log.error('request failed', { error: (error as Error).stack ?? String(error) });
     if (res.headersSent) return void res.end();
     sendError(res, refusal);

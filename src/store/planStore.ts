@@ -39,6 +39,8 @@ export interface PlanStore extends Disposable {
   setCurrentTag(tag: string): Promise<void>;
   /** The tag Task Master's `branchTagMapping` gives a git branch, if any. */
   tagForBranch(branch: string): Promise<string | undefined>;
+  /** Records in `branchTagMapping` that `branch` works on `tag`. */
+  mapBranchToTag(branch: string, tag: string): Promise<void>;
   /**
    * Saves a copy of the plan as it is now, before a change to `tag` that replaces much of it, so
    * the previous plan can be had back. Returns the copy's path.

@@ -127,13 +127,26 @@ describe('tml with task-master command lines', () => {
     assert.equal((await tml(['delete-tag', 'master', '-y', '--project', root])).code, 2);
   });
 
-  it('names a tag after the git branch with --from-branch', async () => {
+  it('names a tag after the git branch with --from-branch, describes it by the branch and maps the branch to it in state.json, as task-master does', async () => {
     const { root, tasksFile } = await makeProject(plan());
+    const stateFile = path.join(root, '.taskmaster', 'state.json');
+    await fs.writeFile(stateFile, JSON.stringify({ currentTag: 'master', branchTagMapping: { main: 'master' }, migrationNoticeShown: true }));
     const git = (...args: string[]) => promisify(execFile)('git', args, { cwd: root });
     await git('init', '-q', '-b', 'feature/login-page');
     const result = await tml(['add-tag', '--from-branch', '--project', root]);
     assert.equal(result.code, 0, result.err);
-    assert.ok('feature-login-page' in (await saved(tasksFile)));
+    const file = await saved(tasksFile);
+    assert.equal(file['feature-login-page'].metadata.description, 'Tag created from git branch "feature/login-page"');
+    assert.deepEqual(JSON.parse(await fs.readFile(stateFile, 'utf8')), {
+      currentTag: 'master',
+      branchTagMapping: { main: 'master', 'feature/login-page': 'feature-login-page' },
+      migrationNoticeShown: true,
+    });
+    await git('checkout', '-q', '-b', 'fix/crash');
+    const spelled = await tml(['tags', 'add', '--from-branch', '-d', 'Crash fix', '--project', root]);
+    assert.equal(spelled.code, 0, spelled.err);
+    assert.equal((await saved(tasksFile))['fix-crash'].metadata.description, 'Crash fix');
+    assert.equal(JSON.parse(await fs.readFile(stateFile, 'utf8')).branchTagMapping['fix/crash'], 'fix-crash');
     assert.equal(tagNameForBranch('bugfix/#12 crash'), 'bugfix-12-crash');
   });
 });

@@ -185,7 +185,7 @@ describe('tml serve: MCP over Streamable HTTP', () => {
     await running?.close();
   });
 
-  it('serves the plan tools bound to the project, and counts each call per token in /metrics', async () => {
+  it('serves the plan tools bound to the project, and counts each call, its latency and its errors per token in /metrics', async () => {
     running = await startPlanServer(plan());
     const client = await mcpClient(`${running.url}/mcp`, running.writeToken);
     clients.push(client);
@@ -200,7 +200,12 @@ describe('tml serve: MCP over Streamable HTTP', () => {
     const metrics = await request(running.url, { path: '/metrics', headers: bearer(running.readToken) });
     assert.match(metrics.body, /^tml_tool_calls_total\{tool="set_task_status",token="writer",outcome="ok"\} 1$/m);
     assert.match(metrics.body, /^tml_plan_writes_total\{project="demo"\} 1$/m);
-    assert.match(metrics.body, /^tml_http_request_duration_seconds_bucket\{route="mcp",le="\+Inf"\} \d+$/m);
+    assert.match(metrics.body, /^tml_http_request_duration_seconds_bucket\{route="mcp",token="writer",le="\+Inf"\} [1-9]\d*$/m);
+    const refused = await request(running.url, { path: '/plans/nope', headers: bearer(running.readToken) });
+    assert.equal(refused.status, 404);
+    const after = await request(running.url, { path: '/metrics', headers: bearer(running.readToken) });
+    assert.match(after.body, /^tml_errors_total\{kind="no-project",token="reader"\} 1$/m);
+    assert.match(after.body, /^tml_http_request_duration_seconds_count\{route="plans",token="reader"\} 1$/m);
   });
 
   it('offers the plan as a resource and tells subscribers when anyone changes the file (here a plain fs write)', async () => {
