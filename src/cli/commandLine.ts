@@ -73,6 +73,7 @@ const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
     'max-body-bytes': text(),
     'rate-limit': text(),
     'log-level': text(),
+    ...MODEL,
   },
   token: { scope: text(), tokens: text() },
   'merge-driver': {},

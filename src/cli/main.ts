@@ -70,7 +70,8 @@ Commands (task-master's own command lines work: same names and flags; short form
   mcp                                                  serve the plan tools to MCP clients over stdio (see README)
   serve --project name=/path [--project ...] [--config file.json] [--host 127.0.0.1] [--port 3001]
         [--tokens FILE] [--allowed-host H] [--allowed-origin O] [--max-body-bytes N] [--rate-limit N]
-        [--log-level info|debug|warn]                the plan server: MCP over Streamable HTTP and plain plan
+        [--log-level info|debug|warn] [--endpoint URL] [--model M]
+                                                       the plan server: MCP over Streamable HTTP and plain plan
                                                        routes for one or more projects, behind bearer tokens
   token add <name> --scope read|write | token revoke <name> | token list   [--tokens FILE]
                                                        the plan server's tokens (only their sha256 is stored)

@@ -79,11 +79,13 @@ export class McpSessions {
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
       throw new HttpError(400, 'no-session', 'Send Mcp-Session-Id, or start a session with an initialize request (POST).');
     }
+    // Which program opened the session (Copilot's agent mode, an editor's store, a script), for the log.
+    const { name: clientName, version: clientVersion } = body.params.clientInfo;
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (id) => {
         this.sessions.set(id, session(id));
-        this.log.info('session opened', { session: id, project: project.name, token: holder.name });
+        this.log.info('session opened', { session: id, project: project.name, token: holder.name, client: `${clientName} ${clientVersion}` });
       },
     });
     const server = this.createServer(project, () => this.sessions.get(transport.sessionId ?? ''));

@@ -2,7 +2,7 @@
  * End-to-end: a folder configured for a plan server (tml serve, started here on a free port) in a
  * real VS Code (code-server). The user connects with a token typed into the command's input box,
  * sees the server's plan in the tree, marks a task done there, and the server's tasks.json has it;
- * then a change made on the server's machine, the server stopping, and Retry once it is back; a
+ * VS Code's MCP support starts the server as an HTTP MCP server with that token; then a change made on the server's machine, the server stopping, and Retry once it is back; a
  * read token's edit refused; a revoked token; Disconnect.
  */
 import * as assert from 'node:assert/strict';
@@ -17,6 +17,8 @@ describe('A plan kept by a plan server, in a real VS Code (code-server)', functi
   this.timeout(90_000);
   const staged = stagedSuite('remote-plan');
   let server: ChildProcess | undefined;
+  /** The running server's JSON log lines. */
+  let serverLog: string[] = [];
   let serverProject = '';
   let token = '';
   /** A read token, added in the read-token test and revoked in the one after it. */
@@ -29,6 +31,7 @@ describe('A plan kept by a plan server, in a real VS Code (code-server)', functi
   const startServer = async (port: number, tokens: string) => {
     const started = await startServeProcess(cli, ['--port', String(port), '--project', `demo=${serverProject}`, '--tokens', tokens]);
     server = started.child;
+    serverLog = started.log;
     return started.url;
   };
 
@@ -42,7 +45,8 @@ describe('A plan kept by a plan server, in a real VS Code (code-server)', functi
       const client = fs.mkdtempSync(path.join(staged.scratch(), 'client-'));
       fs.mkdirSync(path.join(client, '.vscode'));
       fs.writeFileSync(path.join(client, '.vscode', 'settings.json'), JSON.stringify({ 'taskmaster.planServer.url': serverUrl, 'taskmaster.planServer.project': 'demo' }));
-      return { workspace: client };
+      // AI features on: VS Code's MCP support (agent mode's servers) is part of them.
+      return { workspace: client, userSettings: { 'chat.disableAIFeatures': false } };
     },
   );
 
@@ -78,6 +82,20 @@ describe('A plan kept by a plan server, in a real VS Code (code-server)', functi
     await waitForRows(page, 'the served plan in the tree', (rows) => rows.some((row) => row.startsWith(`${task.id} ${task.title}`)), 30_000);
     await treeContextMenu(page, `${task.id} ${task.title}`, 'Mark Done', 'Mark which task done?');
     await eventually(`task ${task.id} done in the server's tasks.json`, () => (readTasks(serverProject).master.tasks.find((candidate) => candidate.id === task.id)?.status === 'done' ? true : undefined), 15_000);
+  });
+
+  it('offers the served plan to agent mode as an HTTP MCP server, which VS Code starts with the folder\'s token', async () => {
+    const page = vs.page();
+    // VS Code's MCP commands come with its chat features, which may still be starting.
+    await runCommand(page, 'MCP: List Servers', 60_000);
+    await pickQuickPickItem(page, { placeholder: 'Select an MCP Server', label: /^Taskmaster \(client-\w+, demo on plan server\)$/ });
+    await pickQuickPickItem(page, { placeholder: /^Select action for 'Taskmaster \(client-\w+, demo on plan server\)'$/, label: 'Start Server' });
+    // The editor's own store talks MCP too: the session to find is the one VS Code's client opened.
+    const opened = await eventually('a session opened by VS Code\'s MCP client', () =>
+      serverLog.map((line) => JSON.parse(line) as { msg?: string; token?: string; client?: string }).find((entry) => entry.msg === 'session opened' && !entry.client?.startsWith('taskmaster-local-editor ')),
+    30_000);
+    assert.equal(opened.token, 'e2e', 'with the token the folder was connected with');
+    assert.match(opened.client ?? '', /^code-server /);
   });
 
   it('follows a change made on the server\'s machine; when the server stops, says so above the rows it keeps; Retry reconnects', async () => {

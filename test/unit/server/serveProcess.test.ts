@@ -9,6 +9,7 @@ import { parseJson } from '../../../src/store/jsonText';
 import { addToken } from '../../../src/server/tokens';
 import { cliBundle } from '../../support/cliBundle';
 import { mcpClient } from '../../support/planServerHarness';
+import { OllamaStandIn } from '../../support/ollamaStandIn';
 import { makeProject, tagged, task, tempDir } from '../../support/planBuilder';
 import { startServeProcess, type ServeProcess } from '../../support/serveProcess';
 
@@ -77,6 +78,26 @@ describe('tml serve as a process (the bundled CLI)', function () {
   const started: ChildProcess[] = [];
   afterEach(() => {
     for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+
+  it('runs AI tools on the server\'s Ollama host and model (--endpoint, --model), for a client with no Ollama of its own', async () => {
+    const ollama = await OllamaStandIn.start({ models: [{ name: 'llama3.2:3b' }, { name: 'qwen2.5-coder:7b' }] });
+    let client: Client | undefined;
+    try {
+      const { root, tasksFile, tokensFile, token } = await busyProject();
+      const server = await serve(['--project', `demo=${root}`, '--tokens', tokensFile, '--endpoint', ollama.url, '--model', 'qwen2.5-coder:7b']);
+      started.push(server.child);
+      client = await mcpClient(`${server.url}/mcp/demo`, token);
+      ollama.script({ content: JSON.stringify({ subtasks: [{ id: 1, title: 'Routes', description: '', details: '', dependencies: [] }] }) });
+      const result = (await client.callTool({ name: 'expand_task', arguments: { id: '1', num: 1, research: false, force: true } })) as { isError?: boolean; content: Array<{ text: string }> };
+      assert.ok(!result.isError, result.content[0]?.text);
+      assert.equal(ollama.requests.at(-1)?.model, 'qwen2.5-coder:7b');
+      const expanded = (await readValidPlan(tasksFile)).tags.get('master')!.tasks[0];
+      assert.deepEqual(expanded.subtasks.map((subtask) => subtask.title), ['Routes']);
+    } finally {
+      await client?.close().catch(() => undefined);
+      await ollama.stop();
+    }
   });
 
   it('refuses a folder without a plan with a clear message (exit 2)', async () => {
