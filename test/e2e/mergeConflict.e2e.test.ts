@@ -2,22 +2,26 @@
  * End-to-end: a tasks.json left with git conflict markers by a merge made without the driver. The
  * tree says so and offers "Resolve Merge Conflict"; one click and a confirmation merge both
  * branches by tag and task id, keep the conflicted file as a backup, and the plan is back in the
- * tree. A real git merge in a copy of demo/, in a real VS Code (code-server, see vscodeHarness.ts).
+ * tree. Then Install Git Merge Driver from the palette, and the next merge of two branches that
+ * both added a task is made by the driver git runs outside the editor: no markers, both tasks kept.
+ * Real git merges in a copy of demo/, in a real VS Code (code-server, see vscodeHarness.ts).
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { copyDemo, readTasks, stagedSuite, TASKS_FILE, tml, vscodeSession } from './stagedExtension';
-import { eventually, openViewContainer, waitForRows } from './vscodeHarness';
+import { eventually, openViewContainer, runCommand, waitForRows } from './vscodeHarness';
+
+/** git in `workspace`, with a committer of its own. */
+function gitIn(workspace: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: workspace, encoding: 'utf8' });
+}
 
 /** The demo in a git repository, mid-merge: each branch added a task under the same id. */
 function conflictedDemo(scratch: string): string {
   const workspace = copyDemo(scratch);
-  const git = (...args: string[]) => {
-    const result = spawnSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: workspace, encoding: 'utf8' });
-    return result.status;
-  };
+  const git = (...args: string[]) => gitIn(workspace, ...args).status;
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-qm', 'demo');
@@ -70,6 +74,35 @@ describe('A merge conflict in tasks.json, resolved from the tree (code-server)',
     const backups = fs.readdirSync(path.join(vs.workspace(), '.taskmaster', 'backups')).filter((name) => name.startsWith('tasks-merge-conflict-'));
     assert.equal(backups.length, 1);
     await waitForRows(page, 'the plan back in the tree', (rows) => rows.some((row) => row.startsWith(`${ids + 2} Feature branch task`)), 15_000);
+  });
+
+  it('installs the merge driver from the palette, and git then merges two branches\' new tasks with it, outside the editor', async () => {
+    const page = vs.page();
+    const workspace = vs.workspace();
+    const git = (...args: string[]) => gitIn(workspace, ...args);
+    assert.equal(git('commit', '-qam', 'merge feature').status, 0, 'the resolved merge is committed');
+    await runCommand(page, 'Taskmaster: Install Git Merge Driver');
+    const driver = await eventually('the driver in the repository\'s git config', () => git('config', '--local', 'merge.taskmaster-local.driver').stdout.trim() || undefined, 15_000);
+    assert.match(driver, /merge-driver %O %A %B %P$/);
+    assert.match(fs.readFileSync(path.join(workspace, '.gitattributes'), 'utf8'), /tasks\.json merge=taskmaster-local/);
+    git('add', '.gitattributes');
+    git('commit', '-qm', 'merge driver');
+
+    const before = readTasks(workspace).master.tasks.length;
+    git('checkout', '-qb', 'second');
+    tml(workspace, 'add-task', '--title', 'Second branch task', '--description', 'Added on second.');
+    git('commit', '-qam', 'second task');
+    git('checkout', '-q', 'main');
+    tml(workspace, 'add-task', '--title', 'Another main task', '--description', 'Added on main again.');
+    git('commit', '-qam', 'another main task');
+    const merge = git('merge', '--no-edit', 'second');
+    assert.equal(merge.status, 0, `the driver merged: ${merge.stdout}${merge.stderr}`);
+    const text = fs.readFileSync(path.join(workspace, TASKS_FILE), 'utf8');
+    assert.doesNotMatch(text, /^(<<<<<<<|>>>>>>>)/m);
+    const titles = JSON.parse(text).master.tasks.map((task: { title: string }) => task.title);
+    assert.equal(titles.length, before + 2);
+    assert.deepEqual(titles.slice(-2), ['Another main task', 'Second branch task']);
+    await waitForRows(page, 'the merged plan in the tree', (rows) => rows.some((row) => / Second branch task\b/.test(row)), 15_000);
   });
 });
 
