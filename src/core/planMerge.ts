@@ -135,9 +135,35 @@ class PlanMerger {
   }
 
   private mergeTasks(tag: string, base: unknown[], ours: unknown[], theirs: unknown[]): unknown[] {
-    const renumbered = structuredClone(theirs);
-    this.renumberCollisions(tag, base, ours, renumbered);
-    return this.mergeList(tag, undefined, base, ours, renumbered);
+    const moved = this.followMoves(tag, base, ours, theirs);
+    const renumbered = structuredClone(moved.theirs);
+    this.renumberCollisions(tag, moved.base, moved.ours, renumbered);
+    return this.mergeList(tag, undefined, moved.base, moved.ours, renumbered);
+  }
+
+  /**
+   * A task one branch renumbered (task-master's `move --from 5 --to 9`: the same task, every field
+   * but its id as in the base, under an id the base did not have) is renumbered on the other branch
+   * and in the base too, dependencies on it included, so the other branch's changes to task 5 land
+   * on task 9. Left alone (a deletion and an addition) when both branches moved it, or the other
+   * branch has a task of its own under the new id. Returns copies where something moved.
+   */
+  private followMoves(tag: string, base: unknown[], ours: unknown[], theirs: unknown[]): { base: unknown[]; ours: unknown[]; theirs: unknown[] } {
+    const sides = { base, ours, theirs };
+    const [ourMoves, theirMoves] = [renumberings(base, ours), renumberings(base, theirs)];
+    for (const [mover, other, moves, otherMoves] of [['theirs', 'ours', theirMoves, ourMoves], ['ours', 'theirs', ourMoves, theirMoves]] as const) {
+      for (const [from, to] of moves) {
+        if (otherMoves.has(from) || keyed(sides[other]).has(to)) continue;
+        const ids = new Map([[from, to]]);
+        for (const name of ['base', other] as const) {
+          sides[name] = structuredClone(sides[name]);
+          for (const task of sides[name]) if (idKey(task) === from) (task as JsonObject).id = sameType((task as JsonObject).id, to);
+          remapIds(sides[name], ids, new Map());
+        }
+        this.note(`task ${from} was moved to ${to} on ${mover}: ${other}' changes to it follow it there.`, tag, to);
+      }
+    }
+    return sides;
   }
 
   /**
@@ -160,7 +186,7 @@ class PlanMerger {
         this.note(`subtask ${key}.${from} was added on both branches: theirs ("${titleOf(subs, to)}") is now ${key}.${to}.`, tag, `${key}.${to}`);
       }
     }
-    if (taskIds.size > 0 || subtaskIds.size > 0) remapTheirs(theirs, taskIds, subtaskIds);
+    if (taskIds.size > 0 || subtaskIds.size > 0) remapIds(theirs, taskIds, subtaskIds);
   }
 
   /** Tasks of a tag (parent undefined) or subtasks of one task, matched by id. */
@@ -359,8 +385,27 @@ function titleOf(entries: unknown[], id: string): string {
   return isObject(entry) ? String(entry.title) : '';
 }
 
-/** Rewrites theirs' ids and dependencies after renumbering: task ids, "<task>.<sub>" ids, and sibling numbers. */
-function remapTheirs(tasks: unknown[], taskIds: Map<string, string>, subtaskIds: Map<string, string>): void {
+/**
+ * A side's task ids that changed between the base and it with nothing else about the task changed:
+ * old id to new id, where exactly one new task matches a task that is gone.
+ */
+function renumberings(base: unknown[], side: unknown[]): Map<string, string> {
+  const [before, after] = [keyed(base), keyed(side)];
+  const added = [...after].filter(([key, entry]) => !before.has(key) && isObject(entry));
+  const found = new Map<string, string>();
+  for (const [from, entry] of before) {
+    if (after.has(from) || !isObject(entry)) continue;
+    const matches = added.filter(([, candidate]) => sameJson({ ...entry, id: (candidate as JsonObject).id }, candidate));
+    if (matches.length === 1) found.set(from, matches[0][0]);
+  }
+  // Two tasks gone that read the same cannot tell which went where.
+  const targets = [...found.values()];
+  for (const [from, to] of found) if (targets.indexOf(to) !== targets.lastIndexOf(to)) found.delete(from);
+  return found;
+}
+
+/** Rewrites a side's dependencies after renumbering: task ids, "<task>.<sub>" ids, and sibling numbers. */
+function remapIds(tasks: unknown[], taskIds: Map<string, string>, subtaskIds: Map<string, string>): void {
   const remap = (dep: unknown, parent?: string): unknown => {
     let id = canonicalId(dep);
     if (parent !== undefined && !id.includes('.')) {

@@ -2,7 +2,8 @@
  * End-to-end: a folder configured for a plan server (tml serve, started here on a free port) in a
  * real VS Code (code-server). The user connects with a token typed into the command's input box,
  * sees the server's plan in the tree, marks a task done there, and the server's tasks.json has it;
- * VS Code's MCP support starts the server as an HTTP MCP server with that token; then a change made on the server's machine, the server stopping, and Retry once it is back; a
+ * VS Code's MCP support starts the server as an HTTP MCP server with that token; the status bar and
+ * the board show the served plan, the board following the server's file; then a change made on the server's machine, the server stopping, and Retry once it is back; a
  * read token's edit refused; a revoked token; Disconnect.
  */
 import * as assert from 'node:assert/strict';
@@ -10,8 +11,8 @@ import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startServeProcess } from '../support/serveProcess';
-import { copyDemo, readTasks, ROOT, run, stagedSuite, vscodeSession } from './stagedExtension';
-import { clickNotificationButton, eventually, openViewContainer, pickQuickPickItem, runCommand, treeContextMenu, waitForInputBox, waitForRows, watchNotifications } from './vscodeHarness';
+import { copyDemo, openBoard, readTasks, ROOT, run, stagedSuite, tml, vscodeSession } from './stagedExtension';
+import { clickNotificationButton, eventually, openViewContainer, pickQuickPickItem, runCommand, statusBarTexts, treeContextMenu, waitForInputBox, waitForRows, watchNotifications } from './vscodeHarness';
 
 describe('A plan kept by a plan server, in a real VS Code (code-server)', function () {
   this.timeout(90_000);
@@ -96,6 +97,18 @@ describe('A plan kept by a plan server, in a real VS Code (code-server)', functi
     30_000);
     assert.equal(opened.token, 'e2e', 'with the token the folder was connected with');
     assert.match(opened.client ?? '', /^code-server /);
+  });
+
+  it('shows the served plan\'s next task in the status bar and its cards on the board, which follows a change made on the server\'s machine', async () => {
+    const page = vs.page();
+    const next = tml(serverProject, 'next') as { id: number; title: string };
+    await eventually('the status bar naming the served plan\'s next task', async () => (await statusBarTexts(page)).find((item) => item.text.includes(`${next.id} ${next.title.slice(0, 20)}`)), 15_000);
+    const board = await openBoard(page);
+    const pending = readTasks(serverProject).master.tasks.find((candidate) => candidate.status === 'pending' && candidate.id !== next.id)!;
+    await board.locator(`[data-column="pending"] [data-task-id="${pending.id}"]`).waitFor({ state: 'attached', timeout: 15_000 });
+    run(process.execPath, [cli, 'set-status', '--id', String(pending.id), '--status', 'review', '--project', serverProject]);
+    await board.locator(`[data-column="review"] [data-task-id="${pending.id}"]`).waitFor({ state: 'attached', timeout: 15_000 });
+    await runCommand(page, 'View: Close All Editors');
   });
 
   it('follows a change made on the server\'s machine; when the server stops, says so above the rows it keeps; Retry reconnects', async () => {

@@ -161,6 +161,42 @@ describe('merge driver: branches that merge their plans (real git)', function ()
     assert.match(outcome.stderr, /task 3 was deleted on theirs and changed on ours: kept/);
   });
 
+  it('a task renumbered on one branch (move --from --to) and changed on the other: the change follows it to its new id, and so do dependencies on it', async () => {
+    const move = (from: string, to: string) => (root: string) => tml(['move', '--from', from, '--to', to, '--project', root]).then(expectOk);
+    const { root, outcome } = await mergeBranches({
+      base: basePlan(),
+      driver: true,
+      ours: both(move('1', '7'), setStatus('2', 'in-progress')),
+      theirs: both(move('2', '9'), setStatus('1', 'done')),
+    });
+    const merged = await assertMergedValid(root, outcome);
+    assert.deepEqual(tasksOf(merged).map((entry) => entry.id).sort((a, b) => a - b), [3, 7, 9]);
+    assert.deepEqual([byId(merged, 7).title, byId(merged, 7).status], ['Set up the repository', 'done']);
+    assert.deepEqual([byId(merged, 9).title, byId(merged, 9).status, byId(merged, 9).dependencies], ['Write the parser', 'in-progress', [7]]);
+    assert.deepEqual(byId(merged, 3).dependencies, [9]);
+    assert.match(outcome.stderr, /task 2 was moved to 9 on theirs: ours' changes to it follow it there/);
+    assert.match(outcome.stderr, /task 1 was moved to 7 on ours: theirs' changes to it follow it there/);
+  });
+
+  it('a task renumbered on one branch while the other added its own task under that id: both kept, as a deletion and two additions', async () => {
+    const { root, outcome } = await mergeBranches({
+      base: basePlan(),
+      driver: true,
+      ours: both(add('Ours: new fourth'), setStatus('2', 'review')),
+      theirs: (root) => tml(['move', '--from', '2', '--to', '4', '--project', root]).then(expectOk),
+    });
+    const merged = await assertMergedValid(root, outcome);
+    const titles = tasksOf(merged).map((entry) => [entry.id, entry.title, entry.status]);
+    assert.deepEqual(titles, [
+      [1, 'Set up the repository', 'pending'],
+      [2, 'Write the parser', 'review'],
+      [3, 'Ship it', 'pending'],
+      [4, 'Ours: new fourth', 'pending'],
+      [5, 'Write the parser', 'pending'],
+    ]);
+    assert.match(outcome.stderr, /task 2 was deleted on theirs and changed on ours: kept/);
+  });
+
   it('a dependency on a task the other branch deleted is dropped, and reported', async () => {
     const base: Data = basePlan();
     tasksOf(base).push(task({ id: 4, title: 'Spike' }));
