@@ -8,6 +8,7 @@
  * tests leave a screenshot and the VS Code logs in test-results/.
  */
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -170,6 +171,21 @@ describe('Progress in a real VS Code on a git repository (code-server)', functio
     const started = events.filter((event) => event.kind === 'status' && event.taskId === id);
     assert.deepEqual(started.map((event) => event.kind === 'status' && `${event.data.from} → ${event.data.to}`), ['pending → in-progress']);
     assert.ok(started[0].at <= save.at, 'the start is recorded before the save');
+  });
+
+  it('a tag made with add-tag --from-branch becomes the current tag when its branch is checked out', async () => {
+    const workspace = vs.workspace();
+    const cli = path.join(ROOT, 'dist', 'cli.js');
+    const main = (await git.branchLocal()).current;
+    await git.checkoutLocalBranch('feature/login-page');
+    const added = spawnSync(process.execPath, [cli, 'add-tag', '--from-branch', '--project', workspace], { encoding: 'utf8' });
+    assert.equal(added.status, 0, added.stderr);
+    await git.checkout(main);
+    const stateFile = path.join(workspace, '.taskmaster', 'state.json');
+    assert.equal(JSON.parse(fs.readFileSync(stateFile, 'utf8')).currentTag, 'master');
+    await git.checkout('feature/login-page');
+    await eventually('the status bar on the branch\'s tag', async () => (await statusBarTexts(vs.page())).find((item) => item.text.startsWith('feature-login-page ')), 15_000);
+    assert.equal(JSON.parse(fs.readFileSync(stateFile, 'utf8')).currentTag, 'feature-login-page');
   });
 });
 
