@@ -13,7 +13,7 @@ import { errorHelp, showError } from '../messages';
 import { repairSummary } from '../core/generatedTasks';
 import { dependenciesLeftBehind, removeTasks } from '../core/taskStructure';
 import { plural } from '../core/text';
-import { readComplexityReport, type ComplexityEntry } from '../store/complexityReport';
+import { complexityReportPath, readComplexityReport, type ComplexityEntry, type ComplexityReport } from '../store/complexityReport';
 import { JsonSyntaxError } from '../store/jsonText';
 import { PlanMissingError, PlanUnreadableError } from '../store/planReader';
 import { editUndoably, type UndoableEdit } from '../store/undoableEdit';
@@ -96,6 +96,11 @@ export class BoardPanel implements vscode.Disposable {
   private revision = 0;
   /** The card "Open in Board" asked for, focused once a state holding it has been sent. */
   private pendingFocus: { project: Project; tag: string; id: string } | undefined;
+  /**
+   * Complexity reports as last read, by file, until the reports watcher says any changed: a plan
+   * change then reaches the webview without waiting for a file read.
+   */
+  private readonly reports = new Map<string, Promise<ComplexityReport | undefined>>();
 
   constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -106,11 +111,15 @@ export class BoardPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'resources', 'taskmaster.svg');
     this.project = services.model.projects.current;
     const reports = vscode.workspace.createFileSystemWatcher('**/.taskmaster/reports/task-complexity-report*.json');
+    const reportChanged = () => {
+      this.reports.clear();
+      this.scheduleRefresh();
+    };
     this.subscriptions.push(
       reports,
-      reports.onDidCreate(() => this.scheduleRefresh()),
-      reports.onDidChange(() => this.scheduleRefresh()),
-      reports.onDidDelete(() => this.scheduleRefresh()),
+      reports.onDidCreate(reportChanged),
+      reports.onDidChange(reportChanged),
+      reports.onDidDelete(reportChanged),
       panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState(() => {
         if (!panel.visible && !panel.options.retainContextWhenHidden) this.ready = false;
@@ -366,8 +375,15 @@ export class BoardPanel implements vscode.Disposable {
     const project = this.currentProject();
     const state = project?.store.state;
     const tag = state?.kind === 'loaded' ? this.services.model.currentTag(state) : undefined;
-    const report = project && tag ? await readComplexityReport(project.store.location, tag.name) : undefined;
+    const report = project && tag ? await this.complexityReport(project, tag.name) : undefined;
     return { project, tag, complexity: report?.complexityAnalysis ?? [] };
+  }
+
+  private complexityReport(project: Project, tag: string): Promise<ComplexityReport | undefined> {
+    const file = complexityReportPath(project.store.location, tag);
+    let report = this.reports.get(file);
+    if (!report) this.reports.set(file, (report = readComplexityReport(project.store.location, tag)));
+    return report;
   }
 
   private scheduleRefresh(): void {

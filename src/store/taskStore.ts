@@ -76,8 +76,12 @@ export class TaskStore implements PlanStore {
   private watchers: FSWatcher[] = [];
   private poll: NodeJS.Timeout | undefined;
   private reloadTimer: NodeJS.Timeout | undefined;
-  /** Whether the current burst of file events has had its first, tentative read. */
-  private burstRead = false;
+  /**
+   * The burst of file events under way: its first, tentative read (resolving to whether it took
+   * the file), and whether an event came after that read began.
+   */
+  private burst: { read?: Promise<boolean>; later: boolean } | undefined;
+  /** The files' stat signature as of the last read (taken before it), for the poll. */
   private fileSignature = '';
   private readonly guards = new Set<Promise<void>>();
   private readonly guardedWriters = new Map<number, TaskMasterProcess>();
@@ -99,32 +103,37 @@ export class TaskStore implements PlanStore {
 
   /** Reads the plan and state.json; fires onDidChange when anything differs from what was known. */
   reload(): Promise<PlanState> {
-    return this.read(false);
+    return this.read(false).then(({ state }) => state);
   }
 
   /**
    * Reads both files in the edits' queue, so a read never overtakes an edit (nor an older read a
    * newer one). A `tentative` read, made at a burst's first event, takes only a plan that parses: a
-   * file caught half-written is left to the read that follows the burst.
+   * file caught half-written is left to the read that follows the burst (`taken` is false).
    */
-  private read(tentative: boolean): Promise<PlanState> {
-    const run = async (): Promise<PlanState> => {
+  private read(tentative: boolean): Promise<{ state: PlanState; taken: boolean }> {
+    const run = async (): Promise<{ state: PlanState; taken: boolean }> => {
+      // Taken before the bytes: a change while they are read then differs from it, and the poll sees it.
+      const signature = await this.signature();
       let bytes: Buffer | undefined;
       let stateTag: string | undefined;
       try {
         ({ bytes, currentTag: stateTag } = await readPlanFiles(this.location));
       } catch (error) {
-        if (!tentative) this.setState({ kind: 'unreadable', location: this.location, error: error as Error });
-        return this._state;
+        if (tentative) return { state: this._state, taken: false };
+        this.setState({ kind: 'unreadable', location: this.location, error: error as Error });
+        return { state: this._state, taken: true };
       }
       const previous = this._state;
       const fingerprint = bytes && planFingerprint(bytes);
-      if (fingerprint !== undefined && readFrom(previous, fingerprint) && stateTag === this.stateTag) return previous;
-      const state = parsePlanBytes(this.location, bytes, stateTag, fingerprint);
-      if (tentative && state.kind !== 'loaded') return previous;
-      this.stateTag = stateTag;
-      this.setState(state);
-      return this._state;
+      if (!(fingerprint !== undefined && readFrom(previous, fingerprint) && stateTag === this.stateTag)) {
+        const state = parsePlanBytes(this.location, bytes, stateTag, fingerprint);
+        if (tentative && state.kind !== 'loaded') return { state: previous, taken: false };
+        this.stateTag = stateTag;
+        this.setState(state);
+      }
+      this.fileSignature = signature;
+      return { state: this._state, taken: true };
     };
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => undefined);
@@ -361,27 +370,35 @@ export class TaskStore implements PlanStore {
   }
 
   private async checkSignature(): Promise<void> {
-    const signature = (await Promise.all([this.location.tasksFile, this.location.stateFile].map(statSignature))).join('|');
+    const signature = await this.signature();
     if (signature === this.fileSignature) return;
     this.fileSignature = signature;
     this.scheduleReload();
   }
 
+  private async signature(): Promise<string> {
+    return (await Promise.all([this.location.tasksFile, this.location.stateFile].map(statSignature))).join('|');
+  }
+
   /**
    * The first change to tasks.json or state.json in a burst of events is read at once, tentatively
-   * (an atomic writer's temp file comes first, so its events do not count); every burst is read again
-   * once it has been quiet for WATCH_DEBOUNCE_MS, which settles what a writer left.
+   * (an atomic writer's temp file comes first, so its events do not count). Once the burst has been
+   * quiet for WATCH_DEBOUNCE_MS the files are read again, unless that first read took them and no
+   * event came after it began (an atomic write: one rename), so one read is all such a write costs.
    */
   private scheduleReload(planFileChanged = false): void {
-    if (planFileChanged && !this.burstRead) {
-      this.burstRead = true;
-      void this.read(true).catch(() => undefined);
-    }
+    const burst = (this.burst ??= { later: false });
+    if (burst.read) burst.later = true;
+    else if (planFileChanged) burst.read = this.read(true).then(({ taken }) => taken, () => false);
     clearTimeout(this.reloadTimer);
-    this.reloadTimer = setTimeout(() => {
-      this.burstRead = false;
-      void this.reload().catch(() => undefined);
-    }, WATCH_DEBOUNCE_MS);
+    this.reloadTimer = setTimeout(() => void this.settleBurst(), WATCH_DEBOUNCE_MS);
+  }
+
+  private async settleBurst(): Promise<void> {
+    const burst = this.burst;
+    this.burst = undefined;
+    if (burst?.read && !burst.later && (await burst.read)) return;
+    await this.reload().catch(() => undefined);
   }
 
   dispose(): void {

@@ -266,6 +266,30 @@ describe('TaskStore', () => {
     }
   });
 
+  it('sees the last of several writes in a burst, whichever the first read caught', async () => {
+    const { store, tasksFile } = await openStore(sample());
+    store.startWatching();
+    try {
+      const data = JSON.parse(await fs.readFile(tasksFile, 'utf8'));
+      for (let id = 4; id <= 8; id++) {
+        data.master.tasks.push(task({ id }));
+        await fs.writeFile(`${tasksFile}.tmp`, taskMasterText(data));
+        await fs.rename(`${tasksFile}.tmp`, tasksFile);
+        if (id === 6) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const last = new Promise<void>((resolve) => {
+        const check = () => loadedPlan(store).plan.tags.get('master')!.tasks.length === 8 && resolve();
+        store.onDidChange(check);
+        check();
+      });
+      await last;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(loadedPlan(store).plan.tags.get('master')!.tasks.length, 8);
+    } finally {
+      store.dispose();
+    }
+  });
+
   it('never shows a tasks.json caught half-written by that first read: the read after the writer stops settles it', async () => {
     const { store, tasksFile } = await openStore(sample());
     store.startWatching();
