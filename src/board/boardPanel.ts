@@ -111,6 +111,8 @@ export class BoardPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'resources', 'taskmaster.svg');
     this.project = services.model.projects.current;
     const reports = vscode.workspace.createFileSystemWatcher('**/.taskmaster/reports/task-complexity-report*.json');
+    // A folder deleted says so for itself, not for each file in it.
+    const folders = ['**/.taskmaster', '**/.taskmaster/reports'].map((glob) => vscode.workspace.createFileSystemWatcher(glob, true, true, false));
     const reportChanged = () => {
       this.reports.clear();
       this.scheduleRefresh();
@@ -120,6 +122,8 @@ export class BoardPanel implements vscode.Disposable {
       reports.onDidCreate(reportChanged),
       reports.onDidChange(reportChanged),
       reports.onDidDelete(reportChanged),
+      ...folders,
+      ...folders.map((folder) => folder.onDidDelete(reportChanged)),
       panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState(() => {
         if (!panel.visible && !panel.options.retainContextWhenHidden) this.ready = false;
@@ -184,6 +188,7 @@ export class BoardPanel implements vscode.Disposable {
         this.ready = true;
         this.sentTask = undefined;
         this.sent = undefined;
+        this.reports.clear();
         await this.refresh();
         // A reloaded page knows nothing of the actions still running.
         for (const { progress } of this.aiActions.values()) if (progress) this.post(progress);

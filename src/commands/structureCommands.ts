@@ -159,7 +159,7 @@ export function registerStructureCommands(context: vscode.ExtensionContext, serv
     const sources = [
       { label: 'Empty tag', copyFrom: undefined, name: '' },
       { label: `Copy of "${loaded.tag.name}"`, description: `its ${plural(loaded.tag.tasks.length, 'task')}`, copyFrom: loaded.tag.name, name: '' },
-      ...(branch ? [{ label: `From the git branch "${branch}"`, description: 'named after the branch, and switched to when it is checked out', copyFrom: undefined, name: tagNameForBranch(branch), branch }] : []),
+      ...(branch ? [{ label: `From the git branch "${branch}"`, description: project.store.kind === 'file' ? 'named after the branch, and switched to when it is checked out' : 'named after the branch', copyFrom: undefined, name: tagNameForBranch(branch), branch }] : []),
     ];
     const source = await vscode.window.showQuickPick(sources, { placeHolder: 'What should the new tag start with?' });
     if (!source) return;

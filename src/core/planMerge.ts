@@ -142,23 +142,26 @@ class PlanMerger {
   }
 
   /**
-   * A task one branch renumbered (task-master's `move --from 5 --to 9`: the same task, every field
-   * but its id as in the base, under an id the base did not have) is renumbered on the other branch
-   * and in the base too, dependencies on it included, so the other branch's changes to task 5 land
-   * on task 9. Left alone (a deletion and an addition) when both branches moved it, or the other
-   * branch has a task of its own under the new id. Returns copies where something moved.
+   * A task one branch renumbered (task-master's `move --from 5 --to 9`: the same task under an id
+   * the base did not have, its own references to 5 now 9) is renumbered on the other branch and in
+   * the base too, dependencies on it included, so the other branch's changes to task 5 land on task
+   * 9. Only the base's task 5, still there on the other branch under its title, follows: when that
+   * branch deleted it, gave 5 to another task, moved it too, or has a task 9 of its own, it stays a
+   * deletion of 5 and an addition of 9. Returns copies where something moved.
    */
   private followMoves(tag: string, base: unknown[], ours: unknown[], theirs: unknown[]): { base: unknown[]; ours: unknown[]; theirs: unknown[] } {
     const sides = { base, ours, theirs };
+    const copied = new Set<keyof typeof sides>();
+    const baseTasks = keyed(base);
     const [ourMoves, theirMoves] = [renumberings(base, ours), renumberings(base, theirs)];
     for (const [mover, other, moves, otherMoves] of [['theirs', 'ours', theirMoves, ourMoves], ['ours', 'theirs', ourMoves, theirMoves]] as const) {
       for (const [from, to] of moves) {
-        if (otherMoves.has(from) || keyed(sides[other]).has(to)) continue;
-        const ids = new Map([[from, to]]);
+        const otherTasks = keyed(sides[other]);
+        if (otherMoves.has(from) || otherTasks.has(to) || !sameTask(otherTasks.get(from), baseTasks.get(from))) continue;
         for (const name of ['base', other] as const) {
-          sides[name] = structuredClone(sides[name]);
-          for (const task of sides[name]) if (idKey(task) === from) (task as JsonObject).id = sameType((task as JsonObject).id, to);
-          remapIds(sides[name], ids, new Map());
+          if (!copied.has(name)) sides[name] = structuredClone(sides[name]);
+          copied.add(name);
+          renumberTask(sides[name], from, to);
         }
         this.note(`task ${from} was moved to ${to} on ${mover}: ${other}' changes to it follow it there.`, tag, to);
       }
@@ -386,8 +389,9 @@ function titleOf(entries: unknown[], id: string): string {
 }
 
 /**
- * A side's task ids that changed between the base and it with nothing else about the task changed:
- * old id to new id, where exactly one new task matches a task that is gone.
+ * A side's task ids that changed between the base and it with nothing else about the task changed
+ * (its references to itself follow the new id): old id to new id, where exactly one new task
+ * matches a task that is gone.
  */
 function renumberings(base: unknown[], side: unknown[]): Map<string, string> {
   const [before, after] = [keyed(base), keyed(side)];
@@ -395,13 +399,23 @@ function renumberings(base: unknown[], side: unknown[]): Map<string, string> {
   const found = new Map<string, string>();
   for (const [from, entry] of before) {
     if (after.has(from) || !isObject(entry)) continue;
-    const matches = added.filter(([, candidate]) => sameJson({ ...entry, id: (candidate as JsonObject).id }, candidate));
+    const matches = added.filter(([to, candidate]) => {
+      const moved = [structuredClone(entry)];
+      renumberTask(moved, from, to);
+      return sameJson(moved[0], candidate);
+    });
     if (matches.length === 1) found.set(from, matches[0][0]);
   }
   // Two tasks gone that read the same cannot tell which went where.
   const targets = [...found.values()];
   for (const [from, to] of found) if (targets.indexOf(to) !== targets.lastIndexOf(to)) found.delete(from);
   return found;
+}
+
+/** Gives task `from` of `tasks` the id `to`, and every reference to it (and to its subtasks) too. Changes `tasks` in place. */
+function renumberTask(tasks: unknown[], from: string, to: string): void {
+  for (const task of tasks) if (isObject(task) && idKey(task) === from) task.id = sameType(task.id, to);
+  remapIds(tasks, new Map([[from, to]]), new Map());
 }
 
 /** Rewrites a side's dependencies after renumbering: task ids, "<task>.<sub>" ids, and sibling numbers. */

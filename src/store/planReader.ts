@@ -115,9 +115,9 @@ export function loadedOrThrow(state: PlanState): LoadedPlan {
 }
 
 /** The bytes of tasks.json (undefined when missing) and the current tag of state.json, read together. */
-export async function readPlanFiles(location: PlanLocation): Promise<{ bytes: Buffer | undefined; currentTag: string | undefined }> {
-  const [bytes, currentTag] = await Promise.all([readBytes(location.tasksFile), readCurrentTag(location.stateFile)]);
-  return { bytes, currentTag };
+export async function readPlanFiles(location: PlanLocation): Promise<{ bytes: Buffer | undefined; currentTag: string | undefined; stateUnreadable: boolean }> {
+  const [bytes, state] = await Promise.all([readBytes(location.tasksFile), readJsonFile(location.stateFile)]);
+  return { bytes, currentTag: currentTagOf(state ?? undefined), stateUnreadable: state === null };
 }
 
 /** Reads the plan once, for a command that only reads it. */
@@ -148,21 +148,29 @@ async function readText(file: string): Promise<string | undefined> {
 
 /** A JSON object file (state.json), undefined when it is missing or not readable as one. */
 export async function readJsonObject(file: string): Promise<Record<string, unknown> | undefined> {
+  return (await readJsonFile(file)) ?? undefined;
+}
+
+/** A JSON object file: undefined when it does not exist, null when it is not readable as a JSON object. */
+export async function readJsonFile(file: string): Promise<Record<string, unknown> | null | undefined> {
   const text = await readText(file).catch((error: unknown) => {
-    if (JsonSyntaxError.is(error)) return undefined;
+    if (JsonSyntaxError.is(error)) return null;
     throw error;
   });
-  if (text === undefined) return undefined;
+  if (text === undefined || text === null) return text;
   try {
     const value = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : null;
   } catch {
-    return undefined;
+    return null;
   }
 }
 
 export async function readCurrentTag(stateFile: string): Promise<string | undefined> {
-  const state = await readJsonObject(stateFile);
+  return currentTagOf(await readJsonObject(stateFile));
+}
+
+function currentTagOf(state: Record<string, unknown> | undefined): string | undefined {
   // Older Task Master versions wrote `activeTag`.
   const tag = state?.currentTag || state?.activeTag;
   return typeof tag === 'string' && tag ? tag : undefined;

@@ -20,6 +20,7 @@ import {
   readBytes,
   readCurrentTag,
   readFrom,
+  readJsonFile,
   readJsonObject,
   readPlanFiles,
   type LoadedPlan,
@@ -117,8 +118,9 @@ export class TaskStore implements PlanStore {
       const signature = await this.signature();
       let bytes: Buffer | undefined;
       let stateTag: string | undefined;
+      let stateUnreadable: boolean;
       try {
-        ({ bytes, currentTag: stateTag } = await readPlanFiles(this.location));
+        ({ bytes, currentTag: stateTag, stateUnreadable } = await readPlanFiles(this.location));
       } catch (error) {
         if (tentative) return { state: this._state, taken: false };
         this.setState({ kind: 'unreadable', location: this.location, error: error as Error });
@@ -128,14 +130,20 @@ export class TaskStore implements PlanStore {
       const fingerprint = bytes && planFingerprint(bytes);
       if (!(fingerprint !== undefined && readFrom(previous, fingerprint) && stateTag === this.stateTag)) {
         const state = parsePlanBytes(this.location, bytes, stateTag, fingerprint);
-        if (tentative && state.kind !== 'loaded') return { state: previous, taken: false };
+        // state.json too may be caught half-written (task-master writes it in place): its tag would read as master.
+        if (tentative && (state.kind !== 'loaded' || stateUnreadable)) return { state: previous, taken: false };
         this.stateTag = stateTag;
         this.setState(state);
       }
       this.fileSignature = signature;
       return { state: this._state, taken: true };
     };
-    const result = this.queue.then(run, run);
+    return this.enqueue(run);
+  }
+
+  /** Runs `work` after every edit, read and state.json write queued before it. */
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work, work);
     this.queue = result.catch(() => undefined);
     return result;
   }
@@ -199,11 +207,9 @@ export class TaskStore implements PlanStore {
         if (changes.length > 0) written = { tag: editTag, changes, writers };
         this.setState(updated.state);
       });
-    const result = this.queue.then(run, run).then(() => {
+    return this.enqueue(run).then(() => {
       if (written && written.writers.length > 0) this.track(this.guard(operation, written.tag, written.changes, written.writers, reapplied));
     });
-    this.queue = result.catch(() => undefined);
-    return result;
   }
 
   /**
@@ -226,9 +232,7 @@ export class TaskStore implements PlanStore {
         this.setState(updated);
         return updated;
       });
-    const result = this.queue.then(run, run);
-    this.queue = result.catch(() => undefined);
-    return result;
+    return this.enqueue(run);
   }
 
   private track(guard: Promise<void>): void {
@@ -328,22 +332,30 @@ export class TaskStore implements PlanStore {
   }
 
   /** Switches the current tag in state.json, keeping its other fields (branch mappings and so on). */
-  async setCurrentTag(tag: string): Promise<void> {
-    await this.updateStateFile((state) => ({ ...state, currentTag: tag, lastSwitched: new Date().toISOString() }));
-    this.stateTag = tag;
-    if (this._state.kind === 'loaded') this.setState({ ...this._state, currentTag: tag });
-  }
-
-  /** Maps a git branch to a tag in state.json's `branchTagMapping`, keeping its other fields. */
-  async mapBranchToTag(branch: string, tag: string): Promise<void> {
-    await this.updateStateFile((state) => {
-      const mapping = state.branchTagMapping;
-      return { ...state, branchTagMapping: { ...(typeof mapping === 'object' && mapping !== null ? mapping : {}), [branch]: tag } };
+  setCurrentTag(tag: string): Promise<void> {
+    // Queued: a read of the old state.json must not land after this.
+    return this.enqueue(async () => {
+      await this.updateStateFile((state) => ({ ...state, currentTag: tag, lastSwitched: new Date().toISOString() }));
+      this.stateTag = tag;
+      if (this._state.kind === 'loaded') this.setState({ ...this._state, currentTag: tag });
     });
   }
 
+  /** Maps a git branch to a tag in state.json's `branchTagMapping`, keeping its other fields. */
+  mapBranchToTag(branch: string, tag: string): Promise<void> {
+    return this.enqueue(() =>
+      this.updateStateFile((state) => {
+        const mapping = state.branchTagMapping;
+        return { ...state, branchTagMapping: { ...(typeof mapping === 'object' && mapping !== null ? mapping : {}), [branch]: tag } };
+      }),
+    );
+  }
+
+  /** Rewrites state.json with `change` applied; one that does not parse is not replaced (its other fields would be lost). */
   private async updateStateFile(change: (state: Record<string, unknown>) => Record<string, unknown>): Promise<void> {
-    const updated = change((await readJsonObject(this.location.stateFile)) ?? {});
+    const state = await readJsonFile(this.location.stateFile);
+    if (state === null) throw new Error(`${this.location.stateFile} is not a JSON object, so it was left as it is. Fix or delete it, then try again.`);
+    const updated = change(state ?? {});
     await fs.mkdir(path.dirname(this.location.stateFile), { recursive: true });
     await writeFileAtomic(this.location.stateFile, JSON.stringify(updated, null, 2) + '\n');
   }
@@ -373,7 +385,7 @@ export class TaskStore implements PlanStore {
     const signature = await this.signature();
     if (signature === this.fileSignature) return;
     this.fileSignature = signature;
-    this.scheduleReload();
+    this.scheduleReload(true);
   }
 
   private async signature(): Promise<string> {
@@ -382,13 +394,14 @@ export class TaskStore implements PlanStore {
 
   /**
    * The first change to tasks.json or state.json in a burst of events is read at once, tentatively
-   * (an atomic writer's temp file comes first, so its events do not count). Once the burst has been
-   * quiet for WATCH_DEBOUNCE_MS the files are read again, unless that first read took them and no
-   * event came after it began (an atomic write: one rename), so one read is all such a write costs.
+   * (an atomic writer's temp file and a lock's folder come and go beside them: their events do not
+   * count). Once the burst has been quiet for WATCH_DEBOUNCE_MS the files are read again, unless that
+   * first read took them and neither changed after it began (an atomic write: one rename), so one
+   * read is all such a write costs.
    */
   private scheduleReload(planFileChanged = false): void {
     const burst = (this.burst ??= { later: false });
-    if (burst.read) burst.later = true;
+    if (burst.read) burst.later ||= planFileChanged;
     else if (planFileChanged) burst.read = this.read(true).then(({ taken }) => taken, () => false);
     clearTimeout(this.reloadTimer);
     this.reloadTimer = setTimeout(() => void this.settleBurst(), WATCH_DEBOUNCE_MS);

@@ -316,6 +316,34 @@ describe('TaskStore', () => {
     }
   });
 
+  it('never shows the tag of a state.json caught half-written (it would read as master)', async () => {
+    const { root, store } = await openStore(sample(), { currentTag: 'feature' });
+    store.startWatching();
+    try {
+      const stateFile = path.join(root, '.taskmaster', 'state.json');
+      const tags: string[] = [];
+      const settled = new Promise<void>((resolve) =>
+        store.onDidChange((state) => {
+          if (state.kind !== 'loaded') return;
+          tags.push(state.currentTag);
+          if (state.currentTag === 'feature' && state.plan.tags.get('master')!.tasks.length === 4) resolve();
+        }),
+      );
+      const text = JSON.stringify({ currentTag: 'feature', lastSwitched: '2026-01-01T00:00:00.000Z' }, null, 2);
+      // A tasks.json change and a state.json rewritten in place, as task-master does both.
+      const data = tagged({ master: [...(sample().master as { tasks: unknown[] }).tasks as Array<Record<string, unknown>>, task({ id: 4 })], feature: [task({ id: 1 })] });
+      await fs.writeFile(stateFile, text.slice(0, 10));
+      await fs.writeFile(store.location.tasksFile, taskMasterText(data));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await fs.writeFile(stateFile, text);
+      await settled;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.deepEqual(tags, ['feature']);
+    } finally {
+      store.dispose();
+    }
+  });
+
   it('follows a file deleted while open, and a new tag in state.json', async () => {
     const { root, store, tasksFile } = await openStore(sample());
     await fs.writeFile(path.join(root, '.taskmaster', 'state.json'), JSON.stringify({ currentTag: 'feature' }));
