@@ -20,6 +20,7 @@ import { generateLargePlan } from '../test/support/planGenerator';
 import { taskMasterText } from '../test/support/planBuilder';
 import { OllamaStandIn } from '../test/support/ollamaStandIn';
 import { peerCommand } from '../test/support/taskMasterPeer';
+import { isolatedActivationRows } from './activation';
 import { boardRenderRows, treeRenderRows } from './boardRender';
 import { extensionHostHeapRows } from './extensionHostHeap';
 import { gitSaveRows } from './gitSaves';
@@ -173,8 +174,8 @@ const SECTIONS: Record<string, Section> = {
   // tml serve over HTTP against tml mcp over stdio: requests/s and p99 of a read and a write tool, and a subscriber's wait.
   serve: ({ dir }) => planServerRows(dir, ms),
 
-  // The board webview's and the Tasks tree's first render in a real VS Code, the tree's expansion and activation.
-  views: async ({ dir }) => [...(await treeRenderRows(dir, ms)), ...(await boardRenderRows(dir, ms))],
+  // The board webview's and the Tasks tree's first render in a real VS Code, the tree's expansion, activation at startup and on its own.
+  views: async ({ dir }) => [...(await treeRenderRows(dir, ms)), ...(await isolatedActivationRows(dir, ms)), ...(await boardRenderRows(dir, ms))],
 
   // The extension host's memory with the 10,000-task plan shown, against what its JSON.parse holds.
   heap: ({ dir, largePlanText }) => extensionHostHeapRows(dir, largePlanText, heapAfter(() => JSON.parse(largePlanText)), mb),
