@@ -18,6 +18,16 @@ function gitIn(workspace: string, ...args: string[]): { status: number | null; s
   return spawnSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: workspace, encoding: 'utf8' });
 }
 
+/** A new branch from main with a task titled `titles.branch` added, then one titled `titles.main` added on main; both committed, main checked out. */
+function addTaskOnBoth(workspace: string, branch: string, titles: { branch: string; main: string }): void {
+  gitIn(workspace, 'checkout', '-qb', branch);
+  tml(workspace, 'add-task', '--title', titles.branch, '--description', `Added on ${branch}.`);
+  gitIn(workspace, 'commit', '-qam', titles.branch);
+  gitIn(workspace, 'checkout', '-q', 'main');
+  tml(workspace, 'add-task', '--title', titles.main, '--description', 'Added on main.');
+  gitIn(workspace, 'commit', '-qam', titles.main);
+}
+
 /** The demo in a git repository, mid-merge: each branch added a task under the same id. */
 function conflictedDemo(scratch: string): string {
   const workspace = copyDemo(scratch);
@@ -25,12 +35,7 @@ function conflictedDemo(scratch: string): string {
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-qm', 'demo');
-  git('checkout', '-qb', 'feature');
-  tml(workspace, 'add-task', '--title', 'Feature branch task', '--description', 'Added on feature.');
-  git('commit', '-qam', 'feature task');
-  git('checkout', '-q', 'main');
-  tml(workspace, 'add-task', '--title', 'Main branch task', '--description', 'Added on main.');
-  git('commit', '-qam', 'main task');
+  addTaskOnBoth(workspace, 'feature', { branch: 'Feature branch task', main: 'Main branch task' });
   assert.equal(git('merge', '--no-edit', 'feature'), 1, 'git alone leaves a conflict');
   return workspace;
 }
@@ -89,12 +94,7 @@ describe('A merge conflict in tasks.json, resolved from the tree (code-server)',
     git('commit', '-qm', 'merge driver');
 
     const before = readTasks(workspace).master.tasks.length;
-    git('checkout', '-qb', 'second');
-    tml(workspace, 'add-task', '--title', 'Second branch task', '--description', 'Added on second.');
-    git('commit', '-qam', 'second task');
-    git('checkout', '-q', 'main');
-    tml(workspace, 'add-task', '--title', 'Another main task', '--description', 'Added on main again.');
-    git('commit', '-qam', 'another main task');
+    addTaskOnBoth(workspace, 'second', { branch: 'Second branch task', main: 'Another main task' });
     const merge = git('merge', '--no-edit', 'second');
     assert.equal(merge.status, 0, `the driver merged: ${merge.stdout}${merge.stderr}`);
     const text = fs.readFileSync(path.join(workspace, TASKS_FILE), 'utf8');
