@@ -360,7 +360,6 @@ export class TaskStore implements PlanStore {
     await writeFileAtomic(this.location.stateFile, JSON.stringify(updated, null, 2) + '\n');
   }
 
-
   /**
    * Follows changes made by other programs: a file-system watcher for speed, and a twice-a-second
    * check of the files' size and modification time for folders created later or watchers that
@@ -399,7 +398,7 @@ export class TaskStore implements PlanStore {
    * first read took them and neither changed after it began (an atomic write: one rename), so one
    * read is all such a write costs.
    */
-  private scheduleReload(planFileChanged = false): void {
+  private scheduleReload(planFileChanged: boolean): void {
     const burst = (this.burst ??= { later: false });
     if (burst.read) burst.later ||= planFileChanged;
     else if (planFileChanged) burst.read = this.read(true).then(({ taken }) => taken, () => false);
