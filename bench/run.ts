@@ -27,6 +27,7 @@ import { gitSaveRows } from './gitSaves';
 import { ledgerRows } from './ledger';
 import { planServerRows } from './planServer';
 import { time, timeAsync, timeInTurns } from './timing';
+import { treeRowPassRows } from './treeRows';
 
 /** The memory `work`'s result holds: V8's heap and what lives outside it (large decoded strings, buffers). */
 function heapAfter(work: () => unknown): number {
@@ -65,6 +66,9 @@ const SECTIONS: Record<string, Section> = {
       ['heap held by the loaded plan', mb(loadHeap), `JSON.parse ${mb(parseHeap)}`, `${(loadHeap / parseHeap).toFixed(2)}×`],
     ];
   },
+
+  // The Tasks tree's row pass after an outside edit of one task, with the view shown and hidden.
+  rows: ({ dir }) => treeRowPassRows(dir, ms),
 
   // An atomic, locked save of that plan (set one status), against a plain fs.writeFile.
   async save({ dir, largeProject }) {

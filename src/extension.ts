@@ -60,7 +60,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Taskma
     // Remove Task and Move to Tag act on every selected row.
     canSelectMany: true,
   });
-  context.subscriptions.push(treeView);
+  model.setShown(treeView.visible);
+  context.subscriptions.push(treeView, treeView.onDidChangeVisibility(({ visible }) => model.setShown(visible)));
   const diagnostics = new PlanDiagnostics(projects);
   context.subscriptions.push(new TaskStatusBar(model), diagnostics);
 

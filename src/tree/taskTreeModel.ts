@@ -27,7 +27,7 @@ export class TaskTreeModel implements vscode.Disposable {
    * When a project's first plan has been checked, the rows with problems are marked (only those
    * refresh). Only rows: the plan itself did not change, so onDidChange's listeners have nothing new.
    */
-  private readonly firstCheck = new FirstCheck<Project>(folderKey, () => this._onDidChangeRows.fire(this.elements.changes()));
+  private readonly firstCheck = new FirstCheck<Project>(folderKey, () => this.publishRows(this.elements.update(false)));
   private _filter: TaskFilter = {};
 
   constructor(
@@ -92,9 +92,17 @@ export class TaskTreeModel implements vscode.Disposable {
 
   /** A filter change reorders every list, so it refreshes the whole tree; a plan change only the rows that differ. */
   private changed(filterChanged: boolean): void {
-    const change = this.elements.changes();
-    this._onDidChangeRows.fire(filterChanged ? { ...change, all: true } : change);
+    this.publishRows(this.elements.update(filterChanged));
     this._onDidChange.fire();
+  }
+
+  /** Whether the Tasks view is on screen: the rows of a hidden view are compared when it shows again. */
+  setShown(shown: boolean): void {
+    this.publishRows(this.elements.setShown(shown));
+  }
+
+  private publishRows(change: RowChange | undefined): void {
+    if (change) this._onDidChangeRows.fire(change);
   }
 
   /** The next task of a tag, computed once per loaded plan. */

@@ -64,8 +64,36 @@ export class TreeElements {
   /** Elements made during the current changes() pass: their state was just taken, nothing to compare. */
   private readonly made = new Set<string>();
   private readonly nextCache = new WeakMap<TagView, TaskNode | undefined>();
+  /** Whether the view is on screen; VS Code renders a hidden view's rows only when it shows again. */
+  private shown = true;
+  /** What changed while the view was hidden: whether the whole tree must be refreshed. */
+  private missed: { all: boolean } | undefined;
 
   constructor(private readonly source: TreeSource) {}
+
+  /**
+   * The rows a change makes differ (`reorder`: the filter changed, so every list). While the view
+   * is hidden nothing is compared (at 10,000 tasks a pass costs hundreds of milliseconds at every
+   * save); the change is kept for when the view shows again.
+   */
+  update(reorder: boolean): RowChange | undefined {
+    if (!this.shown) {
+      // Rows never asked for are built fresh when they are: nothing to catch up on.
+      if (this.rootKeys) this.missed = { all: reorder || (this.missed?.all ?? false) };
+      return undefined;
+    }
+    const change = this.changes();
+    return reorder ? { ...change, all: true } : change;
+  }
+
+  /** Told when the view is shown or hidden; once shown, the rows that changed meanwhile. */
+  setShown(shown: boolean): RowChange | undefined {
+    this.shown = shown;
+    const missed = this.missed;
+    if (!shown || !missed) return undefined;
+    this.missed = undefined;
+    return this.update(missed.all);
+  }
 
   /** The next task of a tag, computed once per loaded plan. */
   nextTask(tag: TagView): TaskNode | undefined {

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { SuiteResult } from '../extension/suite';
 import { copyDemo, ROOT, packageExtension, tml, vscodeSession as stagedSession, type SessionSetup } from './stagedExtension';
-import { eventually, findExthostLog, openViewContainer, pickQuickPickItem, runCommand, waitForRows } from './vscodeHarness';
+import { eventually, findExthostLog, openViewContainer, pickQuickPickItem, runCommand, statusBarTexts, waitForRows } from './vscodeHarness';
 import type { RawTask } from '../../src/core/task';
 import { expectOnlyMarkedDone, readTasks, TASKS_FILE, type TasksFile } from './stagedExtension';
 
@@ -99,6 +99,28 @@ describe('Taskmaster Local in a real VS Code (code-server)', function () {
       // As task-master writes it: in place, JSON.stringify with two spaces.
       fs.writeFileSync(path.join(vs.workspace(), TASKS_FILE), JSON.stringify(data, null, 2));
       await waitForRows(vs.page(), 'the renamed and the added task', (rows) => rows.includes(rowLabel(renamed)) && rows.includes(rowLabel(added)), 5000);
+    });
+
+    it('catches up on an edit made while the Taskmaster view was hidden', async () => {
+      const page = vs.page();
+      await openViewContainer(page, 'Taskmaster');
+      const data = readTasks(vs.workspace());
+      const next = tml(vs.workspace(), 'next') as RawTask | null;
+      assert.ok(next, 'the plan has a next task');
+      // The next task's title shows in the status bar; its top-level task (itself, or its parent) has a row.
+      const [parentId, subtaskId] = String(next.id).split('.');
+      const renamed = data.master.tasks.find((task) => String(task.id) === parentId)!;
+      const subtask = renamed.subtasks?.find((candidate) => String(candidate.id) === subtaskId);
+      renamed.title = 'Renamed while the view was hidden';
+      if (subtask) subtask.title = 'Its subtask, renamed too';
+      const title = subtask ? 'Its subtask, renamed too' : renamed.title;
+      await openViewContainer(page, 'Explorer');
+      fs.writeFileSync(path.join(vs.workspace(), TASKS_FILE), JSON.stringify(data, null, 2));
+      // The status bar follows the plan whatever the sidebar shows: the change has been read.
+      await eventually('the status bar to name the renamed next task', async () => (await statusBarTexts(page)).find((item) => item.text.includes(title)));
+      await openViewContainer(page, 'Taskmaster');
+      const row = rowLabel(renamed, !subtask, waitingOn(renamed, data.master.tasks));
+      await waitForRows(page, 'the renamed row', (rows) => rows.includes(row), 5000);
     });
 
     it('"Show Next Task" names the task that tml next picks', async () => {

@@ -109,6 +109,37 @@ describe('The tree renders only what is shown and refreshes only what changed (i
     assert.equal(elements.changes().all, true, 'a new top-level row needs the whole tree');
   });
 
+  it('compares no rows while the view is hidden, and brings every row that changed meanwhile once it shows', async () => {
+    const { elements, source, store } = await treeOf(plan());
+    let rowsCompared = 0;
+    source.problemsDue = () => (rowsCompared++, true);
+    elements.roots();
+    elements.changes();
+    assert.equal(elements.setShown(false), undefined);
+    rowsCompared = 0;
+    await store.edit(updateTask('4', { description: 'Changed while hidden' }));
+    assert.equal(elements.update(false), undefined, 'nothing to render while hidden');
+    await store.edit(updateTask('3', { title: 'Also changed while hidden' }));
+    assert.equal(elements.update(false), undefined);
+    assert.equal(rowsCompared, 0, 'no row was compared while the view was hidden');
+    const shown = elements.setShown(true);
+    assert.ok(rowsCompared > 0);
+    assert.equal(shown?.all, false);
+    assert.deepEqual(shown.changed.map(keyOf).sort(), ['master|3', 'master|4'], 'both edits, in one pass');
+    assert.equal(taskRows(elements.roots()).find((row) => row.task.id === '3')?.task.title, 'Also changed while hidden');
+    assert.equal(elements.setShown(true), undefined, 'nothing missed the second time');
+  });
+
+  it('refreshes the whole tree when it shows again after the filter changed while it was hidden', async () => {
+    const { elements, source } = await treeOf(plan());
+    elements.roots();
+    elements.changes();
+    elements.setShown(false);
+    source.shown = { hideDone: true };
+    assert.equal(elements.update(true), undefined);
+    assert.equal(elements.setShown(true)?.all, true);
+  });
+
   it('follows the filter: children are built again under Hide Done', async () => {
     const { elements, source } = await treeOf(plan());
     const parent = taskRows(elements.roots()).find((row) => row.task.id === '2')!;
