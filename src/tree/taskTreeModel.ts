@@ -27,7 +27,8 @@ export class TaskTreeModel implements vscode.Disposable {
    * When a project's first plan has been checked, the rows with problems are marked (only those
    * refresh). Only rows: the plan itself did not change, so onDidChange's listeners have nothing new.
    */
-  private readonly firstCheck = new FirstCheck<Project>(folderKey, () => this.publishRows(this.elements.update(false)));
+  private readonly firstCheck = new FirstCheck<Project>(folderKey, () => this.publishRows(this.elements.checkProblems()));
+  private checkTimer: ReturnType<typeof setTimeout> | undefined;
   private _filter: TaskFilter = {};
 
   constructor(
@@ -93,12 +94,22 @@ export class TaskTreeModel implements vscode.Disposable {
   /** A filter change reorders every list, so it refreshes the whole tree; a plan change only the rows that differ. */
   private changed(filterChanged: boolean): void {
     this.publishRows(this.elements.update(filterChanged));
+    this.scheduleCheck();
     this._onDidChange.fire();
   }
 
   /** Whether the Tasks view is on screen: the rows of a hidden view are compared when it shows again. */
   setShown(shown: boolean): void {
     this.publishRows(this.elements.setShown(shown));
+    this.scheduleCheck();
+  }
+
+  /** The rows' problems follow a change once every view has taken it (see TreeElements.checkProblems). */
+  private scheduleCheck(): void {
+    this.checkTimer ??= setTimeout(() => {
+      this.checkTimer = undefined;
+      this.publishRows(this.elements.checkProblems());
+    });
   }
 
   private publishRows(change: RowChange | undefined): void {
@@ -150,6 +161,7 @@ export class TaskTreeModel implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.checkTimer);
     this.firstCheck.dispose();
     vscode.Disposable.from(...this.subscriptions).dispose();
   }

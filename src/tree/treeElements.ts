@@ -2,13 +2,14 @@ import { CommandIds } from '../commands/commandIds';
 import { hasConflictMarkers } from '../core/conflictMarkers';
 import { findNextTask } from '../core/nextTask';
 import { selectTag, type Plan, type PlanProblem, type TagView, type TaskNode } from '../core/plan';
+import { isValidated } from '../core/validation';
 import { unmetDependencies } from '../core/taskOrder';
 import { JsonSyntaxError } from '../store/jsonText';
 import type { LoadedPlan } from '../store/planReader';
 import type { Project } from '../workspace/projects';
 import { matchesFilter, visibleSubtasks, type TaskFilter } from './taskFilter';
 import { tagRowKey, tagsCurrentFirst } from './tagOrder';
-import { taskProblems } from './taskProblems';
+import { taskProblems, tasksWithOtherProblems } from './taskProblems';
 
 /**
  * The tree's elements. One object per `key` for as long as the row exists: VS Code knows an element
@@ -68,6 +69,8 @@ export class TreeElements {
   private shown = true;
   /** What changed while the view was hidden: whether the whole tree must be refreshed. */
   private missed: { all: boolean } | undefined;
+  /** By project folder: the last plan checked for the rows, whose problems they show until the next is. */
+  private readonly checkedPlans = new Map<string, Plan>();
 
   constructor(private readonly source: TreeSource) {}
 
@@ -101,11 +104,45 @@ export class TreeElements {
     return this.nextCache.get(tag);
   }
 
-  /** The problems a task's row shows (errors and warnings), once its plan's check is due. */
+  /**
+   * The problems a task's row shows (errors and warnings): its plan's, once that plan is checked;
+   * until then the last checked plan's, so a row keeps its marker while a change is being checked.
+   */
   problems(element: TaskElement): PlanProblem[] {
     const state = element.project.store.state;
     if (state.kind !== 'loaded' || !this.source.problemsDue(element.project, state.plan)) return [];
-    return taskProblems(state.plan, element.tag, element.task.id);
+    const checked = isValidated(state.plan) ? state.plan : this.checkedPlans.get(`${element.project.folder.uri}`);
+    return checked ? taskProblems(checked, element.tag, element.task.id) : [];
+  }
+
+  /**
+   * Checks each plan whose rows still show an older plan's problems (checking 10,000 tasks costs
+   * about as much as comparing every row, so a change's rows are compared first and checked just
+   * after) and says which of the rows VS Code holds now show other problems.
+   */
+  checkProblems(): RowChange | undefined {
+    if (!this.shown || !this.rootKeys) return undefined;
+    const changed: TreeElement[] = [];
+    const uris = new Set<string>();
+    for (const project of this.source.withPlan) {
+      const uri = `${project.folder.uri}`;
+      uris.add(uri);
+      const state = project.store.state;
+      const before = this.checkedPlans.get(uri);
+      if (state.kind !== 'loaded' || before === state.plan || !this.source.problemsDue(project, state.plan)) continue;
+      const after = state.plan;
+      this.checkedPlans.set(uri, after);
+      for (const { tag, taskId } of tasksWithOtherProblems(before, after)) {
+        const known = this.known.get(`${uri}|${tag}|${taskId}`);
+        if (!known) continue;
+        const row = this.rowState(known.element);
+        if (sameState(known.state, row)) continue;
+        known.state = row;
+        changed.push(known.element);
+      }
+    }
+    for (const uri of this.checkedPlans.keys()) if (!uris.has(uri)) this.checkedPlans.delete(uri);
+    return changed.length ? { changed, all: false } : undefined;
   }
 
   /** The tag a project is working in: state.json's current tag, else the first tag of the file. */

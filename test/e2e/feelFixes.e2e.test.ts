@@ -92,6 +92,17 @@ describe('Feel fixes: Ollama down, quick fixes (code-server)', function () {
     await row.waitFor({ state: 'detached', timeout: 15_000 });
   });
 
+  it('marks a row when a change made outside VS Code gives its task a problem', async () => {
+    const page = vs.page();
+    await openViewContainer(page, 'Taskmaster');
+    const data = readTasks(vs.workspace());
+    const task = data.master.tasks.find((candidate) => candidate.id === 5)!;
+    task.dependencies = [...(task.dependencies ?? []), 98];
+    fs.writeFileSync(path.join(vs.workspace(), TASKS_FILE), JSON.stringify(data, null, 2));
+    // The change's rows are compared first; its check, and with it the marker, follows a moment later.
+    await waitForRows(page, 'task 5 marked with its new problem', (shown) => shown.some((line) => line.startsWith('5 ') && line.includes('⚠ 1 problem')), 15_000);
+  });
+
   // Last: it reloads the window.
   it('a window reload with the Show Next Task notification open logs no "Channel has been closed" error', async () => {
     const page = vs.page();

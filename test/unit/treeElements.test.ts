@@ -160,8 +160,8 @@ describe('The tree renders only what is shown and refreshes only what changed (i
     assert.equal(isValidated(loaded), false, 'the first rows do not wait for the check');
     assert.deepEqual(rows.map((row) => elements.problems(row).length), [0, 0, 0]);
     source.checked = true;
-    const change = elements.changes();
-    assert.deepEqual(change.changed.map(keyOf), ['master|2'], 'only the row with a problem is rendered again');
+    const change = elements.checkProblems();
+    assert.deepEqual(change?.changed.map(keyOf), ['master|2'], 'only the row with a problem is rendered again');
     assert.match(elements.problems(rows[1])[0].message, /99/);
   });
 
@@ -173,8 +173,31 @@ describe('The tree renders only what is shown and refreshes only what changed (i
     data.master.tasks[1].dependencies = [1, 3];
     await fs.writeFile(tasksFile, taskMasterText(data));
     await store.reload();
-    const changed = elements.changes().changed.map(keyOf);
-    assert.ok(changed.includes('master|2'), 'task 2 now depends on 3');
-    assert.ok(changed.includes('master|3'), `task 3 is unchanged but now in a cycle with 2: ${changed.join(', ')}`);
+    const compared = elements.changes().changed.map(keyOf);
+    assert.ok(compared.includes('master|2'), 'task 2 now depends on 3');
+    const reloaded = store.state.kind === 'loaded' ? store.state.plan : assert.fail('the plan loads');
+    assert.equal(isValidated(reloaded), false, 'the rows are compared before the change is checked');
+    const checked = elements.checkProblems()?.changed.map(keyOf) ?? [];
+    assert.ok(checked.includes('master|3'), `task 3 is unchanged but now in a cycle with 2: ${checked.join(', ')}`);
+    assert.equal(elements.checkProblems(), undefined, 'checked once');
+  });
+
+  it('keeps a row\'s marker while a change elsewhere is being checked, and refreshes only rows whose problems changed', async () => {
+    const { elements, store, tasksFile } = await treeOf(tagged({ master: [task({ id: 1 }), task({ id: 2, dependencies: [1, 99] }), task({ id: 3 })] }));
+    const rows = taskRows(elements.roots());
+    elements.changes();
+    elements.checkProblems();
+    assert.match(elements.problems(rows[1])[0]?.message ?? '', /99/);
+    await store.edit(updateTask('3', { title: 'Renamed' }));
+    assert.deepEqual(elements.changes().changed.map(keyOf), ['master|3']);
+    assert.match(elements.problems(rows[1])[0]?.message ?? '', /99/, 'the marker stays while the change is checked');
+    assert.equal(elements.checkProblems(), undefined, 'no row shows other problems after the check');
+    const data = JSON.parse(await fs.readFile(tasksFile, 'utf8'));
+    data.master.tasks[1].dependencies = [1];
+    await fs.writeFile(tasksFile, taskMasterText(data));
+    await store.reload();
+    elements.changes();
+    assert.deepEqual(elements.checkProblems()?.changed.map(keyOf), ['master|2'], 'the fixed row loses its marker');
+    assert.deepEqual(elements.problems(rows[1]), []);
   });
 });
