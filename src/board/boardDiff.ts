@@ -11,13 +11,25 @@ export type PlanBoardState = Extract<BoardState, { kind: 'plan' }>;
 /** A diff touching more than this share of the cards is sent as a full state instead. */
 const MAX_CHANGED_SHARE = 0.5;
 
+/** Deep equality of JSON values. Plain loops: it runs over every card of the board at each change. */
 function sameValue(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => sameValue(item, b[i]));
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((key) => sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+  if (a === b) return true;
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    if (a.length !== other.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], other[i])) return false;
+    return true;
   }
-  return a === b;
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  let keys = 0;
+  for (const key in left) {
+    keys++;
+    if (!(key in right) || !sameValue(left[key], right[key])) return false;
+  }
+  for (const _ in right) keys--;
+  return keys === 0;
 }
 
 function sameOrder(a: readonly BoardCard[], b: readonly BoardCard[]): boolean {
