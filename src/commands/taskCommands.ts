@@ -317,6 +317,8 @@ async function revealTask(services: CommandServices, target: TaskTarget, options
     model.setFilter({});
     await model.setHideDone(false);
   }
+  // A hidden view's rows may be behind the plan: VS Code can reveal only a row it was told of.
+  model.catchUp();
   await treeView.reveal(model.taskElement(target.project, target.tag, target.task), { select: true, focus: options.focus, expand: true });
 }
 

@@ -27,8 +27,9 @@ export class TaskTreeModel implements vscode.Disposable {
    * When a project's first plan has been checked, the rows with problems are marked (only those
    * refresh). Only rows: the plan itself did not change, so onDidChange's listeners have nothing new.
    */
-  private readonly firstCheck = new FirstCheck<Project>(folderKey, () => this.publishRows(this.elements.checkProblems()));
+  private readonly firstCheck = new FirstCheck<Project>(folderKey, () => this.checkNow());
   private checkTimer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
   private _filter: TaskFilter = {};
 
   constructor(
@@ -104,12 +105,22 @@ export class TaskTreeModel implements vscode.Disposable {
     this.scheduleCheck();
   }
 
+  /** Brings the rows of a hidden view up to date at once: before a reveal, which opens it. */
+  catchUp(): void {
+    this.publishRows(this.elements.catchUp());
+  }
+
   /** The rows' problems follow a change once every view has taken it (see TreeElements.checkProblems). */
   private scheduleCheck(): void {
+    if (this.disposed) return;
     this.checkTimer ??= setTimeout(() => {
       this.checkTimer = undefined;
-      this.publishRows(this.elements.checkProblems());
+      this.checkNow();
     });
+  }
+
+  private checkNow(): void {
+    if (!this.disposed) this.publishRows(this.elements.checkProblems());
   }
 
   private publishRows(change: RowChange | undefined): void {
@@ -132,6 +143,8 @@ export class TaskTreeModel implements vscode.Disposable {
   }
 
   roots(): TreeElement[] {
+    // Rows built afresh show the last checked plan's problems: the plan they show may be newer.
+    this.scheduleCheck();
     return this.elements.roots();
   }
 
@@ -161,6 +174,7 @@ export class TaskTreeModel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     clearTimeout(this.checkTimer);
     this.firstCheck.dispose();
     vscode.Disposable.from(...this.subscriptions).dispose();

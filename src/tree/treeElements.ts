@@ -2,7 +2,6 @@ import { CommandIds } from '../commands/commandIds';
 import { hasConflictMarkers } from '../core/conflictMarkers';
 import { findNextTask } from '../core/nextTask';
 import { selectTag, type Plan, type PlanProblem, type TagView, type TaskNode } from '../core/plan';
-import { isValidated } from '../core/validation';
 import { unmetDependencies } from '../core/taskOrder';
 import { JsonSyntaxError } from '../store/jsonText';
 import type { LoadedPlan } from '../store/planReader';
@@ -89,13 +88,22 @@ export class TreeElements {
     return reorder ? { ...change, all: true } : change;
   }
 
+  /**
+   * The rows that changed while the view was hidden, now (VS Code's copy of the rows must hold a
+   * row before it can reveal it); undefined when nothing was missed.
+   */
+  catchUp(): RowChange | undefined {
+    const missed = this.missed;
+    if (!missed) return undefined;
+    this.missed = undefined;
+    const change = this.changes();
+    return missed.all ? { ...change, all: true } : change;
+  }
+
   /** Told when the view is shown or hidden; once shown, the rows that changed meanwhile. */
   setShown(shown: boolean): RowChange | undefined {
     this.shown = shown;
-    const missed = this.missed;
-    if (!shown || !missed) return undefined;
-    this.missed = undefined;
-    return this.update(missed.all);
+    return shown ? this.catchUp() : undefined;
   }
 
   /** The next task of a tag, computed once per loaded plan. */
@@ -105,13 +113,13 @@ export class TreeElements {
   }
 
   /**
-   * The problems a task's row shows (errors and warnings): its plan's, once that plan is checked;
-   * until then the last checked plan's, so a row keeps its marker while a change is being checked.
+   * The problems a task's row shows (errors and warnings): those of the plan last checked for the
+   * rows (checkProblems), so a row keeps its marker while a change is being checked.
    */
   problems(element: TaskElement): PlanProblem[] {
     const state = element.project.store.state;
     if (state.kind !== 'loaded' || !this.source.problemsDue(element.project, state.plan)) return [];
-    const checked = isValidated(state.plan) ? state.plan : this.checkedPlans.get(`${element.project.folder.uri}`);
+    const checked = this.checkedPlans.get(`${element.project.folder.uri}`);
     return checked ? taskProblems(checked, element.tag, element.task.id) : [];
   }
 

@@ -123,6 +123,31 @@ describe('Taskmaster Local in a real VS Code (code-server)', function () {
       await waitForRows(page, 'the renamed row', (rows) => rows.includes(row), 5000);
     });
 
+    it('shows and selects a task added while the Taskmaster view was hidden', async () => {
+      const page = vs.page();
+      await openViewContainer(page, 'Taskmaster');
+      const data = readTasks(vs.workspace());
+      const added: RawTask = {
+        id: Math.max(...data.master.tasks.map((task) => Number(task.id))) + 1,
+        title: 'Added while the view was hidden',
+        description: 'A row VS Code has not been told of when Show Task reveals it.',
+        details: '',
+        testStrategy: '',
+        priority: 'low',
+        dependencies: [],
+        status: 'deferred',
+        subtasks: [],
+      };
+      data.master.tasks.push(added);
+      await openViewContainer(page, 'Explorer');
+      fs.writeFileSync(path.join(vs.workspace(), TASKS_FILE), JSON.stringify(data, null, 2));
+      await runCommand(page, 'Taskmaster: Show Task');
+      // The picker lists the task once the extension has read the change.
+      await pickQuickPickItem(page, { placeholder: 'Show which task?', filter: added.title, label: `${added.id} ${added.title}` });
+      const row = page.locator(`.part.sidebar .monaco-list-row[aria-label^="${added.id} ${added.title}"]`);
+      await eventually(`row ${added.id} shown and selected`, async () => ((await row.getAttribute('aria-selected').catch(() => null)) === 'true' ? true : undefined));
+    });
+
     it('"Show Next Task" names the task that tml next picks', async () => {
       const next = tml(vs.workspace(), 'next') as RawTask | null;
       assert.ok(next, 'the plan has a next task');

@@ -130,6 +130,20 @@ describe('The tree renders only what is shown and refreshes only what changed (i
     assert.equal(elements.setShown(true), undefined, 'nothing missed the second time');
   });
 
+  it('catches up on demand while still hidden (before a reveal, which needs the row), and not again when shown', async () => {
+    const { elements, store } = await treeOf(plan());
+    elements.roots();
+    elements.changes();
+    elements.setShown(false);
+    assert.equal(elements.catchUp(), undefined, 'nothing missed yet');
+    await store.edit(addTask({ title: 'Added while hidden' }));
+    assert.equal(elements.update(false), undefined);
+    const caught = elements.catchUp();
+    assert.ok(caught && (caught.all || caught.changed.length > 0), 'the added row is told of');
+    assert.ok(taskRows(elements.roots()).some((row) => row.task.title === 'Added while hidden'));
+    assert.equal(elements.setShown(true), undefined, 'already caught up');
+  });
+
   it('refreshes the whole tree when it shows again after the filter changed while it was hidden', async () => {
     const { elements, source } = await treeOf(plan());
     elements.roots();
