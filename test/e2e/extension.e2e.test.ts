@@ -84,17 +84,7 @@ describe('Taskmaster Local in a real VS Code (code-server)', function () {
       const data = readTasks(vs.workspace());
       const renamed = data.master.tasks.find((task) => task.status === 'done')!;
       renamed.title = `${renamed.title} (pinned to 25.11)`;
-      const added: RawTask = {
-        id: Math.max(...data.master.tasks.map((task) => Number(task.id))) + 1,
-        title: 'Write the home lab runbook',
-        description: 'How to rebuild every machine from the flake, for the next disk failure.',
-        details: '',
-        testStrategy: '',
-        priority: 'low',
-        dependencies: [],
-        status: 'deferred', // never the next task, so no other row changes
-        subtasks: [],
-      };
+      const added = deferredTask(data.master.tasks, 'Write the home lab runbook', 'How to rebuild every machine from the flake, for the next disk failure.');
       data.master.tasks.push(added);
       // As task-master writes it: in place, JSON.stringify with two spaces.
       fs.writeFileSync(path.join(vs.workspace(), TASKS_FILE), JSON.stringify(data, null, 2));
@@ -127,17 +117,7 @@ describe('Taskmaster Local in a real VS Code (code-server)', function () {
       const page = vs.page();
       await openViewContainer(page, 'Taskmaster');
       const data = readTasks(vs.workspace());
-      const added: RawTask = {
-        id: Math.max(...data.master.tasks.map((task) => Number(task.id))) + 1,
-        title: 'Added while the view was hidden',
-        description: 'A row VS Code has not been told of when Show Task reveals it.',
-        details: '',
-        testStrategy: '',
-        priority: 'low',
-        dependencies: [],
-        status: 'deferred',
-        subtasks: [],
-      };
+      const added = deferredTask(data.master.tasks, 'Added while the view was hidden', 'A row VS Code has not been told of when Show Task reveals it.');
       data.master.tasks.push(added);
       await openViewContainer(page, 'Explorer');
       fs.writeFileSync(path.join(vs.workspace(), TASKS_FILE), JSON.stringify(data, null, 2));
@@ -261,6 +241,12 @@ function readIfExists(file: string | undefined): string {
 
 /** What `tml next --json` answers for the workspace: the task, or null when none is ready. */
 /** The dependencies of a pending top-level task that are not done: the row says it is blocked by them. */
+/** A new task numbered after `tasks`; deferred, so never the next task and no other row changes. */
+function deferredTask(tasks: RawTask[], title: string, description: string): RawTask {
+  const id = Math.max(...tasks.map((task) => Number(task.id))) + 1;
+  return { id, title, description, details: '', testStrategy: '', priority: 'low', dependencies: [], status: 'deferred', subtasks: [] };
+}
+
 function waitingOn(task: RawTask, tasks: RawTask[]): string[] {
   if (task.status !== 'pending') return [];
   return (task.dependencies ?? []).map(String).filter((dep) => tasks.find((other) => String(other.id) === dep)?.status !== 'done');
