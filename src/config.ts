@@ -25,6 +25,7 @@ export const SettingKeys = {
   githubApiUrl: 'github.apiUrl',
   githubPriorityByLabel: 'github.priorityByLabel',
   boardColumns: 'board.columns',
+  treePageSize: 'tree.pageSize',
   backupsToKeep: 'backups.keep',
   mcpTools: 'mcpServer.tools',
 } as const;
@@ -128,6 +129,16 @@ export function boardColumns(scope?: vscode.Uri): TaskStatus[] {
 
 export function affectsBoardSettings(event: vscode.ConfigurationChangeEvent): boolean {
   return event.affectsConfiguration(`${SECTION}.board`);
+}
+
+/** How many rows a list in the Tasks tree shows before Show More; 0 shows them all. */
+export function treePageSize(): number {
+  const size = vscode.workspace.getConfiguration(SECTION).get<number>(SettingKeys.treePageSize);
+  return typeof size === 'number' && Number.isFinite(size) && size > 0 ? Math.floor(size) : 0;
+}
+
+export function affectsTreeSettings(event: vscode.ConfigurationChangeEvent): boolean {
+  return event.affectsConfiguration(`${SECTION}.tree`);
 }
 
 /** The TASK_MASTER_TOOLS value for the MCP servers the extension offers: a group or a list of tool names. */

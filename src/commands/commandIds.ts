@@ -78,6 +78,8 @@ export const CommandIds = {
   revealNextTask: 'taskmasterLocal.revealNextTask',
   hideDone: 'taskmasterLocal.hideDone',
   showDone: 'taskmasterLocal.showDone',
+  showMoreRows: 'taskmasterLocal.showMoreRows',
+  showAllRows: 'taskmasterLocal.showAllRows',
   installMergeDriver: 'taskmasterLocal.installMergeDriver',
   resolveMergeConflict: 'taskmasterLocal.resolveMergeConflict',
   openWalkthrough: 'taskmasterLocal.openWalkthrough',

@@ -10,7 +10,7 @@ import { initializeProject } from '../store/projectInit';
 import { projectDefaultPriority } from '../store/taskmasterConfig';
 import { openFileAt } from '../messages';
 import type { TaskDocuments } from '../tree/taskDocuments';
-import type { TaskTreeModel, TreeElement } from '../tree/taskTreeModel';
+import { isMoreElement, type TaskTreeModel, type TreeElement } from '../tree/taskTreeModel';
 import { localStore, servedPlanMessage, type Project } from '../workspace/projects';
 import { CommandIds, setStatusCommandId, TREE_SELECTION_ARG } from './commandIds';
 import { isProject, loadedTag, pickProject, resolveTarget, taskPickItems, taskRef, type TaskTarget } from './taskPicker';
@@ -70,6 +70,8 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
   });
   register(CommandIds.hideDone, () => model.setHideDone(true));
   register(CommandIds.showDone, () => model.setHideDone(false));
+  register(CommandIds.showMoreRows, (more) => isMoreElement(more) && model.showMore(more, false));
+  register(CommandIds.showAllRows, (more) => isMoreElement(more) && model.showMore(more, true));
 
   register(CommandIds.addTask, async () => {
     const project = await pickProject(model, { needsPlan: true });
@@ -317,9 +319,7 @@ async function revealTask(services: CommandServices, target: TaskTarget, options
     model.setFilter({});
     await model.setHideDone(false);
   }
-  // A hidden view's rows may be behind the plan: VS Code can reveal only a row it was told of.
-  model.catchUp();
-  await treeView.reveal(model.taskElement(target.project, target.tag, target.task), { select: true, focus: options.focus, expand: true });
+  await treeView.reveal(model.revealable(target.project, target.tag, target.task), { select: true, focus: options.focus, expand: true });
 }
 
 /** The next task of the project shown (or picked), or undefined after saying why there is none. */

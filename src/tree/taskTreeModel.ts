@@ -4,10 +4,12 @@ import type { PlanProblem, TagView, TaskNode } from '../core/plan';
 import type { LoadedPlan } from '../store/planReader';
 import { folderKey, type Project, type Projects } from '../workspace/projects';
 import { ContextKeys } from '../commands/commandIds';
+import { affectsTreeSettings, treePageSize } from '../config';
 import { describeFilter, isFilterActive, isShown, type TaskFilter } from './taskFilter';
-import { TreeElements, type RowChange, type TaskElement, type TreeElement } from './treeElements';
+import { isMoreElement, TreeElements, type MoreElement, type RowChange, type TaskElement, type TreeElement } from './treeElements';
 
-export type { RowChange, TaskElement, TreeElement };
+export { isMoreElement };
+export type { MoreElement, RowChange, TaskElement, TreeElement };
 
 const HIDE_DONE_KEY = 'taskmasterLocal.hideDone';
 
@@ -31,6 +33,7 @@ export class TaskTreeModel implements vscode.Disposable {
   private checkTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
   private _filter: TaskFilter = {};
+  private pageSize = treePageSize();
 
   constructor(
     readonly projects: Projects,
@@ -46,8 +49,19 @@ export class TaskTreeModel implements vscode.Disposable {
         return model.shown;
       },
       problemsDue: (project, plan) => this.firstCheck.ready(project, plan),
+      get pageSize() {
+        return model.pageSize;
+      },
     });
-    this.subscriptions.push(projects.onDidChange(() => this.changed(false)));
+    this.subscriptions.push(
+      projects.onDidChange(() => this.changed(false)),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (!affectsTreeSettings(event)) return;
+        this.pageSize = treePageSize();
+        this.elements.resetPages();
+        this.publishRows(this.elements.update(true));
+      }),
+    );
     this.publishFilterState();
   }
 
@@ -105,9 +119,20 @@ export class TaskTreeModel implements vscode.Disposable {
     this.scheduleCheck();
   }
 
-  /** Brings the rows of a hidden view up to date at once: before a reveal, which opens it. */
-  catchUp(): void {
+  /** Shows the next page of a long list (`all`: the rest of it). */
+  showMore(more: MoreElement, all: boolean): void {
+    this.elements.showMore(more, all);
+    this.publishRows(this.elements.update(false));
+  }
+
+  /**
+   * The task's row, ready to be revealed: the page of its list that holds it is shown, and a hidden
+   * view's rows are caught up (VS Code can reveal only a row it was told of).
+   */
+  revealable(project: Project, view: TagView, task: TaskNode): TaskElement {
+    if (this.elements.include(project, view, task)) this.publishRows(this.elements.update(false));
     this.publishRows(this.elements.catchUp());
+    return this.taskElement(project, view, task);
   }
 
   /** The rows' problems follow a change once every view has taken it (see TreeElements.checkProblems). */

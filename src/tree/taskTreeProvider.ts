@@ -170,6 +170,18 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement>, v
         };
         return item;
       }
+      case 'more': {
+        const item = new vscode.TreeItem(`Show ${element.step} More`, vscode.TreeItemCollapsibleState.None);
+        item.id = element.key;
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        const noun = element.subtasks ? 'subtasks' : 'tasks';
+        item.description = `${element.shown.toLocaleString('en-US')} of ${element.total.toLocaleString('en-US')} ${noun} shown`;
+        item.tooltip = `Shows the next ${element.step} ${noun}. Show All (the row's button) shows the other ${(element.total - element.shown).toLocaleString('en-US')}; the setting taskmaster.tree.pageSize sets the page.`;
+        item.accessibilityInformation = { label: `${item.label}, ${item.description}` };
+        item.contextValue = 'more';
+        item.command = { command: CommandIds.showMoreRows, title: 'Show More', arguments: [element] };
+        return item;
+      }
       case 'message': {
         const item = new vscode.TreeItem(element.text, vscode.TreeItemCollapsibleState.None);
         item.id = element.key;

@@ -21,9 +21,20 @@ export type TreeElement =
   | { kind: 'task'; key: string; project: Project; tag: string; task: TaskNode; isNext: boolean; waitingOn: string[] }
   | { kind: 'error'; key: string; project: Project; message: string; line?: number; column?: number }
   /** `command`: what a click on the row runs, with the project as its argument. */
-  | { kind: 'message'; key: string; project?: Project; text: string; command?: { id: string; title: string } };
+  | { kind: 'message'; key: string; project?: Project; text: string; command?: { id: string; title: string } }
+  /**
+   * The last row of a list longer than a page: `shown` of its `total` rows are shown, Show More adds
+   * `step`. `list` names the list (see listKey).
+   */
+  | { kind: 'more'; key: string; project: Project; list: string; subtasks: boolean; shown: number; total: number; step: number };
 
 export type TaskElement = Extract<TreeElement, { kind: 'task' }>;
+export type MoreElement = Extract<TreeElement, { kind: 'more' }>;
+
+/** Whether a command's argument is a Show More row (the commands are also reachable without one). */
+export function isMoreElement(value: unknown): value is MoreElement {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'more';
+}
 
 /** What the rows changed into after the plan, the filter or the folders changed. */
 export interface RowChange {
@@ -43,6 +54,11 @@ export interface TreeSource {
    * loading it, so a project's first plan is shown first and checked a moment later (FirstCheck).
    */
   problemsDue(project: Project, plan: Plan): boolean;
+  /**
+   * How many rows a list of tasks shows before a Show More row; 0 shows them all. VS Code makes
+   * every row of a list it is given, on screen or not: at 10,000 tasks that is seconds and megabytes.
+   */
+  readonly pageSize: number;
 }
 
 interface Known {
@@ -70,6 +86,8 @@ export class TreeElements {
   private missed: { all: boolean } | undefined;
   /** By project folder: the last plan checked for the rows, whose problems they show until the next is. */
   private readonly checkedPlans = new Map<string, Plan>();
+  /** By list key: how far Show More (or a reveal) has extended the list beyond its first page. */
+  private readonly pageLimits = new Map<string, number>();
 
   constructor(private readonly source: TreeSource) {}
 
@@ -104,6 +122,33 @@ export class TreeElements {
   setShown(shown: boolean): RowChange | undefined {
     this.shown = shown;
     return shown ? this.catchUp() : undefined;
+  }
+
+  /** Extends a list by a page (`all`: to its end). The caller publishes the rows (update). */
+  showMore(more: MoreElement, all: boolean): void {
+    this.pageLimits.set(more.list, all ? Infinity : more.shown + more.step);
+  }
+
+  /** Every list back to its first page (the page size changed). */
+  resetPages(): void {
+    this.pageLimits.clear();
+  }
+
+  /**
+   * Extends the lists that hold a task (its own, and its parent's for a subtask) so it has a row:
+   * a reveal needs one. Says whether a list was extended; the caller then publishes the rows.
+   */
+  include(project: Project, view: TagView, task: TaskNode): boolean {
+    const pageSize = this.source.pageSize;
+    if (pageSize <= 0) return false;
+    const { parent } = task;
+    const extendedParent = parent ? this.include(project, view, parent) : false;
+    const siblings = parent ? visibleSubtasks(parent, this.source.shown) : view.tasks.filter((sibling) => matchesFilter(sibling, this.source.shown));
+    const list = listKey(project, view, parent);
+    const index = siblings.indexOf(task);
+    if (index < this.limitOf(list)) return extendedParent;
+    this.pageLimits.set(list, Math.ceil((index + 1) / pageSize) * pageSize);
+    return true;
   }
 
   /** The next task of a tag, computed once per loaded plan. */
@@ -172,7 +217,7 @@ export class TreeElements {
   }
 
   parent(element: TreeElement): TreeElement | undefined {
-    if (element.kind === 'project' || element.kind === 'message' || !element.project) return undefined;
+    if (element.kind === 'project' || element.kind === 'message' || element.kind === 'more' || !element.project) return undefined;
     const view = element.kind === 'task' ? this.tagOf(element) : undefined;
     if (element.kind === 'task' && element.task.parent && view) return this.taskElement(element.project, view, element.task.parent);
     if (element.kind === 'task' && this.showsTags(element.project)) return this.tagElement(element.project, element.tag);
@@ -271,6 +316,8 @@ export class TreeElements {
         return [element.message, element.line, element.column];
       case 'message':
         return [element.text];
+      case 'more':
+        return [element.shown, element.total, element.step];
     }
   }
 
@@ -285,7 +332,7 @@ export class TreeElements {
       }
       case 'task': {
         const view = this.tagOf(element);
-        return view ? this.taskElements(element.project, view, visibleSubtasks(element.task, this.source.shown)) : [];
+        return view ? this.taskElements(element.project, view, visibleSubtasks(element.task, this.source.shown), element.task) : [];
       }
       default:
         return [];
@@ -348,11 +395,28 @@ export class TreeElements {
     return this.intern({ kind: 'tag', key: tagRowKey(`${project.folder.uri}`, tag, current), project, tag, current });
   }
 
-  private taskElements(project: Project, view: TagView, tasks: TaskNode[]): TreeElement[] {
+  /** The rows of a tag's tasks, or of `parent`'s subtasks: a page of them, then a Show More row. */
+  private taskElements(project: Project, view: TagView, tasks: TaskNode[], parent?: TaskNode): TreeElement[] {
     const shown = this.source.shown;
     const filtered = tasks.filter((task) => task.parentId !== undefined || matchesFilter(task, shown));
-    return filtered.map((task) => this.taskElement(project, view, task));
+    const list = listKey(project, view, parent);
+    const limit = this.limitOf(list);
+    if (filtered.length <= limit) return filtered.map((task) => this.taskElement(project, view, task));
+    const rows: TreeElement[] = filtered.slice(0, limit).map((task) => this.taskElement(project, view, task));
+    const step = Math.min(this.source.pageSize, filtered.length - limit);
+    rows.push(this.intern({ kind: 'more', key: `${list}:more`, project, list, subtasks: parent !== undefined, shown: limit, total: filtered.length, step }));
+    return rows;
   }
+
+  private limitOf(list: string): number {
+    const pageSize = this.source.pageSize;
+    return pageSize > 0 ? (this.pageLimits.get(list) ?? pageSize) : Infinity;
+  }
+}
+
+/** A list of rows: a tag's tasks (at the root or under the tag's row), or a task's subtasks. */
+function listKey(project: Project, view: TagView, parent: TaskNode | undefined): string {
+  return `list:${project.folder.uri}|${view.name}${parent ? `|${parent.id}` : ''}`;
 }
 
 function projectKey(project: Project): string {

@@ -5,6 +5,8 @@
  * view's title, pickers with open work first, Open in Board. Needs a current build (node esbuild.mjs).
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { RawTask } from '../../src/core/task';
 import { boardFrame, copyDemo, readTasks, stagedSuite, tml, vscodeSession } from './stagedExtension';
@@ -126,6 +128,44 @@ describe('The Tasks tree as a new user meets it (code-server)', function () {
       return (await entry.isVisible()) ? undefined : true;
     });
     await boardFrame(vs.page()).locator('[data-task-id="7"]').first().waitFor({ state: 'visible', timeout: 20_000 });
+  });
+
+  it('shows a long list a page at a time, with Show More, Show All, and a reveal that shows the page holding its task', async () => {
+    const settingsFile = path.join(vs.workspace(), '.vscode', 'settings.json');
+    const setPageSize = (size: number) => {
+      fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+      fs.writeFileSync(settingsFile, JSON.stringify({ 'taskmaster.tree.pageSize': size }));
+    };
+    const master = readTasks(vs.workspace()).master.tasks;
+    const rowOf = (index: number) => `${master[index].id} ${master[index].title}`;
+    const moreRow = (label: string) => vs.page().locator(`.part.sidebar .monaco-list-row[aria-label^="${label}"]`).first();
+    try {
+      setPageSize(5);
+      await waitForRows(vs.page(), 'the first 5 master tasks, then Show More', (rows) =>
+        rows.some((row) => row.startsWith(rowOf(4))) && !rows.some((row) => row.startsWith(rowOf(5))) && rows.includes(`Show 5 More, 5 of ${master.length} tasks shown`), 20_000);
+      await moreRow('Show 5 More').click();
+      await waitForRows(vs.page(), 'the next page', (rows) =>
+        rows.some((row) => row.startsWith(rowOf(9))) && !rows.some((row) => row.startsWith(rowOf(10))) && rows.includes(`Show 3 More, 10 of ${master.length} tasks shown`));
+
+      const last = master[master.length - 1];
+      await eventually(`task ${last.id} chosen in Show Task`, async () => {
+        await runCommand(vs.page(), 'Taskmaster: Show Task');
+        const picked = await pickQuickPickItem(vs.page(), { placeholder: 'Show which task?', filter: last.title, label: `${last.id} ${last.title}` }, 10_000).then(() => true, () => undefined);
+        if (!picked) await vs.page().keyboard.press('Escape');
+        return picked;
+      }, 45_000);
+      const lastRow = vs.page().locator(`.part.sidebar .monaco-list-row[aria-label^="${last.id} "]`);
+      await eventually(`row ${last.id}, beyond the page, revealed and selected`, async () => ((await lastRow.getAttribute('aria-selected').catch(() => null)) === 'true' ? true : undefined), 20_000);
+      await waitForRows(vs.page(), 'every master task, no Show More', (rows) => !rows.some((row) => row.startsWith('Show ')));
+
+      setPageSize(4);
+      await waitForRows(vs.page(), 'the first page again under the new size', (rows) => rows.includes(`Show 4 More, 4 of ${master.length} tasks shown`) && !rows.some((row) => row.startsWith(rowOf(4))), 20_000);
+      await moreRow('Show 4 More').hover();
+      await moreRow('Show 4 More').locator('.actions .action-label[aria-label="Show All"]').click({ timeout: 10_000 });
+      await waitForRows(vs.page(), 'every master task after Show All', (rows) => rows.some((row) => row.startsWith(rowOf(master.length - 1))) && !rows.some((row) => row.startsWith('Show ')));
+    } finally {
+      fs.rmSync(settingsFile, { force: true });
+    }
   });
 });
 

@@ -4,7 +4,7 @@ import { addTask, updateTask } from '../../src/core/operations';
 import { setStatuses } from '../../src/core/statusChange';
 import type { TaskFilter } from '../../src/tree/taskFilter';
 import { isValidated } from '../../src/core/validation';
-import { TreeElements, type TaskElement, type TreeElement } from '../../src/tree/treeElements';
+import { TreeElements, type MoreElement, type TaskElement, type TreeElement } from '../../src/tree/treeElements';
 import type { Project } from '../../src/workspace/projects';
 import { openStore, task, tagged, taskMasterText } from '../support/planBuilder';
 
@@ -12,7 +12,7 @@ import { openStore, task, tagged, taskMasterText } from '../support/planBuilder'
 async function treeOf(data: unknown) {
   const opened = await openStore(data);
   const project = { folder: { uri: `file://${opened.root}`, name: 'p', index: 0 }, store: opened.store } as unknown as Project;
-  const source = { withPlan: [project], shown: {} as TaskFilter, checked: true, problemsDue: (): boolean => source.checked };
+  const source = { withPlan: [project], shown: {} as TaskFilter, checked: true, problemsDue: (): boolean => source.checked, pageSize: 0 };
   return { ...opened, source, elements: new TreeElements(source) };
 }
 
@@ -213,5 +213,81 @@ describe('The tree renders only what is shown and refreshes only what changed (i
     elements.changes();
     assert.deepEqual(elements.checkProblems()?.changed.map(keyOf), ['master|2'], 'the fixed row loses its marker');
     assert.deepEqual(elements.problems(rows[1]), []);
+  });
+});
+
+describe('Long lists in the tree come in pages, and a reveal shows the page that holds its task (issue 14)', () => {
+  const seven = (tasks = Array.from({ length: 7 }, (_, i) => task({ id: i + 1 }))) => tagged({ master: tasks });
+  const ids = (rows: TreeElement[]) => rows.map((row) => (row.kind === 'task' ? row.task.id : row.kind === 'more' ? `more ${row.shown}/${row.total}+${row.step}` : row.kind));
+  const moreRow = (rows: TreeElement[]) => rows.find((row): row is MoreElement => row.kind === 'more')!;
+
+  it('shows a page of a long list, then the next page, then the rest, with one Show More row that keeps its identity', async () => {
+    const { elements, source } = await treeOf(seven());
+    source.pageSize = 3;
+    const first = elements.roots();
+    assert.deepEqual(ids(first), ['1', '2', '3', 'more 3/7+3']);
+    const more = moreRow(first);
+    elements.showMore(more, false);
+    const change = elements.update(false);
+    assert.equal(change?.all, true, 'the top-level list grew: VS Code asks for it again');
+    const second = elements.roots();
+    assert.deepEqual(ids(second), ['1', '2', '3', '4', '5', '6', 'more 6/7+1']);
+    assert.equal(moreRow(second), more, 'the same row, so the keyboard focus stays on it');
+    elements.showMore(more, true);
+    elements.update(false);
+    assert.deepEqual(ids(elements.roots()), ['1', '2', '3', '4', '5', '6', '7']);
+  });
+
+  it('pages what the filter leaves, so hidden done tasks do not fill the first page', async () => {
+    const tasks = Array.from({ length: 7 }, (_, i) => task({ id: i + 1, status: i < 3 ? 'done' : 'pending' }));
+    const { elements, source } = await treeOf(seven(tasks));
+    source.pageSize = 2;
+    source.shown = { hideDone: true };
+    assert.deepEqual(ids(elements.roots()), ['4', '5', 'more 2/4+2']);
+  });
+
+  it('refreshes only a tag\'s row when its list grows under it', async () => {
+    const { elements, source } = await treeOf(tagged({ master: [task({ id: 1 })], feature: Array.from({ length: 5 }, (_, i) => task({ id: i + 1 })) }));
+    source.pageSize = 2;
+    const feature = elements.roots().find((row) => row.kind === 'tag' && row.tag === 'feature')!;
+    const rows = elements.children(feature);
+    assert.deepEqual(ids(rows), ['1', '2', 'more 2/5+2']);
+    elements.showMore(moreRow(rows), false);
+    const change = elements.update(false);
+    assert.equal(change?.all, false);
+    assert.deepEqual(change?.changed.map((row) => row.kind).sort(), ['more', 'tag'], 'the tag\'s list and the Show More row\'s counts');
+    assert.deepEqual(ids(elements.children(feature)), ['1', '2', '3', '4', 'more 4/5+1']);
+  });
+
+  it('extends the lists that hold a task beyond the page (its parent\'s too) so it can be revealed, and only then', async () => {
+    const tasks = Array.from({ length: 7 }, (_, i) => task({ id: i + 1, subtasks: i === 5 ? Array.from({ length: 5 }, (_, j) => ({ id: j + 1 })) : undefined }));
+    const { elements, source, store } = await treeOf(seven(tasks));
+    source.pageSize = 2;
+    assert.deepEqual(ids(elements.roots()), ['1', '2', 'more 2/7+2']);
+    const state = store.state;
+    assert.ok(state.kind === 'loaded');
+    const view = state.plan.tags.get('master')!;
+    const project = source.withPlan[0];
+    assert.equal(elements.include(project, view, view.byId.get('2')!), false, 'task 2 has a row already');
+    const subtask = view.byId.get('6.5')!;
+    assert.equal(elements.include(project, view, subtask), true);
+    elements.update(false);
+    const rows = elements.roots();
+    assert.deepEqual(ids(rows), ['1', '2', '3', '4', '5', '6', 'more 6/7+1'], 'the page that holds task 6');
+    const parent = rows.find((row) => row.kind === 'task' && row.task.id === '6')!;
+    assert.deepEqual(ids(elements.children(parent)), ['6.1', '6.2', '6.3', '6.4', '6.5'], 'and the page of its subtasks that holds 6.5');
+    assert.equal(elements.parent(elements.taskElement(project, view, subtask)), parent, 'the chain VS Code follows to reveal it');
+  });
+
+  it('starts every list from its first page again when the page size changes', async () => {
+    const { elements, source } = await treeOf(seven());
+    source.pageSize = 2;
+    elements.showMore(moreRow(elements.roots()), true);
+    assert.equal(moreRow(elements.roots()), undefined);
+    elements.resetPages();
+    source.pageSize = 5;
+    assert.deepEqual(ids(elements.roots()), ['1', '2', '3', '4', '5', 'more 5/7+2']);
+    source.pageSize = 0;
+    assert.equal(elements.roots().length, 7, '0 shows every row');
   });
 });
