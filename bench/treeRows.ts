@@ -1,8 +1,9 @@
 /**
  * The Tasks tree's row pass after an outside change of one task in a 10,000-task plan: every row
- * VS Code holds compared (all 10,000 of the tag, or its first page), against the reload that brought the change; then the check of the changed
- * plan that follows in a turn of its own, refreshing the rows whose problems changed. With the view
- * hidden no row is compared; the changes missed are caught up in one pass when it shows.
+ * VS Code holds compared (all 10,000 of the tag, or its first page), against the reload that
+ * brought the change; then the check of the changed plan that follows in a turn of its own,
+ * refreshing the rows whose problems changed. With the view hidden no row is compared; the changes
+ * missed are caught up in one pass when it shows.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';

@@ -70,8 +70,13 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
   });
   register(CommandIds.hideDone, () => model.setHideDone(true));
   register(CommandIds.showDone, () => model.setHideDone(false));
-  register(CommandIds.showMoreRows, (more) => isMoreElement(more) && model.showMore(more, false));
-  register(CommandIds.showAllRows, (more) => isMoreElement(more) && model.showMore(more, true));
+  // The keyboard focus moves to the first row shown: the Show More row it was on moves down or goes.
+  const showMore = async (more: unknown, all: boolean) => {
+    const first = isMoreElement(more) ? model.showMore(more, all) : undefined;
+    if (first) await services.treeView.reveal(first, { select: false, focus: true });
+  };
+  register(CommandIds.showMoreRows, (more) => showMore(more, false));
+  register(CommandIds.showAllRows, (more) => showMore(more, true));
 
   register(CommandIds.addTask, async () => {
     const project = await pickProject(model, { needsPlan: true });
@@ -87,7 +92,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     if (!dependencies) return;
     let newId = '';
     await apply({ project, tag: loaded.tag }, addTask({ ...fields, dependencies: dependencies.map((item) => item.task.id) }, (id) => (newId = id)));
-    void showInformationMessage(`Added task ${newId}: ${fields.title}`);
+    void announceAdded(services, project, newId, `Added task ${newId}: ${fields.title}`);
   });
 
   register(CommandIds.addSubtask, async (element) => {
@@ -97,7 +102,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     if (!fields) return;
     let newId = '';
     await apply(target, addSubtask(target.task.id, fields, (id) => (newId = id)));
-    void showInformationMessage(`Added subtask ${newId}: ${fields.title}`);
+    void announceAdded(services, target.project, newId, `Added subtask ${newId}: ${fields.title}`);
   });
 
   const editField = async (element: unknown, field: keyof TaskFields) => {
@@ -310,6 +315,14 @@ async function revealInFile(target: TaskTarget, field?: string): Promise<void> {
   await openFileAt(document.uri, start.line, start.column);
 }
 
+/** Says what was added, with a way to its row: a new task is last in its list, maybe past Show More. */
+async function announceAdded(services: CommandServices, project: Project, id: string, text: string): Promise<void> {
+  const choice = await showInformationMessage(text, 'Reveal in Tree');
+  const loaded = choice && loadedTag(services.model, project);
+  const task = loaded && loaded.tag.byId.get(id);
+  if (loaded && task) await revealTask(services, { project, tag: loaded.tag, task });
+}
+
 /** Selects the task's row, unless the filter or Hide Done leaves it out: then says so, with a way to show it. */
 async function revealTask(services: CommandServices, target: TaskTarget, options: { focus: boolean } = { focus: false }): Promise<void> {
   const { model, treeView } = services;
@@ -319,7 +332,7 @@ async function revealTask(services: CommandServices, target: TaskTarget, options
     model.setFilter({});
     await model.setHideDone(false);
   }
-  await treeView.reveal(model.revealable(target.project, target.tag, target.task), { select: true, focus: options.focus, expand: true });
+  await treeView.reveal(model.rowOf(target.project, target.tag, target.task), { select: true, focus: options.focus, expand: true });
 }
 
 /** The next task of the project shown (or picked), or undefined after saying why there is none. */

@@ -56,7 +56,7 @@ export class TaskTreeModel implements vscode.Disposable {
     this.subscriptions.push(
       projects.onDidChange(() => this.changed(false)),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (!affectsTreeSettings(event)) return;
+        if (!affectsTreeSettings(event) || treePageSize() === this.pageSize) return;
         this.pageSize = treePageSize();
         this.elements.resetPages();
         this.publishRows(this.elements.update(true));
@@ -119,17 +119,18 @@ export class TaskTreeModel implements vscode.Disposable {
     this.scheduleCheck();
   }
 
-  /** Shows the next page of a long list (`all`: the rest of it). */
-  showMore(more: MoreElement, all: boolean): void {
-    this.elements.showMore(more, all);
+  /** Shows the next page of a long list (`all`: the rest of it); returns the first row it adds. */
+  showMore(more: MoreElement, all: boolean): TaskElement | undefined {
+    const first = this.elements.showMore(more, all);
     this.publishRows(this.elements.update(false));
+    return first;
   }
 
   /**
-   * The task's row, ready to be revealed: the page of its list that holds it is shown, and a hidden
+   * The task's row, made sure to exist: the page of its list that holds it is shown, and a hidden
    * view's rows are caught up (VS Code can reveal only a row it was told of).
    */
-  revealable(project: Project, view: TagView, task: TaskNode): TaskElement {
+  rowOf(project: Project, view: TagView, task: TaskNode): TaskElement {
     if (this.elements.include(project, view, task)) this.publishRows(this.elements.update(false));
     this.publishRows(this.elements.catchUp());
     return this.taskElement(project, view, task);

@@ -171,12 +171,14 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement>, v
         return item;
       }
       case 'more': {
-        const item = new vscode.TreeItem(`Show ${element.step} More`, vscode.TreeItemCollapsibleState.None);
+        const count = (value: number) => value.toLocaleString('en-US');
+        const item = new vscode.TreeItem(`Show ${count(element.step)} More`, vscode.TreeItemCollapsibleState.None);
         item.id = element.key;
         item.iconPath = new vscode.ThemeIcon('ellipsis');
-        const noun = element.subtasks ? 'subtasks' : 'tasks';
-        item.description = `${element.shown.toLocaleString('en-US')} of ${element.total.toLocaleString('en-US')} ${noun} shown`;
-        item.tooltip = `Shows the next ${element.step} ${noun}. Show All (the row's button) shows the other ${(element.total - element.shown).toLocaleString('en-US')}; the setting taskmaster.tree.pageSize sets the page.`;
+        const noun = element.parentId === undefined ? 'task' : 'subtask';
+        item.description = `${count(element.shown)} of ${count(element.total)} ${noun}s shown`;
+        const rest = element.total - element.shown;
+        item.tooltip = `Shows the next ${element.step === 1 ? noun : `${count(element.step)} ${noun}s`}; Show All (the row's button or context menu) shows the other ${rest === 1 ? noun : `${count(rest)} ${noun}s`}. The setting taskmaster.tree.pageSize sets the page.`;
         item.accessibilityInformation = { label: `${item.label}, ${item.description}` };
         item.contextValue = 'more';
         item.command = { command: CommandIds.showMoreRows, title: 'Show More', arguments: [element] };

@@ -23,10 +23,10 @@ export type TreeElement =
   /** `command`: what a click on the row runs, with the project as its argument. */
   | { kind: 'message'; key: string; project?: Project; text: string; command?: { id: string; title: string } }
   /**
-   * The last row of a list longer than a page: `shown` of its `total` rows are shown, Show More adds
-   * `step`. `list` names the list (see listKey).
+   * The last row of a list longer than a page: a tag's tasks, or the subtasks of task `parentId`.
+   * `shown` of its `total` rows are shown, Show More adds `step`. `list` names the list (listKey).
    */
-  | { kind: 'more'; key: string; project: Project; list: string; subtasks: boolean; shown: number; total: number; step: number };
+  | { kind: 'more'; key: string; project: Project; tag: string; parentId?: string; list: string; shown: number; total: number; step: number };
 
 export type TaskElement = Extract<TreeElement, { kind: 'task' }>;
 export type MoreElement = Extract<TreeElement, { kind: 'more' }>;
@@ -124,9 +124,16 @@ export class TreeElements {
     return shown ? this.catchUp() : undefined;
   }
 
-  /** Extends a list by a page (`all`: to its end). The caller publishes the rows (update). */
-  showMore(more: MoreElement, all: boolean): void {
+  /**
+   * Extends a list by a page (`all`: to its end); the caller publishes the rows (update). Returns
+   * the first row it adds, for the keyboard focus to move to.
+   */
+  showMore(more: MoreElement, all: boolean): TaskElement | undefined {
     this.pageLimits.set(more.list, all ? Infinity : more.shown + more.step);
+    const view = this.viewOf(more.project, more.tag);
+    const parent = more.parentId === undefined ? undefined : view?.byId.get(more.parentId);
+    const first = view && this.shownList(view, parent)[more.shown];
+    return view && first ? this.taskElement(more.project, view, first) : undefined;
   }
 
   /** Every list back to its first page (the page size changed). */
@@ -143,9 +150,8 @@ export class TreeElements {
     if (pageSize <= 0) return false;
     const { parent } = task;
     const extendedParent = parent ? this.include(project, view, parent) : false;
-    const siblings = parent ? visibleSubtasks(parent, this.source.shown) : view.tasks.filter((sibling) => matchesFilter(sibling, this.source.shown));
     const list = listKey(project, view, parent);
-    const index = siblings.indexOf(task);
+    const index = this.shownList(view, parent).indexOf(task);
     if (index < this.limitOf(list)) return extendedParent;
     this.pageLimits.set(list, Math.ceil((index + 1) / pageSize) * pageSize);
     return true;
@@ -217,10 +223,13 @@ export class TreeElements {
   }
 
   parent(element: TreeElement): TreeElement | undefined {
-    if (element.kind === 'project' || element.kind === 'message' || element.kind === 'more' || !element.project) return undefined;
-    const view = element.kind === 'task' ? this.tagOf(element) : undefined;
-    if (element.kind === 'task' && element.task.parent && view) return this.taskElement(element.project, view, element.task.parent);
-    if (element.kind === 'task' && this.showsTags(element.project)) return this.tagElement(element.project, element.tag);
+    if (element.kind === 'project' || element.kind === 'message' || !element.project) return undefined;
+    if (element.kind === 'task' || element.kind === 'more') {
+      const view = this.viewOf(element.project, element.tag);
+      const owner = element.kind === 'task' ? element.task.parent : element.parentId === undefined ? undefined : view?.byId.get(element.parentId);
+      if (owner && view) return this.taskElement(element.project, view, owner);
+      if (this.showsTags(element.project)) return this.tagElement(element.project, element.tag);
+    }
     return this.source.withPlan.length > 1 ? this.intern({ kind: 'project', key: projectKey(element.project), project: element.project }) : undefined;
   }
 
@@ -292,8 +301,7 @@ export class TreeElements {
       case 'project':
         return [element.project.folder.name];
       case 'tag': {
-        const state = element.project.store.state;
-        const view = state.kind === 'loaded' ? state.plan.tags.get(element.tag) : undefined;
+        const view = this.viewOf(element.project, element.tag);
         const done = view?.tasks.filter((task) => task.status === 'done').length;
         return [element.current, done, view?.tasks.length, view?.metadata?.description];
       }
@@ -302,8 +310,7 @@ export class TreeElements {
         const row: unknown[] = [task.title, task.status, task.priority, task.description, task.details, task.testStrategy, element.isNext, element.waitingOn.join(','), task.subtasks.length];
         const metadata = task.raw.metadata;
         row.push(metadata === undefined ? undefined : JSON.stringify(metadata));
-        const state = element.project.store.state;
-        const view = state.kind === 'loaded' ? state.plan.tags.get(element.tag) : undefined;
+        const view = this.viewOf(element.project, element.tag);
         for (const id of task.dependencies) {
           const node = view?.byId.get(id);
           row.push(id, node?.status, node?.title);
@@ -326,13 +333,12 @@ export class TreeElements {
       case 'project':
         return this.projectChildren(element.project);
       case 'tag': {
-        const state = element.project.store.state;
-        const view = state.kind === 'loaded' ? state.plan.tags.get(element.tag) : undefined;
-        return view ? this.taskElements(element.project, view, view.tasks) : [];
+        const view = this.viewOf(element.project, element.tag);
+        return view ? this.taskElements(element.project, view) : [];
       }
       case 'task': {
-        const view = this.tagOf(element);
-        return view ? this.taskElements(element.project, view, visibleSubtasks(element.task, this.source.shown), element.task) : [];
+        const view = this.viewOf(element.project, element.tag);
+        return view ? this.taskElements(element.project, view, element.task) : [];
       }
       default:
         return [];
@@ -348,9 +354,9 @@ export class TreeElements {
     return fresh;
   }
 
-  private tagOf(element: TaskElement): TagView | undefined {
-    const state = element.project.store.state;
-    return state.kind === 'loaded' ? state.plan.tags.get(element.tag) : undefined;
+  private viewOf(project: Project, tag: string): TagView | undefined {
+    const state = project.store.state;
+    return state.kind === 'loaded' ? state.plan.tags.get(tag) : undefined;
   }
 
   private showsTags(project: Project): boolean {
@@ -386,7 +392,7 @@ export class TreeElements {
     const view = this.currentTag(state);
     // A freshly initialised plan has a tag without tasks: say what to do rather than show a blank view.
     if (view?.tasks.length === 0) problems.push(this.intern({ kind: 'message', key: `${base}:no-tasks`, project, text: `Tag "${view.name}" has no tasks yet. Add one with "Add Task", or turn a requirements document into tasks with "Parse PRD with AI".` }));
-    return view ? [...problems, ...this.taskElements(project, view, view.tasks)] : problems;
+    return view ? [...problems, ...this.taskElements(project, view)] : problems;
   }
 
   private tagElement(project: Project, tag: string): Extract<TreeElement, { kind: 'tag' }> {
@@ -396,16 +402,21 @@ export class TreeElements {
   }
 
   /** The rows of a tag's tasks, or of `parent`'s subtasks: a page of them, then a Show More row. */
-  private taskElements(project: Project, view: TagView, tasks: TaskNode[], parent?: TaskNode): TreeElement[] {
-    const shown = this.source.shown;
-    const filtered = tasks.filter((task) => task.parentId !== undefined || matchesFilter(task, shown));
+  private taskElements(project: Project, view: TagView, parent?: TaskNode): TreeElement[] {
+    const filtered = this.shownList(view, parent);
     const list = listKey(project, view, parent);
     const limit = this.limitOf(list);
     if (filtered.length <= limit) return filtered.map((task) => this.taskElement(project, view, task));
     const rows: TreeElement[] = filtered.slice(0, limit).map((task) => this.taskElement(project, view, task));
     const step = Math.min(this.source.pageSize, filtered.length - limit);
-    rows.push(this.intern({ kind: 'more', key: `${list}:more`, project, list, subtasks: parent !== undefined, shown: limit, total: filtered.length, step }));
+    rows.push(this.intern({ kind: 'more', key: `${list}:more`, project, tag: view.name, parentId: parent?.id, list, shown: limit, total: filtered.length, step }));
     return rows;
+  }
+
+  /** The tasks of a tag, or the subtasks of `parent`, that the filter and Hide Done leave: a list's rows before paging. */
+  private shownList(view: TagView, parent: TaskNode | undefined): TaskNode[] {
+    const shown = this.source.shown;
+    return parent ? visibleSubtasks(parent, shown) : view.tasks.filter((task) => matchesFilter(task, shown));
   }
 
   private limitOf(list: string): number {

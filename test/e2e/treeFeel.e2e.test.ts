@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { RawTask } from '../../src/core/task';
 import { boardFrame, copyDemo, readTasks, stagedSuite, tml, vscodeSession } from './stagedExtension';
-import { eventually, markdownPreview, openViewContainer, pickQuickPickItem, runCommand, waitForRows } from './vscodeHarness';
+import { clickNotificationButton, eventually, markdownPreview, openViewContainer, pickQuickPickItem, runCommand, waitForRows } from './vscodeHarness';
 
 describe('The Tasks tree as a new user meets it (code-server)', function () {
   this.timeout(90_000);
@@ -146,6 +146,8 @@ describe('The Tasks tree as a new user meets it (code-server)', function () {
       await moreRow('Show 5 More').click();
       await waitForRows(vs.page(), 'the next page', (rows) =>
         rows.some((row) => row.startsWith(rowOf(9))) && !rows.some((row) => row.startsWith(rowOf(10))) && rows.includes(`Show 3 More, 10 of ${master.length} tasks shown`));
+      const focused = vs.page().locator('.part.sidebar .monaco-list-row.focused');
+      await eventually('the focus on the first row shown', async () => ((await focused.getAttribute('aria-label').catch(() => null))?.startsWith(rowOf(5)) ? true : undefined));
 
       const last = master[master.length - 1];
       await eventually(`task ${last.id} chosen in Show Task`, async () => {
@@ -156,13 +158,28 @@ describe('The Tasks tree as a new user meets it (code-server)', function () {
       }, 45_000);
       const lastRow = vs.page().locator(`.part.sidebar .monaco-list-row[aria-label^="${last.id} "]`);
       await eventually(`row ${last.id}, beyond the page, revealed and selected`, async () => ((await lastRow.getAttribute('aria-selected').catch(() => null)) === 'true' ? true : undefined), 20_000);
-      await waitForRows(vs.page(), 'every master task, no Show More', (rows) => !rows.some((row) => row.startsWith('Show ')));
+      await waitForRows(vs.page(), 'every master task, no Show More', (rows) => !rows.some((row) => row.endsWith(' tasks shown')));
 
       setPageSize(4);
       await waitForRows(vs.page(), 'the first page again under the new size', (rows) => rows.includes(`Show 4 More, 4 of ${master.length} tasks shown`) && !rows.some((row) => row.startsWith(rowOf(4))), 20_000);
-      await moreRow('Show 4 More').hover();
-      await moreRow('Show 4 More').locator('.actions .action-label[aria-label="Show All"]').click({ timeout: 10_000 });
-      await waitForRows(vs.page(), 'every master task after Show All', (rows) => rows.some((row) => row.startsWith(rowOf(master.length - 1))) && !rows.some((row) => row.startsWith('Show ')));
+
+      // A task added goes last in its list, past Show More: its message leads to its row.
+      const title = 'Added past the page';
+      await runCommand(vs.page(), 'Taskmaster: Add Task…');
+      for (const [step, text] of [['1/4', title], ['2/4', ''], ['3/4', ''], ['4/4', '']]) {
+        await eventually(`Add Task's step ${step}`, async () => ((await vs.page().locator('.quick-input-widget .quick-input-title').innerText().catch(() => '')).startsWith(`New task (${step})`) ? true : undefined), 20_000);
+        if (text) await vs.page().locator('.quick-input-widget input.input').fill(text);
+        await vs.page().keyboard.press('Enter');
+      }
+      const added = await eventually('the task in tasks.json', async () => readTasks(vs.workspace()).master.tasks.find((candidate) => candidate.title === title), 20_000);
+      await clickNotificationButton(vs.page(), new RegExp(`^\\s*Added task ${added.id}: ${title}`), 'Reveal in Tree', 20_000);
+      const addedRow = vs.page().locator(`.part.sidebar .monaco-list-row[aria-label^="${added.id} ${title}"]`);
+      await eventually(`row ${added.id} revealed and selected`, async () => ((await addedRow.getAttribute('aria-selected').catch(() => null)) === 'true' ? true : undefined), 20_000);
+
+      setPageSize(3);
+      await moreRow('Show 3 More').hover();
+      await moreRow('Show 3 More').locator('.actions .action-label[aria-label="Show All"]').click({ timeout: 10_000 });
+      await waitForRows(vs.page(), 'every master task after Show All', (rows) => rows.some((row) => row.startsWith(`${added.id} ${title}`)) && !rows.some((row) => row.endsWith(' tasks shown')));
     } finally {
       fs.rmSync(settingsFile, { force: true });
     }

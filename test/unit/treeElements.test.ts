@@ -227,7 +227,9 @@ describe('Long lists in the tree come in pages, and a reveal shows the page that
     const first = elements.roots();
     assert.deepEqual(ids(first), ['1', '2', '3', 'more 3/7+3']);
     const more = moreRow(first);
-    elements.showMore(more, false);
+    assert.equal(elements.parent(more), undefined, 'at the root, as the tasks of a single tag are');
+    const firstAdded = elements.showMore(more, false);
+    assert.equal(firstAdded?.task.id, '4', 'the first row it adds, for the focus to move to');
     const change = elements.update(false);
     assert.equal(change?.all, true, 'the top-level list grew: VS Code asks for it again');
     const second = elements.roots();
@@ -252,6 +254,7 @@ describe('Long lists in the tree come in pages, and a reveal shows the page that
     const feature = elements.roots().find((row) => row.kind === 'tag' && row.tag === 'feature')!;
     const rows = elements.children(feature);
     assert.deepEqual(ids(rows), ['1', '2', 'more 2/5+2']);
+    assert.equal(elements.parent(moreRow(rows)), feature, 'under the tag\'s row');
     elements.showMore(moreRow(rows), false);
     const change = elements.update(false);
     assert.equal(change?.all, false);
