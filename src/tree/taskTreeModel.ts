@@ -56,8 +56,9 @@ export class TaskTreeModel implements vscode.Disposable {
     this.subscriptions.push(
       projects.onDidChange(() => this.changed(false)),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (!affectsTreeSettings(event) || treePageSize() === this.pageSize) return;
-        this.pageSize = treePageSize();
+        const pageSize = affectsTreeSettings(event) ? treePageSize() : this.pageSize;
+        if (pageSize === this.pageSize) return;
+        this.pageSize = pageSize;
         this.elements.resetPages();
         this.publishRows(this.elements.update(true));
       }),

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { SUBTASKS_SCHEMA, TASKS_SCHEMA, type GeneratedSubtask, type GeneratedTask } from '../../src/core/aiSchemas';
 import { newSubtaskCount, SCOPED_TASK_SCHEMA } from '../../src/core/scopePrompts';
 import { OllamaStandIn, type ChatRequestSeen } from '../support/ollamaStandIn';
-import { checkQuickPickItems, clickNotificationButton, eventually, expandTreeRow, markdownPreview, openFile, openViewContainer, pickQuickPickItem, runCommand, treeContextMenu, waitForInputBox, waitForRows } from './vscodeHarness';
+import { checkQuickPickItems, clickNotificationButton, eventually, expandTreeRow, markdownPreview, openFile, openViewContainer, pickQuickPickItem, runCommand, runCommandAndPick, treeContextMenu, waitForInputBox, waitForRows } from './vscodeHarness';
 import type { RawTask } from '../../src/core/task';
 import { packageExtension, readTasks, TASKS_FILE, tml, vscodeSession, type PackagedExtension } from './stagedExtension';
 
@@ -120,13 +120,7 @@ describe('AI commands in a real VS Code, with a local Ollama (stand-in)', functi
     await waitForRows(page, 'the hint that the plan is empty', (rows) => rows.some((row) => row.includes('has no tasks yet')), 60_000);
     await openFile(page, 'prd.md', 60_000);
 
-    // Under load the picker can close before it is used (a CI run once never saw it): ask again.
-    await eventually('the requirements document chosen', async () => {
-      await runCommand(page, 'Taskmaster: Parse PRD with AI…');
-      const picked = await pickQuickPickItem(page, { placeholder: 'Which requirements document?', label: 'Active editor: prd.md' }, 10_000).then(() => true, () => undefined);
-      if (!picked) await page.keyboard.press('Escape');
-      return picked;
-    }, 45_000);
+    await runCommandAndPick(page, 'Taskmaster: Parse PRD with AI…', { placeholder: 'Which requirements document?', label: 'Active editor: prd.md' });
     const count = await waitForInputBox(page, 'About how many tasks?');
     assert.equal(count.value, '10', 'the default count');
     await count.accept();

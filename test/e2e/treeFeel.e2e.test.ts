@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { RawTask } from '../../src/core/task';
 import { boardFrame, copyDemo, readTasks, stagedSuite, tml, vscodeSession } from './stagedExtension';
-import { clickNotificationButton, eventually, markdownPreview, openViewContainer, pickQuickPickItem, runCommand, waitForRows } from './vscodeHarness';
+import { clickNotificationButton, eventually, markdownPreview, openViewContainer, pickQuickPickItem, runCommand, runCommandAndPick, waitForRows } from './vscodeHarness';
 
 describe('The Tasks tree as a new user meets it (code-server)', function () {
   this.timeout(90_000);
@@ -57,13 +57,7 @@ describe('The Tasks tree as a new user meets it (code-server)', function () {
     const expected = [`8 ${task(8).title}`, 'Status: pending', 'Priority: high', 'Blocked: waits on 4', 'Dependencies', `4 ${task(4).title} (in-progress)`, task(8).description ?? ''];
     assert.deepEqual(expected.filter((text) => !preview.includes(text)), [], `the view shows every field:\n${preview}`);
 
-    // Under load something may close the picker before it is used (CI once saw it go inert): open it again.
-    await eventually('task 4 chosen in Show Task', async () => {
-      await runCommand(vs.page(), 'Taskmaster: Show Task');
-      const picked = await pickQuickPickItem(vs.page(), { placeholder: 'Show which task?', filter: task(4).title, label: `4 ${task(4).title}` }, 10_000).then(() => true, () => undefined);
-      if (!picked) await vs.page().keyboard.press('Escape');
-      return picked;
-    }, 45_000);
+    await runCommandAndPick(vs.page(), 'Taskmaster: Show Task', { placeholder: 'Show which task?', filter: task(4).title, label: `4 ${task(4).title}` });
     const four = await markdownPreview(vs.page(), 'Task 4.md', `4 ${task(4).title}`);
     assert.ok(four.includes('Subtasks (1/3 done)'), four);
     // The view shows one task at a time: the previous task's tab goes (VS Code closes it a moment later).
@@ -150,12 +144,7 @@ describe('The Tasks tree as a new user meets it (code-server)', function () {
       await eventually('the focus on the first row shown', async () => ((await focused.getAttribute('aria-label').catch(() => null))?.startsWith(rowOf(5)) ? true : undefined));
 
       const last = master[master.length - 1];
-      await eventually(`task ${last.id} chosen in Show Task`, async () => {
-        await runCommand(vs.page(), 'Taskmaster: Show Task');
-        const picked = await pickQuickPickItem(vs.page(), { placeholder: 'Show which task?', filter: last.title, label: `${last.id} ${last.title}` }, 10_000).then(() => true, () => undefined);
-        if (!picked) await vs.page().keyboard.press('Escape');
-        return picked;
-      }, 45_000);
+      await runCommandAndPick(vs.page(), 'Taskmaster: Show Task', { placeholder: 'Show which task?', filter: last.title, label: `${last.id} ${last.title}` });
       const lastRow = vs.page().locator(`.part.sidebar .monaco-list-row[aria-label^="${last.id} "]`);
       await eventually(`row ${last.id}, beyond the page, revealed and selected`, async () => ((await lastRow.getAttribute('aria-selected').catch(() => null)) === 'true' ? true : undefined), 20_000);
       await waitForRows(vs.page(), 'every master task, no Show More', (rows) => !rows.some((row) => row.endsWith(' tasks shown')));

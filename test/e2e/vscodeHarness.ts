@@ -265,6 +265,19 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
 }
 
 /**
+ * Runs a palette command and answers the quick pick it opens. Under load something can close the
+ * picker before it is used (CI saw it go inert, or never show): the command is then run again.
+ */
+export async function runCommandAndPick(page: Page, title: string, pick: Parameters<typeof pickQuickPickItem>[1], timeoutMs = 45_000): Promise<void> {
+  await eventually(`"${title}" answered with ${String(pick.label)}`, async () => {
+    await runCommand(page, title);
+    const picked = await pickQuickPickItem(page, pick, 10_000).then(() => true, () => undefined);
+    if (!picked) await page.keyboard.press('Escape');
+    return picked;
+  }, timeoutMs);
+}
+
+/**
  * Answers a quick pick an extension opened: waits until its input's placeholder matches (so the
  * typing goes to this quick pick, not the one it replaces), types `filter` if given (only the
  * visible rows are rendered), then clicks the row whose whole label matches `label`.
