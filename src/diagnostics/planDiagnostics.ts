@@ -3,7 +3,7 @@ import type { PlanProblem, ProblemSeverity } from '../core/plan';
 import { FirstCheck } from '../core/firstCheck';
 import { validatePlan } from '../core/validation';
 import { JsonLocator, JsonSyntaxError, type TextPosition } from '../store/jsonText';
-import { folderKey, type Project, type Projects } from '../workspace/projects';
+import { CHECK_AFTER_CHANGE_MS, folderKey, type Project, type Projects } from '../workspace/projects';
 
 /** The Problems panel's name for what Taskmaster reports; quick fixes answer only these. */
 export const DIAGNOSTIC_SOURCE = 'Taskmaster';
@@ -48,7 +48,7 @@ export class PlanDiagnostics implements vscode.Disposable {
     // part of a change (20 ms at 1,000 tasks), and the Problems panel is not where the user looks.
     this.subscription = projects.onDidChange((project) => {
       this.due.add(project);
-      this.dueTimer ??= setTimeout(() => this.updateDue());
+      this.dueTimer ??= setTimeout(() => this.updateDue(), CHECK_AFTER_CHANGE_MS);
     });
     this.updateAll();
   }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { FirstCheck } from '../core/firstCheck';
 import type { PlanProblem, TagView, TaskNode } from '../core/plan';
 import type { LoadedPlan } from '../store/planReader';
-import { folderKey, type Project, type Projects } from '../workspace/projects';
+import { CHECK_AFTER_CHANGE_MS, folderKey, type Project, type Projects } from '../workspace/projects';
 import { ContextKeys } from '../commands/commandIds';
 import { affectsTreeSettings, treePageSize } from '../config';
 import { describeFilter, isFilterActive, isShown, type TaskFilter } from './taskFilter';
@@ -143,7 +143,7 @@ export class TaskTreeModel implements vscode.Disposable {
     this.checkTimer ??= setTimeout(() => {
       this.checkTimer = undefined;
       this.checkNow();
-    });
+    }, CHECK_AFTER_CHANGE_MS);
   }
 
   private checkNow(): void {
