@@ -61,17 +61,20 @@ export async function boardRenderRows(dir: string, ms: (value: number) => string
     const one: Array<{ total: number; webview: number }> = [];
     const all: Array<{ total: number; webview: number }> = [];
     for (let run = 0; run < EDIT_RUNS; run++) {
-      one.push(await outsideEdit(page, workspace, plan, `one ${run}`, false));
-      all.push(await outsideEdit(page, workspace, plan, `all ${run}`, true));
+      one.push(await outsideEdit(page, tasksFile(workspace), plan, `one ${run}`, false));
+      all.push(await outsideEdit(page, tasksFile(workspace), plan, `all ${run}`, true));
     }
     await runCommand(page, 'View: Close All Editors');
     await page.locator('iframe.webview').waitFor({ state: 'detached', timeout: 10_000 });
 
-    // The peer: the same edits, followed by a bare webview.
+    // The peer: the same edits of a copy of the plan that only a bare webview follows.
+    const peerFile = path.join(workspace, 'peer-board', 'tasks.json');
+    await fs.mkdir(path.dirname(peerFile), { recursive: true });
+    await fs.writeFile(peerFile, taskMasterText(plan));
     await runCommand(page, 'Peer Board: Open', 30_000);
     await board(page).locator('[data-task-id]').first().waitFor({ state: 'visible', timeout: 30_000 });
     const peer: number[] = [];
-    for (let run = 0; run < EDIT_RUNS; run++) peer.push((await outsideEdit(page, workspace, plan, `peer ${run}`, false)).total);
+    for (let run = 0; run < EDIT_RUNS; run++) peer.push((await outsideEdit(page, peerFile, plan, `peer ${run}`, false)).total);
     const oneMs = median(one.map((run) => run.total));
     const allMs = median(all.map((run) => run.total));
     const peerMs = median(peer);
@@ -151,11 +154,11 @@ async function webviewTimes(frame: FrameLocator): Promise<WebviewTimes> {
 }
 
 /**
- * Writes tasks.json with the first pending card's title changed (or every title, for a full state)
+ * Writes the plan `file` with the first pending card's title changed (or every title, for a full state)
  * and times it until that card shows the new title: from the write to the DOM change (a mutation
  * observer in the page), and the webview's own handling of the message.
  */
-async function outsideEdit(page: Page, workspace: string, plan: GeneratedPlan, label: string, everyTask: boolean): Promise<{ total: number; webview: number }> {
+async function outsideEdit(page: Page, file: string, plan: GeneratedPlan, label: string, everyTask: boolean): Promise<{ total: number; webview: number }> {
   const frame = board(page);
   const id = await frame.locator('[data-column="pending"] [data-task-id]').first().getAttribute('data-task-id');
   const task = plan.master.tasks.find((candidate) => String(candidate.id) === id)!;
@@ -175,7 +178,7 @@ async function outsideEdit(page: Page, workspace: string, plan: GeneratedPlan, l
   }, { id, text: expected });
   const text = taskMasterText(plan);
   const written = Date.now();
-  await writeAtomically(tasksFile(workspace), text);
+  await writeAtomically(file, text);
   const seen = await frame.locator('body').evaluate(() => (globalThis as unknown as { seen: Promise<number> }).seen);
   const { stateMs } = await webviewTimes(frame);
   return { total: seen - written, webview: stateMs };

@@ -1,16 +1,18 @@
 // The board's peer in `npm run bench -- views`: a webview of the master tag's task titles, each in
 // the board's markup for a card (`[data-task-id] .card-title`, pending ones under
-// `[data-column="pending"]`), that follows outside edits of tasks.json with nothing in between:
+// `[data-column="pending"]`), that follows outside edits of a plan file with nothing in between:
 // a watcher on the file's folder, a read and JSON.parse on each event for the file, every title
 // posted, and the page setting the ones that differ. What an outside edit costs to reach a webview
 // in this VS Code before any work of the board's own: no debounce, no index, no diff, no checks.
+// It follows a copy of the plan in peer-board/, which the Taskmaster extension does not watch, so
+// the extension's own work on a change does not count against it.
 const fs = require('node:fs');
 const path = require('node:path');
 const vscode = require('vscode');
 
 exports.activate = (context) => {
   const folder = vscode.workspace.workspaceFolders[0].uri.fsPath;
-  const tasksFile = path.join(folder, '.taskmaster', 'tasks', 'tasks.json');
+  const tasksFile = path.join(folder, 'peer-board', 'tasks.json');
   const readTasks = () => JSON.parse(fs.readFileSync(tasksFile, 'utf8')).master.tasks;
   context.subscriptions.push(
     vscode.commands.registerCommand('peerBoard.open', () => {

@@ -109,11 +109,14 @@ export class TaskTreeModel implements vscode.Disposable {
   }
 
   /**
-   * A plan change reaches the rows two timer turns later. VS Code sends what an extension posts to
-   * the window in one batch, a timer turn after the first message; the board posts its update in
-   * the turn of the change, so the rows' pass (and the window drawing them) would otherwise go
-   * first. Measured in code-server with 1,000 tasks: a card shows an outside edit about 25 ms
-   * sooner, the rows a few ms later. Whatever needs a row at once asks for it (rowOf).
+   * A plan change reaches the rows (and this model's listeners: the badge, the status bar items)
+   * two timer turns later. VS Code sends what an extension posts to the window in one batch, one
+   * timer turn after the first message. The board posts its update in the turn of the change
+   * (its complexity report is kept), but this model hears of the change before the board does, so
+   * a timer set here, even for one turn, would run before that batch left: the rows' pass, and the
+   * window drawing the rows, would go first. Measured in code-server with 1,000 tasks: a card
+   * shows an outside edit about 25 ms sooner, the rows a few ms later. rowOf, which needs the
+   * rows at once, brings a pending change in first.
    */
   private planChanged(): void {
     this.changeTimer ??= setTimeout(() => {
@@ -149,6 +152,11 @@ export class TaskTreeModel implements vscode.Disposable {
    * view's rows are caught up (VS Code can reveal only a row it was told of).
    */
   rowOf(project: Project, view: TagView, task: TaskNode): TaskElement {
+    if (this.changeTimer) {
+      clearTimeout(this.changeTimer);
+      this.changeTimer = undefined;
+      this.changed(false);
+    }
     if (this.elements.include(project, view, task)) this.publishRows(this.elements.update(false));
     this.publishRows(this.elements.catchUp());
     return this.taskElement(project, view, task);
@@ -159,7 +167,8 @@ export class TaskTreeModel implements vscode.Disposable {
     if (this.disposed) return;
     this.checkTimer ??= setTimeout(() => {
       this.checkTimer = undefined;
-      this.checkNow();
+      // Rows are compared before they are checked; the pending change schedules the check again.
+      if (!this.changeTimer) this.checkNow();
     }, CHECK_AFTER_CHANGE_MS);
   }
 

@@ -176,9 +176,11 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TreeElement>, v
         item.id = element.key;
         item.iconPath = new vscode.ThemeIcon('ellipsis');
         const noun = element.parentId === undefined ? 'task' : 'subtask';
-        item.description = `${count(element.shown)} of ${count(element.total)} ${noun}s shown`;
+        const next = element.nextId === undefined ? '' : `, next task ${element.nextId} among the rest`;
+        item.description = `${count(element.shown)} of ${count(element.total)} ${noun}s shown${next}`;
         const rest = element.total - element.shown;
-        item.tooltip = `Shows the next ${element.step === 1 ? noun : `${count(element.step)} ${noun}s`}; Show All (the row's button or context menu) shows the other ${rest === 1 ? noun : `${count(rest)} ${noun}s`}. The setting taskmaster.tree.pageSize sets the page.`;
+        const reveal = element.nextId === undefined ? '' : ` The next task, ${element.nextId}, is among them: Reveal Next Task (the view's title bar) shows it, and Hide Done keeps done work off the first page.`;
+        item.tooltip = `Shows the next ${element.step === 1 ? noun : `${count(element.step)} ${noun}s`}; Show All (the row's button or context menu) shows the other ${rest === 1 ? noun : `${count(rest)} ${noun}s`}.${reveal} The setting taskmaster.tree.pageSize sets the page.`;
         item.accessibilityInformation = { label: `${item.label}, ${item.description}` };
         item.contextValue = 'more';
         item.command = { command: CommandIds.showMoreRows, title: 'Show More', arguments: [element] };

@@ -25,8 +25,10 @@ export type TreeElement =
   /**
    * The last row of a list longer than a page: a tag's tasks, or the subtasks of task `parentId`.
    * `shown` of its `total` rows are shown, Show More adds `step`. `list` names the list (listKey).
+   * `nextId`: the tag's next task, when the rows not shown hold it (a long-lived plan's first page
+   * may be all done work).
    */
-  | { kind: 'more'; key: string; project: Project; tag: string; parentId?: string; list: string; shown: number; total: number; step: number };
+  | { kind: 'more'; key: string; project: Project; tag: string; parentId?: string; list: string; shown: number; total: number; step: number; nextId: string | undefined };
 
 export type TaskElement = Extract<TreeElement, { kind: 'task' }>;
 export type MoreElement = Extract<TreeElement, { kind: 'more' }>;
@@ -324,7 +326,7 @@ export class TreeElements {
       case 'message':
         return [element.text];
       case 'more':
-        return [element.shown, element.total, element.step];
+        return [element.shown, element.total, element.step, element.nextId];
     }
   }
 
@@ -409,8 +411,17 @@ export class TreeElements {
     if (filtered.length <= limit) return filtered.map((task) => this.taskElement(project, view, task));
     const rows: TreeElement[] = filtered.slice(0, limit).map((task) => this.taskElement(project, view, task));
     const step = Math.min(this.source.pageSize, filtered.length - limit);
-    rows.push(this.intern({ kind: 'more', key: `${list}:more`, project, tag: view.name, parentId: parent?.id, list, shown: limit, total: filtered.length, step }));
+    const nextId = this.nextBeyond(view, parent, filtered, limit);
+    rows.push(this.intern({ kind: 'more', key: `${list}:more`, project, tag: view.name, parentId: parent?.id, list, shown: limit, total: filtered.length, step, nextId }));
     return rows;
+  }
+
+  /** The tag's next task when a list's rows from `limit` on hold it (as itself, or as a task above it). */
+  private nextBeyond(view: TagView, parent: TaskNode | undefined, list: readonly TaskNode[], limit: number): string | undefined {
+    const next = this.nextTask(view);
+    let holder = next;
+    while (holder && holder.parent !== parent) holder = holder.parent;
+    return holder && list.indexOf(holder, limit) >= 0 ? next?.id : undefined;
   }
 
   /** The tasks of a tag, or the subtasks of `parent`, that the filter and Hide Done leave: a list's rows before paging. */

@@ -14,10 +14,11 @@ export interface Project {
 }
 
 /**
- * How long the checks of a changed plan (Problems, the rows' problem markers; 20 ms at 1,000 tasks)
- * wait: until the views' updates have left the extension host and been drawn. VS Code sends what
- * the views post in one batch after the current turn, so a check due at once would hold the batch
- * back, and then compete with the window drawing it.
+ * How long the checks of a plan (Problems, the rows' problem markers; 20 ms at 1,000 tasks) wait
+ * after a change, or after rows were built afresh: long enough, as a rule, for the views' updates
+ * to have left the extension host and been drawn. VS Code sends what the views post in one batch
+ * after the current turn, so a check due at once would hold the batch back, and then compete with
+ * the window drawing it.
  */
 export const CHECK_AFTER_CHANGE_MS = 100;
 

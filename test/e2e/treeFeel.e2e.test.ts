@@ -132,14 +132,21 @@ describe('The Tasks tree as a new user meets it (code-server)', function () {
     };
     const master = readTasks(vs.workspace()).master.tasks;
     const rowOf = (index: number) => `${master[index].id} ${master[index].title}`;
+    /** The Show More row's label; it names the next task when the rows not shown hold it. */
+    const moreLabel = (step: number, shown: number, total = master.length) => {
+      const next = tml(vs.workspace(), 'next') as RawTask;
+      const nextIndex = readTasks(vs.workspace()).master.tasks.findIndex((candidate) => String(candidate.id) === String(next.id).split('.')[0]);
+      return `Show ${step} More, ${shown} of ${total} tasks shown${nextIndex >= shown ? `, next task ${next.id} among the rest` : ''}`;
+    };
+    const noMoreRow = (rows: string[]) => !rows.some((row) => /^Show [\d,]+ More, [\d,]+ of [\d,]+ tasks shown/.test(row));
     const moreRow = (label: string) => vs.page().locator(`.part.sidebar .monaco-list-row[aria-label^="${label}"]`).first();
     try {
       setPageSize(5);
       await waitForRows(vs.page(), 'the first 5 master tasks, then Show More', (rows) =>
-        rows.some((row) => row.startsWith(rowOf(4))) && !rows.some((row) => row.startsWith(rowOf(5))) && rows.includes(`Show 5 More, 5 of ${master.length} tasks shown`), 20_000);
+        rows.some((row) => row.startsWith(rowOf(4))) && !rows.some((row) => row.startsWith(rowOf(5))) && rows.includes(moreLabel(5, 5)), 20_000);
       await moreRow('Show 5 More').click();
       await waitForRows(vs.page(), 'the next page', (rows) =>
-        rows.some((row) => row.startsWith(rowOf(9))) && !rows.some((row) => row.startsWith(rowOf(10))) && rows.includes(`Show 3 More, 10 of ${master.length} tasks shown`));
+        rows.some((row) => row.startsWith(rowOf(9))) && !rows.some((row) => row.startsWith(rowOf(10))) && rows.includes(moreLabel(3, 10)));
       const focused = vs.page().locator('.part.sidebar .monaco-list-row.focused');
       await eventually('the focus on the first row shown', async () => ((await focused.getAttribute('aria-label').catch(() => null))?.startsWith(rowOf(5)) ? true : undefined));
 
@@ -147,10 +154,10 @@ describe('The Tasks tree as a new user meets it (code-server)', function () {
       await runCommandAndPick(vs.page(), 'Taskmaster: Show Task', { placeholder: 'Show which task?', filter: last.title, label: `${last.id} ${last.title}` });
       const lastRow = vs.page().locator(`.part.sidebar .monaco-list-row[aria-label^="${last.id} "]`);
       await eventually(`row ${last.id}, beyond the page, revealed and selected`, async () => ((await lastRow.getAttribute('aria-selected').catch(() => null)) === 'true' ? true : undefined), 20_000);
-      await waitForRows(vs.page(), 'every master task, no Show More', (rows) => !rows.some((row) => row.endsWith(' tasks shown')));
+      await waitForRows(vs.page(), 'every master task, no Show More', noMoreRow);
 
       setPageSize(4);
-      await waitForRows(vs.page(), 'the first page again under the new size', (rows) => rows.includes(`Show 4 More, 4 of ${master.length} tasks shown`) && !rows.some((row) => row.startsWith(rowOf(4))), 20_000);
+      await waitForRows(vs.page(), 'the first page again under the new size', (rows) => rows.includes(moreLabel(4, 4)) && !rows.some((row) => row.startsWith(rowOf(4))), 20_000);
 
       // A task added goes last in its list, past Show More: its message leads to its row.
       const title = 'Added past the page';
@@ -166,9 +173,13 @@ describe('The Tasks tree as a new user meets it (code-server)', function () {
       await eventually(`row ${added.id} revealed and selected`, async () => ((await addedRow.getAttribute('aria-selected').catch(() => null)) === 'true' ? true : undefined), 20_000);
 
       setPageSize(3);
+      // Task 4 holds the next task here (4.2): past a page of three, the row says so.
+      const third = moreLabel(3, 3, master.length + 1);
+      assert.match(third, /next task \S+ among the rest$/);
+      await waitForRows(vs.page(), 'a page of three, and the next task past it named', (rows) => rows.includes(third), 20_000);
       await moreRow('Show 3 More').hover();
       await moreRow('Show 3 More').locator('.actions .action-label[aria-label="Show All"]').click({ timeout: 10_000 });
-      await waitForRows(vs.page(), 'every master task after Show All', (rows) => rows.some((row) => row.startsWith(`${added.id} ${title}`)) && !rows.some((row) => row.endsWith(' tasks shown')));
+      await waitForRows(vs.page(), 'every master task after Show All', (rows) => rows.some((row) => row.startsWith(`${added.id} ${title}`)) && noMoreRow(rows));
     } finally {
       fs.rmSync(settingsFile, { force: true });
     }

@@ -282,6 +282,33 @@ describe('Long lists in the tree come in pages, and a reveal shows the page that
     assert.equal(elements.parent(elements.taskElement(project, view, subtask)), parent, 'the chain VS Code follows to reveal it');
   });
 
+  it('says when the next task sits past the page, in the tag\'s list or in its parent\'s subtasks', async () => {
+    const done = Array.from({ length: 4 }, (_, i) => task({ id: i + 1, status: 'done' }));
+    const { elements, source, store, tasksFile } = await treeOf(seven([...done, task({ id: 5 }), task({ id: 6 })]));
+    source.pageSize = 2;
+    const more = moreRow(elements.roots());
+    assert.equal(more.nextId, '5', 'the first page is all done work');
+    elements.showMore(more, false);
+    elements.update(false);
+    assert.equal(moreRow(elements.roots()).nextId, '5', 'still among the rest');
+    elements.showMore(more, false);
+    assert.equal(elements.update(false)?.all, true);
+    assert.equal(moreRow(elements.roots()), undefined, 'task 5 shown: no Show More row is left');
+
+    // In progress with its first subtasks done: the next task is its first open subtask (Task Master's rule).
+    const subtasks = Array.from({ length: 5 }, (_, j) => ({ id: j + 1, status: j < 3 ? 'done' : 'pending' }));
+    await fs.writeFile(tasksFile, taskMasterText(seven([task({ id: 1, status: 'in-progress', subtasks }), task({ id: 2 }), task({ id: 3 })])));
+    await store.reload();
+    elements.resetPages();
+    const rows = elements.roots();
+    assert.equal(moreRow(rows).nextId, undefined, 'task 1, which holds the next task, is on the first page');
+    const parent = rows.find((row): row is TaskElement => row.kind === 'task' && row.task.id === '1')!;
+    assert.equal(moreRow(elements.children(parent)).nextId, '1.4');
+    elements.showMore(moreRow(elements.children(parent)), false);
+    elements.update(false);
+    assert.equal(moreRow(elements.children(parent)).nextId, undefined, '1.4 is on the page now');
+  });
+
   it('starts every list from its first page again when the page size changes', async () => {
     const { elements, source } = await treeOf(seven());
     source.pageSize = 2;
