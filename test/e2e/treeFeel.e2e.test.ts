@@ -132,7 +132,7 @@ describe('The Tasks tree as a new user meets it (code-server)', function () {
     };
     const master = readTasks(vs.workspace()).master.tasks;
     const rowOf = (index: number) => `${master[index].id} ${master[index].title}`;
-    /** The Show More row's label; it names the next task when the rows not shown hold it. */
+    /** The Show More row's label; it names the next task when the rows not shown hold it. (Runs `tml next`: not for a polled predicate.) */
     const moreLabel = (step: number, shown: number, total = master.length) => {
       const next = tml(vs.workspace(), 'next') as RawTask;
       const nextIndex = readTasks(vs.workspace()).master.tasks.findIndex((candidate) => String(candidate.id) === String(next.id).split('.')[0]);
@@ -142,11 +142,12 @@ describe('The Tasks tree as a new user meets it (code-server)', function () {
     const moreRow = (label: string) => vs.page().locator(`.part.sidebar .monaco-list-row[aria-label^="${label}"]`).first();
     try {
       setPageSize(5);
+      const [firstPage, secondPage, smallerPage] = [moreLabel(5, 5), moreLabel(3, 10), moreLabel(4, 4)];
       await waitForRows(vs.page(), 'the first 5 master tasks, then Show More', (rows) =>
-        rows.some((row) => row.startsWith(rowOf(4))) && !rows.some((row) => row.startsWith(rowOf(5))) && rows.includes(moreLabel(5, 5)), 20_000);
+        rows.some((row) => row.startsWith(rowOf(4))) && !rows.some((row) => row.startsWith(rowOf(5))) && rows.includes(firstPage), 20_000);
       await moreRow('Show 5 More').click();
       await waitForRows(vs.page(), 'the next page', (rows) =>
-        rows.some((row) => row.startsWith(rowOf(9))) && !rows.some((row) => row.startsWith(rowOf(10))) && rows.includes(moreLabel(3, 10)));
+        rows.some((row) => row.startsWith(rowOf(9))) && !rows.some((row) => row.startsWith(rowOf(10))) && rows.includes(secondPage));
       const focused = vs.page().locator('.part.sidebar .monaco-list-row.focused');
       await eventually('the focus on the first row shown', async () => ((await focused.getAttribute('aria-label').catch(() => null))?.startsWith(rowOf(5)) ? true : undefined));
 
@@ -157,7 +158,7 @@ describe('The Tasks tree as a new user meets it (code-server)', function () {
       await waitForRows(vs.page(), 'every master task, no Show More', noMoreRow);
 
       setPageSize(4);
-      await waitForRows(vs.page(), 'the first page again under the new size', (rows) => rows.includes(moreLabel(4, 4)) && !rows.some((row) => row.startsWith(rowOf(4))), 20_000);
+      await waitForRows(vs.page(), 'the first page again under the new size', (rows) => rows.includes(smallerPage) && !rows.some((row) => row.startsWith(rowOf(4))), 20_000);
 
       // A task added goes last in its list, past Show More: its message leads to its row.
       const title = 'Added past the page';
