@@ -8,6 +8,7 @@ import { createBranchTag, currentGitBranch, tagNameForBranch } from '../store/gi
 import { editUndoably } from '../store/undoableEdit';
 import type { TaskTreeModel, TreeElement } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
+import { announceTask } from './announceTask';
 import { CommandIds } from './commandIds';
 import { registerCommand } from './registerCommand';
 import {
@@ -57,15 +58,17 @@ export function registerStructureCommands(context: vscode.ExtensionContext, serv
   const { model, log } = services;
   const register = (id: string, handler: (...args: unknown[]) => unknown) => registerCommand(context, log, id, handler);
 
-  /** Makes an edit that can be taken back, then says what it did with an Undo button. */
-  const undoably = async (project: Project, operation: PlanOperation, tag: string, affectedTags: string[], done: string, afterUndo?: () => Promise<void>) => {
+  /** Makes an edit that can be taken back, then says what it did with an Undo button (and Show Task for a task it moved). */
+  const undoably = async (project: Project, operation: PlanOperation, tag: string, affectedTags: string[], done: string, options: { afterUndo?: () => Promise<void>; shows?: { tag: string; id: string } } = {}) => {
+    const { afterUndo, shows } = options;
     const edit = await editUndoably(project.store, operation, { tag, affectedTags });
     if (!edit) {
       void showInformationMessage('Nothing to change.');
       return;
     }
     // Not awaited: the command is done; the note may stay in the notification center for a while.
-    void showInformationMessage(done, UNDO).then(async (choice) => {
+    const announced = shows ? announceTask(done, project, shows.tag, shows.id, UNDO) : showInformationMessage(done, UNDO);
+    void announced.then(async (choice) => {
       if (choice !== UNDO) return;
       try {
         await edit.undo();
@@ -104,7 +107,7 @@ export function registerStructureCommands(context: vscode.ExtensionContext, serv
     if (!target) return;
     let newId = '';
     await target.project.store.edit(removeSubtask(target.task.id, true, (id) => (newId = id)), target.tag.name);
-    void showInformationMessage(`Subtask ${target.task.id} is now task ${newId}.`);
+    void announceTask(`Subtask ${target.task.id} is now task ${newId}.`, target.project, target.tag.name, newId);
   });
 
   register(CommandIds.convertToSubtask, async (element) => {
@@ -119,7 +122,7 @@ export function registerStructureCommands(context: vscode.ExtensionContext, serv
     if (!parent) return;
     let newId = '';
     await target.project.store.edit(makeSubtask(parent.task.id, target.task.id, (id) => (newId = id)), target.tag.name);
-    void showInformationMessage(`Task ${target.task.id} is now subtask ${newId} of ${parent.task.id}.`);
+    void announceTask(`Task ${target.task.id} is now subtask ${newId} of ${parent.task.id}.`, target.project, target.tag.name, newId);
   });
 
   register(CommandIds.moveToTag, async (element, selection) => {
@@ -147,7 +150,7 @@ export function registerStructureCommands(context: vscode.ExtensionContext, serv
       options = answer === MOVE_CHOICES.withDependencies ? { withDependencies: true } : { ignoreDependencies: true };
     }
     const operation = moveTasksToTag({ ids, fromTag: tag.name, toTag, ...options });
-    await undoably(project, operation, tag.name, [tag.name, toTag], `Moved ${ids.join(', ')} to tag "${toTag}".`);
+    await undoably(project, operation, tag.name, [tag.name, toTag], `Moved ${ids.join(', ')} to tag "${toTag}".`, { shows: { tag: toTag, id: ids[0] } });
   });
 
   register(CommandIds.addTag, async (element) => {
@@ -200,7 +203,7 @@ export function registerStructureCommands(context: vscode.ExtensionContext, serv
     const restoreCurrent = async () => {
       if (wasCurrent) await project.store.setCurrentTag(tag.name);
     };
-    await undoably(project, deleteTag(tag.name), tag.name, [tag.name], `Deleted tag "${tag.name}".`, restoreCurrent);
+    await undoably(project, deleteTag(tag.name), tag.name, [tag.name], `Deleted tag "${tag.name}".`, { afterUndo: restoreCurrent });
     // As task-master delete-tag: deleting the current tag goes back to master.
     if (wasCurrent) await project.store.setCurrentTag(DEFAULT_TAG);
   });

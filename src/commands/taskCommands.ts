@@ -13,6 +13,7 @@ import type { TaskDocuments } from '../tree/taskDocuments';
 import { isMoreElement, type TaskTreeModel, type TreeElement } from '../tree/taskTreeModel';
 import { localStore, servedPlanMessage, type Project } from '../workspace/projects';
 import { CommandIds, setStatusCommandId, TREE_SELECTION_ARG } from './commandIds';
+import { announceTask } from './announceTask';
 import { isProject, loadedTag, pickProject, resolveTarget, taskPickItems, taskRef, type TaskTarget } from './taskPicker';
 import { plural } from '../core/text';
 import { showInformationMessage, showWarningMessage } from '../notifications';
@@ -92,7 +93,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     if (!dependencies) return;
     let newId = '';
     await apply({ project, tag: loaded.tag }, addTask({ ...fields, dependencies: dependencies.map((item) => item.task.id) }, (id) => (newId = id)));
-    void announceAdded(services, project, newId, `Added task ${newId}: ${fields.title}`);
+    void announceTask(`Added task ${newId}: ${fields.title}`, project, loaded.tag.name, newId);
   });
 
   register(CommandIds.addSubtask, async (element) => {
@@ -102,7 +103,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     if (!fields) return;
     let newId = '';
     await apply(target, addSubtask(target.task.id, fields, (id) => (newId = id)));
-    void announceAdded(services, target.project, newId, `Added subtask ${newId}: ${fields.title}`);
+    void announceTask(`Added subtask ${newId}: ${fields.title}`, target.project, target.tag.name, newId);
   });
 
   const editField = async (element: unknown, field: keyof TaskFields) => {
@@ -313,14 +314,6 @@ async function revealInFile(target: TaskTarget, field?: string): Promise<void> {
   const document = await vscode.workspace.openTextDocument(target.project.store.location.tasksFile);
   const { start } = new JsonLocator(document.getText()).locate(field ? [...target.task.path, field] : target.task.path);
   await openFileAt(document.uri, start.line, start.column);
-}
-
-/** Says what was added, with a way to its row: a new task is last in its list, maybe past Show More. */
-async function announceAdded(services: CommandServices, project: Project, id: string, text: string): Promise<void> {
-  const choice = await showInformationMessage(text, 'Reveal in Tree');
-  const loaded = choice && loadedTag(services.model, project);
-  const task = loaded && loaded.tag.byId.get(id);
-  if (loaded && task) await revealTask(services, { project, tag: loaded.tag, task });
 }
 
 /** Selects the task's row, unless the filter or Hide Done leaves it out: then says so, with a way to show it. */

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
+import { announceTask } from '../commands/announceTask';
 import { withCancellableProgress } from '../commands/cancellableProgress';
 import { CommandIds } from '../commands/commandIds';
 import { registerCommand } from '../commands/registerCommand';
 import { loadedTag, pickProject } from '../commands/taskPicker';
 import { githubSettings } from '../config';
-import { selectTag } from '../core/plan';
 import { GitHubClient, parseApiUrl, repositoryName, type GitHubLabel, type GitHubMilestone, type IssueQuery } from '../github/gitHubClient';
 import { readGitHubLink, tasksByIssue } from '../github/gitHubLink';
 import { importFromGitHub, PULL_REQUEST_SCAN_LIMIT, type ImportOutcome } from '../github/issueImport';
@@ -93,14 +93,11 @@ export function registerGitHubCommands(context: vscode.ExtensionContext, service
     void showInformationMessage(`Updated ${plural(sync.proposals.length, 'task')} from GitHub.`);
   });
 
-  /** What the import did ("Imported 3 new tasks; updated none."), with a button that shows the first of them in the tree. */
+  /** What the import did ("Imported 3 new tasks; updated none."), with a button that shows the first of them. */
   async function reportImport(project: Project, tag: string, outcome: ImportOutcome): Promise<void> {
     const first = outcome.added[0] ?? outcome.updated[0] ?? outcome.withNewPullRequests[0];
-    const choice = await showInformationMessage(importSummary(outcome), ...(first ? ['Show'] : []));
-    const state = project.store.state;
-    const view = choice && state.kind === 'loaded' ? selectTag(state.plan, tag) : undefined;
-    const task = view?.byId.get(first);
-    if (view && task) await vscode.commands.executeCommand(CommandIds.showTask, model.taskElement(project, view, task));
+    if (first) await announceTask(importSummary(outcome), project, tag, first);
+    else await showInformationMessage(importSummary(outcome));
   }
 }
 

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { SUBTASKS_SCHEMA, TASKS_SCHEMA, type GeneratedSubtask, type GeneratedTask } from '../../src/core/aiSchemas';
 import { newSubtaskCount, SCOPED_TASK_SCHEMA } from '../../src/core/scopePrompts';
 import { OllamaStandIn, type ChatRequestSeen } from '../support/ollamaStandIn';
-import { checkQuickPickItems, clickNotificationButton, eventually, expandTreeRow, markdownPreview, openFile, openViewContainer, pickQuickPickItem, runCommand, runCommandAndPick, treeContextMenu, waitForInputBox, waitForRows } from './vscodeHarness';
+import { checkQuickPickItems, clickNotificationButton, eventually, expandTreeRow, markdownPreview, openFile, openViewContainer, pickQuickPickItem, runCommand, runCommandAndPick, treeContextMenu, waitForInputBox, waitForRows, waitForSelectedRow } from './vscodeHarness';
 import type { RawTask } from '../../src/core/task';
 import { packageExtension, readTasks, TASKS_FILE, tml, vscodeSession, type PackagedExtension } from './stagedExtension';
 
@@ -125,7 +125,8 @@ describe('AI commands in a real VS Code, with a local Ollama (stand-in)', functi
     assert.equal(count.value, '10', 'the default count');
     await count.accept();
 
-    await waitForNotification(`Added 3 tasks from the PRD (${MODEL}). 1 repair to the model's answer: Task "${GENERATED[2].title}" named dependency 99, which does not exist; it was dropped.`);
+    const added = `Added 3 tasks from the PRD (${MODEL}). 1 repair to the model's answer: Task "${GENERATED[2].title}" named dependency 99, which does not exist; it was dropped.`;
+    await waitForNotification(added);
 
     // The plan on disk: the three tasks as the model wrote them, numbered from 1, 99 gone.
     const tasks = readTasks(vs.workspace()).master.tasks;
@@ -148,6 +149,11 @@ describe('AI commands in a real VS Code, with a local Ollama (stand-in)', functi
     const rows = await waitForRows(page, 'the three new tasks', (shown) => expected.every((row) => shown.includes(row)));
     assert.deepEqual(rows.filter((row) => /^\d+ /.test(row)), expected, 'task rows in file order');
     assert.ok(!rows.some((row) => row.includes('has no tasks yet')), 'the empty-plan hint is gone');
+
+    // Show Task on the result opens the first new task and selects its row.
+    await clickNotificationButton(page, added, 'Show Task', 20_000);
+    await markdownPreview(page, 'Task 1.md', `1 ${GENERATED[0].title}`);
+    await waitForSelectedRow(page, `1 ${GENERATED[0].title}`);
   });
 
   it('"Expand Task with AI…" on task 1 adds the subtasks the model wrote', async () => {

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { SuiteResult } from '../extension/suite';
 import { copyDemo, ROOT, packageExtension, tml, vscodeSession as stagedSession, type SessionSetup } from './stagedExtension';
-import { eventually, findExthostLog, openViewContainer, pickQuickPickItem, runCommand, statusBarTexts, waitForRows } from './vscodeHarness';
+import { eventually, findExthostLog, openViewContainer, pickQuickPickItem, runCommand, statusBarTexts, waitForRows, waitForSelectedRow } from './vscodeHarness';
 import type { RawTask } from '../../src/core/task';
 import { expectOnlyMarkedDone, readTasks, TASKS_FILE, type TasksFile } from './stagedExtension';
 
@@ -124,8 +124,7 @@ describe('Taskmaster Local in a real VS Code (code-server)', function () {
       await runCommand(page, 'Taskmaster: Show Task');
       // The picker lists the task once the extension has read the change.
       await pickQuickPickItem(page, { placeholder: 'Show which task?', filter: added.title, label: `${added.id} ${added.title}` });
-      const row = page.locator(`.part.sidebar .monaco-list-row[aria-label^="${added.id} ${added.title}"]`);
-      await eventually(`row ${added.id} shown and selected`, async () => ((await row.getAttribute('aria-selected').catch(() => null)) === 'true' ? true : undefined));
+      await waitForSelectedRow(page, `${added.id} ${added.title}`, 10_000);
     });
 
     it('"Show Next Task" names the task that tml next picks', async () => {

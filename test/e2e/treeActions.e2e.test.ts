@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { copyDemo, readTasks, stagedSuite, TASKS_FILE, vscodeSession } from './stagedExtension';
-import { clickNotificationButton, escapeRegExp, eventually, openViewContainer, pickQuickPickItem, treeContextMenu, waitForRows } from './vscodeHarness';
+import { clickNotificationButton, escapeRegExp, eventually, markdownPreview, openViewContainer, pickQuickPickItem, treeContextMenu, waitForRows, waitForSelectedRow } from './vscodeHarness';
 
 describe('The tree\'s context menu in a real VS Code (code-server)', function () {
   this.timeout(60_000);
@@ -49,6 +49,11 @@ describe('The tree\'s context menu in a real VS Code (code-server)', function ()
     assert.deepEqual(converted.dependencies, ['4.1', '4.2', 4], 'its sibling dependencies, spelled as task dependencies, and its old parent');
     const after = readTasks(vs.workspace()).master.tasks.find((t) => t.id === 4)!;
     assert.deepEqual(after.subtasks!.map((sub) => sub.id), [1, 2]);
+
+    // The new task is last in master, maybe past Show More: the message opens it and selects its row.
+    await clickNotificationButton(vs.page(), `Subtask 4.3 is now task ${nextId}.`, 'Show Task');
+    await markdownPreview(vs.page(), `Task ${nextId}.md`, `${nextId} ${subtask.title}`);
+    await waitForSelectedRow(vs.page(), `${nextId} ${subtask.title}`);
   });
 
   it('moves a task to another tag, dropping the dependency left behind when asked to', async () => {
@@ -61,6 +66,11 @@ describe('The tree\'s context menu in a real VS Code (code-server)', function ()
     assert.deepEqual(moved.dependencies, []);
     assert.equal(moved.title, task.title);
     assert.ok(!readTasks(vs.workspace()).master.tasks.some((t) => t.id === 7), 'gone from master');
+
+    // Show Task finds it in the other tag: its view opens and its row under that tag is selected.
+    await clickNotificationButton(vs.page(), 'Moved 7 to tag "homelab-ollama".', 'Show Task');
+    await markdownPreview(vs.page(), 'Task 7.md', `7 ${task.title}`);
+    await waitForSelectedRow(vs.page(), `7 ${task.title}`);
   });
 });
 

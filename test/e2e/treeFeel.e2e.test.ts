@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { RawTask } from '../../src/core/task';
 import { boardFrame, copyDemo, readTasks, stagedSuite, tml, vscodeSession } from './stagedExtension';
-import { clickNotificationButton, eventually, markdownPreview, openViewContainer, pickQuickPickItem, runCommand, runCommandAndPick, waitForRows } from './vscodeHarness';
+import { clickNotificationButton, eventually, markdownPreview, openViewContainer, pickQuickPickItem, runCommand, runCommandAndPick, waitForRows, waitForSelectedRow } from './vscodeHarness';
 
 describe('The Tasks tree as a new user meets it (code-server)', function () {
   this.timeout(90_000);
@@ -79,8 +79,7 @@ describe('The Tasks tree as a new user meets it (code-server)', function () {
     await titleAction(vs.page(), 'Collapse All');
     await waitForRows(vs.page(), 'the tree collapsed', (rows) => !rows.some((row) => row.startsWith(`${next.id} `)));
     await titleAction(vs.page(), 'Reveal Next Task');
-    const row = vs.page().locator(`.part.sidebar .monaco-list-row[aria-label^="${next.id} "]`);
-    await eventually(`row ${next.id} selected`, async () => ((await row.getAttribute('aria-selected')) === 'true' ? true : undefined));
+    await waitForSelectedRow(vs.page(), `${next.id} `, 10_000);
   });
 
   it('shows an active filter above the rows until Clear Filter', async () => {
@@ -153,14 +152,13 @@ describe('The Tasks tree as a new user meets it (code-server)', function () {
 
       const last = master[master.length - 1];
       await runCommandAndPick(vs.page(), 'Taskmaster: Show Task', { placeholder: 'Show which task?', filter: last.title, label: `${last.id} ${last.title}` });
-      const lastRow = vs.page().locator(`.part.sidebar .monaco-list-row[aria-label^="${last.id} "]`);
-      await eventually(`row ${last.id}, beyond the page, revealed and selected`, async () => ((await lastRow.getAttribute('aria-selected').catch(() => null)) === 'true' ? true : undefined), 20_000);
+      await waitForSelectedRow(vs.page(), `${last.id} `);
       await waitForRows(vs.page(), 'every master task, no Show More', noMoreRow);
 
       setPageSize(4);
       await waitForRows(vs.page(), 'the first page again under the new size', (rows) => rows.includes(smallerPage) && !rows.some((row) => row.startsWith(rowOf(4))), 20_000);
 
-      // A task added goes last in its list, past Show More: its message leads to its row.
+      // A task added goes last in its list, past Show More: its message opens it and leads to its row.
       const title = 'Added past the page';
       await runCommand(vs.page(), 'Taskmaster: Add Task…');
       for (const [step, text] of [['1/4', title], ['2/4', ''], ['3/4', ''], ['4/4', '']]) {
@@ -169,9 +167,9 @@ describe('The Tasks tree as a new user meets it (code-server)', function () {
         await vs.page().keyboard.press('Enter');
       }
       const added = await eventually('the task in tasks.json', async () => readTasks(vs.workspace()).master.tasks.find((candidate) => candidate.title === title), 20_000);
-      await clickNotificationButton(vs.page(), new RegExp(`^\\s*Added task ${added.id}: ${title}`), 'Reveal in Tree', 20_000);
-      const addedRow = vs.page().locator(`.part.sidebar .monaco-list-row[aria-label^="${added.id} ${title}"]`);
-      await eventually(`row ${added.id} revealed and selected`, async () => ((await addedRow.getAttribute('aria-selected').catch(() => null)) === 'true' ? true : undefined), 20_000);
+      await clickNotificationButton(vs.page(), new RegExp(`^\\s*Added task ${added.id}: ${title}`), 'Show Task', 20_000);
+      await markdownPreview(vs.page(), `Task ${added.id}.md`, `${added.id} ${title}`);
+      await waitForSelectedRow(vs.page(), `${added.id} ${title}`);
 
       setPageSize(3);
       // Task 4 holds the next task here (4.2): past a page of three, the row says so.

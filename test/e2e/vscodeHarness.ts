@@ -341,6 +341,12 @@ export async function treeRows(page: Page): Promise<string[]> {
   return page.$$eval('.part.sidebar .monaco-list-row', (rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
 }
 
+/** Waits for the side bar's row whose label starts with `label` to be selected (revealed, if it was not shown). */
+export async function waitForSelectedRow(page: Page, label: string, timeoutMs = 20_000): Promise<void> {
+  const row = page.locator(`.part.sidebar .monaco-list-row[aria-label^="${label}"]`);
+  await eventually(`row "${label}" selected`, async () => ((await row.getAttribute('aria-selected').catch(() => null)) === 'true' ? true : undefined), timeoutMs);
+}
+
 /** Polls the rendered tree rows until `accept` is satisfied; fails showing the rows last seen. */
 export async function waitForRows(page: Page, what: string, accept: (rows: string[]) => boolean, timeoutMs = 10_000): Promise<string[]> {
   let rows: string[] = [];
@@ -747,9 +753,14 @@ export async function treeContextMenu(page: Page, rowStart: string, item: string
 /** The text of a markdown preview tab (`Preview <name>`), once it starts with `heading`. */
 export async function markdownPreview(page: Page, name: string, heading: string): Promise<string> {
   await page.locator(`.tab[aria-label*="${name}"]`).first().waitFor({ state: 'visible', timeout: 30_000 });
-  const body = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame').locator('body');
+  // Other webviews (the board, a preview shown before) may be open beside it: the one with the heading is it.
   return eventually(`the preview of ${name}`, async () => {
-    const text = (await body.innerText({ timeout: 2000 })).replace(/[ \t]+/g, ' ');
-    return text.trimStart().startsWith(heading) ? text : undefined;
+    const count = await page.locator('iframe.webview.ready').count();
+    for (let index = 0; index < count; index++) {
+      const body = page.frameLocator('iframe.webview.ready').nth(index).frameLocator('iframe#active-frame').locator('body');
+      const text = (await body.innerText({ timeout: 2000 }).catch(() => '')).replace(/[ \t]+/g, ' ');
+      if (text.trimStart().startsWith(heading)) return text;
+    }
+    return undefined;
   }, 15_000);
 }
