@@ -1,6 +1,7 @@
 // The board's peer in `npm run bench -- views`: a webview of the master tag's task titles, each in
 // the board's markup for a card (`[data-task-id] .card-title`, pending ones under
-// `[data-column="pending"]`), that follows outside edits of a plan file with nothing in between:
+// `[data-column="pending"]`). Its first render is the page's HTML with every card in it, no
+// message after load. It follows outside edits of a plan file with nothing in between:
 // a watcher on the file's folder, a read and JSON.parse on each event for the file, every title
 // posted, and the page setting the ones that differ. What an outside edit costs to reach a webview
 // in this VS Code before any work of the board's own: no debounce, no index, no diff, no checks.
