@@ -163,7 +163,9 @@ describe('The Tasks tree as a new user meets it (code-server)', function () {
       await runCommand(vs.page(), 'Taskmaster: Add Task…');
       for (const [step, text] of [['1/4', title], ['2/4', ''], ['3/4', ''], ['4/4', '']]) {
         await eventually(`Add Task's step ${step}`, async () => ((await vs.page().locator('.quick-input-widget .quick-input-title').innerText().catch(() => '')).startsWith(`New task (${step})`) ? true : undefined), 20_000);
-        if (text) await vs.page().locator('.quick-input-widget input.input').fill(text);
+        // A layer can lie over the input for a moment as the step opens (a run here found it "inert"): type until it holds the text.
+        const input = vs.page().locator('.quick-input-widget input.input');
+        if (text) await eventually(`"${text}" typed at step ${step}`, async () => ((await input.fill(text, { timeout: 2000 }).then(() => input.inputValue(), () => '')) === text ? true : undefined));
         await vs.page().keyboard.press('Enter');
       }
       const added = await eventually('the task in tasks.json', async () => readTasks(vs.workspace()).master.tasks.find((candidate) => candidate.title === title), 20_000);
