@@ -62,6 +62,8 @@ import type { InferenceOptions, OllamaInference } from './ollamaInference';
 export interface AiOutcome extends GeneratedOutcome {
   model: string;
   cached: boolean;
+  /** The tag written to, where the service chose it (a first PRD's plan is created with it). */
+  tag?: string;
   /** A status the model proposes (progress notes); never applied without the user's click. */
   proposedStatus?: TaskStatus;
 }
@@ -289,7 +291,7 @@ export class AiService {
     await this.writeUndoably(store, proposal.tag, proposal.operation, () =>
       store.edit(validatedOperation(addGeneratedTasks(proposal.tasks, replace, outcome), proposal.operation), proposal.tag),
     );
-    return { ...outcome, model: proposal.model, cached: proposal.cached };
+    return { ...outcome, model: proposal.model, cached: proposal.cached, tag: proposal.tag };
   }
 
   /**

@@ -3,7 +3,7 @@ import { CancelledError, OllamaUnreachableError } from '../ai/aiErrors';
 import type { AiOutcome, AiService } from '../ai/aiService';
 import type { InferenceOptions } from '../ai/ollamaInference';
 import { withCancellableProgress } from '../commands/cancellableProgress';
-import { announceTask } from '../commands/announceTask';
+import { announceTask, type TaskToShow } from '../commands/announceTask';
 import { CommandIds } from '../commands/commandIds';
 import { registerCommand } from '../commands/registerCommand';
 import { showError } from '../messages';
@@ -28,13 +28,6 @@ export interface AiCommandServices {
   secrets: vscode.SecretStorage;
 }
 
-/** A task a result can show: the first one it added. */
-interface TaskToShow {
-  project: Project;
-  tag: string;
-  id: string;
-}
-
 /** The AI commands on the plan: each asks what it needs, runs the one AI service under a cancellable progress. */
 export function registerAiCommands(context: vscode.ExtensionContext, services: AiCommandServices): void {
   const { model, ai, log, secrets } = services;
@@ -43,20 +36,16 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
   const registerAi = (id: string, handler: (...args: unknown[]) => unknown) =>
     register(id, async (...args) => ((await ollamaReadyForCommand(services, args[0])) ? handler(...args) : undefined));
 
-  /** The result's message with its buttons, Show Task first when it added a task to see. */
-  const announce = (message: string, buttons: string[], shows?: TaskToShow) =>
-    shows ? announceTask(message, shows.project, shows.tag, shows.id, ...buttons) : showInformationMessage(message, ...buttons);
-
   /** A result message, with the log one click away when something was dropped or failed. */
   const report = (message: string, withLog: boolean, shows?: TaskToShow) =>
-    void announce(message, withLog ? ['Show Log'] : [], shows).then((choice) => choice === 'Show Log' && log.show());
+    void announceTask(message, shows, ...(withLog ? ['Show Log'] : [])).then((choice) => choice === 'Show Log' && log.show());
 
   /**
    * Says what an AI change did, with Undo and Try Again. Try Again undoes the change and asks the
    * model afresh: after an Undo the service skips the cache, so the undone answer is not replayed.
    */
   const reportChange = (message: string, withLog: boolean, project: Project, tag: string, again: () => Promise<void>, shows?: string) =>
-    void announce(message, ['Undo', 'Try Again', ...(withLog ? ['Show Log'] : [])], shows ? { project, tag, id: shows } : undefined).then(async (choice) => {
+    void announceTask(message, shows ? { project, tag, id: shows } : undefined, 'Undo', 'Try Again', ...(withLog ? ['Show Log'] : [])).then(async (choice) => {
       if (choice === 'Show Log') log.show();
       if (choice === 'Undo') await vscode.commands.executeCommand(CommandIds.undoAiChange, project, tag);
       if (choice !== 'Try Again') return;
@@ -165,10 +154,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
       const first = outcome.ids[0];
       // A plan the PRD started has nothing to go back to: Undo and Try Again need one that existed.
       if (loaded) reportChange(message, outcome.warnings.length > 0, project, loaded.tag.name, parse, first);
-      else {
-        const tag = project.store.state.kind === 'loaded' ? model.currentTag(project.store.state)?.name : undefined;
-        report(message, outcome.warnings.length > 0, tag && first ? { project, tag, id: first } : undefined);
-      }
+      else report(message, outcome.warnings.length > 0, outcome.tag && first ? { project, tag: outcome.tag, id: first } : undefined);
     };
     await parse();
   });

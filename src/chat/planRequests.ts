@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { AiService, TaskProposal } from '../ai/aiService';
+import { announceTask } from '../commands/announceTask';
 import { CommandIds } from '../commands/commandIds';
 import { findCodeTodos, tasksFromTodos, type CodeTodo } from '../core/codeTodos';
 import { OperationError } from '../core/operations';
@@ -82,7 +83,9 @@ export async function applyProposal(proposals: ProposalStore, ai: AiService, id:
   }
   try {
     const outcome = await ai.applyProposedTasks(entry.project.store, entry.proposal);
-    const choice = await showInformationMessage(`Added ${plural(outcome.ids.length, 'task')} to tag "${entry.proposal.tag}": ${outcome.ids.join(', ')}.${repairSummary(outcome.warnings)}`, 'Undo');
+    const first = outcome.ids[0];
+    const added = `Added ${plural(outcome.ids.length, 'task')} to tag "${entry.proposal.tag}": ${outcome.ids.join(', ')}.${repairSummary(outcome.warnings)}`;
+    const choice = await announceTask(added, first ? { project: entry.project, tag: entry.proposal.tag, id: first } : undefined, 'Undo');
     if (choice === 'Undo') await vscode.commands.executeCommand(CommandIds.undoAiChange, entry.project, entry.proposal.tag);
   } catch (error) {
     proposals.release(id as string);

@@ -67,8 +67,7 @@ export function registerStructureCommands(context: vscode.ExtensionContext, serv
       return;
     }
     // Not awaited: the command is done; the note may stay in the notification center for a while.
-    const announced = shows ? announceTask(done, project, shows.tag, shows.id, UNDO) : showInformationMessage(done, UNDO);
-    void announced.then(async (choice) => {
+    void announceTask(done, shows && { project, ...shows }, UNDO).then(async (choice) => {
       if (choice !== UNDO) return;
       try {
         await edit.undo();
@@ -107,7 +106,7 @@ export function registerStructureCommands(context: vscode.ExtensionContext, serv
     if (!target) return;
     let newId = '';
     await target.project.store.edit(removeSubtask(target.task.id, true, (id) => (newId = id)), target.tag.name);
-    void announceTask(`Subtask ${target.task.id} is now task ${newId}.`, target.project, target.tag.name, newId);
+    void announceTask(`Subtask ${target.task.id} is now task ${newId}.`, { project: target.project, tag: target.tag.name, id: newId });
   });
 
   register(CommandIds.convertToSubtask, async (element) => {
@@ -122,7 +121,7 @@ export function registerStructureCommands(context: vscode.ExtensionContext, serv
     if (!parent) return;
     let newId = '';
     await target.project.store.edit(makeSubtask(parent.task.id, target.task.id, (id) => (newId = id)), target.tag.name);
-    void announceTask(`Task ${target.task.id} is now subtask ${newId} of ${parent.task.id}.`, target.project, target.tag.name, newId);
+    void announceTask(`Task ${target.task.id} is now subtask ${newId} of ${parent.task.id}.`, { project: target.project, tag: target.tag.name, id: newId });
   });
 
   register(CommandIds.moveToTag, async (element, selection) => {

@@ -57,7 +57,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     const found = await findNext(services, undefined);
     if (found) await revealTask(services, found, { focus: true });
   });
-  // A tree row's click, chat links, the board's Reveal in Tree: the task to read, and its row in the tree.
+  // A tree row's click, chat links, the board's Reveal in Tree, a message's Show Task: the task to read, and its row in the tree.
   register(CommandIds.showTask, async (element) => {
     const target = await resolveTarget(model, element, 'Show which task?');
     if (!target) return;
@@ -93,7 +93,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     if (!dependencies) return;
     let newId = '';
     await apply({ project, tag: loaded.tag }, addTask({ ...fields, dependencies: dependencies.map((item) => item.task.id) }, (id) => (newId = id)));
-    void announceTask(`Added task ${newId}: ${fields.title}`, project, loaded.tag.name, newId);
+    void announceTask(`Added task ${newId}: ${fields.title}`, { project, tag: loaded.tag.name, id: newId });
   });
 
   register(CommandIds.addSubtask, async (element) => {
@@ -103,7 +103,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     if (!fields) return;
     let newId = '';
     await apply(target, addSubtask(target.task.id, fields, (id) => (newId = id)));
-    void announceTask(`Added subtask ${newId}: ${fields.title}`, target.project, target.tag.name, newId);
+    void announceTask(`Added subtask ${newId}: ${fields.title}`, { project: target.project, tag: target.tag.name, id: newId });
   });
 
   const editField = async (element: unknown, field: keyof TaskFields) => {

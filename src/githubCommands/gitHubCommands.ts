@@ -96,8 +96,7 @@ export function registerGitHubCommands(context: vscode.ExtensionContext, service
   /** What the import did ("Imported 3 new tasks; updated none."), with a button that shows the first of them. */
   async function reportImport(project: Project, tag: string, outcome: ImportOutcome): Promise<void> {
     const first = outcome.added[0] ?? outcome.updated[0] ?? outcome.withNewPullRequests[0];
-    if (first) await announceTask(importSummary(outcome), project, tag, first);
-    else await showInformationMessage(importSummary(outcome));
+    await announceTask(importSummary(outcome), first ? { project, tag, id: first } : undefined);
   }
 }
 

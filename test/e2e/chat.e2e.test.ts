@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { copyDemo, readTasks, stagedSuite, TASKS_FILE, tml, vscodeSession } from './stagedExtension';
-import { eventually, pickQuickPickItem, runCommand } from './vscodeHarness';
+import { clickNotificationButton, eventually, markdownPreview, pickQuickPickItem, runCommand, waitForSelectedRow } from './vscodeHarness';
 import type { RawTask } from '../../src/core/task';
 import { OllamaStandIn } from '../support/ollamaStandIn';
 
@@ -86,6 +86,10 @@ describe('@taskmaster in the Chat view of a real VS Code (code-server)', functio
       return titles[0] === 'login page' && titles[1] === 'logout button' ? tasks.slice(-2) : undefined;
     });
     assert.deepEqual(added[1].dependencies, [added[0].id], 'the reply\'s own dependency ids became the new tasks\' ids');
+    // Its message opens the first of them and selects its row.
+    await clickNotificationButton(vs.page(), `Added 2 tasks to tag "master": ${added[0].id}, ${added[1].id}.`, 'Show Task', 20_000);
+    await markdownPreview(vs.page(), `Task ${added[0].id}.md`, `${added[0].id} login page`);
+    await waitForSelectedRow(vs.page(), `${added[0].id} login page`);
   });
 
   it('/status sets a status on disk; /show of an unknown id names the closest ids', async () => {

@@ -56,19 +56,29 @@ describe('The tree\'s context menu in a real VS Code (code-server)', function ()
     await waitForSelectedRow(vs.page(), `${nextId} ${subtask.title}`);
   });
 
-  it('moves a task to another tag, dropping the dependency left behind when asked to', async () => {
+  it('moves a task to another tag, dropping the dependency left behind when asked to; Undo, and Show Task', async () => {
     const task = readTasks(vs.workspace()).master.tasks.find((candidate) => candidate.id === 7)!;
     assert.deepEqual(task.dependencies, [5], 'task 7 waits on task 5, which stays in master');
-    await treeContextMenu(vs.page(), `7 ${task.title}`, 'Move to Tag…', 'Move which tasks to another tag?');
-    await pickQuickPickItem(vs.page(), { placeholder: 'Move 7 from "master" to which tag?', label: 'homelab-ollama' });
-    await answerDialog(vs.page(), 'Some of what moves to "homelab-ollama" depends on tasks that stay.', 'Drop Those Dependencies');
-    const moved = await eventually('task 7 in homelab-ollama', () => readTasks(vs.workspace())['homelab-ollama'].tasks.find((t) => t.id === 7));
-    assert.deepEqual(moved.dependencies, []);
-    assert.equal(moved.title, task.title);
-    assert.ok(!readTasks(vs.workspace()).master.tasks.some((t) => t.id === 7), 'gone from master');
+    const before = fs.readFileSync(tasksFile(), 'utf8');
+    const move = async () => {
+      await treeContextMenu(vs.page(), `7 ${task.title}`, 'Move to Tag…', 'Move which tasks to another tag?');
+      await pickQuickPickItem(vs.page(), { placeholder: 'Move 7 from "master" to which tag?', label: 'homelab-ollama' });
+      await answerDialog(vs.page(), 'Some of what moves to "homelab-ollama" depends on tasks that stay.', 'Drop Those Dependencies');
+      const moved = await eventually('task 7 in homelab-ollama', () => readTasks(vs.workspace())['homelab-ollama'].tasks.find((t) => t.id === 7));
+      assert.deepEqual(moved.dependencies, []);
+      assert.equal(moved.title, task.title);
+      assert.ok(!readTasks(vs.workspace()).master.tasks.some((t) => t.id === 7), 'gone from master');
+    };
+    const message = 'Moved 7 to tag "homelab-ollama".';
+    await move();
+    // Undo, beside Show Task on the same message, still puts the file back.
+    await clickNotificationButton(vs.page(), message, 'Undo');
+    await eventually('tasks.json as it was', () => (fs.readFileSync(tasksFile(), 'utf8') === before ? true : undefined));
+    await waitForRows(vs.page(), 'task 7 back in master', (rows) => rows.some((row) => row.startsWith(`7 ${task.title}`)));
 
+    await move();
     // Show Task finds it in the other tag: its view opens and its row under that tag is selected.
-    await clickNotificationButton(vs.page(), 'Moved 7 to tag "homelab-ollama".', 'Show Task');
+    await clickNotificationButton(vs.page(), message, 'Show Task');
     await markdownPreview(vs.page(), 'Task 7.md', `7 ${task.title}`);
     await waitForSelectedRow(vs.page(), `7 ${task.title}`);
   });

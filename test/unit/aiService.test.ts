@@ -144,6 +144,17 @@ describe('AI service against an Ollama stand-in', function () {
     assert.deepEqual(saved.master.tasks.map((t: { id: number; dependencies: number[] }) => [t.id, t.dependencies]), [[1, []], [2, [1]], [3, []], [4, [3]], [5, [4]], [6, [5]], [7, [6, 1]]]);
   });
 
+  it('parses a first PRD in a folder without tasks.json into a new plan, and names the tag it wrote', async () => {
+    const { ai, store, tasksFile } = await setup();
+    await fs.rm(tasksFile);
+    assert.equal((await store.reload()).kind, 'missing');
+    ollama.script({ content: JSON.stringify({ tasks: [{ id: 1, title: 'First', description: 'd', details: '', testStrategy: '', priority: 'high', dependencies: [] }] }) });
+    const outcome = await ai.parsePrd(store, { text: 'A first PRD' });
+    assert.equal(outcome.tag, 'master', 'the tag Show Task looks the new task up in');
+    const saved = JSON.parse(await fs.readFile(tasksFile, 'utf8'));
+    assert.deepEqual(saved[outcome.tag!].tasks.map((t: { id: number }) => String(t.id)), outcome.ids);
+  });
+
   it('refuses a PRD that cannot be cut into parts that fit, before sending anything', async () => {
     const { ai, store, unchanged } = await setup({ numCtx: 1024 });
     await assert.rejects(
