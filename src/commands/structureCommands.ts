@@ -6,7 +6,7 @@ import { clearSubtasks, dependenciesLeftBehind, makeSubtask, moveTasksToTag, rem
 import { showError } from '../messages';
 import { createBranchTag, currentGitBranch, tagNameForBranch } from '../store/gitBranch';
 import { editUndoably } from '../store/undoableEdit';
-import type { TaskTreeModel, TreeElement } from '../tree/taskTreeModel';
+import { isTaskElement, type TaskTreeModel, type TreeElement } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
 import { announceTask } from './announceTask';
 import { CommandIds } from './commandIds';
@@ -23,7 +23,7 @@ import {
   UNDO,
   type Confirmation,
 } from './structureChoices';
-import { isTagRef, isTaskElement, loadedTag, pickProject, resolveTarget, taskPickItems } from './taskPicker';
+import { isTagRef, loadedTag, pickProject, resolveTarget, taskPickItems } from './taskPicker';
 import { plural } from '../core/text';
 import { showInformationMessage, showWarningMessage } from '../notifications';
 

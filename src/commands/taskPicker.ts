@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { allTasks, type TagView, type TaskNode } from '../core/plan';
 import { JsonSyntaxError } from '../store/jsonText';
 import type { LoadedPlan } from '../store/planReader';
-import type { TaskElement, TaskTreeModel } from '../tree/taskTreeModel';
+import { isTaskElement, type TaskTreeModel } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
 import { orderForPicking } from '../core/taskOrder';
 import { CommandIds } from './commandIds';
@@ -139,10 +139,6 @@ export async function resolveTarget(model: TaskTreeModel, element: unknown, plac
   }
   const picked = await vscode.window.showQuickPick(taskPickItems(candidates, model.nextTask(loaded.tag)), { placeHolder, matchOnDescription: true, matchOnDetail: true });
   return picked ? { project, tag: loaded.tag, task: picked.task } : undefined;
-}
-
-export function isTaskElement(value: unknown): value is TaskElement {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'task' && 'task' in value && 'project' in value;
 }
 
 export function isProject(value: unknown): value is Project {

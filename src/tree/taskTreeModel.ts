@@ -6,9 +6,9 @@ import { CHECK_AFTER_CHANGE_MS, folderKey, type Project, type Projects } from '.
 import { ContextKeys } from '../commands/commandIds';
 import { affectsTreeSettings, treePageSize } from '../config';
 import { describeFilter, isFilterActive, isShown, type TaskFilter } from './taskFilter';
-import { isMoreElement, TreeElements, type MoreElement, type RowChange, type TaskElement, type TreeElement } from './treeElements';
+import { isMoreElement, isTaskElement, TreeElements, type MoreElement, type RowChange, type TaskElement, type TreeElement } from './treeElements';
 
-export { isMoreElement };
+export { isMoreElement, isTaskElement };
 export type { MoreElement, RowChange, TaskElement, TreeElement };
 
 const HIDE_DONE_KEY = 'taskmasterLocal.hideDone';

@@ -33,6 +33,11 @@ export type TreeElement =
 export type TaskElement = Extract<TreeElement, { kind: 'task' }>;
 export type MoreElement = Extract<TreeElement, { kind: 'more' }>;
 
+/** Whether a command's argument is a task's row (a command from the palette has none). */
+export function isTaskElement(value: unknown): value is TaskElement {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'task' && 'task' in value && 'project' in value;
+}
+
 /** Whether a command's argument is a Show More row (the commands are also reachable without one). */
 export function isMoreElement(value: unknown): value is MoreElement {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'more';
