@@ -55,8 +55,20 @@ export function diffBoardStates(previous: PlanBoardState, next: PlanBoardState):
   if (!sameValue(previous.tags, next.tags)) diff.tags = next.tags;
   if (!sameValue(previous.columns, next.columns)) diff.columns = next.columns;
   if (previous.nextId !== next.nextId) diff.nextId = next.nextId ?? null;
-  if (!sameValue(previous.dashboard, next.dashboard)) diff.dashboard = next.dashboard;
+  const dashboard = changedFields(previous.dashboard, next.dashboard);
+  if (dashboard) diff.dashboard = dashboard;
   return diff;
+}
+
+/** The fields of `next` that differ from `previous`'s; undefined when none does. */
+function changedFields<T extends object>(previous: T, next: T): Partial<T> | undefined {
+  let changed: Partial<T> | undefined;
+  for (const key of Object.keys(next) as Array<keyof T>) {
+    if (sameValue(previous[key], next[key])) continue;
+    changed ??= {};
+    changed[key] = next[key];
+  }
+  return changed;
 }
 
 /** Whether the diff changes nothing (the extension then sends nothing). */
@@ -74,9 +86,9 @@ export function applyBoardDiff(state: PlanBoardState, diff: BoardDiff): PlanBoar
   for (const card of diff.changed) byId.set(card.id, card);
   // Cards added or removed change the order, so a diff without one keeps every card in place.
   const cards = diff.order ? diff.order.map((id) => byId.get(id)).filter((card): card is BoardCard => card !== undefined) : state.cards.map((card) => byId.get(card.id)!);
-  const next: PlanBoardState = { ...state, cards, tags: diff.tags ?? state.tags, columns: diff.columns ?? state.columns, dashboard: diff.dashboard ?? state.dashboard };
+  const dashboard = diff.dashboard ? { ...state.dashboard, ...diff.dashboard } : state.dashboard;
+  const next: PlanBoardState = { ...state, cards, tags: diff.tags ?? state.tags, columns: diff.columns ?? state.columns, dashboard };
   if (diff.nextId === null) delete next.nextId;
   else if (diff.nextId !== undefined) next.nextId = diff.nextId;
   return next;
-
 }

@@ -103,7 +103,8 @@ export interface BoardDiff {
   columns?: TaskStatus[];
   /** null: there is no next task any more. */
   nextId?: string | null;
-  dashboard?: BoardDashboard;
+  /** The dashboard's fields that moved: its list of blocked tasks alone can be most of the state's size. */
+  dashboard?: Partial<BoardDashboard>;
 }
 
 /** The editable text and choice fields of a task. */
