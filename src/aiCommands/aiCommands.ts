@@ -44,8 +44,8 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
    * Says what an AI change did, with Undo and Try Again. Try Again undoes the change and asks the
    * model afresh: after an Undo the service skips the cache, so the undone answer is not replayed.
    */
-  const reportChange = (message: string, withLog: boolean, project: Project, tag: string, again: () => Promise<void>, shows?: string) =>
-    void announceTask(message, shows ? { project, tag, id: shows } : undefined, 'Undo', 'Try Again', ...(withLog ? ['Show Log'] : [])).then(async (choice) => {
+  const reportChange = (message: string, withLog: boolean, project: Project, tag: string, again: () => Promise<void>, shownId?: string) =>
+    void announceTask(message, shownId ? { project, tag, id: shownId } : undefined, 'Undo', 'Try Again', ...(withLog ? ['Show Log'] : [])).then(async (choice) => {
       if (choice === 'Show Log') log.show();
       if (choice === 'Undo') await vscode.commands.executeCommand(CommandIds.undoAiChange, project, tag);
       if (choice !== 'Try Again') return;

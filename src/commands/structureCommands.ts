@@ -8,7 +8,7 @@ import { createBranchTag, currentGitBranch, tagNameForBranch } from '../store/gi
 import { editUndoably } from '../store/undoableEdit';
 import { isTaskElement, type TaskTreeModel, type TreeElement } from '../tree/taskTreeModel';
 import type { Project } from '../workspace/projects';
-import { announceTask } from './announceTask';
+import { announceTask, type TaskToShow } from './announceTask';
 import { CommandIds } from './commandIds';
 import { registerCommand } from './registerCommand';
 import {
@@ -59,7 +59,7 @@ export function registerStructureCommands(context: vscode.ExtensionContext, serv
   const register = (id: string, handler: (...args: unknown[]) => unknown) => registerCommand(context, log, id, handler);
 
   /** Makes an edit that can be taken back, then says what it did with an Undo button (and Show Task for a task it moved). */
-  const undoably = async (project: Project, operation: PlanOperation, tag: string, affectedTags: string[], done: string, options: { afterUndo?: () => Promise<void>; shows?: { tag: string; id: string } } = {}) => {
+  const undoably = async (project: Project, operation: PlanOperation, tag: string, affectedTags: string[], done: string, options: { afterUndo?: () => Promise<void>; shows?: Omit<TaskToShow, 'project'> } = {}) => {
     const { afterUndo, shows } = options;
     const edit = await editUndoably(project.store, operation, { tag, affectedTags });
     if (!edit) {
