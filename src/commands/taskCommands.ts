@@ -89,6 +89,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
       title: 'New task (4/4): dependencies',
       placeHolder: 'Depends on (optional): pick the tasks that must be done first, or press Enter for none',
       canPickMany: true,
+      ignoreFocusOut: true,
     });
     if (!dependencies) return;
     let newId = '';
@@ -293,15 +294,16 @@ async function pickPriority(task: TaskNode): Promise<TaskPriority | undefined> {
 async function askNewTask(kind: 'task' | 'subtask', defaultPriority: TaskPriority = 'medium'): Promise<{ title: string; description: string; priority?: TaskPriority } | undefined> {
   const steps = kind === 'task' ? 4 : 2;
   const step = (n: number, what: string) => `New ${kind} (${n}/${steps}): ${what}`;
-  const title = await vscode.window.showInputBox({ title: step(1, 'title'), prompt: 'What is to be done, in a few words', validateInput: (text) => (text.trim() ? undefined : 'A title is needed.') });
+  // A step that closed on a click elsewhere would lose what the steps before it took; they stay open until Enter or Escape.
+  const title = await vscode.window.showInputBox({ title: step(1, 'title'), prompt: 'What is to be done, in a few words', ignoreFocusOut: true, validateInput: (text) => (text.trim() ? undefined : 'A title is needed.') });
   if (!title) return undefined;
-  const description = await vscode.window.showInputBox({ title: step(2, 'description (optional)'), prompt: 'A sentence or two; press Enter to leave it empty' });
+  const description = await vscode.window.showInputBox({ title: step(2, 'description (optional)'), prompt: 'A sentence or two; press Enter to leave it empty', ignoreFocusOut: true });
   if (description === undefined) return undefined;
   if (kind === 'subtask') return { title, description };
   const order = [defaultPriority, ...TASK_PRIORITIES.filter((priority) => priority !== defaultPriority)];
   const picked = await vscode.window.showQuickPick(
     order.map((priority) => ({ label: priority, description: priority === defaultPriority ? 'project default' : undefined })),
-    { title: step(3, 'priority'), placeHolder: `Priority (Enter: ${defaultPriority})` },
+    { title: step(3, 'priority'), placeHolder: `Priority (Enter: ${defaultPriority})`, ignoreFocusOut: true },
   );
   return picked ? { title, description, priority: picked.label } : undefined;
 }
