@@ -2,7 +2,7 @@ import { commaList } from '../core/ids';
 import { findNextTask } from '../core/nextTask';
 import { parseStatus, requireTag, requireTask } from '../core/operations';
 import { DEFAULT_TAG, type TagView } from '../core/plan';
-import { loadedOrThrow, readCurrentTag, readPlanState, type LoadedPlan } from '../store/planReader';
+import { readCurrentTag, readPlanOnce, type LoadedPlan } from '../store/planReader';
 import type { PlanLocation } from '../store/planLocation';
 import { AnswerCache } from './answerCache';
 import { UsageError } from './commandLine';
@@ -52,7 +52,7 @@ export async function answerReadCommand(command: string, args: string[], options
     return 0;
   }
   const printed: string[] = [];
-  const code = await runReadCommand(command, args, options, async () => requireTag(loadedOrThrow(await readPlanState(location)).plan, tag), (line) => {
+  const code = await runReadCommand(command, args, options, async () => requireTag(await readPlanOnce(location.tasksFile), tag), (line) => {
     printed.push(line);
     out(line);
   });

@@ -120,13 +120,20 @@ export async function readPlanFiles(location: PlanLocation): Promise<{ bytes: Bu
   return { bytes, currentTag: currentTagOf(state ?? undefined), stateUnreadable: state === null };
 }
 
-/** Reads the plan once, for a command that only reads it. */
-export async function readPlanState(location: PlanLocation): Promise<PlanState> {
+/**
+ * The plan in tasks.json, read once for a command that only reads it: PlanMissingError or
+ * PlanUnreadableError when there is none to use. No fingerprint: nothing is compared or written.
+ */
+export async function readPlanOnce(tasksFile: string): Promise<Plan> {
+  let text: string | undefined;
   try {
-    const { bytes, currentTag } = await readPlanFiles(location);
-    return parsePlanBytes(location, bytes, currentTag);
+    const bytes = await readBytes(tasksFile);
+    if (bytes === undefined) throw new PlanMissingError(tasksFile);
+    text = decodeUtf8(bytes);
+    return readPlan(parseJson(text));
   } catch (error) {
-    return { kind: 'unreadable', location, error: error as Error };
+    if (PlanMissingError.is(error)) throw error;
+    throw new PlanUnreadableError(tasksFile, error as Error, text);
   }
 }
 

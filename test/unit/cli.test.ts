@@ -49,6 +49,10 @@ describe('tml CLI', () => {
     const broken = await tml(['next', '--project', root]);
     assert.equal(broken.code, 2);
     assert.ok(broken.err.includes(`${tasksFile}:4:3:`), broken.err);
+    await fs.writeFile(tasksFile, '{\n<<<<<<< HEAD\n  "master": { "tasks": [] }\n=======\n  "master": { "tasks": [{ "id": 1 }] }\n>>>>>>> feature\n}\n');
+    const conflicted = await tml(['next', '--project', root]);
+    assert.equal(conflicted.code, 2);
+    assert.match(conflicted.err, /holds git conflict markers from a merge\. "Resolve Merge Conflict"/);
     const nowhere = await tml(['list', '--project', path.dirname(root)]);
     assert.equal(nowhere.code, 2);
     assert.match(nowhere.err, /No plan at/);
