@@ -163,7 +163,8 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     const project = await pickProject(model, { needsPlan: true });
     const loaded = project && loadedTag(model, project);
     if (!project || !loaded) return;
-    const prompt = await vscode.window.showInputBox({ title: 'Add a task with AI', placeHolder: 'What should be done? e.g. "rate-limit the public API"' });
+    // Prompts stay open while text is copied into them from elsewhere (here and in the updates below).
+    const prompt = await vscode.window.showInputBox({ title: 'Add a task with AI', ignoreFocusOut: true, placeHolder: 'What should be done? e.g. "rate-limit the public API"' });
     if (!prompt?.trim()) return;
     const add = async (): Promise<void> => {
       const { outcome, note } = await run(project, 'Writing the task', (options) => ai.addTaskFromPrompt(project.store, { prompt, tag: loaded.tag.name }, options));
@@ -214,6 +215,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     const prompt = await vscode.window.showInputBox({
       title: kind === 'task' ? `What changed for ${target.task.id} ${target.task.title}?` : `What should the note on ${target.task.id} say?`,
       placeHolder: kind === 'task' ? 'e.g. "we use PostgreSQL instead of SQLite"' : 'e.g. "the retry logic lives in client.ts"',
+      ignoreFocusOut: true,
     });
     if (!prompt?.trim()) return;
     const request = { id: target.task.id, prompt, tag: target.tag.name };
@@ -230,7 +232,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
   registerAi(CommandIds.updateFromWithAi, async (element) => {
     const target = await resolveTarget(model, element, 'Update every open task from which one onward?', (task) => task.parentId === undefined);
     if (!target) return;
-    const prompt = await vscode.window.showInputBox({ title: `What changed? Tasks ${target.task.id} and later that are not done are rewritten.`, placeHolder: 'e.g. "we deploy with NixOS modules, not Docker"' });
+    const prompt = await vscode.window.showInputBox({ title: `What changed? Tasks ${target.task.id} and later that are not done are rewritten.`, ignoreFocusOut: true, placeHolder: 'e.g. "we deploy with NixOS modules, not Docker"' });
     if (!prompt?.trim()) return;
     const update = async (): Promise<void> => {
       const { outcome, note } = await run(target.project, `Updating tasks from ${target.task.id}`, (options) =>
@@ -255,6 +257,7 @@ export function registerAiCommands(context: vscode.ExtensionContext, services: A
     const prompt = await vscode.window.showInputBox({
       title: `${verb} ${target.task.id}: any instructions? (optional)`,
       placeHolder: direction === 'up' ? 'e.g. "add metrics and a load test"' : 'e.g. "drop the admin UI"',
+      ignoreFocusOut: true,
     });
     if (prompt === undefined) return;
     const request = { ids: [target.task.id], direction, strength: picked.strength, prompt: prompt.trim() || undefined, tag: target.tag.name };

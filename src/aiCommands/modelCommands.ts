@@ -51,9 +51,9 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
     if (!project) return;
     const settings = await applyProjectSettings(ai, secrets, project);
     const template = parseModelfile(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, 'resources', 'taskmaster.Modelfile'))));
-    const base = await vscode.window.showInputBox({ title: 'Base model (installed on the server)', value: settings.model === 'taskmaster-planner' ? template.from : settings.model });
+    const base = await vscode.window.showInputBox({ title: 'Base model (installed on the server)', ignoreFocusOut: true, value: settings.model === 'taskmaster-planner' ? template.from : settings.model });
     if (!base) return;
-    const name = await vscode.window.showInputBox({ title: 'Name of the new model', value: 'taskmaster-planner' });
+    const name = await vscode.window.showInputBox({ title: 'Name of the new model', ignoreFocusOut: true, value: 'taskmaster-planner' });
     if (!name) return;
     await withCancellableProgress(`Creating ${name} from ${base}`, (progress, signal) =>
       ai.models.create(settings.endpoints[0], name, base, template, (status) => progress.report({ message: status }), signal),
@@ -140,7 +140,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
     if (!project) return;
     const settings = await applyProjectSettings(ai, secrets, project);
     const value = typeof suggested === 'string' ? suggested : settings.model;
-    const name = await vscode.window.showInputBox({ title: `Pull a model onto ${settings.endpoints[0]}`, value, placeHolder: 'qwen2.5-coder:7b' });
+    const name = await vscode.window.showInputBox({ title: `Pull a model onto ${settings.endpoints[0]}`, ignoreFocusOut: true, value, placeHolder: 'qwen2.5-coder:7b' });
     if (!name?.trim()) return;
     await withCancellableProgress(`Pulling ${name}`, async (progress, signal) => {
       let reported = 0;
@@ -163,6 +163,7 @@ export function registerModelCommands(context: vscode.ExtensionContext, services
     const value = await vscode.window.showInputBox({
       title: `Headers for a reverse proxy in front of Ollama at ${origins.join(', ')} (stored in VS Code's secret storage)`,
       placeHolder: 'Authorization: Bearer …; X-Other: value   (empty to remove)',
+      ignoreFocusOut: true,
       password: true,
       validateInput: (text) => (text.trim() === '' || parseHeaders(text) ? undefined : 'Write "Name: value" pairs separated by ";".'),
     });

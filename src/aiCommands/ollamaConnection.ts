@@ -81,6 +81,7 @@ export function registerOllamaConnectionCommands(context: vscode.ExtensionContex
     const settings = await applyProjectSettings(ai, secrets, project);
     const endpoint = await vscode.window.showInputBox({
       title: 'Ollama endpoint',
+      ignoreFocusOut: true,
       prompt: 'The server Taskmaster asks, as http://host:11434 (saved in the setting taskmaster.ollama.endpoint).',
       value: settings.endpoints[0],
       validateInput: (text) => (isHttpUrl(text.trim()) ? undefined : 'An http:// or https:// address, for example http://localhost:11434.'),

@@ -28,10 +28,10 @@ export function taskLinker(project: Project, tag: string): TaskLinker {
   return (task, withTitle) => taskLink(project, tag, task, withTitle);
 }
 
-/** The buttons that act on a task where it stands: Start, Mark done, Expand. */
+/** The buttons that act on a task where it stands: Start, Mark Done, Expand; and Show Task, named as the messages name it. */
 export function taskButtons(stream: vscode.ChatResponseStream, ref: TaskRef, task: TaskNode): void {
   if (task.status !== 'in-progress' && task.status !== 'done') stream.button({ title: 'Start', command: CommandIds.startTask, arguments: [ref] });
   if (task.status !== 'done') stream.button({ title: 'Mark Done', command: CommandIds.markDone, arguments: [ref] });
   if (canExpand(task)) stream.button({ title: 'Expand', command: CommandIds.expandTask, arguments: [ref] });
-  stream.button({ title: 'Show', command: CommandIds.showTask, arguments: [ref] });
+  stream.button({ title: 'Show Task', command: CommandIds.showTask, arguments: [ref] });
 }

@@ -54,6 +54,7 @@ export function registerPlanServerCommands(context: vscode.ExtensionContext, pro
     const url = (
       await vscode.window.showInputBox({
         title: 'Connect to Plan Server (1/3): URL',
+        ignoreFocusOut: true,
         prompt: 'Where tml serve answers, e.g. https://taskmaster.home-lab (nginx in front of it)',
         value: current?.url ?? configured,
         validateInput: (text) => (/^https?:\/\/\S+$/.test(text.trim()) ? undefined : 'An http:// or https:// URL.'),
@@ -65,6 +66,8 @@ export function registerPlanServerCommands(context: vscode.ExtensionContext, pro
     const token = (
       await vscode.window.showInputBox({
         title: 'Connect to Plan Server (2/3): token',
+        // Stays open while the token is copied from the server's terminal.
+        ignoreFocusOut: true,
         prompt: 'A token from tml token add <name> --scope write on the server; kept in SecretStorage',
         password: true,
         value: (await secrets.get(planServerTokenKey(url))) ?? '',
@@ -79,7 +82,7 @@ export function registerPlanServerCommands(context: vscode.ExtensionContext, pro
     }
     const picked = await vscode.window.showQuickPick(
       names.map((name) => ({ label: name, description: name === current?.project ? 'current' : undefined })),
-      { title: 'Connect to Plan Server (3/3): project', placeHolder: `Which of ${url}'s projects does ${folder.name} use?` },
+      { title: 'Connect to Plan Server (3/3): project', ignoreFocusOut: true, placeHolder: `Which of ${url}'s projects does ${folder.name} use?` },
     );
     if (!picked) return;
     // Tested: the plan itself loads with this token before anything is saved.
