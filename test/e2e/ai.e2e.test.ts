@@ -11,7 +11,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SUBTASKS_SCHEMA, TASKS_SCHEMA, type GeneratedSubtask, type GeneratedTask } from '../../src/core/aiSchemas';
+import { NEW_TASK_SCHEMA, SUBTASKS_SCHEMA, TASKS_SCHEMA, type GeneratedSubtask, type GeneratedTask } from '../../src/core/aiSchemas';
 import { newSubtaskCount, SCOPED_TASK_SCHEMA } from '../../src/core/scopePrompts';
 import { OllamaStandIn, type ChatRequestSeen } from '../support/ollamaStandIn';
 import { checkQuickPickItems, clickNotificationButton, eventually, expandTreeRow, markdownPreview, openFile, openViewContainer, pickQuickPickItem, runCommand, runCommandAndPick, treeContextMenu, waitForInputBox, waitForRows, waitForSelectedRow } from './vscodeHarness';
@@ -341,6 +341,42 @@ describe('AI commands in a real VS Code, with a local Ollama (stand-in)', functi
     const content = fs.readFileSync(file, 'utf8');
     assert.ok(content.includes(question) && content.includes(answer), `the file holds the question and the answer:\n${content}`);
     assert.ok(content.includes(`${MODEL} on Ollama`), 'the file names the model');
+  });
+
+  it('"Add Task with AI…" adds the task the model wrote, and Show Task on its message opens it', async () => {
+    const page = vs.page();
+    const proposal = {
+      title: 'Rate-limit the public recipe API',
+      description: 'At most 60 requests a minute per client address.',
+      details: 'A token bucket per address, kept in memory; 429 with Retry-After past the limit.',
+      testStrategy: 'Send 61 requests in a minute and expect the last one refused.',
+      priority: 'medium',
+      dependencies: [1],
+    };
+    const idsBefore = readTasks(vs.workspace()).master.tasks.map((task) => Number(task.id));
+    const chatsBefore = chatRequests().length;
+    standIn().script({ content: JSON.stringify(proposal), chunkSize: 32 });
+
+    await runCommand(page, 'Taskmaster: Add Task with AI…');
+    const box = await waitForInputBox(page, 'Add a task with AI');
+    await box.accept('Limit how often one client may call the recipe API');
+
+    const id = Math.max(...idsBefore) + 1;
+    const added = `Added task ${id} (${MODEL}).`;
+    await waitForNotification(added);
+    const chats = chatRequests().slice(chatsBefore);
+    assert.equal(chats.length, 1, `one more /api/chat request, not ${chats.length}`);
+    assert.deepEqual(chats[0].format, plain(NEW_TASK_SCHEMA), 'format is the new task schema');
+    assert.ok(lastUserMessage(chats[0]).includes('Limit how often one client may call the recipe API'), 'the prompt carries what was typed');
+    const task = readTasks(vs.workspace()).master.tasks.find((candidate) => Number(candidate.id) === id);
+    assert.deepEqual(
+      task && { title: task.title, description: task.description, details: task.details, testStrategy: task.testStrategy, priority: task.priority, dependencies: task.dependencies, status: task.status },
+      { ...proposal, status: 'pending' },
+    );
+
+    await clickNotificationButton(page, added, 'Show Task', 20_000);
+    await markdownPreview(page, `Task ${id}.md`, `${id} ${proposal.title}`);
+    await waitForSelectedRow(page, `${id} ${proposal.title}`);
   });
 
   it('"Add Task with AI…" with Ollama stopped says it is not reachable and leaves tasks.json alone', async () => {
