@@ -1,6 +1,6 @@
 /**
  * End-to-end: the tree's context menu structure commands (Remove Task with Undo, Convert to Task,
- * Move to Tag) in a real VS Code (code-server, see vscodeHarness.ts) with the packaged extension,
+ * Add Subtask, Move to Tag) in a real VS Code (code-server, see vscodeHarness.ts) with the packaged extension,
  * on a copy of demo/, asserting on tasks.json on disk. Needs a current build (node esbuild.mjs).
  */
 import * as assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { copyDemo, readTasks, stagedSuite, TASKS_FILE, vscodeSession } from './stagedExtension';
-import { clickNotificationButton, escapeRegExp, eventually, markdownPreview, openViewContainer, pickQuickPickItem, treeContextMenu, waitForRows, waitForSelectedRow } from './vscodeHarness';
+import { clickNotificationButton, escapeRegExp, eventually, markdownPreview, openViewContainer, pickQuickPickItem, treeContextMenu, waitForInputBox, waitForRows, waitForSelectedRow } from './vscodeHarness';
 
 describe('The tree\'s context menu in a real VS Code (code-server)', function () {
   this.timeout(60_000);
@@ -54,6 +54,21 @@ describe('The tree\'s context menu in a real VS Code (code-server)', function ()
     await clickNotificationButton(vs.page(), `Subtask 4.3 is now task ${nextId}.`, 'Show Task');
     await markdownPreview(vs.page(), `Task ${nextId}.md`, `${nextId} ${subtask.title}`);
     await waitForSelectedRow(vs.page(), `${nextId} ${subtask.title}`);
+  });
+
+  it('adds a subtask from a task\'s menu, and Show Task on its message opens it under its task', async () => {
+    const parent = readTasks(vs.workspace()).master.tasks.find((candidate) => candidate.id === 4)!;
+    const id = `4.${Math.max(...parent.subtasks!.map((sub) => Number(sub.id))) + 1}`;
+    const title = 'Write the upgrade notes';
+    await treeContextMenu(vs.page(), `4 ${parent.title}`, 'Add Subtask…', 'Add a subtask to which task?');
+    await (await waitForInputBox(vs.page(), 'New subtask (1/2): title')).accept(title);
+    await (await waitForInputBox(vs.page(), 'New subtask (2/2): description (optional)')).accept('What changes for someone upgrading.');
+    const added = await eventually(`subtask ${id} in tasks.json`, () => readTasks(vs.workspace()).master.tasks.find((t) => t.id === 4)!.subtasks!.find((sub) => `4.${sub.id}` === id));
+    assert.deepEqual([added.title, added.description, added.status], [title, 'What changes for someone upgrading.', 'pending']);
+
+    await clickNotificationButton(vs.page(), `Added subtask ${id}: ${title}`, 'Show Task');
+    await markdownPreview(vs.page(), `Task ${id}.md`, `${id} ${title}`);
+    await waitForSelectedRow(vs.page(), `${id} ${title}`);
   });
 
   it('moves a task to another tag, dropping the dependency left behind when asked to; Undo, and Show Task', async () => {
