@@ -165,7 +165,11 @@ describe('The Tasks tree as a new user meets it (code-server)', function () {
         await eventually(`Add Task's step ${step}`, async () => ((await vs.page().locator('.quick-input-widget .quick-input-title').innerText().catch(() => '')).startsWith(`New task (${step})`) ? true : undefined), 20_000);
         // A layer can lie over the input for a moment as the step opens (a run here found it "inert"): type until it holds the text.
         const input = vs.page().locator('.quick-input-widget input.input');
-        if (text) await eventually(`"${text}" typed at step ${step}`, async () => ((await input.fill(text, { timeout: 2000 }).then(() => input.inputValue(), () => '')) === text ? true : undefined));
+        let lastFailure = '';
+        const typed = async () => (await input.fill(text, { timeout: 2000 }).then(() => input.inputValue(), (error: Error) => ((lastFailure = error.message.split('\n')[0]), ''))) === text;
+        if (text) await eventually(`"${text}" typed at step ${step}`, async () => ((await typed()) ? true : undefined)).catch((error: Error) => {
+          throw new Error(`${error.message}; the last fill: ${lastFailure || 'took the text, then the input held something else'}`);
+        });
         await vs.page().keyboard.press('Enter');
       }
       const added = await eventually('the task in tasks.json', async () => readTasks(vs.workspace()).master.tasks.find((candidate) => candidate.title === title), 20_000);
