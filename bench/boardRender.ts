@@ -9,7 +9,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { packageExtension } from '../test/e2e/stagedExtension';
 import { eventually, launchVSCode, openViewContainer, runCommand, waitForRows, type VSCodeSession } from '../test/e2e/vscodeHarness';
 import { time } from './timing';
@@ -232,7 +232,8 @@ async function timed(work: () => Promise<void>): Promise<number> {
 
 /**
  * The Tasks tree in a real VS Code (code-server): its first render at 1,000 and 10,000 tasks (the
- * activity bar click → the first task row, once the extension has activated) against a bare
+ * activity bar press → the first task row in the page, once the extension has activated; see
+ * clickToRow) against a bare
  * extension tree of the same plan in the same window (bench/peerTree), the expansion of a task with
  * 50 subtasks against that tree's and the Explorer's expanding a folder of 50 files, the Explorer's
  * first render of a folder of 1,000 files, the extension's own part of the first render and
@@ -240,6 +241,8 @@ async function timed(work: () => Promise<void>): Promise<number> {
  */
 const TREE_SIZES = [1000, 10_000];
 const EXPANDED_SUBTASKS = 50;
+/** Tasks with that many subtasks: one expanded per round. */
+const EXPANDED_TASKS = 3;
 
 export async function treeRenderRows(dir: string, ms: (value: number) => string): Promise<string[][]> {
   const extensionRoot = path.join(dir, 'tree-extension');
@@ -269,39 +272,42 @@ export async function treeRenderRows(dir: string, ms: (value: number) => string)
       const firstRowMs = (oursFirst.ours + peerTimes.ours) / 2;
       const peerMs = (oursFirst.peer + peerTimes.peer) / 2;
       rows.push([
-        `Tasks tree first render, ${label} tasks (activity bar click → first row, extension activated; mean of opening first and second)`,
+        `Tasks tree first render, ${label} tasks (activity bar press → first row in the page, extension activated; mean of opening first and second)`,
         ms(firstRowMs),
         `bare extension tree of the same plan ${ms(peerMs)}`,
         `${(firstRowMs / peerMs).toFixed(2)}× the bare tree's time (goal ≤ ${size === 1000 ? '300 ms' : '1 s'}); first ${ms(oursFirst.ours)} against ${ms(peerTimes.peer)}, second ${ms(peerTimes.ours)} against ${ms(oursFirst.peer)}; the extension's own part ${ms(own.ms)} for ${own.rows} rows; JSON.parse of the file ${ms(parseMs)}`,
       ]);
       rows.push([`activation, ${label}-task plan (activate() start → end, plan loaded; the extension's log)`, `${ms(activated.wall)} (${ms(activated.cpu)} CPU)`, `JSON.parse of the file ${ms(parseMs)}`, `${(activated.cpu / parseMs).toFixed(1)}× in CPU (goal ≤ 50 ms)`]);
       if (size === TREE_SIZES[0]) {
-        await openViewContainer(page, 'Taskmaster', 30_000);
-        const subtasksMs = await timed(async () => {
-          await page.locator('.part.sidebar .monaco-list-row[aria-label^="1 "] .monaco-tl-twistie').first().click();
-          await waitForRows(page, `subtask 1.1 of the ${EXPANDED_SUBTASKS}`, (shown) => shown.some((row) => row.startsWith('1.1 ')), 30_000);
-        });
-        await openViewContainer(page, 'Peer Tasks', 30_000);
-        const peerSubtasksMs = await timed(async () => {
-          await page.locator('.part.sidebar .monaco-list-row[aria-label^="peer 1 "] .monaco-tl-twistie').first().click();
-          await waitForRows(page, `the bare tree's subtask 1.1 of the ${EXPANDED_SUBTASKS}`, (shown) => shown.some((row) => row.startsWith('peer 1.1 ')), 30_000);
-        });
-        rows.push([`Tasks tree expand of a task with ${EXPANDED_SUBTASKS} subtasks, against the bare extension tree`, ms(subtasksMs), `bare extension tree ${ms(peerSubtasksMs)}`, `${(subtasksMs / peerSubtasksMs).toFixed(2)}× (goal ≤ 50 ms)`]);
+        // In turns, a different task each round, each tree first every other round.
+        const expansions = { ours: [] as number[], peer: [] as number[] };
+        for (let round = 0; round < EXPANDED_TASKS; round++) {
+          for (const tree of round % 2 ? (['peer', 'ours'] as const) : (['ours', 'peer'] as const)) {
+            const prefix = `${tree === 'ours' ? '' : 'peer '}${round + 1}`;
+            await openViewContainer(page, tree === 'ours' ? 'Taskmaster' : 'Peer Tasks', 30_000);
+            const twistie = page.locator(`.part.sidebar .monaco-list-row[aria-label^="${prefix} "] .monaco-tl-twistie`).first();
+            expansions[tree].push(await clickToRow(page, twistie, new RegExp(`^${prefix}\\.1 `)));
+            // Folded again, so the next task's row is on screen (a list draws only the rows in view).
+            await twistie.click();
+            await waitForRows(page, `the subtasks of ${prefix} folded`, (shown) => !shown.some((row) => row.startsWith(`${prefix}.1 `)), 30_000);
+          }
+        }
+        const [subtasksMs, peerSubtasksMs] = [median(expansions.ours), median(expansions.peer)];
+        rows.push([
+          `Tasks tree expand of a task with ${EXPANDED_SUBTASKS} subtasks, against the bare extension tree (median of ${EXPANDED_TASKS} tasks, in turns)`,
+          ms(subtasksMs),
+          `bare extension tree ${ms(peerSubtasksMs)}`,
+          `${(subtasksMs / peerSubtasksMs).toFixed(2)}× (goal ≤ 50 ms); ${expansions.ours.map(ms).join(', ')} against ${expansions.peer.map(ms).join(', ')}`,
+        ]);
         await openViewContainer(page, 'Explorer', 30_000);
-        const explorerMs = await timed(async () => {
-          await page.locator('.part.sidebar .monaco-list-row[aria-label^="fifty"] .monaco-tl-twistie').first().click();
-          await waitForRows(page, 'the first file of the folder', (shown) => shown.some((row) => row.startsWith('file-01')), 30_000);
-        });
-        rows.push([`Tasks tree expand of a task with ${EXPANDED_SUBTASKS} subtasks (click → first subtask row)`, ms(subtasksMs), `Explorer, folder of ${EXPANDED_SUBTASKS} files ${ms(explorerMs)}`, `${(subtasksMs / explorerMs).toFixed(1)}× (goal ≤ 50 ms)`]);
+        const explorerMs = await clickToRow(page, page.locator('.part.sidebar .monaco-list-row[aria-label^="fifty"] .monaco-tl-twistie').first(), /^file-01/);
+        rows.push([`Tasks tree expand of a task with ${EXPANDED_SUBTASKS} subtasks (press on the twistie → first subtask row in the page)`, ms(subtasksMs), `Explorer, folder of ${EXPANDED_SUBTASKS} files ${ms(explorerMs)}`, `${(subtasksMs / explorerMs).toFixed(1)}× (goal ≤ 50 ms)`]);
         // VS Code's own tree showing as many rows for the first time: what the Tasks tree's first render
         // compares with. The fifty files are folded away first so the large folder's row is on screen.
         await page.locator('.part.sidebar .monaco-list-row[aria-label^="fifty"] .monaco-tl-twistie').first().click();
         await waitForRows(page, 'the fifty files folded away', (shown) => !shown.some((row) => row.startsWith('file-01')), 30_000);
-        const explorerRowsMs = await timed(async () => {
-          await page.locator(`.part.sidebar .monaco-list-row[aria-label^="${MANY_FILES_FOLDER}"] .monaco-tl-twistie`).first().click();
-          await waitForRows(page, 'the first file of the large folder', (shown) => shown.some((row) => row.startsWith('row-0001')), 60_000);
-        });
-        rows.push([`Explorer, first render of a folder of ${label} files (click → first file row), the Tasks tree's peer`, ms(explorerRowsMs), `Tasks tree, ${label} tasks ${ms(firstRowMs)}`, `the tree takes ${(firstRowMs / explorerRowsMs).toFixed(1)}× the Explorer's time`]);
+        const explorerRowsMs = await clickToRow(page, page.locator(`.part.sidebar .monaco-list-row[aria-label^="${MANY_FILES_FOLDER}"] .monaco-tl-twistie`).first(), /^row-0001/);
+        rows.push([`Explorer, first render of a folder of ${label} files (press → first file row in the page), the Tasks tree's peer`, ms(explorerRowsMs), `Tasks tree, ${label} tasks ${ms(firstRowMs)}`, `the tree takes ${(firstRowMs / explorerRowsMs).toFixed(1)}× the Explorer's time`]);
       }
     } finally {
       await session.close();
@@ -321,15 +327,57 @@ async function treeFirstRenders(session: VSCodeSession, order: Array<'ours' | 'p
   await logLine(session.logsDir, 'the features to load', /Features loaded in/);
   await openViewContainer(page, 'Peer Warm-up', 60_000);
   await waitForRows(page, 'the warm-up row', (shown) => shown.includes('warm-up'), 60_000);
+  // The first expansion in a window pays for loading VS Code's code for it: not the trees' to pay.
+  await clickToRow(page, page.locator('.part.sidebar .monaco-list-row[aria-label^="warm-up"] .monaco-tl-twistie').first(), /^warm-up 1/);
   const times = { ours: 0, peer: 0 };
   for (const tree of order) {
-    times[tree] = await timed(async () => {
-      await openViewContainer(page, tree === 'ours' ? 'Taskmaster' : 'Peer Tasks', 60_000);
-      const prefix = tree === 'ours' ? /^\d+ / : /^peer /;
-      await waitForRows(page, `the first rows of ${tree === 'ours' ? 'the Tasks tree' : 'the bare tree'}`, (shown) => shown.some((row) => prefix.test(row)), 60_000);
-    });
+    const container = tree === 'ours' ? 'Taskmaster' : 'Peer Tasks';
+    times[tree] = await clickToRow(page, activityBarItem(page, container), tree === 'ours' ? /^\d+ / : /^peer /);
   }
   return times;
+}
+
+/** The activity bar's item of a view container (a badge over its icon takes the click alike). */
+function activityBarItem(page: Page, containerTitle: string): Locator {
+  return page.locator('.part.activitybar .action-item').filter({ has: page.locator(`a.action-label[aria-label^="${containerTitle}"]`) });
+}
+
+/**
+ * Clicks `target` and times, in the page's own clock, from the press (the mousedown's timestamp) to
+ * the first side bar row whose label matches `row` in the DOM (a mutation observer). Polling the
+ * rows from here would add its interval and Playwright's round trips: up to 100 ms on a 50 ms goal.
+ */
+export async function clickToRow(page: Page, target: Locator, row: RegExp, timeoutMs = 60_000): Promise<number> {
+  await target.waitFor({ state: 'visible', timeout: timeoutMs });
+  await page.evaluate(({ source, timeoutMs }) => {
+    // (The page's own DOM types: this file is compiled without them. No named helper inside: tsx
+    // would wrap it in a `__name` call the page lacks.)
+    const page = globalThis as unknown as {
+      clickToRow: Promise<number>;
+      document: { body: unknown; querySelectorAll(selector: string): Iterable<{ getAttribute(name: string): string | null }> };
+      addEventListener(type: string, listener: (event: { timeStamp: number }) => void, options: object): void;
+      MutationObserver: new (changed: (records: unknown, observer: { disconnect(): void }) => void) => { observe(node: unknown, options: object): void };
+    };
+    const pattern = new RegExp(source);
+    const rows = '.part.sidebar .monaco-list-row';
+    page.clickToRow = new Promise((resolve, reject) => {
+      // A row already there would be "seen" at the first change after the click, whatever the click did.
+      if ([...page.document.querySelectorAll(rows)].some((shown) => pattern.test(shown.getAttribute('aria-label') ?? ''))) {
+        reject(new Error(`a side bar row matching ${source} is shown before the click`));
+        return;
+      }
+      let pressedAt: number | undefined;
+      page.addEventListener('mousedown', (event) => (pressedAt ??= event.timeStamp), { capture: true, once: true });
+      new page.MutationObserver((_, observer) => {
+        if (pressedAt === undefined || ![...page.document.querySelectorAll(rows)].some((shown) => pattern.test(shown.getAttribute('aria-label') ?? ''))) return;
+        observer.disconnect();
+        resolve(performance.now() - pressedAt);
+      }).observe(page.document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label'] });
+      setTimeout(() => reject(new Error(`no side bar row matching ${source} within ${timeoutMs} ms of the click`)), timeoutMs);
+    });
+  }, { source: row.source, timeoutMs });
+  await target.click({ timeout: timeoutMs });
+  return page.evaluate(() => (globalThis as unknown as { clickToRow: Promise<number> }).clickToRow);
 }
 
 /** A minimal extension showing the same plan in a tree (bench/peerTree): the Tasks tree's peer. */
@@ -341,14 +389,15 @@ const PEER_BOARD = path.join(__dirname, 'peerBoard');
 const MANY_FILES_FOLDER = 'many-files';
 
 /**
- * A generated plan whose task 1 (done, so collapsed) has 50 subtasks, a folder of 50 files for the
+ * A generated plan whose tasks 1 to 3 (done, so collapsed) have 50 subtasks each, a folder of 50 files for the
  * Explorer, and for the first size a folder of as many files as the plan has tasks.
  */
-async function writeTreePlan(workspace: string, size: number): Promise<string> {
+export async function writeTreePlan(workspace: string, size: number): Promise<string> {
   const plan = generateLargePlan(size, 3) as { master: { tasks: Array<Record<string, unknown>> } };
-  const first = plan.master.tasks[0];
-  first.status = 'done';
-  first.subtasks = Array.from({ length: EXPANDED_SUBTASKS }, (_, i) => ({ id: i + 1, title: `Part ${i + 1}`, description: '', details: '', status: 'pending', dependencies: [] }));
+  for (const task of plan.master.tasks.slice(0, EXPANDED_TASKS)) {
+    task.status = 'done';
+    task.subtasks = Array.from({ length: EXPANDED_SUBTASKS }, (_, i) => ({ id: i + 1, title: `Part ${i + 1}`, description: '', details: '', status: 'pending', dependencies: [] }));
+  }
   const text = taskMasterText(plan);
   await fs.mkdir(path.join(workspace, '.taskmaster', 'tasks'), { recursive: true });
   await fs.writeFile(path.join(workspace, '.taskmaster', 'tasks', 'tasks.json'), text);

@@ -23,7 +23,11 @@ exports.activate = (context) => {
       return item;
     },
   };
-  const warmUpProvider = { getChildren: (element) => (element ? [] : ['warm-up']), getTreeItem: (label) => new vscode.TreeItem(label) };
+  // One row with children: expanding it loads VS Code's code for an extension tree's expansion too.
+  const warmUpProvider = {
+    getChildren: (element) => (element ? (element === 'warm-up' ? ['warm-up 1', 'warm-up 2', 'warm-up 3'] : []) : ['warm-up']),
+    getTreeItem: (label) => new vscode.TreeItem(label, label === 'warm-up' ? State.Collapsed : State.None),
+  };
   context.subscriptions.push(
     vscode.window.createTreeView('peerTree.tasks', { treeDataProvider: tasksProvider }),
     vscode.window.createTreeView('peerTree.warmUp', { treeDataProvider: warmUpProvider }),
