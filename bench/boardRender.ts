@@ -51,9 +51,9 @@ export async function boardRenderRows(dir: string, ms: (value: number) => string
     // In turns, each first every other time, so a change in the machine's load (or an order
     // effect) falls on both alike.
     const first: BoardFirstRender[] = [];
-    const peerFirst: number[] = [];
+    const peerFirst: Array<{ total: number; inDom: number }> = [];
     const openPeer = async () => {
-      peerFirst.push((await timeToFirstCard(page, 'Peer Board: Open')).total);
+      peerFirst.push(await timeToFirstCard(page, 'Peer Board: Open'));
       await closeEditors(page);
     };
     for (let run = 0; run < BOARD_RUNS; run++) {
@@ -61,15 +61,15 @@ export async function boardRenderRows(dir: string, ms: (value: number) => string
       first.push(...(await firstRenders(page, 1)));
       if (!(run % 2)) await openPeer();
     }
-    const boardMedian = median(first.map((run) => run.total));
-    const peerFirstMedian = median(peerFirst);
-    const phases = first.find((run) => run.total === boardMedian)!;
+    const boardMedian = median(first.map((run) => run.inDom));
+    const peerFirstMedian = median(peerFirst.map((run) => run.inDom));
+    const phases = first.find((run) => run.inDom === boardMedian)!;
     const rows = [
       [
-        `board first render, ${TASKS.toLocaleString('en')} tasks (Open Board chosen in the palette → first card; median of ${BOARD_RUNS}, in turns with the peer)`,
+        `board first render, ${TASKS.toLocaleString('en')} tasks (Open Board chosen in the palette → the cards in the page's DOM; median of ${BOARD_RUNS}, in turns with the peer)`,
         ms(boardMedian),
         `bare webview with the cards in its HTML ${ms(peerFirstMedian)}`,
-        `${(boardMedian / peerFirstMedian).toFixed(2)}×; the board's goal ≤ 500 ms; the Tasks tree ${ms(treeMs)}; page loading ${ms(phases.toPage)}, page to state handled ${ms(phases.toState)} (state ${ms(phases.stateMs)}), to first card seen ${ms(phases.toCard)}`,
+        `${(boardMedian / peerFirstMedian).toFixed(2)}×; the board's goal ≤ 500 ms; a card seen by Playwright (its polling included) ${ms(median(first.map((run) => run.total)))} against ${ms(median(peerFirst.map((run) => run.total)))}; the Tasks tree ${ms(treeMs)}; page loading ${ms(phases.toPage)}, page to state handled ${ms(phases.toState)} (state ${ms(phases.stateMs)}), to first card seen ${ms(phases.toCard)}`,
       ],
     ];
 
@@ -104,13 +104,13 @@ export async function boardRenderRows(dir: string, ms: (value: number) => string
     // The extension reloads the plan (and the tree redraws) before the board is opened.
     await new Promise((resolve) => setTimeout(resolve, 15_000));
     const large = await firstRenders(page, BOARD_RUNS, LARGE_TASKS);
-    const largeMedian = median(large.map((run) => run.total));
-    const largePhases = large.find((run) => run.total === largeMedian)!;
+    const largeMedian = median(large.map((run) => run.inDom));
+    const largePhases = large.find((run) => run.inDom === largeMedian)!;
     rows.push([
-      `board first render, ${LARGE_TASKS.toLocaleString('en')} tasks (Open Board chosen in the palette → first card; median of ${BOARD_RUNS})`,
+      `board first render, ${LARGE_TASKS.toLocaleString('en')} tasks (Open Board chosen in the palette → the cards in the page's DOM; median of ${BOARD_RUNS})`,
       ms(largeMedian),
       `${TASKS.toLocaleString('en')} tasks ${ms(boardMedian)}`,
-      `${(largeMedian / boardMedian).toFixed(1)}×; state ${ms(largePhases.stateMs)} in the webview`,
+      `${(largeMedian / boardMedian).toFixed(1)}×; state ${ms(largePhases.stateMs)} in the webview; a card seen by Playwright ${ms(median(large.map((run) => run.total)))}`,
     ]);
     return rows;
   } finally {
@@ -130,7 +130,10 @@ async function writeAtomically(file: string, text: string): Promise<void> {
 
 /** One Open Board → first card seen, and where the time went. */
 interface BoardFirstRender {
+  /** To the first card seen by Playwright. */
   total: number;
+  /** To the cards in the page's DOM (see cardsInDomAt). */
+  inDom: number;
   /** Until the page began to load. */
   toPage: number;
   /** From then until the state was handled, and the handling itself. */
@@ -148,13 +151,13 @@ interface BoardFirstRender {
 async function firstRenders(page: Page, runs: number, cards?: number): Promise<BoardFirstRender[]> {
   const results: BoardFirstRender[] = [];
   for (let run = 0; run < runs; run++) {
-    const { frame, start, total } = await timeToFirstCard(page, 'Taskmaster: Open Board', cards);
+    const { frame, start, total, inDom } = await timeToFirstCard(page, 'Taskmaster: Open Board', cards);
     if (cards) {
       const counted = () => frame.locator('[data-column-count]').evaluateAll((badges) => badges.reduce((sum, badge) => sum + Number(badge.textContent), 0));
       for (let waited = 0; (await counted()) < cards * 0.5 && waited < 120; waited++) await new Promise((resolve) => setTimeout(resolve, 1000));
     }
     const times = await webviewTimes(frame);
-    results.push({ total, toPage: times.pageStart - start, toState: times.stateEnd - times.pageStart, stateMs: times.stateMs, toCard: start + total - times.stateEnd });
+    results.push({ total, inDom, toPage: times.pageStart - start, toState: times.stateEnd - times.pageStart, stateMs: times.stateMs, toCard: start + total - times.stateEnd });
     await closeEditors(page);
   }
   return results;
@@ -165,12 +168,26 @@ async function firstRenders(page: Page, runs: number, cards?: number): Promise<B
  * (opening the palette and typing into it is the user's time) to its first card seen. With
  * `cards`, the board's column badges are waited for first (a large plan's state).
  */
-async function timeToFirstCard(page: Page, command: string, cards?: number): Promise<{ frame: FrameLocator; start: number; total: number }> {
+async function timeToFirstCard(page: Page, command: string, cards?: number): Promise<{ frame: FrameLocator; start: number; total: number; inDom: number }> {
   const start = await runCommand(page, command, 60_000);
   const frame = board(page);
   if (cards) await frame.locator('[data-column-count]').first().waitFor({ state: 'visible', timeout: 120_000 });
   await frame.locator('[data-task-id]').first().waitFor({ state: 'visible', timeout: 120_000 });
-  return { frame, start, total: Date.now() - start };
+  const total = Date.now() - start;
+  return { frame, start, total, inDom: (await cardsInDomAt(frame)) - start };
+}
+
+/**
+ * When the cards were first in the page's DOM, in epoch ms: the peer marks it in a script after its
+ * cards' HTML; the board renders them as it handles its first state (its "board state" measure).
+ * Playwright's sight of a card adds its polling through two frames, the same for both.
+ */
+async function cardsInDomAt(frame: FrameLocator): Promise<number> {
+  return frame.locator('body').evaluate(() => {
+    const [mark] = performance.getEntriesByName('cards in the DOM');
+    const [state] = performance.getEntriesByName('board state');
+    return performance.timeOrigin + (mark ? mark.startTime : state ? state.startTime + state.duration : NaN);
+  });
 }
 
 async function closeEditors(page: Page): Promise<void> {
@@ -347,7 +364,7 @@ function activityBarItem(page: Page, containerTitle: string): Locator {
  * the first side bar row whose label matches `row` in the DOM (a mutation observer). Polling the
  * rows from here would add its interval and Playwright's round trips: up to 100 ms on a 50 ms goal.
  */
-export async function clickToRow(page: Page, target: Locator, row: RegExp, timeoutMs = 60_000): Promise<number> {
+async function clickToRow(page: Page, target: Locator, row: RegExp, timeoutMs = 60_000): Promise<number> {
   await target.waitFor({ state: 'visible', timeout: timeoutMs });
   await page.evaluate(({ source, timeoutMs }) => {
     // (The page's own DOM types: this file is compiled without them. No named helper inside: tsx
@@ -392,7 +409,7 @@ const MANY_FILES_FOLDER = 'many-files';
  * A generated plan whose tasks 1 to 3 (done, so collapsed) have 50 subtasks each, a folder of 50 files for the
  * Explorer, and for the first size a folder of as many files as the plan has tasks.
  */
-export async function writeTreePlan(workspace: string, size: number): Promise<string> {
+async function writeTreePlan(workspace: string, size: number): Promise<string> {
   const plan = generateLargePlan(size, 3) as { master: { tasks: Array<Record<string, unknown>> } };
   for (const task of plan.master.tasks.slice(0, EXPANDED_TASKS)) {
     task.status = 'done';
