@@ -124,6 +124,8 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     const value = await vscode.window.showInputBox({
       title: `${fieldLabel(field)} of ${target.task.id} ${target.task.title}`,
       value: current,
+      // An edit in progress survives a click elsewhere (to copy text in); Escape cancels it.
+      ignoreFocusOut: true,
       validateInput: (text) => (field === 'title' && !text.trim() ? 'A task needs a title.' : undefined),
     });
     if (value !== undefined && value !== current) await apply(target, updateTask(target.task.id, { [field]: value }));

@@ -350,7 +350,8 @@ describe('AI commands in a real VS Code, with a local Ollama (stand-in)', functi
       description: 'At most 60 requests a minute per client address.',
       details: 'A token bucket per address, kept in memory; 429 with Retry-After past the limit.',
       testStrategy: 'Send 61 requests in a minute and expect the last one refused.',
-      priority: 'medium',
+      // Not the default, so a priority dropped on the way would show.
+      priority: 'high',
       dependencies: [1],
     };
     const idsBefore = readTasks(vs.workspace()).master.tasks.map((task) => Number(task.id));

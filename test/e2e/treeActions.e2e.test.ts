@@ -62,7 +62,15 @@ describe('The tree\'s context menu in a real VS Code (code-server)', function ()
     const title = 'Write the upgrade notes';
     await treeContextMenu(vs.page(), `4 ${parent.title}`, 'Add Subtask…', 'Add a subtask to which task?');
     await (await waitForInputBox(vs.page(), 'New subtask (1/2): title')).accept(title);
-    await (await waitForInputBox(vs.page(), 'New subtask (2/2): description (optional)')).accept('What changes for someone upgrading.');
+    const description = await waitForInputBox(vs.page(), 'New subtask (2/2): description (optional)');
+    const input = vs.page().locator('.quick-input-widget input.input');
+    await input.fill('What changes for someone upgrading.');
+    // A click elsewhere (into the editor area, as when copying text in) leaves the step open with what was typed.
+    await vs.page().locator('.part.editor').click({ position: { x: 40, y: 40 }, force: true });
+    await vs.page().waitForTimeout(500);
+    assert.equal(await input.isVisible(), true, 'the step is still open after a click in the editor area');
+    assert.equal(await input.inputValue(), 'What changes for someone upgrading.');
+    await description.accept();
     const added = await eventually(`subtask ${id} in tasks.json`, () => readTasks(vs.workspace()).master.tasks.find((t) => t.id === 4)!.subtasks!.find((sub) => `4.${sub.id}` === id));
     assert.deepEqual([added.title, added.description, added.status], [title, 'What changes for someone upgrading.', 'pending']);
 

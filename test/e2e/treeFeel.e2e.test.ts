@@ -165,10 +165,18 @@ describe('The Tasks tree as a new user meets it (code-server)', function () {
         await eventually(`Add Task's step ${step}`, async () => ((await vs.page().locator('.quick-input-widget .quick-input-title').innerText().catch(() => '')).startsWith(`New task (${step})`) ? true : undefined), 20_000);
         // A layer can lie over the input for a moment as the step opens (a run here found it "inert"): type until it holds the text.
         const input = vs.page().locator('.quick-input-widget input.input');
-        let lastFailure = '';
-        const typed = async () => (await input.fill(text, { timeout: 2000 }).then(() => input.inputValue(), (error: Error) => ((lastFailure = error.message.split('\n')[0]), ''))) === text;
+        let lastTry = '';
+        const typed = async () => {
+          // Playwright says why a fill failed ("not visible", "inert") in its call log, after the first line.
+          const value = await input.fill(text, { timeout: 2000 }).then(() => input.inputValue(), (error: Error) => {
+            lastTry = error.message.split('\n').filter((line) => /^\s+-/.test(line)).slice(-2).join(' ') || error.message.split('\n')[0];
+            return undefined;
+          });
+          if (value !== undefined) lastTry = `the input held "${value}"`;
+          return value === text;
+        };
         if (text) await eventually(`"${text}" typed at step ${step}`, async () => ((await typed()) ? true : undefined)).catch((error: Error) => {
-          throw new Error(`${error.message}; the last fill: ${lastFailure || 'took the text, then the input held something else'}`);
+          throw new Error(`${error.message}; the last try: ${lastTry}`);
         });
         await vs.page().keyboard.press('Enter');
       }
