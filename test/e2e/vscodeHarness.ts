@@ -23,7 +23,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Browser, Page, chromium } from 'playwright-core';
+import { Browser, Locator, Page, chromium } from 'playwright-core';
 // The flags `npm start` (scripts/start.mjs) starts code-server with too.
 import CODE_SERVER_FLAGS from '../../scripts/code-server-flags.json';
 import { cacheDir } from '../support/testCache';
@@ -329,11 +329,15 @@ export async function checkQuickPickItems(page: Page, title: string, filter: str
 export async function openViewContainer(page: Page, containerTitle: string, timeoutMs = 10_000): Promise<void> {
   const title = page.locator('.part.sidebar .title-label h2').filter({ hasText: containerTitle });
   if (await title.isVisible()) return;
-  // The surrounding li has an empty aria-label; the a.action-label carries the title (plus keybinding).
-  const label = page.locator(`a.action-label[aria-label^="${containerTitle}"]`);
-  // A badge (open-task count) sits over the icon and takes the click; the item handles it either way.
-  await page.locator('.part.activitybar .action-item').filter({ has: label }).click({ timeout: timeoutMs });
+  await activityBarItem(page, containerTitle).click({ timeout: timeoutMs });
   await title.waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/** A view container's item in the activity bar. */
+export function activityBarItem(page: Page, containerTitle: string): Locator {
+  // The surrounding li has an empty aria-label; the a.action-label carries the title (plus keybinding).
+  // A badge (open-task count) sits over the icon and takes the click; the item handles it either way.
+  return page.locator('.part.activitybar .action-item').filter({ has: page.locator(`a.action-label[aria-label^="${containerTitle}"]`) });
 }
 
 /** aria-labels ("<label> <description>") of the rendered sidebar tree rows; only the visible window is rendered. */
