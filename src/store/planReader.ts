@@ -125,14 +125,15 @@ export async function readPlanFiles(location: PlanLocation): Promise<{ bytes: Bu
  * PlanUnreadableError when there is none to use. No fingerprint: nothing is compared or written.
  */
 export async function readPlanOnce(tasksFile: string): Promise<Plan> {
+  const bytes = await readBytes(tasksFile).catch((error: Error) => {
+    throw new PlanUnreadableError(tasksFile, error);
+  });
+  if (bytes === undefined) throw new PlanMissingError(tasksFile);
   let text: string | undefined;
   try {
-    const bytes = await readBytes(tasksFile);
-    if (bytes === undefined) throw new PlanMissingError(tasksFile);
     text = decodeUtf8(bytes);
     return readPlan(parseJson(text));
   } catch (error) {
-    if (PlanMissingError.is(error)) throw error;
     throw new PlanUnreadableError(tasksFile, error as Error, text);
   }
 }
